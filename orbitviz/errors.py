@@ -1,0 +1,70 @@
+"""The exceptions orbitviz raises.
+
+Every error a user can cause derives from :class:`OrbitvizError`, and each message says
+*what* went wrong, *where* (file, body, time) and *what to do* about it.
+"""
+
+from __future__ import annotations
+
+
+class OrbitvizError(Exception):
+    """Base class of every error orbitviz raises on purpose."""
+
+
+class DataError(OrbitvizError):
+    """A named data file could not be provided (unknown name, download failed, ...)."""
+
+
+class UnknownDataName(DataError, KeyError):
+    """A data name is in no manifest."""
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ChecksumError(DataError):
+    """A file's sha256 differs from the manifest's."""
+
+
+class DownloadError(DataError):
+    """A download failed (no network, server error, ...)."""
+
+
+class KernelError(OrbitvizError):
+    """A SPICE kernel is missing, unreadable or not a kernel at all."""
+
+
+class KernelNotFound(KernelError, FileNotFoundError):
+    """A kernel file (or a file named by a meta-kernel) does not exist."""
+
+
+class NotAKernel(KernelError):
+    """A file is not a SPICE kernel (an HTML page, a truncated file, ...)."""
+
+
+class SpiceError(OrbitvizError):
+    """Any other error reported by CSPICE, with its long message."""
+
+
+class UnknownBody(OrbitvizError, ValueError):
+    """A body name or NAIF id that SPICE does not know."""
+
+
+class UnknownFrame(OrbitvizError, ValueError):
+    """A reference frame that SPICE does not know (or cannot reach)."""
+
+
+class CoverageError(OrbitvizError):
+    """A time outside the data loaded for a body (SPK, CK or PCK coverage)."""
+
+
+class TimeFormatError(OrbitvizError, ValueError):
+    """A time that cannot be parsed or converted."""
+
+
+class ShapeFormatError(OrbitvizError, ValueError):
+    """A shape-model file that cannot be read (wrong format, broken content)."""
+
+
+class ElementsError(OrbitvizError, ValueError):
+    """Orbital elements that are missing, inconsistent or outside a method's domain."""
