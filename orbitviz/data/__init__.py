@@ -1,0 +1,24 @@
+"""Where bytes come from: manifests of named files, verified fetching, the cache and the mirror.
+
+>>> from orbitviz import data
+>>> path = data.fetch("naif0012.tls")        # doctest: +SKIP
+"""
+
+from .fetch import cache_path, fetch, locate, sha256_file, verify
+from .manifest import DataFile, entry, kernel_sets, manifest
+from .paths import cache_dir, mirror_dir, resource_dir
+
+__all__ = [
+    "DataFile",
+    "cache_dir",
+    "cache_path",
+    "entry",
+    "fetch",
+    "kernel_sets",
+    "locate",
+    "manifest",
+    "mirror_dir",
+    "resource_dir",
+    "sha256_file",
+    "verify",
+]

@@ -1,0 +1,162 @@
+"""Getting named files: bundled, from an installed package, from a local mirror, or downloaded.
+
+Every file with a checksum in its manifest entry is verified before it is handed out; a
+download that fails verification never lands in the cache (pooch downloads to a temporary
+file in the cache folder and renames it only once the sha256 matches).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from ..errors import ChecksumError, DataError, DownloadError
+from .manifest import DataFile, entry
+from .paths import cache_dir, mirror_dir, resource_dir
+
+_verified: dict[tuple[str, int, int], str] = {}
+
+
+def sha256_file(path: Path) -> str:
+    """The file's sha256 (hex), memoised per (path, size, mtime) within the process."""
+    st = os.stat(path)
+    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _verified:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        _verified[key] = h.hexdigest()
+    return _verified[key]
+
+
+def verify(item: DataFile, path: Path) -> None:
+    """Raise :class:`ChecksumError` unless ``path`` has the size and sha256 the manifest gives."""
+    if item.size is not None and path.stat().st_size != item.size:
+        raise ChecksumError(
+            f"{path}: size {path.stat().st_size} bytes, but manifest entry {item.name!r} expects "
+            f"{item.size} bytes (sha256 {item.sha256}). The file is truncated or a different "
+            "version: delete it and fetch it again (`orbitviz kernels fetch "
+            f"{item.name}`), or fix the mirror."
+        )
+    if item.sha256 is None:
+        return
+    got = sha256_file(path)
+    if got != item.sha256:
+        raise ChecksumError(
+            f"{path}: sha256 mismatch for {item.name!r}: expected {item.sha256}, got {got}. "
+            "The file is corrupt or a different version: delete it and fetch it again "
+            f"(`orbitviz kernels fetch {item.name}`), or fix the mirror."
+        )
+
+
+def _package_path(item: DataFile) -> Path:
+    try:
+        module = importlib.import_module(item.package)
+    except ImportError:
+        raise DataError(
+            f"{item.name!r} comes from the Python package {item.package!r}, which is not "
+            f"installed: pip install {item.package.replace('_', '-')}"
+        ) from None
+    with warnings.catch_warnings():  # skyfield-data warns about its (unused) IERS table
+        warnings.simplefilter("ignore")
+        folder = Path(module.get_skyfield_data_path())
+    return folder / Path(item.path).name
+
+
+def _bundled_path(item: DataFile) -> Path:
+    top, _, rest = item.path.partition("/")
+    return resource_dir(top) / rest
+
+
+def _mirror_candidates(item: DataFile) -> list[Path]:
+    root = mirror_dir()
+    if root is None:
+        return []
+    return [root / item.path, root / Path(item.path).name]
+
+
+def cache_path(item: DataFile) -> Path:
+    """Where a downloaded copy of ``item`` lives in the user cache."""
+    return cache_dir() / item.path
+
+
+def locate(name: str) -> tuple[Path | None, str]:
+    """Where ``name`` is available now, without downloading: (path or None, origin).
+
+    origin is one of ``bundled``, ``package``, ``mirror``, ``cache`` or ``missing``.
+    """
+    item = entry(name)
+    if item.bundled:
+        return _bundled_path(item), "bundled"
+    if item.package:
+        try:
+            return _package_path(item), "package"
+        except DataError:
+            return None, "missing"
+    for candidate in _mirror_candidates(item):
+        if candidate.is_file():
+            return candidate, "mirror"
+    cached = cache_path(item)
+    if cached.is_file():
+        return cached, "cache"
+    return None, "missing"
+
+
+def fetch(name: str, *, progress: bool | None = None) -> Path:
+    """Path to the verified local copy of the named file, downloading it if needed.
+
+    >>> from orbitviz.data import fetch
+    >>> fetch("de421.bsp").name
+    'de421.bsp'
+
+    With ``ORBITVIZ_DATA_MIRROR=DIR`` the file is read from ``DIR/<path>`` (or ``DIR/<name>``)
+    when present there. ``progress`` shows a download bar (default: when stderr is a terminal).
+    """
+    item = entry(name)
+    path, origin = locate(name)
+    if origin in ("bundled", "package", "mirror"):
+        verify(item, path)
+        return path
+    if origin == "cache":
+        try:
+            verify(item, path)
+            return path
+        except ChecksumError:
+            path.unlink()  # a bad cached copy is replaced by a fresh download
+    return _download(item, progress=sys.stderr.isatty() if progress is None else progress)
+
+
+def _download(item: DataFile, *, progress: bool) -> Path:
+    import pooch  # imported lazily: it pulls in requests
+
+    if not item.url:
+        raise DataError(f"{item.name!r} has no download URL; put it in $ORBITVIZ_DATA_MIRROR")
+    target = cache_path(item)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    where = ""
+    if mirror_dir() is not None:
+        where = f" (not found in the mirror {mirror_dir()} either, as {item.path})"
+    try:
+        downloaded = pooch.retrieve(
+            item.url,
+            known_hash=f"sha256:{item.sha256}" if item.sha256 else None,
+            fname=target.name,
+            path=target.parent,
+            progressbar=progress,
+        )
+    except ValueError as exc:  # pooch's hash mismatch; the bad download is already deleted
+        raise ChecksumError(
+            f"download of {item.name!r} from {item.url} failed verification: {exc}. "
+            "Nothing was written to the cache. The archive may have a new version of this file."
+        ) from None
+    except Exception as exc:  # network errors come in many classes (requests, OSError, ...)
+        raise DownloadError(
+            f"cannot download {item.name!r} from {item.url}{where}: {type(exc).__name__}: {exc}. "
+            "Check the network, or point ORBITVIZ_DATA_MIRROR at a folder holding the file."
+        ) from None
+    return Path(downloaded)
