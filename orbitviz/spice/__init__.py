@@ -1,0 +1,34 @@
+"""The only owner of CSPICE's global state (the only module that imports spiceypy).
+
+Kernel sets (reference-counted furnishing), time conversion, body names and constants,
+vectorised states and rotations, coverage, and CSPICE errors turned into orbitviz errors.
+CSPICE is not thread-safe: call this module from one thread (parallel work uses processes).
+"""
+
+from .bodies import body_id, body_name, gm_km3s2, radii_km
+from .ephemeris import Coverage, ck_coverage, positions, rotation, spk_coverage, states
+from .files import KernelFile, meta_kernel_files, sniff
+from .kernels import KernelSet, loaded_kernels
+from .time import et_to_datetime64, et_to_tdb, et_to_utc, to_et
+
+__all__ = [
+    "Coverage",
+    "KernelFile",
+    "KernelSet",
+    "body_id",
+    "body_name",
+    "ck_coverage",
+    "et_to_datetime64",
+    "et_to_tdb",
+    "et_to_utc",
+    "gm_km3s2",
+    "loaded_kernels",
+    "meta_kernel_files",
+    "positions",
+    "radii_km",
+    "rotation",
+    "sniff",
+    "spk_coverage",
+    "states",
+    "to_et",
+]

@@ -1,0 +1,75 @@
+"""Bodies: names <-> NAIF ids, GM values and radii from the loaded PCKs."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+
+import numpy as np
+import spiceypy
+
+from ..errors import KernelError, UnknownBody
+from .errors import spice_errors
+
+
+def body_id(body: str | int) -> int:
+    """NAIF id of a body name or id (``"EARTH"`` -> 399; ``"67P/C-G"`` -> 1000012 once the Rosetta FK is loaded)."""
+    if isinstance(body, (int, np.integer)):
+        return int(body)
+    text = str(body).strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    with spiceypy.no_found_check():
+        code, found = spiceypy.bods2c(text)
+    if not found:
+        close = difflib.get_close_matches(text.upper(), known_names(), n=4, cutoff=0.6)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownBody(
+            f"unknown body {text!r}: SPICE has no NAIF id for that name.{hint} "
+            "Use a NAIF name or id (e.g. EARTH, 399, MOON, 1000012), or load a kernel "
+            "that defines the name (NAIF_BODY_NAME/NAIF_BODY_CODE)."
+        )
+    return int(code)
+
+
+def body_name(body: str | int) -> str:
+    """Preferred SPICE name of a body (or its id as text when it has no name)."""
+    code = body_id(body)
+    with spiceypy.no_found_check():
+        name, found = spiceypy.bodc2n(code)
+    return name if found else str(code)
+
+
+@functools.cache
+def known_names() -> tuple[str, ...]:
+    """Names SPICE knows for the Sun, planets, barycentres and natural satellites."""
+    names = []
+    with spiceypy.no_found_check():
+        for code in list(range(0, 11)) + list(range(199, 1000)):
+            name, found = spiceypy.bodc2n(code)
+            if found:
+                names.append(name)
+    return tuple(names)
+
+
+def _bodvar(body: str | int, item: str, n: int) -> np.ndarray:
+    code = body_id(body)
+    with spiceypy.no_found_check():
+        ok = spiceypy.bodfnd(code, item)
+    if not ok:
+        raise KernelError(
+            f"no {item} for body {body_name(code)} ({code}) in the loaded kernels: load a PCK "
+            "that has it (the default kernel set has the Sun, planets, barycentres and the Moon)"
+        )
+    with spice_errors(f"cannot read {item} of {body}"):
+        return np.asarray(spiceypy.bodvcd(code, item, n)[1], dtype=float)
+
+
+def gm_km3s2(body: str | int) -> float:
+    """GM of a body (km^3/s^2) from the loaded PCK."""
+    return float(_bodvar(body, "GM", 1)[0])
+
+
+def radii_km(body: str | int) -> np.ndarray:
+    """Triaxial radii (a, b, c) in km from the loaded PCK."""
+    return _bodvar(body, "RADII", 3)

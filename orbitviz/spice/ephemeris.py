@@ -1,0 +1,157 @@
+"""States of bodies from the loaded SPKs, frame rotations, and coverage of the loaded files.
+
+All functions take one ET or an array of ETs (time along axis 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import spiceypy
+from spiceypy.utils.exceptions import SpiceyError
+
+from ..errors import CoverageError, UnknownFrame
+from .bodies import body_id, body_name
+from .errors import spice_errors, translate
+from .kernels import POOL
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Time intervals (ET) for which one file has data for one body (SPK) or frame (CK)."""
+
+    path: Path
+    ident: int
+    intervals: np.ndarray  # (n, 2) ET
+
+    def contains(self, et: float) -> bool:
+        return bool(np.any((self.intervals[:, 0] <= et) & (et <= self.intervals[:, 1])))
+
+
+def _cells(path: Path, ident: int, kind: str) -> np.ndarray:
+    with spice_errors(f"cannot read coverage of {path}"):
+        if kind == "SPK":
+            cell = spiceypy.spkcov(str(path), ident)
+        else:
+            cell = spiceypy.ckcov(str(path), ident, False, "INTERVAL", 0.0, "TDB")
+        card = spiceypy.wncard(cell)
+        return np.array([spiceypy.wnfetd(cell, i) for i in range(card)]).reshape(-1, 2)
+
+
+def spk_coverage(body: str | int, files: list[Path] | None = None) -> list[Coverage]:
+    """Coverage of a body in each loaded SPK (or in the given files)."""
+    code = body_id(body)
+    out = []
+    for path in files if files is not None else POOL.files_of_kind("SPK"):
+        with spice_errors(f"cannot read {path}"):
+            ids = spiceypy.spkobj(str(path))
+        if code in [ids[i] for i in range(spiceypy.card(ids))]:
+            out.append(Coverage(Path(path), code, _cells(Path(path), code, "SPK")))
+    return out
+
+
+def ck_coverage(ident: int, files: list[Path] | None = None) -> list[Coverage]:
+    """Coverage (TDB, interval level) of a CK structure id in each loaded CK."""
+    out = []
+    for path in files if files is not None else POOL.files_of_kind("CK"):
+        with spice_errors(f"cannot read {path}"):
+            ids = spiceypy.ckobj(str(path))
+        if ident in [ids[i] for i in range(spiceypy.card(ids))]:
+            out.append(Coverage(Path(path), ident, _cells(Path(path), ident, "CK")))
+    return out
+
+
+def _utc(et: float) -> str:
+    from .time import et_to_utc
+
+    try:
+        return et_to_utc(et, precision=0)
+    except Exception:  # no LSK: say ET
+        return f"ET {et:.3f}"
+
+
+def _coverage_error(target: str | int, observer: str | int, et: float, exc: SpiceyError):
+    lines = []
+    for body in (target, observer):
+        covs = spk_coverage(body)
+        name = f"{body_name(body)} ({body_id(body)})"
+        if not covs:
+            lines.append(f"{name}: no loaded SPK has data for it")
+        for cov in covs:
+            spans = "; ".join(f"{_utc(a)} to {_utc(b)}" for a, b in cov.intervals)
+            lines.append(f"{name} in {cov.path.name}: {spans}")
+    return CoverageError(
+        f"no ephemeris for {body_name(target)} relative to {body_name(observer)} at "
+        f"{_utc(et)} UTC (ET {et:.3f}). Loaded coverage: " + " | ".join(lines)
+        + ". Choose a time inside the coverage or load an SPK that covers it."
+    )
+
+
+def _check_frame(frame: str) -> None:
+    if spiceypy.namfrm(frame) == 0:
+        raise UnknownFrame(
+            f"unknown reference frame {frame!r}: use a built-in frame (J2000, ECLIPJ2000, "
+            "IAU_EARTH, ...) or load the frame kernel (FK) that defines it"
+        )
+
+
+def states(
+    target: str | int,
+    et: float | np.ndarray,
+    observer: str | int = "SUN",
+    frame: str = "ECLIPJ2000",
+    abcorr: str = "NONE",
+) -> np.ndarray:
+    """State(s) [x, y, z, vx, vy, vz] (km, km/s) of ``target`` relative to ``observer``.
+
+    ``et`` scalar -> shape (6,); array of n -> (n, 6). ``abcorr`` is SPICE's aberration
+    correction ("NONE", "LT", "LT+S", "CN+S", ...).
+
+    >>> states("EARTH", [0.0, 86400.0], observer="SUN").shape   # doctest: +SKIP
+    (2, 6)
+    """
+    return _query(spiceypy.spkez, target, et, observer, frame, abcorr)
+
+
+def positions(
+    target: str | int,
+    et: float | np.ndarray,
+    observer: str | int = "SUN",
+    frame: str = "ECLIPJ2000",
+    abcorr: str = "NONE",
+) -> np.ndarray:
+    """Position(s) (km) of ``target`` relative to ``observer``: (3,) or (n, 3)."""
+    return _query(spiceypy.spkezp, target, et, observer, frame, abcorr)
+
+
+def _query(func, target, et, observer, frame, abcorr) -> np.ndarray:
+    tcode, ocode = body_id(target), body_id(observer)
+    _check_frame(frame)
+    scalar = np.ndim(et) == 0
+    ets = np.atleast_1d(np.asarray(et, dtype=float))
+    out = np.empty((ets.size, 6 if func is spiceypy.spkez else 3))
+    for i, t in enumerate(ets):
+        try:
+            out[i] = func(tcode, float(t), frame, abcorr, ocode)[0]
+        except SpiceyError as exc:
+            if spiceypy.failed():
+                spiceypy.reset()
+            if getattr(exc, "short", "") == "SPICE(SPKINSUFFDATA)":
+                raise _coverage_error(target, observer, float(t), exc) from None
+            raise translate(exc, f"{body_name(target)} relative to {body_name(observer)}") from None
+    return out[0] if scalar else out
+
+
+def rotation(from_frame: str, to_frame: str, et: float | np.ndarray) -> np.ndarray:
+    """Rotation matrix/matrices (3x3, or (n,3,3)) taking vectors from one frame to another."""
+    _check_frame(from_frame)
+    _check_frame(to_frame)
+    scalar = np.ndim(et) == 0
+    ets = np.atleast_1d(np.asarray(et, dtype=float))
+    out = np.empty((ets.size, 3, 3))
+    with spice_errors(f"cannot rotate {from_frame} -> {to_frame}"):
+        for i, t in enumerate(ets):
+            out[i] = spiceypy.pxform(from_frame, to_frame, float(t))
+    return out[0] if scalar else out

@@ -1,0 +1,69 @@
+"""Turning CSPICE's errors into orbitviz's, and leaving CSPICE's error state clean."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import spiceypy
+from spiceypy.utils.exceptions import NotFoundError, SpiceyError
+
+from ..errors import (
+    CoverageError,
+    KernelError,
+    KernelNotFound,
+    SpiceError,
+    TimeFormatError,
+    UnknownBody,
+    UnknownFrame,
+)
+
+# CSPICE short error codes -> our classes. Anything else becomes SpiceError.
+_BY_SHORT = {
+    "SPICE(NOSUCHFILE)": KernelNotFound,
+    "SPICE(FILENOTFOUND)": KernelNotFound,
+    "SPICE(SPKINSUFFDATA)": CoverageError,
+    "SPICE(CKINSUFFDATA)": CoverageError,
+    "SPICE(NOFRAMECONNECT)": CoverageError,
+    "SPICE(FRAMEDATANOTFOUND)": UnknownFrame,
+    "SPICE(UNKNOWNFRAME)": UnknownFrame,
+    "SPICE(IDCODENOTFOUND)": UnknownBody,
+    "SPICE(NOTRANSLATION)": UnknownBody,
+    "SPICE(BADTIMESTRING)": TimeFormatError,
+    "SPICE(UNPARSEDTIME)": TimeFormatError,
+    "SPICE(TIMECONFLICT)": TimeFormatError,
+    "SPICE(MISSINGTIMEINFO)": KernelError,
+    "SPICE(NOLEAPSECONDS)": KernelError,
+    "SPICE(KERNELVARNOTFOUND)": KernelError,
+    "SPICE(BADFILEFORMAT)": KernelError,
+    "SPICE(INVALIDARCHTYPE)": KernelError,
+    "SPICE(FILEREADFAILED)": KernelError,
+    "SPICE(DAFFTFLAGMISMATCH)": KernelError,
+}
+
+
+def describe(exc: SpiceyError) -> str:
+    """CSPICE's long message, on one line, without the traceback noise."""
+    short = getattr(exc, "short", "") or ""
+    long = " ".join((getattr(exc, "long", "") or str(exc)).split())
+    return f"{long} [{short}]" if short else long
+
+
+def translate(exc: SpiceyError, context: str = "") -> Exception:
+    """The orbitviz exception for a spiceypy exception (``context`` says what we were doing)."""
+    cls = _BY_SHORT.get(getattr(exc, "short", ""), SpiceError)
+    if isinstance(exc, NotFoundError):
+        cls = SpiceError
+    prefix = f"{context}: " if context else ""
+    return cls(prefix + describe(exc))
+
+
+@contextlib.contextmanager
+def spice_errors(context: str = "") -> Iterator[None]:
+    """Run SPICE calls; on error reset CSPICE's error state and raise an orbitviz error."""
+    try:
+        yield
+    except SpiceyError as exc:
+        if spiceypy.failed():
+            spiceypy.reset()
+        raise translate(exc, context) from None

@@ -1,0 +1,188 @@
+"""The one owner of CSPICE's kernel pool: reference-counted furnishing and named kernel sets.
+
+CSPICE's pool is global to the process. Every kernel orbitviz loads goes through
+:data:`POOL`, which furnishes a file the first time it is asked for and unloads it when the
+last :class:`KernelSet` holding it lets go. Furnishing the same file twice costs time and ends
+in ``SPICE(NOMOREROOM)``; here it never happens.
+
+>>> from orbitviz.spice import KernelSet, states
+>>> with KernelSet("default"):                              # doctest: +SKIP
+...     earth = states("EARTH", "2021-12-01", observer="SUN")
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+import spiceypy
+
+from .. import data
+from ..errors import KernelError, KernelNotFound, UnknownDataName
+from .errors import spice_errors
+from .files import KernelFile, meta_kernel_files, sniff
+
+
+class KernelPool:
+    """Reference counts of furnished files (by absolute path)."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[Path] = Counter()
+        self._kinds: dict[Path, KernelFile] = {}
+
+    def acquire(self, kernel: KernelFile) -> None:
+        path = kernel.path
+        if self._counts[path] == 0:
+            try:
+                with spice_errors(f"cannot load kernel {path}"):
+                    spiceypy.furnsh(str(path))
+            except Exception:
+                self._forget(path)
+                raise
+            self._kinds[path] = kernel
+        self._counts[path] += 1
+
+    def release(self, path: Path) -> None:
+        if self._counts[path] <= 0:
+            return
+        self._counts[path] -= 1
+        if self._counts[path] == 0:
+            self._forget(path)
+
+    def _forget(self, path: Path) -> None:
+        """Unload ``path`` from CSPICE (harmless if it is not loaded) and drop its count."""
+        with spice_errors(f"cannot unload kernel {path}"):
+            spiceypy.unload(str(path))
+        self._counts.pop(path, None)
+        self._kinds.pop(path, None)
+
+    def loaded(self) -> dict[Path, int]:
+        """Furnished files and how many kernel sets hold each."""
+        return {p: n for p, n in self._counts.items() if n > 0}
+
+    def files_of_kind(self, kind: str) -> list[Path]:
+        return [p for p, k in self._kinds.items() if k.kind == kind and self._counts[p] > 0]
+
+
+POOL = KernelPool()
+
+
+def _looks_like_path(item: str) -> bool:
+    return os.sep in item or "/" in item or Path(item).is_file()
+
+
+def resolve(items: Iterable[str | os.PathLike]) -> list[KernelFile]:
+    """The kernel files named by set names, manifest names, paths and meta-kernels, checked,
+    in load order, without duplicates. Nothing is furnished."""
+    out: list[KernelFile] = []
+    seen: set[Path] = set()
+
+    def add(kernel: KernelFile) -> None:
+        if kernel.path not in seen:
+            seen.add(kernel.path)
+            out.append(kernel)
+
+    def visit(item: str | os.PathLike, stack: tuple[str, ...]) -> None:
+        if isinstance(item, os.PathLike) or _looks_like_path(str(item)):
+            path = Path(item).expanduser().resolve()
+            kernel = sniff(path)
+            if kernel.kind == "MK":
+                for member in meta_kernel_files(path):
+                    add(sniff(member))
+            else:
+                add(kernel)
+            return
+        name = str(item)
+        sets = data.kernel_sets()
+        if name in sets:
+            if name in stack:
+                raise KernelError(f"kernel set {name!r} includes itself ({' -> '.join(stack)})")
+            for member in sets[name]["kernels"]:
+                visit(member, stack + (name,))
+            return
+        try:
+            path = data.fetch(name)
+        except UnknownDataName as exc:
+            raise KernelNotFound(
+                f"{name!r} is neither a kernel file, a kernel set ({', '.join(sets)}) nor a "
+                f"known kernel name. {exc}"
+            ) from None
+        visit(Path(path), stack)
+
+    for item in items:
+        visit(item, ())
+    return out
+
+
+class KernelSet:
+    """Kernels that are loaded together, as a context manager or with load()/unload().
+
+    Items are kernel-set names (``"default"``, ``"philae"``), manifest names
+    (``"naif0012.tls"``), or paths to kernels and meta-kernels (their relative paths are taken
+    from the meta-kernel's folder). Everything is checked before anything is furnished, and
+    unloading releases exactly what this set loaded: kernels another set also holds stay.
+
+    >>> with KernelSet("default", "my_asteroid.bsp"):         # doctest: +SKIP
+    ...     ...
+    """
+
+    def __init__(self, *items: str | os.PathLike) -> None:
+        if not items:
+            items = ("default",)
+        self.items = items
+        self.files: list[KernelFile] = []
+        self._held: list[Path] = []
+
+    def load(self) -> "KernelSet":
+        if self._held:
+            return self
+        files = resolve(self.items)
+        held: list[Path] = []
+        try:
+            for kernel in files:
+                POOL.acquire(kernel)
+                held.append(kernel.path)
+        except Exception:
+            for path in reversed(held):
+                POOL.release(path)
+            raise
+        self.files, self._held = files, held
+        return self
+
+    def unload(self) -> None:
+        for path in reversed(self._held):
+            POOL.release(path)
+        self._held = []
+
+    @property
+    def is_loaded(self) -> bool:
+        return bool(self._held)
+
+    def __enter__(self) -> "KernelSet":
+        return self.load()
+
+    def __exit__(self, *exc: object) -> None:
+        self.unload()
+
+    def __repr__(self) -> str:
+        state = "loaded" if self._held else "not loaded"
+        return f"KernelSet({', '.join(map(repr, self.items))}) [{state}]"
+
+
+def loaded_kernels() -> dict[Path, int]:
+    """Files furnished through orbitviz and their reference counts."""
+    return POOL.loaded()
+
+
+_TIME_SET: KernelSet | None = None
+
+
+def ensure_time_kernels() -> None:
+    """Make sure a leap-seconds kernel is loaded (our bundled one if the user loaded none)."""
+    global _TIME_SET
+    with spiceypy.no_found_check():
+        found = spiceypy.dtpool("DELTET/DELTA_AT")[0]
+    if not found:
+        _TIME_SET = KernelSet("orbitviz_leapseconds.tls").load()

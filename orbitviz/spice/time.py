@@ -1,0 +1,121 @@
+"""Time: UTC strings, datetimes, numpy datetime64 and arrays <-> ET (TDB seconds past J2000).
+
+A leap-seconds kernel is needed; if none is loaded, orbitviz's bundled one is loaded for you.
+
+>>> from orbitviz.spice import to_et, et_to_utc
+>>> to_et("2000-01-01T12:00:00 TDB")
+0.0
+>>> et_to_utc(0.0)
+'2000-01-01T11:58:55.816'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+import numpy as np
+import spiceypy
+
+from ..errors import TimeFormatError
+from .errors import spice_errors
+from .kernels import ensure_time_kernels
+
+
+_ISO_WITH_SYSTEM = re.compile(r"^[+-]?\d{4}-\d{2}-\d{2}T.*\s(UTC|TDB|TDT|TT)$", re.IGNORECASE)
+
+
+def _as_text(value: Any) -> str | float:
+    if isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise TimeFormatError("NaT (not a time) cannot be converted to ET")
+        return np.datetime_as_string(value.astype("datetime64[us]"), unit="us").replace("T", " ") + " UTC"
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat(sep=" ") + " UTC"
+    if isinstance(value, _dt.date):
+        return value.isoformat() + " UTC"
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + " UTC"
+        if _ISO_WITH_SYSTEM.match(text):  # SPICE rejects "2000-01-01T12:00 TDB"; a space works
+            text = text.replace("T", " ", 1)
+        return text
+    raise TimeFormatError(f"cannot read {value!r} ({type(value).__name__}) as a time")
+
+
+def _one(value: Any) -> float:
+    text = _as_text(value)
+    if isinstance(text, float):
+        return text
+    with spice_errors(f"cannot read time {value!r}"):
+        return float(spiceypy.str2et(text))
+
+
+def to_et(t: Any) -> float | np.ndarray:
+    """ET (TDB seconds past J2000) of a time or an array of times.
+
+    Accepts UTC strings in any format SPICE reads ("2021-11-19T03:33", "2021 NOV 19 03:33
+    UTC", "JD 2459600.5 TDB" — append ``TDB`` for TDB), ``datetime`` (naive means UTC),
+    ``numpy.datetime64`` (UTC), numbers (already ET), and lists/arrays of these.
+    """
+    ensure_time_kernels()
+    if isinstance(t, (str, _dt.date, np.datetime64)) or np.ndim(t) == 0:
+        return _one(t.item() if isinstance(t, np.ndarray) else t)
+    arr = np.asarray(t)
+    if np.issubdtype(arr.dtype, np.number):
+        return arr.astype(float)
+    if np.issubdtype(arr.dtype, np.datetime64):
+        return _datetime64_to_et(arr)
+    return np.array([_one(v) for v in arr.ravel()], dtype=float).reshape(arr.shape)
+
+
+def _datetime64_to_et(arr: np.ndarray) -> np.ndarray:
+    """Vectorised UTC datetime64 -> ET: two SPICE calls per distinct day, linear in between.
+
+    Within one UTC day ET advances at a rate that differs from 1 only by TDB-TT's periodic
+    term (a few 1e-10 s/s), so interpolating between the day's ends is exact to nanoseconds;
+    a day that ends with a leap second is 86401 s long, which the interpolation accounts for.
+    """
+    if np.isnat(arr).any():
+        raise TimeFormatError("array contains NaT (not a time) values")
+    us = arr.astype("datetime64[us]")
+    days = us.astype("datetime64[D]")
+    unique_days, inverse = np.unique(days, return_inverse=True)
+    start_et = np.array([_one(d) for d in unique_days])
+    end_et = np.array([_one(d + np.timedelta64(1, "D")) for d in unique_days])
+    span_s = end_et - start_et
+    day_length_s = 86400.0 + np.round(span_s - 86400.0)  # 86401 on a leap-second day
+    seconds_into_day = (us - days.astype("datetime64[us]")).astype(np.int64) / 1e6
+    idx = inverse.reshape(arr.shape)
+    return start_et[idx] + seconds_into_day * (span_s[idx] / day_length_s[idx])
+
+
+def et_to_utc(et: float | np.ndarray, precision: int = 3, fmt: str = "ISOC") -> str | np.ndarray:
+    """UTC string(s) of ET value(s): ISO calendar (``ISOC``), day-of-year (``ISOD``),
+    ``C`` (1986 APR 12 16:31:09.814) or ``J`` (Julian date)."""
+    ensure_time_kernels()
+    with spice_errors("cannot convert ET to UTC"):
+        if np.ndim(et) == 0:
+            return spiceypy.et2utc(float(et), fmt, precision)
+        arr = np.asarray(et, dtype=float)
+        out = [spiceypy.et2utc(float(v), fmt, precision) for v in arr.ravel()]
+        return np.array(out).reshape(arr.shape)
+
+
+def et_to_tdb(et: float, precision: int = 3) -> str:
+    """TDB calendar string of an ET value (``2021-12-01T00:01:09.184 TDB``)."""
+    ensure_time_kernels()
+    with spice_errors("cannot convert ET to TDB"):
+        return spiceypy.timout(float(et), f"YYYY-MM-DDTHR:MN:SC.{'#' * precision} ::TDB") + " TDB"
+
+
+def et_to_datetime64(et: float | np.ndarray) -> np.ndarray:
+    """numpy datetime64[ms] (UTC) of ET value(s), e.g. for plotting."""
+    text = et_to_utc(et, precision=3)
+    return np.asarray(text, dtype="datetime64[ms]")
