@@ -1,0 +1,321 @@
+"""Heliocentric conic orbital elements, with their uncertainties and where they came from.
+
+The shared currency with :mod:`orbitviz.dynamics` is the SPICE ``conics`` vector::
+
+    [rp_km, ecc, inc_rad, lnode_rad, argp_rad, m0_rad, t0_et, mu_km3s2]
+
+in frame ECLIPJ2000, ``t0_et`` in TDB seconds past J2000 (JD_TDB 2451545.0). For a hyperbolic
+orbit ``m0_rad`` is the hyperbolic mean anomaly ``e sinh F - F`` (as in SPICE ``conics``).
+
+Example
+-------
+>>> from orbitviz.smallbodies import OrbitalElements, jd_tdb_to_et
+>>> wp = OrbitalElements("2021 WP", q_au=0.93205, e=0.1566, i_deg=3.808, node_deg=58.203,
+...                      peri_deg=306.74, M_deg=91.92, epoch_et=jd_tdb_to_et(2459600.5))
+>>> round(wp.to_conics()[0])   # perihelion distance in km
+139432695
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Mapping
+
+import numpy as np
+
+from orbitviz.errors import ElementsError
+
+AU_KM = 149597870.7
+"""The astronomical unit in km (IAU 2012 resolution B2, exact)."""
+
+GM_SUN_DE440_KM3S2 = 132712440041.279419
+"""Sun GM from DE440 (Park et al. 2021), km^3/s^2: our default central body."""
+
+GM_SUN_DE431_KM3S2 = 132712440041.939400
+"""Sun GM from DE430/DE431 (Folkner et al. 2014). JPL SBDB solutions made with DE431 use it:
+their mean motion ``n`` and ``a`` imply exactly this value."""
+
+SUN_GM_BY_EPHEMERIS = {
+    "DE430": GM_SUN_DE431_KM3S2,
+    "DE431": GM_SUN_DE431_KM3S2,
+    "DE440": GM_SUN_DE440_KM3S2,
+    "DE441": GM_SUN_DE440_KM3S2,
+}
+
+J2000_JD = 2451545.0
+"""JD (TDB) of the J2000 epoch, where ``et == 0``."""
+
+MJD_OFFSET = 2400000.5
+SECONDS_PER_DAY = 86400.0
+
+ELEMENT_FIELDS = ("q_au", "e", "i_deg", "node_deg", "peri_deg", "M_deg")
+"""The six elements, in the order of the conics vector."""
+
+
+# --------------------------------------------------------------------------------------------
+# time: JD / MJD (TDB) <-> et, without SPICE (TDB is the time scale of all three)
+# --------------------------------------------------------------------------------------------
+
+def jd_tdb_to_et(jd_tdb):
+    """Julian date(s) in TDB -> ephemeris time (TDB seconds past J2000).
+
+    Strings are split into integer and fractional days before the subtraction, so a 19-digit
+    SBDB ``tp`` like ``"2454894.912519503203"`` keeps its microseconds.
+
+    >>> jd_tdb_to_et(2451545.0), jd_tdb_to_et("2459600.5")
+    (0.0, 695995200.0)
+    """
+    if isinstance(jd_tdb, str):
+        try:
+            days = Decimal(jd_tdb.strip()) - Decimal(repr(J2000_JD))
+        except InvalidOperation:
+            raise ElementsError(f"{jd_tdb!r} is not a Julian date") from None
+        return float(days * Decimal(86400))
+    result = (np.asarray(jd_tdb, dtype=float) - J2000_JD) * SECONDS_PER_DAY
+    return float(result) if result.ndim == 0 else result
+
+
+def et_to_jd_tdb(et):
+    """Ephemeris time (TDB seconds past J2000) -> Julian date(s) in TDB."""
+    result = np.asarray(et, dtype=float) / SECONDS_PER_DAY + J2000_JD
+    return float(result) if result.ndim == 0 else result
+
+
+def mjd_tdb_to_et(mjd_tdb):
+    """Modified Julian date(s) in TDB (or TT: the difference is < 2 ms) -> ephemeris time.
+
+    >>> mjd_tdb_to_et(59600.0) == jd_tdb_to_et(2459600.5)
+    True
+    """
+    result = (np.asarray(mjd_tdb, dtype=float) - (J2000_JD - MJD_OFFSET)) * SECONDS_PER_DAY
+    return float(result) if result.ndim == 0 else result
+
+
+# --------------------------------------------------------------------------------------------
+# anomalies, vectorised
+# --------------------------------------------------------------------------------------------
+
+def mean_motion_rad_s(q_au, e, gm_km3s2=GM_SUN_DE440_KM3S2):
+    """Mean motion n = sqrt(GM / |a|^3) in rad/s (hyperbolic: the 'hyperbolic mean motion')."""
+    a_km = np.abs(np.asarray(q_au, dtype=float) * AU_KM / (1.0 - np.asarray(e, dtype=float)))
+    return np.sqrt(np.asarray(gm_km3s2, dtype=float) / a_km**3)
+
+
+def mean_anomaly_from_tp_deg(q_au, e, tp_et, epoch_et, gm_km3s2=GM_SUN_DE440_KM3S2):
+    """Mean anomaly at ``epoch_et`` from the time of perihelion ``tp_et``: M = n (epoch - tp).
+
+    For e < 1 the result is wrapped into [0, 360); for e > 1 it is the hyperbolic mean anomaly,
+    negative before perihelion. e == 1 (parabolic) has no finite n: ElementsError.
+    """
+    e_arr = np.asarray(e, dtype=float)
+    if np.any(e_arr == 1.0):
+        raise ElementsError("a parabolic orbit (e == 1) has no mean motion; parabolic orbits are "
+                            "not supported yet: use the time of perihelion with e slightly != 1")
+    n = mean_motion_rad_s(q_au, e_arr, gm_km3s2)
+    m_deg = np.degrees(n * (np.asarray(epoch_et, dtype=float) - np.asarray(tp_et, dtype=float)))
+    m_deg = np.where(e_arr < 1.0, np.mod(m_deg, 360.0), m_deg)
+    return float(m_deg) if m_deg.ndim == 0 else m_deg
+
+
+def conics_from_arrays(q_au, e, i_deg, node_deg, peri_deg, M_deg, epoch_et,
+                       gm_km3s2=GM_SUN_DE440_KM3S2) -> np.ndarray:
+    """Stack element arrays (broadcastable) into conics vectors of shape (..., 8)."""
+    arrays = np.broadcast_arrays(
+        np.asarray(q_au, dtype=float) * AU_KM,
+        np.asarray(e, dtype=float),
+        np.radians(i_deg),
+        np.radians(node_deg),
+        np.radians(peri_deg),
+        np.radians(M_deg),
+        np.asarray(epoch_et, dtype=float),
+        np.asarray(gm_km3s2, dtype=float),
+    )
+    return np.stack(arrays, axis=-1)
+
+
+def round_to_sigma(value: float, sigma: float) -> float:
+    """Round ``value`` to the decimal place of the first significant digit of ``sigma``.
+
+    >>> round_to_sigma(0.1911953048308701, 5.3461e-9)
+    0.191195305
+    >>> round_to_sigma(204.4460289189818, 2.1065e-5)
+    204.44603
+    """
+    if not (sigma > 0 and math.isfinite(sigma)):
+        return value
+    decimals = -math.floor(math.log10(sigma))
+    return round(value, decimals)
+
+
+# --------------------------------------------------------------------------------------------
+# the type
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OrbitalElements:
+    """Osculating heliocentric conic elements of one small body at one epoch.
+
+    Angles are in degrees in ECLIPJ2000; ``epoch_et`` is TDB seconds past J2000.
+    ``M_deg`` is the mean anomaly at the epoch (hyperbolic mean anomaly when e > 1). To build
+    elements from a time of perihelion instead, use :meth:`from_perihelion_time`.
+
+    ``sigmas`` maps field names (``"q_au"``, ``"e"``, ``"i_deg"``, ``"node_deg"``,
+    ``"peri_deg"``, ``"M_deg"``, and optionally ``"a_au"``, ``"tp_et"`` in s) to 1-sigma
+    uncertainties in the same unit. ``nongrav`` holds non-gravitational parameters as given by
+    the source, e.g. ``{"A1": ..., "A2": ..., "A3": ...}`` in au/d^2 (plus model constants
+    such as ``"ALN"``, ``"NK"``, ``"NM"``, ``"R0"``, ``"DT"`` when the source states them).
+    ``source`` says where the numbers came from, in words.
+
+    Parabolic orbits (e == 1 exactly) are refused for now (ElementsError).
+    """
+
+    designation: str
+    q_au: float
+    e: float
+    i_deg: float
+    node_deg: float
+    peri_deg: float
+    M_deg: float
+    epoch_et: float
+    name: str | None = None
+    gm_km3s2: float = GM_SUN_DE440_KM3S2
+    frame: str = "ECLIPJ2000"
+    sigmas: Mapping[str, float] = field(default_factory=dict, hash=False)
+    nongrav: Mapping[str, float] = field(default_factory=dict, hash=False)
+    source: str = "user input"
+
+    def __post_init__(self) -> None:
+        where = f"{self.designation or '?'} ({self.source})"
+        if not self.designation or not str(self.designation).strip():
+            raise ElementsError(f"orbital elements from {self.source}: missing field 'designation'")
+        for name in (*ELEMENT_FIELDS, "epoch_et", "gm_km3s2"):
+            value = getattr(self, name)
+            if value is None:
+                raise ElementsError(f"orbital elements of {where}: missing field {name!r}")
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise ElementsError(
+                    f"orbital elements of {where}: field {name!r} = {value!r} is not a number"
+                ) from None
+            if not math.isfinite(value):
+                raise ElementsError(f"orbital elements of {where}: field {name!r} is {value}")
+            object.__setattr__(self, name, value)
+        if self.e < 0:
+            raise ElementsError(f"orbital elements of {where}: field 'e' = {self.e} is negative")
+        if self.e == 1.0:
+            raise ElementsError(
+                f"orbital elements of {where}: field 'e' is exactly 1 (parabolic); parabolic "
+                "orbits are not supported yet")
+        if self.q_au <= 0:
+            raise ElementsError(
+                f"orbital elements of {where}: field 'q_au' = {self.q_au} must be > 0")
+        if not 0.0 <= self.i_deg <= 180.0:
+            raise ElementsError(
+                f"orbital elements of {where}: field 'i_deg' = {self.i_deg} is outside [0, 180]")
+        if self.gm_km3s2 <= 0:
+            raise ElementsError(f"orbital elements of {where}: field 'gm_km3s2' must be > 0")
+        object.__setattr__(self, "sigmas", dict(self.sigmas or {}))
+        object.__setattr__(self, "nongrav", dict(self.nongrav or {}))
+
+    # ---- construction -----------------------------------------------------------------------
+
+    @classmethod
+    def from_perihelion_time(cls, designation: str, *, q_au: float, e: float, i_deg: float,
+                             node_deg: float, peri_deg: float, tp_et: float, epoch_et: float,
+                             gm_km3s2: float = GM_SUN_DE440_KM3S2, **kwargs) -> OrbitalElements:
+        """Elements given a time of perihelion passage ``tp_et`` (TDB s) instead of M.
+
+        M at ``epoch_et`` is n (epoch - tp) with n = sqrt(GM/|a|^3): the elliptic mean anomaly
+        for e < 1, the hyperbolic one for e > 1. e == 1 -> ElementsError.
+        """
+        source = kwargs.get("source", "user input")
+        for label, value in (("q_au", q_au), ("e", e), ("tp_et", tp_et), ("epoch_et", epoch_et)):
+            if value is None or not math.isfinite(float(value)):
+                raise ElementsError(
+                    f"orbital elements of {designation} ({source}): field {label!r} is {value}")
+        if float(q_au) <= 0:
+            raise ElementsError(
+                f"orbital elements of {designation} ({source}): field 'q_au' = {q_au} must be > 0")
+        if float(e) == 1.0:
+            raise ElementsError(
+                f"orbital elements of {designation} ({source}): field 'e' is exactly 1 "
+                "(parabolic); parabolic orbits are not supported yet")
+        m_deg = mean_anomaly_from_tp_deg(q_au, e, tp_et, epoch_et, gm_km3s2)
+        return cls(designation, q_au=q_au, e=e, i_deg=i_deg, node_deg=node_deg,
+                   peri_deg=peri_deg, M_deg=m_deg, epoch_et=epoch_et, gm_km3s2=gm_km3s2,
+                   **kwargs)
+
+    # ---- derived quantities -------------------------------------------------------------------
+
+    @property
+    def is_hyperbolic(self) -> bool:
+        return self.e > 1.0
+
+    @property
+    def a_au(self) -> float:
+        """Semi-major axis q / (1 - e) in au: negative for hyperbolic orbits (conic convention)."""
+        return self.q_au / (1.0 - self.e)
+
+    @property
+    def mean_motion_rad_s(self) -> float:
+        """n = sqrt(GM / |a|^3) in rad/s (the hyperbolic mean motion when e > 1)."""
+        return float(mean_motion_rad_s(self.q_au, self.e, self.gm_km3s2))
+
+    @property
+    def mean_motion_deg_per_day(self) -> float:
+        return math.degrees(self.mean_motion_rad_s) * SECONDS_PER_DAY
+
+    @property
+    def period_s(self) -> float | None:
+        """Orbital period in seconds, None for hyperbolic orbits."""
+        return None if self.e >= 1.0 else 2.0 * math.pi / self.mean_motion_rad_s
+
+    @property
+    def period_days(self) -> float | None:
+        """Orbital period in days, None for hyperbolic orbits."""
+        period = self.period_s
+        return None if period is None else period / SECONDS_PER_DAY
+
+    @property
+    def tp_et(self) -> float:
+        """Time of perihelion passage (TDB s) implied by M: the latest one at or before the epoch
+        for an ellipse (0 <= M < 360), the only one for a hyperbola."""
+        m_rad = math.radians(self.M_deg % 360.0 if self.e < 1.0 else self.M_deg)
+        return self.epoch_et - m_rad / self.mean_motion_rad_s
+
+    @property
+    def epoch_jd_tdb(self) -> float:
+        return et_to_jd_tdb(self.epoch_et)
+
+    # ---- conversions --------------------------------------------------------------------------
+
+    def to_conics(self) -> np.ndarray:
+        """The SPICE ``conics`` vector (8,): rp_km, ecc, inc, lnode, argp, m0 (rad), t0_et, mu."""
+        return conics_from_arrays(self.q_au, self.e, self.i_deg, self.node_deg, self.peri_deg,
+                                  self.M_deg, self.epoch_et, self.gm_km3s2)
+
+    def as_dict(self) -> dict:
+        """The five shape/orientation elements plus M and epoch, for JSON reports."""
+        return {"designation": self.designation, "q_au": self.q_au, "e": self.e,
+                "i_deg": self.i_deg, "node_deg": self.node_deg, "peri_deg": self.peri_deg,
+                "M_deg": self.M_deg, "epoch_et": self.epoch_et, "source": self.source}
+
+    def rounded_to_sigma(self) -> OrbitalElements:
+        """A copy with each element rounded at the first significant digit of its sigma.
+
+        Elements without a sigma keep all their digits. This is what the *Space Science with
+        Python* notebooks do before using SBDB elements (e.g. 2021 WP: q 0.93205 au).
+        """
+        changes = {name: round_to_sigma(getattr(self, name), self.sigmas[name])
+                   for name in ELEMENT_FIELDS if name in self.sigmas}
+        return dataclasses.replace(self, **changes, source=f"{self.source}, rounded to sigma")
+
+    def __str__(self) -> str:
+        label = self.name or self.designation
+        return (f"{label}: q={self.q_au:.8g} au e={self.e:.8g} i={self.i_deg:.6g} "
+                f"node={self.node_deg:.6g} peri={self.peri_deg:.6g} M={self.M_deg:.6g} deg "
+                f"at JD {self.epoch_jd_tdb:.6f} TDB [{self.source}]")
