@@ -1,0 +1,106 @@
+"""Units and constants used across orbitviz (distances in km, times in s unless named otherwise).
+
+Conventions
+-----------
+- ``AU_KM`` = 149,597,870.7 km exactly: the astronomical unit as fixed by IAU 2012 Resolution B2.
+- ``LD_KM`` = 384,399 km: one *lunar distance*, defined here as the semi-major axis of the Moon's
+  geocentric orbit (the value in the "Lunar distance" article's infobox, 3.84399e8 m ~ 0.002569 au;
+  JPL CNEOS close-approach tables quote LD ~ 0.00257 au, which agrees at the 1e-3 level they print).
+  Other sources use 384,400 km (rounded) or 384,402 km (older LLR mean): the spread is <1e-5
+  relative, far below anything a flyby report prints.
+- ``DAY_S`` = 86,400 s (the Julian day used by TDB/ET and by SBDB's au/d^2 units).
+- ``C_KMS`` = 299,792.458 km/s (exact, SI).
+
+Example
+-------
+>>> from orbitviz.units import km_to_ld, au_to_km
+>>> round(float(km_to_ld(38012.0)), 4)
+0.0989
+>>> float(au_to_km(1.0))
+149597870.7
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+AU_KM: float = 149_597_870.7
+"""Astronomical unit in km (IAU 2012 B2, exact)."""
+
+LD_KM: float = 384_399.0
+"""Lunar distance in km: semi-major axis of the Moon's geocentric orbit (see module docstring)."""
+
+DAY_S: float = 86_400.0
+"""Julian day in seconds."""
+
+YEAR_D: float = 365.25
+"""Julian year in days."""
+
+C_KMS: float = 299_792.458
+"""Speed of light in km/s (exact)."""
+
+AU_PER_DAY2_IN_KMS2: float = AU_KM / DAY_S**2
+"""1 au/d^2 expressed in km/s^2 (SBDB gives non-gravitational A1, A2, A3 in au/d^2)."""
+
+
+def km_to_au(dist_km):
+    """Kilometres to astronomical units (array-friendly)."""
+    return np.asarray(dist_km, dtype=float) / AU_KM
+
+
+def au_to_km(dist_au):
+    """Astronomical units to kilometres (array-friendly)."""
+    return np.asarray(dist_au, dtype=float) * AU_KM
+
+
+def km_to_ld(dist_km):
+    """Kilometres to lunar distances (LD = 384,399 km, see module docstring)."""
+    return np.asarray(dist_km, dtype=float) / LD_KM
+
+
+def ld_to_km(dist_ld):
+    """Lunar distances to kilometres."""
+    return np.asarray(dist_ld, dtype=float) * LD_KM
+
+
+def au_to_ld(dist_au):
+    """Astronomical units to lunar distances."""
+    return np.asarray(dist_au, dtype=float) * (AU_KM / LD_KM)
+
+
+def ld_to_au(dist_ld):
+    """Lunar distances to astronomical units."""
+    return np.asarray(dist_ld, dtype=float) * (LD_KM / AU_KM)
+
+
+def kms_to_aud(v_kms):
+    """km/s to au/day."""
+    return np.asarray(v_kms, dtype=float) * (DAY_S / AU_KM)
+
+
+def aud_to_kms(v_aud):
+    """au/day to km/s."""
+    return np.asarray(v_aud, dtype=float) * (AU_KM / DAY_S)
+
+
+def days_to_s(t_d):
+    """Days to seconds."""
+    return np.asarray(t_d, dtype=float) * DAY_S
+
+
+def s_to_days(t_s):
+    """Seconds to days."""
+    return np.asarray(t_s, dtype=float) / DAY_S
+
+
+def jd_tdb_to_et(jd_tdb):
+    """Julian date (TDB, e.g. SBDB's ``epoch`` and ``tp``) to ET = TDB seconds past J2000.
+
+    J2000 is JD 2451545.0 TDB. Subtracting first keeps ~1e-5 s precision for modern dates.
+    """
+    return (np.asarray(jd_tdb, dtype=float) - 2451545.0) * DAY_S
+
+
+def et_to_jd_tdb(et):
+    """ET (TDB seconds past J2000) to Julian date TDB."""
+    return np.asarray(et, dtype=float) / DAY_S + 2451545.0
