@@ -1,0 +1,291 @@
+"""Offline element catalogs (NEODyS snapshot, SBDB CSV, any CSV/Parquet/SQLite) as arrays.
+
+A catalog becomes an :class:`ElementsTable`: a DataFrame with our column names plus an (N, 8)
+conics array, ready for vectorised screening of thousands of objects, and a lookup of single
+:class:`OrbitalElements` by designation. Rows that cannot be used (NaN, e < 0, q <= 0,
+parabolic, hyperbolic where not allowed, i outside [0, 180]) are skipped and listed in
+``bad_rows`` (and summarised in one warning), never fatal.
+
+Every row keeps its own epoch (NEODyS: most rows at MJD 59600, some not, e.g. 99942).
+
+Example
+-------
+>>> table = read_neodys()                   # doctest: +SKIP
+>>> len(table), table.conics.shape          # doctest: +SKIP
+(29049, (29049, 8))
+>>> table.elements("2021 WP").a_au          # doctest: +SKIP
+1.1050817496079794
+"""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from orbitviz.errors import ElementsError, UnknownBody
+from orbitviz.smallbodies.elements import (
+    GM_SUN_DE440_KM3S2,
+    ELEMENT_FIELDS,
+    OrbitalElements,
+    conics_from_arrays,
+    jd_tdb_to_et,
+    mean_anomaly_from_tp_deg,
+    mjd_tdb_to_et,
+)
+from orbitviz.smallbodies.names import normalize_designation, normalize_designations, pack_key
+
+# our name -> the catalog's column name
+NEODYS_COLUMNS = {
+    "designation": "Name", "epoch_mjd": "Epoch_MJD", "a_au": "SemMajAxis_AU", "e": "Ecc_",
+    "i_deg": "Incl_deg", "node_deg": "LongAscNode_deg", "peri_deg": "ArgP_deg",
+    "M_deg": "MeanAnom_deg", "H_mag": "AbsMag_",
+}
+"""Columns of the NEODyS sqlite snapshot (table ``main``), MJD in TT (= TDB to < 2 ms)."""
+
+SBDB_CSV_COLUMNS = {
+    "designation": "pdes", "name": "full_name", "epoch_jd": "epoch", "q_au": "q", "e": "e",
+    "i_deg": "i", "node_deg": "om", "peri_deg": "w", "M_deg": "ma", "H_mag": "H",
+}
+"""Columns of an SBDB query CSV export (epoch in JD TDB)."""
+
+MPC_COMETS_COLUMNS = {
+    "designation": "NAME", "epoch_et": "EPOCH_ET", "q_au": "PERIHELION_AU", "e": "ECCENTRICITY",
+    "i_deg": "INCLINATION_DEG", "node_deg": "LONG_OF_ASC_NODE_DEG",
+    "peri_deg": "ARG_OF_PERIH_DEG", "M_deg": "MEAN_ANOMALY_DEG", "H_mag": "ABSOLUTE_MAGNITUDE",
+}
+"""Columns of the MPC comet sqlite snapshot (table ``comets_main``; epoch = perihelion, M = 0)."""
+
+PRESETS = {"neodys": NEODYS_COLUMNS, "sbdb_csv": SBDB_CSV_COLUMNS, "mpc_comets": MPC_COMETS_COLUMNS}
+
+_EPOCH_KINDS = ("epoch_et", "epoch_jd", "epoch_mjd")
+
+
+@dataclass(frozen=True)
+class ElementsTable:
+    """Good rows of a catalog: ``table`` (DataFrame) and ``conics`` (ndarray (N, 8)), row-aligned.
+
+    ``table`` columns: ``designation`` (as in the catalog), ``key`` (normal form used for
+    lookups), ``q_au``, ``a_au``, ``e``, ``i_deg``, ``node_deg``, ``peri_deg``, ``M_deg``,
+    ``epoch_et`` and ``H_mag``/``name`` when the catalog has them. ``bad_rows`` lists the
+    skipped rows (``designation``, ``reason``).
+    """
+
+    table: pd.DataFrame = field(repr=False)
+    conics: np.ndarray = field(repr=False)
+    bad_rows: pd.DataFrame = field(repr=False)
+    source: str = ""
+    gm_km3s2: float = GM_SUN_DE440_KM3S2
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def find(self, name: str) -> int | None:
+        """Row number of ``name`` ("2021 WP", "2021wp", "99942 Apophis", "Apophis"), or None."""
+        keys = self.table["key"].to_numpy()
+        for candidate in dict.fromkeys((normalize_designation(name), pack_key(name))):
+            hits = np.flatnonzero(keys == candidate)
+            if hits.size:
+                return int(hits[0])
+        return None
+
+    def close_matches(self, name: str, n: int = 5) -> list[str]:
+        """Up to ``n`` designations that look like ``name`` (difflib), best first."""
+        keys = self.table["key"].tolist()
+        found: dict[str, None] = {}
+        for candidate in (pack_key(name), normalize_designation(name)):
+            found.update(dict.fromkeys(difflib.get_close_matches(candidate, keys, n=n, cutoff=0.7)))
+        index = {k: i for i, k in enumerate(keys)}
+        return [str(self.table["designation"].iloc[index[k]]) for k in list(found)[:n]]
+
+    def elements(self, name: str) -> OrbitalElements:
+        """The OrbitalElements of one object; UnknownBody (with close matches) if absent."""
+        row = self.find(name)
+        if row is None:
+            near = self.close_matches(name)
+            hint = f" Close matches: {', '.join(near)}." if near else ""
+            raise UnknownBody(f"{name!r} is not in {self.source}.{hint}")
+        rec = self.table.iloc[row]
+        return OrbitalElements(
+            str(rec["designation"]), q_au=rec["q_au"], e=rec["e"], i_deg=rec["i_deg"],
+            node_deg=rec["node_deg"], peri_deg=rec["peri_deg"], M_deg=rec["M_deg"],
+            epoch_et=rec["epoch_et"], name=rec.get("name") if "name" in rec else None,
+            gm_km3s2=self.gm_km3s2, source=self.source)
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------------------------
+
+def _read_frame(path: Path, table: str | None) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return pd.read_csv(path, low_memory=False)
+    if suffix in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    if suffix in (".db", ".sqlite", ".sqlite3"):
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if table is None:
+                names = [r[0] for r in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table'")]
+                if len(names) != 1:
+                    raise ElementsError(f"catalog {path} has tables {names}: say which (table=)")
+                table = names[0]
+            return pd.read_sql_query(f'SELECT * FROM "{table}"', con)
+        except (sqlite3.Error, pd.errors.DatabaseError) as exc:
+            raise ElementsError(f"cannot read table {table!r} of catalog {path}: {exc}") from None
+        finally:
+            con.close()
+    raise ElementsError(f"catalog {path}: unknown format {suffix!r} (use .csv, .parquet or .db)")
+
+
+def _guess_columns(frame: pd.DataFrame, path: Path) -> Mapping[str, str]:
+    for preset in PRESETS.values():
+        if all(col in frame.columns for col in preset.values()):
+            return preset
+    raise ElementsError(
+        f"catalog {path}: columns {list(frame.columns)[:15]} match no known layout; pass "
+        f"columns={{our name: column}} with our names designation, q_au or a_au, e, i_deg, "
+        f"node_deg, peri_deg, M_deg, epoch_et/epoch_jd/epoch_mjd")
+
+
+def elements_table(frame: pd.DataFrame, columns: Mapping[str, str], *, source: str,
+                   allow_hyperbolic: bool = False, gm_km3s2: float = GM_SUN_DE440_KM3S2,
+                   warn: bool = True) -> ElementsTable:
+    """An ElementsTable from a DataFrame whose columns are named by ``columns`` (ours -> theirs).
+
+    Needs designation, e, i_deg, node_deg, peri_deg; q_au or a_au; M_deg (or tp_jd, a time of
+    perihelion in JD TDB); one of epoch_et, epoch_jd (TDB), epoch_mjd (TT/TDB).
+    """
+    missing = [ours for ours, theirs in columns.items() if theirs not in frame.columns]
+    if missing:
+        raise ElementsError(f"{source}: missing columns " + ", ".join(
+            f"{columns[m]!r} ({m})" for m in missing))
+    data = pd.DataFrame({ours: frame[theirs].to_numpy() for ours, theirs in columns.items()})
+    for need in ("designation", "e", "i_deg", "node_deg", "peri_deg"):
+        if need not in data:
+            raise ElementsError(f"{source}: no column for {need!r}")
+    epoch_kind = next((k for k in _EPOCH_KINDS if k in data), None)
+    if epoch_kind is None:
+        raise ElementsError(f"{source}: no epoch column (epoch_et, epoch_jd or epoch_mjd)")
+
+    def num(name):
+        return pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=float)
+
+    e = num("e")
+    if "q_au" in data:
+        q_au = num("q_au")
+    elif "a_au" in data:
+        q_au = num("a_au") * (1.0 - e)
+    else:
+        raise ElementsError(f"{source}: no column for 'q_au' or 'a_au'")
+    epoch = num(epoch_kind)
+    epoch_et = {"epoch_et": lambda x: x, "epoch_jd": jd_tdb_to_et,
+                "epoch_mjd": mjd_tdb_to_et}[epoch_kind](epoch)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if "M_deg" in data:
+            m_deg = num("M_deg")
+        elif "tp_jd" in data:
+            m_deg = mean_anomaly_from_tp_deg(np.where(q_au > 0, q_au, np.nan),
+                                             np.where(e == 1.0, np.nan, e),
+                                             jd_tdb_to_et(num("tp_jd")), epoch_et, gm_km3s2)
+        else:
+            raise ElementsError(f"{source}: no column for 'M_deg' or 'tp_jd'")
+        a_au = q_au / (1.0 - e)
+
+    out = pd.DataFrame({"designation": data["designation"].astype(str).str.strip()})
+    out["key"] = normalize_designations(out["designation"]).to_numpy()
+    if "name" in data:
+        out["name"] = data["name"].astype(str).str.strip()
+    for col, values in (("q_au", q_au), ("a_au", a_au), ("e", e), ("i_deg", num("i_deg")),
+                        ("node_deg", num("node_deg")), ("peri_deg", num("peri_deg")),
+                        ("M_deg", m_deg), ("epoch_et", epoch_et)):
+        out[col] = values
+    if "H_mag" in data:
+        out["H_mag"] = num("H_mag")
+
+    reason = _bad_row_reasons(out, allow_hyperbolic)
+    bad = reason != ""
+    bad_rows = pd.DataFrame({"designation": out["designation"][bad].to_numpy(),
+                             "reason": reason[bad]})
+    if warn and bad.any():
+        first = "; ".join(f"{d}: {r}" for d, r in bad_rows.head(3).itertuples(index=False))
+        warnings.warn(f"{source}: skipped {int(bad.sum())} of {len(out)} rows ({first}"
+                      f"{', ...' if bad.sum() > 3 else ''})", stacklevel=3)
+    good = out[~bad].reset_index(drop=True)
+    conics = conics_from_arrays(good["q_au"].to_numpy(), good["e"].to_numpy(),
+                                good["i_deg"].to_numpy(), good["node_deg"].to_numpy(),
+                                good["peri_deg"].to_numpy(), good["M_deg"].to_numpy(),
+                                good["epoch_et"].to_numpy(), gm_km3s2)
+    return ElementsTable(good, conics, bad_rows, source, gm_km3s2)
+
+
+def _bad_row_reasons(out: pd.DataFrame, allow_hyperbolic: bool) -> np.ndarray:
+    """One reason string per row ("" = good), vectorised; the first failing test wins."""
+    cols = ["q_au", "e", "i_deg", "node_deg", "peri_deg", "M_deg", "epoch_et"]
+    values = out[cols].to_numpy(dtype=float)
+    nan_any = ~np.isfinite(values).all(axis=1)
+    nan_name = np.array(cols, dtype=object)[np.argmax(~np.isfinite(values), axis=1)]
+    e, q, inc = out["e"].to_numpy(), out["q_au"].to_numpy(), out["i_deg"].to_numpy()
+    conditions = [nan_any, e < 0, e == 1.0, (e > 1.0) & (not allow_hyperbolic), q <= 0,
+                  (inc < 0) | (inc > 180), out["designation"].str.len().to_numpy() == 0]
+    choices = [np.char.add("missing or non-finite ", nan_name.astype(str)),
+               "negative eccentricity", "parabolic (e == 1) not supported",
+               "hyperbolic (e > 1) not allowed here", "perihelion distance q <= 0",
+               "inclination outside [0, 180] deg", "empty designation"]
+    with np.errstate(invalid="ignore"):
+        return np.select(conditions, choices, default="").astype(str)
+
+
+def read_catalog(path: str | Path, columns: Mapping[str, str] | str | None = None, *,
+                 table: str | None = None, allow_hyperbolic: bool = False,
+                 gm_km3s2: float = GM_SUN_DE440_KM3S2, source: str | None = None,
+                 warn: bool = True) -> ElementsTable:
+    """Read a CSV, Parquet or SQLite catalog with named columns into an ElementsTable.
+
+    ``columns`` maps our names to the file's (see :data:`NEODYS_COLUMNS`), or names a preset
+    (``"neodys"``, ``"sbdb_csv"``, ``"mpc_comets"``); by default the layout is recognised
+    from the column names.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ElementsError(f"catalog {path} does not exist")
+    frame = _read_frame(path, table)
+    if isinstance(columns, str):
+        columns = PRESETS[columns]
+    columns = columns or _guess_columns(frame, path)
+    return elements_table(frame, columns, source=source or f"catalog {path.name}",
+                          allow_hyperbolic=allow_hyperbolic, gm_km3s2=gm_km3s2, warn=warn)
+
+
+_NEODYS_CACHE: dict[tuple, ElementsTable] = {}
+
+
+def read_neodys(path: str | Path | None = None) -> ElementsTable:
+    """The NEODyS-2 snapshot (sqlite, 29,049 NEOs, MJD 59600 = 2022-01-21 for most rows).
+
+    ``path`` defaults to ``orbitviz.data.fetch("neodys.db")``. Elements are osculating
+    heliocentric ecliptic J2000; each row keeps its own epoch. Results are memoised per file.
+    """
+    if path is None:
+        from orbitviz.data import fetch
+
+        path = fetch("neodys.db")
+    path = Path(path)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _NEODYS_CACHE:
+        _NEODYS_CACHE[key] = read_catalog(path, NEODYS_COLUMNS, table="main",
+                                          source="NEODyS catalog snapshot 2022-01-21")
+    return _NEODYS_CACHE[key]
+
+
+__all__ = ["ElementsTable", "read_catalog", "read_neodys", "elements_table", "NEODYS_COLUMNS",
+           "SBDB_CSV_COLUMNS", "MPC_COMETS_COLUMNS", "ELEMENT_FIELDS"]
