@@ -199,8 +199,15 @@ def test_state_to_elements_matches_oscelt_and_roundtrips(ecc, inc, node, argp, m
     ref = np.asarray(spiceypy.oscelt(state, et, GM_SUN))
     assert np.allclose(ours[[0]], ref[[0]], rtol=1e-10)
     assert np.allclose(ours[1:3], ref[1:3], rtol=0, atol=1e-9)
-    ang = np.angle(np.exp(1j * (ours[3:6] - ref[3:6])))
-    assert np.max(np.abs(ang)) < 1e-7
+    ang = np.abs(np.angle(np.exp(1j * (ours[3:6] - ref[3:6]))))
+    assert ang[0] < 1e-8 and ang[1] < 1e-8
+    # oscelt's M near periapsis of a hyperbola is only good to ~1e-7 rad (e.g. e=12, M=1.19e-7:
+    # oscelt 2.3e-7, ours 1.19209e-7 = the input), so M is checked tightly by the round trip below
+    assert ang[2] < 1e-6
+    dm = ours[5] - elts[5]
+    if ecc < 1:
+        dm = np.angle(np.exp(1j * dm))  # elliptic M is returned in [0, 2 pi)
+    assert abs(dm) < 1e-9 * max(1.0, abs(elts[5]))
     back = propagate(ours, et + np.array([0.0, 1e6]))
     assert max(rel_err(back, propagate(elts, et + np.array([0.0, 1e6])))) < 1e-9
 

@@ -145,7 +145,7 @@ def solve_kepler_elliptic(m_rad, ecc) -> np.ndarray:
     one_m_e = 1.0 - e
     with np.errstate(divide="ignore", invalid="ignore"):
         e_cubic = _cubic_root(6.0 * one_m_e / np.where(e > 0, e, 1.0), 6.0 * m / np.where(e > 0, e, 1.0))
-    e_cubic = np.where(e > 0, e_cubic, m)
+    e_cubic = np.where((e > 0) & np.isfinite(e_cubic), e_cubic, m)  # tiny e: E ~ M
     lo = np.maximum(m, np.minimum(e_cubic, np.pi))
     hi = np.minimum(m + e, np.pi)
     lo = np.minimum(lo, hi)
