@@ -247,3 +247,11 @@ def test_stale_cache_refreshes_or_falls_back(cache, monkeypatch):
     monkeypatch.setattr(sbdb, "_fetch_sbdb_text", fake)
     assert "fetched from JPL" in sbdb.query_sbdb("3200").source and fake.calls == 1
     assert json.loads(path.read_text())["fetched_unix"] > entry["fetched_unix"] + 9 * 86400
+
+
+def test_sbdb_elements_rounded_to_their_sigmas():
+    el = sbdb.read_sbdb_file(ASTROQUERY_DATA / "apophis.dat").elements.rounded_to_sigma()
+    # sigmas: q 4.7439e-9, e 5.3461e-9, i 3.5025e-7, node 2.1065e-5, peri 2.0643e-5, M 5.4642e-6
+    assert (el.q_au, el.e, el.i_deg) == (0.746072430, 0.191195305, 3.3313695)
+    assert (el.node_deg, el.peri_deg, el.M_deg) == (204.44603, 126.40188, 180.429373)
+    assert el.epoch_et == jd_tdb_to_et(2454733.5) and "rounded to sigma" in el.source

@@ -77,9 +77,9 @@ class ElementsTable:
     skipped rows (``designation``, ``reason``).
     """
 
-    table: pd.DataFrame = field(repr=False)
-    conics: np.ndarray = field(repr=False)
-    bad_rows: pd.DataFrame = field(repr=False)
+    table: pd.DataFrame = field(repr=False, compare=False)
+    conics: np.ndarray = field(repr=False, compare=False)
+    bad_rows: pd.DataFrame = field(repr=False, compare=False)
     source: str = ""
     gm_km3s2: float = GM_SUN_DE440_KM3S2
 
