@@ -130,6 +130,23 @@ def cmd_time(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- flyby ------------------------------------------------------------------------------------
+
+def cmd_flyby(args: argparse.Namespace) -> int:
+    from .analysis import flyby
+
+    report = flyby(args.target, args.body, args.start, args.stop, method=args.method,
+                   sbdb_file=args.sbdb_file, catalog=args.catalog, online=args.online,
+                   kernels=tuple(args.kernels))
+    text = {"table": report.to_table, "json": report.to_json, "csv": report.to_csv,
+            "markdown": report.to_markdown}[args.format]()
+    print(text.rstrip("\n"))
+    if args.plot:
+        path = report.plot(args.plot)
+        print(f"plot written to {path}", file=sys.stderr)
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,6 +170,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = ksub.add_parser("info", help="what a kernel holds: bodies, frames, coverage in UTC")
     p.add_argument("file", metavar="FILE", help="a kernel file or a known kernel name")
     p.set_defaults(func=cmd_kernels_info)
+
+    p = sub.add_parser("flyby", help="SOI entry/exit, closest approach and orbit change of a "
+                                     "small body passing a planet")
+    p.add_argument("target", help='small body: "2021 WP", "Apophis", "99942", ...')
+    p.add_argument("--body", default="EARTH", help="body passed (default Earth; any body with "
+                   "ephemeris and GM, e.g. MARS)")
+    p.add_argument("--start", help="search window start, UTC (default: the target's known window)")
+    p.add_argument("--stop", help="search window stop, UTC")
+    p.add_argument("--method", choices=["conic", "patched", "nbody"], default="patched",
+                   help="two-body conic, patched conics (default) or N-body integration")
+    p.add_argument("--sbdb-file", help="a saved JPL SBDB API answer (JSON) with the elements")
+    p.add_argument("--catalog", help="a catalog file (NEODyS sqlite, CSV, Parquet) to look in")
+    p.add_argument("--online", action="store_true", help="ask JPL SBDB live (cached)")
+    p.add_argument("--kernels", nargs="*", default=[], metavar="KERNEL",
+                   help="extra kernels or meta-kernels to load")
+    p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    p.add_argument("--plot", metavar="PNG", help="write distance vs time to this PNG")
+    p.set_defaults(func=cmd_flyby)
 
     p = sub.add_parser("time", help="convert UTC <-> ET (TDB seconds past J2000)")
     p.add_argument("time", nargs="+", metavar="UTC|ET")

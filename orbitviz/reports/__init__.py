@@ -1,0 +1,5 @@
+"""Reports: tables (pandas), JSON / CSV / Markdown writers and matplotlib plots."""
+
+from .flyby import LD_CONVENTION, FlybyReport
+
+__all__ = ["FlybyReport", "LD_CONVENTION"]

@@ -1,0 +1,54 @@
+"""The few-lines API for the questions users ask most.
+
+>>> import orbitviz
+>>> report = orbitviz.flyby("2021 WP")                 # doctest: +SKIP
+>>> report.summary["closest_distance_ld"]              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import OrbitvizError
+from .reports import FlybyReport
+
+
+def flyby(
+    target: str,
+    body: str = "EARTH",
+    start: str | float | None = None,
+    stop: str | float | None = None,
+    *,
+    method: str = "patched",
+    sbdb_file: str | os.PathLike | None = None,
+    catalog: str | os.PathLike | None = None,
+    online: bool = False,
+    kernels: tuple[str | os.PathLike, ...] = (),
+    nbody_options: dict | None = None,
+) -> FlybyReport:
+    """Flyby report of a small body past ``body`` (Earth by default).
+
+    The target's elements come from ``sbdb_file`` (a saved JPL SBDB answer), the embedded table
+    of famous close approachers, the NEODyS snapshot (or ``catalog``), or live SBDB when
+    ``online``. ``start``/``stop`` (UTC strings or ET) default to the target's known window.
+    ``method`` is ``conic``, ``patched`` (default) or ``nbody``.
+    """
+    from .dynamics.flyby import analyze_flyby
+    from .smallbodies import resolve_target
+    from .spice import KernelSet, to_et
+
+    elements, window = resolve_target(target, sbdb_file=sbdb_file,
+                                      catalog=Path(catalog) if catalog else None, online=online)
+    if start is None or stop is None:
+        if window is None:
+            raise OrbitvizError(
+                f"no default search window for {target!r}: give --start and --stop (UTC)"
+            )
+        start = start if start is not None else window.start_utc
+        stop = stop if stop is not None else window.stop_utc
+    with KernelSet("default", *kernels):
+        result = analyze_flyby(elements, body, float(to_et(start)), float(to_et(stop)),
+                               method=method, name=elements.name or elements.designation,
+                               nbody_options=nbody_options)
+        return FlybyReport.from_result(result)

@@ -1,0 +1,383 @@
+"""Flyby analysis: a small body passing a planet (or the Moon), by three methods.
+
+- ``conic``: the small body on its heliocentric two-body orbit, the body's gravity ignored
+  (the quick answer; the notebooks' first step). Its orbit is unchanged by construction.
+- ``patched``: patched conics, the notebooks' method: heliocentric conic up to the entry into
+  the body's sphere of influence (SOI), a body-centred hyperbola inside, a new heliocentric
+  conic after the exit; the orbit before vs after shows what the encounter changed.
+- ``nbody``: numerical integration with the Sun, planets and Moon from the loaded SPK
+  (:mod:`orbitviz.dynamics.nbody`); osculating heliocentric elements at SOI entry and exit.
+
+Every number says which method produced it. Event times (SOI entry/exit, closest approach)
+are refined to 1e-4 s on the chosen model.
+
+>>> from orbitviz.spice import KernelSet
+>>> from orbitviz.smallbodies import resolve_target
+>>> with KernelSet("default"):                                   # doctest: +SKIP
+...     elements, window = resolve_target("2021 WP")
+...     result = analyze_flyby(elements, "EARTH", *window.as_et(), method="patched")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .. import spice
+from ..errors import OrbitvizError
+from . import kepler
+from .events import find_crossings, find_minima
+from .spheres import soi_radius_km
+
+METHODS = ("conic", "patched", "nbody")
+
+StateFunction = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Approach:
+    """A local minimum of the distance: time, distance and relative speed."""
+
+    et: float
+    dist_km: float
+    v_rel_kms: float
+
+
+@dataclass(frozen=True)
+class Hyperbola:
+    """The body-centred osculating conic at one time (usually the SOI entry)."""
+
+    et: float
+    periapsis_km: float
+    e: float
+    v_inf_kms: float | None  # None for a bound (e < 1) orbit
+    periapsis_et: float
+
+
+@dataclass
+class FlybyResult:
+    """Everything one analysis found; all times are ET (TDB seconds past J2000)."""
+
+    target: str
+    body: str
+    method: str
+    method_detail: str
+    start_et: float
+    stop_et: float
+    soi_radius_km: float
+    body_radius_km: float | None
+    entries_et: np.ndarray
+    exits_et: np.ndarray
+    approaches: list[Approach]
+    closest: Approach
+    closest_at_window_edge: bool
+    hyperbola: Hyperbola | None
+    elements_before: np.ndarray | None  # heliocentric conics (8,) before the encounter
+    elements_after: np.ndarray | None
+    samples_et: np.ndarray
+    samples_dist_km: np.ndarray
+    notes: list[str] = field(default_factory=list)
+    comparison: dict | None = None
+
+    @property
+    def entered_soi(self) -> bool:
+        return self.entries_et.size > 0
+
+
+def central_body_of(body: str | int) -> int:
+    """NAIF id of the body a given body orbits: the Sun for planets, the planet for moons."""
+    code = spice.body_id(body)
+    if 100 <= code < 1000 and code % 100 != 99:
+        return (code // 100) * 100 + 99
+    return 10
+
+
+def _grid_step_s(start_et: float, stop_et: float) -> float:
+    # one hour, but at least 2,000 samples per window: an SOI pass of a NEO lasts days
+    return min(3600.0, (stop_et - start_et) / 2000.0)
+
+
+def _distance_functions(rel_state: StateFunction):
+    def dist(et):
+        return np.linalg.norm(rel_state(et)[..., :3], axis=-1)
+
+    def ddist(et):
+        s = rel_state(et)
+        r = s[..., :3]
+        return np.einsum("...i,...i->...", r, s[..., 3:]) / np.linalg.norm(r, axis=-1)
+
+    return dist, ddist
+
+
+def _approaches(rel_state: StateFunction, start_et: float, stop_et: float, step_s: float):
+    dist, ddist = _distance_functions(rel_state)
+    minima = find_minima(dist, start_et, stop_et, step_s, fprime=ddist, include_edges=True)
+    found = []
+    if len(minima):
+        v = np.linalg.norm(rel_state(minima.et)[..., 3:], axis=-1)
+        found = [Approach(float(t), float(d), float(s))
+                 for t, d, s in zip(minima.et, minima.value, v)]
+    interior = [a for a, edge in zip(found, minima.at_edge) if not edge]
+    edges = [a for a, edge in zip(found, minima.at_edge) if edge]
+    candidates = interior + edges
+    if not candidates:  # constant distance: take the start
+        s = rel_state(np.array([start_et]))[0]
+        candidates = [Approach(start_et, float(np.linalg.norm(s[:3])),
+                               float(np.linalg.norm(s[3:])))]
+    closest = min(candidates, key=lambda a: a.dist_km)
+    return interior, closest, closest in edges
+
+
+def _hyperbola(rel: np.ndarray, et: float, mu_km3s2: float) -> Hyperbola:
+    elts = kepler.state_to_elements(rel, mu_km3s2, et)
+    rp, e = float(elts[0]), float(elts[1])
+    r = float(np.linalg.norm(rel[:3]))
+    energy = float(np.dot(rel[3:], rel[3:])) / 2.0 - mu_km3s2 / r
+    v_inf = float(np.sqrt(2.0 * energy)) if energy > 0 else None
+    if e < 1.0:
+        n = np.sqrt(mu_km3s2 / (rp / (1.0 - e)) ** 3)
+        m = (float(elts[5]) + np.pi) % (2 * np.pi) - np.pi  # nearest periapsis
+    else:
+        n = np.sqrt(mu_km3s2 / (rp / (e - 1.0)) ** 3)
+        m = float(elts[5])
+    return Hyperbola(et, rp, e, v_inf, float(et - m / n))
+
+
+def analyze_flyby(
+    target,
+    body: str | int = "EARTH",
+    start_et: float | None = None,
+    stop_et: float | None = None,
+    *,
+    method: str = "patched",
+    name: str | None = None,
+    nbody_options: dict | None = None,
+    compare: bool = True,
+) -> FlybyResult:
+    """Analyse a small body's pass by ``body`` between ``start_et`` and ``stop_et``.
+
+    ``target`` is an :class:`orbitviz.smallbodies.OrbitalElements` (heliocentric, ECLIPJ2000)
+    or a conics array (8,). Needs kernels with the body's ephemeris and GM values loaded
+    (``KernelSet("default")``). With ``method="nbody"`` and ``compare`` the patched-conic
+    answer is computed too and the differences are given in ``comparison``.
+    """
+    if method not in METHODS:
+        raise OrbitvizError(f"unknown flyby method {method!r}: use one of {', '.join(METHODS)}")
+    conics = np.asarray(target.to_conics() if hasattr(target, "to_conics") else target, float)
+    kepler.validate_elements(conics)
+    label = name or getattr(target, "name", None) or getattr(target, "designation", "target")
+    if start_et is None or stop_et is None or not stop_et > start_et:
+        raise OrbitvizError(
+            f"flyby of {label}: give a search window with stop > start (got {start_et}, {stop_et})"
+        )
+    body_code = spice.body_id(body)
+    body_name = spice.body_name(body_code)
+    central = central_body_of(body_code)
+    gm_central = spice.gm_km3s2(central)
+    gm_body = spice.gm_km3s2(body_code)
+    if central != 10:
+        raise OrbitvizError(
+            f"flyby of {label} past {body_name}: heliocentric elements need a body orbiting the "
+            "Sun directly; for a moon, analyse the pass by its planet"
+        )
+    window_mid = 0.5 * (start_et + stop_et)
+    # Check the ephemeris covers the whole window now, with a clear CoverageError if not.
+    spice.states(body_code, np.array([start_et, stop_et]), observer=central)
+    soi = soi_radius_km(body_code, central, window_mid)
+    try:
+        radius = float(spice.radii_km(body_code)[0])
+    except OrbitvizError:
+        radius = None
+
+    def body_state(et):
+        return spice.states(body_code, np.atleast_1d(et), observer=central, frame="ECLIPJ2000")
+
+    if method == "nbody":
+        result = _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body,
+                        soi, nbody_options or {})
+    else:
+        result = _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body,
+                                   gm_central, soi)
+    result.target, result.body = label, body_name
+    result.body_radius_km = radius
+    if method == "nbody" and compare:
+        other = analyze_flyby(conics, body_code, start_et, stop_et, method="patched",
+                              name=label, compare=False)
+        result.comparison = compare_results(result, other)
+    return result
+
+
+# --- conic and patched conics -----------------------------------------------------------------
+
+def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm_central, soi):
+    def helio(et):
+        return kepler.propagate(conics, np.atleast_1d(et))
+
+    def rel(et):
+        return helio(et) - body_state(et)
+
+    step = _grid_step_s(start_et, stop_et)
+    dist, _ = _distance_functions(rel)
+    crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
+    samples_et = np.linspace(start_et, stop_et, 2001)
+    notes = []
+    entries, exits = crossings.entries, crossings.exits
+
+    if method == "conic" or entries.size == 0:
+        interior, closest, at_edge = _approaches(rel, start_et, stop_et, step)
+        first = entries[0] if entries.size else closest.et
+        hyper = _hyperbola(rel(np.array([first]))[0], float(first), gm_body)
+        before = kepler.state_to_elements(helio(np.array([first]))[0], gm_central, float(first))
+        if method == "conic":
+            notes.append(f"conic: {('' if entries.size else 'no SOI entry; ')}the body's gravity "
+                         "is ignored, so the heliocentric orbit is unchanged by construction")
+        else:
+            notes.append("patched: the target never enters the SOI in this window, so the "
+                         "heliocentric conic is the whole answer")
+        return FlybyResult(
+            target="", body="", method=method,
+            method_detail="two-body heliocentric conic (body's gravity ignored)",
+            start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
+            entries_et=entries, exits_et=exits, approaches=interior, closest=closest,
+            closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
+            elements_after=before.copy(), samples_et=samples_et,
+            samples_dist_km=dist(samples_et), notes=notes,
+        )
+
+    # patched conics: heliocentric -> body-centred hyperbola -> heliocentric
+    t_in = float(entries[0])
+    rel_in = rel(np.array([t_in]))[0]
+    planetary = kepler.state_to_elements(rel_in, gm_body, t_in)
+    hyper = _hyperbola(rel_in, t_in, gm_body)
+
+    def rel_inside(et):
+        return kepler.propagate(planetary, np.atleast_1d(et))
+
+    # exit: the conic is symmetric about periapsis, so it leaves at 2 tp - t_in (if it does)
+    span_end = min(stop_et, 2.0 * hyper.periapsis_et - t_in + 3600.0) if hyper.e > 1 else stop_et
+    d_in, _ = _distance_functions(rel_inside)
+    out = find_crossings(d_in, t_in + 1.0, max(span_end, t_in + 2.0), step, level=soi).exits
+    if out.size == 0:
+        t_out = None
+        notes.append("patched: the target does not leave the SOI inside the window")
+    else:
+        t_out = float(out[0])
+    inside_end = t_out if t_out is not None else stop_et
+    interior, closest, at_edge = _approaches(rel_inside, t_in, inside_end,
+                                             _grid_step_s(t_in, inside_end))
+    before = kepler.state_to_elements(helio(np.array([t_in]))[0], gm_central, t_in)
+    after = None
+    exits_et = np.array([t_out]) if t_out is not None else np.empty(0)
+    if t_out is not None:
+        helio_out = rel_inside(np.array([t_out]))[0] + body_state(np.array([t_out]))[0]
+        after = kepler.state_to_elements(helio_out, gm_central, t_out)
+
+    def rel_patched(et):
+        et = np.atleast_1d(et)
+        outp = rel(et)
+        inside = (et >= t_in) & (et <= inside_end)
+        if inside.any():
+            outp[inside] = rel_inside(et[inside])
+        if after is not None and (et > t_out).any():
+            late = et > t_out
+            outp[late] = kepler.propagate(after, et[late]) - body_state(et[late])
+        return outp
+
+    if entries.size > 1:
+        notes.append(f"patched: the conic shows {entries.size} SOI entries in the window; "
+                     "only the first pass is patched")
+    dist_p, _ = _distance_functions(rel_patched)
+    return FlybyResult(
+        target="", body="", method="patched",
+        method_detail="patched conics: heliocentric two-body, body-centred two-body inside the "
+                      "SOI, heliocentric two-body after",
+        start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
+        entries_et=np.array([t_in]), exits_et=exits_et, approaches=interior, closest=closest,
+        closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
+        elements_after=after, samples_et=samples_et, samples_dist_km=dist_p(samples_et),
+        notes=notes,
+    )
+
+
+# --- N-body -------------------------------------------------------------------------------------
+
+def _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body, soi, options):
+    from . import nbody
+
+    epoch = float(conics[6])
+    t0, t1 = min(start_et, epoch), max(stop_et, epoch)
+    trajectory = nbody.propagate_nbody(kepler.elements_to_state(conics), epoch, (t0, t1),
+                                       **options)
+
+    def helio(et):
+        return trajectory.states(np.atleast_1d(et))
+
+    def rel(et):
+        return helio(et) - body_state(et)
+
+    gm_sun = spice.gm_km3s2(central)
+    step = _grid_step_s(start_et, stop_et)
+    dist, _ = _distance_functions(rel)
+    crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
+    interior, closest, at_edge = _approaches(rel, start_et, stop_et, step)
+    entries, exits = crossings.entries, crossings.exits
+    t_before = float(entries[0]) if entries.size else start_et
+    t_after = float(exits[-1]) if exits.size else stop_et
+    before = kepler.state_to_elements(helio(np.array([t_before]))[0], gm_sun, t_before)
+    after = kepler.state_to_elements(helio(np.array([t_after]))[0], gm_sun, t_after)
+    first = float(entries[0]) if entries.size else closest.et
+    hyper = _hyperbola(rel(np.array([first]))[0], first, gm_body)
+    samples_et = np.linspace(start_et, stop_et, 2001)
+    notes = [f"nbody: osculating heliocentric elements at {'SOI entry' if entries.size else 'window start'}"
+             f" and {'SOI exit' if exits.size else 'window end'}"]
+    return FlybyResult(
+        target="", body="", method="nbody", method_detail=trajectory.method,
+        start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
+        entries_et=entries, exits_et=exits, approaches=interior, closest=closest,
+        closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
+        elements_after=after, samples_et=samples_et, samples_dist_km=dist(samples_et),
+        notes=notes,
+    )
+
+
+def compare_results(a: FlybyResult, b: FlybyResult) -> dict:
+    """Differences a - b of the headline numbers (times in s, distances in km)."""
+
+    def first(x):
+        return float(x[0]) if np.size(x) else None
+
+    def diff(x, y):
+        return None if x is None or y is None else x - y
+
+    return {
+        "against": b.method,
+        "closest_approach_dt_s": a.closest.et - b.closest.et,
+        "closest_distance_dkm": a.closest.dist_km - b.closest.dist_km,
+        "soi_entry_dt_s": diff(first(a.entries_et), first(b.entries_et)),
+        "soi_exit_dt_s": diff(first(a.exits_et), first(b.exits_et)),
+        "v_rel_dkms": a.closest.v_rel_kms - b.closest.v_rel_kms,
+    }
+
+
+def elements_dict(conics: np.ndarray | None) -> dict | None:
+    """Heliocentric conics (8,) as the report's elements: q_au, e, i_deg, node_deg, peri_deg,
+    a_au (None for e >= 1)."""
+    from ..units import AU_KM
+
+    if conics is None:
+        return None
+    rp, e = float(conics[0]), float(conics[1])
+    return {
+        "q_au": rp / AU_KM,
+        "e": e,
+        "i_deg": float(np.degrees(conics[2])),
+        "node_deg": float(np.degrees(conics[3])),
+        "peri_deg": float(np.degrees(conics[4])),
+        "a_au": rp / (1.0 - e) / AU_KM if e < 1 else None,
+    }
+
+
+__all__ = ["Approach", "FlybyResult", "Hyperbola", "METHODS", "analyze_flyby",
+           "central_body_of", "compare_results", "elements_dict"]
