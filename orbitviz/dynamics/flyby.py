@@ -195,12 +195,22 @@ def analyze_flyby(
         return spice.states(body_code, np.atleast_1d(et), observer=central, frame="ECLIPJ2000")
 
     if method == "nbody":
+        options = dict(nbody_options or {})
+        if getattr(target, "nongrav", None) and "nongrav" not in options:
+            options["nongrav"] = target.nongrav
         result = _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body,
-                        soi, nbody_options or {})
+                        soi, options)
     else:
         result = _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body,
                                    gm_central, soi)
     result.target, result.body = label, body_name
+    epoch = float(conics[6])
+    if method != "nbody" and result.entered_soi and epoch > float(result.entries_et[0]):
+        result.notes.append(
+            "the elements' epoch is after the SOI entry: two-body methods use that (post-"
+            "encounter) orbit for the incoming leg too; --method nbody integrates through the "
+            "encounter and is the better answer here"
+        )
     result.body_radius_km = radius
     if method == "nbody" and compare:
         other = analyze_flyby(conics, body_code, start_et, stop_et, method="patched",
@@ -306,10 +316,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
 def _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body, soi, options):
     from . import nbody
 
-    epoch = float(conics[6])
-    t0, t1 = min(start_et, epoch), max(stop_et, epoch)
-    trajectory = nbody.propagate_nbody(kepler.elements_to_state(conics), epoch, (t0, t1),
-                                       **options)
+    trajectory = nbody.propagate_nbody(conics, start_et, stop_et, **options)
 
     def helio(et):
         return trajectory.states(np.atleast_1d(et))
