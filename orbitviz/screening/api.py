@@ -1,0 +1,123 @@
+"""``screen``: close approaches of a whole catalog to one body, in one call.
+
+>>> from orbitviz.screening import screen
+>>> table = screen("neodys", body="EARTH", start="2029-01-01", stop="2030-01-01",
+...                threshold="0.05au", out="approaches.parquet")        # doctest: +SKIP
+>>> table.head(1)[["designation", "utc", "dist_km", "method"]]          # doctest: +SKIP
+  designation                      utc       dist_km    method
+0       99942  2029-04-13T21:4...            ...      two-body
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from orbitviz import spice
+from orbitviz.screening.distributed import Fault, run_chunks, split
+from orbitviz.screening.params import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_STEP_S,
+    METHOD_NBODY,
+    ScreeningError,
+    ScreeningParams,
+    parse_threshold,
+    run_key,
+)
+from orbitviz.screening.results import empty_results, sort_results, write_table
+
+
+def load_catalog(catalog, allow_hyperbolic: bool = False):
+    """An :class:`~orbitviz.smallbodies.ElementsTable` from "neodys", a file path or a table.
+
+    Bad rows are skipped with a warning by the readers (count in ``table.bad_rows``).
+    """
+    from orbitviz.smallbodies import ElementsTable, read_catalog, read_neodys
+
+    if isinstance(catalog, ElementsTable):
+        return catalog
+    if isinstance(catalog, str) and catalog.strip().lower() == "neodys":
+        table = read_neodys()
+        if len(table.bad_rows):  # memoised reader: say it again for this run
+            warnings.warn(f"{table.source}: skipped {len(table.bad_rows)} bad rows", stacklevel=3)
+        return table
+    if isinstance(catalog, (str, os.PathLike)):
+        return read_catalog(catalog, allow_hyperbolic=allow_hyperbolic)
+    raise ScreeningError(f"catalog {catalog!r}: give 'neodys', a .csv/.parquet/.sqlite path or an "
+                         "ElementsTable")
+
+
+def parts_dir_for(out: str | os.PathLike) -> Path:
+    """Where the part files of ``out`` live: ``<out>.parts/``."""
+    return Path(str(out) + ".parts")
+
+
+def screen(catalog="neodys", body: str = "EARTH", start="2025-01-01", stop="2026-01-01",
+           threshold="0.05au", *, refine: str | None = None, scheduler: str = "local",
+           workers: int | None = None, out: str | os.PathLike | None = None,
+           chunk_size: int = 1000, step_s: float = DEFAULT_STEP_S, nbody_max: int = 20,
+           allow_hyperbolic: bool = False, progress: bool = True, keep_parts: bool = False,
+           _fault: Fault | None = None) -> pd.DataFrame:
+    """Every close approach of the catalog's objects to ``body`` in [start, stop] below
+    ``threshold``, sorted by distance (see :mod:`orbitviz.screening.results` for the columns).
+
+    Parameters
+    ----------
+    catalog : "neodys" (the offline NEODyS snapshot), a CSV/Parquet/SQLite path, or an ElementsTable.
+    body : any body with ephemeris in the default kernel set (EARTH, MOON, MARS BARYCENTER...).
+    start, stop : UTC strings, datetimes or ET.
+    threshold : "0.05au", "1ld", "20000km", "soi" or a number of km.
+    refine : None (two-body) or "nbody": the ``nbody_max`` closest approaches are recomputed
+        with the N-body propagator (Sun, planets, Moon) from each object's epoch.
+    scheduler : "local" / "processes" (LocalCluster of ``workers`` processes), "synchronous"
+        (this process) or "tcp://HOST:PORT" (an existing Dask scheduler).
+    out : .parquet / .csv / .json file to write; chunk parts go to ``<out>.parts/`` as they
+        finish and an interrupted run with the same catalog and parameters resumes from them.
+    chunk_size : objects per task; results do not depend on it nor on ``workers``.
+
+    ``attrs`` of the result: body, window, threshold, SOI radius, catalog source, number of
+    objects, skipped bad rows (and the first reasons), chunks computed/resumed, run key.
+    """
+    table = load_catalog(catalog, allow_hyperbolic)
+    km, text = parse_threshold(threshold)
+    with spice.KernelSet("default"):
+        body_name = spice.body_name(body)
+        start_et, stop_et = float(spice.to_et(start)), float(spice.to_et(stop))
+        from orbitviz.screening.bodies import soi_radius_km
+
+        soi_km = soi_radius_km(body_name, start_et)
+        params = ScreeningParams(body_name, start_et, stop_et, soi_km if km is None else km,
+                                 soi_km, float(step_s), refine, int(nbody_max))
+        names = table.table["designation"].astype(str).tolist()
+        chunks = split(table.conics, names, int(chunk_size))
+        key = run_key(params, table.conics, names, chunk_size)
+        parts = None
+        if out is not None:
+            parts = parts_dir_for(out) / key[:16]
+        frames, resumed = run_chunks(chunks, params, scheduler=scheduler, workers=workers,
+                                     parts_dir=parts, progress=progress, fault=_fault)
+        frames = [f for f in frames if len(f)]
+        result = sort_results(pd.concat(frames, ignore_index=True)) if frames else empty_results()
+        if refine == METHOD_NBODY and len(result):
+            from orbitviz.screening.nbody import refine_nbody
+
+            result = sort_results(refine_nbody(result, table, params))
+    result.attrs.update({
+        "body": body_name, "start_utc": str(start), "stop_utc": str(stop),
+        "start_et": start_et, "stop_et": stop_et, "threshold": text,
+        "threshold_km": params.threshold_km, "soi_km": soi_km, "step_s": params.step_s,
+        "catalog": table.source, "objects": len(table), "bad_rows": int(len(table.bad_rows)),
+        "bad_row_reasons": table.bad_rows.head(20).astype(str).values.tolist(),
+        "chunks": len(chunks), "chunks_resumed": int(resumed), "run_key": key,
+        "refine": refine or "none", "scheduler": scheduler,
+    })
+    if out is not None:
+        write_table(result, out)
+        if not keep_parts and parts is not None:
+            shutil.rmtree(parts_dir_for(out), ignore_errors=True)
+    return result

@@ -1,0 +1,52 @@
+"""What screening needs to know about the body: its track on the grid and its sphere of influence.
+
+The sphere of influence is :func:`orbitviz.dynamics.spheres.soi_radius_km` about the body's
+primary (the Sun, or the planet of a natural satellite) at the window start.
+
+>>> from orbitviz.spice import KernelSet
+>>> with KernelSet("default"):                      # doctest: +SKIP
+...     round(soi_radius_km("EARTH", 0.0), -3)
+925000.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from orbitviz import spice
+
+
+def primary_of(body: str | int) -> str:
+    """The body a body orbits: the planet for a natural satellite (301 -> 399), else the Sun."""
+    code = spice.body_id(body)
+    if 100 < code < 1000 and code % 100 != 99:
+        return str(code // 100 * 100 + 99)
+    return "SUN"
+
+
+def soi_radius_km(body: str | int, et: float) -> float:
+    """Laplace SOI radius (km) of ``body`` about its primary (Sun, or the planet of a moon)."""
+    from orbitviz.dynamics.spheres import soi_radius_km as _soi
+
+    return _soi(body, primary_of(body), float(et))
+
+
+@dataclass(frozen=True)
+class BodyTrack:
+    """Heliocentric ECLIPJ2000 states of the body on the coarse grid, computed once and shared."""
+
+    body: str
+    et: np.ndarray        # (T,)
+    state: np.ndarray     # (T, 6) km, km/s
+    v_max_kms: float      # largest heliocentric speed on the grid, plus a safety margin
+
+    @classmethod
+    def compute(cls, body: str, grid_et: np.ndarray) -> "BodyTrack":
+        state = spice.states(body, grid_et, observer="SUN")
+        speed = np.linalg.norm(state[:, 3:], axis=1)
+        # the grid samples the speed every step; between samples it can only exceed the sampled
+        # maximum by |dv/dt| * step/2 (solar + satellite pulls, < 1e-4 km/s for Earth at 1 day);
+        # 1 km/s covers any planet and the Moon's monthly +-1 km/s swing about the Earth
+        return cls(body, grid_et, state, float(speed.max()) + 1.0)

@@ -1,0 +1,189 @@
+"""Run chunks on Dask (a local cluster of processes, or an existing scheduler) or in-process.
+
+Each chunk is one task: a worker process furnishes its own kernels once (SPICE is per process and
+not thread-safe, so workers have one thread each), computes the body's grid track once per
+window and reuses it for every chunk it gets, screens the chunk, and writes the rows to a part
+file (``<parts>/chunk-00012.parquet``) as soon as it finishes. A resumed run skips chunks whose
+part exists. Dask retries a task whose worker died (the nanny restarts the process).
+
+Schedulers: ``"synchronous"`` (this process, no Dask), ``"local"`` / ``"processes"`` (a
+``LocalCluster`` of ``workers`` processes, one thread each), ``"tcp://HOST:PORT"`` (an existing
+Dask scheduler; its workers need orbitviz installed and access to the data files).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from orbitviz.screening.params import ScreeningError, ScreeningParams
+
+_PROCESS_KERNELS = None            # this process's KernelSet (loaded once)
+_TRACKS: dict = {}                 # (body, grid bytes) -> BodyTrack, per process
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One slice of the catalog: its index, element rows and designations."""
+
+    index: int
+    conics: np.ndarray
+    designations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Test hook: the first attempt at chunk ``index`` dies (``kill``: the worker process exits;
+    otherwise an exception is raised). ``marker`` (a file) records that the fault happened."""
+
+    index: int
+    marker: str
+    kill: bool = True
+
+    def maybe_trigger(self, index: int) -> None:
+        if index != self.index or os.path.exists(self.marker):
+            return
+        Path(self.marker).write_text(str(os.getpid()))
+        if self.kill:
+            os._exit(17)
+        raise RuntimeError(f"injected failure in chunk {index}")
+
+
+def split(conics: np.ndarray, designations: Sequence[str], chunk_size: int) -> list[Chunk]:
+    """Fixed-size chunks in catalog order (independent of the number of workers)."""
+    if chunk_size < 1:
+        raise ScreeningError(f"chunk_size must be >= 1, got {chunk_size}")
+    names = list(map(str, designations))
+    return [Chunk(i // chunk_size, np.ascontiguousarray(conics[i:i + chunk_size]),
+                  tuple(names[i:i + chunk_size])) for i in range(0, len(names), chunk_size)]
+
+
+def part_path(parts_dir: Path, index: int) -> Path:
+    return parts_dir / f"chunk-{index:05d}.parquet"
+
+
+def _ensure_kernels() -> None:
+    global _PROCESS_KERNELS
+    if _PROCESS_KERNELS is None:
+        from orbitviz.spice import KernelSet
+
+        _PROCESS_KERNELS = KernelSet("default").load()
+
+
+def _track(params: ScreeningParams):
+    from orbitviz.screening.bodies import BodyTrack
+
+    grid = params.grid()
+    key = (params.body, grid.tobytes())
+    if key not in _TRACKS:
+        _TRACKS.clear()
+        _TRACKS[key] = BodyTrack.compute(params.body, grid)
+    return _TRACKS[key]
+
+
+def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None,
+                  fault: Fault | None = None) -> pd.DataFrame:
+    """Screen one chunk in this process (kernels and body track loaded once per process)."""
+    from orbitviz.screening.core import screen_chunk
+    from orbitviz.screening.results import complete, write_part
+
+    if fault is not None:
+        fault.maybe_trigger(chunk.index)
+    _ensure_kernels()
+    raw = screen_chunk(chunk.conics, chunk.designations, params, _track(params))
+    rows = complete(raw, params.soi_km)
+    if part is not None:
+        write_part(rows, Path(part))
+    return rows
+
+
+def _progress(total: int, initial: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, unit="chunk", desc="screening",
+                disable=not enabled, leave=False)
+
+
+def run_chunks(chunks: list[Chunk], params: ScreeningParams, *, scheduler: str = "local",
+               workers: int | None = None, parts_dir: Path | None = None, progress: bool = True,
+               fault: Fault | None = None, retries: int = 3) -> tuple[list[pd.DataFrame], int]:
+    """Rows of every chunk (finished parts read back, the others computed) and how many were
+    resumed from parts. Order of the list follows the chunks."""
+    results: dict[int, pd.DataFrame] = {}
+    todo = []
+    for chunk in chunks:
+        path = part_path(parts_dir, chunk.index) if parts_dir is not None else None
+        if path is not None and path.exists():
+            from orbitviz.screening.results import read_part
+
+            results[chunk.index] = read_part(path)
+        else:
+            todo.append((chunk, str(path) if path is not None else None))
+    resumed = len(results)
+    bar = _progress(len(chunks), resumed, progress)
+    try:
+        if scheduler == "synchronous":
+            for chunk, path in todo:
+                results[chunk.index] = process_chunk(chunk, params, path, fault)
+                bar.update(1)
+        elif todo:
+            _run_dask(todo, params, scheduler, workers, fault, retries, results, bar.update)
+    finally:
+        bar.close()
+    return [results[c.index] for c in chunks], resumed
+
+
+def _client(scheduler: str, workers: int | None):
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - optional dependency
+        raise ScreeningError("scheduler %r needs dask[distributed]: pip install 'orbitviz[dask]' "
+                             "or use scheduler='synchronous'" % scheduler) from None
+    if scheduler.startswith("tcp://") or scheduler.startswith("tls://"):
+        try:
+            return Client(scheduler, timeout="20s"), None
+        except OSError as exc:
+            raise ScreeningError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start "
+                                 "one (dask scheduler) or use --scheduler local") from None
+    if scheduler not in ("local", "processes"):
+        raise ScreeningError(f"unknown scheduler {scheduler!r}: use local, processes, "
+                             "synchronous or tcp://HOST:PORT")
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=40)
+    return Client(cluster), cluster
+
+
+def _run_dask(todo, params, scheduler, workers, fault, retries, results: dict,
+              advance: Callable[[int], None]) -> None:
+    from dask.distributed import as_completed
+
+    client, cluster = _client(scheduler, workers)
+    try:
+        futures = {}
+        for chunk, path in todo:
+            fut = client.submit(process_chunk, chunk, params, path, fault, retries=retries,
+                                pure=False, key=f"orbitviz-screen-chunk-{chunk.index:05d}-{os.getpid()}")
+            futures[fut] = chunk.index
+        for fut in as_completed(futures):
+            index = futures[fut]
+            try:
+                results[index] = fut.result()
+            except Exception as exc:
+                from orbitviz.errors import OrbitvizError
+
+                if isinstance(exc, OrbitvizError):
+                    raise
+                raise ScreeningError(f"chunk {index} failed on the Dask cluster after {retries} "
+                                     f"retries: {type(exc).__name__}: {exc}. Finished chunks are "
+                                     "saved; run again to resume") from exc
+            advance(1)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
