@@ -1,0 +1,64 @@
+"""A pure-Python model of what is shown: layers on a clock, cameras and camera paths.
+
+No Qt, no VisPy, no SPICE: everything here works on arrays sampled ahead of time, so it is
+testable without OpenGL. ``orbitviz._vispy`` turns it into pictures, ``orbitviz.render`` into
+videos.
+
+>>> import numpy as np
+>>> from orbitviz.scene import Scene, Clock, TrajectoryLayer
+>>> scene = Scene(frame="J2000", clock=Clock(0.0, 60.0))
+>>> et = np.linspace(0.0, 60.0, 61)
+>>> path = scene.add(TrajectoryLayer("path", et, np.c_[et, et, 0 * et], color_by="time"))
+>>> scene.layers.names
+['path']
+"""
+
+from .builders import shape_scene
+from .camera import CameraState, CameraTrack
+from .camera_paths import (
+    CameraPathError,
+    FixedCamera,
+    FollowTarget,
+    KeyframedPath,
+    Turntable,
+    camera_from_spec,
+    read_keyframes,
+)
+from .clock import Clock
+from .easing import EASINGS
+from .events import Event, EventEmitter
+from .label_layer import LabelLayer
+from .layer import Layer
+from .marker_layer import MarkerLayer
+from .mesh_layer import MeshLayer
+from .scene import LayerList, Readout, Scene
+from .sphere_layer import SphereLayer
+from .timemap import TimeMap
+from .trajectory_layer import TrajectoryLayer
+
+__all__ = [
+    "EASINGS",
+    "CameraPathError",
+    "CameraState",
+    "CameraTrack",
+    "Clock",
+    "Event",
+    "EventEmitter",
+    "FixedCamera",
+    "FollowTarget",
+    "KeyframedPath",
+    "LabelLayer",
+    "Layer",
+    "LayerList",
+    "MarkerLayer",
+    "MeshLayer",
+    "Readout",
+    "Scene",
+    "SphereLayer",
+    "TimeMap",
+    "TrajectoryLayer",
+    "Turntable",
+    "camera_from_spec",
+    "read_keyframes",
+    "shape_scene",
+]

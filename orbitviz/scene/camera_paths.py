@@ -1,0 +1,223 @@
+"""Camera paths: one camera state per video frame, computed for all frames at once.
+
+A path answers ``track(t_s, et, duration_s)``: video times ``t_s`` (F,), the scene times shown
+then ``et`` (F,), and the video length; it returns a :class:`CameraTrack`.
+
+>>> import numpy as np
+>>> spin = Turntable((0, 0, 0), distance_km=10.0, elevation_deg=20.0)
+>>> spin.track(np.array([0.0, 5.0]), np.zeros(2), duration_s=10.0).azimuth_deg.tolist()
+[0.0, 180.0]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import OrbitvizError
+from .camera import CameraState, CameraTrack, angles_from_offsets
+from .easing import check_easing, interpolate_keys
+from .marker_layer import MarkerLayer
+
+
+class CameraPathError(OrbitvizError, ValueError):
+    """A camera path that cannot be built (bad keyframe file, unknown follow target, ...)."""
+
+
+@dataclass(frozen=True)
+class FixedCamera:
+    """The same view for every frame."""
+
+    state: CameraState
+
+    def track(self, t_s, et, duration_s: float) -> CameraTrack:
+        s = self.state
+        return CameraTrack.build(len(np.atleast_1d(t_s)), s.center_km, s.azimuth_deg,
+                                 s.elevation_deg, s.distance_km, s.fov_deg)
+
+
+@dataclass(frozen=True)
+class Turntable:
+    """Circle around ``center_km``: ``turns`` full azimuth sweeps over the video."""
+
+    center_km: tuple[float, float, float]
+    distance_km: float
+    elevation_deg: float = 25.0
+    azimuth_start_deg: float = 0.0
+    turns: float = 1.0
+    fov_deg: float = 30.0
+
+    @classmethod
+    def around(cls, state: CameraState, turns: float = 1.0) -> Turntable:
+        return cls(state.center_km, state.distance_km, state.elevation_deg, state.azimuth_deg,
+                   turns, state.fov_deg)
+
+    def track(self, t_s, et, duration_s: float) -> CameraTrack:
+        t = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
+        azimuth = self.azimuth_start_deg + 360.0 * self.turns * t / (duration_s or 1.0)
+        return CameraTrack.build(len(t), self.center_km, azimuth, self.elevation_deg,
+                                 self.distance_km, self.fov_deg)
+
+
+@dataclass(frozen=True)
+class FollowTarget:
+    """Keep a moving marker in the centre, seen from a fixed direction and distance
+    (optionally turning ``turns`` times around it over the video)."""
+
+    target: MarkerLayer
+    distance_km: float
+    elevation_deg: float = 30.0
+    azimuth_deg: float = 0.0
+    turns: float = 0.0
+    fov_deg: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.target, MarkerLayer) or not self.target.moving:
+            raise CameraPathError(f"cannot follow {self.target!r}: the follow camera needs a "
+                                  "moving MarkerLayer (one with sample times et)")
+
+    def track(self, t_s, et, duration_s: float) -> CameraTrack:
+        t = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
+        centers = self.target.track_at(np.atleast_1d(et), hold=True)
+        azimuth = self.azimuth_deg + 360.0 * self.turns * t / (duration_s or 1.0)
+        return CameraTrack.build(len(t), centers, azimuth, self.elevation_deg, self.distance_km,
+                                 self.fov_deg)
+
+
+@dataclass(frozen=True)
+class KeyframedPath:
+    """Camera keys at video times (seconds, or fractions of the video when ``fractions``),
+    interpolated smoothly (Catmull-Rom) or linearly, each segment eased by its easing."""
+
+    times: np.ndarray
+    center_km: np.ndarray
+    azimuth_deg: np.ndarray
+    elevation_deg: np.ndarray
+    distance_km: np.ndarray
+    fov_deg: np.ndarray
+    easings: tuple[str, ...]
+    smooth: bool = True
+    fractions: bool = False
+
+    def track(self, t_s, et, duration_s: float) -> CameraTrack:
+        t = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
+        knots = self.times * duration_s if self.fractions else self.times
+        values = np.column_stack([self.center_km, self.azimuth_deg, self.elevation_deg,
+                                  np.log(self.distance_km), self.fov_deg])
+        out = interpolate_keys(knots, values, t, easings=self.easings, smooth=self.smooth)
+        return CameraTrack(out[:, :3], out[:, 3], out[:, 4], np.exp(out[:, 5]), out[:, 6])
+
+
+_KEY_FIELDS = {"t", "center_km", "azimuth_deg", "elevation_deg", "distance_km", "position_km",
+               "fov_deg", "easing"}
+
+
+def read_keyframes(path: str | Path) -> KeyframedPath:
+    """A :class:`KeyframedPath` from a TOML file such as::
+
+        time = "seconds"            # key times t: "seconds" of video (default) or "fraction"
+        interpolation = "smooth"    # "smooth" (Catmull-Rom, default) or "linear"
+        easing = "ease-in-out"      # default easing of every segment (default "linear")
+
+        [[key]]
+        t = 0
+        center_km = [0, 0, 0]
+        azimuth_deg = 0
+        elevation_deg = 30
+        distance_km = 12
+        fov_deg = 30
+
+        [[key]]
+        t = 6
+        position_km = [0, -8, 2]    # or the camera position: az/el/distance about center_km
+        easing = "linear"           # easing of the segment that starts at this key
+
+    A key's missing values repeat the previous key's. Azimuths are taken literally (write 370,
+    not 10, to keep turning the same way). Distances are interpolated in log space.
+    """
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CameraPathError(f"cannot read camera path {path}: {exc}; it must be a TOML file "
+                              "with [[key]] tables (see orbitviz.scene.read_keyframes)") from None
+    try:
+        return _keyframes(doc)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise CameraPathError(f"camera path {path}: {exc}") from None
+
+
+def _keyframes(doc: dict) -> KeyframedPath:
+    keys = doc.get("key", [])
+    if not keys:
+        raise ValueError("no [[key]] tables; add at least one key with t, azimuth_deg, "
+                         "elevation_deg and distance_km (or position_km)")
+    unit = doc.get("time", "seconds")
+    if unit not in ("seconds", "fraction"):
+        raise ValueError(f"time = {unit!r}: use 'seconds' or 'fraction'")
+    interpolation = doc.get("interpolation", "smooth")
+    if interpolation not in ("smooth", "linear"):
+        raise ValueError(f"interpolation = {interpolation!r}: use 'smooth' or 'linear'")
+    default_easing = check_easing(doc.get("easing", "linear"), "easing")
+    state = {"center_km": [0.0, 0.0, 0.0], "fov_deg": float(doc.get("fov_deg", 30.0))}
+    rows, easings, times = [], [], []
+    for n, key in enumerate(keys, start=1):
+        unknown = set(key) - _KEY_FIELDS
+        if unknown:
+            raise ValueError(f"key {n}: unknown field(s) {sorted(unknown)}; known: "
+                             f"{sorted(_KEY_FIELDS)}")
+        if "t" not in key:
+            raise ValueError(f"key {n} has no time t")
+        times.append(float(key["t"]))
+        state.update({k: key[k] for k in key if k not in ("t", "position_km", "easing")})
+        if "position_km" in key:
+            offset = np.asarray(key["position_km"], float) - np.asarray(state["center_km"], float)
+            az, el, dist = angles_from_offsets(offset)
+            state.update(azimuth_deg=float(az), elevation_deg=float(el), distance_km=float(dist))
+        missing = {"azimuth_deg", "elevation_deg", "distance_km"} - set(state)
+        if missing:
+            raise ValueError(f"key {n} lacks {sorted(missing)} (or position_km)")
+        if float(state["distance_km"]) <= 0:
+            raise ValueError(f"key {n}: distance_km must be > 0")
+        rows.append([*map(float, state["center_km"]), float(state["azimuth_deg"]),
+                     float(state["elevation_deg"]), float(state["distance_km"]),
+                     float(state["fov_deg"])])
+        easings.append(check_easing(key.get("easing", default_easing), f"key {n}"))
+    times_arr = np.asarray(times)
+    if (np.diff(times_arr) <= 0).any():
+        raise ValueError(f"key times must increase, got {times}")
+    table = np.asarray(rows)
+    return KeyframedPath(times_arr, table[:, :3], table[:, 3], table[:, 4], table[:, 5],
+                         table[:, 6], tuple(easings[:-1]) or ("linear",),
+                         smooth=interpolation == "smooth", fractions=unit == "fraction")
+
+
+def camera_from_spec(scene, spec, *, turns: float = 1.0):
+    """A camera path from a CLI-style spec: ``"turntable"``, ``"follow"`` (the scene's
+    ``follow_target``), ``"home"`` (fixed), a TOML keyframe file, or a path object / state."""
+    if hasattr(spec, "track"):
+        return spec
+    if isinstance(spec, CameraState):
+        return FixedCamera(spec)
+    home = scene.home_camera()
+    if spec in (None, "turntable"):
+        return Turntable.around(home, turns=turns)
+    if spec == "home":
+        return FixedCamera(home)
+    if spec == "follow":
+        if not scene.follow_target:
+            raise CameraPathError("this scene has nothing to follow (scene.follow_target is "
+                                  "unset); use --camera turntable or a keyframe file")
+        target = scene.layers[scene.follow_target]
+        reach = float(np.ptp(target.bounds_km(), axis=0).max()) or home.distance_km / 4
+        return FollowTarget(target, distance_km=max(reach, home.distance_km / 4),
+                            elevation_deg=home.elevation_deg, azimuth_deg=home.azimuth_deg,
+                            fov_deg=home.fov_deg)
+    path = Path(spec)
+    if path.suffix.lower() == ".toml":
+        return read_keyframes(path)
+    raise CameraPathError(f"unknown camera {spec!r}: use turntable, follow, home or a .toml "
+                          "keyframe file")

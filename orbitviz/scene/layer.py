@@ -1,0 +1,44 @@
+"""The base of every layer: a name, visibility, a colour and an opacity, with change events.
+
+Layers hold arrays sampled ahead of time (positions, sun directions) and answer questions about
+a scene time ``et`` with numpy; they know nothing of OpenGL.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .colors import to_rgba
+from .events import EventEmitter, Evented
+
+
+def _opacity(value) -> float:
+    value = float(value)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"opacity must be within 0..1, got {value}")
+    return value
+
+
+class Layer:
+    """One thing shown in a scene. Setting ``visible``, ``color``, ``opacity`` emits an event
+    named after the attribute on ``layer.events``."""
+
+    kind = "layer"
+    visible = Evented(bool)
+    color = Evented(to_rgba)
+    opacity = Evented(_opacity)
+    name = Evented(str)
+
+    def __init__(self, name: str, *, visible: bool = True, color="white", opacity: float = 1.0):
+        self.events = EventEmitter(self)
+        self.name = name
+        self.visible = visible
+        self.color = color
+        self.opacity = opacity
+
+    def bounds_km(self) -> np.ndarray | None:
+        """``[[xmin, ymin, zmin], [xmax, ymax, zmax]]`` of what the layer draws, or None."""
+        return None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r}, visible={self.visible})"

@@ -1,0 +1,114 @@
+"""A scene: layers on a clock, in one reference frame, with readouts for overlays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .camera import CameraState
+from .clock import Clock
+from .events import EventEmitter
+from .layer import Layer
+
+
+@dataclass(frozen=True)
+class Readout:
+    """A text overlay computed from sampled arrays: ``text(et (F,)) -> F strings``.
+
+    Example: ``Readout("altitude", lambda et: [f"altitude {h:.3f} km" for h in alt(et)])``.
+    It must never call SPICE: viewers call it while painting.
+    """
+
+    name: str
+    text: Callable[[np.ndarray], Sequence[str]]
+
+
+class LayerList:
+    """Layers in drawing order with unique names; events ``added``, ``removed`` (value: layer)."""
+
+    def __init__(self):
+        self.events = EventEmitter(self)
+        self._layers: list[Layer] = []
+
+    def append(self, layer: Layer) -> Layer:
+        if layer.name in self.names:
+            raise ValueError(f"a layer named {layer.name!r} is already in the scene; "
+                             "give each layer its own name")
+        self._layers.append(layer)
+        self.events.emit("added", layer)
+        return layer
+
+    def remove(self, layer: Layer | str) -> None:
+        layer = self[layer] if isinstance(layer, str) else layer
+        self._layers.remove(layer)
+        self.events.emit("removed", layer)
+
+    @property
+    def names(self) -> list[str]:
+        return [layer.name for layer in self._layers]
+
+    def __getitem__(self, key: int | str) -> Layer:
+        if isinstance(key, str):
+            for layer in self._layers:
+                if layer.name == key:
+                    return layer
+            raise KeyError(f"no layer named {key!r}; the scene has {self.names}")
+        return self._layers[key]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(list(self._layers))
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+
+class Scene:
+    """What is shown: ``layers``, a ``clock``, the ``frame`` all positions are in (km), a
+    ``title``, ``credits`` (data credit lines), ``readouts`` (overlay texts) and, for cameras
+    that chase something, ``follow_target`` (the name of a moving MarkerLayer)."""
+
+    units = "km"
+
+    def __init__(self, *, frame: str, clock: Clock | None = None, title: str = "",
+                 credits: Sequence[str] = (), readouts: Sequence[Readout] = (),
+                 follow_target: str | None = None):
+        self.frame = frame
+        self.clock = clock or Clock(0.0, 0.0)
+        self.title = title
+        self.credits = list(credits)
+        self.readouts = list(readouts)
+        self.follow_target = follow_target
+        self.layers = LayerList()
+
+    def add(self, layer: Layer) -> Layer:
+        return self.layers.append(layer)
+
+    def __getitem__(self, name: str) -> Layer:
+        return self.layers[name]
+
+    def bounds_km(self, *, visible_only: bool = True) -> np.ndarray:
+        """Bounding box (2, 3) of the layers' contents (a unit box around 0 when empty)."""
+        boxes = [layer.bounds_km() for layer in self.layers
+                 if layer.visible or not visible_only]
+        boxes = [box for box in boxes if box is not None]
+        if not boxes:
+            return np.array([[-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]])
+        stacked = np.stack(boxes)
+        return np.stack([stacked[:, 0].min(axis=0), stacked[:, 1].max(axis=0)])
+
+    def home_camera(self, *, azimuth_deg: float = 30.0, elevation_deg: float = 25.0,
+                    fov_deg: float = 30.0, margin: float = 1.15) -> CameraState:
+        """A camera looking at the centre of the contents, far enough to see all of them."""
+        low, high = self.bounds_km()
+        radius = 0.5 * float(np.linalg.norm(high - low)) or 1.0
+        distance = margin * radius / np.sin(np.radians(fov_deg) / 2.0)
+        return CameraState(tuple((low + high) / 2.0), azimuth_deg, elevation_deg, distance, fov_deg)
+
+    def readout_texts(self, et: np.ndarray) -> list[list[str]]:
+        """For each readout, its F texts at times ``et`` (F,)."""
+        return [list(readout.text(np.atleast_1d(et))) for readout in self.readouts]

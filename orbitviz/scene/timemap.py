@@ -1,0 +1,73 @@
+"""Scene time as a function of video time: piecewise linear, so a phase can be slowed down.
+
+>>> tm = TimeMap.with_slow_phase(0.0, 100.0, 15.0, phase_et=(40.0, 50.0), slowdown=6.0)
+>>> [round(float(v), 9) for v in tm.et_at([0.0, 4.0, 10.0, 15.0])]
+[0.0, 40.0, 50.0, 100.0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class TimeMap:
+    """Knots ``video_s`` (K,, increasing) -> ``et`` (K,, non-decreasing); linear in between."""
+
+    video_s: np.ndarray
+    et: np.ndarray
+
+    def __post_init__(self) -> None:
+        video = np.asarray(self.video_s, dtype=np.float64)
+        et = np.asarray(self.et, dtype=np.float64)
+        if video.ndim != 1 or video.shape != et.shape or len(video) < 1:
+            raise ValueError(f"a time map needs matching 1-D knots, got {video.shape} video "
+                             f"times and {et.shape} scene times")
+        if (np.diff(video) <= 0).any() or (np.diff(et) < 0).any():
+            raise ValueError("time map knots: video times must increase and scene times must not "
+                             "decrease (a hold is allowed, going back in time is not)")
+        object.__setattr__(self, "video_s", video)
+        object.__setattr__(self, "et", et)
+
+    @classmethod
+    def linear(cls, start_et: float, stop_et: float, duration_s: float) -> TimeMap:
+        if duration_s <= 0:
+            return cls(np.array([0.0]), np.array([float(start_et)]))
+        return cls(np.array([0.0, duration_s]), np.array([start_et, stop_et], dtype=np.float64))
+
+    @classmethod
+    def with_slow_phase(cls, start_et: float, stop_et: float, duration_s: float, *,
+                        phase_et: tuple[float, float], slowdown: float) -> TimeMap:
+        """``duration_s`` of video over ``[start_et, stop_et]``, where the scene seconds within
+        ``phase_et`` take ``slowdown`` times more video time than the others (e.g. a bounce)."""
+        p0, p1 = (min(max(float(v), start_et), stop_et) for v in phase_et)
+        if p1 <= p0 or slowdown <= 0:
+            raise ValueError(f"slow phase {phase_et} must lie within [{start_et}, {stop_et}] "
+                             f"with start < stop, and slowdown ({slowdown}) must be > 0")
+        weighted = (stop_et - start_et) - (p1 - p0) + slowdown * (p1 - p0)
+        video_per_scene = duration_s / weighted
+        knots = [0.0, (p0 - start_et) * video_per_scene]
+        knots.append(knots[-1] + slowdown * (p1 - p0) * video_per_scene)
+        knots.append(duration_s)
+        video, et = np.array(knots), np.array([start_et, p0, p1, stop_et], dtype=np.float64)
+        keep = np.r_[True, np.diff(video) > 0]
+        return cls(video[keep], et[keep])
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.video_s[-1])
+
+    def et_at(self, t_s) -> np.ndarray:
+        """Scene times at video times ``t_s`` (held constant past the last knot)."""
+        t = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
+        if len(self.video_s) == 1:
+            return np.full(len(t), self.et[0])
+        return np.interp(t, self.video_s, self.et)
+
+    def rescaled(self, duration_s: float) -> TimeMap:
+        """The same mapping stretched to ``duration_s`` of video."""
+        if self.duration_s == 0:
+            return self
+        return TimeMap(self.video_s * (duration_s / self.duration_s), self.et)

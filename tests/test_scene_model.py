@@ -1,0 +1,100 @@
+"""The scene model without OpenGL: events, clock, layers, sampling."""
+
+import numpy as np
+import pytest
+
+from orbitviz.scene import (Clock, LabelLayer, MarkerLayer, MeshLayer, Readout, Scene,
+                            SphereLayer, TrajectoryLayer)
+from orbitviz.shapes.mesh import Mesh
+
+TETRA = Mesh(np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1.0]]),
+             np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]]))
+
+
+def test_layer_events_fire_on_change_only():
+    layer = LabelLayer("l", [[0, 0, 0]], ["a"])
+    seen = []
+    layer.events.connect(lambda e: seen.append((e.type, e.value)))
+    layer.visible = False
+    layer.visible = False
+    layer.opacity = 0.5
+    layer.color = "red"
+    assert seen == [("visible", False), ("opacity", 0.5), ("color", (1.0, 0.0, 0.0, 1.0))]
+    with pytest.raises(ValueError, match="opacity"):
+        layer.opacity = 2
+
+
+def test_clock_advances_loops_and_pauses():
+    clock = Clock(0.0, 100.0, rate=10.0)
+    times = []
+    clock.events.connect(lambda e: times.append(e.value), "time")
+    assert clock.advance(1.0) == 0.0  # paused
+    clock.play()
+    assert clock.advance(2.5) == 25.0
+    assert clock.advance(8.0) == pytest.approx(5.0)  # wraps around
+    clock.loop = False
+    clock.et = 95.0
+    assert clock.advance(1.0) == 100.0 and not clock.playing
+    clock.fraction = 0.5
+    assert clock.et == 50.0 and times[-1] == 50.0
+    with pytest.raises(ValueError, match="empty"):
+        Clock(10.0, 0.0)
+
+
+def test_trajectory_colors_by_time_scalar_mask_and_trail():
+    et = np.linspace(0.0, 100.0, 101)
+    pos = np.c_[et, 0 * et, 0 * et]
+    by_time = TrajectoryLayer("t", et, pos, color_by="time", colormap="viridis")
+    colors = by_time.colors_at(50.0)
+    assert colors.shape == (101, 4) and not np.allclose(colors[0], colors[-1])
+    mask = TrajectoryLayer("m", et, pos, color_by="mask", mask=et > 50, color_true="red",
+                           color_false="blue")
+    assert tuple(mask.colors_at(0.0)[80]) == (1.0, 0.0, 0.0, 1.0)
+    assert tuple(mask.colors_at(0.0)[20]) == (0.0, 0.0, 1.0, 1.0)
+    alt = TrajectoryLayer("a", et, pos, color_by="scalar", scalar=et**2, clim=(0, 1e4))
+    assert np.allclose(alt.colors_at(0.0)[-1], alt.colors_at(0.0)[-2], atol=0.05)
+    trail = TrajectoryLayer("tr", et, pos, trail_s=20.0, lead_s=0.0, fade=0.5, opacity=0.8)
+    alpha = trail.colors_at(50.0)[:, 3]
+    assert alpha[51:].max() == 0 and alpha[:30].max() == 0
+    assert alpha[50] == pytest.approx(0.8) and alpha[40] == pytest.approx(0.8)
+    assert 0 < alpha[35] < 0.8  # fading part of the trail
+    resampled = TrajectoryLayer("s", et, pos, sample_count=11)
+    assert np.allclose(resampled.display_positions_km[:, 0], np.linspace(0, 100, 11))
+    with pytest.raises(ValueError, match="needs scalar"):
+        TrajectoryLayer("x", et, pos, color_by="scalar")
+    with pytest.raises(ValueError, match="increasing"):
+        TrajectoryLayer("x", et[::-1], pos)
+
+
+def test_marker_interpolates_and_hides_outside_span():
+    marker = MarkerLayer("lander", [[0, 0, 0], [10, 0, 0]], et=[100.0, 200.0], labels=["P"])
+    assert np.allclose(marker.positions_at(150.0), [[5, 0, 0]])
+    assert np.isnan(marker.positions_at(50.0)).all()
+    assert np.allclose(marker.track_at(np.array([0.0, 300.0])), [[0, 0, 0], [10, 0, 0]])
+    fixed = MarkerLayer("sites", [[1, 2, 3], [4, 5, 6]], labels=["A", "B"])
+    assert fixed.positions_at(0.0).shape == (2, 3)
+
+
+def test_mesh_sun_direction_is_interpolated_unit_vector():
+    layer = MeshLayer("comet", TETRA, sun_et=[0.0, 10.0], sun_dir=[[1, 0, 0], [0, 1, 0]])
+    mid = layer.sun_direction_at(5.0)
+    assert np.allclose(mid, [2**-0.5, 2**-0.5, 0])
+    assert layer.sun_direction_at(np.array([0.0, 10.0])).shape == (2, 3)
+
+
+def test_scene_layers_bounds_home_camera_and_readouts():
+    scene = Scene(frame="J2000", clock=Clock(0.0, 10.0), title="t")
+    events = []
+    scene.layers.events.connect(lambda e: events.append((e.type, e.value.name)))
+    scene.add(MeshLayer("comet", TETRA))
+    scene.add(SphereLayer("soi", 5.0, (10, 0, 0)))
+    with pytest.raises(ValueError, match="already"):
+        scene.add(SphereLayer("soi", 1.0))
+    assert np.allclose(scene.bounds_km(), [[0, -5, -5], [15, 5, 5]])
+    home = scene.home_camera()
+    assert np.allclose(home.center_km, (7.5, 0, 0))
+    assert home.distance_km > 10
+    scene.layers.remove("soi")
+    assert events == [("added", "comet"), ("added", "soi"), ("removed", "soi")]
+    scene.readouts.append(Readout("d", lambda et: [f"{v:.0f}" for v in et]))
+    assert scene.readout_texts(np.array([1.0, 2.0])) == [["1", "2"]]
