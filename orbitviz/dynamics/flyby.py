@@ -28,7 +28,7 @@ import numpy as np
 from .. import spice
 from ..errors import OrbitvizError
 from . import kepler
-from .events import find_crossings, find_minima
+from .events import find_crossings, find_minima, time_grid
 from .spheres import soi_radius_km
 
 METHODS = ("conic", "patched", "nbody")
@@ -94,9 +94,27 @@ def central_body_of(body: str | int) -> int:
     return 10
 
 
+def _memoized(states: StateFunction, size: int = 8) -> StateFunction:
+    """Remember the last few arrays asked for: the event searches evaluate the same coarse
+    grid several times (crossings, minima, derivative), and SPICE calls are the cost."""
+    cache: dict[bytes, np.ndarray] = {}
+
+    def wrapped(et):
+        et = np.atleast_1d(np.asarray(et, dtype=float))
+        key = et.tobytes()
+        if key not in cache:
+            if len(cache) >= size:
+                cache.pop(next(iter(cache)))
+            cache[key] = states(et)
+        return cache[key].copy()
+
+    return wrapped
+
+
 def _grid_step_s(start_et: float, stop_et: float) -> float:
-    # one hour, but at least 2,000 samples per window: an SOI pass of a NEO lasts days
-    return min(3600.0, (stop_et - start_et) / 2000.0)
+    # one hour, but at least 500 samples per window: an SOI pass of a NEO lasts days, and a
+    # dip between two grid points is still found (events.find_crossings checks grid minima)
+    return min(3600.0, (stop_et - start_et) / 500.0)
 
 
 def _distance_functions(rel_state: StateFunction):
@@ -191,8 +209,8 @@ def analyze_flyby(
     except OrbitvizError:
         radius = None
 
-    def body_state(et):
-        return spice.states(body_code, np.atleast_1d(et), observer=central, frame="ECLIPJ2000")
+    body_state = _memoized(lambda et: spice.states(body_code, et, observer=central,
+                                                   frame="ECLIPJ2000"))
 
     if method == "nbody":
         options = dict(nbody_options or {})
@@ -231,7 +249,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
     step = _grid_step_s(start_et, stop_et)
     dist, _ = _distance_functions(rel)
     crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
-    samples_et = np.linspace(start_et, stop_et, 2001)
+    samples_et = time_grid(start_et, stop_et, step)
     notes = []
     entries, exits = crossings.entries, crossings.exits
 
@@ -336,7 +354,7 @@ def _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body, s
     after = kepler.state_to_elements(helio(np.array([t_after]))[0], gm_sun, t_after)
     first = float(entries[0]) if entries.size else closest.et
     hyper = _hyperbola(rel(np.array([first]))[0], first, gm_body)
-    samples_et = np.linspace(start_et, stop_et, 2001)
+    samples_et = time_grid(start_et, stop_et, step)
     notes = [f"nbody: osculating heliocentric elements at {'SOI entry' if entries.size else 'window start'}"
              f" and {'SOI exit' if exits.size else 'window end'}"]
     return FlybyResult(
