@@ -5,6 +5,7 @@
 ...     earth = orbitviz.states("EARTH", orbitviz.to_et("2021-12-01"))
 """
 
+from .analysis import flyby
 from .data import fetch
 from .errors import (
     ChecksumError,
@@ -32,6 +33,7 @@ __all__ = [
     "UnknownBody",
     "et_to_utc",
     "fetch",
+    "flyby",
     "states",
     "to_et",
 ]
