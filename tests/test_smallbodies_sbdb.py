@@ -3,14 +3,11 @@ against the JSON itself; missing fields; the live query's cache (fetcher monkeyp
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import math
-import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import astroquery

@@ -77,13 +77,17 @@ class FlybyResult:
     elements_before: np.ndarray | None  # heliocentric conics (8,) before the encounter
     elements_after: np.ndarray | None
     samples_et: np.ndarray
-    samples_dist_km: np.ndarray
+    samples_rel_km: np.ndarray  # (N, 3) target relative to the body, ECLIPJ2000
     notes: list[str] = field(default_factory=list)
     comparison: dict | None = None
 
     @property
     def entered_soi(self) -> bool:
         return self.entries_et.size > 0
+
+    @property
+    def samples_dist_km(self) -> np.ndarray:
+        return np.linalg.norm(self.samples_rel_km, axis=1)
 
 
 def central_body_of(body: str | int) -> int:
@@ -271,7 +275,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
             entries_et=entries, exits_et=exits, approaches=interior, closest=closest,
             closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
             elements_after=before.copy(), samples_et=samples_et,
-            samples_dist_km=dist(samples_et), notes=notes,
+            samples_rel_km=rel(samples_et)[:, :3], notes=notes,
         )
 
     # patched conics: heliocentric -> body-centred hyperbola -> heliocentric
@@ -316,7 +320,6 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
     if entries.size > 1:
         notes.append(f"patched: the conic shows {entries.size} SOI entries in the window; "
                      "only the first pass is patched")
-    dist_p, _ = _distance_functions(rel_patched)
     return FlybyResult(
         target="", body="", method="patched",
         method_detail="patched conics: heliocentric two-body, body-centred two-body inside the "
@@ -324,7 +327,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
         start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
         entries_et=np.array([t_in]), exits_et=exits_et, approaches=interior, closest=closest,
         closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
-        elements_after=after, samples_et=samples_et, samples_dist_km=dist_p(samples_et),
+        elements_after=after, samples_et=samples_et, samples_rel_km=rel_patched(samples_et)[:, :3],
         notes=notes,
     )
 
@@ -362,7 +365,7 @@ def _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body, s
         start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
         entries_et=entries, exits_et=exits, approaches=interior, closest=closest,
         closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
-        elements_after=after, samples_et=samples_et, samples_dist_km=dist(samples_et),
+        elements_after=after, samples_et=samples_et, samples_rel_km=rel(samples_et)[:, :3],
         notes=notes,
     )
 

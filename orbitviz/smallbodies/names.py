@@ -66,7 +66,7 @@ def normalize_designation(name: str) -> str:
     return aliases.get(normal, normal)
 
 
-def normalize_designations(names) -> "pd.Series":
+def normalize_designations(names):
     """:func:`normalize_designation` for a whole column at once (a pandas Series out).
 
     Names that are already packed (no space, slash or parenthesis, as in NEODyS) are only
