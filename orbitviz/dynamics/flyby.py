@@ -115,6 +115,14 @@ def _memoized(states: StateFunction, size: int = 8) -> StateFunction:
     return wrapped
 
 
+def _samples(start_et: float, stop_et: float, step_s: float, closest_et: float) -> np.ndarray:
+    """Sample times for plots and scenes: the event grid, plus 1-minute steps for 6 hours
+    either side of the closest approach, where the track bends most."""
+    fine = np.arange(max(start_et, closest_et - 6 * 3600.0),
+                     min(stop_et, closest_et + 6 * 3600.0), 60.0)
+    return np.union1d(time_grid(start_et, stop_et, step_s), fine)
+
+
 def _grid_step_s(start_et: float, stop_et: float) -> float:
     # one hour, but at least 500 samples per window: an SOI pass of a NEO lasts days, and a
     # dip between two grid points is still found (events.find_crossings checks grid minima)
@@ -253,7 +261,6 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
     step = _grid_step_s(start_et, stop_et)
     dist, _ = _distance_functions(rel)
     crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
-    samples_et = time_grid(start_et, stop_et, step)
     notes = []
     entries, exits = crossings.entries, crossings.exits
 
@@ -268,6 +275,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
         else:
             notes.append("patched: the target never enters the SOI in this window, so the "
                          "heliocentric conic is the whole answer")
+        samples_et = _samples(start_et, stop_et, step, closest.et)
         return FlybyResult(
             target="", body="", method=method,
             method_detail="two-body heliocentric conic (body's gravity ignored)",
@@ -320,6 +328,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
     if entries.size > 1:
         notes.append(f"patched: the conic shows {entries.size} SOI entries in the window; "
                      "only the first pass is patched")
+    samples_et = _samples(start_et, stop_et, step, closest.et)
     return FlybyResult(
         target="", body="", method="patched",
         method_detail="patched conics: heliocentric two-body, body-centred two-body inside the "
@@ -327,7 +336,8 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
         start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
         entries_et=np.array([t_in]), exits_et=exits_et, approaches=interior, closest=closest,
         closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
-        elements_after=after, samples_et=samples_et, samples_rel_km=rel_patched(samples_et)[:, :3],
+        elements_after=after, samples_et=samples_et,
+        samples_rel_km=rel_patched(samples_et)[:, :3],
         notes=notes,
     )
 
@@ -357,15 +367,17 @@ def _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body, s
     after = kepler.state_to_elements(helio(np.array([t_after]))[0], gm_sun, t_after)
     first = float(entries[0]) if entries.size else closest.et
     hyper = _hyperbola(rel(np.array([first]))[0], first, gm_body)
-    samples_et = time_grid(start_et, stop_et, step)
-    notes = [f"nbody: osculating heliocentric elements at {'SOI entry' if entries.size else 'window start'}"
-             f" and {'SOI exit' if exits.size else 'window end'}"]
+    at_in = "SOI entry" if entries.size else "window start"
+    at_out = "SOI exit" if exits.size else "window end"
+    notes = [f"nbody: osculating heliocentric elements at {at_in} and {at_out}"]
+    samples_et = _samples(start_et, stop_et, step, closest.et)
     return FlybyResult(
         target="", body="", method="nbody", method_detail=trajectory.method,
         start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
         entries_et=entries, exits_et=exits, approaches=interior, closest=closest,
         closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
-        elements_after=after, samples_et=samples_et, samples_rel_km=rel(samples_et)[:, :3],
+        elements_after=after, samples_et=samples_et,
+        samples_rel_km=rel(samples_et)[:, :3],
         notes=notes,
     )
 

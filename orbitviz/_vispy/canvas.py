@@ -1,0 +1,201 @@
+"""A VisPy canvas showing a :class:`orbitviz.scene.Scene`: one adapter per layer, overlays,
+a camera driven by :class:`CameraState`, offscreen rendering and world -> pixel projection.
+
+The same class serves the desktop window (embed ``canvas.native``) and the video renderer
+(``render()`` / ``render_into()``). Choose the VisPy app before creating one (see
+``orbitviz.render.backend``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy import scene as vscene
+
+from orbitviz.scene import CameraState, Scene
+from orbitviz.scene.events import Event
+
+from .framebuffer import Framebuffer
+from .label_adapter import LabelAdapter
+from .mesh_adapter import MeshAdapter
+from .marker_adapter import MarkerAdapter
+from .overlays import AxesTriad, CornerText, ScaleBar
+from . import resources
+from .sphere_adapter import SphereAdapter
+from .trajectory_adapter import TrajectoryAdapter
+
+ADAPTERS = {"mesh": MeshAdapter, "trajectory": TrajectoryAdapter, "markers": MarkerAdapter,
+            "sphere": SphereAdapter, "labels": LabelAdapter}
+OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
+DEPTH_RANGE = 100.0  # far/near = 10 * DEPTH_RANGE around the camera distance: 16-bit depth
+
+
+def default_time_text(et: float) -> str:
+    return f"ET {et:,.3f} s"
+
+
+class SceneCanvas:
+    """Draws ``scene`` into a VisPy canvas of ``size`` (w, h) pixels.
+
+    ``overlays``: any of ``title, time, distance, scale, credit, axes``. ``time_text(et)``
+    formats the clock for the time overlay (the window passes a UTC formatter; videos set the
+    text per frame with :meth:`set_time_text`).
+    """
+
+    def __init__(self, scene: Scene, *, size=(800, 600), bgcolor="black", show: bool = False,
+                 overlays=OVERLAYS, time_text=default_time_text, parent=None):
+        unknown = set(overlays) - set(OVERLAYS)
+        if unknown:
+            raise ValueError(f"unknown overlay(s) {sorted(unknown)}; choose from {OVERLAYS}")
+        self.scene = scene
+        self.size = (int(size[0]), int(size[1]))
+        self.overlays = tuple(overlays)
+        self.time_text = time_text
+        self._pooled = not show and parent is None and resources.offscreen()
+        if self._pooled:
+            self.canvas, self.fonts = resources.checkout(self.size, bgcolor)
+        else:
+            self.canvas = vscene.SceneCanvas(size=self.size, show=show, bgcolor=bgcolor,
+                                             keys=None, parent=parent)
+            self.fonts = resources.new_fonts()
+        self.view = self.canvas.central_widget.add_view()
+        self.view.camera = vscene.TurntableCamera(fov=30.0, distance=1.0)
+        self.view.camera.depth_value = DEPTH_RANGE
+        self.adapters: dict[str, object] = {}
+        for layer in scene.layers:
+            self._add(layer)
+        self._build_overlays()
+        scene.layers.events.connect(self._on_layers)
+        scene.clock.events.connect(self._on_clock, "time")
+        self._framebuffer: Framebuffer | None = None
+        self.set_camera(scene.home_camera())
+        self.view.scene.transform.changed.connect(lambda event: self._camera_changed())
+        self._on_clock(Event("time", scene.clock, scene.clock.et))
+
+    @property
+    def native(self):
+        """The toolkit widget (a QWidget under the Qt backend)."""
+        return self.canvas.native
+
+    # -- layers ----------------------------------------------------------------------------
+    def _add(self, layer) -> None:
+        adapter_type = ADAPTERS.get(layer.kind)
+        if adapter_type is None:
+            raise TypeError(f"no VisPy adapter for layer kind {layer.kind!r} ({layer!r})")
+        self.adapters[layer.name] = adapter_type(layer, self.view.scene, self.scene.clock,
+                                                 self.fonts)
+
+    def _on_layers(self, event: Event) -> None:
+        if event.type == "added":
+            self._add(event.value)
+        elif event.type == "removed":
+            self.adapters.pop(event.value.name).close()
+        self.canvas.update()
+
+    def set_coarse(self, coarse: bool) -> None:
+        """Level of detail: decimated meshes while the camera moves, full ones when still."""
+        for adapter in self.adapters.values():
+            adapter.set_coarse(coarse)
+        self.canvas.update()
+
+    # -- overlays --------------------------------------------------------------------------
+    def _build_overlays(self) -> None:
+        root = self._overlay_root = vscene.Node(parent=self.canvas.scene)
+        self._title = CornerText(root, self.fonts, "top-left", 13.0)
+        self._readouts = CornerText(root, self.fonts, "top-right", 11.0)
+        self._credit = CornerText(root, self.fonts, "bottom-left", 8.0, color=(0.8, 0.8, 0.8, 1))
+        self._scale_bar = ScaleBar(root, self.fonts)
+        self._axes = AxesTriad(root, self.fonts)
+        self._scale_bar.visible = "scale" in self.overlays
+        self._axes.visible = "axes" in self.overlays
+        self._title.set_lines([self.scene.title] if "title" in self.overlays else [], self.size)
+        notes = [layer.lighting_note for layer in self.scene.layers
+                 if getattr(layer, "lighting_approximate", False) and layer.lighting_note]
+        credits = self.scene.credits + notes if "credit" in self.overlays else []
+        self._credit.set_lines(credits, self.size)
+        self._time_line = ""
+
+    def set_time_text(self, text: str) -> None:
+        """Replace the time overlay's text (e.g. a UTC string computed ahead of time)."""
+        self._time_line = text
+        self._update_readouts(self.scene.clock.et)
+
+    def _update_readouts(self, et: float) -> None:
+        show_time = "time" in self.overlays and self.scene.clock.span_s > 0
+        lines = [self._time_line] if show_time else []
+        if "distance" in self.overlays:
+            lines += [texts[0] for texts in self.scene.readout_texts(np.array([et]))]
+        self._readouts.set_lines(lines, self.size)
+
+    def _on_clock(self, event: Event) -> None:
+        if self.time_text is not None:
+            self._time_line = self.time_text(event.value)
+        self._update_readouts(event.value)
+        self.canvas.update()
+
+    # -- camera ----------------------------------------------------------------------------
+    def set_camera(self, state: CameraState) -> None:
+        camera = self.view.camera
+        camera.center = tuple(float(c) for c in state.center_km)
+        camera.azimuth, camera.elevation = float(state.azimuth_deg), float(state.elevation_deg)
+        camera.fov, camera.distance = float(state.fov_deg), float(state.distance_km)
+        camera.view_changed()
+        self._camera_changed()
+
+    def camera_state(self) -> CameraState:
+        camera = self.view.camera
+        return CameraState(tuple(float(c) for c in camera.center), float(camera.azimuth),
+                           float(camera.elevation), float(camera.distance), float(camera.fov))
+
+    def _camera_changed(self) -> None:
+        state = self.camera_state()
+        self._scale_bar.update(state, self.size)
+        self._axes.update(state, self.size)
+
+    # -- pixels ----------------------------------------------------------------------------
+    def project(self, points_km) -> np.ndarray:
+        """Pixel (x, y) of scene points (N, 3) km: x right, y down, origin top left; NaN for
+        points behind the camera."""
+        mapped = self.view.scene.node_transform(self.canvas.scene).map(
+            np.asarray(points_km, dtype=np.float64).reshape(-1, 3))
+        w = mapped[:, 3:4]
+        xy = mapped[:, :2] / w
+        xy[w[:, 0] <= 0] = np.nan
+        return xy
+
+    def _draw_into_framebuffer(self) -> Framebuffer:
+        if self._framebuffer is None:
+            self.canvas.set_current()
+            self._framebuffer = Framebuffer(self.size)
+        self.canvas.set_current()
+        self.canvas.push_fbo(self._framebuffer.fbo, (0, 0), self.size)
+        try:
+            self.canvas._draw_scene()
+        except BaseException:
+            self.canvas.pop_fbo()
+            raise
+        return self._framebuffer
+
+    def render_into(self, out: np.ndarray) -> np.ndarray:
+        """Draw offscreen and read RGB into ``out`` (h, w, 3) uint8, bottom row first."""
+        framebuffer = self._draw_into_framebuffer()
+        try:
+            return framebuffer.read_into(out)
+        finally:
+            self.canvas.pop_fbo()
+
+    def render(self) -> np.ndarray:
+        """Draw offscreen: an RGB image (h, w, 3) uint8, top row first."""
+        w, h = self.size
+        return self.render_into(np.empty((h, w, 3), np.uint8))[::-1].copy()
+
+    def close(self) -> None:
+        for adapter in self.adapters.values():
+            adapter.close()
+        self.scene.layers.events.disconnect(self._on_layers)
+        self.scene.clock.events.disconnect(self._on_clock)
+        if self._pooled:
+            self._overlay_root.parent = None
+            self.canvas.central_widget.remove_widget(self.view)
+            resources.checkin(self.canvas)
+        else:
+            self.canvas.close()

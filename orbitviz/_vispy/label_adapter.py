@@ -1,0 +1,32 @@
+"""LabelLayer -> text anchored at scene points."""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy.scene.visuals import Text
+
+from orbitviz.scene.label_layer import LabelLayer
+
+from .layer_adapter import LayerAdapter
+
+
+class LabelAdapter(LayerAdapter):
+    layer: LabelLayer
+    order = 4
+
+    def _build(self, parent):
+        layer = self.layer
+        node = Text(text=layer.texts, pos=layer.positions_km.astype(np.float32),
+                    anchor_x="left", anchor_y="bottom", parent=parent,
+                    font_manager=self.fonts)
+        node.set_gl_state("translucent", depth_test=False)
+        self._style(node)
+        return node
+
+    def _style(self, node) -> None:
+        r, g, b, a = self.layer.color
+        node.color = (r, g, b, a * self.layer.opacity)
+        node.font_size = self.layer.font_size_pt
+
+    def _on_layer(self, event) -> None:
+        self._style(self.node)

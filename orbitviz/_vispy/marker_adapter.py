@@ -1,0 +1,53 @@
+"""MarkerLayer -> screen-sized markers (moving or fixed) with optional text labels."""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy.scene import Node
+from vispy.scene.visuals import Markers, Text
+
+from orbitviz.scene.marker_layer import MarkerLayer
+
+from .layer_adapter import LayerAdapter
+
+
+class MarkerAdapter(LayerAdapter):
+    layer: MarkerLayer
+    order = 2
+
+    def _build(self, parent):
+        node = Node(parent=parent)
+        self._markers = Markers(parent=node)
+        self._markers.set_gl_state("translucent", depth_test=False)
+        self._labels = Text(parent=node, anchor_x="left", anchor_y="bottom", font_manager=self.fonts,
+                            font_size=self.layer.font_size_pt)
+        self._labels.set_gl_state("translucent", depth_test=False)
+        self._points = np.zeros((0, 3))
+        return node
+
+    def _on_layer(self, event) -> None:
+        self._draw(self._points)
+
+    def _on_time(self, et: float) -> None:
+        points = self.layer.positions_at(et)
+        if self.layer.moving or len(self._points) != len(points):
+            self._draw(points)
+
+    def _draw(self, points: np.ndarray) -> None:
+        layer = self.layer
+        self._points = points
+        shown = np.isfinite(points).all(axis=1)
+        r, g, b, a = layer.color
+        self._markers.visible = bool(shown.any())
+        if shown.any():
+            self._markers.set_data(points[shown].astype(np.float32), size=layer.size_px,
+                                   face_color=(r, g, b, a * layer.opacity),
+                                   edge_color=(0, 0, 0, a * layer.opacity), edge_width=1.0,
+                                   symbol=layer.symbol)
+        texts = [text for text, keep in zip(layer.labels, shown) if keep]
+        self._labels.visible = bool(texts)
+        if texts:
+            self._labels.text = [" " + text for text in texts]
+            self._labels.pos = points[shown][: len(texts)].astype(np.float32)
+            self._labels.color = layer.label_color
+            self._labels.font_size = layer.font_size_pt

@@ -1,0 +1,60 @@
+"""MeshLayer -> an indexed lit mesh; a decimated copy is drawn while the camera moves."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from orbitviz.scene.mesh_layer import MeshLayer
+
+from .layer_adapter import LayerAdapter
+from .lit_mesh_visual import LitMesh, outward_normals
+
+
+def _buffers(mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    vertices = np.asarray(mesh.vertices, dtype=np.float32)
+    normals = outward_normals(mesh.vertices, mesh.faces, mesh.vertex_normals)
+    return vertices, np.asarray(mesh.faces, dtype=np.uint32), normals.astype(np.float32)
+
+
+class MeshAdapter(LayerAdapter):
+    layer: MeshLayer
+
+    def _build(self, parent):
+        self._coarse = False
+        node = LitMesh(parent=parent)
+        node.set_data(*self._full)
+        self._style(node)
+        return node
+
+    @cached_property
+    def _full(self):
+        return _buffers(self.layer.mesh)
+
+    @cached_property
+    def _decimated(self):
+        return _buffers(self.layer.mesh.decimated(self.layer.lod_faces))
+
+    @property
+    def has_lod(self) -> bool:
+        return len(self.layer.mesh.faces) > self.layer.lod_faces
+
+    def set_coarse(self, coarse: bool) -> None:
+        if coarse == self._coarse or not self.has_lod:
+            return
+        self._coarse = coarse
+        self.node.set_data(*(self._decimated if coarse else self._full))
+
+    def _style(self, node) -> None:
+        layer = self.layer
+        r, g, b, a = layer.color
+        node.set_style(color=(r, g, b, a * layer.opacity), ambient=layer.ambient, lit=True,
+                       light_dir=layer.sun_direction_at(self.clock.et))
+        node.set_translucent(a * layer.opacity < 1.0)
+
+    def _on_layer(self, event) -> None:
+        self._style(self.node)
+
+    def _on_time(self, et: float) -> None:
+        self.node.set_style(light_dir=self.layer.sun_direction_at(et))

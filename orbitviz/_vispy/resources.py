@@ -1,0 +1,43 @@
+"""Offscreen canvases reused within a process, each with its font atlas.
+
+VisPy builds a font atlas per text visual (~30 ms per glyph on a CPU renderer) and cannot
+share EGL contexts, so every new canvas would rasterise the same glyphs again. Offscreen
+canvases are therefore kept in a pool: a :class:`SceneCanvas` checks one out, attaches its
+view and overlays, and gives it back (empty) when closed.
+"""
+
+from __future__ import annotations
+
+from vispy import app as vapp
+from vispy import scene as vscene
+from vispy.visuals.text.text import FontManager
+
+OFFSCREEN_APPS = ("egl", "osmesa")
+
+_free: list = []
+_fonts: dict = {}
+
+
+def offscreen() -> bool:
+    """True when VisPy renders without windows (EGL or OSMesa)."""
+    return vapp.use_app().backend_name.lower() in OFFSCREEN_APPS
+
+
+def checkout(size: tuple[int, int], bgcolor):
+    """An offscreen VisPy canvas of ``size`` and its FontManager."""
+    canvas = _free.pop() if _free else vscene.SceneCanvas(size=size, show=False, keys=None)
+    if tuple(canvas.size) != tuple(size):
+        canvas.size = size
+        canvas.events.resize(size=size, physical_size=size)  # EGL does not emit it
+    canvas.bgcolor = bgcolor
+    fonts = _fonts.setdefault(canvas, FontManager(method="cpu"))
+    return canvas, fonts
+
+
+def checkin(canvas) -> None:
+    """Give back a canvas whose scene nodes have been detached."""
+    _free.append(canvas)
+
+
+def new_fonts() -> FontManager:
+    return FontManager(method="cpu")

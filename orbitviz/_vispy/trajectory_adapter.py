@@ -1,0 +1,36 @@
+"""TrajectoryLayer -> a line with per-vertex colours (trail, lead and fade via alpha)."""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy.scene.visuals import Line
+
+from orbitviz.scene.trajectory_layer import TrajectoryLayer
+
+from .layer_adapter import LayerAdapter
+
+
+class TrajectoryAdapter(LayerAdapter):
+    layer: TrajectoryLayer
+    order = 1
+
+    def _build(self, parent):
+        layer = self.layer
+        node = Line(pos=np.asarray(layer.display_positions_km, dtype=np.float32),
+                    color=layer.colors_at(self.clock.et).astype(np.float32),
+                    width=layer.width_px, method="gl", antialias=False, parent=parent)
+        node.set_gl_state("translucent", depth_test=True)
+        return node
+
+    def _on_layer(self, event) -> None:
+        if event.type == "width_px":
+            self.node.set_data(width=event.value)
+        else:
+            self._recolor(self.clock.et)
+
+    def _on_time(self, et: float) -> None:
+        if self.layer.time_dependent:
+            self._recolor(et)
+
+    def _recolor(self, et: float) -> None:
+        self.node.set_data(color=self.layer.colors_at(et).astype(np.float32))

@@ -1,0 +1,157 @@
+"""Render a scene to an H.264 MP4, a GIF or a folder of PNG frames, headless.
+
+>>> from orbitviz.scene import shape_scene
+>>> result = render_video(shape_scene("67p-4k.obj"), "spin.mp4", size=(640, 360),
+...                       duration_s=4, fps=30)                      # doctest: +SKIP
+>>> result.plan.n_frames, str(result.backend)                        # doctest: +SKIP
+(120, 'egl (llvmpipe (LLVM 15.0.6, 256 bits))')
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from orbitviz.errors import OrbitvizError
+from orbitviz.scene import Scene, TimeMap
+
+from .atomic import check_target, commit, discard, temporary_sibling
+from .backend import GLBackend, select_backend
+from .errors import RenderError
+from .plan import FramePlan, even_size, plan_frames
+from .writers import check_quality, open_sink
+
+log = logging.getLogger("orbitviz.render")
+KINDS = {".mp4": "mp4", ".gif": "gif", "": "png"}
+DEFAULT_OVERLAYS = ("title", "time", "distance", "scale", "credit")
+
+
+@dataclass
+class RenderResult:
+    """The finished file, what was drawn in each frame, and where the time went."""
+
+    path: Path
+    plan: FramePlan
+    backend: GLBackend
+    time_texts: list[str]
+    render_s: float = 0.0
+    encode_wait_s: float = 0.0
+    total_s: float = 0.0
+    command: list[str] = field(default_factory=list)
+
+    @property
+    def fps_achieved(self) -> float:
+        return self.plan.n_frames / self.total_s if self.total_s else float("nan")
+
+
+def output_kind(path: Path) -> str:
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise RenderError(f"cannot tell the output format of {path}: use a name ending in .mp4 "
+                          "or .gif, or a folder name without a suffix for PNG frames")
+    return kind
+
+
+def utc_texts(et: np.ndarray) -> list[str]:
+    """UTC labels for the time overlay, computed once before the frame loop (SPICE here only)."""
+    from orbitviz.spice import et_to_utc
+
+    try:
+        return [f"{text[:19].replace('T', ' ')} UTC" for text in et_to_utc(et, precision=0)]
+    except OrbitvizError as exc:
+        warnings.warn(f"time overlay shows ET seconds: cannot convert to UTC ({exc})",
+                      stacklevel=3)
+        return [f"ET {value:,.1f} s" for value in et]
+
+
+def render_video(scene: Scene, path, *, camera=None, size=(1280, 720), fps: float = 30.0,
+                 duration_s: float | None = None, frames: int | None = None, time_range=None,
+                 time_map: TimeMap | None = None, overlays: Sequence[str] = DEFAULT_OVERLAYS,
+                 quality: str = "standard", progress: bool | None = None, bgcolor="black",
+                 time_labels: Callable[[np.ndarray], Sequence[str]] | None = None,
+                 on_frame: Callable[[int, float], None] | None = None) -> RenderResult:
+    """Render ``scene`` along ``camera`` into ``path`` (``.mp4``, ``.gif`` or a PNG folder).
+
+    Frames stream into the encoder while the next one renders; the output appears under
+    ``path`` only when complete (an error or Ctrl-C leaves nothing there). ``camera``, ``fps``,
+    ``duration_s``/``frames``, ``time_range`` and ``time_map`` are as in
+    :func:`orbitviz.render.plan.plan_frames`. ``time_labels(et) -> texts`` formats the time
+    overlay (default: UTC via SPICE, computed before rendering). ``on_frame(index, et)`` is
+    called before each frame (e.g. for a GUI's progress).
+    """
+    path = Path(path)
+    kind = output_kind(path)
+    check_quality(quality)
+    check_target(path, folder=kind == "png")
+    if kind != "png":
+        size = even_size(size)
+    plan = plan_frames(scene, fps=fps, duration_s=duration_s, frames=frames,
+                       time_range=time_range, time_map=time_map, camera=camera, size=size)
+    show_time = "time" in overlays and scene.clock.span_s > 0
+    texts = list((time_labels or utc_texts)(plan.frame_times_et)) if show_time else \
+        [""] * plan.n_frames
+    backend = select_backend()
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if progress:
+        print(f"orbitviz render: OpenGL through {backend}", file=sys.stderr)
+    log.info("rendering %d frames of %dx%d with OpenGL through %s", plan.n_frames, *plan.size,
+             backend)
+    result = RenderResult(path, plan, backend, texts)
+    temporary = temporary_sibling(path)
+    started = time.perf_counter()
+    try:
+        _render_frames(scene, plan, temporary, kind, quality, overlays, bgcolor, texts,
+                       on_frame, progress, result)
+        commit(temporary, path)
+    except BaseException:
+        discard(temporary)
+        raise
+    result.total_s = time.perf_counter() - started
+    return result
+
+
+def _render_frames(scene, plan, temporary, kind, quality, overlays, bgcolor, texts, on_frame,
+                   progress, result) -> None:
+    from tqdm import tqdm
+
+    from orbitviz._vispy import SceneCanvas
+
+    clock_et = scene.clock.et
+    canvas = SceneCanvas(scene, size=plan.size, bgcolor=bgcolor, time_text=None,
+                         overlays=[name for name in overlays if name != "axes"])
+    sink = None
+    try:
+        sink = open_sink(temporary, kind, plan.size, plan.fps, quality)
+        result.command = getattr(sink, "command", [])
+        bar = tqdm(total=plan.n_frames, unit="frame", desc=result.path.name,
+                   disable=not progress, dynamic_ncols=True)
+        with bar:
+            for i, et in enumerate(plan.frame_times_et):
+                if on_frame is not None:
+                    on_frame(i, float(et))
+                scene.clock.et = et
+                canvas.set_time_text(texts[i])
+                canvas.set_camera(plan.cameras[i])
+                buf = sink.buffer()
+                start = time.perf_counter()
+                canvas.render_into(buf)
+                result.render_s += time.perf_counter() - start
+                sink.submit(buf)
+                bar.update()
+        sink.close()
+        result.encode_wait_s = sink.wait_s
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        raise
+    finally:
+        canvas.close()
+        scene.clock.et = clock_et

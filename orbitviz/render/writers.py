@@ -1,0 +1,175 @@
+"""Frame sinks that encode while the next frame renders: ffmpeg (H.264 MP4, GIF) through a
+pipe, or PNG files, fed by a background thread from a small pool of reused buffers.
+
+Frames arrive bottom row first (OpenGL's order); the sinks flip them (ffmpeg's ``vflip``).
+"""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from .errors import RenderError
+
+QUALITY = {  # name: (x264 CRF, x264 preset)
+    "draft": (28, "veryfast"),
+    "standard": (20, "veryfast"),
+    "high": (16, "medium"),
+}
+POOL_SIZE = 3
+
+
+def check_quality(quality: str) -> str:
+    if quality not in QUALITY:
+        raise RenderError(f"quality={quality!r}: choose one of {', '.join(QUALITY)}")
+    return quality
+
+
+def ffmpeg_command(path: Path, size: tuple[int, int], fps: float, kind: str,
+                   quality: str) -> list[str]:
+    import imageio_ffmpeg
+
+    w, h = size
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo",
+               "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", f"{fps:g}", "-i", "-",
+               "-an", "-fflags", "+bitexact"]
+    if kind == "mp4":
+        crf, preset = QUALITY[quality]
+        command += ["-vf", "vflip", "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
+                    "-pix_fmt", "yuv420p", "-flags:v", "+bitexact", "-movflags", "+faststart",
+                    "-f", "mp4"]
+    else:
+        command += ["-vf", "vflip,split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse",
+                    "-loop", "0", "-f", "gif"]
+    return command + [str(path)]
+
+
+class FrameSink:
+    """Takes frames from the render loop; a worker thread writes them out.
+
+    ``buffer()`` gives a free (h, w, 3) uint8 array to render into, ``submit(buf)`` queues it,
+    ``close()`` waits for the end of the output, ``abort()`` stops at once.
+    """
+
+    def __init__(self, size: tuple[int, int]):
+        w, h = size
+        self._free: queue.Queue = queue.Queue()
+        for _ in range(POOL_SIZE):
+            self._free.put(np.empty((h, w, 3), np.uint8))
+        self._todo: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._count = 0
+        self.wait_s = 0.0  # time the render loop waited for the encoder
+        self._thread = threading.Thread(target=self._work, name="orbitviz-frame-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def buffer(self) -> np.ndarray:
+        import time
+
+        self._raise_error()
+        start = time.perf_counter()
+        while True:
+            try:
+                buf = self._free.get(timeout=0.5)
+                break
+            except queue.Empty:
+                self._raise_error()
+        self.wait_s += time.perf_counter() - start
+        return buf
+
+    def submit(self, buf: np.ndarray) -> None:
+        self._raise_error()
+        self._todo.put((self._count, buf))
+        self._count += 1
+
+    def _work(self) -> None:
+        while True:
+            item = self._todo.get()
+            if item is None:
+                return
+            index, buf = item
+            try:
+                if self._error is None:
+                    self._write(index, buf)
+            except BaseException as exc:  # noqa: BLE001 - reported to the render loop
+                self._error = exc
+            self._free.put(buf)
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise RenderError(f"writing frames failed: {self._error}") from self._error
+
+    def close(self) -> None:
+        self._todo.put(None)
+        self._thread.join()
+        self._raise_error()
+        self._finish()
+
+    def abort(self) -> None:
+        self._error = self._error or RenderError("aborted")
+        self._todo.put(None)
+        self._kill()
+        self._thread.join(timeout=10)
+
+    def _write(self, index: int, buf: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _finish(self) -> None:
+        """Flush and check the output after the last frame."""
+
+    def _kill(self) -> None:
+        """Stop writing immediately."""
+
+
+class FfmpegSink(FrameSink):
+    """Raw RGB frames piped into ffmpeg (imageio-ffmpeg's binary)."""
+
+    def __init__(self, path: Path, size: tuple[int, int], fps: float, kind: str, quality: str):
+        self.command = ffmpeg_command(path, size, fps, kind, quality)
+        self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, start_new_session=True)
+        super().__init__(size)
+
+    def _write(self, index: int, buf: np.ndarray) -> None:
+        self._process.stdin.write(memoryview(buf).cast("B"))
+
+    def _finish(self) -> None:
+        self._process.stdin.close()
+        stderr = self._process.stderr.read().decode(errors="replace").strip()
+        if self._process.wait() != 0:
+            raise RenderError(f"ffmpeg failed (exit {self._process.returncode}): {stderr}\n"
+                              f"command: {' '.join(self.command)}")
+
+    def _kill(self) -> None:
+        self._process.kill()
+        self._process.wait()
+        for stream in (self._process.stdin, self._process.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+class PngSink(FrameSink):
+    """One ``frame_00000.png`` per frame in a folder."""
+
+    def __init__(self, folder: Path, size: tuple[int, int]):
+        self.folder = folder
+        folder.mkdir()
+        super().__init__(size)
+
+    def _write(self, index: int, buf: np.ndarray) -> None:
+        import imageio.v3 as iio
+
+        iio.imwrite(self.folder / f"frame_{index:05d}.png", buf[::-1], extension=".png")
+
+
+def open_sink(path: Path, kind: str, size, fps: float, quality: str) -> FrameSink:
+    if kind == "png":
+        return PngSink(path, size)
+    return FfmpegSink(path, size, fps, kind, quality)

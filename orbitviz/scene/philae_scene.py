@@ -1,0 +1,88 @@
+"""The Philae scene: 67P's shape lit by the Sun, Philae's bounces drawn on it, a moving lander.
+
+Everything is sampled up front (SPICE is asked here, never while drawing): the lander path and
+its touchdowns from :func:`orbitviz.shapes.lander.philae_path`, and the Sun's direction in the
+comet-fixed frame every minute. The comet's true attitude comes from the Rosetta attitude CK
+(``CATT_DV_*.BC``) when it is loaded; otherwise the approximate (pre-arrival, 2012) rotation
+model of ``ROS_CGS_RSOC_V03.TPC`` is used and the scene says the lighting is approximate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import data, spice
+from ..errors import OrbitvizError
+from ..shapes.lander import LanderPath, philae_path
+from .clock import Clock
+from .label_layer import LabelLayer
+from .marker_layer import MarkerLayer
+from .mesh_layer import MeshLayer
+from .scene import Readout, Scene
+from .trajectory_layer import TrajectoryLayer
+
+COMET = 1000012
+TRUE_FRAME = "67P/C-G_CK"          # the frame of the shape models and the lander SPK (CK-based)
+APPROXIMATE_FRAME = "67P/C-G_FIXED"  # rotation from ROS_CGS_RSOC_V03.TPC (PCK)
+LANDER_CREDIT = ("Philae trajectory: ESA/Rosetta lander team, LORB_C_G_FIXED_RBD_7_V2_0.BSP "
+                 "(ESA SPICE Service)")
+
+
+def sun_directions(et: np.ndarray) -> tuple[np.ndarray, bool, str]:
+    """Unit vectors (K, 3) from 67P towards the Sun in the shape's frame, whether they are
+    approximate, and a note saying why. Needs the ``philae`` kernel set loaded."""
+    try:
+        sun = spice.positions("SUN", et, observer=COMET, frame=TRUE_FRAME, abcorr="LT+S")
+        return sun / np.linalg.norm(sun, axis=1, keepdims=True), False, ""
+    except OrbitvizError:
+        pass
+    sun = spice.positions("SUN", et, observer=COMET, frame=APPROXIMATE_FRAME, abcorr="LT+S")
+    note = ("lighting approximate: no 67P attitude CK loaded, using the pre-arrival rotation "
+            "model ROS_CGS_RSOC_V03.TPC (load CATT_DV_*.BC for the true attitude)")
+    return sun / np.linalg.norm(sun, axis=1, keepdims=True), True, note
+
+
+def philae_scene(shape: str = "67p-spc.ply", *, path: LanderPath | None = None,
+                 color_by: str = "altitude", playback_s: float = 40.0) -> Scene:
+    """67P, Philae's path coloured by altitude (or ``"time"``), the lander, its touchdowns."""
+    path = path or philae_path(shape)
+    mesh = path.mesh
+    start, stop = float(path.et[0]), float(path.et[-1])
+    with spice.KernelSet("philae"):
+        sun_et = np.linspace(start, stop, max(2, int((stop - start) / 60.0) + 1))
+        sun_dir, approximate, note = sun_directions(sun_et)
+    try:
+        credit = data.entry(shape).credit
+    except OrbitvizError:
+        credit = ""
+    scene = Scene(frame=path.frame, clock=Clock(start, stop, rate=(stop - start) / playback_s),
+                  title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
+                  credits=[c for c in (f"Shape: {credit}" if credit else "", LANDER_CREDIT) if c],
+                  follow_target="Philae")
+    scene.add(MeshLayer("67P", mesh, sun_dir=sun_dir, sun_et=sun_et,
+                        lighting_approximate=approximate, lighting_note=note, credit=credit))
+    altitude_m = path.altitude_km * 1e3
+    if color_by == "altitude":
+        track = TrajectoryLayer("Philae path", path.et, path.position_km, color_by="scalar",
+                                scalar=altitude_m, scalar_name="altitude (m)",
+                                clim=(0.0, float(np.percentile(altitude_m, 99))),
+                                colormap="plasma", width_px=3.0)
+    else:
+        track = TrajectoryLayer("Philae path", path.et, path.position_km, color_by="time",
+                                colormap="plasma", width_px=3.0)
+    scene.add(track)
+    touch = np.array([t.position_km for t in path.touchdowns]).reshape(-1, 3)
+    labels = [f"{t.kind} {t.utc[11:19]}" for t in path.touchdowns]
+    scene.add(MarkerLayer("touchdowns", touch, color="red", size_px=9.0))
+    scene.add(LabelLayer("touchdown labels", touch, labels, color="white"))
+    scene.add(MarkerLayer("Philae", path.position_km, et=path.et, labels=["Philae"],
+                          color="yellow", size_px=12.0, hold_ends=True))
+
+    def altitude_text(et: np.ndarray) -> list[str]:
+        alt = np.interp(et, path.et, altitude_m)
+        return [f"Philae altitude {a:6.1f} m" for a in np.atleast_1d(alt)]
+
+    scene.readouts.append(Readout("altitude", altitude_text))
+    if approximate:
+        scene.readouts.append(Readout("lighting", lambda et: ["lighting approximate"] * np.size(et)))
+    return scene

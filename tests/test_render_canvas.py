@@ -1,0 +1,108 @@
+"""Offscreen frames of a 67P scene: checked by pixels at projected positions."""
+
+import numpy as np
+import pytest
+from render_support import comet_scene, gl_backend  # noqa: F401 - fixture
+
+from orbitviz.scene import CameraState
+
+BACKGROUND = 0
+SIZE = (320, 240)
+
+
+@pytest.fixture
+def canvas(gl_backend):  # noqa: F811
+    from orbitviz._vispy import SceneCanvas
+
+    view = SceneCanvas(comet_scene(), size=SIZE, overlays=())
+    yield view
+    view.close()
+
+
+def test_mesh_fills_the_frame_centre(canvas):
+    canvas.set_camera(CameraState((0, 0, 0), 0.0, 20.0, 12.0))
+    image = canvas.render()
+    assert image.shape == (240, 320, 3)
+    centre = image[110:130, 150:170].astype(int)
+    assert (centre.sum(axis=2) > 0).mean() > 0.95  # shape (lit or ambient), not background
+    assert (image[:5, :5] == BACKGROUND).all()
+
+
+def test_trajectory_colour_appears_where_projected(canvas):
+    canvas.set_camera(CameraState((0, 0, 0), 0.0, 70.0, 14.0))
+    image = canvas.render().astype(int)
+    # a point of the ring on the near side (towards the camera at -y), between two samples
+    angle = np.radians(-90.0 + 0.9)
+    x, y = canvas.project([[3.5 * np.cos(angle), 3.5 * np.sin(angle), 0.0]])[0]
+    patch = image[int(round(y)) - 1:int(round(y)) + 2, int(round(x)) - 1:int(round(x)) + 2]
+    red = (patch[..., 0] > 150) & (patch[..., 1] < 80) & (patch[..., 2] < 80)
+    assert red.any(), f"no red at projected pixel ({x:.1f}, {y:.1f}): {patch.tolist()}"
+
+
+def test_hiding_a_layer_changes_pixels(canvas):
+    canvas.set_camera(CameraState((0, 0, 0), 0.0, 70.0, 14.0))
+    before = canvas.render()
+    canvas.scene["path"].visible = False
+    after = canvas.render()
+    changed = (before != after).any(axis=2)
+    assert changed.sum() > 100
+    red_after = (after[..., 0] > 150) & (after[..., 1] < 80) & (after[..., 2] < 80)
+    assert not red_after.any()
+
+
+def test_lander_marker_moves_with_the_clock(canvas):
+    canvas.set_camera(CameraState((0, 0, 0), 0.0, 70.0, 14.0))
+    lander = canvas.scene["lander"]
+    canvas.scene.clock.et = 25.0
+    first = canvas.project(lander.positions_at(25.0))[0]
+    image_a = canvas.render()
+    canvas.scene.clock.et = 60.0
+    second = canvas.project(lander.positions_at(60.0))[0]
+    image_b = canvas.render()
+    assert np.linalg.norm(first - second) > 20
+    for image, (x, y) in ((image_a, first), (image_b, second)):
+        px = image[int(round(y)), int(round(x))].astype(int)
+        assert px[0] > 180 and px[1] > 180 and px[2] < 100, f"no yellow marker at {x, y}: {px}"
+
+
+def test_sun_from_plus_x_lights_the_plus_x_side(gl_backend):  # noqa: F811
+    from orbitviz._vispy import SceneCanvas
+
+    scene = comet_scene(sun_dir=(1.0, 0.0, 0.0))
+    scene["path"].visible = scene["lander"].visible = False
+    view = SceneCanvas(scene, size=SIZE, overlays=())
+
+    def halves():  # mean brightness of the outer quarters of the silhouette (facing -x, +x)
+        image = view.render().astype(int).sum(axis=2)
+        cols = np.nonzero((image > 0).any(axis=0))[0]
+        quarter = (cols.max() - cols.min()) // 4
+        left = image[:, cols.min():cols.min() + quarter]
+        right = image[:, cols.max() - quarter:cols.max()]
+        return left[left > 0].mean(), right[right > 0].mean()
+
+    try:
+        view.set_camera(CameraState((0, 0, 0), 0.0, 0.0, 12.0))  # +x to the right
+        left, right = halves()
+        assert right > 1.5 * left
+        scene["shape"].set_sun((-1.0, 0.0, 0.0))
+        left, right = halves()
+        assert left > 1.5 * right
+    finally:
+        view.close()
+
+
+def test_overlays_and_scale_bar_render(gl_backend, tmp_path):  # noqa: F811
+    import imageio.v3 as iio
+
+    from orbitviz._vispy import SceneCanvas
+
+    scene = comet_scene()
+    view = SceneCanvas(scene, size=(480, 320))
+    try:
+        view.set_camera(CameraState((0, 0, 0), 30.0, 25.0, 12.0))
+        image = view.render()
+    finally:
+        view.close()
+    iio.imwrite(tmp_path / "overlays.png", image)
+    assert image[:30, :200].max() > 200  # title text, top left
+    assert image[-40:-20, -120:-10].max() > 150  # scale bar, bottom right
