@@ -1,0 +1,87 @@
+"""Short clips to MP4, GIF and PNG frames: probed files, atomic output, frame-time mapping."""
+
+import numpy as np
+import pytest
+from render_support import comet_scene, gl_backend  # noqa: F401 - fixture
+
+from orbitviz.scene import TimeMap
+
+SIZE = (160, 120)
+
+
+def _labels(et):
+    return [f"t={value:.2f}" for value in et]
+
+
+@pytest.fixture(scope="module")
+def scene():
+    return comet_scene()
+
+
+def test_mp4_is_h264_with_the_planned_frames(gl_backend, scene, tmp_path):  # noqa: F811
+    import imageio_ffmpeg
+
+    from orbitviz.render import render_video
+
+    out = tmp_path / "clip.mp4"
+    result = render_video(scene, out, size=SIZE, fps=12, frames=24, time_labels=_labels,
+                          progress=False)
+    assert out.is_file() and list(tmp_path.iterdir()) == [out]
+    reader = imageio_ffmpeg.read_frames(str(out))
+    meta = next(reader)
+    frames = [np.frombuffer(f, np.uint8).reshape(SIZE[1], SIZE[0], 3) for f in reader]
+    assert meta["size"] == SIZE and meta["fps"] == 12 and meta["codec"].startswith("h264")
+    assert "yuv420p" in meta.get("pix_fmt", "yuv420p")
+    assert len(frames) == 24 == result.plan.n_frames
+    diffs = [np.abs(a.astype(int) - b).mean() for a, b in zip(frames, frames[1:])]
+    assert min(diffs) > 0.5  # the turntable camera moves every frame
+    assert result.time_texts == _labels(result.plan.frame_times_et)
+    assert result.backend.name in ("egl", "osmesa", "xvfb", "pyqt5")
+
+
+def test_gif_opens_and_png_frames_are_deterministic(gl_backend, scene, tmp_path):  # noqa: F811
+    import imageio.v3 as iio
+
+    from orbitviz.render import render_video
+
+    gif = tmp_path / "clip.gif"
+    render_video(scene, gif, size=SIZE, fps=10, frames=8, progress=False, time_labels=_labels)
+    frames = iio.imread(gif, index=None)
+    assert frames.shape[:3] == (8, SIZE[1], SIZE[0])
+    folders = []
+    for name in ("a", "b"):
+        render_video(scene, tmp_path / name, size=SIZE, frames=4, camera="follow",
+                     progress=False, time_labels=_labels)
+        folders.append(sorted((tmp_path / name).iterdir()))
+    assert [p.name for p in folders[0]] == [f"frame_{i:05d}.png" for i in range(4)]
+    for a, b in zip(*folders):
+        assert np.array_equal(iio.imread(a), iio.imread(b))
+
+
+@pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
+def test_interrupted_render_leaves_nothing(gl_backend, scene, tmp_path, error):  # noqa: F811
+    from orbitviz.render import render_video
+
+    def stop(index, et):
+        if index == 5:
+            raise error("stop")
+
+    with pytest.raises(error):
+        render_video(scene, tmp_path / "clip.mp4", size=SIZE, frames=20, on_frame=stop,
+                     progress=False, time_labels=_labels)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_slowed_phase_and_even_size(gl_backend, scene, tmp_path):  # noqa: F811
+    from orbitviz.render import render_video
+
+    slow = TimeMap.with_slow_phase(0.0, 100.0, 2.0, phase_et=(40.0, 50.0), slowdown=8.0)
+    with pytest.warns(UserWarning, match="even"):
+        result = render_video(scene, tmp_path / "slow.mp4", size=(161, 121), fps=10,
+                              time_map=slow, progress=False, time_labels=_labels)
+    plan = result.plan
+    assert plan.size == (160, 120) and plan.n_frames == 20
+    steps = np.diff(plan.frame_times_et)
+    inside = (plan.frame_times_et[1:] > 41) & (plan.frame_times_et[1:] < 49)
+    assert steps[inside].max() < steps[~inside].max() / 4
+    assert result.time_texts[0] == "t=0.00" and result.time_texts[-1] == "t=100.00"
