@@ -99,8 +99,9 @@ def screen(catalog="neodys", body: str = "EARTH", start="2025-01-01", stop="2026
         parts = None
         if out is not None:
             parts = parts_dir_for(out) / key[:16]
+        stats: dict = {"workers_used": []}
         frames, resumed = run_chunks(chunks, params, scheduler=scheduler, workers=workers,
-                                     parts_dir=parts, progress=progress, fault=_fault)
+                                     parts_dir=parts, progress=progress, fault=_fault, stats=stats)
         frames = [f for f in frames if len(f)]
         result = sort_results(pd.concat(frames, ignore_index=True)) if frames else empty_results()
         if refine == METHOD_NBODY and len(result):
@@ -114,7 +115,7 @@ def screen(catalog="neodys", body: str = "EARTH", start="2025-01-01", stop="2026
         "catalog": table.source, "objects": len(table), "bad_rows": int(len(table.bad_rows)),
         "bad_row_reasons": table.bad_rows.head(20).astype(str).values.tolist(),
         "chunks": len(chunks), "chunks_resumed": int(resumed), "run_key": key,
-        "refine": refine or "none", "scheduler": scheduler,
+        "refine": refine or "none", "scheduler": scheduler, "workers_used": stats["workers_used"],
     })
     if out is not None:
         write_table(result, out)

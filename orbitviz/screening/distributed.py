@@ -111,9 +111,11 @@ def _progress(total: int, initial: int, enabled: bool):
 
 def run_chunks(chunks: list[Chunk], params: ScreeningParams, *, scheduler: str = "local",
                workers: int | None = None, parts_dir: Path | None = None, progress: bool = True,
-               fault: Fault | None = None, retries: int = 3) -> tuple[list[pd.DataFrame], int]:
+               fault: Fault | None = None, retries: int = 3,
+               stats: dict | None = None) -> tuple[list[pd.DataFrame], int]:
     """Rows of every chunk (finished parts read back, the others computed) and how many were
-    resumed from parts. Order of the list follows the chunks."""
+    resumed from parts. Order of the list follows the chunks. ``stats["workers_used"]`` gets the
+    Dask workers that computed chunks."""
     results: dict[int, pd.DataFrame] = {}
     todo = []
     for chunk in chunks:
@@ -132,7 +134,9 @@ def run_chunks(chunks: list[Chunk], params: ScreeningParams, *, scheduler: str =
                 results[chunk.index] = process_chunk(chunk, params, path, fault)
                 bar.update(1)
         elif todo:
-            _run_dask(todo, params, scheduler, workers, fault, retries, results, bar.update)
+            used = _run_dask(todo, params, scheduler, workers, fault, retries, results, bar.update)
+            if stats is not None:
+                stats["workers_used"] = sorted(used)
     finally:
         bar.close()
     return [results[c.index] for c in chunks], resumed
@@ -160,7 +164,7 @@ def _client(scheduler: str, workers: int | None):
 
 
 def _run_dask(todo, params, scheduler, workers, fault, retries, results: dict,
-              advance: Callable[[int], None]) -> None:
+              advance: Callable[[int], None]) -> set[str]:
     from dask.distributed import as_completed
 
     client, cluster = _client(scheduler, workers)
@@ -170,8 +174,10 @@ def _run_dask(todo, params, scheduler, workers, fault, retries, results: dict,
             fut = client.submit(process_chunk, chunk, params, path, fault, retries=retries,
                                 pure=False, key=f"orbitviz-screen-chunk-{chunk.index:05d}-{os.getpid()}")
             futures[fut] = chunk.index
+        used: set[str] = set()
         for fut in as_completed(futures):
             index = futures[fut]
+            used.update(client.who_has(fut).get(fut.key, ()))
             try:
                 results[index] = fut.result()
             except Exception as exc:
@@ -183,6 +189,7 @@ def _run_dask(todo, params, scheduler, workers, fault, retries, results: dict,
                                      f"retries: {type(exc).__name__}: {exc}. Finished chunks are "
                                      "saved; run again to resume") from exc
             advance(1)
+        return used
     finally:
         client.close()
         if cluster is not None:
