@@ -20,11 +20,11 @@ WINDOW = dict(body="EARTH", start="2029-01-01", stop="2030-01-01", threshold="0.
 
 @pytest.fixture(scope="module")
 def subset():
-    """800 NEODyS objects (4 chunks of 200), including 99942 Apophis."""
+    """The last 799 NEODyS objects (recent, small, close-approaching) and 99942 Apophis: 4 chunks."""
     from orbitviz.smallbodies import read_neodys
 
     tb = read_neodys()
-    sel = np.unique(np.r_[np.arange(800 - 1), tb.find("99942")])
+    sel = np.unique(np.r_[np.arange(len(tb) - 799, len(tb)), tb.find("99942")])
     return type(tb)(tb.table.iloc[sel].reset_index(drop=True), tb.conics[sel],
                     tb.bad_rows.iloc[:0], "NEODyS subset", tb.gm_km3s2)
 
