@@ -41,20 +41,22 @@ def conics_loop(elts, ets):
     return np.array([spiceypy.conics(np.asarray(e, float), float(t)) for e, t in zip(elts, ets)])
 
 
-ecc_away_from_1 = st.one_of(st.floats(0.0, 0.99), st.floats(1.01, 50.0))
+# subnormal inputs excluded: SPICE rejects a denormal dt (SPICE(DTOUTOFRANGE)), a limit of the
+# reference, not of ours
+ecc_away_from_1 = st.one_of(st.floats(0.0, 0.99, allow_subnormal=False), st.floats(1.01, 50.0, allow_subnormal=False))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     ecc=ecc_away_from_1,
-    log_rp=st.floats(3.0, 9.5),
-    inc=st.floats(0.0, np.pi),
-    node=st.floats(0.0, 2 * np.pi),
-    argp=st.floats(0.0, 2 * np.pi),
-    m0=st.floats(-np.pi, np.pi),
-    t0=st.floats(-2e9, 2e9),
-    log_mu=st.floats(2.0, 11.2),
-    turns=st.lists(st.floats(-1000.0, 1000.0), min_size=1, max_size=8),
+    log_rp=st.floats(3.0, 9.5, allow_subnormal=False),
+    inc=st.floats(0.0, np.pi, allow_subnormal=False),
+    node=st.floats(0.0, 2 * np.pi, allow_subnormal=False),
+    argp=st.floats(0.0, 2 * np.pi, allow_subnormal=False),
+    m0=st.floats(-np.pi, np.pi, allow_subnormal=False),
+    t0=st.floats(-2e9, 2e9, allow_subnormal=False),
+    log_mu=st.floats(2.0, 11.2, allow_subnormal=False),
+    turns=st.lists(st.floats(-1000.0, 1000.0, allow_subnormal=False), min_size=1, max_size=8),
 )
 def test_propagate_matches_conics(ecc, log_rp, inc, node, argp, m0, t0, log_mu, turns):
     rp, mu = 10.0**log_rp, 10.0**log_mu
@@ -183,12 +185,12 @@ def test_kepler_solvers_machine_precision_wide_range():
 
 @settings(max_examples=100, deadline=None)
 @given(
-    ecc=st.one_of(st.floats(0.001, 0.99), st.floats(1.01, 20.0)),
-    inc=st.floats(0.01, np.pi - 0.01),
-    node=st.floats(0.0, 2 * np.pi - 1e-6),
-    argp=st.floats(0.0, 2 * np.pi - 1e-6),
-    m0=st.floats(-3.0, 3.0),
-    log_rp=st.floats(4.0, 9.0),
+    ecc=st.one_of(st.floats(0.001, 0.99, allow_subnormal=False), st.floats(1.01, 20.0, allow_subnormal=False)),
+    inc=st.floats(0.01, np.pi - 0.01, allow_subnormal=False),
+    node=st.floats(0.0, 2 * np.pi - 1e-6, allow_subnormal=False),
+    argp=st.floats(0.0, 2 * np.pi - 1e-6, allow_subnormal=False),
+    m0=st.floats(-3.0, 3.0, allow_subnormal=False),
+    log_rp=st.floats(4.0, 9.0, allow_subnormal=False),
 )
 def test_state_to_elements_matches_oscelt_and_roundtrips(ecc, inc, node, argp, m0, log_rp):
     rp = 10.0**log_rp
