@@ -135,11 +135,11 @@ class SceneCanvas:
     # -- camera ----------------------------------------------------------------------------
     def set_camera(self, state: CameraState) -> None:
         camera = self.view.camera
-        camera.center = tuple(float(c) for c in state.center_km)
-        camera.azimuth, camera.elevation = float(state.azimuth_deg), float(state.elevation_deg)
-        camera.fov, camera.distance = float(state.fov_deg), float(state.distance_km)
+        # VisPy's setters each recompute the transforms: set all, then update once
+        camera._center = tuple(float(c) for c in state.center_km)
+        camera._azimuth, camera._elevation = float(state.azimuth_deg), float(state.elevation_deg)
+        camera._fov, camera._distance = float(state.fov_deg), float(state.distance_km)
         camera.view_changed()
-        self._camera_changed()
 
     def camera_state(self) -> CameraState:
         camera = self.view.camera
