@@ -9,13 +9,13 @@ from .layer import Layer
 
 
 class LabelLayer(Layer):
-    """Texts (K,) drawn at ``positions_km`` (K, 3), offset by ``offset_px`` on screen."""
+    """Texts (K,) drawn at ``positions_km`` (K, 3), starting just right of each point."""
 
     kind = "labels"
     font_size_pt = Evented(float)
 
     def __init__(self, name: str, positions_km, texts, *, color="white", opacity: float = 1.0,
-                 visible: bool = True, font_size_pt: float = 11.0, offset_px=(8.0, -8.0)):
+                 visible: bool = True, font_size_pt: float = 11.0):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         self.positions_km = np.asarray(positions_km, dtype=np.float64).reshape(-1, 3)
         self.texts = [str(text) for text in texts]
@@ -23,7 +23,6 @@ class LabelLayer(Layer):
             raise ValueError(f"labels {name!r}: {len(self.texts)} texts for "
                              f"{len(self.positions_km)} positions")
         self.font_size_pt = font_size_pt
-        self.offset_px = tuple(float(v) for v in offset_px)
 
     def bounds_km(self) -> np.ndarray:
         return np.stack([self.positions_km.min(axis=0), self.positions_km.max(axis=0)])
