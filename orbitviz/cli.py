@@ -147,6 +147,60 @@ def cmd_flyby(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- shapes and landers ------------------------------------------------------------------------
+
+def cmd_shape_info(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import data
+    from .shapes import load_mesh
+
+    path = Path(args.file)
+    if not path.exists() and args.file in data.manifest():
+        path = data.fetch(args.file)
+    mesh = load_mesh(path)
+    ext = mesh.extent_km
+    rows = [
+        ("file", str(path)),
+        ("format", path.suffix.lstrip(".").upper() or "?"),
+        ("vertices", f"{len(mesh.vertices):,}"),
+        ("faces", f"{len(mesh.faces):,}"),
+        ("area", f"{mesh.area_km2:.4f} km^2"),
+        ("volume", f"{mesh.volume_km3:.4f} km^3"),
+        ("equivalent radius", f"{mesh.equivalent_radius_km:.4f} km"),
+        ("extent", f"{ext[0]:.3f} x {ext[1]:.3f} x {ext[2]:.3f} km"),
+        ("watertight", "yes" if mesh.is_watertight else "no"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print("\n".join(f"{k.ljust(width)}  {v}" for k, v in rows))
+    return 0
+
+
+def cmd_lander(args: argparse.Namespace) -> int:
+    import json
+
+    from .shapes.lander import philae_path
+
+    path = philae_path(args.shape)
+    if args.format == "json":
+        print(json.dumps(path.to_dict(), indent=2))
+        return 0
+    print(f"{path.lander} on {path.body} (frame {path.frame}, shape {args.shape})\n")
+    rows = [[t.utc, t.kind, f"{t.lat_deg:+.2f}", f"{t.lon_deg:.2f}", f"{t.altitude_m:+.1f}",
+             "-" if t.delta_v_ms is None else f"{t.delta_v_ms * 100:.1f}"]
+            for t in path.touchdowns]
+    print(_table(rows, ["touchdown (UTC)", "kind", "lat (deg)", "lon (deg)",
+                        "altitude residual (m)", "delta-v (cm/s)"]))
+    print()
+    rows = [[h.start_utc, h.end_utc, f"{h.duration_s / 60:.1f}", f"{h.apex_m:.1f}",
+             f"{h.ground_distance_m:.1f}"] for h in path.hops]
+    print(_table(rows, ["hop start (UTC)", "hop end (UTC)", "minutes", "apex (m)",
+                        "ground distance (m)"]))
+    for warning in path.warnings:
+        print(f"\nwarning: {warning}")
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,6 +242,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
     p.add_argument("--plot", metavar="PNG", help="write distance vs time to this PNG")
     p.set_defaults(func=cmd_flyby)
+
+    shape = sub.add_parser("shape", help="shape models: information")
+    ssub = shape.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = ssub.add_parser("info", help="format, size, area, volume, watertightness of a shape")
+    p.add_argument("file", metavar="FILE", help="an OBJ, PLY or DSK file, or a known shape name")
+    p.set_defaults(func=cmd_shape_info)
+
+    p = sub.add_parser("lander", help="a lander's touchdowns and hops on its shape model")
+    p.add_argument("lander", choices=["philae"])
+    p.add_argument("--shape", default="67p-spc.ply", help="shape name or file (default "
+                   "67p-spc.ply, the OSIRIS SPC model)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_lander)
+
+    from .render.cli import add_parser as add_render_parser
+
+    add_render_parser(sub)
 
     p = sub.add_parser("time", help="convert UTC <-> ET (TDB seconds past J2000)")
     p.add_argument("time", nargs="+", metavar="UTC|ET")
