@@ -6,7 +6,7 @@ import imageio.v3 as iio
 import numpy as np
 
 from orbitviz.cli import main
-from tests.render_support import gl_backend  # noqa: F401
+from render_support import gl_backend  # noqa: F401 - fixture
 
 
 def test_render_philae_gif(gl_backend, tmp_path, capsys):  # noqa: F811
