@@ -159,7 +159,7 @@ def _client(scheduler: str, workers: int | None):
                              "synchronous or tcp://HOST:PORT")
     n = workers or os.cpu_count() or 1
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=40)
+                           dashboard_address=":0", silence_logs=40)
     return Client(cluster), cluster
 
 
