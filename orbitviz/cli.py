@@ -257,8 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_lander)
 
     from .render.cli import add_parser as add_render_parser
+    from .screening.cli import add_parser as add_screen_parser
 
     add_render_parser(sub)
+    add_screen_parser(sub)
 
     p = sub.add_parser("time", help="convert UTC <-> ET (TDB seconds past J2000)")
     p.add_argument("time", nargs="+", metavar="UTC|ET")

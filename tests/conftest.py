@@ -26,7 +26,7 @@ needs_mirror = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def mirror() -> Path:
     """The data mirror folder (skips the test when there is none)."""
     if not HAVE_MIRROR:
