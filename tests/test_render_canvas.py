@@ -106,3 +106,28 @@ def test_overlays_and_scale_bar_render(gl_backend, tmp_path):  # noqa: F811
     iio.imwrite(tmp_path / "overlays.png", image)
     assert image[:30, :200].max() > 200  # title text, top left
     assert image[-40:-20, -120:-10].max() > 150  # scale bar, bottom right
+
+
+@pytest.fixture
+def shelled(gl_backend):  # noqa: F811
+    """The comet scene inside a translucent shell (like a flyby's SOI around its track)."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import SphereLayer
+
+    scene = comet_scene()
+    scene.add(SphereLayer("shell", 5.0, color="#f0a030", opacity=0.12))
+    view = SceneCanvas(scene, size=SIZE, overlays=())
+    yield view
+    view.close()
+
+
+def test_a_frame_does_not_depend_on_the_previous_one(shelled):
+    """Translucent layers turn depth writes off; the next frame must still clear depth (else
+    the last frame's lines cut dark ghosts through the shell)."""
+    side, top = CameraState((0, 0, 0), 0.0, 5.0, 30.0), CameraState((0, 0, 0), 90.0, 70.0, 30.0)
+    shelled.set_camera(side)
+    first = shelled.render()
+    shelled.set_camera(top)
+    shelled.render()
+    shelled.set_camera(side)
+    assert np.array_equal(shelled.render(), first)

@@ -54,8 +54,8 @@ class SceneCanvas:
         if self._pooled:
             self.canvas, self.fonts = resources.checkout(self.size, bgcolor)
         else:
-            self.canvas = vscene.SceneCanvas(size=self.size, show=show, bgcolor=bgcolor,
-                                             keys=None, parent=parent)
+            self.canvas = resources.ClearingCanvas(size=self.size, show=show, bgcolor=bgcolor,
+                                                   keys=None, parent=parent)
             self.fonts = resources.new_fonts()
         self.view = self.canvas.central_widget.add_view()
         self.view.camera = vscene.TurntableCamera(fov=30.0, distance=1.0)

@@ -18,6 +18,19 @@ _free: list = []
 _fonts: dict = {}
 
 
+class ClearingCanvas(vscene.SceneCanvas):
+    """A VisPy SceneCanvas whose frames always start from a cleared depth buffer.
+
+    glClear leaves the depth buffer alone while depth writes are off, and translucent visuals
+    (drawn last, without depth writes) leave them off: VisPy's own clear would then keep the
+    previous frame's depth, and lines of that frame would punch dark holes in this one.
+    """
+
+    def _draw_scene(self, bgcolor=None):
+        self.context.set_depth_mask(True)
+        super()._draw_scene(bgcolor)
+
+
 def offscreen() -> bool:
     """True when VisPy renders without windows (EGL or OSMesa)."""
     return vapp.use_app().backend_name.lower() in OFFSCREEN_APPS
@@ -25,7 +38,7 @@ def offscreen() -> bool:
 
 def checkout(size: tuple[int, int], bgcolor):
     """An offscreen VisPy canvas of ``size`` and its FontManager."""
-    canvas = _free.pop() if _free else vscene.SceneCanvas(size=size, show=False, keys=None)
+    canvas = _free.pop() if _free else ClearingCanvas(size=size, show=False, keys=None)
     if tuple(canvas.size) != tuple(size):
         canvas.size = size
         canvas.events.resize(size=size, physical_size=size)  # EGL does not emit it
