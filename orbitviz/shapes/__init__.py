@@ -1,0 +1,15 @@
+"""Shape models: :class:`Mesh`, OBJ/PLY readers with a binary cache, and surface queries.
+
+Example:
+    >>> from orbitviz import data, shapes
+    >>> comet = shapes.load_mesh(data.fetch("67p-spc.ply"), body="67P")   # doctest: +SKIP
+    >>> shapes.altitude_km(comet, [[0.0, 0.0, 5.0]])                       # doctest: +SKIP
+"""
+
+from orbitviz.shapes.cache import load_mesh
+from orbitviz.shapes.mesh import Mesh
+from orbitviz.shapes.readers import read_obj, read_ply, read_shape
+from orbitviz.shapes.surface import altitude_km, lat_lon_deg, nearest_points, ray_intersect
+
+__all__ = ["Mesh", "read_shape", "read_obj", "read_ply", "load_mesh", "altitude_km",
+           "nearest_points", "ray_intersect", "lat_lon_deg"]
