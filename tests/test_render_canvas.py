@@ -131,3 +131,43 @@ def test_a_frame_does_not_depend_on_the_previous_one(shelled):
     shelled.render()
     shelled.set_camera(side)
     assert np.array_equal(shelled.render(), first)
+
+
+def test_translucent_shell_shows_what_is_inside_and_its_outline(shelled, tmp_path):
+    import imageio.v3 as iio
+
+    shelled.set_camera(CameraState((0, 0, 0), 0.0, 70.0, 30.0))
+    image = shelled.render().astype(int)
+    iio.imwrite(tmp_path / "shell.png", image.astype(np.uint8))
+    shelled.scene["shell"].visible = False
+    bare = shelled.render().astype(int)
+    # the red ring inside the shell: still red, nearly as bright as without the shell
+    angles = np.radians(np.linspace(-150.0, -30.0, 9) + 0.9)
+    ring = np.c_[3.5 * np.cos(angles), 3.5 * np.sin(angles), 0 * angles]
+    for x, y in np.round(shelled.project(ring)).astype(int):
+        patch, bare_patch = image[y - 1:y + 2, x - 1:x + 2], bare[y - 1:y + 2, x - 1:x + 2]
+        red = (patch[..., 0] > 150) & (patch[..., 1] < 80) & (patch[..., 2] < 80)
+        assert red.any(), f"no red at the ring's pixel ({x}, {y}) inside the shell"
+        k = np.unravel_index(bare_patch[..., 0].argmax(), bare_patch.shape[:2])
+        assert np.abs(patch[k] - bare_patch[k]).max() < 20, "the shell veils the ring"
+    # the shell itself: a faint disc with a brighter outline, right of the centre
+    cx, cy = np.round(shelled.project([[0.0, 0.0, 0.0]])[0]).astype(int)
+    row = image[cy, cx:].sum(axis=1)
+    edge = cx + int(np.nonzero(row)[0].max())
+    inside = image[cy, cx + int(0.9 * (edge - cx))].sum()
+    assert 0 < inside < 60, f"shell interior {inside}: should be faint but visible"
+    assert image[cy, edge - 3:edge + 1].sum(axis=1).max() > 2.5 * inside
+    assert (bare[cy, cx + 1 + int(0.75 * (edge - cx)):] == 0).all()
+
+
+def test_closed_mesh_looks_the_same_with_back_faces_culled(canvas):
+    canvas.set_camera(CameraState((0, 0, 0), 40.0, 30.0, 9.0))
+    adapter = canvas.adapters["shape"]
+    assert adapter.layer.mesh.is_watertight
+    culled = canvas.render()
+    arrays, _ = adapter._full
+    adapter.node.set_data(*arrays, closed=False)
+    both_sides = canvas.render()
+    assert (culled.sum(axis=2) > 0).mean() > 0.2
+    differ = np.abs(culled.astype(int) - both_sides).max(axis=2) > 2
+    assert differ.sum() <= 5, f"{differ.sum()} pixels differ"  # depth ties at silhouettes

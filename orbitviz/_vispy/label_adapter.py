@@ -7,12 +7,12 @@ from vispy.scene.visuals import Text
 
 from orbitviz.scene.label_layer import LabelLayer
 
-from .layer_adapter import LayerAdapter
+from .layer_adapter import LABELS, LayerAdapter
 
 
 class LabelAdapter(LayerAdapter):
     layer: LabelLayer
-    order = 4
+    order = LABELS
 
     def _build(self, parent):
         layer = self.layer

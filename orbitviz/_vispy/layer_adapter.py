@@ -5,6 +5,10 @@ from __future__ import annotations
 from orbitviz.scene.events import Event
 from orbitviz.scene.layer import Layer
 
+# draw order: opaque surfaces, lines (depth-tested), translucent surfaces (depth-tested, not
+# written, so what is inside them stays visible), then screen-sized markers and labels on top
+OPAQUE, LINES, TRANSLUCENT, MARKERS, LABELS = range(5)
+
 
 class LayerAdapter:
     """Keeps a VisPy node in sync with a :class:`Layer`.
@@ -24,7 +28,7 @@ class LayerAdapter:
         clock.events.connect(self._on_clock, "time")
         self._on_time(clock.et)
 
-    order = 0
+    order = OPAQUE
 
     def _build(self, parent):
         raise NotImplementedError
@@ -45,7 +49,17 @@ class LayerAdapter:
                 self._on_time(self.clock.et)
         else:
             self._on_layer(event)
+            self._update_order()
         self.node.update()
+
+    def _update_order(self) -> None:
+        """Apply a changed ``order`` (VisPy keeps its draw order until the scene graph changes,
+        so the node is re-attached)."""
+        if self.node.order != self.order:
+            parent = self.node.parent
+            self.node.order = self.order
+            self.node.parent = None
+            self.node.parent = parent
 
     def _on_clock(self, event: Event) -> None:
         if self.layer.visible:
@@ -55,3 +69,15 @@ class LayerAdapter:
         self.layer.events.disconnect(self._on_any)
         self.clock.events.disconnect(self._on_clock)
         self.node.parent = None
+
+
+class SurfaceAdapter(LayerAdapter):
+    """A mesh or a sphere: drawn with the opaque things, or after them when translucent."""
+
+    @property
+    def order(self) -> int:
+        return TRANSLUCENT if self._alpha < 1.0 else OPAQUE
+
+    @property
+    def _alpha(self) -> float:
+        return self.layer.color[3] * self.layer.opacity

@@ -8,12 +8,12 @@ from vispy.scene.visuals import Markers, Text
 
 from orbitviz.scene.marker_layer import MarkerLayer
 
-from .layer_adapter import LayerAdapter
+from .layer_adapter import MARKERS, LayerAdapter
 
 
 class MarkerAdapter(LayerAdapter):
     layer: MarkerLayer
-    order = 2
+    order = MARKERS
 
     def _build(self, parent):
         node = Node(parent=parent)

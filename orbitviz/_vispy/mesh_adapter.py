@@ -8,25 +8,32 @@ import numpy as np
 
 from orbitviz.scene.mesh_layer import MeshLayer
 
-from .layer_adapter import LayerAdapter
+from .layer_adapter import SurfaceAdapter
 from .lit_mesh_visual import LitMesh, outward_normals
 
 
-def _buffers(mesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _buffers(mesh) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], bool]:
+    """(vertices, faces, outward normals) as GPU arrays, and whether the mesh is closed."""
     vertices = np.asarray(mesh.vertices, dtype=np.float32)
     normals = outward_normals(mesh.vertices, mesh.faces, mesh.vertex_normals)
-    return vertices, np.asarray(mesh.faces, dtype=np.uint32), normals.astype(np.float32)
+    return ((vertices, np.asarray(mesh.faces, dtype=np.uint32), normals.astype(np.float32)),
+            bool(mesh.is_watertight))
 
 
-class MeshAdapter(LayerAdapter):
+class MeshAdapter(SurfaceAdapter):
     layer: MeshLayer
 
     def _build(self, parent):
         self._coarse = False
         node = LitMesh(parent=parent)
-        node.set_data(*self._full)
+        self._upload(node, self._full)
         self._style(node)
         return node
+
+    @staticmethod
+    def _upload(node, buffers) -> None:
+        arrays, closed = buffers
+        node.set_data(*arrays, closed=closed)
 
     @cached_property
     def _full(self):
@@ -44,14 +51,13 @@ class MeshAdapter(LayerAdapter):
         if coarse == self._coarse or not self.has_lod:
             return
         self._coarse = coarse
-        self.node.set_data(*(self._decimated if coarse else self._full))
+        self._upload(self.node, self._decimated if coarse else self._full)
 
     def _style(self, node) -> None:
         layer = self.layer
-        r, g, b, a = layer.color
-        node.set_style(color=(r, g, b, a * layer.opacity), ambient=layer.ambient, lit=True,
+        node.set_style(color=(*layer.color[:3], self._alpha), ambient=layer.ambient, lit=True,
                        light_dir=layer.sun_direction_at(self.clock.et))
-        node.set_translucent(a * layer.opacity < 1.0)
+        node.set_translucent(self._alpha < 1.0)
 
     def _on_layer(self, event) -> None:
         self._style(self.node)

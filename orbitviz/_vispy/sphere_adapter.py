@@ -10,8 +10,10 @@ from vispy.visuals.transforms import STTransform
 
 from orbitviz.scene.sphere_layer import SphereLayer
 
-from .layer_adapter import LayerAdapter
+from .layer_adapter import SurfaceAdapter
 from .lit_mesh_visual import LitMesh
+
+RIM = 5.0  # an unlit translucent shell: alpha from 0.4x at its centre to 5.4x at its outline
 
 
 @lru_cache(maxsize=1)
@@ -20,25 +22,23 @@ def _unit_sphere() -> tuple[np.ndarray, np.ndarray]:
     return data.get_vertices().astype(np.float32), data.get_faces().astype(np.uint32)
 
 
-class SphereAdapter(LayerAdapter):
+class SphereAdapter(SurfaceAdapter):
     layer: SphereLayer
-    order = 3  # translucent shells after the opaque things behind them
 
     def _build(self, parent):
         vertices, faces = _unit_sphere()
         node = LitMesh(parent=parent)
-        node.set_data(vertices, faces, vertices)
+        node.set_data(vertices, faces, vertices, closed=True)
         node.transform = STTransform()
         self._style(node)
         return node
 
     def _style(self, node) -> None:
         layer = self.layer
-        r, g, b, a = layer.color
-        alpha = a * layer.opacity
-        node.set_style(color=(r, g, b, alpha), light_dir=layer.sun_dir, ambient=0.1,
-                       lit=layer.lit)
-        node.set_translucent(alpha < 1.0)
+        translucent = self._alpha < 1.0
+        node.set_style(color=(*layer.color[:3], self._alpha), light_dir=layer.sun_dir,
+                       ambient=0.1, lit=layer.lit, rim=RIM if translucent and not layer.lit else 0)
+        node.set_translucent(translucent)
         node.transform.scale = (layer.radius_km,) * 3
 
     def _on_layer(self, event) -> None:

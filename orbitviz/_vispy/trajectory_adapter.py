@@ -7,12 +7,12 @@ from vispy.scene.visuals import Line
 
 from orbitviz.scene.trajectory_layer import TrajectoryLayer
 
-from .layer_adapter import LayerAdapter
+from .layer_adapter import LINES, LayerAdapter
 
 
 class TrajectoryAdapter(LayerAdapter):
     layer: TrajectoryLayer
-    order = 1
+    order = LINES
 
     def _build(self, parent):
         layer = self.layer
