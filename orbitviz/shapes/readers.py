@@ -229,10 +229,8 @@ def _ply(path: Path, data: bytes, body: str | None, frame: str | None) -> Mesh:
     else:
         raw, offset = data, body_start
     parsed = {}
-    for element in elements:
+    for element in elements:  # all of them: a file cut anywhere is reported as truncated
         parsed[element.name], offset = _read_element(path, raw, offset, element, order)
-        if "vertex" in parsed and "face" in parsed:
-            break
     vertex, (face_flat, face_counts) = parsed["vertex"], parsed["face"]
     names = [p[0] for p in by_name["vertex"].props]
     if not {"x", "y", "z"} <= set(names):
