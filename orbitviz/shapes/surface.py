@@ -335,6 +335,6 @@ def _moller_trumbore(o, d, a, b, c, t_min_km):
         qvec = np.cross(tvec, e1)
         v = np.einsum("ij,ij->i", d, qvec) * inv
         t = np.einsum("ij,ij->i", e2, qvec) * inv
-    eps = 1e-10
-    ok = (det != 0) & (u >= -eps) & (v >= -eps) & (u + v <= 1 + eps) & (t >= t_min_km)
+        eps = 1e-10
+        ok = (det != 0) & (u >= -eps) & (v >= -eps) & (u + v <= 1 + eps) & (t >= t_min_km)
     return np.where(ok, t, np.inf)

@@ -1,0 +1,80 @@
+"""The mesh cache: second loads come from it, damaged files are rewritten, keys are content."""
+
+import numpy as np
+import pytest
+from shapes_support import icosphere, obj_text
+
+from orbitviz.shapes import cache, load_mesh
+
+
+@pytest.fixture
+def cache_root(tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    monkeypatch.setenv("ORBITVIZ_CACHE_DIR", str(root))
+    return root
+
+
+@pytest.fixture
+def model(tmp_path):
+    v, f = icosphere(3)
+    path = tmp_path / "ball.obj"
+    path.write_text(obj_text(v, f))
+    return path
+
+
+def forbid_parsing(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("parsed the file instead of using the cache")
+    monkeypatch.setattr(cache, "read_shape", fail)
+
+
+def test_second_load_comes_from_the_cache_with_identical_arrays(cache_root, model, monkeypatch):
+    first = load_mesh(model, body="ball")
+    stored = cache.mesh_cache_path(model)
+    assert stored.parent == cache_root / "meshes" and stored.is_file()
+    assert not list(stored.parent.glob("*.tmp"))  # written atomically, no leftovers
+    forbid_parsing(monkeypatch)
+    second = load_mesh(model, body="ball", frame="BALL_FIXED")
+    assert np.array_equal(first.vertices, second.vertices)
+    assert np.array_equal(first.faces, second.faces)
+    assert second.body == "ball" and second.frame == "BALL_FIXED" and second.source == model
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a zip file", "pickle", "missing-array"])
+def test_damaged_cache_is_ignored_and_rewritten(cache_root, model, damage):
+    reference = load_mesh(model)
+    stored = cache.mesh_cache_path(model)
+    if damage == "pickle":  # an object array would need allow_pickle=True
+        np.savez(stored, vertices=np.array([None, 1], dtype=object), faces=reference.faces)
+    elif damage == "missing-array":
+        np.savez(stored, vertices=reference.vertices)
+    else:
+        stored.write_bytes(damage)
+    mesh = load_mesh(model)
+    assert np.array_equal(mesh.vertices, reference.vertices)
+    with np.load(stored, allow_pickle=False) as arrays:  # rewritten, valid again
+        assert np.array_equal(arrays["faces"], reference.faces)
+
+
+def test_cache_is_keyed_by_content(cache_root, model, tmp_path):
+    copy = tmp_path / "renamed.obj"
+    copy.write_bytes(model.read_bytes())
+    assert cache.mesh_cache_path(copy) == cache.mesh_cache_path(model)
+    load_mesh(model)
+    v, f = icosphere(1)
+    model.write_text(obj_text(v * 2, f))  # edited in place: a new key, the new shape
+    assert cache.mesh_cache_path(model) != cache.mesh_cache_path(copy)
+    assert len(load_mesh(model).faces) == len(f)
+    assert cache.file_sha256(copy) == cache.mesh_cache_path(copy).name.split("-")[0]
+
+
+def test_use_cache_false_neither_reads_nor_writes(cache_root, model):
+    assert len(load_mesh(model, use_cache=False).faces) == 1280
+    assert not (cache_root / "meshes").exists()
+
+
+def test_unwritable_cache_still_loads(tmp_path, model, monkeypatch):
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("ORBITVIZ_CACHE_DIR", str(blocker))
+    assert len(load_mesh(model).faces) == 1280
