@@ -171,3 +171,41 @@ def test_closed_mesh_looks_the_same_with_back_faces_culled(canvas):
     assert (culled.sum(axis=2) > 0).mean() > 0.2
     differ = np.abs(culled.astype(int) - both_sides).max(axis=2) > 2
     assert differ.sum() <= 5, f"{differ.sum()} pixels differ"  # depth ties at silhouettes
+
+
+def _boxes_overlap(a, b) -> bool:
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
+
+
+@pytest.mark.parametrize("size", [(320, 180), (480, 270), (1920, 1080)])
+def test_overlays_fit_without_overlapping(gl_backend, size):  # noqa: F811
+    """Title, readouts, credits and scale bar, each drawn alone: their pixel boxes lie inside
+    the frame and never intersect, from thumbnail to full HD."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import Clock, Readout, Scene
+
+    scene = Scene(frame="J2000", clock=Clock(0.0, 100.0),
+                  title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
+                  credits=["Shape: R. Gaskell, L. Jorda, C. Capanna, S. Hviid, P. Gutierrez: SPC "
+                           "SHAP5 Cartesian plate model, 1M plates (ESA PSA + NASA PDS 2017)",
+                           "Trajectory: orbitviz, patched conics: heliocentric two-body, "
+                           "body-centred two-body inside the SOI, heliocentric two-body after"],
+                  readouts=[Readout("d", lambda et: ["distance 1,318,993 km = 3.431 LD"] *
+                                    len(et))])
+    boxes = {}
+    for name in ("title", "time", "credit", "scale"):
+        view = SceneCanvas(scene, size=size, overlays=(name, "distance") if name == "time"
+                           else (name,))
+        try:
+            view.set_time_text("2021-11-21 09:26:34 UTC")
+            ys, xs = np.nonzero(view.render().max(axis=2) > 40)
+        finally:
+            view.close()
+        boxes[name] = (xs.min(), ys.min(), xs.max(), ys.max())
+        assert xs.min() > 0 and ys.min() > 0 and xs.max() < size[0] - 1 and ys.max() < size[1] - 1
+    names = list(boxes)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not _boxes_overlap(boxes[a], boxes[b]), f"{a} {boxes[a]} overlaps {b} {boxes[b]}"
+    title_height = boxes["title"][3] - boxes["title"][1]
+    assert title_height < 0.2 * size[1]  # fonts follow the output height

@@ -67,8 +67,8 @@ class SceneCanvas:
         scene.layers.events.connect(self._on_layers)
         scene.clock.events.connect(self._on_clock, "time")
         self._framebuffer: Framebuffer | None = None
-        self.set_camera(scene.home_camera())
         self.view.scene.transform.changed.connect(lambda event: self._camera_changed())
+        self.set_camera(scene.home_camera())  # places the scale bar and the axes
         self._on_clock(Event("time", scene.clock, scene.clock.et))
 
     @property
