@@ -42,6 +42,23 @@ def sun_directions(et: np.ndarray) -> tuple[np.ndarray, bool, str]:
     return sun / np.linalg.norm(sun, axis=1, keepdims=True), True, note
 
 
+def contact_labels(path: LanderPath, merge_km: float = 0.05) -> tuple[np.ndarray, list[str]]:
+    """One label per contact site: contacts closer than ``merge_km`` (Philae's last two, 23 m
+    apart) share one label, so their texts do not overprint."""
+    spots: list[np.ndarray] = []
+    lines: list[list[str]] = []
+    for t in path.touchdowns:
+        text = f"{t.kind} {t.utc[11:19]}"
+        for i, spot in enumerate(spots):
+            if np.linalg.norm(spot - t.position_km) < merge_km:
+                lines[i].append(text)
+                break
+        else:
+            spots.append(t.position_km)
+            lines.append([text])
+    return np.array(spots).reshape(-1, 3), [", ".join(group) for group in lines]
+
+
 def philae_scene(shape: str = "67p-spc.ply", *, path: LanderPath | None = None,
                  color_by: str = "altitude", playback_s: float = 40.0) -> Scene:
     """67P, Philae's path coloured by altitude (or ``"time"``), the lander, its touchdowns."""
@@ -72,9 +89,9 @@ def philae_scene(shape: str = "67p-spc.ply", *, path: LanderPath | None = None,
                                 colormap="plasma", width_px=3.0)
     scene.add(track)
     touch = np.array([t.position_km for t in path.touchdowns]).reshape(-1, 3)
-    labels = [f"{t.kind} {t.utc[11:19]}" for t in path.touchdowns]
     scene.add(MarkerLayer("touchdowns", touch, color="red", size_px=9.0))
-    scene.add(LabelLayer("touchdown labels", touch, labels, color="white"))
+    spots, labels = contact_labels(path)
+    scene.add(LabelLayer("touchdown labels", spots, labels, color="white"))
     scene.add(MarkerLayer("Philae", path.position_km, et=path.et, labels=["Philae"],
                           color="yellow", size_px=12.0, hold_ends=True))
 
