@@ -78,3 +78,18 @@ def test_unwritable_cache_still_loads(tmp_path, model, monkeypatch):
     blocker.write_text("x")
     monkeypatch.setenv("ORBITVIZ_CACHE_DIR", str(blocker))
     assert len(load_mesh(model).faces) == 1280
+
+
+def test_unchanged_files_are_not_hashed_again(cache_root, model, monkeypatch):
+    load_mesh(model)
+    monkeypatch.setattr(cache, "file_sha256", lambda path: pytest.fail("hashed again"))
+    forbid_parsing(monkeypatch)
+    assert len(load_mesh(model).faces) == 1280
+
+
+def test_same_size_edit_is_noticed(cache_root, model):
+    first = load_mesh(model)
+    text = model.read_text().replace("v 0.0 ", "v 0.5 ", 1)
+    assert len(text) == len(model.read_text())
+    model.write_text(text)  # same size, new mtime
+    assert not np.array_equal(load_mesh(model).vertices, first.vertices)

@@ -1,7 +1,8 @@
 """Load shape models through a binary cache, so that the second load of any mesh is instant.
 
-The cache file is ``cache_dir()/meshes/<sha256 of the source>.npz`` (uncompressed, read with
-``allow_pickle=False``): keyed by content, it survives renames and notices edits.
+The cache file is ``cache_dir()/meshes/<sha256 of the source>-v1.npz`` (uncompressed, read
+with ``allow_pickle=False``): keyed by content, it survives renames and notices edits. A file
+whose size, mtime and inode are unchanged is not hashed again (``meshes/sha256/`` memos).
 
 Example:
     >>> mesh = load_mesh(orbitviz.data.fetch("67p-spc.ply"), body="67P")   # doctest: +SKIP
@@ -37,7 +38,25 @@ def file_sha256(path: str | Path) -> str:
 
 def mesh_cache_path(path: str | Path) -> Path:
     """Where the cached arrays of the shape file ``path`` live."""
-    return cache_dir() / "meshes" / f"{file_sha256(path)}-{_FORMAT}.npz"
+    return cache_dir() / "meshes" / f"{_content_key(Path(path))}-{_FORMAT}.npz"
+
+
+def _content_key(path: Path) -> str:
+    """The file's sha256, remembered (like git's index) against its size, mtime and inode so
+    that an unchanged file is not hashed again; any change to those means a fresh hash."""
+    info = path.stat()
+    stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    memo = cache_dir() / "meshes" / "sha256" / hashlib.sha256(
+        str(path.resolve()).encode()).hexdigest()
+    try:
+        known_stamp, digest = memo.read_text().rsplit(" ", 1)
+        if known_stamp == stamp and len(digest) == 64:
+            return digest
+    except (OSError, ValueError):
+        pass
+    digest = file_sha256(path)
+    _write_atomically(memo, lambda stream: stream.write(f"{stamp} {digest}".encode()))
+    return digest
 
 
 def load_mesh(path: str | Path, use_cache: bool = True, *, body: str | None = None,
@@ -70,17 +89,22 @@ def _read_cache(cached: Path, source: Path, body, frame) -> Mesh | None:
 
 
 def _write_cache(cached: Path, mesh: Mesh) -> None:
-    """Write atomically: a temporary file in the same folder, then os.replace."""
     faces = mesh.faces
     if len(mesh.vertices) < 2**31 and faces.dtype != np.int32:
         faces = faces.astype(np.int32)
+    _write_atomically(cached, lambda stream: np.savez(stream, vertices=mesh.vertices,
+                                                      faces=faces))
+
+
+def _write_atomically(target: Path, write) -> None:
+    """A temporary file in the same folder, then os.replace: readers never see half a file."""
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
-                np.savez(stream, vertices=mesh.vertices, faces=faces)
-            os.replace(temporary, cached)
+                write(stream)
+            os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
