@@ -26,13 +26,15 @@ def flyby(
     online: bool = False,
     kernels: tuple[str | os.PathLike, ...] = (),
     nbody_options: dict | None = None,
+    round_to_sigma: bool = False,
 ) -> FlybyReport:
     """Flyby report of a small body past ``body`` (Earth by default).
 
     The target's elements come from ``sbdb_file`` (a saved JPL SBDB answer), the embedded table
     of famous close approachers, the NEODyS snapshot (or ``catalog``), or live SBDB when
     ``online``. ``start``/``stop`` (UTC strings or ET) default to the target's known window.
-    ``method`` is ``conic``, ``patched`` (default) or ``nbody``.
+    ``method`` is ``conic``, ``patched`` (default) or ``nbody``. ``round_to_sigma`` rounds
+    each element at its uncertainty's first significant digit, as the notebooks do.
     """
     from .dynamics.flyby import analyze_flyby
     from .smallbodies import resolve_target
@@ -40,6 +42,8 @@ def flyby(
 
     elements, window = resolve_target(target, sbdb_file=sbdb_file,
                                       catalog=Path(catalog) if catalog else None, online=online)
+    if round_to_sigma:
+        elements = elements.rounded_to_sigma()
     if start is None or stop is None:
         if window is None:
             raise OrbitvizError(

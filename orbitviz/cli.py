@@ -137,7 +137,7 @@ def cmd_flyby(args: argparse.Namespace) -> int:
 
     report = flyby(args.target, args.body, args.start, args.stop, method=args.method,
                    sbdb_file=args.sbdb_file, catalog=args.catalog, online=args.online,
-                   kernels=tuple(args.kernels))
+                   kernels=tuple(args.kernels), round_to_sigma=args.round_to_sigma)
     text = {"table": report.to_table, "json": report.to_json, "csv": report.to_csv,
             "markdown": report.to_markdown}[args.format]()
     print(text.rstrip("\n"))
@@ -237,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sbdb-file", help="a saved JPL SBDB API answer (JSON) with the elements")
     p.add_argument("--catalog", help="a catalog file (NEODyS sqlite, CSV, Parquet) to look in")
     p.add_argument("--online", action="store_true", help="ask JPL SBDB live (cached)")
+    p.add_argument("--round-to-sigma", action="store_true",
+                   help="round each element at its sigma's first significant digit")
     p.add_argument("--kernels", nargs="*", default=[], metavar="KERNEL",
                    help="extra kernels or meta-kernels to load")
     p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")

@@ -148,3 +148,13 @@ def test_apophis_nbody_reproduces_jpl_close_approaches(window, jpl_time_tdb, mir
     assert abs(conic.summary["closest_distance_km"] / jpl_dist_km - 1) > 0.01
     # the N-body report says how far the two-body answer is
     assert nb.summary["comparison"]["against"] == "patched"
+
+
+def test_rounding_to_sigma_is_said_and_changes_only_digits_below_sigma():
+    exact = flyby("Apophis", start="2029-04-10", stop="2029-04-17", method="conic")
+    rounded = flyby("Apophis", start="2029-04-10", stop="2029-04-17", method="conic",
+                    round_to_sigma=True)
+    assert rounded.summary["elements_source"].endswith("rounded to sigma")
+    # sigma of e is 5.3e-9: rounding moves e by less than that
+    e0, e1 = exact.summary["elements_before"]["e"], rounded.summary["elements_before"]["e"]
+    assert e0 != e1 and abs(e0 - e1) < 5.4e-9

@@ -80,6 +80,7 @@ class FlybyResult:
     samples_rel_km: np.ndarray  # (N, 3) target relative to the body, ECLIPJ2000
     notes: list[str] = field(default_factory=list)
     comparison: dict | None = None
+    elements_source: str = ""
 
     @property
     def entered_soi(self) -> bool:
@@ -234,6 +235,7 @@ def analyze_flyby(
         result = _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body,
                                    gm_central, soi)
     result.target, result.body = label, body_name
+    result.elements_source = getattr(target, "source", "conic elements given directly")
     epoch = float(conics[6])
     if method != "nbody" and result.entered_soi and epoch > float(result.entries_et[0]):
         result.notes.append(

@@ -52,6 +52,7 @@ class FlybyReport:
         radius = r.body_radius_km
         summary = {
             "target": r.target,
+            "elements_source": r.elements_source,
             "body": r.body,
             "method": r.method,
             "method_detail": r.method_detail,
@@ -105,6 +106,7 @@ class FlybyReport:
         rows = [
             ("target", s["target"], ""), ("body", s["body"], ""),
             ("method", s["method"], ""),
+            ("elements from", s["elements_source"], ""),
             ("SOI radius", s["soi_radius_km"], "km"),
             ("SOI entry", s["soi_entry_utc"], ""), ("SOI exit", s["soi_exit_utc"], ""),
             ("time inside SOI", s["soi_dwell_h"], "h"),
