@@ -69,6 +69,8 @@ class SceneCanvas:
         self._framebuffer: Framebuffer | None = None
         self.view.scene.transform.changed.connect(lambda event: self._camera_changed())
         self.set_camera(scene.home_camera())  # places the scale bar and the axes
+        if not self._pooled:  # a window's canvas follows its widget: overlays are in pixels
+            self.canvas.events.resize.connect(self._on_resize)
         self._on_clock(Event("time", scene.clock, scene.clock.et))
 
     @property
@@ -107,12 +109,25 @@ class SceneCanvas:
         self._axes = AxesTriad(root, self.fonts)
         self._scale_bar.visible = "scale" in self.overlays
         self._axes.visible = "axes" in self.overlays
-        self._title.set_lines([self.scene.title] if "title" in self.overlays else [], self.size)
+        self._title_lines = [self.scene.title] if "title" in self.overlays else []
         notes = [layer.lighting_note for layer in self.scene.layers
                  if getattr(layer, "lighting_approximate", False) and layer.lighting_note]
-        credits = self.scene.credits + notes if "credit" in self.overlays else []
-        self._credit.set_lines(credits, self.size)
+        self._credit_lines = self.scene.credits + notes if "credit" in self.overlays else []
+        self._layout_corner_texts()
         self._time_line = ""
+
+    def _layout_corner_texts(self) -> None:
+        self._title.set_lines(self._title_lines, self.size)
+        self._credit.set_lines(self._credit_lines, self.size)
+
+    def _on_resize(self, event) -> None:
+        size = (int(event.size[0]), int(event.size[1]))
+        if size == self.size:
+            return
+        self.size = size
+        self._layout_corner_texts()
+        self._update_readouts(self.scene.clock.et)
+        self._camera_changed()
 
     def set_time_text(self, text: str) -> None:
         """Replace the time overlay's text (e.g. a UTC string computed ahead of time)."""
@@ -163,7 +178,7 @@ class SceneCanvas:
         return xy
 
     def _draw_into_framebuffer(self) -> Framebuffer:
-        if self._framebuffer is None:
+        if self._framebuffer is None or self._framebuffer.size != self.size:
             self.canvas.set_current()
             self._framebuffer = Framebuffer(self.size)
         self.canvas.set_current()
