@@ -1,0 +1,88 @@
+"""Starting the viewer: the Qt application (VisPy on its PyQt5 backend), the window, and the
+one-frame screenshot mode (the real window when there is a display, an offscreen canvas
+otherwise)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .scene_recipes import SceneRecipe, prepare
+
+
+def qt_application():
+    """The QApplication (created once), with VisPy drawing through PyQt5."""
+    import vispy
+    from PyQt5.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("orbitviz")
+    app.setOrganizationName("orbitviz")
+    vispy.use(app="pyqt5")
+    return app
+
+
+def _prepared(recipe: SceneRecipe, time_utc: str | None):
+    prepared = prepare(recipe)
+    if time_utc is not None:
+        from orbitviz import spice
+
+        prepared.scene.clock.et = float(spice.to_et(time_utc))
+    return prepared
+
+
+def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None) -> int:
+    """Open the window on ``recipe``'s scene (built before the window shows) until closed."""
+    app = qt_application()
+    from .window import ViewerWindow
+
+    window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
+    window.show()
+    return app.exec_()
+
+
+def screenshot(recipe: SceneRecipe, path: str | Path, *, time_utc: str | None = None,
+               size=(1280, 800)) -> Path:
+    """Render one frame of the scene to ``path`` (PNG) and return it: grabbed from the real
+    window when a display is available, else from an offscreen canvas (EGL, OSMesa, Xvfb)."""
+    path = Path(path)
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        _window_screenshot(recipe, path, time_utc, size)
+    else:
+        _offscreen_screenshot(recipe, path, time_utc, size)
+    return path
+
+
+def _window_screenshot(recipe, path: Path, time_utc, size) -> None:
+    app = qt_application()
+    from .window import ViewerWindow
+
+    window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
+    window.show()
+    for _ in range(5):  # layout, expose, first paint
+        app.processEvents()
+    try:
+        window.save_image(path)
+    finally:
+        window.close()
+
+
+def _offscreen_screenshot(recipe, path: Path, time_utc, size) -> None:
+    from PIL import Image
+
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.render import select_backend
+
+    select_backend()
+    prepared = _prepared(recipe, time_utc)
+    canvas = SceneCanvas(prepared.scene, size=size, time_text=prepared.utc)
+    try:
+        Image.fromarray(canvas.render()).save(path)
+    except OSError as exc:
+        from orbitviz.errors import OrbitvizError
+
+        raise OrbitvizError(f"cannot write the image {path}: {exc}; check the folder exists "
+                            "and is writable") from None
+    finally:
+        canvas.close()

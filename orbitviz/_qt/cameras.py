@@ -1,0 +1,134 @@
+"""The window's camera modes: turntable, arcball, fly and follow-the-lander, all started from
+(and reset to) a :class:`CameraState`.
+
+VisPy's arcball and fly cameras get ``azimuth`` / ``elevation`` (and the fly camera a
+``distance``) derived from their pose, so ``SceneCanvas.camera_state()`` -- and with it the
+scale bar and the axes triad -- works whatever camera is active.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+from vispy import scene as vscene
+from vispy.util import transforms
+from vispy.util.quaternion import Quaternion
+
+from orbitviz._vispy.canvas import DEPTH_RANGE
+from orbitviz.scene import CameraState
+from orbitviz.scene.camera import angles_from_offsets
+from orbitviz.scene.camera_paths import camera_from_spec
+
+MODES = ("turntable", "arcball", "fly", "follow")
+
+
+def _view_rotation(state: CameraState) -> np.ndarray:
+    """The turntable's world -> camera rotation (VisPy's row-vector convention, 3x3)."""
+    return np.dot(transforms.rotate(state.elevation_deg, (-1, 0, 0)),
+                  transforms.rotate(state.azimuth_deg, (0, 0, 1)))[:3, :3]
+
+
+class _PoseAngles:
+    """Azimuth and elevation of the view direction, read from the camera's pose."""
+
+    def _eye_and_forward(self) -> tuple[np.ndarray, np.ndarray]:
+        eye = self.transform.map([0.0, 0.0, 0.0])[:3]
+        return eye, self.transform.map([0.0, 0.0, -1.0])[:3] - eye
+
+    @property
+    def azimuth(self) -> float:
+        return float(angles_from_offsets(-self._eye_and_forward()[1])[0])
+
+    @property
+    def elevation(self) -> float:
+        return float(angles_from_offsets(-self._eye_and_forward()[1])[1])
+
+
+class ArcballCamera(_PoseAngles, vscene.ArcballCamera):
+    """Free rotation about the centre (no fixed up axis)."""
+
+    def look(self, state: CameraState) -> None:
+        rotvec = Rotation.from_matrix(_view_rotation(state).T).as_rotvec()
+        angle = float(np.linalg.norm(rotvec))
+        x, y, z = rotvec / angle if angle > 0 else (0.0, 0.0, 1.0)
+        self._quaternion = Quaternion.create_from_axis_angle(angle, x, z, y)  # VisPy: (x, z, y)
+        self._center, self._fov = tuple(state.center_km), state.fov_deg
+        self._distance = state.distance_km
+        self.view_changed()
+
+
+class FlyCamera(_PoseAngles, vscene.FlyCamera):
+    """Fly through the scene (W/A/S/D, F/C up/down, I/K/J/L/Q/E to turn); ``distance`` is the
+    distance of the point it looked at when it started (for the scale bar)."""
+
+    distance = 1.0
+
+    def look(self, state: CameraState) -> None:
+        x, y, z, w = Rotation.from_matrix(_view_rotation(state)).as_quat()
+        self._rotation1, self._rotation2 = Quaternion(w, x, y, z), Quaternion()
+        self._center, self._fov = tuple(float(c) for c in state.eye_km), state.fov_deg
+        self.distance = state.distance_km
+        self._scale_factor = state.distance_km / 3.0  # speed: ~3 s across the view
+        self.view_changed()
+
+
+class TurntableCamera(vscene.TurntableCamera):
+    """Orbit the centre with z up."""
+
+    def look(self, state: CameraState) -> None:
+        self._center = tuple(float(c) for c in state.center_km)
+        self._azimuth, self._elevation = state.azimuth_deg, state.elevation_deg
+        self._fov, self._distance = state.fov_deg, state.distance_km
+        self.view_changed()
+
+
+class CameraModes:
+    """Switches ``canvas``'s VisPy camera between the modes; ``follow`` is a turntable whose
+    centre tracks the scene's ``follow_target`` as the clock runs."""
+
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.scene = canvas.scene
+        self.mode = "turntable"
+        self.scene.clock.events.connect(self._on_time, "time")
+        self.set_mode("turntable", canvas.camera_state())
+
+    @property
+    def can_follow(self) -> bool:
+        return bool(self.scene.follow_target) and self.scene.follow_target in self.scene.layers
+
+    def home(self) -> CameraState:
+        if self.mode == "follow":
+            path = camera_from_spec(self.scene, "follow")
+            return path.track([0.0], [self.scene.clock.et], 1.0)[0]
+        return self.scene.home_camera()
+
+    def set_mode(self, mode: str, state: CameraState | None = None) -> None:
+        """Switch to ``mode``, starting from ``state`` (default: what is seen now, or the
+        follow camera's own view)."""
+        if mode not in MODES:
+            raise ValueError(f"unknown camera mode {mode!r}; choose from {MODES}")
+        if mode == "follow" and not self.can_follow:
+            raise ValueError("this scene has nothing to follow (no follow_target)")
+        start = state or self.canvas.camera_state()
+        camera_type = {"arcball": ArcballCamera, "fly": FlyCamera}.get(mode, TurntableCamera)
+        camera = camera_type(fov=start.fov_deg)
+        camera.depth_value = DEPTH_RANGE
+        self.canvas.view.camera = camera
+        self.mode = mode
+        camera.look(self.home() if mode == "follow" and state is None else start)
+
+    def reset(self) -> None:
+        self.canvas.view.camera.look(self.home())
+
+    def _on_time(self, event) -> None:
+        if self.mode != "follow":
+            return
+        target = self.scene.layers[self.scene.follow_target].positions_at(event.value)[0]
+        if np.isfinite(target).all():
+            camera = self.canvas.view.camera
+            camera._center = tuple(float(c) for c in target)
+            camera.view_changed()
+
+    def close(self) -> None:
+        self.scene.clock.events.disconnect(self._on_time)

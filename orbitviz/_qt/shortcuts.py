@@ -1,0 +1,43 @@
+"""Every keyboard shortcut and mouse gesture of the window, in one table: the actions take
+their keys from here and Help > Keyboard shortcuts lists it, so the two never disagree."""
+
+from __future__ import annotations
+
+from html import escape
+
+KEYS = {
+    "open": ("Ctrl+O", "Open a shape model (OBJ, PLY, DSK), SPK, CK or meta-kernel"),
+    "save_image": ("Ctrl+S", "Save the 3D view as an image"),
+    "quit": ("Ctrl+Q", "Quit"),
+    "play": ("Space", "Play / pause"),
+    "step_back": ("[", "Step the time slider back"),
+    "step_forward": ("]", "Step the time slider forward"),
+    "turntable": ("1", "Turntable camera (z up)"),
+    "arcball": ("2", "Arcball camera (free rotation)"),
+    "fly": ("3", "Fly camera"),
+    "follow": ("4", "Follow the lander (or the scene's moving object)"),
+    "reset": ("Home", "Reset the camera"),
+    "layers": ("Ctrl+L", "Show / hide the layer list"),
+    "shortcuts": ("F1", "This list"),
+}
+
+GESTURES = (
+    ("Left drag", "Rotate (turntable, arcball); look around (fly)"),
+    ("Right drag, wheel", "Zoom"),
+    ("Shift + left drag", "Pan"),
+    ("W A S D / F C", "Fly: forward, left, back, right / up, down"),
+    ("I K J L Q E", "Fly: pitch, yaw, roll"),
+    ("Mouse over the shape", "Latitude, longitude, radius and range in the status bar"),
+    ("Drop a file", "Open it (shapes, SPKs, meta-kernels)"),
+)
+
+
+def key(action: str) -> str:
+    return KEYS[action][0]
+
+
+def shortcuts_html() -> str:
+    rows = [(k, d) for k, d in KEYS.values()] + list(GESTURES)
+    body = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(d)}</td></tr>"
+                   for k, d in rows)
+    return f"<table>{body}</table>"

@@ -1,0 +1,100 @@
+"""Play/pause, a time slider, the playback speed and the current UTC, driving a scene Clock.
+
+The UTC label comes from a labeller computed up front (no SPICE here); a 30 Hz timer
+advances the clock by the wall time that passed while playing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PyQt5.QtCore import Qt, QTimer
+from PyQt5.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
+
+SLIDER_STEPS = 1000
+SPEEDS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # x the scene's own playback rate
+
+
+class TimeBar(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.play_button = QToolButton()
+        self.play_button.setToolTip("play / pause (Space)")
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(0, SLIDER_STEPS)
+        self.slider.setToolTip("scene time")
+        self.speed = QComboBox()
+        self.speed.addItems([f"x{s:g}" for s in SPEEDS])
+        self.speed.setToolTip("playback speed, relative to the scene's own")
+        self.utc_label = QLabel()
+        self.utc_label.setMinimumWidth(200)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        for widget, stretch in ((self.play_button, 0), (self.slider, 1), (self.speed, 0),
+                                (self.utc_label, 0)):
+            row.addWidget(widget, stretch)
+        self.timer = QTimer(self)
+        self.timer.setInterval(33)
+        self.timer.timeout.connect(self._tick)
+        self.play_button.clicked.connect(self.toggle)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.speed.currentIndexChanged.connect(self._on_speed)
+        self.clock = None
+
+    def set_clock(self, clock, utc_label) -> None:
+        if self.clock is not None:
+            self.clock.events.disconnect(self._on_clock)
+            self.clock.pause()
+        self.clock, self.utc = clock, utc_label
+        self.base_rate = clock.rate
+        self.speed.blockSignals(True)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.blockSignals(False)
+        clock.events.connect(self._on_clock)
+        self.setEnabled(clock.span_s > 0)
+        self._show_time(clock.et)
+        self._show_playing(clock.playing)
+
+    def toggle(self) -> None:
+        if self.clock is not None and self.clock.span_s > 0:
+            self.clock.toggle()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.clock.advance(now - self._last)
+        self._last = now
+
+    def _on_slider(self, value: int) -> None:
+        self.clock.fraction = value / SLIDER_STEPS
+
+    def _on_speed(self, index: int) -> None:
+        self.clock.rate = self.base_rate * SPEEDS[index]
+
+    def _on_clock(self, event) -> None:
+        if event.type == "time":
+            self._show_time(event.value)
+        elif event.type == "playing":
+            self._show_playing(event.value)
+
+    def _show_time(self, et: float) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(round(self.clock.fraction * SLIDER_STEPS))
+        self.slider.blockSignals(False)
+        self.utc_label.setText(self.utc(et))
+
+    def _show_playing(self, playing: bool) -> None:
+        icon = QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        if playing:
+            self._last = time.monotonic()
+            self.timer.start()
+        else:
+            self.timer.stop()

@@ -1,0 +1,319 @@
+"""The desktop viewer: a QMainWindow around a :class:`orbitviz._vispy.SceneCanvas`.
+
+Layer list (dock), time bar, camera modes, picking in the status bar, File > Open / drag and
+drop, Save image, remembered geometry and recent files. Scenes are built on the one worker
+thread (SPICE up front); painting only reads arrays.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PyQt5.QtCore import QSettings, Qt, QTimer
+from PyQt5.QtGui import QImage, QKeySequence
+from PyQt5.QtWidgets import (
+    QAction,
+    QActionGroup,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orbitviz._vispy import SceneCanvas
+from orbitviz.errors import OrbitvizError
+
+from . import shortcuts
+from .cameras import CameraModes
+from .layer_list import LayerList
+from .picking import pick_surface
+from .scene_recipes import OPEN_FILTER, PreparedScene, file_kind, open_file
+from .time_bar import TimeBar
+from .worker import Worker
+
+MAX_RECENT = 8
+SETTINGS_SCOPE = ("orbitviz", "viewer")
+LOD_SETTLE_MS = 250  # full resolution again this long after the last wheel step
+
+
+class ViewerWindow(QMainWindow):
+    """Shows ``prepared`` (see :func:`orbitviz._qt.scene_recipes.prepare`).
+
+    ``view_size`` (w, h) fixes the 3D view's size (screenshots, tests); ``settings`` defaults
+    to the user's QSettings for orbitviz.
+    """
+
+    def __init__(self, prepared: PreparedScene, *, view_size=None, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings or QSettings(*SETTINGS_SCOPE)
+        self.view_size = view_size
+        self.worker = Worker(self)
+        self.session_kernels: list = []
+        self.canvas = self.cameras = self.prepared = None
+        self._dragging = False
+        self.setAcceptDrops(True)
+        self._build_central()
+        self._build_layer_dock()
+        self._build_status_bar()
+        self._build_menus()
+        self._lod_timer = QTimer(self, singleShot=True, interval=LOD_SETTLE_MS)
+        self._lod_timer.timeout.connect(lambda: self._set_coarse(False))
+        self._pick_timer = QTimer(self, singleShot=True, interval=30)
+        self._pick_timer.timeout.connect(self._pick)
+        self._pick_at = None
+        self.show_scene(prepared)
+        if view_size is None:
+            self.resize(1200, 800)
+            self.restoreGeometry(self.settings.value("geometry", b""))
+            self.restoreState(self.settings.value("window_state", b""))
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget()
+        self._column = QVBoxLayout(central)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
+        self.lighting_banner = QLabel()
+        self.lighting_banner.setWordWrap(True)
+        self.lighting_banner.setStyleSheet("background: #5a4a10; color: #ffe9a0; padding: 4px;")
+        self._column.addWidget(self.lighting_banner)
+        self.time_bar = TimeBar()
+        self._column.addWidget(self.time_bar)
+        self.setCentralWidget(central)
+
+    def _build_layer_dock(self) -> None:
+        self.layer_list = LayerList()
+        scroll = QScrollArea()
+        scroll.setWidget(self.layer_list)
+        scroll.setWidgetResizable(True)
+        self.layer_dock = QDockWidget("Layers", self)
+        self.layer_dock.setObjectName("layers")
+        self.layer_dock.setWidget(scroll)
+        self.addDockWidget(Qt.LeftDockWidgetArea, self.layer_dock)
+
+    def _build_status_bar(self) -> None:
+        self.pick_label = QLabel()
+        self.camera_label = QLabel()
+        self.statusBar().addWidget(self.pick_label, 1)
+        self.statusBar().addPermanentWidget(self.camera_label)
+
+    def _action(self, menu, name: str, text: str, slot, *, checkable=False) -> QAction:
+        action = QAction(text, self, checkable=checkable)
+        action.setShortcut(QKeySequence(shortcuts.key(name)))
+        action.setToolTip(shortcuts.KEYS[name][1])
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_menus(self) -> None:
+        self.actions_by_name: dict[str, QAction] = {}
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "open", "&Open...", self.choose_file)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self._action(file_menu, "save_image", "&Save image...", self.choose_image_path)
+        file_menu.addSeparator()
+        self._action(file_menu, "quit", "&Quit", self.close)
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "play", "&Play / pause", lambda: self.time_bar.toggle())
+        self._action(view_menu, "step_back", "Step &back", lambda: self._step(-1))
+        self._action(view_menu, "step_forward", "Step &forward", lambda: self._step(+1))
+        view_menu.addSeparator()
+        self.layer_dock.toggleViewAction().setShortcut(QKeySequence(shortcuts.key("layers")))
+        view_menu.addAction(self.layer_dock.toggleViewAction())
+        camera_menu = bar.addMenu("&Camera")
+        group = QActionGroup(self)
+        for mode, text in (("turntable", "&Turntable"), ("arcball", "&Arcball"), ("fly", "&Fly"),
+                           ("follow", "F&ollow the lander")):
+            group.addAction(self._action(camera_menu, mode, text, partial(self.set_camera_mode, mode),
+                                         checkable=True))
+        camera_menu.addSeparator()
+        self._action(camera_menu, "reset", "&Reset", lambda: self.cameras.reset())
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
+        self._show_recent()
+
+    # -- scenes -----------------------------------------------------------------------------
+    def show_scene(self, prepared: PreparedScene) -> None:
+        """Replace what is shown by ``prepared`` (the old canvas is closed)."""
+        old_size = None
+        if self.canvas is not None:
+            old_size = self.canvas.size
+            self.time_bar.clock.pause()
+            self.cameras.close()
+            self._column.removeWidget(self.canvas.native)
+            self.canvas.close()
+        self.prepared, scene = prepared, prepared.scene
+        size = self.view_size or old_size or (960, 640)
+        self.canvas = SceneCanvas(scene, size=size, parent=self, time_text=prepared.utc)
+        native = self.canvas.native
+        if self.view_size is not None:
+            native.setFixedSize(*self.view_size)
+        else:
+            native.setMinimumSize(160, 120)
+        self._column.insertWidget(1, native, 1)
+        events = self.canvas.canvas.events
+        events.mouse_move.connect(self._on_mouse_move)
+        events.mouse_release.connect(self._on_mouse_release)
+        events.mouse_wheel.connect(self._on_mouse_wheel)
+        self.cameras = CameraModes(self.canvas)
+        self.actions_by_name["turntable"].setChecked(True)
+        self.actions_by_name["follow"].setEnabled(self.cameras.can_follow)
+        self.camera_label.setText("camera: turntable")
+        self.layer_list.set_scene(scene)
+        self.time_bar.set_clock(scene.clock, prepared.utc)
+        mesh = prepared.mesh_layer
+        note = mesh.lighting_note if mesh is not None and mesh.lighting_approximate else ""
+        self.lighting_banner.setText(note)
+        self.lighting_banner.setVisible(bool(note))
+        self.setWindowTitle(f"{scene.title or prepared.recipe.title} - orbitviz")
+
+    def _step(self, sign: int) -> None:
+        slider = self.time_bar.slider
+        slider.setValue(slider.value() + sign * max(1, slider.maximum() // 100))
+
+    def set_camera_mode(self, mode: str) -> None:
+        self.cameras.set_mode(mode)
+        self.actions_by_name[mode].setChecked(True)
+        self.camera_label.setText(f"camera: {mode}")
+
+    # -- level of detail and picking --------------------------------------------------------
+    def _set_coarse(self, coarse: bool) -> None:
+        if self.canvas is not None:
+            self.canvas.set_coarse(coarse)
+
+    def _on_mouse_move(self, event) -> None:
+        if event.buttons:
+            if not self._dragging:
+                self._dragging = True
+                self._set_coarse(True)
+            return
+        self._pick_at = tuple(event.pos[:2])
+        if not self._pick_timer.isActive():
+            self._pick_timer.start()
+
+    def _on_mouse_release(self, event) -> None:
+        if self._dragging:
+            self._dragging = False
+            self._set_coarse(False)
+
+    def _on_mouse_wheel(self, event) -> None:
+        self._set_coarse(True)
+        self._lod_timer.start()
+
+    def _pick(self) -> None:
+        mesh = self.prepared.mesh_layer
+        if mesh is None or not mesh.visible or self._pick_at is None:
+            self.pick_label.setText("")
+            return
+        point = pick_surface(self.canvas, mesh.mesh, *self._pick_at)
+        self.pick_label.setText(f"{mesh.name}: {point}" if point else "")
+
+    # -- files ------------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        start = self.settings.value("last_dir", str(Path.home()))
+        path, _ = QFileDialog.getOpenFileName(self, "Open a shape model or SPICE kernel", start,
+                                              OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path) -> None:
+        """Open a shape (replaces the scene) or a kernel (loaded, scene rebuilt) on the worker;
+        on failure a dialog says why and the current scene stays."""
+        path = str(path)
+        self.statusBar().showMessage(f"opening {path} ...")
+        recipe, session = self.prepared.recipe, self.session_kernels
+        self.worker.submit(lambda: open_file(path, recipe, session),
+                           partial(self._opened, path), partial(self._open_failed, path))
+
+    def _opened(self, path: str, prepared: PreparedScene) -> None:
+        self.show_scene(prepared)
+        self._remember(path)
+        self.statusBar().showMessage(f"opened {path}", 5000)
+
+    def _open_failed(self, path: str, message: str) -> None:
+        self.statusBar().showMessage(f"could not open {path}", 5000)
+        QMessageBox.critical(self, "Cannot open file", message)
+
+    def _remember(self, path: str) -> None:
+        recent = [p for p in self.recent_files() if p != path]
+        self.settings.setValue("recent_files", [path] + recent[:MAX_RECENT - 1])
+        self.settings.setValue("last_dir", str(Path(path).parent))
+        self._show_recent()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _show_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            self.recent_menu.addAction(path, partial(self.open_path, path))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for path in self._dropped_paths(event.mimeData()):
+            self.open_path(path)
+        event.acceptProposedAction()
+
+    @staticmethod
+    def _dropped_paths(mime) -> list[str]:
+        paths = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        known = []
+        for path in paths:
+            try:
+                file_kind(path)
+            except OrbitvizError:  # not a shape or kernel: the drop is refused
+                continue
+            known.append(path)
+        return known
+
+    # -- images -----------------------------------------------------------------------------
+    def grab_view(self) -> QImage:
+        """The 3D view as it is on screen (the window's own OpenGL framebuffer)."""
+        return self.canvas.native.grabFramebuffer()
+
+    def save_image(self, path: str | Path) -> None:
+        if not self.grab_view().save(str(path)):
+            raise OrbitvizError(f"cannot write the image {path}: check the folder exists and is "
+                          "writable, and use .png or .jpg")
+
+    def choose_image_path(self) -> None:
+        start = str(Path(self.settings.value("last_dir", str(Path.home()))) / "orbitviz.png")
+        path, _ = QFileDialog.getSaveFileName(self, "Save image", start,
+                                              "PNG image (*.png);;JPEG image (*.jpg)")
+        if not path:
+            return
+        try:
+            self.save_image(path)
+        except OrbitvizError as exc:
+            QMessageBox.critical(self, "Cannot save image", str(exc))
+        else:
+            self.statusBar().showMessage(f"saved {path}", 5000)
+
+    # -- help and closing -------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts.shortcuts_html())
+
+    def closeEvent(self, event) -> None:
+        if self.view_size is None:
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("window_state", self.saveState())
+        self.time_bar.clock.pause()
+        self.worker.wait()
+        self.cameras.close()
+        self.canvas.close()
+        for kernels in self.session_kernels:
+            kernels.unload()
+        self.session_kernels.clear()
+        super().closeEvent(event)
