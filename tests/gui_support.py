@@ -1,0 +1,70 @@
+"""Shared setup of the GUI tests: a private Xvfb display (CI sets no DISPLAY), Qt on xcb,
+VisPy on PyQt5, and helpers to read the window's pixels.
+
+The window tests run in a process of their own (``test_gui_process.py``): VisPy keeps one
+app per process, and the headless render tests need theirs (EGL/OSMesa), not PyQt5.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+IN_OWN_PROCESS = os.environ.get("ORBITVIZ_GUI_PROCESS") == "1"
+
+
+def _start_xvfb() -> subprocess.Popen:
+    """An Xvfb server that exits by itself when its last client (this process) disconnects:
+    killing it earlier would break Qt's connection while Python shuts down."""
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen([shutil.which("Xvfb"), "-displayfd", str(write_end), "-screen", "0",
+                               "1280x1024x24", "-nolisten", "tcp", "-terminate"],
+                              pass_fds=(write_end,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        display = pipe.readline().strip()
+    if not display:
+        server.terminate()
+        pytest.skip("Xvfb did not start")
+    os.environ["DISPLAY"] = f":{display}"
+    return server
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    """Overrides pytest-qt's: the QApplication on a private Xvfb (when installed), with VisPy
+    drawing through PyQt5."""
+    if shutil.which("Xvfb"):
+        _start_xvfb()
+    elif not os.environ.get("DISPLAY"):
+        pytest.skip("GUI tests need Xvfb (apt-get install xvfb) or a DISPLAY")
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    import vispy.app._default_app as default_app
+
+    if default_app.default_app is not None and default_app.default_app.backend_name != "PyQt5":
+        pytest.skip(f"VisPy already runs on {default_app.default_app.backend_name} in this "
+                    "process; the window tests run in their own (test_gui_process.py)")
+    from orbitviz._qt import qt_application
+
+    return qt_application()
+
+
+def grab(window) -> np.ndarray:
+    """The 3D view as on screen: RGB (h, w, 3) uint8, top row first."""
+    from PyQt5.QtGui import QImage
+
+    image = window.grab_view().convertToFormat(QImage.Format_RGB888)
+    w, h = image.width(), image.height()
+    row_bytes = image.bytesPerLine()
+    data = np.frombuffer(image.constBits().asstring(row_bytes * h), np.uint8)
+    return data.reshape(h, row_bytes)[:, :w * 3].reshape(h, w, 3).copy()
+
+
+def patch(image: np.ndarray, xy, radius: int = 2) -> np.ndarray:
+    x, y = (round(float(v)) for v in xy)
+    return image[y - radius:y + radius + 1, x - radius:x + radius + 1].reshape(-1, 3).astype(int)

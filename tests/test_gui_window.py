@@ -1,0 +1,259 @@
+"""The desktop viewer on a real window (Xvfb), checked by the pixels it shows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import needs_mirror
+from gui_support import IN_OWN_PROCESS, grab, patch, qapp  # noqa: F401 - fixture
+
+from orbitviz.scene import CameraState
+from orbitviz.scene.camera import angles_from_offsets
+
+pytestmark = [pytest.mark.gui, needs_mirror, pytest.mark.skipif(
+    not IN_OWN_PROCESS, reason="run by test_gui_process.py in a process of their own")]
+VIEW = (480, 360)
+
+
+@pytest.fixture(scope="module")
+def prepared_4k():
+    from orbitviz._qt import philae_recipe, prepare
+
+    return prepare(philae_recipe("67p-4k.obj"))
+
+
+@pytest.fixture(scope="module")
+def window(qapp, prepared_4k, tmp_path_factory):  # noqa: F811
+    from PyQt5.QtCore import QSettings
+
+    from orbitviz._qt.window import ViewerWindow
+
+    settings = QSettings(str(tmp_path_factory.mktemp("qt") / "viewer.ini"), QSettings.IniFormat)
+    win = ViewerWindow(prepared_4k, view_size=VIEW, settings=settings)
+    win.show()
+    settle(qapp)
+    yield win
+    win.close()
+
+
+def settle(app, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def look_from(window, direction, center=(0.0, 0.0, 0.0), distance_km=12.0) -> None:
+    """Turntable camera at ``center + distance * direction`` looking at ``center``."""
+    az, el, _ = angles_from_offsets(np.asarray(direction, float))
+    window.set_camera_mode("turntable")
+    window.canvas.view.camera.look(CameraState(tuple(center), float(az), float(el), distance_km))
+
+
+def test_window_opens_with_the_default_philae_scene(qapp, qtbot):  # noqa: F811
+    from PyQt5.QtCore import QSettings
+
+    from orbitviz._qt import philae_recipe, prepare
+    from orbitviz._qt.window import ViewerWindow
+
+    win = ViewerWindow(prepare(philae_recipe()), view_size=(320, 240),
+                       settings=QSettings("/dev/null", QSettings.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    settle(qapp)
+    assert len(win.prepared.mesh_layer.mesh.faces) > 90_000  # the SPC model, not a light one
+    assert set(win.layer_list.rows) == {"67P", "Philae path", "touchdowns", "touchdown labels",
+                                        "Philae"}
+    assert "lighting approximate" in win.lighting_banner.text() and win.lighting_banner.isVisible()
+    assert win.time_bar.utc_label.text().startswith("2014-11-12 ")
+    centre = grab(win)[100:140, 140:180]
+    assert (centre.sum(axis=2) > 30).mean() > 0.5  # the comet fills the middle of the view
+
+
+def test_time_slider_moves_the_lander_on_screen(window, qapp):  # noqa: F811
+    look_from(window, (0.3, -1.0, 0.6))
+    lander = window.prepared.scene["Philae"]
+    positions = []
+    for value in (150, 600):
+        window.time_bar.slider.setValue(value)
+        settle(qapp)
+        positions.append(window.canvas.project(lander.positions_at(window.prepared.scene.clock.et))[0])
+        yellow = patch(grab(window), positions[-1], 3)
+        assert ((yellow[:, 0] > 180) & (yellow[:, 1] > 180) & (yellow[:, 2] < 90)).any()
+    assert np.linalg.norm(positions[1] - positions[0]) > 3.0
+    assert window.time_bar.utc_label.text() != ""
+
+
+def test_hiding_a_layer_in_the_list_changes_the_pixels(window, qapp):  # noqa: F811
+    look_from(window, (1.0, -0.5, 0.4))
+    before = grab(window)
+    window.layer_list.rows["67P"].visible_box.click()
+    settle(qapp)
+    after = grab(window)
+    assert window.prepared.scene["67P"].visible is False
+    assert (before != after).any(axis=2).sum() > 5000
+    window.layer_list.rows["67P"].visible_box.click()
+    settle(qapp)
+    assert window.prepared.scene["67P"].visible is True
+
+
+def test_layer_rows_follow_the_model_and_set_it(window):
+    row, layer = window.layer_list.rows["Philae path"], window.prepared.scene["Philae path"]
+    layer.opacity = 0.4
+    assert row.opacity_slider.value() == 40
+    row.opacity_slider.setValue(90)
+    assert layer.opacity == pytest.approx(0.9)
+    layer.visible = False
+    assert not row.visible_box.isChecked()
+    layer.visible, layer.opacity = True, 1.0
+
+
+def test_trajectory_colour_appears_where_projected(window, qapp):  # noqa: F811
+    scene = window.prepared.scene
+    path = scene["Philae path"]
+    window.time_bar.slider.setValue(1000)  # the lander rests at its final site, away from the apex
+    settle(qapp)
+    altitude = np.linalg.norm(path.display_positions_km, axis=1)
+    apex = int(np.argmax(altitude))
+    point = path.display_positions_km[apex]
+    look_from(window, point / np.linalg.norm(point), center=point, distance_km=4.0)
+    settle(qapp)
+    expected = path.colors_at(scene.clock.et)[apex, :3] * 255
+    xy = window.canvas.project(point[None])[0]
+    pixels = patch(grab(window), xy, 2)
+    closest = np.abs(pixels - expected).max(axis=1).min()
+    assert closest < 40, f"expected {expected.round()} at {xy}, saw {pixels.tolist()}"
+
+
+def test_lit_side_faces_the_sun_from_spice(window, qapp):  # noqa: F811
+    from orbitviz import spice
+    from orbitviz._vispy.lit_mesh_visual import outward_normals
+    from orbitviz.shapes.surface import ray_intersect
+
+    scene = window.prepared.scene
+    with spice.KernelSet("philae"):  # the Sun as seen from 67P, asked independently here
+        sun = spice.positions("SUN", [scene.clock.et], observer=1000012, frame="67P/C-G_FIXED")[0]
+    sun /= np.linalg.norm(sun)
+    side = np.cross(sun, (0.0, 0.0, 1.0))  # look across the terminator: the Sun to one side
+    look_from(window, side / np.linalg.norm(side), distance_km=9.0)
+    settle(qapp)
+    image = grab(window).astype(float).sum(axis=2)
+    # surface points the camera sees (facing it, not hidden), split by facing the Sun or not
+    mesh = scene["67P"].mesh
+    normals = outward_normals(mesh.vertices, mesh.faces, mesh.vertex_normals)
+    eye = window.canvas.view.camera.transform.map([0.0, 0.0, 0.0])[:3]
+    to_eye = eye - mesh.vertices
+    range_km = np.linalg.norm(to_eye, axis=1)
+    facing = np.einsum("ij,ij->i", normals, to_eye) / range_km > 0.3
+    _, t_km, _, _ = ray_intersect(mesh, np.broadcast_to(eye, (facing.sum(), 3)), -to_eye[facing])
+    seen = np.flatnonzero(facing)[np.abs(t_km - range_km[facing]) < 0.02]
+    sun_cos = normals[seen] @ sun
+    px = np.round(window.canvas.project(mesh.vertices[seen])).astype(int)
+    brightness = image[px[:, 1], px[:, 0]]
+    lit, dark = np.median(brightness[sun_cos > 0.5]), np.median(brightness[sun_cos < -0.3])
+    assert (sun_cos > 0.5).sum() > 50 and (sun_cos < -0.3).sum() > 50
+    assert lit > 3.0 * dark, f"sunward points {lit:.0f}, the others {dark:.0f} (sum of RGB)"
+
+
+def test_follow_camera_keeps_the_lander_in_the_middle(window, qapp):  # noqa: F811
+    window.set_camera_mode("follow")
+    for value in (200, 700):
+        window.time_bar.slider.setValue(value)
+        settle(qapp)
+        lander = window.prepared.scene["Philae"].positions_at(window.prepared.scene.clock.et)
+        assert np.allclose(window.canvas.project(lander)[0], np.array(VIEW) / 2, atol=1.0)
+    for mode in ("arcball", "fly"):
+        window.set_camera_mode(mode)
+        settle(qapp)
+        assert grab(window).sum(axis=2).max() > 100  # still a picture, same view
+    window.actions_by_name["reset"].trigger()
+    window.set_camera_mode("turntable")
+
+
+def test_status_bar_shows_the_surface_point_under_the_mouse(window, qapp, qtbot):  # noqa: F811
+    from PyQt5.QtCore import QPoint
+
+    look_from(window, (0.0, 0.0, 1.0))  # from above the north pole
+    settle(qapp)
+    qtbot.mouseMove(window.canvas.native, QPoint(VIEW[0] // 2, VIEW[1] // 2))
+    qtbot.waitUntil(lambda: "lat" in window.pick_label.text(), timeout=3000)
+    text = window.pick_label.text()
+    lat = float(text.split("lat ")[1].split("°")[0])
+    radius = float(text.split("radius ")[1].split(" km")[0])
+    range_km = float(text.split("range ")[1].split(" km")[0])
+    vertices = window.prepared.scene["67P"].mesh.vertices
+    top_km = vertices[np.hypot(vertices[:, 0], vertices[:, 1]) < 0.15, 2].max()
+    assert lat > 80.0, text  # straight down the spin axis
+    assert radius == pytest.approx(top_km, abs=0.1), text
+    assert range_km == pytest.approx(12.0 - radius, abs=0.01), text  # camera 12 km from 0
+
+
+def test_dragging_draws_coarse_then_full(window, qapp, monkeypatch):  # noqa: F811
+    from PyQt5.QtCore import QEvent, QPointF, Qt
+    from PyQt5.QtGui import QMouseEvent
+
+    calls = []
+    monkeypatch.setattr(window.canvas, "set_coarse", calls.append)
+    native = window.canvas.native
+    azimuth = window.canvas.camera_state().azimuth_deg
+    for kind, x, buttons in ((QEvent.MouseButtonPress, 200, Qt.LeftButton),
+                             (QEvent.MouseMove, 240, Qt.LeftButton),
+                             (QEvent.MouseMove, 280, Qt.LeftButton),
+                             (QEvent.MouseButtonRelease, 280, Qt.NoButton)):
+        qapp.sendEvent(native, QMouseEvent(kind, QPointF(x, 150), Qt.LeftButton, buttons,
+                                           Qt.NoModifier))
+    assert calls == [True, False]  # coarse while dragging, full when let go
+    assert window.canvas.camera_state().azimuth_deg != azimuth  # and the drag turned the view
+
+
+@pytest.mark.parametrize("broken", ["html.obj", "truncated.bsp"])
+def test_a_broken_file_gives_a_dialog_and_keeps_the_scene(window, qtbot, monkeypatch, tmp_path,
+                                                          mirror, broken):
+    from PyQt5.QtWidgets import QMessageBox
+
+    from orbitviz import spice
+
+    path = tmp_path / broken
+    if broken == "html.obj":
+        path.write_text("<!DOCTYPE html><html><body>404 Not Found</body></html>\n")
+    else:
+        spk = mirror / "kernels" / "spk" / "LORB_C_G_FIXED_RBD_7_V2_0.BSP"
+        path.write_bytes(spk.read_bytes()[:3000])
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    scene, kernels = window.prepared.scene, spice.loaded_kernels()
+    window.open_path(path)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert str(path) in shown[0] or path.name in shown[0], shown[0]
+    assert window.prepared.scene is scene and len(scene.layers) == 5
+    assert spice.loaded_kernels() == kernels
+    assert str(path) not in window.recent_files()
+
+
+def test_dropping_a_shape_opens_it_and_remembers_it(window, qtbot, mirror):
+    from PyQt5.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PyQt5.QtGui import QDropEvent
+
+    shape = mirror / "shapes" / "67p-4k.obj"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(shape))])
+    old = window.prepared
+    drop = QDropEvent(QPoint(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: window.prepared is not old, timeout=10_000)
+    assert window.prepared.scene.layers.names == ["shape"]
+    assert not window.time_bar.isEnabled()  # a shape alone has no time span
+    assert window.recent_files()[0] == str(shape)
+    window.show_scene(old)
+
+
+def test_save_image_and_shortcuts_help(window, qapp, tmp_path, monkeypatch):  # noqa: F811
+    from PyQt5.QtGui import QImage
+    from PyQt5.QtWidgets import QMessageBox
+
+    window.save_image(tmp_path / "view.png")
+    assert QImage(str(tmp_path / "view.png")).size().width() == VIEW[0]
+    assert window.actions_by_name["save_image"].shortcut().toString() == "Ctrl+S"
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    window.actions_by_name["shortcuts"].trigger()
+    assert "Ctrl+S" in shown[0] and "Save the 3D view" in shown[0]
+
