@@ -52,8 +52,8 @@ def write_ply(path: Path, vertices, polygons, fmt: str = "binary_little_endian",
               f"element vertex {n}", "property float x", "property double y", "property float z"]
     if extras:
         header += ["property float nx", "property uchar red"]
-    header += [f"element face {len(polygons)}", f"property list {count_type} {index_type} "
-               "vertex_indices"]
+    header += [f"element face {len(polygons)}",
+               f"property list {count_type} {index_type} vertex_indices"]
     if extras:
         header += ["element edge 1", "property int vertex1", "property int vertex2"]
     header.append("end_header")

@@ -4,8 +4,13 @@ import sys
 
 import numpy as np
 import pytest
-from shapes_support import (CUBE_FACES, CUBE_VERTICES, TETRA_FACES, TETRA_VERTICES,
-                            icosphere)
+from shapes_support import (
+    CUBE_FACES,
+    CUBE_VERTICES,
+    TETRA_FACES,
+    TETRA_VERTICES,
+    icosphere,
+)
 
 from orbitviz.errors import ShapeFormatError
 from orbitviz.shapes import Mesh

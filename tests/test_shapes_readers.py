@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from shapes_support import CUBE_FACES, CUBE_VERTICES, as_float32_xz, icosphere, obj_text, write_ply
+from shapes_support import (
+    CUBE_FACES,
+    CUBE_VERTICES,
+    as_float32_xz,
+    icosphere,
+    obj_text,
+    write_ply,
+)
 
 from orbitviz.errors import ShapeFormatError
 from orbitviz.shapes import Mesh, read_obj, read_ply, read_shape
@@ -102,15 +109,15 @@ BAD_FILES = {
     "text.obj": (b"hello world\n", "no vertices"),
     "junk.obj": (bytes(range(256)) * 4, "binary data"),
     "junk.ply": (b"ply\n\x00\x01\x02\xff" * 10, "end_header"),
-    "float128.ply": (b"ply\nformat ascii 1.0\nelement vertex 1\nproperty float128 x\n"
-                     b"end_header\n1\n", "header line 4: unknown PLY property type 'float128'"),
-    "nan.ply": (b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
-                b"property float z\nelement face 1\nproperty list uchar int vertex_indices\n"
-                b"end_header\n0 0 0\n1 nan 0\n0 1 0\n3 0 1 2\n", "vertex 1 has a NaN"),
-    "missing-vertex.ply": (b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\n"
-                           b"property float y\nproperty float z\nelement face 1\n"
-                           b"property list uchar int vertex_indices\nend_header\n"
-                           b"0 0 0\n1 0 0\n0 1 0\n3 0 1 3\n", "refers to vertex 3"),
+    "float128.ply": ((b"ply\nformat ascii 1.0\nelement vertex 1\nproperty float128 x\n"
+                      b"end_header\n1\n"), "header line 4: unknown PLY property type 'float128'"),
+    "nan.ply": ((b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+                 b"property float z\nelement face 1\nproperty list uchar int vertex_indices\n"
+                 b"end_header\n0 0 0\n1 nan 0\n0 1 0\n3 0 1 2\n"), "vertex 1 has a NaN"),
+    "missing-vertex.ply": ((b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\n"
+                            b"property float y\nproperty float z\nelement face 1\n"
+                            b"property list uchar int vertex_indices\nend_header\n"
+                            b"0 0 0\n1 0 0\n0 1 0\n3 0 1 3\n"), "refers to vertex 3"),
     "notply.ply": (b"solid cube\nfacet normal 0 0 1\n", "not a PLY file"),
     "model.dat": (b"solid cube\nfacet normal 0 0 1\n", "unknown shape-model format"),
 }

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from shapes_support import CUBE_FACES, CUBE_VERTICES, icosphere
 
-from orbitviz.shapes import Mesh, altitude_km, lat_lon_deg, nearest_points, ray_intersect
+from orbitviz.shapes import (
+    Mesh,
+    altitude_km,
+    lat_lon_deg,
+    nearest_points,
+    ray_intersect,
+)
 from orbitviz.shapes.surface import _closest_on_triangles
 
 CUBE = Mesh(CUBE_VERTICES, CUBE_FACES)

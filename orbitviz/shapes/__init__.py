@@ -9,7 +9,21 @@ Example:
 from orbitviz.shapes.cache import load_mesh
 from orbitviz.shapes.mesh import Mesh
 from orbitviz.shapes.readers import read_obj, read_ply, read_shape
-from orbitviz.shapes.surface import altitude_km, lat_lon_deg, nearest_points, ray_intersect
+from orbitviz.shapes.surface import (
+           altitude_km,
+           lat_lon_deg,
+           nearest_points,
+           ray_intersect,
+)
 
-__all__ = ["Mesh", "read_shape", "read_obj", "read_ply", "load_mesh", "altitude_km",
-           "nearest_points", "ray_intersect", "lat_lon_deg"]
+__all__ = [
+           "Mesh",
+           "altitude_km",
+           "lat_lon_deg",
+           "load_mesh",
+           "nearest_points",
+           "ray_intersect",
+           "read_obj",
+           "read_ply",
+           "read_shape",
+]

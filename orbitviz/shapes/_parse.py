@@ -134,7 +134,7 @@ def _row_tokens(buf, starts, lengths, width, slash):
             end_flat = np.sort(np.r_[end_flat, bad])
     else:
         end_flat = np.flatnonzero(ends)
-    row, col = np.divmod(begin_flat, width)
+    row = begin_flat // width
     base = starts[row] - row * width
     return begin_flat + base, end_flat + 1 + base, np.count_nonzero(begins, axis=1)
 
@@ -220,7 +220,8 @@ def numbers(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, integer: bool
         return np.zeros(0, np.int64 if integer else np.float64)
     sign = buf[starts]
     negative = sign == 45
-    first = starts + ((negative | (sign == 43)) & (ends - starts > 1))
+    signed = negative | (sign == 43)
+    first = starts + (signed & (ends - starts > 1)) if signed.any() else starts
     if integer:
         value, fast = _digits8(_words(buf, ends), np.minimum(ends - first, 8))
         out = value.astype(np.int64)
@@ -230,7 +231,8 @@ def numbers(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, integer: bool
         if not fast.all():
             retry = np.flatnonzero(~fast)
             out[retry], fast[retry] = _long_floats(buf, first[retry], ends[retry])
-    np.negative(out, out=out, where=negative)
+    if signed.any():
+        np.negative(out, out=out, where=negative)
     if not fast.all():
         slow = np.flatnonzero(~fast)
         try:

@@ -187,7 +187,8 @@ def _cluster_vertices(mesh: Mesh, target_faces: int) -> tuple[np.ndarray, np.nda
         _, cluster, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
         cluster = cluster.ravel()
         faces = cluster[mesh.faces]
-        keep = (faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2]) & (faces[:, 0] != faces[:, 2])
+        keep = ((faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2])
+                & (faces[:, 0] != faces[:, 2]))
         faces = faces[keep]
         _, first = np.unique(np.sort(faces, axis=1), axis=0, return_index=True)
         faces = faces[np.sort(first)]

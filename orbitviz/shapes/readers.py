@@ -333,7 +333,8 @@ def _read_element(path: Path, raw: bytes, offset: int, element: _Element, order:
     if all(count is None for _, _, count in element.props):
         dtype = np.dtype([(name, order + t) for name, t, _ in element.props])
         _need(path, raw, offset, dtype.itemsize * element.count, element)
-        return np.frombuffer(raw, dtype, element.count, offset), offset + dtype.itemsize * element.count
+        end = offset + dtype.itemsize * element.count
+        return np.frombuffer(raw, dtype, element.count, offset), end
     lists = [name for name, _, count in element.props if count is not None]
     wanted = next((n for n in ("vertex_indices", "vertex_index") if n in lists), lists[0])
     items, counts = [], []
