@@ -39,7 +39,7 @@ import numpy as np
 
 from orbitviz.errors import OrbitvizError
 
-__all__ = ["Crossings", "Minima", "find_crossings", "find_minima", "time_grid"]
+__all__ = ["Crossings", "Minima", "find_crossings", "find_minima", "refine_roots", "time_grid"]
 
 VectorFunction = Callable[[np.ndarray], np.ndarray]
 
@@ -119,8 +119,13 @@ def _call(f: VectorFunction, et: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # refinement kernels (all brackets at once)
 # --------------------------------------------------------------------------------------------
-def _refine_roots(f, a, b, fa, fb, xtol_s):
-    """Roots of f in brackets [a, b] with fa * fb < 0, all brackets refined together."""
+def refine_roots(f, a, b, fa, fb, xtol_s, *, indexed: bool = False):
+    """Roots of f in brackets [a, b] with fa * fb < 0, all brackets refined together.
+
+    Each round calls ``f`` once on one time per still-open bracket. With ``indexed`` the call is
+    ``f(t, idx)``, ``idx`` being those brackets' positions, for brackets that each belong to a
+    different function (e.g. one small body per bracket in catalog screening).
+    """
     a, b, fa, fb = (np.array(x, dtype=float) for x in (a, b, fa, fb))
     last = np.zeros(a.shape, dtype=int)  # which end moved last: -1 a, +1 b
     for rnd in range(_MAX_ROUNDS):
@@ -133,7 +138,7 @@ def _refine_roots(f, a, b, fa, fb, xtol_s):
         mid = 0.5 * (aa + bb)
         bad = ~np.isfinite(x) | (x <= aa) | (x >= bb)
         x = np.where(bad | (rnd % 3 == 2), mid, x)
-        fx = _call(f, x)
+        fx = np.asarray(f(x, act), dtype=float) if indexed else _call(f, x)
         same_as_a = np.sign(fx) == np.sign(ffa)
         zero = fx == 0.0
         lst = last[act]
@@ -233,7 +238,7 @@ def find_crossings(
         fhi = np.concatenate([fhi] + extra_fhi)
     if lo.size == 0:
         return Crossings(np.empty(0), np.empty(0, dtype=int))
-    t = _refine_roots(g, lo, hi, flo, fhi, xtol_s)
+    t = refine_roots(g, lo, hi, flo, fhi, xtol_s)
     direction = np.where(fhi >= 0.0, 1, -1)
     order = np.argsort(t, kind="stable")
     return Crossings(t[order], direction[order])
@@ -271,7 +276,7 @@ def find_minima(
     else:
         dv = _call(fprime, grid)
         rising = np.flatnonzero((dv[:-1] < 0.0) & (dv[1:] >= 0.0))
-        t_min = (_refine_roots(lambda t: _call(fprime, t), grid[rising], grid[rising + 1],
+        t_min = (refine_roots(lambda t: _call(fprime, t), grid[rising], grid[rising + 1],
                                dv[rising], dv[rising + 1], xtol_s) if rising.size else np.empty(0))
         v_min = _call(f, t_min) if t_min.size else np.empty(0)
     at_edge = np.zeros(t_min.shape, dtype=bool)

@@ -15,13 +15,11 @@ import shutil
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from orbitviz import spice
 from orbitviz.screening.distributed import Fault, run_chunks, split
 from orbitviz.screening.params import (
-    DEFAULT_CHUNK_SIZE,
     DEFAULT_STEP_S,
     METHOD_NBODY,
     ScreeningError,

@@ -11,8 +11,8 @@ still-open bracket, until every bracket is narrower than 0.1 ms.
 The closest-approach time is the zero of ``rv`` (``d(|r|^2)/dt = 2 r . v``): precise to the
 bracket width, unlike a derivative-free search on ``d`` itself, which is flat at its minimum.
 
-(``orbitviz.dynamics.events`` refines brackets of *one* function of time; here every bracket
-belongs to another object, so the refinement keeps each bracket's object index.)
+(The refinement is :func:`orbitviz.dynamics.events.refine_roots` in its indexed form: every
+bracket belongs to another object.)
 
 Example
 -------
@@ -29,11 +29,10 @@ import numpy as np
 import pandas as pd
 
 from orbitviz import spice
+from orbitviz.dynamics.events import refine_roots
 from orbitviz.dynamics.kepler import propagate
 from orbitviz.screening.bodies import BodyTrack
 from orbitviz.screening.params import METHOD_TWO_BODY, REFINE_XTOL_S, ScreeningParams
-
-_MAX_ROUNDS = 200
 
 RAW_COLUMNS = ["designation", "et", "dist_km", "v_rel_kms", "method"]
 
@@ -72,38 +71,14 @@ def _rv(conics, et, body):
 
 def refine_minima(conics: np.ndarray, t0: np.ndarray, t1: np.ndarray, body: str,
                   xtol_s: float = REFINE_XTOL_S) -> np.ndarray:
-    """Zero of rv in each bracket (rv(t0) < 0 <= rv(t1)), all brackets refined together.
-
-    Illinois variant of regula falsi with a bisection every third round; ``conics`` is (n, 8),
-    one row per bracket. Returns the times (n,) to within ``xtol_s``.
-    """
-    a, b = np.array(t0, dtype=float), np.array(t1, dtype=float)
+    """Zero of rv in each bracket (rv(t0) < 0 <= rv(t1)), all brackets refined together by
+    :func:`orbitviz.dynamics.events.refine_roots`; ``conics`` is (n, 8), one row per bracket.
+    Returns the times (n,) to within ``xtol_s``."""
+    a, b = np.asarray(t0, dtype=float), np.asarray(t1, dtype=float)
     if a.size == 0:
         return a
-    fa, fb = _rv(conics, a, body), _rv(conics, b, body)
-    last = np.zeros(a.size, dtype=int)
-    for rnd in range(_MAX_ROUNDS):
-        act = np.flatnonzero((b - a) > xtol_s)
-        if act.size == 0:
-            break
-        aa, bb, ffa, ffb = a[act], b[act], fa[act], fb[act]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            x = (aa * ffb - bb * ffa) / (ffb - ffa)
-        bad = ~np.isfinite(x) | (x <= aa) | (x >= bb)
-        x = np.where(bad | (rnd % 3 == 2), 0.5 * (aa + bb), x)
-        fx = _rv(conics[act], x, body)
-        left = fx < 0.0                        # the zero is right of x: move a
-        lst = last[act]
-        ffb = np.where(left & (lst == -1), 0.5 * ffb, ffb)
-        ffa = np.where(~left & (lst == 1), 0.5 * ffa, ffa)
-        a[act] = np.where(left, x, aa)
-        fa[act] = np.where(left, fx, ffa)
-        b[act] = np.where(left, bb, x)
-        fb[act] = np.where(left, ffb, fx)
-        last[act] = np.where(left, -1, 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        x = (a * fb - b * fa) / (fb - fa)
-    return np.where(np.isfinite(x) & (x >= a) & (x <= b), x, 0.5 * (a + b))
+    return refine_roots(lambda t, idx: _rv(conics[idx], t, body), a, b,
+                        _rv(conics, a, body), _rv(conics, b, body), xtol_s, indexed=True)
 
 
 def screen_chunk(conics: np.ndarray, designations, params: ScreeningParams,
