@@ -70,7 +70,8 @@ def utc_labeller(start_et: float, stop_et: float, knots: int = 257) -> Callable[
 
     def label(et: float) -> str:
         ms = np.interp(float(et), knot_et, knot_ms)
-        return f"{np.datetime64(round(ms), 'ms').astype('datetime64[s]')} UTC".replace("T", " ")
+        stamp = str(np.datetime64(round(ms / 1000.0), "s"))  # rounded, as SPICE's et2utc
+        return f"{stamp.replace('T', ' ')} UTC"
 
     return label
 

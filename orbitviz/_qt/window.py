@@ -94,6 +94,7 @@ class ViewerWindow(QMainWindow):
         self.layer_dock = QDockWidget("Layers", self)
         self.layer_dock.setObjectName("layers")
         self.layer_dock.setWidget(scroll)
+        self.layer_dock.setMinimumWidth(300)  # name, swatch and opacity slider without scrolling
         self.addDockWidget(Qt.LeftDockWidgetArea, self.layer_dock)
 
     def _build_status_bar(self) -> None:
