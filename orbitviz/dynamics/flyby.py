@@ -29,7 +29,7 @@ from .. import spice
 from ..errors import OrbitvizError
 from . import kepler
 from .events import find_crossings, find_minima, time_grid
-from .spheres import soi_radius_km
+from .spheres import primary_of, soi_radius_km
 
 METHODS = ("conic", "patched", "nbody")
 
@@ -89,14 +89,6 @@ class FlybyResult:
     @property
     def samples_dist_km(self) -> np.ndarray:
         return np.linalg.norm(self.samples_rel_km, axis=1)
-
-
-def central_body_of(body: str | int) -> int:
-    """NAIF id of the body a given body orbits: the Sun for planets, the planet for moons."""
-    code = spice.body_id(body)
-    if 100 <= code < 1000 and code % 100 != 99:
-        return (code // 100) * 100 + 99
-    return 10
 
 
 def _memoized(states: StateFunction, size: int = 8) -> StateFunction:
@@ -205,7 +197,7 @@ def analyze_flyby(
         )
     body_code = spice.body_id(body)
     body_name = spice.body_name(body_code)
-    central = central_body_of(body_code)
+    central = primary_of(body_code)
     gm_central = spice.gm_km3s2(central)
     gm_body = spice.gm_km3s2(body_code)
     if central != 10:
@@ -422,4 +414,4 @@ def elements_dict(conics: np.ndarray | None) -> dict | None:
 
 
 __all__ = ["Approach", "FlybyResult", "Hyperbola", "METHODS", "analyze_flyby",
-           "central_body_of", "compare_results", "elements_dict"]
+           "compare_results", "elements_dict"]

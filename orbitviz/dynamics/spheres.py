@@ -67,6 +67,17 @@ def hill_radius_km(a_km, gm_body_km3s2, gm_central_km3s2, ecc=0.0):
     return np.asarray(a_km, dtype=float) * (1.0 - np.asarray(ecc, dtype=float)) * (gm_b / (3.0 * gm_c)) ** (1.0 / 3.0)
 
 
+def primary_of(body) -> int:
+    """NAIF id of the body ``body`` orbits: the planet for a natural satellite (301 -> 399),
+    the Sun (10) for everything else."""
+    from orbitviz import spice
+
+    code = spice.body_id(body)
+    if 100 < code < 1000 and code % 100 != 99:
+        return code // 100 * 100 + 99
+    return 10
+
+
 def _orbiting_id(body_id: int, central_id: int) -> int:
     """The id whose orbit around ``central`` defines a: a planet's system barycenter about the Sun."""
     if central_id == 10 and 199 <= body_id <= 999 and body_id % 100 == 99:

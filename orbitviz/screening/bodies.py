@@ -18,16 +18,9 @@ import numpy as np
 from orbitviz import spice
 
 
-def primary_of(body: str | int) -> str:
-    """The body a body orbits: the planet for a natural satellite (301 -> 399), else the Sun."""
-    code = spice.body_id(body)
-    if 100 < code < 1000 and code % 100 != 99:
-        return str(code // 100 * 100 + 99)
-    return "SUN"
-
-
 def soi_radius_km(body: str | int, et: float) -> float:
     """Laplace SOI radius (km) of ``body`` about its primary (Sun, or the planet of a moon)."""
+    from orbitviz.dynamics.spheres import primary_of
     from orbitviz.dynamics.spheres import soi_radius_km as _soi
 
     return _soi(body, primary_of(body), float(et))
