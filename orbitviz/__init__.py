@@ -1,12 +1,18 @@
 """orbitviz: 3D orbit and small-body visualization driven by NAIF SPICE.
 
 >>> import orbitviz
->>> with orbitviz.KernelSet("default"):                         # doctest: +SKIP
+>>> report = orbitviz.flyby("2021 WP")                          # doctest: +SKIP
+>>> with orbitviz.KernelSet("default"):                          # doctest: +SKIP
 ...     earth = orbitviz.states("EARTH", orbitviz.to_et("2021-12-01"))
+
+The names below load their modules on first use, so ``import orbitviz`` (and every
+``orbitviz`` command) starts fast.
 """
 
-from .analysis import flyby
-from .data import fetch
+from __future__ import annotations
+
+import importlib
+
 from .errors import (
     ChecksumError,
     CoverageError,
@@ -17,23 +23,39 @@ from .errors import (
     ShapeFormatError,
     UnknownBody,
 )
-from .spice import KernelSet, et_to_utc, states, to_et
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "flyby": "orbitviz.analysis",
+    "fetch": "orbitviz.data",
+    "KernelSet": "orbitviz.spice",
+    "states": "orbitviz.spice",
+    "to_et": "orbitviz.spice",
+    "et_to_utc": "orbitviz.spice",
+    "load_mesh": "orbitviz.shapes",
+    "philae_path": "orbitviz.shapes.lander",
+    "render_video": "orbitviz.render",
+    "screen": "orbitviz.screening",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'orbitviz' has no attribute {name!r}")
+
 
 __all__ = [
     "ChecksumError",
     "CoverageError",
     "KernelError",
     "KernelNotFound",
-    "KernelSet",
     "NotAKernel",
     "OrbitvizError",
     "ShapeFormatError",
     "UnknownBody",
-    "et_to_utc",
-    "fetch",
-    "flyby",
-    "states",
-    "to_et",
+    *_LAZY,
 ]

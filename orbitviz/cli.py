@@ -258,9 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_lander)
 
+    from ._qt.cli import add_parser as add_view_parser
     from .render.cli import add_parser as add_render_parser
     from .screening.cli import add_parser as add_screen_parser
 
+    add_view_parser(sub)
     add_render_parser(sub)
     add_screen_parser(sub)
 

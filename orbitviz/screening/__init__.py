@@ -8,9 +8,24 @@ vectorised), :mod:`.distributed` (Dask orchestration, part files, resume), :mod:
 (table, writers), :mod:`.nbody` (optional N-body refinement), :mod:`.cli` (``orbitviz screen``).
 """
 
-from orbitviz.screening.api import load_catalog, screen
-from orbitviz.screening.params import ScreeningError, ScreeningParams, parse_threshold
-from orbitviz.screening.results import COLUMNS
+import importlib
 
-__all__ = ["COLUMNS", "ScreeningError", "ScreeningParams", "load_catalog", "parse_threshold",
-           "screen"]
+_LAZY = {  # loaded on first use, so `orbitviz screen --help` does not import pandas and Dask
+    "screen": "orbitviz.screening.api",
+    "load_catalog": "orbitviz.screening.api",
+    "ScreeningError": "orbitviz.screening.params",
+    "ScreeningParams": "orbitviz.screening.params",
+    "parse_threshold": "orbitviz.screening.params",
+    "COLUMNS": "orbitviz.screening.results",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'orbitviz.screening' has no attribute {name!r}")
+
+
+__all__ = list(_LAZY)
