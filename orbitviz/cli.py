@@ -149,6 +149,14 @@ def cmd_flyby(args: argparse.Namespace) -> int:
 
 # --- shapes and landers ------------------------------------------------------------------------
 
+def _shape_format(path) -> str:
+    with open(path, "rb") as stream:
+        head = stream.read(64)
+    if head.startswith(b"ply"):
+        return "PLY " + head.split(b"\n")[1].split()[1].decode(errors="replace")
+    return "SPICE DSK" if head.startswith(b"DAS/DSK") else "Wavefront OBJ"
+
+
 def cmd_shape_info(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -162,7 +170,7 @@ def cmd_shape_info(args: argparse.Namespace) -> int:
     ext = mesh.extent_km
     rows = [
         ("file", str(path)),
-        ("format", path.suffix.lstrip(".").upper() or "?"),
+        ("format", _shape_format(path)),
         ("vertices", f"{len(mesh.vertices):,}"),
         ("faces", f"{len(mesh.faces):,}"),
         ("area", f"{mesh.area_km2:.4f} km^2"),

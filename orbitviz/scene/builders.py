@@ -21,14 +21,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..shapes.cache import load_mesh
 from .clock import Clock
 from .mesh_layer import MeshLayer
 from .scene import Scene
-
-
-def _is_dsk(path: Path) -> bool:
-    with open(path, "rb") as stream:
-        return stream.read(8).startswith(b"DAS/DSK")
 
 
 def _resolve(source) -> tuple[Path, object | None]:
@@ -45,20 +41,6 @@ def _resolve(source) -> tuple[Path, object | None]:
     return (path if path.exists() else data.fetch(name)), item
 
 
-def read_any_shape(path: Path, *, body: str | None = None, frame: str | None = None):
-    """A Mesh from an OBJ, PLY (through the mesh cache) or SPICE DSK file."""
-    from ..shapes.mesh import Mesh
-
-    if path.exists() and _is_dsk(path):
-        from ..spice.dsk import read_dsk
-
-        plates = read_dsk(path)
-        return Mesh(plates.vertices_km, plates.faces, plates.body, plates.frame, path)
-    from ..shapes.cache import load_mesh
-
-    return load_mesh(path, body=body, frame=frame)
-
-
 def shape_scene(source, *, title: str | None = None, sun_dir=(1.0, 0.3, 0.5),
                 credit: str | None = None) -> Scene:
     """A scene with one shape model (a path, a data name or a Mesh) lit from ``sun_dir``.
@@ -72,7 +54,7 @@ def shape_scene(source, *, title: str | None = None, sun_dir=(1.0, 0.3, 0.5),
     else:
         path, item = _resolve(source)
         extra = item.extra if item else {}
-        mesh = read_any_shape(path, body=extra.get("body"), frame=extra.get("frame"))
+        mesh = load_mesh(path, body=extra.get("body"), frame=extra.get("frame"))
         found_credit = item.credit if item else ""
     credit = found_credit if credit is None else credit
     name = mesh.body or (mesh.source.name if mesh.source else "shape")

@@ -25,19 +25,32 @@ _HTML_HINT = ("it looks like an HTML page (a login page, a 404 or a redirect pag
 
 
 def read_shape(path: str | Path, *, body: str | None = None, frame: str | None = None) -> Mesh:
-    """Read an OBJ or PLY shape model, recognised by its content first and then its extension."""
+    """Read an OBJ, PLY or SPICE DSK (type 2) shape model, recognised by its content first and
+    then its extension."""
     path = Path(path)
     head = _head(path)
     if head.startswith(b"ply"):
         return read_ply(path, body=body, frame=frame)
+    if head.startswith(b"DAS/DSK"):
+        return read_dsk_mesh(path, body=body, frame=frame)
     _reject_non_text(path, head, "shape-model")
     if path.suffix.lower() == ".ply":
         raise ShapeFormatError(f"{path} is not a PLY file (it does not start with 'ply'); "
                                "re-download or re-export it")
     if path.suffix.lower() == ".obj" or b"\nv " in head or head.startswith(b"v "):
         return read_obj(path, body=body, frame=frame)
-    raise ShapeFormatError(f"{path}: unknown shape-model format (supported: Wavefront OBJ and "
-                           "PLY; for SPICE DSK files use orbitviz.spice)")
+    raise ShapeFormatError(f"{path}: unknown shape-model format (supported: Wavefront OBJ, PLY "
+                           "and SPICE DSK type 2)")
+
+
+def read_dsk_mesh(path: str | Path, *, body: str | None = None,
+                  frame: str | None = None) -> Mesh:
+    """Read the plates of a SPICE DSK (type 2) file; body and frame come from the file."""
+    from orbitviz.spice.dsk import read_dsk  # SPICE stays in orbitviz.spice
+
+    plates = read_dsk(path)
+    return Mesh(plates.vertices_km, plates.faces, body or plates.body, frame or plates.frame,
+                Path(path))
 
 
 def read_obj(path: str | Path, *, body: str | None = None, frame: str | None = None) -> Mesh:
