@@ -6,6 +6,7 @@ Frames arrive bottom row first (OpenGL's order); the sinks flip them (ffmpeg's `
 
 from __future__ import annotations
 
+import os
 import queue
 import subprocess
 import threading
@@ -21,6 +22,13 @@ QUALITY = {  # name: (x264 CRF, x264 preset)
     "high": (16, "medium"),
 }
 POOL_SIZE = 3
+
+
+def encoder_threads() -> int:
+    """x264 threads: half the cores. The encoder runs beside the renderer (a software
+    rasteriser wants the other half); measured on 2 cores: 1 thread 6.6 s, auto 6.9 s,
+    2 threads 8.3 s for 40 frames at 1280x720."""
+    return max(1, (os.cpu_count() or 2) // 2)
 
 
 def check_quality(quality: str) -> str:
@@ -40,6 +48,7 @@ def ffmpeg_command(path: Path, size: tuple[int, int], fps: float, kind: str,
     if kind == "mp4":
         crf, preset = QUALITY[quality]
         command += ["-vf", "vflip", "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
+                    "-threads", str(encoder_threads()),
                     "-pix_fmt", "yuv420p", "-flags:v", "+bitexact", "-movflags", "+faststart",
                     "-f", "mp4"]
     else:
