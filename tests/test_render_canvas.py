@@ -136,6 +136,7 @@ def test_a_frame_does_not_depend_on_the_previous_one(shelled):
 def test_translucent_shell_shows_what_is_inside_and_its_outline(shelled, tmp_path):
     import imageio.v3 as iio
 
+    shelled.scene["lander"].visible = False  # its marker sits on the ring, right of centre
     shelled.set_camera(CameraState((0, 0, 0), 0.0, 70.0, 30.0))
     image = shelled.render().astype(int)
     iio.imwrite(tmp_path / "shell.png", image.astype(np.uint8))
@@ -209,3 +210,17 @@ def test_overlays_fit_without_overlapping(gl_backend, size):  # noqa: F811
             assert not _boxes_overlap(boxes[a], boxes[b]), f"{a} {boxes[a]} overlaps {b} {boxes[b]}"
     title_height = boxes["title"][3] - boxes["title"][1]
     assert title_height < 0.2 * size[1]  # fonts follow the output height
+
+
+def test_marker_labels_follow_the_output_height(gl_backend):  # noqa: F811
+    from orbitviz._vispy import SceneCanvas
+
+    scene = comet_scene()
+    sizes = []
+    for size in ((320, 180), (1280, 720), (1920, 1080)):
+        view = SceneCanvas(scene, size=size, overlays=())
+        try:
+            sizes.append(view.adapters["lander"]._labels.font_size)
+        finally:
+            view.close()
+    assert sizes[0] < sizes[1] == scene["lander"].font_size_pt < sizes[2]

@@ -83,8 +83,9 @@ class SceneCanvas:
         adapter_type = ADAPTERS.get(layer.kind)
         if adapter_type is None:
             raise TypeError(f"no VisPy adapter for layer kind {layer.kind!r} ({layer!r})")
-        self.adapters[layer.name] = adapter_type(layer, self.view.scene, self.scene.clock,
-                                                 self.fonts)
+        adapter = adapter_type(layer, self.view.scene, self.scene.clock, self.fonts)
+        adapter.set_output_size(self.size)
+        self.adapters[layer.name] = adapter
 
     def _on_layers(self, event: Event) -> None:
         if event.type == "added":
@@ -125,6 +126,8 @@ class SceneCanvas:
         if size == self.size:
             return
         self.size = size
+        for adapter in self.adapters.values():
+            adapter.set_output_size(size)
         self._layout_corner_texts()
         self._update_readouts(self.scene.clock.et)
         self._camera_changed()

@@ -42,6 +42,9 @@ class LayerAdapter:
     def set_coarse(self, coarse: bool) -> None:
         """Level of detail: draw cheaply while the camera moves (meshes only)."""
 
+    def set_output_size(self, size_px: tuple[int, int]) -> None:
+        """Follow the output size (markers and texts grow with its height)."""
+
     def _on_any(self, event: Event) -> None:
         if event.type == "visible":
             self.node.visible = event.value

@@ -9,6 +9,7 @@ from vispy.scene.visuals import Markers, Text
 from orbitviz.scene.marker_layer import MarkerLayer
 
 from .layer_adapter import MARKERS, LayerAdapter
+from .overlays import REFERENCE_SIZE_PX, font_pt, ui_scale
 
 
 class MarkerAdapter(LayerAdapter):
@@ -16,6 +17,7 @@ class MarkerAdapter(LayerAdapter):
     order = MARKERS
 
     def _build(self, parent):
+        self._size_px = REFERENCE_SIZE_PX
         node = Node(parent=parent)
         self._markers = Markers(parent=node)
         self._markers.set_gl_state("translucent", depth_test=False)
@@ -26,6 +28,10 @@ class MarkerAdapter(LayerAdapter):
         return node
 
     def _on_layer(self, event) -> None:
+        self._draw(self._points)
+
+    def set_output_size(self, size_px: tuple[int, int]) -> None:
+        self._size_px = size_px
         self._draw(self._points)
 
     def _on_time(self, et: float) -> None:
@@ -40,7 +46,8 @@ class MarkerAdapter(LayerAdapter):
         r, g, b, a = layer.color
         self._markers.visible = bool(shown.any())
         if shown.any():
-            self._markers.set_data(points[shown].astype(np.float32), size=layer.size_px,
+            size = layer.size_px * max(ui_scale(self._size_px), 0.5)
+            self._markers.set_data(points[shown].astype(np.float32), size=size,
                                    face_color=(r, g, b, a * layer.opacity),
                                    edge_color=(0, 0, 0, a * layer.opacity), edge_width=1.0,
                                    symbol=layer.symbol)
@@ -50,4 +57,4 @@ class MarkerAdapter(LayerAdapter):
             self._labels.text = [" " + text for text in texts]
             self._labels.pos = points[shown][: len(texts)].astype(np.float32)
             self._labels.color = layer.label_color
-            self._labels.font_size = layer.font_size_pt
+            self._labels.font_size = font_pt(layer.font_size_pt, self._size_px)

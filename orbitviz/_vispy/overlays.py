@@ -12,14 +12,14 @@ from vispy.scene.visuals import Line, Text
 from orbitviz.scene.camera import CameraState, eye_offsets
 
 AXIS_COLORS = ((0.95, 0.3, 0.3, 1.0), (0.3, 0.9, 0.3, 1.0), (0.35, 0.55, 1.0, 1.0))
-REFERENCE_HEIGHT_PX = 720.0  # font sizes are given for this output height and scale with it
+REFERENCE_SIZE_PX = (1280, 720)  # font and marker sizes are given for this output height
 GLYPH_EM = 0.6  # a generous mean advance of OpenSans glyphs, in em (measured 0.48-0.57)
 SCALE_BAR_LABEL_CHARS = 12  # "1,000,000 km"
 
 
 def ui_scale(size_px: tuple[int, int]) -> float:
     """How much overlay fonts and margins grow with the output height (1 at 720 px)."""
-    return size_px[1] / REFERENCE_HEIGHT_PX
+    return size_px[1] / REFERENCE_SIZE_PX[1]
 
 
 def margin_px(size_px: tuple[int, int]) -> float:
