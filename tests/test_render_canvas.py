@@ -187,10 +187,10 @@ def test_overlays_fit_without_overlapping(gl_backend, size):  # noqa: F811
 
     scene = Scene(frame="J2000", clock=Clock(0.0, 100.0),
                   title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
-                  credits=["Shape: R. Gaskell, L. Jorda, C. Capanna, S. Hviid, P. Gutierrez: SPC "
-                           "SHAP5 Cartesian plate model, 1M plates (ESA PSA + NASA PDS 2017)",
-                           "Trajectory: orbitviz, patched conics: heliocentric two-body, "
-                           "body-centred two-body inside the SOI, heliocentric two-body after"],
+                  credits=[("Shape: R. Gaskell, L. Jorda, C. Capanna, S. Hviid, P. Gutierrez: "
+                            "SPC SHAP5 Cartesian plate model, 1M plates (ESA PSA + NASA PDS 2017)"),
+                           ("Trajectory: orbitviz, patched conics: heliocentric two-body, "
+                            "body-centred two-body inside the SOI, heliocentric two-body after")],
                   readouts=[Readout("d", lambda et: ["distance 1,318,993 km = 3.431 LD"] *
                                     len(et))])
     boxes = {}
