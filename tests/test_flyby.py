@@ -158,3 +158,35 @@ def test_rounding_to_sigma_is_said_and_changes_only_digits_below_sigma():
     # sigma of e is 5.3e-9: rounding moves e by less than that
     e0, e1 = exact.summary["elements_before"]["e"], rounded.summary["elements_before"]["e"]
     assert e0 != e1 and abs(e0 - e1) < 5.4e-9
+
+
+def test_a_hyperbolic_interloper_works_in_conic_mode():
+    """An 'Oumuamua-like e > 1 orbit built to pass 200,000 km north of Earth at a known time."""
+    from orbitviz.dynamics.kepler import state_to_elements
+    from orbitviz.spice import gm_km3s2, states
+
+    with KernelSet("default"):
+        t0 = float(to_et("2030-06-01T12:00"))
+        earth = states("EARTH", t0)
+        velocity = earth[3:] * (1 + 30.0 / np.linalg.norm(earth[3:]))  # 30 km/s faster
+        state = np.r_[earth[:3] + [0.0, 0.0, 200_000.0], velocity]
+        conics = state_to_elements(state, gm_km3s2("SUN"), t0)
+        assert conics[1] > 1.0  # hyperbolic
+        r = analyze_flyby(conics, "EARTH", t0 - 5 * 86400, t0 + 5 * 86400, method="conic",
+                          name="interloper")
+    assert abs(r.closest.et - t0) < 600.0
+    assert r.closest.dist_km == pytest.approx(200_000.0, rel=5e-3)
+    assert r.closest.v_rel_kms == pytest.approx(30.0, rel=1e-2)
+    assert r.entries_et.size == 1 and r.exits_et.size == 1
+
+
+def test_sbdb_file_with_missing_fields_is_one_line(tmp_path, capsys, mirror):
+    from orbitviz import data
+
+    doc = json.loads(data.fetch("sbdb_api_apophis.dat").read_text())
+    del doc["orbit"]["elements"]
+    bad = tmp_path / "broken.json"
+    bad.write_text(json.dumps(doc))
+    assert main(["flyby", "Apophis", "--sbdb-file", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("orbitviz: error: ") and "broken.json" in err and err.count("\n") == 1
