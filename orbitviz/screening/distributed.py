@@ -157,9 +157,18 @@ def _client(scheduler: str, workers: int | None):
     if scheduler not in ("local", "processes"):
         raise ScreeningError(f"unknown scheduler {scheduler!r}: use local, processes, "
                              "synchronous or tcp://HOST:PORT")
+    import dask
+
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=":0", silence_logs=40)
+    # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which switches off glibc's adaptive
+    # mmap threshold: every large numpy temporary is then mmap'ed and page-faulted afresh, and
+    # this array-heavy work ran ~1.5x slower per worker (measured: 1 worker 34.7 s -> 26.0 s,
+    # 2 workers 19.8 s -> 14.7 s for the catalog-year). Keep the thread limits, drop the trim.
+    environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+               if k != "MALLOC_TRIM_THRESHOLD_"}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address=":0", silence_logs=40)
     return Client(cluster), cluster
 
 
