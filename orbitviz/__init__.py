@@ -11,8 +11,7 @@ The names below load their modules on first use, so ``import orbitviz`` (and eve
 
 from __future__ import annotations
 
-import importlib
-
+from ._lazy import lazy_getattr
 from .errors import (
     ChecksumError,
     CoverageError,
@@ -40,12 +39,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'orbitviz' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 __all__ = [

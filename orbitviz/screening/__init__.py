@@ -8,7 +8,7 @@ vectorised), :mod:`.distributed` (Dask orchestration, part files, resume), :mod:
 (table, writers), :mod:`.nbody` (optional N-body refinement), :mod:`.cli` (``orbitviz screen``).
 """
 
-import importlib
+from orbitviz._lazy import lazy_getattr
 
 _LAZY = {  # loaded on first use, so `orbitviz screen --help` does not import pandas and Dask
     "screen": "orbitviz.screening.api",
@@ -20,12 +20,7 @@ _LAZY = {  # loaded on first use, so `orbitviz screen --help` does not import pa
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'orbitviz.screening' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 __all__ = list(_LAZY)

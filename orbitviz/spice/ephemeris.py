@@ -30,37 +30,32 @@ class Coverage:
         return bool(np.any((self.intervals[:, 0] <= et) & (et <= self.intervals[:, 1])))
 
 
-def _cells(path: Path, ident: int, kind: str) -> np.ndarray:
-    with spice_errors(f"cannot read coverage of {path}"):
-        if kind == "SPK":
-            cell = spiceypy.spkcov(str(path), ident)
-        else:
-            cell = spiceypy.ckcov(str(path), ident, False, "INTERVAL", 0.0, "TDB")
-        card = spiceypy.wncard(cell)
-        return np.array([spiceypy.wnfetd(cell, i) for i in range(card)]).reshape(-1, 2)
+def _coverage(kind: str, ident: int, files: list[Path] | None) -> list[Coverage]:
+    """Coverage of one SPK body or CK structure id in each loaded file of that kind."""
+    objects = spiceypy.spkobj if kind == "SPK" else spiceypy.ckobj
+    out = []
+    for path in files if files is not None else POOL.files_of_kind(kind):
+        with spice_errors(f"cannot read coverage of {path}"):
+            ids = objects(str(path))
+            if ident not in [ids[i] for i in range(spiceypy.card(ids))]:
+                continue
+            if kind == "SPK":
+                cell = spiceypy.spkcov(str(path), ident)
+            else:
+                cell = spiceypy.ckcov(str(path), ident, False, "INTERVAL", 0.0, "TDB")
+            spans = [spiceypy.wnfetd(cell, i) for i in range(spiceypy.wncard(cell))]
+        out.append(Coverage(Path(path), ident, np.array(spans).reshape(-1, 2)))
+    return out
 
 
 def spk_coverage(body: str | int, files: list[Path] | None = None) -> list[Coverage]:
     """Coverage of a body in each loaded SPK (or in the given files)."""
-    code = body_id(body)
-    out = []
-    for path in files if files is not None else POOL.files_of_kind("SPK"):
-        with spice_errors(f"cannot read {path}"):
-            ids = spiceypy.spkobj(str(path))
-        if code in [ids[i] for i in range(spiceypy.card(ids))]:
-            out.append(Coverage(Path(path), code, _cells(Path(path), code, "SPK")))
-    return out
+    return _coverage("SPK", body_id(body), files)
 
 
 def ck_coverage(ident: int, files: list[Path] | None = None) -> list[Coverage]:
     """Coverage (TDB, interval level) of a CK structure id in each loaded CK."""
-    out = []
-    for path in files if files is not None else POOL.files_of_kind("CK"):
-        with spice_errors(f"cannot read {path}"):
-            ids = spiceypy.ckobj(str(path))
-        if ident in [ids[i] for i in range(spiceypy.card(ids))]:
-            out.append(Coverage(Path(path), ident, _cells(Path(path), ident, "CK")))
-    return out
+    return _coverage("CK", int(ident), files)
 
 
 def _utc(et: float) -> str:
