@@ -22,7 +22,11 @@ Example
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import numpy as np
+
+from orbitviz.errors import ElementsError
 
 AU_KM: float = 149_597_870.7
 """Astronomical unit in km (IAU 2012 B2, exact)."""
@@ -93,14 +97,44 @@ def s_to_days(t_s):
     return np.asarray(t_s, dtype=float) / DAY_S
 
 
-def jd_tdb_to_et(jd_tdb):
-    """Julian date (TDB, e.g. SBDB's ``epoch`` and ``tp``) to ET = TDB seconds past J2000.
+J2000_JD: float = 2451545.0
+"""Julian date (TDB) of J2000, where ET = 0."""
 
-    J2000 is JD 2451545.0 TDB. Subtracting first keeps ~1e-5 s precision for modern dates.
+MJD_OFFSET: float = 2400000.5
+"""JD - MJD."""
+
+
+def jd_tdb_to_et(jd_tdb):
+    """Julian date(s) in TDB (SBDB's ``epoch`` and ``tp``) -> ET (TDB seconds past J2000).
+
+    Subtracting J2000 first keeps ~1e-5 s precision for modern dates; a string is subtracted
+    in decimal arithmetic, so a 19-digit SBDB ``tp`` like ``"2454894.912519503203"`` keeps its
+    microseconds.
+
+    >>> jd_tdb_to_et(2451545.0), jd_tdb_to_et("2459600.5")
+    (0.0, 695995200.0)
     """
-    return (np.asarray(jd_tdb, dtype=float) - 2451545.0) * DAY_S
+    if isinstance(jd_tdb, str):
+        try:
+            days = Decimal(jd_tdb.strip()) - Decimal(repr(J2000_JD))
+        except InvalidOperation:
+            raise ElementsError(f"{jd_tdb!r} is not a Julian date") from None
+        return float(days * Decimal(86400))
+    result = (np.asarray(jd_tdb, dtype=float) - J2000_JD) * DAY_S
+    return float(result) if result.ndim == 0 else result
 
 
 def et_to_jd_tdb(et):
-    """ET (TDB seconds past J2000) to Julian date TDB."""
-    return np.asarray(et, dtype=float) / DAY_S + 2451545.0
+    """ET (TDB seconds past J2000) -> Julian date(s) in TDB."""
+    result = np.asarray(et, dtype=float) / DAY_S + J2000_JD
+    return float(result) if result.ndim == 0 else result
+
+
+def mjd_tdb_to_et(mjd_tdb):
+    """Modified Julian date(s) in TDB (or TT: the difference is < 2 ms) -> ET.
+
+    >>> mjd_tdb_to_et(59600.0) == jd_tdb_to_et(2459600.5)
+    True
+    """
+    result = (np.asarray(mjd_tdb, dtype=float) - (J2000_JD - MJD_OFFSET)) * DAY_S
+    return float(result) if result.ndim == 0 else result

@@ -21,15 +21,20 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
 import numpy as np
 
 from orbitviz.errors import ElementsError
+from orbitviz.units import (  # noqa: F401 - re-exported for orbitviz.smallbodies
+    AU_KM,
+    J2000_JD,
+    et_to_jd_tdb,
+    jd_tdb_to_et,
+    mjd_tdb_to_et,
+)
+from orbitviz.units import DAY_S as SECONDS_PER_DAY
 
-AU_KM = 149597870.7
-"""The astronomical unit in km (IAU 2012 resolution B2, exact)."""
 
 GM_SUN_DE440_KM3S2 = 132712440041.279419
 """Sun GM from DE440 (Park et al. 2021), km^3/s^2: our default central body."""
@@ -45,53 +50,8 @@ SUN_GM_BY_EPHEMERIS = {
     "DE441": GM_SUN_DE440_KM3S2,
 }
 
-J2000_JD = 2451545.0
-"""JD (TDB) of the J2000 epoch, where ``et == 0``."""
-
-MJD_OFFSET = 2400000.5
-SECONDS_PER_DAY = 86400.0
-
 ELEMENT_FIELDS = ("q_au", "e", "i_deg", "node_deg", "peri_deg", "M_deg")
 """The six elements, in the order of the conics vector."""
-
-
-# --------------------------------------------------------------------------------------------
-# time: JD / MJD (TDB) <-> et, without SPICE (TDB is the time scale of all three)
-# --------------------------------------------------------------------------------------------
-
-def jd_tdb_to_et(jd_tdb):
-    """Julian date(s) in TDB -> ephemeris time (TDB seconds past J2000).
-
-    Strings are split into integer and fractional days before the subtraction, so a 19-digit
-    SBDB ``tp`` like ``"2454894.912519503203"`` keeps its microseconds.
-
-    >>> jd_tdb_to_et(2451545.0), jd_tdb_to_et("2459600.5")
-    (0.0, 695995200.0)
-    """
-    if isinstance(jd_tdb, str):
-        try:
-            days = Decimal(jd_tdb.strip()) - Decimal(repr(J2000_JD))
-        except InvalidOperation:
-            raise ElementsError(f"{jd_tdb!r} is not a Julian date") from None
-        return float(days * Decimal(86400))
-    result = (np.asarray(jd_tdb, dtype=float) - J2000_JD) * SECONDS_PER_DAY
-    return float(result) if result.ndim == 0 else result
-
-
-def et_to_jd_tdb(et):
-    """Ephemeris time (TDB seconds past J2000) -> Julian date(s) in TDB."""
-    result = np.asarray(et, dtype=float) / SECONDS_PER_DAY + J2000_JD
-    return float(result) if result.ndim == 0 else result
-
-
-def mjd_tdb_to_et(mjd_tdb):
-    """Modified Julian date(s) in TDB (or TT: the difference is < 2 ms) -> ephemeris time.
-
-    >>> mjd_tdb_to_et(59600.0) == jd_tdb_to_et(2459600.5)
-    True
-    """
-    result = (np.asarray(mjd_tdb, dtype=float) - (J2000_JD - MJD_OFFSET)) * SECONDS_PER_DAY
-    return float(result) if result.ndim == 0 else result
 
 
 # --------------------------------------------------------------------------------------------
