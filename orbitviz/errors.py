@@ -68,3 +68,23 @@ class ShapeFormatError(OrbitvizError, ValueError):
 
 class ElementsError(OrbitvizError, ValueError):
     """Orbital elements that are missing, inconsistent or outside a method's domain."""
+
+
+class EventError(OrbitvizError, ValueError):
+    """Bad arguments to an event search (empty window, step <= 0, f not vectorised...)."""
+
+
+class ScreeningError(OrbitvizError, ValueError):
+    """Bad screening arguments (threshold, window, scheduler, catalog)."""
+
+
+class CameraPathError(OrbitvizError, ValueError):
+    """A camera path that cannot be built (bad keyframe file, unknown follow target, ...)."""
+
+
+class RenderError(OrbitvizError):
+    """A frame or a video could not be produced."""
+
+
+class NoGLBackend(RenderError):
+    """No OpenGL context can be created without a display (EGL, OSMesa and Xvfb all failed)."""

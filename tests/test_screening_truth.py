@@ -22,7 +22,6 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from conftest import needs_mirror
 from orbitviz.data import fetch

@@ -37,7 +37,7 @@ from typing import Callable
 
 import numpy as np
 
-from orbitviz.errors import OrbitvizError
+from orbitviz.errors import EventError
 
 __all__ = ["Crossings", "Minima", "find_crossings", "find_minima", "refine_roots", "time_grid"]
 
@@ -87,10 +87,6 @@ class Minima:
 
     def __len__(self) -> int:
         return int(self.et.size)
-
-
-class EventError(OrbitvizError, ValueError):
-    """Bad arguments to an event search (empty window, step <= 0, f not vectorised...)."""
 
 
 def time_grid(start_et: float, stop_et: float, step_s: float) -> np.ndarray:

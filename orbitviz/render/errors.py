@@ -1,13 +1,5 @@
-"""Errors of the renderer (subclasses of :class:`orbitviz.errors.OrbitvizError`)."""
+"""Errors of the renderer (defined with the others in :mod:`orbitviz.errors`)."""
 
-from __future__ import annotations
+from ..errors import NoGLBackend, RenderError
 
-from ..errors import OrbitvizError
-
-
-class RenderError(OrbitvizError):
-    """A frame or a video could not be produced."""
-
-
-class NoGLBackend(RenderError):
-    """No OpenGL context can be created without a display (EGL, OSMesa and Xvfb all failed)."""
+__all__ = ["NoGLBackend", "RenderError"]

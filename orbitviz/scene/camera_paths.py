@@ -17,14 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import OrbitvizError
+from ..errors import CameraPathError
 from .camera import CameraState, CameraTrack, angles_from_offsets
 from .easing import check_easing, interpolate_keys
 from .marker_layer import MarkerLayer
-
-
-class CameraPathError(OrbitvizError, ValueError):
-    """A camera path that cannot be built (bad keyframe file, unknown follow target, ...)."""
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from orbitviz.errors import OrbitvizError
+from orbitviz.errors import ScreeningError
 from orbitviz.units import AU_KM, DAY_S, LD_KM
 
 DEFAULT_STEP_S = DAY_S
@@ -58,10 +58,6 @@ METHOD_NBODY = "nbody"
 _UNIT_KM = {"au": AU_KM, "ld": LD_KM, "km": 1.0}
 _THRESHOLD_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(au|ld|km)?\s*$",
                            re.IGNORECASE)
-
-
-class ScreeningError(OrbitvizError, ValueError):
-    """Bad screening arguments (threshold, window, scheduler, catalog)."""
 
 
 def parse_threshold(threshold) -> tuple[float | None, str]:
