@@ -73,7 +73,11 @@ def _coverage_error(target: str | int, observer: str | int, et: float, exc: Spic
         covs = spk_coverage(body)
         name = f"{body_name(body)} ({body_id(body)})"
         if not covs:
-            lines.append(f"{name}: no loaded SPK has data for it")
+            hint = ""
+            code = body_id(body)
+            if 199 <= code <= 999 and code % 100 == 99 and spk_coverage(code // 100):
+                hint = f" (its system barycenter has: use {body_name(code // 100)})"
+            lines.append(f"{name}: no loaded SPK has data for it{hint}")
         for cov in covs:
             spans = "; ".join(f"{_utc(a)} to {_utc(b)}" for a, b in cov.intervals)
             lines.append(f"{name} in {cov.path.name}: {spans}")
