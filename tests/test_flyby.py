@@ -190,3 +190,22 @@ def test_sbdb_file_with_missing_fields_is_one_line(tmp_path, capsys, mirror):
     assert main(["flyby", "Apophis", "--sbdb-file", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("orbitviz: error: ") and "broken.json" in err and err.count("\n") == 1
+
+
+def test_apophis_passes_the_moon_as_jpl_says(mirror):
+    """Any body with ephemeris data: the Moon, whose SOI is taken about the Earth (~66,000 km).
+    JPL ca_data (orbit 199): 2029-04-14 14:31 TDB at 0.000646359 au (96,694 km). Measured:
+    within 1 s and 5 km. Bounds: 60 s (whole minutes printed) and 0.1 % (97 km)."""
+    from orbitviz import data
+    from orbitviz.smallbodies import read_sbdb_file
+
+    sbdb = data.fetch("sbdb_api_apophis.dat")
+    row = read_sbdb_file(sbdb).close_approaches.query("body == 'Moon'").iloc[0]
+    r = flyby("Apophis", body="MOON", start="2029-04-12", stop="2029-04-16", method="nbody",
+              sbdb_file=sbdb)
+    assert r.summary["body"] == "MOON"
+    assert 60_000 < r.summary["soi_radius_km"] < 70_000
+    assert abs(r.result.closest.et - float(row.et)) < 60.0
+    assert r.summary["closest_distance_km"] == pytest.approx(row.dist_au * 149597870.7, rel=1e-3)
+    assert r.summary["closest_distance_body_radii"] == pytest.approx(
+        r.summary["closest_distance_km"] / 1737.4)

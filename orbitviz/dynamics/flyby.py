@@ -32,6 +32,7 @@ from .events import find_crossings, find_minima, time_grid
 from .spheres import primary_of, soi_radius_km
 
 METHODS = ("conic", "patched", "nbody")
+SUN = 10
 
 StateFunction = Callable[[np.ndarray], np.ndarray]
 
@@ -197,35 +198,29 @@ def analyze_flyby(
         )
     body_code = spice.body_id(body)
     body_name = spice.body_name(body_code)
-    central = primary_of(body_code)
-    gm_central = spice.gm_km3s2(central)
     gm_body = spice.gm_km3s2(body_code)
-    if central != 10:
-        raise OrbitvizError(
-            f"flyby of {label} past {body_name}: heliocentric elements need a body orbiting the "
-            "Sun directly; for a moon, analyse the pass by its planet"
-        )
+    gm_sun = float(conics[7])  # the elements' own central GM: "before" equals the input orbit
     window_mid = 0.5 * (start_et + stop_et)
     # Check the ephemeris covers the whole window now, with a clear CoverageError if not.
-    spice.states(body_code, np.array([start_et, stop_et]), observer=central)
-    soi = soi_radius_km(body_code, central, window_mid)
+    spice.states(body_code, np.array([start_et, stop_et]), observer=SUN)
+    # the SOI is about the body's own primary: the Sun for a planet, Earth for the Moon
+    soi = soi_radius_km(body_code, primary_of(body_code), window_mid)
     try:
         radius = float(spice.radii_km(body_code)[0])
     except OrbitvizError:
         radius = None
 
-    body_state = _memoized(lambda et: spice.states(body_code, et, observer=central,
+    body_state = _memoized(lambda et: spice.states(body_code, et, observer=SUN,
                                                    frame="ECLIPJ2000"))
 
     if method == "nbody":
         options = dict(nbody_options or {})
         if getattr(target, "nongrav", None) and "nongrav" not in options:
             options["nongrav"] = target.nongrav
-        result = _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body,
-                        soi, options)
+        result = _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options)
     else:
         result = _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body,
-                                   gm_central, soi)
+                                   gm_sun, soi)
     result.target, result.body = label, body_name
     result.elements_source = getattr(target, "source", "conic elements given directly")
     epoch = float(conics[6])
@@ -338,7 +333,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
 
 # --- N-body -------------------------------------------------------------------------------------
 
-def _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body, soi, options):
+def _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options):
     from . import nbody
 
     trajectory = nbody.propagate_nbody(conics, start_et, stop_et, **options)
@@ -349,7 +344,6 @@ def _nbody(conics, body_code, central, start_et, stop_et, body_state, gm_body, s
     def rel(et):
         return helio(et) - body_state(et)
 
-    gm_sun = spice.gm_km3s2(central)
     step = _grid_step_s(start_et, stop_et)
     dist, _ = _distance_functions(rel)
     crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
