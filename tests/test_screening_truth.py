@@ -103,3 +103,29 @@ def test_apophis_2029_nbody_vs_jpl():
     assert abs(dd_km) <= 2000.0
     assert abs(dt_s) <= 180.0
     assert row.two_body_dist_km > 4 * row.dist_km   # two-body is far off: say which method
+
+
+def test_phaethon_every_jpl_earth_approach_is_found():
+    """3200 Phaethon (SBDB orbit 628, 2018) ca_data, 2013-2028, within 0.4 au: 2017-12-16
+    (0.0689 au), 2026-10-07 and 2027-12-23; the 2016 pass at 0.4022 au is outside the threshold.
+    Screening the NEODyS 2022 orbit finds all three. Measured: two-body within 62 min and
+    0.0014 au (years of back-propagation without planets); N-body within 80 s and 3e-6 au.
+    Bounds: 2 h / 0.003 au and 3 min / 2e-5 au."""
+    from orbitviz.smallbodies import read_neodys, read_sbdb_file
+
+    jpl = read_sbdb_file(fetch("sbdb_api_phaethon.dat")).close_approaches
+    start, stop = 4.1e8, 8.84e8  # 2013-01 .. 2028-01, ET
+    jpl = jpl[(jpl.body == "Earth") & (jpl.et > start) & (jpl.et < stop) & (jpl.dist_au < 0.4)]
+    assert len(jpl) == 3
+    tb = read_neodys()
+    i = tb.find("3200")
+    one = type(tb)(tb.table.iloc[[i]].reset_index(drop=True), tb.conics[[i]],
+                   tb.bad_rows.iloc[:0], "Phaethon", tb.gm_km3s2)
+    for refine, max_dt_s, max_dd_au in ((None, 7200.0, 3e-3), ("nbody", 180.0, 2e-5)):
+        res = screen(one, "EARTH", "2013-01-01", "2028-01-01", "0.4au", refine=refine,
+                     scheduler="synchronous", progress=False)
+        assert len(res) == len(jpl)
+        for _, truth in jpl.iterrows():
+            near = res.iloc[np.argmin(np.abs(res.et.to_numpy() - truth.et))]
+            assert abs(near.et - truth.et) < max_dt_s, (refine, truth.time_tdb)
+            assert abs(near.dist_au - truth.dist_au) < max_dd_au, (refine, truth.time_tdb)
