@@ -7,7 +7,9 @@ tests never read or write the user's cache.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,7 +20,9 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 if "ORBITVIZ_DATA_MIRROR" not in os.environ and SHARED_DATA.is_dir():
     os.environ["ORBITVIZ_DATA_MIRROR"] = str(SHARED_DATA)
-os.environ["ORBITVIZ_CACHE_DIR"] = tempfile.mkdtemp(prefix="orbitviz-test-cache-")
+_CACHE = tempfile.mkdtemp(prefix="orbitviz-test-cache-")
+os.environ["ORBITVIZ_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 HAVE_MIRROR = bool(os.environ.get("ORBITVIZ_DATA_MIRROR"))
 needs_mirror = pytest.mark.skipif(
