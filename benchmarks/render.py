@@ -4,7 +4,7 @@ naive VisPy mesh, for 67P's models and a generated mesh of ~2 million faces.
 ours (full):   orbitviz's SceneCanvas: indexed float32 geometry, normals precomputed once,
                lighting as a uniform; what the window draws when the camera is still
 ours (coarse): the same with level of detail on (``set_coarse(True)``): what the window draws
-               while the mouse drags (meshes above the layer's ``lod_faces``)
+               while the mouse drags (meshes above twice the layer's ``lod_faces``)
 peer:          ``vispy.scene.visuals.Mesh(vertices, faces, shading="smooth")`` with a
                TurntableCamera, the usual first attempt
 
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from orbitviz.render import select_backend
 from orbitviz.scene import CameraState, shape_scene
+from orbitviz.scene.mesh_layer import LOD_FACES
 from orbitviz.shapes.mesh import Mesh
 
 
@@ -112,10 +113,10 @@ def main() -> None:
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     print(f"OpenGL: {select_backend()}; {size[0]}x{size[1]}, {args.frames} frames each")
-    from orbitviz.scene.builders import _resolve, read_any_shape
+    from orbitviz.data import fetch
+    from orbitviz.shapes import load_mesh
 
-    meshes = {name: read_any_shape(_resolve(name)[0]) for name in
-              ("67p-4k.obj", "67p-16k.obj", "67p-spc.ply")}
+    meshes = {name: load_mesh(fetch(name)) for name in ("67p-4k.obj", "67p-16k.obj", "67p-spc.ply")}
     meshes["bumpy"] = bumpy_sphere(args.big_faces)
     for name, mesh in meshes.items():
         label = f"{name} ({len(mesh.faces):,} faces)"
@@ -123,7 +124,7 @@ def main() -> None:
         t_full = ours(mesh, size, args.frames, coarse=False)
         print(f"{label} full: ours {t_full:.3f} s, peer {t_peer:.3f} s, ratio {t_peer / t_full:.2f}"
               f"   ({1 / t_full:.1f} vs {1 / t_peer:.1f} fps)")
-        if len(mesh.faces) > 250_000:  # the layer's default lod_faces: only big meshes decimate
+        if len(mesh.faces) > 2 * LOD_FACES:  # as the layer's LOD rule: smaller meshes stay whole
             t_coarse = ours(mesh, size, args.frames, coarse=True)
             print(f"{label} interacting (LOD): ours {t_coarse:.3f} s, peer {t_peer:.3f} s, "
                   f"ratio {t_peer / t_coarse:.2f}   ({1 / t_coarse:.1f} vs {1 / t_peer:.1f} fps)")
