@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -17,30 +16,17 @@ import pytest
 IN_OWN_PROCESS = os.environ.get("ORBITVIZ_GUI_PROCESS") == "1"
 
 
-def _start_xvfb() -> subprocess.Popen:
-    """An Xvfb server that exits by itself when its last client (this process) disconnects:
-    killing it earlier would break Qt's connection while Python shuts down."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen([shutil.which("Xvfb"), "-displayfd", str(write_end), "-screen", "0",
-                               "1280x1024x24", "-nolisten", "tcp", "-terminate"],
-                              pass_fds=(write_end,),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        display = pipe.readline().strip()
-    if not display:
-        server.terminate()
-        pytest.skip("Xvfb did not start")
-    os.environ["DISPLAY"] = f":{display}"
-    return server
-
-
 @pytest.fixture(scope="session")
 def qapp():
     """Overrides pytest-qt's: the QApplication on a private Xvfb (when installed), with VisPy
     drawing through PyQt5."""
     if shutil.which("Xvfb"):
-        _start_xvfb()
+        from orbitviz.render.backend import start_xvfb
+
+        try:  # ends by itself when Qt, its last client, disconnects at exit
+            start_xvfb("1280x1024x24", exit_with_last_client=True)
+        except RuntimeError as exc:
+            pytest.skip(str(exc))
     elif not os.environ.get("DISPLAY"):
         pytest.skip("GUI tests need Xvfb (apt-get install xvfb) or a DISPLAY")
     os.environ["QT_QPA_PLATFORM"] = "xcb"

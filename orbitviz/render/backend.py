@@ -97,23 +97,36 @@ def _osmesa() -> str:
     return _use("osmesa")
 
 
-def _xvfb_backend() -> str:
-    global _xvfb
+def start_xvfb(screen: str = "1920x1080x24", *, exit_with_last_client: bool = False):
+    """Start a private Xvfb server, point ``DISPLAY`` at it, and return its process.
+
+    With ``exit_with_last_client`` the server ends by itself when its last client disconnects
+    (safer for Qt, whose connection must outlive Python's shutdown); otherwise it is terminated
+    at exit.
+    """
     exe = shutil.which("Xvfb")
     if exe is None:
-        raise FileNotFoundError("Xvfb is not installed")
+        raise FileNotFoundError("Xvfb is not installed (apt-get install xvfb)")
     read_end, write_end = os.pipe()
-    _xvfb = subprocess.Popen([exe, "-displayfd", str(write_end), "-screen", "0", "1920x1080x24",
-                              "-nolisten", "tcp"], pass_fds=(write_end,),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = [exe, "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"]
+    server = subprocess.Popen(args + (["-terminate"] if exit_with_last_client else []),
+                              pass_fds=(write_end,), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
         display = pipe.readline().strip()
     if not display:
-        _xvfb.terminate()
+        server.terminate()
         raise RuntimeError("Xvfb did not start (no display number reported)")
-    atexit.register(_xvfb.terminate)
+    if not exit_with_last_client:
+        atexit.register(server.terminate)
     os.environ["DISPLAY"] = f":{display}"
+    return server
+
+
+def _xvfb_backend() -> str:
+    global _xvfb
+    _xvfb = start_xvfb()
     return _use("pyqt5")
 
 
