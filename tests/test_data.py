@@ -124,3 +124,32 @@ def test_no_network_gives_a_clear_message(tmp_path, monkeypatch):
                     url="http://127.0.0.1:9/x.tls", sha256="0" * 64)
     with pytest.raises(DownloadError, match="ORBITVIZ_DATA_MIRROR"):
         _download(item, progress=False)
+
+
+def test_fetch_downloads_into_the_cache_and_replaces_a_damaged_copy(http_root, tmp_path,
+                                                                      monkeypatch):
+    """The whole fetch path of a remote name, no mirror: download, verify, reuse, repair."""
+    import sys
+
+    root, base = http_root
+    src = root / "leap.tls"
+    shutil.copy(data.fetch("orbitviz_leapseconds.tls"), src)
+    item = _entry_for(src, f"{base}/leap.tls")
+    fetch_module = sys.modules["orbitviz.data.fetch"]  # the package's `fetch` is the function
+    monkeypatch.setattr(fetch_module, "entry", lambda name: item)
+    monkeypatch.setattr(fetch_module, "mirror_dir", lambda: None)
+    monkeypatch.setenv("ORBITVIZ_CACHE_DIR", str(tmp_path / "cache"))
+    first = data.fetch("leap.tls", progress=False)
+    assert first.read_bytes() == src.read_bytes() and data.locate("leap.tls")[1] == "cache"
+    first.write_bytes(b"damaged")  # a cached copy that no longer matches its sha256
+    again = data.fetch("leap.tls", progress=False)
+    assert again == first and again.read_bytes() == src.read_bytes()
+
+
+def test_cli_fetch_names_where_the_file_is(capsys, mirror):
+    from orbitviz.cli import main
+
+    assert main(["kernels", "fetch", "naif0012.tls", "ROS_V38.TF"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"naif0012.tls: {mirror / 'kernels/lsk/naif0012.tls'}"
+    assert out[1].startswith("ROS_V38.TF: ") and out[1].endswith("ROS_V38.TF")
