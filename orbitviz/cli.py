@@ -192,6 +192,10 @@ def cmd_lander(args: argparse.Namespace) -> int:
     path = philae_path(args.shape)
     if args.format == "json":
         print(json.dumps(path.to_dict(), indent=2))
+        if args.plot:
+            from .reports.lander import plot_lander
+
+            print(f"plot written to {plot_lander(path, args.plot)}", file=sys.stderr)
         return 0
     print(f"{path.lander} on {path.body} (frame {path.frame}, shape {args.shape})\n")
     rows = [[t.utc, t.kind, f"{t.lat_deg:+.2f}", f"{t.lon_deg:.2f}", f"{t.altitude_m:+.1f}",
@@ -206,6 +210,10 @@ def cmd_lander(args: argparse.Namespace) -> int:
                         "ground distance (m)"]))
     for warning in path.warnings:
         print(f"\nwarning: {warning}")
+    if args.plot:
+        from .reports.lander import plot_lander
+
+        print(f"plot written to {plot_lander(path, args.plot)}", file=sys.stderr)
     return 0
 
 
@@ -264,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shape", default="67p-spc.ply", help="shape name or file (default "
                    "67p-spc.ply, the OSIRIS SPC model)")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--plot", metavar="PNG", help="write altitude vs time with the contacts")
     p.set_defaults(func=cmd_lander)
 
     from ._qt.cli import add_parser as add_view_parser
