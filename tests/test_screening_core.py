@@ -152,3 +152,31 @@ def test_columns_units_and_soi(earth_crossers):
     np.testing.assert_allclose(res.dist_au * AU_KM, res.dist_km)
     assert (np.diff(res.dist_km) >= 0).all() and set(res.method) <= {"two-body"}
     assert all(u.startswith("2020-") for u in res.utc)
+
+
+def _small_catalog(tmp_path):
+    """3,000 NEODyS rows (2017 QP1 among them) as a CSV catalog with NEODyS's column names."""
+    import sqlite3
+
+    import pandas as pd
+
+    from orbitviz.data import fetch
+
+    with sqlite3.connect(fetch("neodys.db")) as db:
+        rows = pd.read_sql("SELECT * FROM main WHERE Name = '2017QP1' "
+                           "UNION SELECT * FROM (SELECT * FROM main LIMIT 3000)", db)
+    path = tmp_path / "neos.csv"
+    rows.to_csv(path, index=False)
+    return path
+
+
+def test_cli_plot_of_the_approaches(tmp_path, capsys, mirror):
+    from orbitviz.cli import main
+
+    out = tmp_path / "approaches.png"
+    code = main(["screen", "--catalog", str(_small_catalog(tmp_path)), "--start", "2025-01-01",
+                 "--stop", "2026-01-01", "--scheduler", "synchronous", "--no-progress",
+                 "--plot", str(out)])
+    assert code == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+    assert "plot written to" in capsys.readouterr().out

@@ -35,6 +35,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="write the table (.parquet, .csv, .json); parts in OUTPUT.parts/ allow resuming")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+    p.add_argument("--plot", metavar="PNG", help="write distance vs date of every approach")
     p.set_defaults(func=cmd_screen)
     return p
 
@@ -57,4 +58,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
         print(table[cols].head(args.top).to_string(index=False, float_format=lambda v: f"{v:.6g}"))
     if args.output:
         print(f"written: {args.output}")
+    if args.plot:
+        from orbitviz.reports.screening import plot_approaches
+
+        print(f"plot written to {plot_approaches(table, args.plot)}")
     return 0
