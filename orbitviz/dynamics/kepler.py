@@ -143,8 +143,9 @@ def solve_kepler_elliptic(m_rad, ecc) -> np.ndarray:
     m = np.abs(m_red)
     e = ecc
     one_m_e = 1.0 - e
-    with np.errstate(divide="ignore", invalid="ignore"):
-        e_cubic = _cubic_root(6.0 * one_m_e / np.where(e > 0, e, 1.0), 6.0 * m / np.where(e > 0, e, 1.0))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # tiny e: see below
+        safe_e = np.where(e > 0, e, 1.0)
+        e_cubic = _cubic_root(6.0 * one_m_e / safe_e, 6.0 * m / safe_e)
     e_cubic = np.where((e > 0) & np.isfinite(e_cubic), e_cubic, m)  # tiny e: E ~ M
     lo = np.maximum(m, np.minimum(e_cubic, np.pi))
     hi = np.minimum(m + e, np.pi)
