@@ -162,16 +162,12 @@ class FlybyReport:
 
     def plot(self, path: str | Path) -> Path:
         """PNG: distance vs time with the SOI radius and 1 LD marked and the events annotated."""
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
         from ..spice import et_to_datetime64
+        from .figures import new_figure, save_png
 
         r, s = self.result, self.summary
         t = et_to_datetime64(r.samples_et)
-        fig, ax = plt.subplots(figsize=(9, 5), dpi=120)
+        fig, ax = new_figure(9, 5)
         ax.plot(t, r.samples_dist_km / 1e3, color="tab:blue", lw=1.8,
                 label=f"{s['target']} ({s['method']})")
         ax.axhline(r.soi_radius_km / 1e3, color="tab:orange", ls="--", lw=1.2,
@@ -198,14 +194,7 @@ class FlybyReport:
                      fontsize=9)
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
-        fig.autofmt_xdate()
-        fig.tight_layout()
-        path = Path(path)
-        tmp = path.with_name(f".{path.name}.tmp.png")
-        fig.savefig(tmp)
-        plt.close(fig)
-        tmp.replace(path)
-        return path
+        return save_png(fig, path)
 
 
 def _fmt(v) -> str:

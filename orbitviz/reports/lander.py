@@ -7,20 +7,17 @@ from pathlib import Path
 import numpy as np
 
 from ..shapes.lander import LanderPath
+from .figures import new_figure, save_png
 
 
 def plot_lander(path: LanderPath, out: str | Path) -> Path:
     """PNG: altitude (m) vs UTC with every contact annotated and the hops' apexes marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     from ..spice import et_to_datetime64
 
     t = et_to_datetime64(path.et)
     altitude_m = path.altitude_km * 1e3
-    fig, ax = plt.subplots(figsize=(10, 4.8), dpi=120)
+    fig, ax = new_figure(10, 4.8)
     ax.plot(t, altitude_m, color="tab:blue", lw=1.6, label=f"{path.lander} altitude")
     ax.axhline(0.0, color="tab:gray", lw=0.8, ls=":")
     span = path.et[-1] - path.et[0]
@@ -45,11 +42,4 @@ def plot_lander(path: LanderPath, out: str | Path) -> Path:
     ax.set_title(f"{path.lander} on {path.body}: altitude, touchdowns and hops", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    out = Path(out)
-    tmp = out.with_name(f".{out.name}.tmp.png")
-    fig.savefig(tmp)
-    plt.close(fig)
-    tmp.replace(out)
-    return out
+    return save_png(fig, out)

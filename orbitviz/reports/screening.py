@@ -8,21 +8,18 @@ import numpy as np
 import pandas as pd
 
 from ..units import LD_KM
+from .figures import new_figure, save_png
 
 
 def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10) -> Path:
     """PNG: distance (LD, log scale) vs UTC of each approach, 1 LD and the SOI marked, inside-SOI
     approaches in red, the ``label_top`` closest labelled."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     attrs = table.attrs
     when = pd.to_datetime(table["utc"]).to_numpy()
     dist_ld = table["dist_ld"].to_numpy()
     inside = table["inside_soi"].to_numpy(dtype=bool)
-    fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
+    fig, ax = new_figure(10, 5)
     ax.scatter(when[~inside], dist_ld[~inside], s=10, color="tab:blue", label="outside the SOI")
     ax.scatter(when[inside], dist_ld[inside], s=16, color="tab:red", label="inside the SOI")
     ax.axhline(1.0, color="tab:gray", ls=":", lw=1, label="1 LD (384,399 km)")
@@ -39,11 +36,4 @@ def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10
                  f"{attrs.get('threshold', '?')} ({attrs.get('catalog', '')})", fontsize=9)
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="lower right", fontsize=8)
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    out = Path(out)
-    tmp = out.with_name(f".{out.name}.tmp.png")
-    fig.savefig(tmp)
-    plt.close(fig)
-    tmp.replace(out)
-    return out
+    return save_png(fig, out)
