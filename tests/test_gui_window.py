@@ -125,7 +125,7 @@ def test_trajectory_colour_appears_where_projected(window, qapp):  # noqa: F811
 
 def test_lit_side_faces_the_sun_from_spice(window, qapp):  # noqa: F811
     from orbitviz import spice
-    from orbitviz._vispy.lit_mesh_visual import outward_normals
+    from orbitviz.shapes.clusters import face_winding
     from orbitviz.shapes.surface import ray_intersect
 
     scene = window.prepared.scene
@@ -138,7 +138,7 @@ def test_lit_side_faces_the_sun_from_spice(window, qapp):  # noqa: F811
     image = grab(window).astype(float).sum(axis=2)
     # surface points the camera sees (facing it, not hidden), split by facing the Sun or not
     mesh = scene["67P"].mesh
-    normals = outward_normals(mesh.vertices, mesh.faces, mesh.vertex_normals)
+    normals = mesh.vertex_normals * face_winding(mesh.vertices, mesh.faces)
     eye = window.canvas.view.camera.transform.map([0.0, 0.0, 0.0])[:3]
     to_eye = eye - mesh.vertices
     range_km = np.linalg.norm(to_eye, axis=1)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from render_support import comet_scene, gl_backend  # noqa: F401 - fixture
 
-from orbitviz.scene import CameraState
+from orbitviz.scene import CameraState, shape_scene
 
 BACKGROUND = 0
 SIZE = (320, 240)
@@ -166,12 +166,35 @@ def test_closed_mesh_looks_the_same_with_back_faces_culled(canvas):
     adapter = canvas.adapters["shape"]
     assert adapter.layer.mesh.is_watertight
     culled = canvas.render()
-    arrays, _ = adapter._full
-    adapter.node.set_data(*arrays, closed=False)
+    drawn = adapter._full
+    adapter.node.set_data(drawn.vertices, drawn.faces, drawn.normals, closed=False)
     both_sides = canvas.render()
     assert (culled.sum(axis=2) > 0).mean() > 0.2
     differ = np.abs(culled.astype(int) - both_sides).max(axis=2) > 2
     assert differ.sum() <= 5, f"{differ.sum()} pixels differ"  # depth ties at silhouettes
+
+
+@pytest.mark.parametrize("camera", [CameraState((0, 0, 0), 40.0, 30.0, 9.0),
+                                    CameraState((0, 0, 0), 200.0, -60.0, 4.5),
+                                    CameraState((1.5, 0.5, 0.5), 120.0, 10.0, 1.5)])  # close up
+def test_skipping_clusters_leaves_the_picture_unchanged(gl_backend, camera):  # noqa: F811
+    from orbitviz._vispy import SceneCanvas
+
+    scene = shape_scene("67p-spc.ply", sun_dir=(1.0, 0.3, 0.5))
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        canvas.set_camera(camera)
+        node = canvas.adapters["shape"].node
+        skipping = canvas.render().copy()
+        drawn = node._clusters
+        shown = len(drawn.faces_of(node._shown))
+        node.set_data(drawn.vertices, drawn.faces, drawn.normals, closed=drawn.closed)
+        everything = canvas.render()
+    finally:
+        canvas.close()
+    assert (skipping.sum(axis=2) > 0).mean() > 0.1
+    assert shown < 0.8 * len(drawn.faces)  # the test is not a no-op
+    assert np.array_equal(skipping, everything)
 
 
 def _boxes_overlap(a, b) -> bool:

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import numpy as np
 
 from orbitviz.scene.mesh_layer import MeshLayer
+from orbitviz.shapes.clusters import ClusteredMesh
 
 from .layer_adapter import SurfaceAdapter
-from .lit_mesh_visual import LitMesh, outward_normals
-
-
-def _buffers(mesh) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], bool]:
-    """(vertices, faces, outward normals) as GPU arrays, and whether the mesh is closed."""
-    vertices = np.asarray(mesh.vertices, dtype=np.float32)
-    normals = outward_normals(mesh.vertices, mesh.faces, mesh.vertex_normals)
-    return ((vertices, np.asarray(mesh.faces, dtype=np.uint32), normals.astype(np.float32)),
-            bool(mesh.is_watertight))
+from .lit_mesh_visual import LitMesh
 
 
 class MeshAdapter(SurfaceAdapter):
@@ -31,17 +23,16 @@ class MeshAdapter(SurfaceAdapter):
         return node
 
     @staticmethod
-    def _upload(node, buffers) -> None:
-        arrays, closed = buffers
-        node.set_data(*arrays, closed=closed)
+    def _upload(node, drawn: ClusteredMesh) -> None:
+        node.set_mesh(drawn)
 
     @cached_property
-    def _full(self):
-        return _buffers(self.layer.mesh)
+    def _full(self) -> ClusteredMesh:
+        return ClusteredMesh.from_mesh(self.layer.mesh)
 
     @cached_property
-    def _decimated(self):
-        return _buffers(self.layer.mesh.decimated(self.layer.lod_faces))
+    def _decimated(self) -> ClusteredMesh:
+        return ClusteredMesh.from_mesh(self.layer.mesh.decimated(self.layer.lod_faces))
 
     @property
     def has_lod(self) -> bool:

@@ -27,7 +27,7 @@ class SphereAdapter(SurfaceAdapter):
 
     def _build(self, parent):
         vertices, faces = _unit_sphere()
-        node = LitMesh(parent=parent)
+        node = LitMesh(rim=True, parent=parent)
         node.set_data(vertices, faces, vertices, closed=True)
         node.transform = STTransform()
         self._style(node)
