@@ -194,7 +194,8 @@ class SceneCanvas:
         return self._framebuffer
 
     def render_into(self, out: np.ndarray) -> np.ndarray:
-        """Draw offscreen and read RGB into ``out`` (h, w, 3) uint8, bottom row first."""
+        """Draw offscreen and read into ``out``, (h, w, 3) RGB or (h, w, 4) RGBA uint8, bottom
+        row first."""
         framebuffer = self._draw_into_framebuffer()
         try:
             return framebuffer.read_into(out)
@@ -202,9 +203,10 @@ class SceneCanvas:
             self.canvas.pop_fbo()
 
     def render(self) -> np.ndarray:
-        """Draw offscreen: an RGB image (h, w, 3) uint8, top row first."""
+        """Draw offscreen: an RGB image (h, w, 3) uint8, top row first (a view into the RGBA
+        pixels as read: no copy)."""
         w, h = self.size
-        return self.render_into(np.empty((h, w, 3), np.uint8))[::-1].copy()
+        return self.render_into(np.empty((h, w, 4), np.uint8))[::-1, :, :3]
 
     def close(self) -> None:
         for adapter in self.adapters.values():

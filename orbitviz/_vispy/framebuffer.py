@@ -31,12 +31,16 @@ class Framebuffer:
         self.fbo = gloo.FrameBuffer(color=gloo.RenderBuffer(shape), depth=gloo.RenderBuffer(shape))
 
     def read_into(self, out: np.ndarray) -> np.ndarray:
-        """Read the bound framebuffer as RGB into ``out`` (h, w, 3) uint8, BOTTOM row first
-        (OpenGL order: flip with ``out[::-1]`` or let the encoder flip)."""
+        """Read the bound framebuffer into ``out``: (h, w, 3) for RGB or (h, w, 4) for RGBA,
+        uint8, BOTTOM row first (OpenGL order: flip with ``out[::-1]`` or let the encoder flip).
+        RGBA is the renderer's own layout: llvmpipe reads it ~4x faster than RGB at 1080p."""
         w, h = self.size
-        if out.shape != (h, w, 3) or out.dtype != np.uint8 or not out.flags.c_contiguous:
-            raise ValueError(f"read buffer must be a C-contiguous uint8 array of shape {(h, w, 3)}")
+        if (out.shape not in ((h, w, 3), (h, w, 4)) or out.dtype != np.uint8
+                or not out.flags.c_contiguous):
+            raise ValueError(f"read buffer must be a C-contiguous uint8 array of shape {(h, w, 3)} "
+                             f"or {(h, w, 4)}")
         gloo.flush()
         gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 1)
-        _native_read_pixels()(0, 0, w, h, gl.GL_RGB, gl.GL_UNSIGNED_BYTE, out.ctypes.data)
+        layout = gl.GL_RGBA if out.shape[2] == 4 else gl.GL_RGB
+        _native_read_pixels()(0, 0, w, h, layout, gl.GL_UNSIGNED_BYTE, out.ctypes.data)
         return out
