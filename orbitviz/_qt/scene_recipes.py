@@ -7,7 +7,7 @@ No Qt here: everything runs on the one worker thread (or before the window opens
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,9 @@ def flyby_recipe(target: str, body: str = "EARTH", start=None, stop=None, *,
         report = flyby(target, body, start, stop, method=method, sbdb_file=sbdb_file,
                        catalog=catalog, online=online, kernels=tuple(kernels))
         with spice.KernelSet("default", *kernels):
-            return flyby_scene(report.result)
+            scene = flyby_scene(report.result)
+        scene.spice = replace(scene.spice, kernels=("default", *kernels))
+        return scene
 
     return SceneRecipe(f"{target} past {body.title()}", build)
 
@@ -83,6 +85,7 @@ class PreparedScene:
     scene: Scene
     recipe: SceneRecipe
     utc: Callable[[float], str] = field(repr=False)
+    added_tracks: tuple[str, ...] = ()  # layers added for the bodies of opened SPKs
 
     @property
     def mesh_layer(self) -> MeshLayer | None:
@@ -118,16 +121,24 @@ def open_file(path: str | Path, current: SceneRecipe, session: list) -> Prepared
     """What opening ``path`` shows: a shape replaces the scene; a kernel (or meta-kernel) is
     loaded for the rest of the session (appended to ``session``, a list of loaded KernelSets)
     and the current scene is rebuilt with it -- e.g. a 67P attitude CK gives Philae's scene
-    its true lighting. On any error nothing stays loaded and the error propagates."""
+    its true lighting -- with a track for each body of the session's SPKs that has data in
+    the scene's time span. On any error nothing stays loaded and the error propagates."""
     if file_kind(path) == "shape":
         return prepare(shape_recipe(path))
     from orbitviz import spice
+    from orbitviz.scene.kernel_tracks import spk_tracks
 
     kernels = spice.KernelSet(Path(path)).load()
     try:
         prepared = prepare(current)
+        added = []
+        spks = [f.path for loaded in (*session, kernels) for f in loaded.files if f.kind == "SPK"]
+        for spk in spks:
+            for layer in spk_tracks(prepared.scene, spk):
+                prepared.scene.add(layer)
+                added.append(layer.name)
     except Exception:
         kernels.unload()
         raise
     session.append(kernels)
-    return prepared
+    return replace(prepared, added_tracks=tuple(added))

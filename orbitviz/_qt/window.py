@@ -236,7 +236,8 @@ class ViewerWindow(QMainWindow):
     def _opened(self, path: str, prepared: PreparedScene) -> None:
         self.show_scene(prepared)
         self._remember(path)
-        self.statusBar().showMessage(f"opened {path}", 5000)
+        added = f": added {', '.join(prepared.added_tracks)}" if prepared.added_tracks else ""
+        self.statusBar().showMessage(f"opened {path}{added}", 8000)
 
     def _open_failed(self, path: str, message: str) -> None:
         self.statusBar().showMessage(f"could not open {path}", 5000)

@@ -31,7 +31,7 @@ from .label_layer import LabelLayer
 from .layer import Layer
 from .marker_layer import MarkerLayer
 from .mesh_layer import MeshLayer
-from .scene import LayerList, Readout, Scene
+from .scene import LayerList, Readout, Scene, SpiceOrigin
 from .sphere_layer import SphereLayer
 from .timemap import TimeMap
 from .trajectory_layer import TrajectoryLayer
@@ -55,6 +55,7 @@ __all__ = [
     "Readout",
     "Scene",
     "SphereLayer",
+    "SpiceOrigin",
     "TimeMap",
     "TrajectoryLayer",
     "Turntable",

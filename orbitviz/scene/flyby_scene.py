@@ -15,7 +15,7 @@ from ..units import LD_KM
 from .clock import Clock
 from .label_layer import LabelLayer
 from .marker_layer import MarkerLayer
-from .scene import Readout, Scene
+from .scene import Readout, Scene, SpiceOrigin
 from .sphere_layer import SphereLayer
 from .trajectory_layer import TrajectoryLayer
 
@@ -40,7 +40,8 @@ def flyby_scene(result: FlybyResult, *, margin_s: float = 86400.0,
                   title=f"{result.target} past {body} ({result.method})",
                   credits=["Ephemeris: JPL DE421 (skyfield-data)",
                            f"Trajectory: orbitviz, {result.method_detail}"],
-                  follow_target=result.target)
+                  follow_target=result.target,
+                  spice=SpiceOrigin(result.body, "ECLIPJ2000", ("default",)))
     radius = result.body_radius_km or 1.0
     sun = spice.positions("SUN", 0.5 * (start + stop), observer=result.body)
     scene.add(SphereLayer(body, radius, color="#2f6fd6", opacity=1.0, lit=True, sun_dir=sun))

@@ -18,7 +18,7 @@ from .clock import Clock
 from .label_layer import LabelLayer
 from .marker_layer import MarkerLayer
 from .mesh_layer import MeshLayer
-from .scene import Readout, Scene
+from .scene import Readout, Scene, SpiceOrigin
 from .trajectory_layer import TrajectoryLayer
 
 COMET = 1000012
@@ -75,7 +75,8 @@ def philae_scene(shape: str = "67p-spc.ply", *, path: LanderPath | None = None,
     scene = Scene(frame=path.frame, clock=Clock(start, stop, rate=(stop - start) / playback_s),
                   title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
                   credits=[c for c in (f"Shape: {credit}" if credit else "", LANDER_CREDIT) if c],
-                  follow_target="Philae")
+                  follow_target="Philae",
+                  spice=SpiceOrigin(path.body, path.frame, ("philae",)))
     scene.add(MeshLayer("67P", mesh, sun_dir=sun_dir, sun_et=sun_et,
                         lighting_approximate=approximate, lighting_note=note, credit=credit))
     altitude_m = path.altitude_km * 1e3

@@ -25,6 +25,17 @@ class Readout:
     text: Callable[[np.ndarray], Sequence[str]]
 
 
+@dataclass(frozen=True)
+class SpiceOrigin:
+    """Where a scene's positions come from in SPICE: relative to body ``origin`` in frame
+    ``frame``, with the named kernel sets (``orbitviz.spice.KernelSet`` names) loaded. Lets a
+    viewer add the track of any body of a kernel opened later."""
+
+    origin: str
+    frame: str
+    kernels: tuple[str, ...] = ()
+
+
 class LayerList:
     """Layers in drawing order with unique names; events ``added``, ``removed`` (value: layer)."""
 
@@ -69,15 +80,17 @@ class LayerList:
 
 class Scene:
     """What is shown: ``layers``, a ``clock``, the ``frame`` all positions are in (km), a
-    ``title``, ``credits`` (data credit lines), ``readouts`` (overlay texts) and, for cameras
-    that chase something, ``follow_target`` (the name of a moving MarkerLayer)."""
+    ``title``, ``credits`` (data credit lines), ``readouts`` (overlay texts), for cameras
+    that chase something ``follow_target`` (the name of a moving MarkerLayer) and, for scenes
+    built from SPICE, ``spice`` (a :class:`SpiceOrigin`)."""
 
     units = "km"
 
     def __init__(self, *, frame: str, clock: Clock | None = None, title: str = "",
                  credits: Sequence[str] = (), readouts: Sequence[Readout] = (),
-                 follow_target: str | None = None):
+                 follow_target: str | None = None, spice: SpiceOrigin | None = None):
         self.frame = frame
+        self.spice = spice
         self.clock = clock or Clock(0.0, 0.0)
         self.title = title
         self.credits = list(credits)
