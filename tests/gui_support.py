@@ -18,8 +18,8 @@ IN_OWN_PROCESS = os.environ.get("ORBITVIZ_GUI_PROCESS") == "1"
 
 @pytest.fixture(scope="session")
 def qapp():
-    """Overrides pytest-qt's: the QApplication on a private Xvfb (when installed), with VisPy
-    drawing through PyQt5."""
+    """Overrides pytest-qt's: the QApplication on a private Xvfb (when installed); the 3D view
+    is presented as ``ORBITVIZ_PRESENT`` says (test_gui_process.py runs both ways)."""
     if shutil.which("Xvfb"):
         from orbitviz.render.backend import start_xvfb
 
@@ -30,11 +30,6 @@ def qapp():
     elif not os.environ.get("DISPLAY"):
         pytest.skip("GUI tests need Xvfb (apt-get install xvfb) or a DISPLAY")
     os.environ["QT_QPA_PLATFORM"] = "xcb"
-    import vispy.app._default_app as default_app
-
-    if default_app.default_app is not None and default_app.default_app.backend_name != "PyQt5":
-        pytest.skip(f"VisPy already runs on {default_app.default_app.backend_name} in this "
-                    "process; the window tests run in their own (test_gui_process.py)")
     from orbitviz._qt import qt_application
 
     return qt_application()

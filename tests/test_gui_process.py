@@ -14,9 +14,12 @@ from conftest import needs_mirror
 pytestmark = [pytest.mark.gui, needs_mirror]
 
 
-def test_window_tests_pass_in_their_own_process():
+@pytest.mark.parametrize("present", ["raster", "opengl"])
+def test_window_tests_pass_in_their_own_process(present):
+    """Both ways of showing the 3D view: painted images of offscreen frames (what a software
+    OpenGL gets) and Qt's OpenGL widget (what a GPU gets)."""
     tests = Path(__file__).with_name("test_gui_window.py")
-    env = dict(os.environ, ORBITVIZ_GUI_PROCESS="1")
+    env = dict(os.environ, ORBITVIZ_GUI_PROCESS="1", ORBITVIZ_PRESENT=present)
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            "-rfEs", str(tests)], check=False, cwd=tests.parent.parent, env=env,
                           capture_output=True, text=True, timeout=300)

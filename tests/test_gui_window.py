@@ -48,6 +48,18 @@ def look_from(window, direction, center=(0.0, 0.0, 0.0), distance_km=12.0) -> No
     window.canvas.view.camera.look(CameraState(tuple(center), float(az), float(el), distance_km))
 
 
+def test_the_view_is_presented_as_asked(window):
+    import os
+
+    from orbitviz._qt.app import presentation
+    from orbitviz._qt.raster_view import RasterView
+
+    asked = os.environ.get("ORBITVIZ_PRESENT", "auto")
+    if asked != "auto":
+        assert presentation() == asked
+    assert isinstance(window.view, RasterView) == (presentation() == "raster")
+
+
 def test_window_opens_with_the_default_philae_scene(qapp, qtbot):  # noqa: F811
     from PyQt5.QtCore import QSettings
 
@@ -173,7 +185,7 @@ def test_status_bar_shows_the_surface_point_under_the_mouse(window, qapp, qtbot)
 
     look_from(window, (0.0, 0.0, 1.0))  # from above the north pole
     settle(qapp)
-    qtbot.mouseMove(window.canvas.native, QPoint(VIEW[0] // 2, VIEW[1] // 2))
+    qtbot.mouseMove(window.view, QPoint(VIEW[0] // 2, VIEW[1] // 2))
     qtbot.waitUntil(lambda: "lat" in window.pick_label.text(), timeout=3000)
     text = window.pick_label.text()
     lat = float(text.split("lat ")[1].split("°")[0])
@@ -192,7 +204,7 @@ def test_dragging_draws_coarse_then_full(window, qapp, monkeypatch):  # noqa: F8
 
     calls = []
     monkeypatch.setattr(window.canvas, "set_coarse", calls.append)
-    native = window.canvas.native
+    native = window.view
     azimuth = window.canvas.camera_state().azimuth_deg
     for kind, x, buttons in ((QEvent.MouseButtonPress, 200, Qt.LeftButton),
                              (QEvent.MouseMove, 240, Qt.LeftButton),

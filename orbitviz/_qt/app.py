@@ -11,16 +11,66 @@ from pathlib import Path
 from .scene_recipes import SceneRecipe, prepare
 
 
+PRESENT_ENV = "ORBITVIZ_PRESENT"
+PRESENTATIONS = ("auto", "raster", "opengl")
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "software")
+_presentation: str | None = None
+
+
 def qt_application():
-    """The QApplication (created once), with VisPy drawing through PyQt5."""
-    import vispy
+    """The QApplication (created once), with VisPy's app chosen by :func:`presentation`."""
     from PyQt5.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("orbitviz")
     app.setOrganizationName("orbitviz")
-    vispy.use(app="pyqt5")
+    presentation()
     return app
+
+
+def presentation() -> str:
+    """How the window shows its 3D view, chosen once per process: ``"raster"`` (rendered
+    offscreen with EGL/OSMesa and painted as an image: much faster on a software OpenGL) or
+    ``"opengl"`` (VisPy's Qt OpenGL widget: best with a GPU). ``ORBITVIZ_PRESENT=auto|raster|
+    opengl``; auto takes raster when the offscreen renderer is a software one."""
+    global _presentation
+    if _presentation is not None:
+        return _presentation
+    import vispy
+    import vispy.app._default_app as default_app
+
+    from orbitviz.render import NoGLBackend, select_backend
+    from orbitviz.render.backend import forget_backend
+
+    wanted = os.environ.get(PRESENT_ENV, "auto").lower()
+    if wanted not in PRESENTATIONS:
+        from orbitviz.errors import OrbitvizError
+
+        raise OrbitvizError(f"{PRESENT_ENV}={wanted!r}: choose one of {', '.join(PRESENTATIONS)}")
+    current = default_app.default_app
+    if current is not None:  # VisPy already has its app: follow it
+        _presentation = "opengl" if current.backend_name.lower().startswith("pyqt") else "raster"
+        return _presentation
+    if wanted != "opengl":
+        for name in ("egl", "osmesa"):
+            try:
+                backend = select_backend(prefer=name)
+            except NoGLBackend:
+                continue
+            if wanted == "raster" or any(s in backend.renderer.lower() for s in SOFTWARE_RENDERERS):
+                _presentation = "raster"
+                return _presentation
+            forget_backend()  # a GPU: let it draw straight into the window
+            break
+        else:
+            if wanted == "raster":
+                raise NoGLBackend(f"{PRESENT_ENV}=raster needs EGL or OSMesa for offscreen "
+                                  "rendering; neither works here (unset it to draw with Qt's "
+                                  "OpenGL widget)")
+    vispy.use(app="pyqt5")
+    _presentation = "opengl"
+    return _presentation
+
 
 
 def _prepared(recipe: SceneRecipe, time_utc: str | None):

@@ -29,9 +29,11 @@ from orbitviz._vispy import SceneCanvas
 from orbitviz.errors import OrbitvizError
 
 from . import shortcuts
+from .app import presentation
 from .cameras import CameraModes
 from .layer_list import LayerList
 from .picking import pick_surface
+from .raster_view import RasterView
 from .scene_recipes import OPEN_FILTER, PreparedScene, file_kind, open_file
 from .time_bar import TimeBar
 from .worker import Worker
@@ -54,7 +56,7 @@ class ViewerWindow(QMainWindow):
         self.view_size = view_size
         self.worker = Worker(self)
         self.session_kernels: list = []
-        self.canvas = self.cameras = self.prepared = None
+        self.canvas = self.cameras = self.prepared = self.view = None
         self._dragging = False
         self.setAcceptDrops(True)
         self._build_central()
@@ -148,17 +150,20 @@ class ViewerWindow(QMainWindow):
             old_size = self.canvas.size
             self.time_bar.clock.pause()
             self.cameras.close()
-            self._column.removeWidget(self.canvas.native)
-            self.canvas.close()
+            self._close_view()
         self.prepared, scene = prepared, prepared.scene
         size = self.view_size or old_size or (960, 640)
-        self.canvas = SceneCanvas(scene, size=size, parent=self, time_text=prepared.utc)
-        native = self.canvas.native
-        if self.view_size is not None:
-            native.setFixedSize(*self.view_size)
+        if presentation() == "raster":
+            self.canvas = SceneCanvas(scene, size=size, time_text=prepared.utc)
+            self.view = RasterView(self.canvas, self)
         else:
-            native.setMinimumSize(160, 120)
-        self._column.insertWidget(1, native, 1)
+            self.canvas = SceneCanvas(scene, size=size, parent=self, time_text=prepared.utc)
+            self.view = self.canvas.native
+        if self.view_size is not None:
+            self.view.setFixedSize(*self.view_size)
+        else:
+            self.view.setMinimumSize(160, 120)
+        self._column.insertWidget(1, self.view, 1)
         events = self.canvas.canvas.events
         events.mouse_move.connect(self._on_mouse_move)
         events.mouse_release.connect(self._on_mouse_release)
@@ -282,8 +287,10 @@ class ViewerWindow(QMainWindow):
 
     # -- images -----------------------------------------------------------------------------
     def grab_view(self) -> QImage:
-        """The 3D view as it is on screen (the window's own OpenGL framebuffer)."""
-        return self.canvas.native.grabFramebuffer()
+        """The 3D view as it is on screen."""
+        if isinstance(self.view, RasterView):
+            return self.view.grab_image()
+        return self.view.grabFramebuffer()
 
     def save_image(self, path: str | Path) -> None:
         if not self.grab_view().save(str(path)):
@@ -304,6 +311,14 @@ class ViewerWindow(QMainWindow):
             self.statusBar().showMessage(f"saved {path}", 5000)
 
     # -- help and closing -------------------------------------------------------------------
+    def _close_view(self) -> None:
+        self._column.removeWidget(self.view)
+        if isinstance(self.view, RasterView):
+            self.view.close_view()
+            self.view.deleteLater()
+        self.canvas.close()
+        self.view = None
+
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", shortcuts.shortcuts_html())
 
@@ -314,7 +329,7 @@ class ViewerWindow(QMainWindow):
         self.time_bar.clock.pause()
         self.worker.wait()
         self.cameras.close()
-        self.canvas.close()
+        self._close_view()
         for kernels in self.session_kernels:
             kernels.unload()
         self.session_kernels.clear()

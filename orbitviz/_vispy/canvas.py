@@ -66,11 +66,12 @@ class SceneCanvas:
         self._build_overlays()
         scene.layers.events.connect(self._on_layers)
         scene.clock.events.connect(self._on_clock, "time")
-        self._framebuffer: Framebuffer | None = None
+        self._framebuffers: dict[tuple[int, int], Framebuffer] = {}
+        self._bound: Framebuffer | None = None
+        self.coarse = False
         self.view.scene.transform.changed.connect(lambda event: self._camera_changed())
         self.set_camera(scene.home_camera())  # places the scale bar and the axes
-        if not self._pooled:  # a window's canvas follows its widget: overlays are in pixels
-            self.canvas.events.resize.connect(self._on_resize)
+        self.canvas.events.resize.connect(self._on_resize)  # overlays are laid out in pixels
         self._on_clock(Event("time", scene.clock, scene.clock.et))
 
     @property
@@ -96,6 +97,7 @@ class SceneCanvas:
 
     def set_coarse(self, coarse: bool) -> None:
         """Level of detail: decimated meshes while the camera moves, full ones when still."""
+        self.coarse = bool(coarse)
         for adapter in self.adapters.values():
             adapter.set_coarse(coarse)
         self.canvas.update()
@@ -121,10 +123,15 @@ class SceneCanvas:
         self._title.set_lines(self._title_lines, self.size)
         self._credit.set_lines(self._credit_lines, self.size)
 
+    def resize(self, size) -> None:
+        """Change an offscreen canvas's size (a window's canvas follows its widget)."""
+        resources.resize_offscreen(self.canvas, (int(size[0]), int(size[1])))
+
     def _on_resize(self, event) -> None:
         size = (int(event.size[0]), int(event.size[1]))
         if size == self.size:
             return
+        self._unbind()
         self.size = size
         for adapter in self.adapters.values():
             adapter.set_output_size(size)
@@ -180,27 +187,50 @@ class SceneCanvas:
         xy[w[:, 0] <= 0] = np.nan
         return xy
 
-    def _draw_into_framebuffer(self) -> Framebuffer:
-        if self._framebuffer is None or self._framebuffer.size != self.size:
+    def _bind(self, pixels: tuple[int, int]) -> Framebuffer:
+        """Make a framebuffer of ``pixels`` (w, h) the drawing target, covering the whole
+        canvas (smaller than the canvas: the same picture at a lower resolution).
+
+        An offscreen canvas keeps it bound between frames: each bind and unbind makes VisPy
+        recompute every visual's transforms, which costs ~20 ms a frame when the resolution
+        differs from the canvas's."""
+        bound = self._bound
+        if bound is not None and bound.size == pixels:
+            bound.fbo.activate()
+            return bound
+        self._unbind()
+        framebuffer = self._framebuffers.get(pixels)
+        if framebuffer is None:
+            if len(self._framebuffers) >= 2:  # a window's size and its moving-camera size
+                for old in self._framebuffers.values():
+                    old.delete()
+                self._framebuffers.clear()
+            framebuffer = self._framebuffers[pixels] = Framebuffer(pixels)
+        self.canvas.push_fbo(framebuffer.fbo, (0, 0), self.size)
+        if pixels != self.size:  # VisPy maps canvas pixels 1:1 into the FBO: scale them
+            self.canvas.transforms.configure(viewport=(0, 0, *pixels), fbo_size=pixels,
+                                             fbo_rect=(0, 0, *self.size))
+        self._bound = framebuffer
+        return framebuffer
+
+    def _unbind(self) -> None:
+        if self._bound is not None:
             self.canvas.set_current()
-            self._framebuffer = Framebuffer(self.size)
-        self.canvas.set_current()
-        self.canvas.push_fbo(self._framebuffer.fbo, (0, 0), self.size)
-        try:
-            self.canvas._draw_scene()
-        except BaseException:
             self.canvas.pop_fbo()
-            raise
-        return self._framebuffer
+            self._bound = None
 
     def render_into(self, out: np.ndarray) -> np.ndarray:
         """Draw offscreen and read into ``out``, (h, w, 3) RGB or (h, w, 4) RGBA uint8, bottom
-        row first."""
-        framebuffer = self._draw_into_framebuffer()
+        row first. A smaller ``out`` than the canvas gets the whole picture at its own
+        resolution (a moving view drawn at half size costs a quarter of the pixels)."""
+        self.canvas.set_current()
+        framebuffer = self._bind(out.shape[1::-1])
         try:
+            self.canvas._draw_scene()
             return framebuffer.read_into(out)
         finally:
-            self.canvas.pop_fbo()
+            if not self._pooled:  # a window's canvas draws on screen between these frames
+                self._unbind()
 
     def render(self) -> np.ndarray:
         """Draw offscreen: an RGB image (h, w, 3) uint8, top row first (a view into the RGBA
@@ -213,6 +243,11 @@ class SceneCanvas:
             adapter.close()
         self.scene.layers.events.disconnect(self._on_layers)
         self.scene.clock.events.disconnect(self._on_clock)
+        self.canvas.events.resize.disconnect(self._on_resize)
+        self._unbind()
+        for framebuffer in self._framebuffers.values():
+            framebuffer.delete()
+        self._framebuffers.clear()
         if self._pooled:
             self._overlay_root.parent = None
             self.canvas.central_widget.remove_widget(self.view)

@@ -30,6 +30,11 @@ class Framebuffer:
         shape = self.size[::-1]
         self.fbo = gloo.FrameBuffer(color=gloo.RenderBuffer(shape), depth=gloo.RenderBuffer(shape))
 
+    def delete(self) -> None:
+        """Free the GPU buffers (the canvas's context must be current)."""
+        for obj in (self.fbo.color_buffer, self.fbo.depth_buffer, self.fbo):
+            obj.delete()
+
     def read_into(self, out: np.ndarray) -> np.ndarray:
         """Read the bound framebuffer into ``out``: (h, w, 3) for RGB or (h, w, 4) for RGBA,
         uint8, BOTTOM row first (OpenGL order: flip with ``out[::-1]`` or let the encoder flip).

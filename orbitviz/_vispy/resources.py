@@ -26,9 +26,16 @@ class ClearingCanvas(vscene.SceneCanvas):
     previous frame's depth, and lines of that frame would punch dark holes in this one.
     """
 
+    on_update = None  # called after every update request (a raster view repaints then)
+
     def _draw_scene(self, bgcolor=None):
         self.context.set_depth_mask(True)
         super()._draw_scene(bgcolor)
+
+    def update(self, node=None):
+        super().update(node)
+        if self.on_update is not None:
+            self.on_update()
 
 
 def offscreen() -> bool:
@@ -39,16 +46,22 @@ def offscreen() -> bool:
 def checkout(size: tuple[int, int], bgcolor):
     """An offscreen VisPy canvas of ``size`` and its FontManager."""
     canvas = _free.pop() if _free else ClearingCanvas(size=size, show=False, keys=None)
-    if tuple(canvas.size) != tuple(size):
-        canvas.size = size
-        canvas.events.resize(size=size, physical_size=size)  # EGL does not emit it
+    resize_offscreen(canvas, size)
     canvas.bgcolor = bgcolor
     fonts = _fonts.setdefault(canvas, FontManager(method="cpu"))
     return canvas, fonts
 
 
+def resize_offscreen(canvas, size: tuple[int, int]) -> None:
+    """Set an offscreen canvas's size and tell its widgets (EGL does not emit resize)."""
+    if tuple(canvas.size) != tuple(size):
+        canvas.size = size
+        canvas.events.resize(size=size, physical_size=size)
+
+
 def checkin(canvas) -> None:
     """Give back a canvas whose scene nodes have been detached."""
+    canvas.on_update = None
     _free.append(canvas)
 
 

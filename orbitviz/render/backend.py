@@ -68,6 +68,16 @@ def select_backend(prefer: str | None = None) -> GLBackend:
                       + "\n  ".join(failures) + f"\nTo fix it, {INSTALL_HINT}")
 
 
+def forget_backend() -> None:
+    """Drop the selected backend and VisPy's app, before any canvas was made with it (the
+    viewer does this when a GPU should draw straight into its window instead)."""
+    global _selected
+    import vispy.app._default_app as default_app
+
+    default_app.default_app = None
+    _selected = None
+
+
 def _probe() -> str:
     """Render one tiny frame with the current app; the GL renderer's name."""
     from vispy import scene
