@@ -56,7 +56,7 @@ def flyby_scene(result: FlybyResult, *, margin_s: float = 86400.0,
                               mask=dist <= result.soi_radius_km, color_true="#ff4040",
                               color_false="#40c0ff", width_px=2.5))
     scene.add(MarkerLayer(result.target, track, et=et_track, labels=[result.target],
-                          color="white", size_px=9.0))
+                          color="white", size_px=9.0, hold_ends=True))
     c = result.closest
     ca_pos = np.array([np.interp(c.et, et_track, track[:, i]) for i in range(3)])
     scene.add(MarkerLayer("closest approach", ca_pos[None, :], color="#ff4040", size_px=8.0))
