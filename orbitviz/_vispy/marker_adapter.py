@@ -21,7 +21,9 @@ class MarkerAdapter(LayerAdapter):
         node = Node(parent=parent)
         self._markers = Markers(parent=node)
         self._markers.set_gl_state("translucent", depth_test=False)
-        self._labels = Text(parent=node, anchor_x="left", anchor_y="bottom", font_manager=self.fonts,
+        # a moving marker's label sits to its left: fixed labels (touchdowns...) sit to the right
+        self._labels = Text(parent=node, anchor_x="right" if self.layer.moving else "left",
+                            anchor_y="bottom", font_manager=self.fonts,
                             font_size=self.layer.font_size_pt)
         self._labels.set_gl_state("translucent", depth_test=False)
         self._points = np.zeros((0, 3))
@@ -54,7 +56,8 @@ class MarkerAdapter(LayerAdapter):
         texts = [text for text, keep in zip(layer.labels, shown) if keep]
         self._labels.visible = bool(texts)
         if texts:
-            self._labels.text = [" " + text for text in texts]
+            pad = (lambda t: t + " ") if layer.moving else (lambda t: " " + t)
+            self._labels.text = [pad(text) for text in texts]
             self._labels.pos = points[shown][: len(texts)].astype(np.float32)
             self._labels.color = layer.label_color
             self._labels.font_size = font_pt(layer.font_size_pt, self._size_px)
