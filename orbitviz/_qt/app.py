@@ -51,6 +51,7 @@ def presentation() -> str:
     if current is not None:  # VisPy already has its app: follow it
         _presentation = "opengl" if current.backend_name.lower().startswith("pyqt") else "raster"
         return _presentation
+    egl_platform = os.environ.get("EGL_PLATFORM")  # the EGL probe sets it to surfaceless
     if wanted != "opengl":
         for name in ("egl", "osmesa"):
             try:
@@ -67,10 +68,11 @@ def presentation() -> str:
                 raise NoGLBackend(f"{PRESENT_ENV}=raster needs EGL or OSMesa for offscreen "
                                   "rendering; neither works here (unset it to draw with Qt's "
                                   "OpenGL widget)")
+    if egl_platform is None:  # leave Qt's own EGL/GLX choice alone
+        os.environ.pop("EGL_PLATFORM", None)
     vispy.use(app="pyqt5")
     _presentation = "opengl"
     return _presentation
-
 
 
 def _prepared(recipe: SceneRecipe, time_utc: str | None):
