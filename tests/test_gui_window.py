@@ -80,6 +80,29 @@ def test_window_opens_with_the_default_philae_scene(qapp, qtbot):  # noqa: F811
     assert (centre.sum(axis=2) > 30).mean() > 0.5  # the comet fills the middle of the view
 
 
+def test_the_view_follows_the_window_size(qapp, qtbot, prepared_4k):  # noqa: F811
+    from PyQt5.QtCore import QSettings
+
+    from orbitviz._qt.window import ViewerWindow
+
+    win = ViewerWindow(prepared_4k, settings=QSettings("/dev/null", QSettings.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(900, 700)
+    win.show()
+    settle(qapp)
+    for size in ((1100, 800), (700, 560)):
+        win.resize(*size)
+        settle(qapp, 8)
+        view = win.view
+        assert tuple(win.canvas.size) == (view.width(), view.height())
+        image = grab(win)
+        assert image.shape[:2] == (view.height(), view.width())
+        h, w = image.shape[:2]
+        middle = image[h // 2 - 20:h // 2 + 20, w // 2 - 20:w // 2 + 20]
+        assert (middle.sum(axis=2) > 30).mean() > 0.5  # the comet, centred at any size
+    win.close()
+
+
 def test_time_slider_moves_the_lander_on_screen(window, qapp):  # noqa: F811
     look_from(window, (0.3, -1.0, 0.6))
     lander = window.prepared.scene["Philae"]

@@ -328,8 +328,9 @@ class ViewerWindow(QMainWindow):
             self.settings.setValue("window_state", self.saveState())
         self.time_bar.clock.pause()
         self.worker.wait()
-        self.cameras.close()
-        self._close_view()
+        if self.view is not None:  # a second close (e.g. by a test harness) has nothing to do
+            self.cameras.close()
+            self._close_view()
         for kernels in self.session_kernels:
             kernels.unload()
         self.session_kernels.clear()
