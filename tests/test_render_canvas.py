@@ -247,3 +247,34 @@ def test_marker_labels_follow_the_output_height(gl_backend):  # noqa: F811
         finally:
             view.close()
     assert sizes[0] < sizes[1] == scene["lander"].font_size_pt < sizes[2]
+
+
+def test_declutter_moves_overlapping_labels_down_a_line():
+    from orbitviz._vispy.overlays import declutter
+
+    xy = np.array([[100.0, 200.0], [110.0, 204.0], [400.0, 204.0], [np.nan, np.nan]])
+    dy = declutter(xy, [120.0, 120.0, 120.0, 120.0], 20.0)
+    assert dy.tolist() == [0.0, 20.0, 0.0, 0.0]  # the second overlapped the first; the third
+    # is clear of both; a point behind the camera stays put
+
+
+def test_labels_on_nearby_points_do_not_overlap_on_screen(gl_backend):  # noqa: F811
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import LabelLayer
+
+    scene = comet_scene()
+    scene.add(LabelLayer("spots", [[2.0, 0.0, 0.0], [2.0, 0.02, 0.01]],
+                         ["touchdown 16:20:00", "touchdown 17:25:26"]))
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), 0.0, 20.0, 12.0))
+        image = canvas.render()
+        node = canvas.adapters["spots"].node
+        anchors = canvas.project(scene["spots"].positions_km)
+        shown = canvas.project(node.pos)
+    finally:
+        canvas.close()
+    assert abs(anchors[0, 1] - anchors[1, 1]) < 5  # the points nearly coincide on screen
+    assert abs(shown[0, 1] - shown[1, 1]) >= 10  # their labels sit a line apart
+    assert np.allclose(shown[:, 0], anchors[:, 0], atol=0.5)  # moved straight down
+    assert image.sum() > 0

@@ -66,12 +66,15 @@ class SceneCanvas:
         self._build_overlays()
         scene.layers.events.connect(self._on_layers)
         scene.clock.events.connect(self._on_clock, "time")
+        self._view_changed = True
         self._framebuffers: dict[tuple[int, int], Framebuffer] = {}
         self._bound: Framebuffer | None = None
         self.coarse = False
         self.view.scene.transform.changed.connect(lambda event: self._camera_changed())
         self.set_camera(scene.home_camera())  # places the scale bar and the axes
         self.canvas.events.resize.connect(self._on_resize)  # overlays are laid out in pixels
+        if not self._pooled:  # drawn on screen by VisPy: follow the view before each frame
+            self.canvas.events.draw.connect(self._before_draw, position="first")
         self._on_clock(Event("time", scene.clock, scene.clock.et))
 
     @property
@@ -91,6 +94,7 @@ class SceneCanvas:
     def _on_layers(self, event: Event) -> None:
         if event.type == "added":
             self._add(event.value)
+            self._view_changed = True
         elif event.type == "removed":
             self.adapters.pop(event.value.name).close()
         self.canvas.update()
@@ -175,6 +179,7 @@ class SceneCanvas:
         state = self.camera_state()
         self._scale_bar.update(state, self.size)
         self._axes.update(state, self.size)
+        self._view_changed = True  # adapters follow it before the next frame
 
     # -- pixels ----------------------------------------------------------------------------
     def project(self, points_km) -> np.ndarray:
@@ -186,6 +191,26 @@ class SceneCanvas:
         xy = mapped[:, :2] / w
         xy[w[:, 0] <= 0] = np.nan
         return xy
+
+    def _before_draw(self, event) -> None:
+        self._follow_view()
+
+    def _follow_view(self) -> None:
+        """Let adapters follow a changed camera or size (labels that would overlap move),
+        once per frame, just before drawing: only then are VisPy's transforms up to date."""
+        if self._view_changed:
+            self._view_changed = False
+            for adapter in self.adapters.values():
+                adapter.on_view(self)
+
+    def shifted_on_screen(self, points_km, dy_px) -> np.ndarray:
+        """Scene points (N, 3) moved ``dy_px`` (N,) pixels down the screen at their depth."""
+        transform = self.view.scene.node_transform(self.canvas.scene)
+        mapped = transform.map(np.asarray(points_km, dtype=np.float64).reshape(-1, 3))
+        mapped = mapped / mapped[:, 3:4]
+        mapped[:, 1] += dy_px
+        back = transform.imap(mapped)
+        return back[:, :3] / back[:, 3:4]
 
     def _bind(self, pixels: tuple[int, int]) -> Framebuffer:
         """Make a framebuffer of ``pixels`` (w, h) the drawing target, covering the whole
@@ -224,6 +249,7 @@ class SceneCanvas:
         row first. A smaller ``out`` than the canvas gets the whole picture at its own
         resolution (a moving view drawn at half size costs a quarter of the pixels)."""
         self.canvas.set_current()
+        self._follow_view()
         framebuffer = self._bind(out.shape[1::-1])
         try:
             self.canvas._draw_scene()
@@ -244,6 +270,8 @@ class SceneCanvas:
         self.scene.layers.events.disconnect(self._on_layers)
         self.scene.clock.events.disconnect(self._on_clock)
         self.canvas.events.resize.disconnect(self._on_resize)
+        if not self._pooled:
+            self.canvas.events.draw.disconnect(self._before_draw)
         self._unbind()
         for framebuffer in self._framebuffers.values():
             framebuffer.delete()

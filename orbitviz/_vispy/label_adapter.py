@@ -8,7 +8,9 @@ from vispy.scene.visuals import Text
 from orbitviz.scene.label_layer import LabelLayer
 
 from .layer_adapter import LABELS, LayerAdapter
-from .overlays import REFERENCE_SIZE_PX, font_pt
+from .overlays import GLYPH_EM, REFERENCE_SIZE_PX, declutter, font_pt
+
+LINE_EM = 1.4  # a label's box height, in em
 
 
 class LabelAdapter(LayerAdapter):
@@ -36,3 +38,14 @@ class LabelAdapter(LayerAdapter):
     def set_output_size(self, size_px: tuple[int, int]) -> None:
         self._size_px = size_px
         self._style(self.node)
+
+    def on_view(self, canvas) -> None:
+        """Move labels that would overlap on screen down a line or more (their points stay)."""
+        positions = self.layer.positions_km
+        if len(positions) < 2:
+            return
+        em_px = font_pt(self.layer.font_size_pt, self._size_px) * 96.0 / 72.0
+        widths = [GLYPH_EM * em_px * (len(text) + 1) for text in self.layer.texts]
+        dy = declutter(canvas.project(positions), widths, LINE_EM * em_px)
+        shown = positions if not dy.any() else canvas.shifted_on_screen(positions, dy)
+        self.node.pos = shown.astype(np.float32)

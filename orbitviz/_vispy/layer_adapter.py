@@ -45,6 +45,10 @@ class LayerAdapter:
     def set_output_size(self, size_px: tuple[int, int]) -> None:
         """Follow the output size (markers and texts grow with its height)."""
 
+    def on_view(self, canvas) -> None:
+        """Follow a changed camera or output size, just before a frame is drawn (``canvas``:
+        the SceneCanvas, e.g. for projecting points)."""
+
     def _on_any(self, event: Event) -> None:
         if event.type == "visible":
             self.node.visible = event.value

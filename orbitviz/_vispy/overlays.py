@@ -36,6 +36,29 @@ def chars_per_width(width_px: float, font_size_pt: float, dpi: float = 96.0) -> 
     return max(int(width_px / (GLYPH_EM * font_size_pt * dpi / 72.0)), 1)
 
 
+def declutter(xy: np.ndarray, widths_px, line_px: float, max_steps: int = 6) -> np.ndarray:
+    """Downward shifts (px) for labels anchored bottom-left at ``xy`` (N, 2; y down) so that
+    their boxes (``widths_px`` wide, ``line_px`` high) do not overlap: labels are placed from
+    the top of the screen down, each moved a line at a time while it overlaps one already
+    placed (at most ``max_steps`` lines). NaN positions (behind the camera) stay put."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    dy = np.zeros(len(xy))
+    placed: list[tuple[float, float, float, float]] = []
+    for i in np.argsort(xy[:, 1], kind="stable"):
+        x, y = xy[i]
+        if not (np.isfinite(x) and np.isfinite(y)):
+            continue
+        x1 = x + float(widths_px[i])
+        for _ in range(max_steps):
+            bottom = y + dy[i]
+            if not any(x < bx1 and bx0 < x1 and bottom - line_px < by1 and by0 < bottom
+                       for bx0, by0, bx1, by1 in placed):
+                break
+            dy[i] += line_px
+        placed.append((x, y + dy[i] - line_px, x1, y + dy[i]))
+    return dy
+
+
 def fit_lines(lines, width_chars: int, max_lines: int | None = None) -> list[str]:
     """``lines`` wrapped to ``width_chars``; beyond ``max_lines`` every entry is cut to one line
     ending in an ellipsis (and the list, too, when still longer)."""
