@@ -64,3 +64,14 @@ def test_flyby_scene_for_2021_wp():
     # the Moon's orbit is drawn at the Moon's distance
     moon_r = np.linalg.norm(scene["Moon orbit"].positions_km, axis=1)
     assert 355e3 < moon_r.min() and moon_r.max() < 407e3
+
+
+def test_prepared_scenes_have_their_meshes_ready_to_draw(mirror):
+    """The window's worker does the heavy mesh work (clusters, the decimated copy) before the
+    scene is shown, so opening it or starting a drag does not freeze the window."""
+    from orbitviz._qt.scene_recipes import prepare, shape_recipe
+
+    layer = prepare(shape_recipe("67p-spc.ply")).mesh_layer
+    assert {"drawn", "drawn_coarse"} <= set(vars(layer))
+    assert layer.has_lod and len(layer.drawn_coarse.faces) <= 1.05 * layer.lod_faces
+    assert len(layer.drawn.faces) == len(layer.mesh.faces)

@@ -93,13 +93,17 @@ class PreparedScene:
 
 
 def prepare(recipe: SceneRecipe) -> PreparedScene:
-    """Build the scene and everything the window needs from SPICE or heavy numpy, up front."""
+    """Build the scene and everything the window needs from SPICE or heavy numpy, up front
+    (on the worker thread, or before the window opens)."""
     scene = recipe.build()
     prepared = PreparedScene(scene, recipe, utc_labeller(scene.clock.start_et, scene.clock.stop_et))
     if prepared.mesh_layer is not None:  # build the ray-casting index now, not on first hover
         from orbitviz.shapes.surface import ray_intersect
 
         ray_intersect(prepared.mesh_layer.mesh, [0.0, 0.0, 0.0], [1.0, 0.0, 0.0])
+    for layer in scene.layers:  # drawing order, clusters and the decimated copy: not on the
+        if isinstance(layer, MeshLayer):  # GUI thread (2 M faces: ~7 s, the first drag froze)
+            layer.prepare_drawing()
     return prepared
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
-
 from orbitviz.scene.mesh_layer import MeshLayer
 from orbitviz.shapes.clusters import ClusteredMesh
 
@@ -26,24 +23,15 @@ class MeshAdapter(SurfaceAdapter):
     def _upload(node, drawn: ClusteredMesh) -> None:
         node.set_mesh(drawn)
 
-    @cached_property
-    def _full(self) -> ClusteredMesh:
-        return ClusteredMesh.from_mesh(self.layer.mesh)
-
-    @cached_property
-    def _decimated(self) -> ClusteredMesh:
-        return ClusteredMesh.from_mesh(self.layer.mesh.decimated(self.layer.lod_faces))
-
     @property
-    def has_lod(self) -> bool:
-        """Decimate only when it at least halves the work (32k faces -> 20k gains nothing)."""
-        return len(self.layer.mesh.faces) > 2 * self.layer.lod_faces
+    def _full(self) -> ClusteredMesh:
+        return self.layer.drawn
 
     def set_coarse(self, coarse: bool) -> None:
-        if coarse == self._coarse or not self.has_lod:
+        if coarse == self._coarse or not self.layer.has_lod:
             return
         self._coarse = coarse
-        self._upload(self.node, self._decimated if coarse else self._full)
+        self._upload(self.node, self.layer.drawn_coarse if coarse else self.layer.drawn)
 
     def _style(self, node) -> None:
         layer = self.layer
