@@ -24,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -120,8 +121,9 @@ def ours(app, mesh, frames: int) -> tuple[float, float, str]:
     from orbitviz.scene import CameraState, shape_scene
 
     prepared = prepare(SceneRecipe(mesh.body or "mesh", lambda: shape_scene(mesh)))
+    settings = Path(tempfile.mkdtemp()) / "viewer.ini"  # never /dev/null: QSettings replaces it
     window = ViewerWindow(prepared, view_size=VIEW,
-                          settings=QSettings("/dev/null", QSettings.IniFormat))
+                          settings=QSettings(str(settings), QSettings.IniFormat))
     window.show()
     for _ in range(10):
         app.processEvents()

@@ -60,14 +60,14 @@ def test_the_view_is_presented_as_asked(window):
     assert isinstance(window.view, RasterView) == (presentation() == "raster")
 
 
-def test_window_opens_with_the_default_philae_scene(qapp, qtbot):  # noqa: F811
+def test_window_opens_with_the_default_philae_scene(qapp, qtbot, tmp_path):  # noqa: F811
     from PyQt5.QtCore import QSettings
 
     from orbitviz._qt import philae_recipe, prepare
     from orbitviz._qt.window import ViewerWindow
 
     win = ViewerWindow(prepare(philae_recipe()), view_size=(320, 240),
-                       settings=QSettings("/dev/null", QSettings.IniFormat))
+                       settings=QSettings(str(tmp_path / "viewer.ini"), QSettings.IniFormat))
     qtbot.addWidget(win)
     win.show()
     settle(qapp)
@@ -80,12 +80,14 @@ def test_window_opens_with_the_default_philae_scene(qapp, qtbot):  # noqa: F811
     assert (centre.sum(axis=2) > 30).mean() > 0.5  # the comet fills the middle of the view
 
 
-def test_the_view_follows_the_window_size(qapp, qtbot, prepared_4k):  # noqa: F811
+def test_the_view_follows_the_window_size(qapp, qtbot, prepared_4k, tmp_path):  # noqa: F811
     from PyQt5.QtCore import QSettings
 
     from orbitviz._qt.window import ViewerWindow
 
-    win = ViewerWindow(prepared_4k, settings=QSettings("/dev/null", QSettings.IniFormat))
+    # its own settings file: closing saves the geometry (QSettings replaces the file it writes)
+    win = ViewerWindow(prepared_4k, settings=QSettings(str(tmp_path / "viewer.ini"),
+                                                       QSettings.IniFormat))
     qtbot.addWidget(win)
     win.resize(900, 700)
     win.show()
