@@ -118,6 +118,9 @@ BAD_FILES = {
                             b"property float y\nproperty float z\nelement face 1\n"
                             b"property list uchar int vertex_indices\nend_header\n"
                             b"0 0 0\n1 0 0\n0 1 0\n3 0 1 3\n"), "refers to vertex 3"),
+    "twice.ply": ((b"ply\nformat binary_big_endian 1.0\nelement vertex 1\nproperty float x\n"
+                   b"property float x\nend_header\n" + bytes(8)),
+                  "header line 5: element 'vertex' has property 'x' twice"),  # found by the fuzzer
     "notply.ply": (b"solid cube\nfacet normal 0 0 1\n", "not a PLY file"),
     "model.dat": (b"solid cube\nfacet normal 0 0 1\n", "unknown shape-model format"),
 }

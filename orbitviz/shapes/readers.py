@@ -296,7 +296,11 @@ def _ply_header(path: Path, data: bytes):
         elif words[0] == "element" and len(words) == 3 and words[2].isdigit():
             elements.append(_Element(words[1], int(words[2])))
         elif words[0] == "property" and elements:
-            elements[-1].props.append(_ply_property(where, words))
+            prop = _ply_property(where, words)
+            if any(prop[0] == name for name, _, _ in elements[-1].props):
+                raise ShapeFormatError(f"{where}: element {elements[-1].name!r} has property "
+                                       f"{prop[0]!r} twice; the header is damaged")
+            elements[-1].props.append(prop)
         else:
             raise ShapeFormatError(f"{where}: cannot understand {line.strip()[:60]!r}; the "
                                    "header is damaged")
