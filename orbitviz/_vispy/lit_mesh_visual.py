@@ -119,8 +119,8 @@ class LitMeshVisual(Visual):
         self._index_buffer.set_data(np.ascontiguousarray(faces, dtype=np.uint32))
         self._front_face = None
         if closed:
-            self._front_face = "ccw" if face_winding(np.asarray(vertices, np.float64),
-                                                np.asarray(faces)) > 0 else "cw"
+            winding = face_winding(np.asarray(vertices, np.float64), np.asarray(faces))
+            self._front_face = "ccw" if winding > 0 else "cw"
         self._apply_gl_state()
 
     def set_mesh(self, drawn: ClusteredMesh) -> None:
