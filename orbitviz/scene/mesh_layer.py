@@ -66,8 +66,7 @@ class MeshLayer(Layer):
     def prepare_drawing(self) -> None:
         """Compute :attr:`drawn` and :attr:`drawn_coarse` now (seconds for millions of faces),
         e.g. on a worker thread before a window shows the layer."""
-        for _ in (self.drawn, self.drawn_coarse):
-            pass
+        _ = self.drawn, self.drawn_coarse
 
     def set_sun(self, sun_dir, sun_et=None) -> None:
         """Replace the Sun direction(s); emits ``sun``."""

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .mesh import Mesh
+
 CLUSTER_FACES = 32
 """Faces per cluster: small enough that a cluster's normals form a narrow cone on a smooth
 surface, large enough that testing all clusters costs little (2 M faces: 16,000 clusters)."""
@@ -92,7 +94,7 @@ class ClusteredMesh:
     def from_mesh(cls, mesh, cluster_faces: int = CLUSTER_FACES) -> ClusteredMesh:
         """Reorder ``mesh`` (an :class:`orbitviz.shapes.mesh.Mesh`) and build its clusters."""
         vertices = np.asarray(mesh.vertices, dtype=np.float64)
-        winding = -1 if mesh.volume_km3 < 0 else 1
+        winding = _winding(mesh)
         a, b, c = (vertices[mesh.faces[:, k]] for k in range(3))
         order = morton_order(a + b + c)
         faces = np.asarray(mesh.faces, dtype=np.int64)[order]
@@ -152,9 +154,11 @@ class ClusteredMesh:
 
 def face_winding(vertices: np.ndarray, faces: np.ndarray) -> int:
     """+1 when the faces wind counter-clockwise seen from outside (positive volume), else -1."""
-    a, b, c = (vertices[faces[:, k]] for k in range(3))
-    volume = np.einsum("ij,ij->i", a - vertices.mean(axis=0), np.cross(b - a, c - a)).sum()
-    return -1 if volume < 0 else 1
+    return _winding(Mesh(vertices, faces))
+
+
+def _winding(mesh: Mesh) -> int:
+    return -1 if mesh.volume_km3 < 0 else 1
 
 
 def _cluster_bounds(corners: np.ndarray, normals: np.ndarray, size: int):
