@@ -67,17 +67,24 @@ def main() -> None:
     err_ours = max(abs(ours.entries_et[0] - ref_entry), abs(ours.exits_et[0] - ref_exit))
     err_loop = max(abs(nb_entry - ref_entry), abs(nb_exit - ref_exit))
     print("2021 WP, Earth SOI entry and exit (same two-body model, reference bisected to 1e-4 s)")
-    print(f"soi_crossings: ours {t_ours:.3f} s, peer {t_loop:.3f} s, ratio {t_ours / t_loop:.3f}"
-          "  (goal <= 0.1)")
-    print(f"timing_error: ours {err_ours * 1e3:.3f} ms, peer {err_loop * 1e3:.0f} ms"
-          "  (goal: ours <= 1 ms)")
+    print(
+        f"soi_crossings: ours {t_ours:.3f} s, peer {t_loop:.3f} s, ratio {t_ours / t_loop:.3f}"
+        "  (goal <= 0.1)"
+    )
+    print(
+        f"timing_error: ours {err_ours * 1e3:.3f} ms, peer {err_loop * 1e3:.0f} ms"
+        "  (goal: ours <= 1 ms)"
+    )
 
     print("\nApophis (SBDB orbit 199) N-body vs JPL close-approach data")
     sbdb = data.fetch("sbdb_api_apophis.dat")
     record = read_sbdb_file(sbdb)
     ca = record.close_approaches
-    for start_utc, stop_utc in (("2012-12-20", "2013-02-20"), ("2021-02-20", "2021-04-10"),
-                                ("2029-04-10", "2029-04-17")):
+    for start_utc, stop_utc in (
+        ("2012-12-20", "2013-02-20"),
+        ("2021-02-20", "2021-04-10"),
+        ("2029-04-10", "2029-04-17"),
+    ):
         with KernelSet("default"):
             a, b = float(to_et(start_utc)), float(to_et(stop_utc))
             row = ca[(ca.body == "Earth") & (ca.et > a) & (ca.et < b)].iloc[0]
@@ -86,8 +93,10 @@ def main() -> None:
                 r = analyze_flyby(record.elements, "EARTH", a, b, method=method, compare=False)
                 dt = time.perf_counter() - t0
                 jpl_km = row.dist_au * 149597870.7
-                print(f"  {row.time_tdb} TDB  {method:<6} dt {r.closest.et - row.et:+10.1f} s  "
-                      f"d {r.closest.dist_km - jpl_km:+12.1f} km  ({dt:.1f} s)")
+                print(
+                    f"  {row.time_tdb} TDB  {method:<6} dt {r.closest.et - row.et:+10.1f} s  "
+                    f"d {r.closest.dist_km - jpl_km:+12.1f} km  ({dt:.1f} s)"
+                )
 
 
 if __name__ == "__main__":

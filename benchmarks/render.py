@@ -48,19 +48,27 @@ def bumpy_sphere(faces: int) -> Mesh:
     lon = np.linspace(0, 2 * np.pi, 2 * n, endpoint=False)
     la, lo = np.meshgrid(lat, lon, indexing="ij")
     r = 2.0 + 0.15 * np.sin(5 * la) * np.cos(7 * lo) + 0.05 * np.sin(23 * lo + 11 * la)
-    ring = np.c_[(r * np.cos(la) * np.cos(lo)).ravel(), (r * np.cos(la) * np.sin(lo)).ravel(),
-                 (r * np.sin(la)).ravel()]
+    ring = np.c_[
+        (r * np.cos(la) * np.cos(lo)).ravel(),
+        (r * np.cos(la) * np.sin(lo)).ravel(),
+        (r * np.sin(la)).ravel(),
+    ]
     vertices = np.vstack([ring, [[0, 0, -2.0], [0, 0, 2.0]]])
     rows, cols = len(lat), len(lon)
     i, j = np.meshgrid(np.arange(rows - 1), np.arange(cols), indexing="ij")
     a, b = i * cols + j, i * cols + (j + 1) % cols
     c, d = a + cols, b + cols
-    quads = np.concatenate([np.stack([a, b, d], -1).reshape(-1, 3), np.stack([a, d, c], -1).reshape(-1, 3)])
+    quads = np.concatenate(
+        [np.stack([a, b, d], -1).reshape(-1, 3), np.stack([a, d, c], -1).reshape(-1, 3)]
+    )
     south, north = len(ring), len(ring) + 1
     j = np.arange(cols)
-    caps = np.concatenate([np.c_[np.full(cols, south), (j + 1) % cols, j],
-                           np.c_[np.full(cols, north), (rows - 1) * cols + j,
-                                 (rows - 1) * cols + (j + 1) % cols]])
+    caps = np.concatenate(
+        [
+            np.c_[np.full(cols, south), (j + 1) % cols, j],
+            np.c_[np.full(cols, north), (rows - 1) * cols + j, (rows - 1) * cols + (j + 1) % cols],
+        ]
+    )
     return Mesh(vertices, np.concatenate([quads, caps]), "bumpy", None, None)
 
 
@@ -77,8 +85,15 @@ class Ours:
 
     def draw(self, k: int) -> np.ndarray:
         home = self.home
-        self.canvas.set_camera(CameraState(home.center_km, home.azimuth_deg + 7 * k,
-                                           home.elevation_deg, home.distance_km, home.fov_deg))
+        self.canvas.set_camera(
+            CameraState(
+                home.center_km,
+                home.azimuth_deg + 7 * k,
+                home.elevation_deg,
+                home.distance_km,
+                home.fov_deg,
+            )
+        )
         return self.canvas.render()
 
     def close(self) -> None:
@@ -93,12 +108,17 @@ class Peer:
 
         self.canvas = vscene.SceneCanvas(size=size, show=False, bgcolor="black")
         view = self.canvas.central_widget.add_view()
-        vscene.visuals.Mesh(np.asarray(mesh.vertices, np.float32),
-                            np.asarray(mesh.faces, np.uint32), color=(0.72, 0.69, 0.66, 1.0),
-                            shading="smooth", parent=view.scene)
+        vscene.visuals.Mesh(
+            np.asarray(mesh.vertices, np.float32),
+            np.asarray(mesh.faces, np.uint32),
+            color=(0.72, 0.69, 0.66, 1.0),
+            shading="smooth",
+            parent=view.scene,
+        )
         radius = float(np.linalg.norm(mesh.extent_km)) / 2
         self.camera = view.camera = vscene.TurntableCamera(
-            fov=30.0, distance=radius / np.sin(np.radians(15)) * 1.15)
+            fov=30.0, distance=radius / np.sin(np.radians(15)) * 1.15
+        )
 
     def draw(self, k: int) -> np.ndarray:
         self.camera.azimuth = 30.0 + 7 * k
@@ -131,8 +151,10 @@ def main() -> None:
     parser.add_argument("--big-faces", type=int, default=2_000_000)
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
-    print(f"OpenGL: {select_backend()}; {size[0]}x{size[1]}, median of {args.rounds} rounds "
-          f"of {args.frames} frames each")
+    print(
+        f"OpenGL: {select_backend()}; {size[0]}x{size[1]}, median of {args.rounds} rounds "
+        f"of {args.frames} frames each"
+    )
     from orbitviz.data import fetch
     from orbitviz.shapes import load_mesh
 
@@ -153,8 +175,10 @@ def main() -> None:
                 contender.close()
         for key, what in (("full", "full"), ("coarse", "interacting (LOD)")):
             if key in t:
-                print(f"{label} {what}: ours {t[key]:.3f} s, peer {t['peer']:.3f} s, ratio "
-                      f"{t['peer'] / t[key]:.2f}   ({1 / t[key]:.1f} vs {1 / t['peer']:.1f} fps)")
+                print(
+                    f"{label} {what}: ours {t[key]:.3f} s, peer {t['peer']:.3f} s, ratio "
+                    f"{t['peer'] / t[key]:.2f}   ({1 / t[key]:.1f} vs {1 / t['peer']:.1f} fps)"
+                )
 
 
 if __name__ == "__main__":

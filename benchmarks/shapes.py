@@ -32,21 +32,56 @@ def best_time(function, repeat: int = 3) -> tuple[float, object]:
 
 def bumpy_sphere(subdivisions: int) -> tuple[np.ndarray, np.ndarray]:
     """Icosphere with 20 * 4**subdivisions faces, radius perturbed by a few percent (km)."""
-    t = (1 + 5 ** 0.5) / 2
-    v = np.array([[-1, t, 0], [1, t, 0], [-1, -t, 0], [1, -t, 0], [0, -1, t], [0, 1, t],
-                  [0, -1, -t], [0, 1, -t], [t, 0, -1], [t, 0, 1], [-t, 0, -1], [-t, 0, 1]])
-    f = np.array([[0, 11, 5], [0, 5, 1], [0, 1, 7], [0, 7, 10], [0, 10, 11], [1, 5, 9],
-                  [5, 11, 4], [11, 10, 2], [10, 7, 6], [7, 1, 8], [3, 9, 4], [3, 4, 2],
-                  [3, 2, 6], [3, 6, 8], [3, 8, 9], [4, 9, 5], [2, 4, 11], [6, 2, 10],
-                  [8, 6, 7], [9, 8, 1]])
+    t = (1 + 5**0.5) / 2
+    v = np.array(
+        [
+            [-1, t, 0],
+            [1, t, 0],
+            [-1, -t, 0],
+            [1, -t, 0],
+            [0, -1, t],
+            [0, 1, t],
+            [0, -1, -t],
+            [0, 1, -t],
+            [t, 0, -1],
+            [t, 0, 1],
+            [-t, 0, -1],
+            [-t, 0, 1],
+        ]
+    )
+    f = np.array(
+        [
+            [0, 11, 5],
+            [0, 5, 1],
+            [0, 1, 7],
+            [0, 7, 10],
+            [0, 10, 11],
+            [1, 5, 9],
+            [5, 11, 4],
+            [11, 10, 2],
+            [10, 7, 6],
+            [7, 1, 8],
+            [3, 9, 4],
+            [3, 4, 2],
+            [3, 2, 6],
+            [3, 6, 8],
+            [3, 8, 9],
+            [4, 9, 5],
+            [2, 4, 11],
+            [6, 2, 10],
+            [8, 6, 7],
+            [9, 8, 1],
+        ]
+    )
     for _ in range(subdivisions):
         edges = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
         unique, inverse = np.unique(edges, axis=0, return_inverse=True)
         mid = len(v) + inverse.ravel().reshape(3, -1).T
         v = np.concatenate([v, v[unique].mean(axis=1)])
         (a, b, c), (ab, bc, ca) = f.T, mid.T
-        f = np.concatenate([np.stack(x, 1) for x in
-                            ([a, ab, ca], [b, bc, ab], [c, ca, bc], [ab, bc, ca])])
+        f = np.concatenate(
+            [np.stack(x, 1) for x in ([a, ab, ca], [b, bc, ab], [c, ca, bc], [ab, bc, ca])]
+        )
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     v *= 2.0 * (1 + 0.05 * np.sin(5 * v[:, :1]) * np.cos(3 * v[:, 1:2]))
     return v, f
@@ -56,8 +91,7 @@ def pandas_notebook(path: Path):
     """The notebooks' way: read_csv on the OBJ with sep=" ", then split v and f rows."""
     import pandas as pd
 
-    table = pd.read_csv(path, sep=" ", header=None, names=["TYPE", "X1", "X2", "X3"],
-                        comment="#")
+    table = pd.read_csv(path, sep=" ", header=None, names=["TYPE", "X1", "X2", "X3"], comment="#")
     vertices = table[table["TYPE"] == "v"][["X1", "X2", "X3"]].to_numpy(np.float64)
     faces = table[table["TYPE"] == "f"][["X1", "X2", "X3"]].to_numpy(np.int64) - 1
     return vertices, faces
@@ -88,14 +122,18 @@ def main() -> None:
             np.savetxt(stream, vertices, fmt="v %.6f %.6f %.6f")
             np.savetxt(stream, faces + 1, fmt="f %d %d %d")
         mega_faces = len(faces) / 1e6
-        print(f"# {path.name}: {len(vertices):,} vertices, {len(faces):,} faces, "
-              f"{path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"# {path.name}: {len(vertices):,} vertices, {len(faces):,} faces, "
+            f"{path.stat().st_size / 1e6:.1f} MB"
+        )
 
         ours_s, mesh = best_time(lambda: read_shape(path))
         assert np.array_equal(mesh.faces, faces)
-        peers = {"pandas read_csv (notebooks)": lambda: pandas_notebook(path),
-                 "vispy.io.read_mesh": lambda: vispy_read(path),
-                 "trimesh.load": lambda: trimesh_read(path)}
+        peers = {
+            "pandas read_csv (notebooks)": lambda: pandas_notebook(path),
+            "vispy.io.read_mesh": lambda: vispy_read(path),
+            "trimesh.load": lambda: trimesh_read(path),
+        }
         timings = {}
         for peer, run in peers.items():
             try:
@@ -110,14 +148,18 @@ def main() -> None:
         cached_s, cached = best_time(lambda: load_mesh(path))
         assert np.array_equal(cached.faces, faces)
         report(f"OBJ cached load {mega_faces:.2f}M faces", cached_s, timings[fastest], fastest)
-        print(f"# cached load: {cached_s / mega_faces * 1e3:.1f} ms per million faces (file "
-              "unchanged, so its sha256 comes from the size/mtime memo)")
+        print(
+            f"# cached load: {cached_s / mega_faces * 1e3:.1f} ms per million faces (file "
+            "unchanged, so its sha256 comes from the size/mtime memo)"
+        )
         memo = Path(os.environ["ORBITVIZ_CACHE_DIR"]) / "meshes" / "sha256"
         for stale in memo.iterdir():
             stale.unlink()
         rehash_s = best_time(lambda: load_mesh(path), repeat=1)[0]
-        print(f"# cached load with the sha256 recomputed: {rehash_s / mega_faces * 1e3:.1f} ms "
-              "per million faces")
+        print(
+            f"# cached load with the sha256 recomputed: {rehash_s / mega_faces * 1e3:.1f} ms "
+            "per million faces"
+        )
 
     comet = read_shape(data.fetch("67p-spc.ply"))
     rng = np.random.default_rng(0)
@@ -129,11 +171,14 @@ def main() -> None:
         import trimesh
 
         tm = trimesh.Trimesh(comet.vertices, comet.faces, process=False)
-        peer_s, signed = best_time(lambda: trimesh.proximity.signed_distance(tm, points),
-                                   repeat=1)
+        peer_s, signed = best_time(lambda: trimesh.proximity.signed_distance(tm, points), repeat=1)
         assert np.allclose(-signed, alt, atol=1e-6)  # trimesh: positive inside
-        report("altitude_km 7000 points, 67p-spc.ply (96,834 faces)", ours_s, peer_s,
-               "trimesh signed_distance")
+        report(
+            "altitude_km 7000 points, 67p-spc.ply (96,834 faces)",
+            ours_s,
+            peer_s,
+            "trimesh signed_distance",
+        )
     except ImportError:
         print(f"altitude_km 7000 points, 67p-spc.ply: ours {ours_s:.3f} s (no trimesh+rtree)")
 

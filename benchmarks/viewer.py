@@ -73,8 +73,13 @@ def peer(name: str, frames: int, big_faces: int) -> dict:
     mesh = load(name, big_faces)
     canvas = vscene.SceneCanvas(size=VIEW, show=True, bgcolor="black")
     view = canvas.central_widget.add_view()
-    vscene.visuals.Mesh(np.asarray(mesh.vertices, np.float32), np.asarray(mesh.faces, np.uint32),
-                        color=(0.72, 0.69, 0.66, 1.0), shading="smooth", parent=view.scene)
+    vscene.visuals.Mesh(
+        np.asarray(mesh.vertices, np.float32),
+        np.asarray(mesh.faces, np.uint32),
+        color=(0.72, 0.69, 0.66, 1.0),
+        shading="smooth",
+        parent=view.scene,
+    )
     radius = float(np.linalg.norm(mesh.extent_km)) / 2
     view.camera = vscene.TurntableCamera(fov=30.0, distance=radius / np.sin(np.radians(15)) * 1.15)
     for _ in range(10):
@@ -106,9 +111,22 @@ def peer(name: str, frames: int, big_faces: int) -> dict:
 
 
 def run_peer(name: str, frames: int, big_faces: int) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--peer", name, "--frames", str(frames),
-                           "--big-faces", str(big_faces)], capture_output=True, text=True,
-                          check=True, timeout=900)
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--peer",
+            name,
+            "--frames",
+            str(frames),
+            "--big-faces",
+            str(big_faces),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -122,16 +140,24 @@ def ours(app, mesh, frames: int) -> tuple[float, float, str]:
 
     prepared = prepare(SceneRecipe(mesh.body or "mesh", lambda: shape_scene(mesh)))
     settings = Path(tempfile.mkdtemp()) / "viewer.ini"  # never /dev/null: QSettings replaces it
-    window = ViewerWindow(prepared, view_size=VIEW,
-                          settings=QSettings(str(settings), QSettings.IniFormat))
+    window = ViewerWindow(
+        prepared, view_size=VIEW, settings=QSettings(str(settings), QSettings.IniFormat)
+    )
     window.show()
     for _ in range(10):
         app.processEvents()
     canvas, home = window.canvas, window.canvas.camera_state()
 
     def draw(k: int) -> None:
-        canvas.set_camera(CameraState(home.center_km, home.azimuth_deg + 7 * k,
-                                      home.elevation_deg, home.distance_km, home.fov_deg))
+        canvas.set_camera(
+            CameraState(
+                home.center_km,
+                home.azimuth_deg + 7 * k,
+                home.elevation_deg,
+                home.distance_km,
+                home.fov_deg,
+            )
+        )
         window.view.repaint()
         app.processEvents()
         if presentation() == "opengl":
@@ -173,11 +199,15 @@ def main() -> None:
         after = run_peer(name, args.frames, args.big_faces)
         t_peer = (before["peer"] + after["peer"]) / 2
         t_blank = (before["blank"] + after["blank"]) / 2
-        print(f"{label}, window at {VIEW[0]}x{VIEW[1]}, view presented as {how}; a blank VisPy "
-              f"Qt canvas takes {t_blank:.3f} s ({1 / t_blank:.1f} fps)")
+        print(
+            f"{label}, window at {VIEW[0]}x{VIEW[1]}, view presented as {how}; a blank VisPy "
+            f"Qt canvas takes {t_blank:.3f} s ({1 / t_blank:.1f} fps)"
+        )
         for what, t in (("still", still), ("moving", moving)):
-            print(f"{label} window {what}: ours {t:.3f} s, peer {t_peer:.3f} s, ratio "
-                  f"{t_peer / t:.2f}   ({1 / t:.1f} vs {1 / t_peer:.1f} fps)")
+            print(
+                f"{label} window {what}: ours {t:.3f} s, peer {t_peer:.3f} s, ratio "
+                f"{t_peer / t:.2f}   ({1 / t:.1f} vs {1 / t_peer:.1f} fps)"
+            )
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ from orbitviz.shapes.lander import philae_path
 # 1. Load the kernels (lander SPK, comet orbit, Rosetta frames) and the 96,834-face shape model,
 #    sample Philae's path relative to the comet, and measure its altitude above the surface.
 path = philae_path("67p-spc.ply")
-print(f"{len(path.et)} samples, altitude {path.altitude_km.min() * 1e3:.1f} "
-      f"to {path.altitude_km.max() * 1e3:.1f} m")
+print(
+    f"{len(path.et)} samples, altitude {path.altitude_km.min() * 1e3:.1f} "
+    f"to {path.altitude_km.max() * 1e3:.1f} m"
+)
 
 # 2. The contacts: the ends of the data and every bounce (a sudden change of velocity).
 print("\ncontact (UTC)             kind            lat      lon     residual")
@@ -24,5 +26,7 @@ for t in path.touchdowns:
 # 3. The hops between them.
 print("\nhop                                    minutes   apex (m)   ground distance (m)")
 for h in path.hops:
-    print(f"{h.start_utc[11:19]} -> {h.end_utc[11:19]}                 "
-          f"{h.duration_s / 60:6.1f}   {h.apex_m:8.1f}   {h.ground_distance_m:10.1f}")
+    print(
+        f"{h.start_utc[11:19]} -> {h.end_utc[11:19]}                 "
+        f"{h.duration_s / 60:6.1f}   {h.apex_m:8.1f}   {h.ground_distance_m:10.1f}"
+    )

@@ -18,11 +18,15 @@ start, stop = scene.clock.start_et, scene.clock.stop_et
 print(f"scene: {[layer.name for layer in scene.layers]}")
 
 # 2. Scene time -> video time: 12 s of video, the final bounce (17:25 -> 17:31) four times slower.
-timing = TimeMap.with_slow_phase(start, stop, 12.0,
-                                 phase_et=(to_et("2014-11-12T17:24"), stop), slowdown=4.0)
+timing = TimeMap.with_slow_phase(
+    start, stop, 12.0, phase_et=(to_et("2014-11-12T17:24"), stop), slowdown=4.0
+)
 
 # 3. Render: the camera chases Philae; UTC, altitude, scale bar and credits are overlaid.
-result = render_video(scene, "philae_bounces.mp4", camera="follow", size=(1280, 720), fps=25,
-                      time_map=timing)
-print(f"wrote {result.path}: {result.plan.n_frames} frames in {result.total_s:.0f} s "
-      f"with OpenGL through {result.backend}")
+result = render_video(
+    scene, "philae_bounces.mp4", camera="follow", size=(1280, 720), fps=25, time_map=timing
+)
+print(
+    f"wrote {result.path}: {result.plan.n_frames} frames in {result.total_s:.0f} s "
+    f"with OpenGL through {result.backend}"
+)

@@ -11,12 +11,16 @@ from orbitviz.screening import screen
 
 if __name__ == "__main__":  # Dask starts worker processes that import this file
     # 1. Every approach within 0.05 au, two-body on a daily grid, refined to 0.1 ms.
-    approaches = screen("neodys", "EARTH", "2029-01-01", "2030-01-01", "0.05au",
-                        refine="nbody", workers=2)
+    approaches = screen(
+        "neodys", "EARTH", "2029-01-01", "2030-01-01", "0.05au", refine="nbody", workers=2
+    )
 
     # 2. The closest ones: Apophis's April 2029 pass leads the list.
-    print(approaches[["designation", "utc", "dist_km", "dist_ld", "v_rel_kms", "method"]]
-          .head(10).to_string(index=False))
+    print(
+        approaches[["designation", "utc", "dist_km", "dist_ld", "v_rel_kms", "method"]]
+        .head(10)
+        .to_string(index=False)
+    )
 
     # 3. A picture of the year.
     plot_approaches(approaches, "approaches_2029.png")

@@ -42,7 +42,7 @@ _LAZY = {
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
-__all__ = [
+__all__ = [  # noqa: RUF022 -- errors first, then the lazily loaded names
     "ChecksumError",
     "CoverageError",
     "KernelError",
@@ -51,5 +51,15 @@ __all__ = [
     "OrbitvizError",
     "ShapeFormatError",
     "UnknownBody",
-    *_LAZY,
+    "flyby",
+    "fetch",
+    "KernelSet",
+    "states",
+    "to_et",
+    "et_to_utc",
+    "load_mesh",
+    "philae_path",
+    "render_video",
+    "screen",
 ]
+assert set(__all__) >= set(_LAZY)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 
 def lazy_getattr(package: str, names: dict[str, str], namespace: dict) -> Callable[[str], object]:

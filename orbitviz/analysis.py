@@ -40,8 +40,9 @@ def flyby(
     from .smallbodies import resolve_target
     from .spice import KernelSet, to_et
 
-    elements, window = resolve_target(target, sbdb_file=sbdb_file,
-                                      catalog=Path(catalog) if catalog else None, online=online)
+    elements, window = resolve_target(
+        target, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
+    )
     if round_to_sigma:
         elements = elements.rounded_to_sigma()
     if start is None or stop is None:
@@ -52,7 +53,13 @@ def flyby(
         start = start if start is not None else window.start_utc
         stop = stop if stop is not None else window.stop_utc
     with KernelSet("default", *kernels):
-        result = analyze_flyby(elements, body, float(to_et(start)), float(to_et(stop)),
-                               method=method, name=elements.name or elements.designation,
-                               nbody_options=nbody_options)
+        result = analyze_flyby(
+            elements,
+            body,
+            float(to_et(start)),
+            float(to_et(stop)),
+            method=method,
+            name=elements.name or elements.designation,
+            nbody_options=nbody_options,
+        )
         return FlybyReport.from_result(result)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .errors import OrbitvizError
 
@@ -38,6 +38,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 # --- kernels ----------------------------------------------------------------------------------
 
+
 def cmd_kernels_list(args: argparse.Namespace) -> int:
     from . import data
 
@@ -51,8 +52,10 @@ def cmd_kernels_list(args: argparse.Namespace) -> int:
         rows.append([name, item.kind, origin, _human_size(size), credit])
     print(_table(rows, ["name", "kind", "where", "size", "credit"]))
     mirror = data.mirror_dir()
-    print(f"\nmirror: {mirror if mirror else '(ORBITVIZ_DATA_MIRROR not set)'}"
-          f"   cache: {data.cache_dir()}")
+    print(
+        f"\nmirror: {mirror if mirror else '(ORBITVIZ_DATA_MIRROR not set)'}"
+        f"   cache: {data.cache_dir()}"
+    )
     return 0
 
 
@@ -115,6 +118,7 @@ def cmd_kernels_info(args: argparse.Namespace) -> int:
 
 # --- time -------------------------------------------------------------------------------------
 
+
 def cmd_time(args: argparse.Namespace) -> int:
     from .spice import et_to_tdb, et_to_utc, to_et
 
@@ -132,14 +136,28 @@ def cmd_time(args: argparse.Namespace) -> int:
 
 # --- flyby ------------------------------------------------------------------------------------
 
+
 def cmd_flyby(args: argparse.Namespace) -> int:
     from .analysis import flyby
 
-    report = flyby(args.target, args.body, args.start, args.stop, method=args.method,
-                   sbdb_file=args.sbdb_file, catalog=args.catalog, online=args.online,
-                   kernels=tuple(args.kernels), round_to_sigma=args.round_to_sigma)
-    text = {"table": report.to_table, "json": report.to_json, "csv": report.to_csv,
-            "markdown": report.to_markdown}[args.format]()
+    report = flyby(
+        args.target,
+        args.body,
+        args.start,
+        args.stop,
+        method=args.method,
+        sbdb_file=args.sbdb_file,
+        catalog=args.catalog,
+        online=args.online,
+        kernels=tuple(args.kernels),
+        round_to_sigma=args.round_to_sigma,
+    )
+    text = {
+        "table": report.to_table,
+        "json": report.to_json,
+        "csv": report.to_csv,
+        "markdown": report.to_markdown,
+    }[args.format]()
     print(text.rstrip("\n"))
     if args.plot:
         path = report.plot(args.plot)
@@ -148,6 +166,7 @@ def cmd_flyby(args: argparse.Namespace) -> int:
 
 
 # --- shapes and landers ------------------------------------------------------------------------
+
 
 def _shape_format(path) -> str:
     with open(path, "rb") as stream:
@@ -198,16 +217,46 @@ def cmd_lander(args: argparse.Namespace) -> int:
             print(f"plot written to {plot_lander(path, args.plot)}", file=sys.stderr)
         return 0
     print(f"{path.lander} on {path.body} (frame {path.frame}, shape {args.shape})\n")
-    rows = [[t.utc, t.kind, f"{t.lat_deg:+.2f}", f"{t.lon_deg:.2f}", f"{t.altitude_m:+.1f}",
-             "-" if t.delta_v_ms is None else f"{t.delta_v_ms * 100:.1f}"]
-            for t in path.touchdowns]
-    print(_table(rows, ["touchdown (UTC)", "kind", "lat (deg)", "lon (deg)",
-                        "altitude residual (m)", "delta-v (cm/s)"]))
+    rows = [
+        [
+            t.utc,
+            t.kind,
+            f"{t.lat_deg:+.2f}",
+            f"{t.lon_deg:.2f}",
+            f"{t.altitude_m:+.1f}",
+            "-" if t.delta_v_ms is None else f"{t.delta_v_ms * 100:.1f}",
+        ]
+        for t in path.touchdowns
+    ]
+    print(
+        _table(
+            rows,
+            [
+                "touchdown (UTC)",
+                "kind",
+                "lat (deg)",
+                "lon (deg)",
+                "altitude residual (m)",
+                "delta-v (cm/s)",
+            ],
+        )
+    )
     print()
-    rows = [[h.start_utc, h.end_utc, f"{h.duration_s / 60:.1f}", f"{h.apex_m:.1f}",
-             f"{h.ground_distance_m:.1f}"] for h in path.hops]
-    print(_table(rows, ["hop start (UTC)", "hop end (UTC)", "minutes", "apex (m)",
-                        "ground distance (m)"]))
+    rows = [
+        [
+            h.start_utc,
+            h.end_utc,
+            f"{h.duration_s / 60:.1f}",
+            f"{h.apex_m:.1f}",
+            f"{h.ground_distance_m:.1f}",
+        ]
+        for h in path.hops
+    ]
+    print(
+        _table(
+            rows, ["hop start (UTC)", "hop end (UTC)", "minutes", "apex (m)", "ground distance (m)"]
+        )
+    )
     for warning in path.warnings:
         print(f"\nwarning: {warning}")
     if args.plot:
@@ -218,6 +267,7 @@ def cmd_lander(args: argparse.Namespace) -> int:
 
 
 # --- parser -----------------------------------------------------------------------------------
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -241,22 +291,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a kernel file or a known kernel name")
     p.set_defaults(func=cmd_kernels_info)
 
-    p = sub.add_parser("flyby", help="SOI entry/exit, closest approach and orbit change of a "
-                                     "small body passing a planet")
+    p = sub.add_parser(
+        "flyby",
+        help="SOI entry/exit, closest approach and orbit change of a small body passing a planet",
+    )
     p.add_argument("target", help='small body: "2021 WP", "Apophis", "99942", ...')
-    p.add_argument("--body", default="EARTH", help="body passed (default Earth; any body with "
-                   "ephemeris and GM, e.g. MARS)")
+    p.add_argument(
+        "--body",
+        default="EARTH",
+        help="body passed (default Earth; any body with ephemeris and GM, e.g. MARS)",
+    )
     p.add_argument("--start", help="search window start, UTC (default: the target's known window)")
     p.add_argument("--stop", help="search window stop, UTC")
-    p.add_argument("--method", choices=["conic", "patched", "nbody"], default="patched",
-                   help="two-body conic, patched conics (default) or N-body integration")
+    p.add_argument(
+        "--method",
+        choices=["conic", "patched", "nbody"],
+        default="patched",
+        help="two-body conic, patched conics (default) or N-body integration",
+    )
     p.add_argument("--sbdb-file", help="a saved JPL SBDB API answer (JSON) with the elements")
     p.add_argument("--catalog", help="a catalog file (NEODyS sqlite, CSV, Parquet) to look in")
     p.add_argument("--online", action="store_true", help="ask JPL SBDB live (cached)")
-    p.add_argument("--round-to-sigma", action="store_true",
-                   help="round each element at its sigma's first significant digit")
-    p.add_argument("--kernels", nargs="*", default=[], metavar="KERNEL",
-                   help="extra kernels or meta-kernels to load")
+    p.add_argument(
+        "--round-to-sigma",
+        action="store_true",
+        help="round each element at its sigma's first significant digit",
+    )
+    p.add_argument(
+        "--kernels",
+        nargs="*",
+        default=[],
+        metavar="KERNEL",
+        help="extra kernels or meta-kernels to load",
+    )
     p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
     p.add_argument("--plot", metavar="PNG", help="write distance vs time to this PNG")
     p.set_defaults(func=cmd_flyby)
@@ -269,8 +336,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lander", help="a lander's touchdowns and hops on its shape model")
     p.add_argument("lander", choices=["philae"])
-    p.add_argument("--shape", default="67p-spc.ply", help="shape name or file (default "
-                   "67p-spc.ply, the OSIRIS SPC model)")
+    p.add_argument(
+        "--shape",
+        default="67p-spc.ply",
+        help="shape name or file (default 67p-spc.ply, the OSIRIS SPC model)",
+    )
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--plot", metavar="PNG", help="write altitude vs time with the contacts")
     p.set_defaults(func=cmd_lander)

@@ -43,9 +43,11 @@ def grab(window) -> np.ndarray:
     w, h = image.width(), image.height()
     row_bytes = image.bytesPerLine()
     data = np.frombuffer(image.constBits().asstring(row_bytes * h), np.uint8)
-    return data.reshape(h, row_bytes)[:, :w * 3].reshape(h, w, 3).copy()
+    return data.reshape(h, row_bytes)[:, : w * 3].reshape(h, w, 3).copy()
 
 
 def patch(image: np.ndarray, xy, radius: int = 2) -> np.ndarray:
     x, y = (round(float(v)) for v in xy)
-    return image[y - radius:y + radius + 1, x - radius:x + radius + 1].reshape(-1, 3).astype(int)
+    return (
+        image[y - radius : y + radius + 1, x - radius : x + radius + 1].reshape(-1, 3).astype(int)
+    )

@@ -45,7 +45,9 @@ def test_kernels_verify_fails_on_a_bad_file(capsys, tmp_path, monkeypatch, mirro
 
 
 def test_kernels_info_prints_the_67p_spk_coverage(capsys, mirror):
-    code, out, _ = run(capsys, "kernels", "info", str(mirror / "kernels/spk/67P_CHURY_GERAS_2004_2016.BSP"))
+    code, out, _ = run(
+        capsys, "kernels", "info", str(mirror / "kernels/spk/67P_CHURY_GERAS_2004_2016.BSP")
+    )
     assert code == 0
     assert "kind: SPK" in out and "body 1000012" in out and "center SUN" in out
     # NAIF brief of this file (PROVENANCE.md): 2003-12-31T23:58:56 -> 2015-12-31T23:58:52
@@ -78,14 +80,20 @@ def test_debug_shows_the_traceback(tmp_path):
     page = tmp_path / "x.bsp"
     page.write_text("<html></html>")
     from orbitviz.errors import NotAKernel
+
     with pytest.raises(NotAKernel):
         main(["--debug", "kernels", "info", str(page)])
 
 
 def test_python_dash_m_runs(tmp_path):
     env = dict(os.environ)
-    proc = subprocess.run([sys.executable, "-m", "orbitviz", "time", "bogus time"],
-                          capture_output=True, text=True, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "orbitviz", "time", "bogus time"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("orbitviz: error: cannot read time 'bogus time'")
     assert "Traceback" not in proc.stderr

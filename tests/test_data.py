@@ -76,6 +76,7 @@ def test_a_mirror_file_with_the_wrong_checksum_is_refused(tmp_path, monkeypatch,
 
 # --- downloads, against a real HTTP server on loopback ------------------------------------------
 
+
 @pytest.fixture
 def http_root(tmp_path):
     root = tmp_path / "www"
@@ -90,8 +91,14 @@ def http_root(tmp_path):
 
 
 def _entry_for(path: Path, url: str, **kw) -> DataFile:
-    return DataFile(name=path.name, kind="lsk", path=f"kernels/lsk/{path.name}", url=url,
-                    sha256=kw.get("sha256", data.sha256_file(path)), size=path.stat().st_size)
+    return DataFile(
+        name=path.name,
+        kind="lsk",
+        path=f"kernels/lsk/{path.name}",
+        url=url,
+        sha256=kw.get("sha256", data.sha256_file(path)),
+        size=path.stat().st_size,
+    )
 
 
 def test_download_lands_verified_in_the_cache(http_root, tmp_path, monkeypatch):
@@ -104,8 +111,9 @@ def test_download_lands_verified_in_the_cache(http_root, tmp_path, monkeypatch):
     assert got.read_bytes() == src.read_bytes()
 
 
-def test_a_download_with_the_wrong_checksum_leaves_nothing_in_the_cache(http_root, tmp_path,
-                                                                         monkeypatch):
+def test_a_download_with_the_wrong_checksum_leaves_nothing_in_the_cache(
+    http_root, tmp_path, monkeypatch
+):
     root, base = http_root
     src = root / "page.tls"
     src.write_text("<html><body>Please log in</body></html>")
@@ -120,14 +128,20 @@ def test_a_download_with_the_wrong_checksum_leaves_nothing_in_the_cache(http_roo
 
 def test_no_network_gives_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("ORBITVIZ_CACHE_DIR", str(tmp_path))
-    item = DataFile(name="x.tls", kind="lsk", path="kernels/lsk/x.tls",
-                    url="http://127.0.0.1:9/x.tls", sha256="0" * 64)
+    item = DataFile(
+        name="x.tls",
+        kind="lsk",
+        path="kernels/lsk/x.tls",
+        url="http://127.0.0.1:9/x.tls",
+        sha256="0" * 64,
+    )
     with pytest.raises(DownloadError, match="ORBITVIZ_DATA_MIRROR"):
         _download(item, progress=False)
 
 
-def test_fetch_downloads_into_the_cache_and_replaces_a_damaged_copy(http_root, tmp_path,
-                                                                      monkeypatch):
+def test_fetch_downloads_into_the_cache_and_replaces_a_damaged_copy(
+    http_root, tmp_path, monkeypatch
+):
     """The whole fetch path of a remote name, no mirror: download, verify, reuse, repair."""
     import sys
 

@@ -26,8 +26,10 @@ class Counting:
 
 def flyby_distance(d0_km, v_kms, tc):
     """Straight-line flyby: d(t) = sqrt(d0^2 + v^2 (t - tc)^2), minimum d0 at tc."""
-    return (lambda t: np.sqrt(d0_km**2 + (v_kms * (t - tc)) ** 2),
-            lambda t: v_kms**2 * (t - tc) / np.sqrt(d0_km**2 + (v_kms * (t - tc)) ** 2))
+    return (
+        lambda t: np.sqrt(d0_km**2 + (v_kms * (t - tc)) ** 2),
+        lambda t: v_kms**2 * (t - tc) / np.sqrt(d0_km**2 + (v_kms * (t - tc)) ** 2),
+    )
 
 
 def test_many_crossings_of_a_cosine_to_1ms():

@@ -32,8 +32,12 @@ AU = 149597870.7
 
 def rel_err(ours, ref):
     ours, ref = np.asarray(ours), np.asarray(ref)
-    dr = np.linalg.norm(ours[..., :3] - ref[..., :3], axis=-1) / np.linalg.norm(ref[..., :3], axis=-1)
-    dv = np.linalg.norm(ours[..., 3:] - ref[..., 3:], axis=-1) / np.linalg.norm(ref[..., 3:], axis=-1)
+    dr = np.linalg.norm(ours[..., :3] - ref[..., :3], axis=-1) / np.linalg.norm(
+        ref[..., :3], axis=-1
+    )
+    dv = np.linalg.norm(ours[..., 3:] - ref[..., 3:], axis=-1) / np.linalg.norm(
+        ref[..., 3:], axis=-1
+    )
     return float(np.max(dr)), float(np.max(dv))
 
 
@@ -43,7 +47,9 @@ def conics_loop(elts, ets):
 
 # subnormal inputs excluded: SPICE rejects a denormal dt (SPICE(DTOUTOFRANGE)), a limit of the
 # reference, not of ours
-ecc_away_from_1 = st.one_of(st.floats(0.0, 0.99, allow_subnormal=False), st.floats(1.01, 50.0, allow_subnormal=False))
+ecc_away_from_1 = st.one_of(
+    st.floats(0.0, 0.99, allow_subnormal=False), st.floats(1.01, 50.0, allow_subnormal=False)
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -73,11 +79,18 @@ def test_propagate_matches_conics(ecc, log_rp, inc, node, argp, m0, t0, log_mu, 
 def test_many_objects_many_times_shapes_and_values():
     rng = np.random.default_rng(7)
     k = 40
-    elts = np.column_stack([
-        rng.uniform(0.3, 5, k) * AU, rng.uniform(0, 3, k), rng.uniform(0, np.pi, k),
-        rng.uniform(0, 6, k), rng.uniform(0, 6, k), rng.uniform(-3, 3, k),
-        rng.uniform(-1e8, 1e8, k), np.full(k, GM_SUN),
-    ])
+    elts = np.column_stack(
+        [
+            rng.uniform(0.3, 5, k) * AU,
+            rng.uniform(0, 3, k),
+            rng.uniform(0, np.pi, k),
+            rng.uniform(0, 6, k),
+            rng.uniform(0, 6, k),
+            rng.uniform(-3, 3, k),
+            rng.uniform(-1e8, 1e8, k),
+            np.full(k, GM_SUN),
+        ]
+    )
     et = np.linspace(-3e8, 3e8, 25)
     out = propagate(elts, et)
     assert out.shape == (k, 25, 6)
@@ -95,15 +108,35 @@ def test_oumuamua_like_hyperbola_and_2021wp():
     # 1I/'Oumuamua (JPL SBDB solution): q 0.2559 au, e 1.2011, i 122.74, node 24.60, peri 241.81,
     # tp 2017-Sep-09.5 (JD 2458006.0 TDB)
     tp = (2458006.0 - 2451545.0) * 86400.0
-    oum = np.array([0.25591 * AU, 1.20113, np.radians(122.74), np.radians(24.597),
-                    np.radians(241.81), 0.0, tp, GM_SUN])
+    oum = np.array(
+        [
+            0.25591 * AU,
+            1.20113,
+            np.radians(122.74),
+            np.radians(24.597),
+            np.radians(241.81),
+            0.0,
+            tp,
+            GM_SUN,
+        ]
+    )
     et = tp + np.linspace(-20, 20, 41) * 365.25 * 86400.0
     dr, dv = rel_err(propagate(oum, et), conics_loop([oum] * len(et), et))
     assert dr < 1e-12 and dv < 1e-12
     # 2021 WP, the notebooks' rounded elements at JD 2459600.5 TDB
     t0 = (2459600.5 - 2451545.0) * 86400.0
-    wp = np.array([0.93205 * AU, 0.1566, np.radians(3.808), np.radians(58.203),
-                   np.radians(306.74), np.radians(91.92), t0, GM_SUN])
+    wp = np.array(
+        [
+            0.93205 * AU,
+            0.1566,
+            np.radians(3.808),
+            np.radians(58.203),
+            np.radians(306.74),
+            np.radians(91.92),
+            t0,
+            GM_SUN,
+        ]
+    )
     et = t0 + np.linspace(-200, 200, 401) * 86400.0
     dr, dv = rel_err(propagate(wp, et), conics_loop([wp] * len(et), et))
     assert dr < 1e-12 and dv < 1e-12
@@ -112,6 +145,7 @@ def test_oumuamua_like_hyperbola_and_2021wp():
 def _mp_truth(el, et):
     """Exact (40-digit) two-body state from the same double inputs, independent of our code."""
     import mpmath as mp  # in the test extra: the independent truth here
+
     mp.mp.dps = 40
     rp, e, inc, node, w, m0, t0, mu = [mp.mpf(float(x)) for x in el]
     dt = mp.mpf(float(et)) - t0
@@ -122,7 +156,10 @@ def _mp_truth(el, et):
         big_e = mp.findroot(lambda x: x - e * mp.sin(x) - m, (m - 1, m + 1), solver="anderson")
         x, y = a * (mp.cos(big_e) - e), a * mp.sqrt(1 - e**2) * mp.sin(big_e)
         r = a * (1 - e * mp.cos(big_e))
-        vx, vy = -mp.sqrt(mu * a) * mp.sin(big_e) / r, mp.sqrt(mu * a * (1 - e**2)) * mp.cos(big_e) / r
+        vx, vy = (
+            -mp.sqrt(mu * a) * mp.sin(big_e) / r,
+            mp.sqrt(mu * a * (1 - e**2)) * mp.cos(big_e) / r,
+        )
     else:
         aa = rp / (e - 1)
         m = m0 + mp.sqrt(mu / aa**3) * dt
@@ -133,13 +170,25 @@ def _mp_truth(el, et):
         x, y = aa * (e - mp.cosh(h)), aa * mp.sqrt(e**2 - 1) * mp.sinh(h)
         r = aa * (e * mp.cosh(h) - 1)
         vx, vy = -mp.sqrt(mu * aa) * mp.sinh(h) / r, mp.sqrt(mu * aa * (e**2 - 1)) * mp.cosh(h) / r
-    ci, si, cn, sn, cw, sw = mp.cos(inc), mp.sin(inc), mp.cos(node), mp.sin(node), mp.cos(w), mp.sin(w)
+    ci, si, cn, sn, cw, sw = (
+        mp.cos(inc),
+        mp.sin(inc),
+        mp.cos(node),
+        mp.sin(node),
+        mp.cos(w),
+        mp.sin(w),
+    )
     p = [cn * cw - sn * sw * ci, sn * cw + cn * sw * ci, sw * si]
     q = [-cn * sw - sn * cw * ci, -sn * sw + cn * cw * ci, cw * si]
-    return np.array([float(x * p[i] + y * q[i]) for i in range(3)] + [float(vx * p[i] + vy * q[i]) for i in range(3)])
+    return np.array(
+        [float(x * p[i] + y * q[i]) for i in range(3)]
+        + [float(vx * p[i] + vy * q[i]) for i in range(3)]
+    )
 
 
-@pytest.mark.parametrize("e_lo, e_hi", [(0.99, 0.9999), (0.9999, 1.0 - 1e-12), (1.0 + 1e-12, 1.0001), (1.0001, 1.01)])
+@pytest.mark.parametrize(
+    "e_lo, e_hi", [(0.99, 0.9999), (0.9999, 1.0 - 1e-12), (1.0 + 1e-12, 1.0001), (1.0001, 1.01)]
+)
 def test_near_parabolic_vs_mpmath(e_lo, e_hi):
     rng = np.random.default_rng(11)
     k = 60
@@ -148,8 +197,18 @@ def test_near_parabolic_vs_mpmath(e_lo, e_hi):
     n = np.sqrt(mu * (np.abs(1 - e) / rp) ** 3)
     t0 = rng.uniform(-1e9, 1e9, k)
     et = t0 + 10 ** rng.uniform(-6, 1, k) * rng.choice([-1, 1], k) / n
-    elts = np.column_stack([rp, e, rng.uniform(0, np.pi, k), rng.uniform(0, 6, k), rng.uniform(0, 6, k),
-                            rng.uniform(-np.pi, np.pi, k), t0, mu])
+    elts = np.column_stack(
+        [
+            rp,
+            e,
+            rng.uniform(0, np.pi, k),
+            rng.uniform(0, 6, k),
+            rng.uniform(0, 6, k),
+            rng.uniform(-np.pi, np.pi, k),
+            t0,
+            mu,
+        ]
+    )
     ours = propagate(elts, et, outer=False)
     truth = np.array([_mp_truth(elts[i], et[i]) for i in range(k)])
     dr, dv = rel_err(ours, truth)
@@ -185,7 +244,9 @@ def test_kepler_solvers_machine_precision_wide_range():
 
 @settings(max_examples=100, deadline=None)
 @given(
-    ecc=st.one_of(st.floats(0.001, 0.99, allow_subnormal=False), st.floats(1.01, 20.0, allow_subnormal=False)),
+    ecc=st.one_of(
+        st.floats(0.001, 0.99, allow_subnormal=False), st.floats(1.01, 20.0, allow_subnormal=False)
+    ),
     inc=st.floats(0.01, np.pi - 0.01, allow_subnormal=False),
     node=st.floats(0.0, 2 * np.pi - 1e-6, allow_subnormal=False),
     argp=st.floats(0.0, 2 * np.pi - 1e-6, allow_subnormal=False),
@@ -219,13 +280,23 @@ def test_circular_equatorial_conventions():
     st_ = np.array([7000.0, 0.0, 0.0, 0.0, np.sqrt(mu / 7000.0), 0.0])
     el = state_to_elements(st_, mu, 0.0)
     assert el[1] < 1e-12 and el[2] == 0.0 and el[3] == 0.0
-    assert np.allclose(propagate(el, [0.0, 1000.0]), conics_loop([el, el], [0.0, 1000.0]), rtol=1e-12, atol=1e-9)
+    assert np.allclose(
+        propagate(el, [0.0, 1000.0]), conics_loop([el, el], [0.0, 1000.0]), rtol=1e-12, atol=1e-9
+    )
 
 
 @pytest.mark.parametrize(
     "col, value, name",
-    [(1, -0.1, "ecc"), (0, 0.0, "rp_km"), (0, -5.0, "rp_km"), (7, 0.0, "mu_km3s2"),
-     (7, -1.0, "mu_km3s2"), (2, np.nan, "inc_rad"), (1, np.nan, "ecc"), (6, np.inf, "t0_et")],
+    [
+        (1, -0.1, "ecc"),
+        (0, 0.0, "rp_km"),
+        (0, -5.0, "rp_km"),
+        (7, 0.0, "mu_km3s2"),
+        (7, -1.0, "mu_km3s2"),
+        (2, np.nan, "inc_rad"),
+        (1, np.nan, "ecc"),
+        (6, np.inf, "t0_et"),
+    ],
 )
 def test_invalid_elements_raise_with_name_and_value(col, value, name):
     el = np.array([[1e8, 0.5, 0.1, 0.2, 0.3, 0.4, 0.0, GM_SUN]] * 3)

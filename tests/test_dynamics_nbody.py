@@ -32,7 +32,9 @@ def fixed_sun_table(start_et, stop_et, gm=GM_SUN, step_s=DAY_S):
     """A perturber table with only the Sun, at rest at the origin: exact two-body dynamics."""
     n = int(np.ceil((stop_et - start_et) / step_s)) + 5
     zeros = np.zeros((n, 1, 3))
-    return PerturberTable((10,), np.array([gm]), start_et - 2 * step_s, step_s, zeros, zeros.copy(), "fixed-sun")
+    return PerturberTable(
+        (10,), np.array([gm]), start_et - 2 * step_s, step_s, zeros, zeros.copy(), "fixed-sun"
+    )
 
 
 def test_integrator_matches_two_body_forwards_and_backwards():
@@ -69,8 +71,9 @@ def test_transverse_nongrav_changes_a_as_gauss_says():
     elts = np.array([a, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, GM_SUN])
     year = 365.25 * DAY_S
     a2 = 1e-10  # au/d^2, exaggerated so the drift dwarfs the integration error
-    traj = propagate_nbody(elts, 0.0, year, relativity=False, nongrav={"A2": a2},
-                           table=fixed_sun_table(0.0, year))
+    traj = propagate_nbody(
+        elts, 0.0, year, relativity=False, nongrav={"A2": a2}, table=fixed_sun_table(0.0, year)
+    )
     el = state_to_elements(traj.states(year), GM_SUN, year)
     a_end = el[0] / (1 - el[1])
     n_per_day = np.sqrt(GM_SUN / a**3) * DAY_S
@@ -101,7 +104,9 @@ def test_perturber_table_matches_spice(kernels):
     ours = table.states(et)
     for j, body in enumerate(table.ids):
         ref = spice.states(body, et, observer=0)
-        assert np.abs(ours[:, j, :3] - ref[:, :3]).max() < 0.1, body  # km (Moon ~0.02, Mercury ~0.08)
+        assert np.abs(ours[:, j, :3] - ref[:, :3]).max() < 0.1, (
+            body
+        )  # km (Moon ~0.02, Mercury ~0.08)
         assert np.abs(ours[:, j, 3:] - ref[:, 3:]).max() < 2e-5, body
 
 
@@ -115,10 +120,14 @@ def test_guide_figure_earth_pull_at_005_au(kernels):
     bodies = (10, 199, 299, 399, 301, 4, 5, 6, 7, 8, 9)
     table = PerturberTable.sample(et0, et0 + 10 * DAY_S, bodies)
     full = propagate_nbody(state0, et0, et0 + 10 * DAY_S, et0=et0, table=table)
-    no_earth_table = PerturberTable(tuple(b for b in bodies if b != 399),
-                                    table.gm_km3s2[[i for i, b in enumerate(bodies) if b != 399]],
-                                    table.t0_et, table.step_s,
-                                    np.delete(table.pos_km, 3, axis=1), np.delete(table.vel_kms, 3, axis=1))
+    no_earth_table = PerturberTable(
+        tuple(b for b in bodies if b != 399),
+        table.gm_km3s2[[i for i, b in enumerate(bodies) if b != 399]],
+        table.t0_et,
+        table.step_s,
+        np.delete(table.pos_km, 3, axis=1),
+        np.delete(table.vel_kms, 3, axis=1),
+    )
     no_earth = propagate_nbody(state0, et0, et0 + 10 * DAY_S, et0=et0, table=no_earth_table)
     t = et0 + np.array([1.0, 10.0]) * DAY_S
     diff = np.linalg.norm(full.states(t)[:, :3] - no_earth.states(t)[:, :3], axis=1)
@@ -143,7 +152,15 @@ def apophis(kernels):
     el = {x["name"]: float(x["value"]) for x in data["orbit"]["elements"]}
     nongrav = {p["name"]: float(p["value"]) for p in data["orbit"]["model_pars"]}
     epoch = float(jd_tdb_to_et(float(data["orbit"]["epoch"])))
-    elts = np.array([el["q"] * AU_KM, el["e"], *np.radians([el["i"], el["om"], el["w"], el["ma"]]), epoch, GM_SUN])
+    elts = np.array(
+        [
+            el["q"] * AU_KM,
+            el["e"],
+            *np.radians([el["i"], el["om"], el["w"], el["ma"]]),
+            epoch,
+            GM_SUN,
+        ]
+    )
     cas = data["ca_data"]
     stop = float(jd_tdb_to_et(2462241.5 + 12))
     table = PerturberTable.sample(epoch, stop)
@@ -158,7 +175,9 @@ def closest(states_fn, body, jd_tdb, half_window_d=10.0):
     etc = float(jd_tdb_to_et(jd_tdb))
 
     def dist_km(et):
-        return np.linalg.norm(states_fn(et)[..., :3] - spice.states(body, et, observer="SUN")[..., :3], axis=-1)
+        return np.linalg.norm(
+            states_fn(et)[..., :3] - spice.states(body, et, observer="SUN")[..., :3], axis=-1
+        )
 
     m = find_minima(dist_km, etc - half_window_d * DAY_S, etc + half_window_d * DAY_S, 1800.0)
     k = int(np.argmin(m.value))
@@ -178,7 +197,7 @@ def closest(states_fn, body, jd_tdb, half_window_d=10.0):
     ],
 )
 def test_apophis_nbody_vs_jpl_close_approaches(apophis, key, body, max_dt_s, max_dd_km):
-    elts, cas, runs = apophis
+    _elts, cas, runs = apophis
     ca = next(c for c in cas if c["cd"].startswith(key) and c["body"].upper() == body)
     dt_s, dist_km = closest(runs["nbody+A2"].states, body, float(ca["jd"]))
     jpl_km = float(ca["dist"]) * AU_KM
@@ -191,7 +210,7 @@ def test_apophis_2029_needs_yarkovsky_and_nbody(apophis):
     jpl_km = float(ca["dist"]) * AU_KM  # 37,724 km
     _, no_a2_km = closest(runs["nbody"].states, "EARTH", float(ca["jd"]))
     assert 200.0 < abs(no_a2_km - jpl_km) < 1500.0  # measured ~630 km: A2 drift over 20 years
-    dt_2b, two_body_km = closest(lambda et: propagate(elts, et), "EARTH", float(ca["jd"]))
+    _dt_2b, two_body_km = closest(lambda et: propagate(elts, et), "EARTH", float(ca["jd"]))
     assert two_body_km > 10 * jpl_km  # two-body misses the encounter entirely (~540,000 km)
     assert "DOP853" in runs["nbody+A2"].method and "de421" in runs["nbody+A2"].method
 

@@ -24,7 +24,9 @@ def test_pure_formulas():
     # m/M = 1e-5 exactly: (1e-5)^(2/5) = 10^-2, (1e-5/3)^(1/3) = 0.014938
     assert laplace_soi_km(1e8, 1.0, 1e5) == pytest.approx(1e6, rel=1e-14)
     assert hill_radius_km(1e8, 1.0, 1e5) == pytest.approx(1e8 * (1e-5 / 3) ** (1 / 3), rel=1e-14)
-    assert hill_radius_km(1e8, 1.0, 1e5, 0.5) == pytest.approx(0.5e8 * (1e-5 / 3) ** (1 / 3), rel=1e-14)
+    assert hill_radius_km(1e8, 1.0, 1e5, 0.5) == pytest.approx(
+        0.5e8 * (1e-5 / 3) ** (1 / 3), rel=1e-14
+    )
     assert laplace_soi_km(np.array([1.0, 2.0]), 1.0, 1.0).tolist() == [1.0, 2.0]
     with pytest.raises(ElementsError, match="gm_body_km3s2"):
         laplace_soi_km(1.0, -1.0, 1.0)
@@ -40,8 +42,14 @@ def kernels():
 
 @pytest.mark.parametrize(
     "body, published_km, rtol",
-    [("EARTH", 925_000.0, 0.003), ("MERCURY", 0.112e6, 0.005), ("VENUS", 0.616e6, 0.005),
-     ("MARS", 0.577e6, 0.005), ("JUPITER", 48.2e6, 0.005), ("NEPTUNE", 86.8e6, 0.005)],
+    [
+        ("EARTH", 925_000.0, 0.003),
+        ("MERCURY", 0.112e6, 0.005),
+        ("VENUS", 0.616e6, 0.005),
+        ("MARS", 0.577e6, 0.005),
+        ("JUPITER", 48.2e6, 0.005),
+        ("NEPTUNE", 86.8e6, 0.005),
+    ],
 )
 def test_soi_vs_published(kernels, body, published_km, rtol):
     assert soi_radius_km(body) == pytest.approx(published_km, rel=rtol)

@@ -12,7 +12,7 @@ from orbitviz import units
 def test_constants():
     assert units.AU_KM == 149_597_870.7  # IAU 2012 B2 (exact)
     assert units.LD_KM == 384_399.0  # semi-major axis of the Moon's geocentric orbit
-    assert units.AU_KM / units.LD_KM == pytest.approx(389.1734, abs=1e-3)  # 1 LD ~ 0.002569 au
+    assert pytest.approx(389.1734, abs=1e-3) == units.AU_KM / units.LD_KM  # 1 LD ~ 0.002569 au
     assert units.C_KMS == 299_792.458
     assert units.DAY_S == 86_400.0
 
@@ -26,7 +26,7 @@ def test_conversions_roundtrip_and_arrays():
     assert float(units.au_to_ld(1.0)) == pytest.approx(389.17, abs=0.01)
     assert float(units.aud_to_kms(1.0)) == pytest.approx(1731.456837, rel=1e-9)
     assert np.allclose(units.kms_to_aud(units.aud_to_kms(x)), x)
-    assert units.AU_PER_DAY2_IN_KMS2 == pytest.approx(149597870.7 / 86400.0**2)
+    assert pytest.approx(149597870.7 / 86400.0**2) == units.AU_PER_DAY2_IN_KMS2
 
 
 JDS = (2451545.0, 2454733.5, 2459600.5, 2462240.407032288)

@@ -58,15 +58,20 @@ def test_conic_distances_match_spice_conics_and_spkgeo():
     """The conic model's distance at its closest approach, recomputed with CSPICE directly."""
     elements, window = resolve_target("2021 WP")
     with KernelSet("default"):
-        r = analyze_flyby(elements, "EARTH", to_et(window.start_utc), to_et(window.stop_utc),
-                          method="conic")
+        r = analyze_flyby(
+            elements, "EARTH", to_et(window.start_utc), to_et(window.stop_utc), method="conic"
+        )
         ast = spiceypy.conics(elements.to_conics(), r.closest.et)
         earth = spiceypy.spkgeo(399, r.closest.et, "ECLIPJ2000", 10)[0]
         d_ref = np.linalg.norm(np.array(ast[:3]) - earth[:3])
         # and one minute either side the distance is larger (it is a minimum)
-        d_side = [np.linalg.norm(np.array(spiceypy.conics(elements.to_conics(), r.closest.et + s)[:3])
-                                 - spiceypy.spkgeo(399, r.closest.et + s, "ECLIPJ2000", 10)[0][:3])
-                  for s in (-60.0, 60.0)]
+        d_side = [
+            np.linalg.norm(
+                np.array(spiceypy.conics(elements.to_conics(), r.closest.et + s)[:3])
+                - spiceypy.spkgeo(399, r.closest.et + s, "ECLIPJ2000", 10)[0][:3]
+            )
+            for s in (-60.0, 60.0)
+        ]
     assert r.closest.dist_km == pytest.approx(d_ref, rel=1e-10)
     assert min(d_side) > r.closest.dist_km
     assert r.entries_et.size == 1 and r.exits_et.size == 1
@@ -77,17 +82,30 @@ def test_conic_distances_match_spice_conics_and_spkgeo():
 def test_cli_json_has_the_documented_keys(capsys):
     assert main(["flyby", "2021 WP", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    for key in ("target", "body", "method", "soi_radius_km", "soi_entry_utc", "soi_exit_utc",
-                "closest_approach_utc", "closest_distance_km", "closest_distance_ld",
-                "v_rel_kms", "v_inf_kms", "elements_before", "elements_after"):
+    for key in (
+        "target",
+        "body",
+        "method",
+        "soi_radius_km",
+        "soi_entry_utc",
+        "soi_exit_utc",
+        "closest_approach_utc",
+        "closest_distance_km",
+        "closest_distance_ld",
+        "v_rel_kms",
+        "v_inf_kms",
+        "elements_before",
+        "elements_after",
+    ):
         assert key in data
     assert set(data["elements_after"]) >= {"q_au", "e", "i_deg", "node_deg", "peri_deg"}
     assert data["soi_entry_utc"].startswith("2021-11-19T03:")
 
 
 def test_a_target_that_never_enters_says_so_and_exits_0(capsys):
-    code = main(["flyby", "2021 WP", "--start", "2022-03-01", "--stop", "2022-04-01",
-                 "--format", "json"])
+    code = main(
+        ["flyby", "2021 WP", "--start", "2022-03-01", "--stop", "2022-04-01", "--format", "json"]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["soi_entry_utc"] is None and data["soi_exit_utc"] is None
@@ -111,16 +129,19 @@ def test_markdown_and_csv(wp_patched):
 def test_unknown_target_and_window_outside_coverage(capsys):
     assert main(["flyby", "2021 WPX"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("orbitviz: error: ") and "2021WP" in err and "\n" == err[-1]
+    assert err.startswith("orbitviz: error: ") and "2021WP" in err and err[-1] == "\n"
     assert main(["flyby", "2021 WP", "--start", "2060-01-01", "--stop", "2060-02-01"]) == 2
     err = capsys.readouterr().err
     assert "no ephemeris for EARTH" in err and "de421.bsp" in err
 
 
-@pytest.mark.parametrize("window, jpl_time_tdb", [
-    (("2012-12-20", "2013-02-20"), "2013-01-09T11:43"),
-    (("2029-04-10", "2029-04-17"), "2029-04-13T21:46"),
-])
+@pytest.mark.parametrize(
+    "window, jpl_time_tdb",
+    [
+        (("2012-12-20", "2013-02-20"), "2013-01-09T11:43"),
+        (("2029-04-10", "2029-04-17"), "2029-04-13T21:46"),
+    ],
+)
 def test_apophis_nbody_reproduces_jpl_close_approaches(window, jpl_time_tdb, mirror):
     """JPL's ca_data for orbit 199 (the same orbit solution) is the independent truth.
 
@@ -152,8 +173,9 @@ def test_apophis_nbody_reproduces_jpl_close_approaches(window, jpl_time_tdb, mir
 
 def test_rounding_to_sigma_is_said_and_changes_only_digits_below_sigma():
     exact = flyby("Apophis", start="2029-04-10", stop="2029-04-17", method="conic")
-    rounded = flyby("Apophis", start="2029-04-10", stop="2029-04-17", method="conic",
-                    round_to_sigma=True)
+    rounded = flyby(
+        "Apophis", start="2029-04-10", stop="2029-04-17", method="conic", round_to_sigma=True
+    )
     assert rounded.summary["elements_source"].endswith("rounded to sigma")
     # sigma of e is 5.3e-9: rounding moves e by less than that
     e0, e1 = exact.summary["elements_before"]["e"], rounded.summary["elements_before"]["e"]
@@ -172,8 +194,9 @@ def test_a_hyperbolic_interloper_works_in_conic_mode():
         state = np.r_[earth[:3] + [0.0, 0.0, 200_000.0], velocity]
         conics = state_to_elements(state, gm_km3s2("SUN"), t0)
         assert conics[1] > 1.0  # hyperbolic
-        r = analyze_flyby(conics, "EARTH", t0 - 5 * 86400, t0 + 5 * 86400, method="conic",
-                          name="interloper")
+        r = analyze_flyby(
+            conics, "EARTH", t0 - 5 * 86400, t0 + 5 * 86400, method="conic", name="interloper"
+        )
     assert abs(r.closest.et - t0) < 600.0
     assert r.closest.dist_km == pytest.approx(200_000.0, rel=5e-3)
     assert r.closest.v_rel_kms == pytest.approx(30.0, rel=1e-2)
@@ -201,11 +224,18 @@ def test_apophis_passes_the_moon_as_jpl_says(mirror):
 
     sbdb = data.fetch("sbdb_api_apophis.dat")
     row = read_sbdb_file(sbdb).close_approaches.query("body == 'Moon'").iloc[0]
-    r = flyby("Apophis", body="MOON", start="2029-04-12", stop="2029-04-16", method="nbody",
-              sbdb_file=sbdb)
+    r = flyby(
+        "Apophis",
+        body="MOON",
+        start="2029-04-12",
+        stop="2029-04-16",
+        method="nbody",
+        sbdb_file=sbdb,
+    )
     assert r.summary["body"] == "MOON"
     assert 60_000 < r.summary["soi_radius_km"] < 70_000
     assert abs(r.result.closest.et - float(row.et)) < 60.0
     assert r.summary["closest_distance_km"] == pytest.approx(row.dist_au * 149597870.7, rel=1e-3)
     assert r.summary["closest_distance_body_radii"] == pytest.approx(
-        r.summary["closest_distance_km"] / 1737.4)
+        r.summary["closest_distance_km"] / 1737.4
+    )

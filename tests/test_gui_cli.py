@@ -27,10 +27,28 @@ def test_view_screenshot_writes_a_png_and_exits_0(tmp_path):
 
     out = tmp_path / "philae.png"
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}  # headless, as in CI
-    done = subprocess.run([sys.executable, "-c", VIEW_MAIN, "view", "philae", "--shape",
-                           "67p-4k.obj", "--time", "2014-11-12T16:30", "--size", "320x240",
-                           "--screenshot", str(out)], env=env, check=False, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            VIEW_MAIN,
+            "view",
+            "philae",
+            "--shape",
+            "67p-4k.obj",
+            "--time",
+            "2014-11-12T16:30",
+            "--size",
+            "320x240",
+            "--screenshot",
+            str(out),
+        ],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     image = np.asarray(Image.open(out).convert("RGB"))
     assert image.shape == (240, 320, 3)

@@ -10,8 +10,13 @@ from gui_support import IN_OWN_PROCESS, grab, patch, qapp  # noqa: F401 - fixtur
 from orbitviz.scene import CameraState
 from orbitviz.scene.camera import angles_from_offsets
 
-pytestmark = [pytest.mark.gui, needs_mirror, pytest.mark.skipif(
-    not IN_OWN_PROCESS, reason="run by test_gui_process.py in a process of their own")]
+pytestmark = [
+    pytest.mark.gui,
+    needs_mirror,
+    pytest.mark.skipif(
+        not IN_OWN_PROCESS, reason="run by test_gui_process.py in a process of their own"
+    ),
+]
 VIEW = (480, 360)
 
 
@@ -66,14 +71,22 @@ def test_window_opens_with_the_default_philae_scene(qapp, qtbot, tmp_path):  # n
     from orbitviz._qt import philae_recipe, prepare
     from orbitviz._qt.window import ViewerWindow
 
-    win = ViewerWindow(prepare(philae_recipe()), view_size=(320, 240),
-                       settings=QSettings(str(tmp_path / "viewer.ini"), QSettings.IniFormat))
+    win = ViewerWindow(
+        prepare(philae_recipe()),
+        view_size=(320, 240),
+        settings=QSettings(str(tmp_path / "viewer.ini"), QSettings.IniFormat),
+    )
     qtbot.addWidget(win)
     win.show()
     settle(qapp)
     assert len(win.prepared.mesh_layer.mesh.faces) > 90_000  # the SPC model, not a light one
-    assert set(win.layer_list.rows) == {"67P", "Philae path", "touchdowns", "touchdown labels",
-                                        "Philae"}
+    assert set(win.layer_list.rows) == {
+        "67P",
+        "Philae path",
+        "touchdowns",
+        "touchdown labels",
+        "Philae",
+    }
     assert "lighting approximate" in win.lighting_banner.text() and win.lighting_banner.isVisible()
     assert win.time_bar.utc_label.text() == "2014-11-12 15:34:04 UTC"  # Philae's SPK start
     centre = grab(win)[100:140, 140:180]
@@ -86,8 +99,9 @@ def test_the_view_follows_the_window_size(qapp, qtbot, prepared_4k, tmp_path):  
     from orbitviz._qt.window import ViewerWindow
 
     # its own settings file: closing saves the geometry (QSettings replaces the file it writes)
-    win = ViewerWindow(prepared_4k, settings=QSettings(str(tmp_path / "viewer.ini"),
-                                                       QSettings.IniFormat))
+    win = ViewerWindow(
+        prepared_4k, settings=QSettings(str(tmp_path / "viewer.ini"), QSettings.IniFormat)
+    )
     qtbot.addWidget(win)
     win.resize(900, 700)
     win.show()
@@ -100,7 +114,7 @@ def test_the_view_follows_the_window_size(qapp, qtbot, prepared_4k, tmp_path):  
         image = grab(win)
         assert image.shape[:2] == (view.height(), view.width())
         h, w = image.shape[:2]
-        middle = image[h // 2 - 20:h // 2 + 20, w // 2 - 20:w // 2 + 20]
+        middle = image[h // 2 - 20 : h // 2 + 20, w // 2 - 20 : w // 2 + 20]
         assert (middle.sum(axis=2) > 30).mean() > 0.5  # the comet, centred at any size
     win.close()
 
@@ -112,7 +126,9 @@ def test_time_slider_moves_the_lander_on_screen(window, qapp):  # noqa: F811
     for value in (150, 600):
         window.time_bar.slider.setValue(value)
         settle(qapp)
-        positions.append(window.canvas.project(lander.positions_at(window.prepared.scene.clock.et))[0])
+        positions.append(
+            window.canvas.project(lander.positions_at(window.prepared.scene.clock.et))[0]
+        )
         yellow = patch(grab(window), positions[-1], 3)
         assert ((yellow[:, 0] > 180) & (yellow[:, 1] > 180) & (yellow[:, 2] < 90)).any()
     assert np.linalg.norm(positions[1] - positions[0]) > 3.0
@@ -231,19 +247,23 @@ def test_dragging_draws_coarse_then_full(window, qapp, monkeypatch):  # noqa: F8
     monkeypatch.setattr(window.canvas, "set_coarse", calls.append)
     native = window.view
     azimuth = window.canvas.camera_state().azimuth_deg
-    for kind, x, buttons in ((QEvent.MouseButtonPress, 200, Qt.LeftButton),
-                             (QEvent.MouseMove, 240, Qt.LeftButton),
-                             (QEvent.MouseMove, 280, Qt.LeftButton),
-                             (QEvent.MouseButtonRelease, 280, Qt.NoButton)):
-        qapp.sendEvent(native, QMouseEvent(kind, QPointF(x, 150), Qt.LeftButton, buttons,
-                                           Qt.NoModifier))
+    for kind, x, buttons in (
+        (QEvent.MouseButtonPress, 200, Qt.LeftButton),
+        (QEvent.MouseMove, 240, Qt.LeftButton),
+        (QEvent.MouseMove, 280, Qt.LeftButton),
+        (QEvent.MouseButtonRelease, 280, Qt.NoButton),
+    ):
+        qapp.sendEvent(
+            native, QMouseEvent(kind, QPointF(x, 150), Qt.LeftButton, buttons, Qt.NoModifier)
+        )
     assert calls == [True, False]  # coarse while dragging, full when let go
     assert window.canvas.camera_state().azimuth_deg != azimuth  # and the drag turned the view
 
 
 @pytest.mark.parametrize("broken", ["html.obj", "truncated.bsp"])
-def test_a_broken_file_gives_a_dialog_and_keeps_the_scene(window, qtbot, monkeypatch, tmp_path,
-                                                          mirror, broken):
+def test_a_broken_file_gives_a_dialog_and_keeps_the_scene(
+    window, qtbot, monkeypatch, tmp_path, mirror, broken
+):
     from PyQt5.QtWidgets import QMessageBox
 
     from orbitviz import spice
@@ -293,4 +313,3 @@ def test_save_image_and_shortcuts_help(window, qapp, tmp_path, monkeypatch):  # 
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
     window.actions_by_name["shortcuts"].trigger()
     assert "Ctrl+S" in shown[0] and "Save the 3D view" in shown[0]
-

@@ -54,8 +54,9 @@ def test_hops_between_contacts(philae):
     assert h3.duration_s == pytest.approx(351, abs=2) and h3.apex_m < 10
     # sampling is denser near the surface: 0.5 s steps within 30 m, 10 s above
     import numpy as np
+
     dt = np.diff(philae.et)
-    near = (philae.altitude_km[:-1] * 1e3 < 30)
+    near = philae.altitude_km[:-1] * 1e3 < 30
     assert np.median(dt[near]) == pytest.approx(0.5) and np.median(dt[~near]) == pytest.approx(10)
 
 

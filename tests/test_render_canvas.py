@@ -34,7 +34,7 @@ def test_trajectory_colour_appears_where_projected(canvas):
     # a point of the ring on the near side (towards the camera at -y), between two samples
     angle = np.radians(-90.0 + 0.9)
     x, y = canvas.project([[3.5 * np.cos(angle), 3.5 * np.sin(angle), 0.0]])[0]
-    patch = image[int(round(y)) - 1:int(round(y)) + 2, int(round(x)) - 1:int(round(x)) + 2]
+    patch = image[round(y) - 1 : round(y) + 2, round(x) - 1 : round(x) + 2]
     red = (patch[..., 0] > 150) & (patch[..., 1] < 80) & (patch[..., 2] < 80)
     assert red.any(), f"no red at projected pixel ({x:.1f}, {y:.1f}): {patch.tolist()}"
 
@@ -61,7 +61,7 @@ def test_lander_marker_moves_with_the_clock(canvas):
     image_b = canvas.render()
     assert np.linalg.norm(first - second) > 20
     for image, (x, y) in ((image_a, first), (image_b, second)):
-        px = image[int(round(y)), int(round(x))].astype(int)
+        px = image[round(y), round(x)].astype(int)
         assert px[0] > 180 and px[1] > 180 and px[2] < 100, f"no yellow marker at {x, y}: {px}"
 
 
@@ -76,8 +76,8 @@ def test_sun_from_plus_x_lights_the_plus_x_side(gl_backend):  # noqa: F811
         image = view.render().astype(int).sum(axis=2)
         cols = np.nonzero((image > 0).any(axis=0))[0]
         quarter = (cols.max() - cols.min()) // 4
-        left = image[:, cols.min():cols.min() + quarter]
-        right = image[:, cols.max() - quarter:cols.max()]
+        left = image[:, cols.min() : cols.min() + quarter]
+        right = image[:, cols.max() - quarter : cols.max()]
         return left[left > 0].mean(), right[right > 0].mean()
 
     try:
@@ -146,7 +146,7 @@ def test_translucent_shell_shows_what_is_inside_and_its_outline(shelled, tmp_pat
     angles = np.radians(np.linspace(-150.0, -30.0, 9) + 0.9)
     ring = np.c_[3.5 * np.cos(angles), 3.5 * np.sin(angles), 0 * angles]
     for x, y in np.round(shelled.project(ring)).astype(int):
-        patch, bare_patch = image[y - 1:y + 2, x - 1:x + 2], bare[y - 1:y + 2, x - 1:x + 2]
+        patch, bare_patch = image[y - 1 : y + 2, x - 1 : x + 2], bare[y - 1 : y + 2, x - 1 : x + 2]
         red = (patch[..., 0] > 150) & (patch[..., 1] < 80) & (patch[..., 2] < 80)
         assert red.any(), f"no red at the ring's pixel ({x}, {y}) inside the shell"
         k = np.unravel_index(bare_patch[..., 0].argmax(), bare_patch.shape[:2])
@@ -157,8 +157,8 @@ def test_translucent_shell_shows_what_is_inside_and_its_outline(shelled, tmp_pat
     edge = cx + int(np.nonzero(row)[0].max())
     inside = image[cy, cx + int(0.9 * (edge - cx))].sum()
     assert 0 < inside < 60, f"shell interior {inside}: should be faint but visible"
-    assert image[cy, edge - 3:edge + 1].sum(axis=1).max() > 2.5 * inside
-    assert (bare[cy, cx + 1 + int(0.75 * (edge - cx)):] == 0).all()
+    assert image[cy, edge - 3 : edge + 1].sum(axis=1).max() > 2.5 * inside
+    assert (bare[cy, cx + 1 + int(0.75 * (edge - cx)) :] == 0).all()
 
 
 def test_closed_mesh_looks_the_same_with_back_faces_culled(canvas):
@@ -174,9 +174,14 @@ def test_closed_mesh_looks_the_same_with_back_faces_culled(canvas):
     assert differ.sum() <= 5, f"{differ.sum()} pixels differ"  # depth ties at silhouettes
 
 
-@pytest.mark.parametrize("camera", [CameraState((0, 0, 0), 40.0, 30.0, 9.0),
-                                    CameraState((0, 0, 0), 200.0, -60.0, 4.5),
-                                    CameraState((1.5, 0.5, 0.5), 120.0, 10.0, 1.5)])  # close up
+@pytest.mark.parametrize(
+    "camera",
+    [
+        CameraState((0, 0, 0), 40.0, 30.0, 9.0),
+        CameraState((0, 0, 0), 200.0, -60.0, 4.5),
+        CameraState((1.5, 0.5, 0.5), 120.0, 10.0, 1.5),
+    ],
+)  # close up
 def test_skipping_clusters_leaves_the_picture_unchanged(gl_backend, camera):  # noqa: F811
     from orbitviz._vispy import SceneCanvas
 
@@ -208,18 +213,27 @@ def test_overlays_fit_without_overlapping(gl_backend, size):  # noqa: F811
     from orbitviz._vispy import SceneCanvas
     from orbitviz.scene import Clock, Readout, Scene
 
-    scene = Scene(frame="J2000", clock=Clock(0.0, 100.0),
-                  title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
-                  credits=[("Shape: R. Gaskell, L. Jorda, C. Capanna, S. Hviid, P. Gutierrez: "
-                            "SPC SHAP5 Cartesian plate model, 1M plates (ESA PSA + NASA PDS 2017)"),
-                           ("Trajectory: orbitviz, patched conics: heliocentric two-body, "
-                            "body-centred two-body inside the SOI, heliocentric two-body after")],
-                  readouts=[Readout("d", lambda et: ["distance 1,318,993 km = 3.431 LD"] *
-                                    len(et))])
+    scene = Scene(
+        frame="J2000",
+        clock=Clock(0.0, 100.0),
+        title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
+        credits=[
+            (
+                "Shape: R. Gaskell, L. Jorda, C. Capanna, S. Hviid, P. Gutierrez: "
+                "SPC SHAP5 Cartesian plate model, 1M plates (ESA PSA + NASA PDS 2017)"
+            ),
+            (
+                "Trajectory: orbitviz, patched conics: heliocentric two-body, "
+                "body-centred two-body inside the SOI, heliocentric two-body after"
+            ),
+        ],
+        readouts=[Readout("d", lambda et: ["distance 1,318,993 km = 3.431 LD"] * len(et))],
+    )
     boxes = {}
     for name in ("title", "time", "credit", "scale"):
-        view = SceneCanvas(scene, size=size, overlays=(name, "distance") if name == "time"
-                           else (name,))
+        view = SceneCanvas(
+            scene, size=size, overlays=(name, "distance") if name == "time" else (name,)
+        )
         try:
             view.set_time_text("2021-11-21 09:26:34 UTC")
             ys, xs = np.nonzero(view.render().max(axis=2) > 40)
@@ -229,7 +243,7 @@ def test_overlays_fit_without_overlapping(gl_backend, size):  # noqa: F811
         assert xs.min() > 0 and ys.min() > 0 and xs.max() < size[0] - 1 and ys.max() < size[1] - 1
     names = list(boxes)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             assert not _boxes_overlap(boxes[a], boxes[b]), f"{a} {boxes[a]} overlaps {b} {boxes[b]}"
     title_height = boxes["title"][3] - boxes["title"][1]
     assert title_height < 0.2 * size[1]  # fonts follow the output height
@@ -263,8 +277,13 @@ def test_labels_on_nearby_points_do_not_overlap_on_screen(gl_backend):  # noqa: 
     from orbitviz.scene import LabelLayer
 
     scene = comet_scene()
-    scene.add(LabelLayer("spots", [[2.0, 0.0, 0.0], [2.0, 0.02, 0.01]],
-                         ["touchdown 16:20:00", "touchdown 17:25:26"]))
+    scene.add(
+        LabelLayer(
+            "spots",
+            [[2.0, 0.0, 0.0], [2.0, 0.02, 0.01]],
+            ["touchdown 16:20:00", "touchdown 17:25:26"],
+        )
+    )
     canvas = SceneCanvas(scene, size=SIZE, overlays=())
     try:
         canvas.set_camera(CameraState((0, 0, 0), 0.0, 20.0, 12.0))

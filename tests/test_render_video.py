@@ -1,5 +1,7 @@
 """Short clips to MP4, GIF and PNG frames: probed files, atomic output, frame-time mapping."""
 
+import itertools
+
 import numpy as np
 import pytest
 from render_support import comet_scene, gl_backend  # noqa: F401 - fixture
@@ -24,8 +26,9 @@ def test_mp4_is_h264_with_the_planned_frames(gl_backend, scene, tmp_path):  # no
     from orbitviz.render import render_video
 
     out = tmp_path / "clip.mp4"
-    result = render_video(scene, out, size=SIZE, fps=12, frames=24, time_labels=_labels,
-                          progress=False)
+    result = render_video(
+        scene, out, size=SIZE, fps=12, frames=24, time_labels=_labels, progress=False
+    )
     assert out.is_file() and list(tmp_path.iterdir()) == [out]
     reader = imageio_ffmpeg.read_frames(str(out))
     meta = next(reader)
@@ -33,7 +36,7 @@ def test_mp4_is_h264_with_the_planned_frames(gl_backend, scene, tmp_path):  # no
     assert meta["size"] == SIZE and meta["fps"] == 12 and meta["codec"].startswith("h264")
     assert "yuv420p" in meta.get("pix_fmt", "yuv420p")
     assert len(frames) == 24 == result.plan.n_frames
-    diffs = [np.abs(a.astype(int) - b).mean() for a, b in zip(frames, frames[1:])]
+    diffs = [np.abs(a.astype(int) - b).mean() for a, b in itertools.pairwise(frames)]
     assert min(diffs) > 0.5  # the turntable camera moves every frame
     assert result.time_texts == _labels(result.plan.frame_times_et)
     assert result.backend.name in ("egl", "osmesa", "xvfb", "pyqt5")
@@ -50,8 +53,15 @@ def test_gif_opens_and_png_frames_are_deterministic(gl_backend, scene, tmp_path)
     assert frames.shape[:3] == (8, SIZE[1], SIZE[0])
     folders = []
     for name in ("a", "b"):
-        render_video(scene, tmp_path / name, size=SIZE, frames=4, camera="follow",
-                     progress=False, time_labels=_labels)
+        render_video(
+            scene,
+            tmp_path / name,
+            size=SIZE,
+            frames=4,
+            camera="follow",
+            progress=False,
+            time_labels=_labels,
+        )
         folders.append(sorted((tmp_path / name).iterdir()))
     assert [p.name for p in folders[0]] == [f"frame_{i:05d}.png" for i in range(4)]
     for a, b in zip(*folders):
@@ -67,8 +77,15 @@ def test_interrupted_render_leaves_nothing(gl_backend, scene, tmp_path, error): 
             raise error("stop")
 
     with pytest.raises(error):
-        render_video(scene, tmp_path / "clip.mp4", size=SIZE, frames=20, on_frame=stop,
-                     progress=False, time_labels=_labels)
+        render_video(
+            scene,
+            tmp_path / "clip.mp4",
+            size=SIZE,
+            frames=20,
+            on_frame=stop,
+            progress=False,
+            time_labels=_labels,
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -77,8 +94,15 @@ def test_slowed_phase_and_even_size(gl_backend, scene, tmp_path):  # noqa: F811
 
     slow = TimeMap.with_slow_phase(0.0, 100.0, 2.0, phase_et=(40.0, 50.0), slowdown=8.0)
     with pytest.warns(UserWarning, match="even"):
-        result = render_video(scene, tmp_path / "slow.mp4", size=(161, 121), fps=10,
-                              time_map=slow, progress=False, time_labels=_labels)
+        result = render_video(
+            scene,
+            tmp_path / "slow.mp4",
+            size=(161, 121),
+            fps=10,
+            time_map=slow,
+            progress=False,
+            time_labels=_labels,
+        )
     plan = result.plan
     assert plan.size == (160, 120) and plan.n_frames == 20
     steps = np.diff(plan.frame_times_et)

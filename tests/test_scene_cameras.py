@@ -4,8 +4,18 @@ import numpy as np
 import pytest
 
 from orbitviz.render.plan import plan_frames
-from orbitviz.scene import (CameraPathError, CameraState, Clock, FollowTarget, MarkerLayer,
-                            Scene, TimeMap, Turntable, camera_from_spec, read_keyframes)
+from orbitviz.scene import (
+    CameraPathError,
+    CameraState,
+    Clock,
+    FollowTarget,
+    MarkerLayer,
+    Scene,
+    TimeMap,
+    Turntable,
+    camera_from_spec,
+    read_keyframes,
+)
 from orbitviz.scene.easing import EASINGS, interpolate_keys
 
 
@@ -39,8 +49,9 @@ def test_easing_and_catmull_rom_pass_through_keys():
     assert np.allclose(out[:, 0], values[:, 0])
     dense = interpolate_keys(knots, values, np.linspace(0, 4, 401))[:, 0]
     assert np.abs(np.diff(dense, 2)).max() < 0.01  # smooth: no kinks at the keys
-    eased = interpolate_keys(knots[:2], values[:2], np.array([0.01, 0.5]),
-                             easings=["ease-in-out"], smooth=False)[:, 0]
+    eased = interpolate_keys(
+        knots[:2], values[:2], np.array([0.01, 0.5]), easings=["ease-in-out"], smooth=False
+    )[:, 0]
     assert eased[0] < 0.01 * 2.0 and eased[1] == pytest.approx(1.0)
 
 
@@ -78,7 +89,7 @@ position_km = [0, -20, 0]
 def test_time_map_slows_a_phase():
     tm = TimeMap.with_slow_phase(0.0, 100.0, 15.0, phase_et=(40.0, 50.0), slowdown=6.0)
     assert np.allclose(tm.et_at([0.0, 4.0, 7.0, 10.0, 15.0]), [0, 40, 45, 50, 100])
-    with pytest.raises(ValueError, match="backwards|decrease"):
+    with pytest.raises(ValueError, match=r"backwards|decrease"):
         TimeMap(np.array([0.0, 1.0]), np.array([5.0, 1.0]))
 
 

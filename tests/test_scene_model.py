@@ -3,12 +3,22 @@
 import numpy as np
 import pytest
 
-from orbitviz.scene import (Clock, LabelLayer, MarkerLayer, MeshLayer, Readout, Scene,
-                            SphereLayer, TrajectoryLayer)
+from orbitviz.scene import (
+    Clock,
+    LabelLayer,
+    MarkerLayer,
+    MeshLayer,
+    Readout,
+    Scene,
+    SphereLayer,
+    TrajectoryLayer,
+)
 from orbitviz.shapes.mesh import Mesh
 
-TETRA = Mesh(np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1.0]]),
-             np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]]))
+TETRA = Mesh(
+    np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1.0]]),
+    np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]]),
+)
 
 
 def test_layer_events_fire_on_change_only():
@@ -47,8 +57,9 @@ def test_trajectory_colors_by_time_scalar_mask_and_trail():
     by_time = TrajectoryLayer("t", et, pos, color_by="time", colormap="viridis")
     colors = by_time.colors_at(50.0)
     assert colors.shape == (101, 4) and not np.allclose(colors[0], colors[-1])
-    mask = TrajectoryLayer("m", et, pos, color_by="mask", mask=et > 50, color_true="red",
-                           color_false="blue")
+    mask = TrajectoryLayer(
+        "m", et, pos, color_by="mask", mask=et > 50, color_true="red", color_false="blue"
+    )
     assert tuple(mask.colors_at(0.0)[80]) == (1.0, 0.0, 0.0, 1.0)
     assert tuple(mask.colors_at(0.0)[20]) == (0.0, 0.0, 1.0, 1.0)
     alt = TrajectoryLayer("a", et, pos, color_by="scalar", scalar=et**2, clim=(0, 1e4))

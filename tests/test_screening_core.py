@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import spiceypy
+from conftest import needs_mirror
 from scipy.optimize import brentq
 
-from conftest import needs_mirror
 from orbitviz.dynamics.kepler import propagate
 from orbitviz.screening import ScreeningError, parse_threshold, screen
 from orbitviz.screening.params import ScreeningParams
@@ -50,16 +50,27 @@ def earth_crossers():
 
     cad = json.loads(fetch("cad_api_2020_all.json").read_text())
     f = cad["fields"]
-    keys = set(normalize_designations([r[f.index("des")] for r in cad["data"]
-                                       if float(r[f.index("dist")]) < 0.05
-                                       and r[f.index("cd")] < "2020-Jul"][:100]))
+    keys = set(
+        normalize_designations(
+            [
+                r[f.index("des")]
+                for r in cad["data"]
+                if float(r[f.index("dist")]) < 0.05 and r[f.index("cd")] < "2020-Jul"
+            ][:100]
+        )
+    )
     tb = read_neodys()
     t = tb.table
     listed = t.key.isin(keys).to_numpy()
     crossers = (t.q_au < 1.02).to_numpy() & (t.a_au * (1 + t.e) > 0.98).to_numpy() & ~listed
     sel = np.concatenate([np.flatnonzero(listed), np.flatnonzero(crossers)[:40]])
-    return type(tb)(t.iloc[sel].reset_index(drop=True), tb.conics[sel], tb.bad_rows.iloc[:0],
-                    "sample of Earth crossers", tb.gm_km3s2)
+    return type(tb)(
+        t.iloc[sel].reset_index(drop=True),
+        tb.conics[sel],
+        tb.bad_rows.iloc[:0],
+        "sample of Earth crossers",
+        tb.gm_km3s2,
+    )
 
 
 def _brute_force_minima(conics, names, start, stop, step_s, limit_km):
@@ -70,14 +81,18 @@ def _brute_force_minima(conics, names, start, stop, step_s, limit_km):
         t = np.arange(to_et(start), to_et(stop), step_s)
         earth = states("EARTH", t)
     d = np.linalg.norm(propagate(conics, t)[..., :3] - earth[None, :, :3], axis=-1)
-    k_obj, k_t = np.nonzero((d[:, 1:-1] < d[:, :-2]) & (d[:, 1:-1] <= d[:, 2:]) & (d[:, 1:-1] < limit_km))
+    k_obj, k_t = np.nonzero(
+        (d[:, 1:-1] < d[:, :-2]) & (d[:, 1:-1] <= d[:, 2:]) & (d[:, 1:-1] < limit_km)
+    )
     return [(names[o], t[k + 1], d[o, k + 1]) for o, k in zip(k_obj, k_t)]
 
 
 @pytest.fixture(scope="module")
 def brute(earth_crossers):
     names = earth_crossers.table.designation.tolist()
-    return _brute_force_minima(earth_crossers.conics, names, START, STOP, BRUTE_STEP_S, 0.05 * AU_KM)
+    return _brute_force_minima(
+        earth_crossers.conics, names, START, STOP, BRUTE_STEP_S, 0.05 * AU_KM
+    )
 
 
 BRUTE_STEP_S = 1200.0
@@ -92,8 +107,16 @@ def test_nothing_missed_against_a_fine_grid(earth_crossers, brute, threshold):
     1-day grid alone would miss most of them (10 km/s x 12 h = 1.1 LD): the Lipschitz margin
     must do its job."""
     thr = parse_threshold(threshold)[0]
-    res = screen(earth_crossers, "EARTH", START, STOP, threshold, scheduler="synchronous",
-                 progress=False, chunk_size=64)
+    res = screen(
+        earth_crossers,
+        "EARTH",
+        START,
+        STOP,
+        threshold,
+        scheduler="synchronous",
+        progress=False,
+        chunk_size=64,
+    )
     inside = [b for b in brute if b[2] < thr - GRID_SLACK_KM]  # unambiguous ones
     assert len(inside) >= 3, "the sample must contain real approaches for the test to mean anything"
     for name, t, dist in inside:
@@ -108,7 +131,7 @@ def test_nothing_missed_against_a_fine_grid(earth_crossers, brute, threshold):
 
 def test_coarse_step_makes_no_difference(earth_crossers):
     """Completeness does not rest on a lucky step: 1-day and 2-day grids give the same rows."""
-    kw = dict(scheduler="synchronous", progress=False, chunk_size=100)
+    kw = {"scheduler": "synchronous", "progress": False, "chunk_size": 100}
     a = screen(earth_crossers, "EARTH", START, STOP, "0.05au", **kw)
     b = screen(earth_crossers, "EARTH", START, STOP, "0.05au", step_s=172800.0, **kw)
     assert len(a) == len(b) > 0
@@ -121,15 +144,18 @@ def test_refined_minimum_agrees_with_spiceypy_to_1ms(earth_crossers):
     """Times (<= 1 ms) and distances (<= 1 m) against spiceypy.conics + spkez and brentq on r.v."""
     from orbitviz.spice import KernelSet
 
-    res = screen(earth_crossers, "EARTH", START, STOP, "0.05au",
-                 scheduler="synchronous", progress=False)
+    res = screen(
+        earth_crossers, "EARTH", START, STOP, "0.05au", scheduler="synchronous", progress=False
+    )
     row_of = {d: i for i, d in enumerate(earth_crossers.table.designation)}
     with KernelSet("default"):
         for row in res.head(6).itertuples():
             elts = earth_crossers.conics[row_of[row.designation]]
 
-            def rel(t):
-                return spiceypy.conics(elts, t) - spiceypy.spkez(399, t, "ECLIPJ2000", "NONE", 10)[0]
+            def rel(t, elts=elts):
+                return (
+                    spiceypy.conics(elts, t) - spiceypy.spkez(399, t, "ECLIPJ2000", "NONE", 10)[0]
+                )
 
             def rv(t):
                 s = rel(t)
@@ -142,11 +168,21 @@ def test_refined_minimum_agrees_with_spiceypy_to_1ms(earth_crossers):
 
 
 def test_columns_units_and_soi(earth_crossers):
-    res = screen(earth_crossers, "EARTH", START, STOP, "soi",
-                 scheduler="synchronous", progress=False)
-    assert list(res.columns) == ["designation", "utc", "et", "dist_km", "dist_ld", "dist_au",
-                                 "v_rel_kms", "inside_soi", "method"]
-    assert res.attrs["soi_km"] == pytest.approx(924_643, abs=2_000)   # Laplace SOI of Earth
+    res = screen(
+        earth_crossers, "EARTH", START, STOP, "soi", scheduler="synchronous", progress=False
+    )
+    assert list(res.columns) == [
+        "designation",
+        "utc",
+        "et",
+        "dist_km",
+        "dist_ld",
+        "dist_au",
+        "v_rel_kms",
+        "inside_soi",
+        "method",
+    ]
+    assert res.attrs["soi_km"] == pytest.approx(924_643, abs=2_000)  # Laplace SOI of Earth
     assert res.inside_soi.all() and (res.dist_km <= res.attrs["soi_km"]).all()
     np.testing.assert_allclose(res.dist_ld * LD_KM, res.dist_km)
     np.testing.assert_allclose(res.dist_au * AU_KM, res.dist_km)
@@ -163,8 +199,11 @@ def _small_catalog(tmp_path):
     from orbitviz.data import fetch
 
     with sqlite3.connect(fetch("neodys.db")) as db:
-        rows = pd.read_sql("SELECT * FROM main WHERE Name = '2017QP1' "
-                           "UNION SELECT * FROM (SELECT * FROM main LIMIT 3000)", db)
+        rows = pd.read_sql(
+            "SELECT * FROM main WHERE Name = '2017QP1' "
+            "UNION SELECT * FROM (SELECT * FROM main LIMIT 3000)",
+            db,
+        )
     path = tmp_path / "neos.csv"
     rows.to_csv(path, index=False)
     return path
@@ -174,9 +213,22 @@ def test_cli_plot_of_the_approaches(tmp_path, capsys, mirror):
     from orbitviz.cli import main
 
     out = tmp_path / "approaches.png"
-    code = main(["screen", "--catalog", str(_small_catalog(tmp_path)), "--start", "2025-01-01",
-                 "--stop", "2026-01-01", "--scheduler", "synchronous", "--no-progress",
-                 "--plot", str(out)])
+    code = main(
+        [
+            "screen",
+            "--catalog",
+            str(_small_catalog(tmp_path)),
+            "--start",
+            "2025-01-01",
+            "--stop",
+            "2026-01-01",
+            "--scheduler",
+            "synchronous",
+            "--no-progress",
+            "--plot",
+            str(out),
+        ]
+    )
     assert code == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
     assert "plot written to" in capsys.readouterr().out

@@ -8,14 +8,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import needs_mirror
+
 from orbitviz.screening import screen
 from orbitviz.screening.distributed import Fault
 
 pytestmark = needs_mirror
 
-WINDOW = dict(body="EARTH", start="2029-01-01", stop="2030-01-01", threshold="0.05au")
+WINDOW = {"body": "EARTH", "start": "2029-01-01", "stop": "2030-01-01", "threshold": "0.05au"}
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +25,13 @@ def subset():
 
     tb = read_neodys()
     sel = np.unique(np.r_[np.arange(len(tb) - 799, len(tb)), tb.find("99942")])
-    return type(tb)(tb.table.iloc[sel].reset_index(drop=True), tb.conics[sel],
-                    tb.bad_rows.iloc[:0], "NEODyS subset", tb.gm_km3s2)
+    return type(tb)(
+        tb.table.iloc[sel].reset_index(drop=True),
+        tb.conics[sel],
+        tb.bad_rows.iloc[:0],
+        "NEODyS subset",
+        tb.gm_km3s2,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +43,9 @@ def reference(subset):
 def cluster():
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as c:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as c:
         yield c
 
 
@@ -49,16 +55,23 @@ def test_reference_is_meaningful(reference):
 
 def test_local_cluster_equals_single_process(subset, reference, cluster):
     assert len(cluster.workers) == 2
-    got = screen(subset, **WINDOW, scheduler=cluster.scheduler_address, chunk_size=200,
-                 progress=False)
+    got = screen(
+        subset, **WINDOW, scheduler=cluster.scheduler_address, chunk_size=200, progress=False
+    )
     pd.testing.assert_frame_equal(got, reference, check_exact=True)
     assert len(got.attrs["workers_used"]) == 2, "both worker processes must have taken chunks"
 
 
 def test_killed_worker_chunk_is_retried(subset, reference, cluster, tmp_path):
     marker = tmp_path / "killed"
-    got = screen(subset, **WINDOW, scheduler=cluster.scheduler_address, chunk_size=200,
-                 progress=False, _fault=Fault(index=2, marker=str(marker), kill=True))
+    got = screen(
+        subset,
+        **WINDOW,
+        scheduler=cluster.scheduler_address,
+        chunk_size=200,
+        progress=False,
+        _fault=Fault(index=2, marker=str(marker), kill=True),
+    )
     assert marker.exists(), "the fault hook did not fire: the test proves nothing"
     pd.testing.assert_frame_equal(got, reference, check_exact=True)
 
@@ -66,19 +79,38 @@ def test_killed_worker_chunk_is_retried(subset, reference, cluster, tmp_path):
 def test_resume_after_interruption(subset, reference, cluster, tmp_path):
     out = tmp_path / "approaches.parquet"
     with pytest.raises(Exception, match="injected failure"):
-        screen(subset, **WINDOW, scheduler="synchronous", chunk_size=200, out=out, progress=False,
-               _fault=Fault(index=2, marker=str(tmp_path / "failed"), kill=False))
+        screen(
+            subset,
+            **WINDOW,
+            scheduler="synchronous",
+            chunk_size=200,
+            out=out,
+            progress=False,
+            _fault=Fault(index=2, marker=str(tmp_path / "failed"), kill=False),
+        )
     parts = list((tmp_path / "approaches.parquet.parts").rglob("chunk-*.parquet"))
     assert len(parts) == 2 and not out.exists()
-    got = screen(subset, **WINDOW, scheduler=cluster.scheduler_address, chunk_size=200, out=out,
-                 progress=False)
+    got = screen(
+        subset,
+        **WINDOW,
+        scheduler=cluster.scheduler_address,
+        chunk_size=200,
+        out=out,
+        progress=False,
+    )
     assert got.attrs["chunks_resumed"] == 2 and got.attrs["chunks"] == 4
     pd.testing.assert_frame_equal(got, reference, check_exact=True)
     pd.testing.assert_frame_equal(pd.read_parquet(out), reference, check_exact=True)
     assert not (tmp_path / "approaches.parquet.parts").exists()
     # other parameters, other key: nothing reused
-    again = screen(subset, **{**WINDOW, "threshold": "0.04au"}, scheduler="synchronous",
-                   chunk_size=200, out=tmp_path / "b.csv", progress=False)
+    again = screen(
+        subset,
+        **{**WINDOW, "threshold": "0.04au"},
+        scheduler="synchronous",
+        chunk_size=200,
+        out=tmp_path / "b.csv",
+        progress=False,
+    )
     assert again.attrs["chunks_resumed"] == 0
     assert len(pd.read_csv(tmp_path / "b.csv")) == len(again) == (reference.dist_au <= 0.04).sum()
 
@@ -87,15 +119,22 @@ def test_bad_rows_are_skipped_with_a_warning(tmp_path):
     from orbitviz.data import fetch
 
     src = pd.read_csv(fetch("sbdb_query_neos_2020.csv"), low_memory=False).head(300)
-    src.loc[3, "e"] = np.nan           # NaN
-    src.loc[7, "e"] = 1.3              # hyperbolic where not allowed
+    src.loc[3, "e"] = np.nan  # NaN
+    src.loc[7, "e"] = 1.3  # hyperbolic where not allowed
     bad = {src.loc[3, "pdes"], src.loc[7, "pdes"]}
     path = tmp_path / "catalog.csv"
     src.to_csv(path, index=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        got = screen(path, body="EARTH", start="2020-01-01", stop="2021-01-01", threshold="0.1au",
-                     scheduler="synchronous", progress=False)
+        got = screen(
+            path,
+            body="EARTH",
+            start="2020-01-01",
+            stop="2021-01-01",
+            threshold="0.1au",
+            scheduler="synchronous",
+            progress=False,
+        )
     assert any("skipped 2 of 300 rows" in str(w.message) for w in caught)
     assert got.attrs["bad_rows"] == 2 and got.attrs["objects"] == 298
     assert not bad & set(got.designation)

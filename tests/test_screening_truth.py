@@ -22,8 +22,8 @@ import json
 
 import numpy as np
 import pandas as pd
-
 from conftest import needs_mirror
+
 from orbitviz.data import fetch
 from orbitviz.screening import screen
 from orbitviz.units import AU_KM
@@ -38,7 +38,7 @@ def _cad_2020() -> pd.DataFrame:
     cad = pd.DataFrame(raw["data"], columns=raw["fields"])
     for col in ("dist", "v_rel", "jd"):
         cad[col] = cad[col].astype(float)
-    cad["et"] = (cad["jd"] - 2451545.0) * 86400.0          # CAD "jd"/"cd" are TDB
+    cad["et"] = (cad["jd"] - 2451545.0) * 86400.0  # CAD "jd"/"cd" are TDB
     cad["key"] = normalize_designations(cad["des"]).to_numpy()
     return cad
 
@@ -50,14 +50,20 @@ def test_cad_2020_approaches_found_by_two_body_screening():
     cad = _cad_2020()
     tb = read_neodys()
     close = cad[(cad.dist < 0.05) & cad.key.isin(set(tb.table.key))]
-    assert len(close) >= 990   # 999 listed, 996 in the NEODyS snapshot
+    assert len(close) >= 990  # 999 listed, 996 in the NEODyS snapshot
     sel = tb.table.key.isin(set(close.key)).to_numpy()
-    sub = type(tb)(tb.table[sel].reset_index(drop=True), tb.conics[sel], tb.bad_rows.iloc[:0],
-                   "CAD-2020 objects", tb.gm_km3s2)
-    res = screen(sub, "EARTH", "2019-12-01", "2021-02-01", "0.1au", scheduler="synchronous",
-                 progress=False)
+    sub = type(tb)(
+        tb.table[sel].reset_index(drop=True),
+        tb.conics[sel],
+        tb.bad_rows.iloc[:0],
+        "CAD-2020 objects",
+        tb.gm_km3s2,
+    )
+    res = screen(
+        sub, "EARTH", "2019-12-01", "2021-02-01", "0.1au", scheduler="synchronous", progress=False
+    )
     res["key"] = normalize_designations(res.designation).to_numpy()
-    by_key = {k: g for k, g in res.groupby("key")}
+    by_key = dict(res.groupby("key"))
     rows = []
     for jpl in close.itertuples():
         mine = by_key.get(jpl.key)
@@ -67,11 +73,21 @@ def test_cad_2020_approaches_found_by_two_body_screening():
         j = int(np.argmin(np.abs(mine.et.to_numpy() - jpl.et)))
         dt_s = mine.et.iloc[j] - jpl.et
         dd_au = mine.dist_au.iloc[j] - jpl.dist
-        rows.append((jpl.des, jpl.cd, jpl.dist, dt_s / 3600.0, dd_au,
-                     np.hypot(dt_s * jpl.v_rel / AU_KM, dd_au)))
+        rows.append(
+            (
+                jpl.des,
+                jpl.cd,
+                jpl.dist,
+                dt_s / 3600.0,
+                dd_au,
+                np.hypot(dt_s * jpl.v_rel / AU_KM, dd_au),
+            )
+        )
     diff = pd.DataFrame(rows, columns=["des", "cd_tdb", "jpl_au", "dt_h", "dd_au", "err_au"])
-    print("\nCAD 2020 (<0.05 au) vs NEODyS two-body:",
-          diff[["dt_h", "dd_au", "err_au"]].abs().describe(percentiles=[0.5, 0.9, 0.99]).T)
+    print(
+        "\nCAD 2020 (<0.05 au) vs NEODyS two-body:",
+        diff[["dt_h", "dd_au", "err_au"]].abs().describe(percentiles=[0.5, 0.9, 0.99]).T,
+    )
     print(diff.sort_values("err_au").tail(8).to_string(index=False))
     found = diff.err_au.notna()
     assert found.mean() >= 0.99
@@ -88,21 +104,36 @@ def test_apophis_2029_nbody_vs_jpl():
     jpl = jpl[(jpl.body == "Earth") & jpl.time_tdb.str.startswith("2029")].iloc[0]
     tb = read_neodys()
     i = tb.find("99942")
-    one = type(tb)(tb.table.iloc[[i]].reset_index(drop=True), tb.conics[[i]], tb.bad_rows.iloc[:0],
-                   "Apophis", tb.gm_km3s2)
-    res = screen(one, "EARTH", "2029-03-01", "2029-06-01", "0.01au", refine="nbody",
-                 scheduler="synchronous", progress=False)
+    one = type(tb)(
+        tb.table.iloc[[i]].reset_index(drop=True),
+        tb.conics[[i]],
+        tb.bad_rows.iloc[:0],
+        "Apophis",
+        tb.gm_km3s2,
+    )
+    res = screen(
+        one,
+        "EARTH",
+        "2029-03-01",
+        "2029-06-01",
+        "0.01au",
+        refine="nbody",
+        scheduler="synchronous",
+        progress=False,
+    )
     row = res.iloc[0]
     dt_s, dd_km = row.et - jpl.et, row.dist_km - jpl.dist_au * AU_KM
-    print(f"\nApophis 2029: nbody {row.utc} UTC {row.dist_km:.0f} km; JPL {jpl.time_tdb} TDB "
-          f"{jpl.dist_au * AU_KM:.0f} km; dt {dt_s:.1f} s, dd {dd_km:.0f} km; two-body "
-          f"{row.two_body_dist_km:.0f} km, dt {row.two_body_et - jpl.et:.0f} s")
+    print(
+        f"\nApophis 2029: nbody {row.utc} UTC {row.dist_km:.0f} km; JPL {jpl.time_tdb} TDB "
+        f"{jpl.dist_au * AU_KM:.0f} km; dt {dt_s:.1f} s, dd {dd_km:.0f} km; two-body "
+        f"{row.two_body_dist_km:.0f} km, dt {row.two_body_et - jpl.et:.0f} s"
+    )
     assert row.method == "nbody" and row.inside_soi
     # JPL's own 3-sigma spread of the 2018 orbit at 2029 (dist_min..dist_max) is ~+-800 km;
     # NEODyS 2020-epoch orbit, de421 and no Yarkovsky: allow 2,000 km and 3 minutes
     assert abs(dd_km) <= 2000.0
     assert abs(dt_s) <= 180.0
-    assert row.two_body_dist_km > 4 * row.dist_km   # two-body is far off: say which method
+    assert row.two_body_dist_km > 4 * row.dist_km  # two-body is far off: say which method
 
 
 def test_phaethon_every_jpl_earth_approach_is_found():
@@ -119,11 +150,24 @@ def test_phaethon_every_jpl_earth_approach_is_found():
     assert len(jpl) == 3
     tb = read_neodys()
     i = tb.find("3200")
-    one = type(tb)(tb.table.iloc[[i]].reset_index(drop=True), tb.conics[[i]],
-                   tb.bad_rows.iloc[:0], "Phaethon", tb.gm_km3s2)
+    one = type(tb)(
+        tb.table.iloc[[i]].reset_index(drop=True),
+        tb.conics[[i]],
+        tb.bad_rows.iloc[:0],
+        "Phaethon",
+        tb.gm_km3s2,
+    )
     for refine, max_dt_s, max_dd_au in ((None, 7200.0, 3e-3), ("nbody", 180.0, 2e-5)):
-        res = screen(one, "EARTH", "2013-01-01", "2028-01-01", "0.4au", refine=refine,
-                     scheduler="synchronous", progress=False)
+        res = screen(
+            one,
+            "EARTH",
+            "2013-01-01",
+            "2028-01-01",
+            "0.4au",
+            refine=refine,
+            scheduler="synchronous",
+            progress=False,
+        )
         assert len(res) == len(jpl)
         for _, truth in jpl.iterrows():
             near = res.iloc[np.argmin(np.abs(res.et.to_numpy() - truth.et))]

@@ -25,6 +25,7 @@ def model(tmp_path):
 def forbid_parsing(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("parsed the file instead of using the cache")
+
     monkeypatch.setattr(cache, "read_shape", fail)
 
 

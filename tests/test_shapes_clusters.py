@@ -30,9 +30,14 @@ def look_at_clip(eye, target, fov_deg=30.0, aspect=16 / 9, near=0.01, far=100.0)
     view[0, :3], view[1, :3], view[2, :3] = right, up, -forward
     view[:3, 3] = -view[:3, :3] @ eye
     f = 1.0 / np.tan(np.radians(fov_deg) / 2)
-    projection = np.array([[f / aspect, 0, 0, 0], [0, f, 0, 0],
-                           [0, 0, (far + near) / (near - far), 2 * far * near / (near - far)],
-                           [0, 0, -1, 0]])
+    projection = np.array(
+        [
+            [f / aspect, 0, 0, 0],
+            [0, f, 0, 0],
+            [0, 0, (far + near) / (near - far), 2 * far * near / (near - far)],
+            [0, 0, -1, 0],
+        ]
+    )
     return projection @ view
 
 
@@ -54,7 +59,7 @@ def test_reordering_keeps_every_triangle_and_its_normals(comet):
 
     def triangles(vertices, faces):  # each triangle as its rotated-to-smallest corner tuple
         tri = vertices.astype(np.float32)[faces].reshape(len(faces), 9).tolist()
-        keys = [min(tuple(t[3 * k:]) + tuple(t[:3 * k]) for k in range(3)) for t in tri]
+        keys = [min(tuple(t[3 * k :]) + tuple(t[: 3 * k]) for k in range(3)) for t in tri]
         return sorted(keys)
 
     assert triangles(drawn.vertices, drawn.faces) == triangles(comet.vertices, comet.faces)
@@ -88,15 +93,18 @@ def test_morton_order_keeps_near_points_near():
 
 
 @settings(max_examples=40, deadline=None)
-@given(direction=st.tuples(*[st.floats(-1, 1)] * 3).filter(lambda v: np.linalg.norm(v) > 0.1),
-       distance=st.floats(1.3, 6.0), aim=st.tuples(*[st.floats(-1.5, 1.5)] * 3),
-       fov=st.floats(10.0, 90.0))
+@given(
+    direction=st.tuples(*[st.floats(-1, 1)] * 3).filter(lambda v: np.linalg.norm(v) > 0.1),
+    distance=st.floats(1.3, 6.0),
+    aim=st.tuples(*[st.floats(-1.5, 1.5)] * 3),
+    fov=st.floats(10.0, 90.0),
+)
 def test_no_cluster_with_a_visible_triangle_is_skipped(comet, direction, distance, aim, fov):
     drawn = ClusteredMesh.from_mesh(comet)
     radius = float(np.linalg.norm(comet.vertices, axis=1).max())
     eye = np.asarray(direction) / np.linalg.norm(direction) * distance * radius
     clip = look_at_clip(eye, aim, fov)
-    kept = np.repeat(drawn.visible(clip), drawn.cluster_faces)[:len(drawn.faces)]
+    kept = np.repeat(drawn.visible(clip), drawn.cluster_faces)[: len(drawn.faces)]
     must_draw = drawn_faces(drawn, clip, eye)
     assert not (must_draw & ~kept).any(), f"{(must_draw & ~kept).sum()} visible faces skipped"
 

@@ -67,15 +67,18 @@ def test_arrays_are_read_only_and_the_caller_keeps_its_own():
     assert "8 vertices, 12 faces" in repr(cube)
 
 
-@pytest.mark.parametrize("vertices, faces, message", [
-    (CUBE_VERTICES, np.r_[CUBE_FACES, [[0, 1, 8]]], "refers to vertex 8"),
-    (CUBE_VERTICES, np.r_[CUBE_FACES, [[0, -1, 2]]], "refers to vertex -1"),
-    (np.r_[CUBE_VERTICES[:-1], [[np.nan, 0, 0]]], CUBE_FACES, "NaN"),
-    (np.r_[CUBE_VERTICES[:-1], [[np.inf, 0, 0]]], CUBE_FACES, "NaN or infinite"),
-    (np.zeros((0, 3)), np.zeros((0, 3), int), "no vertices"),
-    (CUBE_VERTICES, np.zeros((0, 3), int), "no triangles"),
-    (CUBE_VERTICES, CUBE_FACES.astype(float), "not integers"),
-])
+@pytest.mark.parametrize(
+    "vertices, faces, message",
+    [
+        (CUBE_VERTICES, np.r_[CUBE_FACES, [[0, 1, 8]]], "refers to vertex 8"),
+        (CUBE_VERTICES, np.r_[CUBE_FACES, [[0, -1, 2]]], "refers to vertex -1"),
+        (np.r_[CUBE_VERTICES[:-1], [[np.nan, 0, 0]]], CUBE_FACES, "NaN"),
+        (np.r_[CUBE_VERTICES[:-1], [[np.inf, 0, 0]]], CUBE_FACES, "NaN or infinite"),
+        (np.zeros((0, 3)), np.zeros((0, 3), int), "no vertices"),
+        (CUBE_VERTICES, np.zeros((0, 3), int), "no triangles"),
+        (CUBE_VERTICES, CUBE_FACES.astype(float), "not integers"),
+    ],
+)
 def test_invalid_meshes_raise_shape_format_error(vertices, faces, message):
     with pytest.raises(ShapeFormatError, match=message) as err:
         Mesh(vertices, faces, source="model.obj")
@@ -95,4 +98,4 @@ def test_decimated_keeps_shape_and_metadata(monkeypatch, library):
     assert coarse.body == "ball" and coarse.frame == "BALL_FIXED"
     assert coarse.volume_km3 == pytest.approx(sphere.volume_km3, rel=0.1)
     assert np.allclose(np.linalg.norm(coarse.vertices, axis=1), 2.0, atol=0.15)
-    assert sphere.decimated(10 ** 6) is sphere
+    assert sphere.decimated(10**6) is sphere

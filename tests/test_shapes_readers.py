@@ -36,11 +36,15 @@ def test_obj_round_trip_of_an_icosphere(tmp_path):
 
 
 def test_obj_with_texture_and_normal_indices_comments_and_other_statements(tmp_path):
-    text = ("# exported by hand\r\nmtllib cube.mtl\no cube\n\n   \ng sides\ns off\n"
-            + "".join(f"v {x} {y} {z}\nvt 0.5 0.5\nvn 0 0 1\n" for x, y, z in CUBE_VERTICES)
-            + "usemtl rock\n"
-            + "".join(f"f {a + 1}/{a + 1}/{a + 1} {b + 1}//{b + 1} {c + 1}/{c + 1}\n"
-                      for a, b, c in CUBE_FACES))
+    text = (
+        "# exported by hand\r\nmtllib cube.mtl\no cube\n\n   \ng sides\ns off\n"
+        + "".join(f"v {x} {y} {z}\nvt 0.5 0.5\nvn 0 0 1\n" for x, y, z in CUBE_VERTICES)
+        + "usemtl rock\n"
+        + "".join(
+            f"f {a + 1}/{a + 1}/{a + 1} {b + 1}//{b + 1} {c + 1}/{c + 1}\n"
+            for a, b, c in CUBE_FACES
+        )
+    )
     mesh = read_obj(obj(tmp_path, text))
     assert np.array_equal(mesh.vertices, CUBE_VERTICES)
     assert np.array_equal(mesh.faces, CUBE_FACES)
@@ -55,14 +59,15 @@ def test_obj_negative_indices_count_back_from_the_last_vertex(tmp_path):
 
 def test_obj_polygons_become_fans(tmp_path):
     mesh = read_obj(obj(tmp_path, SQUARE + "f 1 2 3 4\nf 1 2 3 5 4\nf 3 4 5\n"))
-    assert mesh.faces.tolist() == [[0, 1, 2], [0, 2, 3],
-                                   [0, 1, 2], [0, 2, 4], [0, 4, 3], [2, 3, 4]]
+    assert mesh.faces.tolist() == [[0, 1, 2], [0, 2, 3], [0, 1, 2], [0, 2, 4], [0, 4, 3], [2, 3, 4]]
 
 
 def test_obj_long_polygon_lines_tabs_crlf_extra_coordinates_and_exponents(tmp_path):
     n = 40  # a 40-gon: the line is longer than the fast row width
-    ring = "".join(f"v\t{float(np.cos(a))!r}  {float(np.sin(a))!r}\t0.0 1.0\r\n"
-                   for a in np.linspace(0, 2 * np.pi, n, endpoint=False))
+    ring = "".join(
+        f"v\t{float(np.cos(a))!r}  {float(np.sin(a))!r}\t0.0 1.0\r\n"
+        for a in np.linspace(0, 2 * np.pi, n, endpoint=False)
+    )
     text = ring + "v 0 0 1e0 0.5 0.5 0.5\r\n  f " + " ".join(map(str, range(1, n + 1))) + " \r\n"
     mesh = read_obj(obj(tmp_path, text))
     assert len(mesh.faces) == n - 2
@@ -84,10 +89,17 @@ def test_ply_round_trip(tmp_path, fmt, count_type, index_type):
 @pytest.mark.parametrize("fmt", ["ascii", "binary_little_endian", "binary_big_endian"])
 def test_ply_polygons_become_fans(tmp_path, fmt):
     verts = [[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0.5, 1.5, 0]]
-    path = write_ply(tmp_path / "poly.ply", verts, [[0, 1, 2, 3], [0, 1, 2], [0, 1, 2, 4, 3]],
-                     fmt, extras=False)
-    assert read_ply(path).faces.tolist() == [[0, 1, 2], [0, 2, 3], [0, 1, 2],
-                                             [0, 1, 2], [0, 2, 4], [0, 4, 3]]
+    path = write_ply(
+        tmp_path / "poly.ply", verts, [[0, 1, 2, 3], [0, 1, 2], [0, 1, 2, 4, 3]], fmt, extras=False
+    )
+    assert read_ply(path).faces.tolist() == [
+        [0, 1, 2],
+        [0, 2, 3],
+        [0, 1, 2],
+        [0, 1, 2],
+        [0, 2, 4],
+        [0, 4, 3],
+    ]
 
 
 def ply_bytes(tmp_path):
@@ -95,8 +107,10 @@ def ply_bytes(tmp_path):
 
 
 BAD_FILES = {
-    "login.obj": (b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head></html>",
-                  "HTML page"),
+    "login.obj": (
+        b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head></html>",
+        "HTML page",
+    ),
     "404.ply": (b"\n<html><body>404 Not Found</body></html>", "HTML page"),
     "empty.obj": (b"", "is empty"),
     "blank.ply": (b"  \n\n", "is empty"),
@@ -109,18 +123,34 @@ BAD_FILES = {
     "text.obj": (b"hello world\n", "no vertices"),
     "junk.obj": (bytes(range(256)) * 4, "binary data"),
     "junk.ply": (b"ply\n\x00\x01\x02\xff" * 10, "end_header"),
-    "float128.ply": ((b"ply\nformat ascii 1.0\nelement vertex 1\nproperty float128 x\n"
-                      b"end_header\n1\n"), "header line 4: unknown PLY property type 'float128'"),
-    "nan.ply": ((b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
-                 b"property float z\nelement face 1\nproperty list uchar int vertex_indices\n"
-                 b"end_header\n0 0 0\n1 nan 0\n0 1 0\n3 0 1 2\n"), "vertex 1 has a NaN"),
-    "missing-vertex.ply": ((b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\n"
-                            b"property float y\nproperty float z\nelement face 1\n"
-                            b"property list uchar int vertex_indices\nend_header\n"
-                            b"0 0 0\n1 0 0\n0 1 0\n3 0 1 3\n"), "refers to vertex 3"),
-    "twice.ply": ((b"ply\nformat binary_big_endian 1.0\nelement vertex 1\nproperty float x\n"
-                   b"property float x\nend_header\n" + bytes(8)),
-                  "header line 5: element 'vertex' has property 'x' twice"),  # found by the fuzzer
+    "float128.ply": (
+        (b"ply\nformat ascii 1.0\nelement vertex 1\nproperty float128 x\nend_header\n1\n"),
+        "header line 4: unknown PLY property type 'float128'",
+    ),
+    "nan.ply": (
+        (
+            b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+            b"property float z\nelement face 1\nproperty list uchar int vertex_indices\n"
+            b"end_header\n0 0 0\n1 nan 0\n0 1 0\n3 0 1 2\n"
+        ),
+        "vertex 1 has a NaN",
+    ),
+    "missing-vertex.ply": (
+        (
+            b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\n"
+            b"property float y\nproperty float z\nelement face 1\n"
+            b"property list uchar int vertex_indices\nend_header\n"
+            b"0 0 0\n1 0 0\n0 1 0\n3 0 1 3\n"
+        ),
+        "refers to vertex 3",
+    ),
+    "twice.ply": (
+        (
+            b"ply\nformat binary_big_endian 1.0\nelement vertex 1\nproperty float x\n"
+            b"property float x\nend_header\n" + bytes(8)
+        ),
+        "header line 5: element 'vertex' has property 'x' twice",
+    ),  # found by the fuzzer
     "notply.ply": (b"solid cube\nfacet normal 0 0 1\n", "not a PLY file"),
     "model.dat": (b"solid cube\nfacet normal 0 0 1\n", "unknown shape-model format"),
 }
@@ -158,8 +188,10 @@ OBJ_ALPHABET = st.sampled_from(list("vf 0123456789.-/#\n\t\re+") + ["vt ", "nan"
 
 
 @settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=st.lists(OBJ_ALPHABET, max_size=80).map("".join),
-       prefix=st.sampled_from(["", SQUARE, "v 1 2 3\nf 1 1 1\n"]))
+@given(
+    text=st.lists(OBJ_ALPHABET, max_size=80).map("".join),
+    prefix=st.sampled_from(["", SQUARE, "v 1 2 3\nf 1 1 1\n"]),
+)
 def test_fuzz_obj_gives_a_mesh_or_shape_format_error(fuzz_dir, text, prefix):
     path = fuzz_dir / "fuzz.obj"
     path.write_bytes((prefix + text).encode())
@@ -172,11 +204,13 @@ def test_fuzz_obj_gives_a_mesh_or_shape_format_error(fuzz_dir, text, prefix):
 
 
 @settings(max_examples=900, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), fmt=st.sampled_from(["ascii", "binary_little_endian",
-                                            "binary_big_endian"]))
+@given(data=st.data(), fmt=st.sampled_from(["ascii", "binary_little_endian", "binary_big_endian"]))
 def test_fuzz_ply_gives_a_mesh_or_shape_format_error(fuzz_dir, data, fmt):
-    good = bytearray(write_ply(fuzz_dir / f"good-{fmt}.ply", CUBE_VERTICES,
-                               [[0, 1, 2, 3], [4, 5, 6]], fmt).read_bytes())
+    good = bytearray(
+        write_ply(
+            fuzz_dir / f"good-{fmt}.ply", CUBE_VERTICES, [[0, 1, 2, 3], [4, 5, 6]], fmt
+        ).read_bytes()
+    )
     for _ in range(data.draw(st.integers(1, 4))):
         action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
         at = data.draw(st.integers(0, max(len(good) - 1, 0)))
@@ -199,6 +233,6 @@ def test_fuzz_ply_gives_a_mesh_or_shape_format_error(fuzz_dir, data, fmt):
 def test_ply_list_count_larger_than_the_file(tmp_path):
     good = ply_bytes(tmp_path)
     start = good.index(b"end_header\n") + len(b"end_header\n") + 8 * (4 + 8 + 4 + 4 + 1)
-    bad = good[:start] + struct.pack("<B", 250) + good[start + 1:]
+    bad = good[:start] + struct.pack("<B", 250) + good[start + 1 :]
     with pytest.raises(ShapeFormatError, match="truncated"):
         read_ply(obj(tmp_path, bad, "big-list.ply"))

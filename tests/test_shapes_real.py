@@ -8,12 +8,18 @@ from orbitviz.shapes import altitude_km, load_mesh, read_shape
 
 # name: (vertices, faces, watertight) as catalogued in shared/data/PROVENANCE.md
 CATALOGUE = {
-    "67p-spc.ply": (48420, 96834, True), "67p-4k.obj": (4001, 7998, True),
-    "67p-16k.obj": (16001, 31998, True), "bennu-osiris2019.ply": (98306, 196608, True),
-    "deimos-thomas.ply": (2522, 5040, True), "halley-stooke.ply": (2528, 5048, False),
-    "hartley2-farnham.ply": (16022, 32040, True), "itokawa_v2718_f5430.obj": (2718, 5430, True),
-    "phobos-thomas.ply": (16037, 32070, True), "ryugu_test.obj": (2976, 5932, True),
-    "tempel1-farnham.ply": (16022, 32040, True), "wild2-farnham.ply": (8761, 17518, True),
+    "67p-spc.ply": (48420, 96834, True),
+    "67p-4k.obj": (4001, 7998, True),
+    "67p-16k.obj": (16001, 31998, True),
+    "bennu-osiris2019.ply": (98306, 196608, True),
+    "deimos-thomas.ply": (2522, 5040, True),
+    "halley-stooke.ply": (2528, 5048, False),
+    "hartley2-farnham.ply": (16022, 32040, True),
+    "itokawa_v2718_f5430.obj": (2718, 5430, True),
+    "phobos-thomas.ply": (16037, 32070, True),
+    "ryugu_test.obj": (2976, 5932, True),
+    "tempel1-farnham.ply": (16022, 32040, True),
+    "wild2-farnham.ply": (8761, 17518, True),
     "arrokoth-stern.ply": (1046, 1952, False),
     "Eros_Gaskell_50k_poly_scaled.obj": (25350, 49152, True),
 }
@@ -71,9 +77,12 @@ def winding_number(mesh, points):
         length = np.linalg.norm(r, axis=2)
         a, b, c = r[:, 0], r[:, 1], r[:, 2]
         det = np.einsum("ij,ij->i", a, np.cross(b, c))
-        den = (length.prod(1) + length[:, 0] * np.einsum("ij,ij->i", b, c)
-               + length[:, 1] * np.einsum("ij,ij->i", a, c)
-               + length[:, 2] * np.einsum("ij,ij->i", a, b))
+        den = (
+            length.prod(1)
+            + length[:, 0] * np.einsum("ij,ij->i", b, c)
+            + length[:, 1] * np.einsum("ij,ij->i", a, c)
+            + length[:, 2] * np.einsum("ij,ij->i", a, b)
+        )
         total[i] = 2 * np.arctan2(det, den).sum() / (4 * np.pi)
     return total
 

@@ -28,18 +28,29 @@ def brute_force_distance(mesh, points):
 def test_closest_point_on_a_triangle_in_every_region():
     a, b, c = np.array([[0.0, 0, 0]]), np.array([[1.0, 0, 0]]), np.array([[0.0, 1, 0]])
     cases = {  # point: (closest point, feature)
-        (0.2, 0.2, 1.0): ((0.2, 0.2, 0), 0), (-1, -1, 0): ((0, 0, 0), 1),
-        (2, -0.5, 0): ((1, 0, 0), 2), (-0.5, 2, 3): ((0, 1, 0), 3),
-        (0.5, -1, 0): ((0.5, 0, 0), 4), (1, 1, 0): ((0.5, 0.5, 0), 5),
-        (-1, 0.5, 0): ((0, 0.5, 0), 6)}
+        (0.2, 0.2, 1.0): ((0.2, 0.2, 0), 0),
+        (-1, -1, 0): ((0, 0, 0), 1),
+        (2, -0.5, 0): ((1, 0, 0), 2),
+        (-0.5, 2, 3): ((0, 1, 0), 3),
+        (0.5, -1, 0): ((0.5, 0, 0), 4),
+        (1, 1, 0): ((0.5, 0.5, 0), 5),
+        (-1, 0.5, 0): ((0, 0.5, 0), 6),
+    }
     for point, (expected, feature) in cases.items():
         q, f = _closest_on_triangles(np.array([point], float), a, b, c)
         assert np.allclose(q[0], expected) and f[0] == feature, point
 
 
 def test_cube_altitude_inside_outside_edges_and_corners():
-    points = [[0.5, 0.5, 0.3], [0.5, 0.5, 1.2], [1.1, 1.1, 1.1], [1.5, 0.5, 1.5],
-              [0.9, 0.5, 0.5], [0.5, 0.5, 1.0], [-2, 0.5, 0.5]]
+    points = [
+        [0.5, 0.5, 0.3],
+        [0.5, 0.5, 1.2],
+        [1.1, 1.1, 1.1],
+        [1.5, 0.5, 1.5],
+        [0.9, 0.5, 0.5],
+        [0.5, 0.5, 1.0],
+        [-2, 0.5, 0.5],
+    ]
     expected = [-0.3, 0.2, np.sqrt(0.03), np.sqrt(0.5), -0.1, 0.0, 2.0]
     assert np.allclose(altitude_km(CUBE, points), expected)
     q, face, dist = nearest_points(CUBE, points)
@@ -63,8 +74,10 @@ def test_icosphere_altitude_is_exact_against_brute_force_near_and_far():
 
 def test_rays_hit_the_cube_where_expected():
     hit, t, face, point = ray_intersect(
-        CUBE, [[0.5, 0.5, 5], [0.5, 0.5, 5], [0.5, 0.5, 0.5], [0.25, 0.5, 5]],
-        [[0, 0, -1], [0, 0, 1], [1, 0, 0], [0, 0, -10]])
+        CUBE,
+        [[0.5, 0.5, 5], [0.5, 0.5, 5], [0.5, 0.5, 0.5], [0.25, 0.5, 5]],
+        [[0, 0, -1], [0, 0, 1], [1, 0, 0], [0, 0, -10]],
+    )
     assert hit.tolist() == [True, False, True, True]
     assert np.allclose(t[[0, 2, 3]], [4, 0.5, 4]) and np.isinf(t[1])
     assert face[0] in (2, 3) and face[1] == -1 and face[2] in (10, 11)
@@ -83,7 +96,7 @@ def test_rays_agree_with_brute_force_on_a_sphere():
     hit, t, _, point = ray_intersect(mesh, origins, directions)
     d = directions / np.linalg.norm(directions, axis=1, keepdims=True)
     b = np.einsum("ij,ij->i", origins, d)  # analytic sphere of radius r: the mesh is inside it
-    disc = b ** 2 - (np.einsum("ij,ij->i", origins, origins) - 4.0)
+    disc = b**2 - (np.einsum("ij,ij->i", origins, origins) - 4.0)
     far_miss = disc < 0
     assert not hit[far_miss].any()
     assert np.allclose(np.linalg.norm(point[hit], axis=1), 2.0, atol=0.01)
@@ -93,8 +106,17 @@ def test_rays_agree_with_brute_force_on_a_sphere():
 
 
 def test_lat_lon_deg():
-    lat, lon = lat_lon_deg([[1, 0, 0], [0, 1, 0], [-1, 0, 0], [0, -1, 0], [0, 0, 2],
-                            [1, -1e-18, 0], [1, 1, np.sqrt(2)]])
+    lat, lon = lat_lon_deg(
+        [
+            [1, 0, 0],
+            [0, 1, 0],
+            [-1, 0, 0],
+            [0, -1, 0],
+            [0, 0, 2],
+            [1, -1e-18, 0],
+            [1, 1, np.sqrt(2)],
+        ]
+    )
     assert np.allclose(lat, [0, 0, 0, 0, 90, 0, 45])
     assert np.allclose(lon, [0, 90, 180, 270, 0, 0, 45])
     assert ((lon >= 0) & (lon < 360)).all()

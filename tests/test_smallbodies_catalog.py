@@ -63,19 +63,31 @@ def test_neodys_q_matches_perihelion_column_everywhere(neodys):
     with sqlite3.connect(fetch("neodys.db")) as con:
         peri = pd.read_sql("SELECT Name, Perihel_AU FROM main", con).set_index("Name")
     q = neodys.table.set_index("designation")["q_au"]
-    np.testing.assert_allclose(q.to_numpy(), peri.loc[q.index, "Perihel_AU"].to_numpy(),
-                               rtol=1e-8)
+    np.testing.assert_allclose(q.to_numpy(), peri.loc[q.index, "Perihel_AU"].to_numpy(), rtol=1e-8)
     np.testing.assert_allclose(neodys.conics[:, 0], q.to_numpy() * AU_KM, rtol=1e-15)
     np.testing.assert_allclose(neodys.conics[:, 2], np.radians(neodys.table["i_deg"]))
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("2021 WP", "2021WP"), ("2021WP", "2021WP"), ("2021wp", "2021WP"), (" 2021  Wp ", "2021WP"),
-    ("99942", "99942"), ("99942 Apophis", "99942"), ("(99942) Apophis", "99942"),
-    ("Apophis", "99942"), ("APOPHIS", "99942"), ("2004 MN4", "99942"),
-    ("2012 DA14", "367943"), ("Duende", "367943"), ("67P/Churyumov-Gerasimenko", "67P"),
-    ("2019 OE2", "2019OE2"), ("433", "433"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("2021 WP", "2021WP"),
+        ("2021WP", "2021WP"),
+        ("2021wp", "2021WP"),
+        (" 2021  Wp ", "2021WP"),
+        ("99942", "99942"),
+        ("99942 Apophis", "99942"),
+        ("(99942) Apophis", "99942"),
+        ("Apophis", "99942"),
+        ("APOPHIS", "99942"),
+        ("2004 MN4", "99942"),
+        ("2012 DA14", "367943"),
+        ("Duende", "367943"),
+        ("67P/Churyumov-Gerasimenko", "67P"),
+        ("2019 OE2", "2019OE2"),
+        ("433", "433"),
+    ],
+)
 def test_name_normalisation(given, expected):
     assert normalize_designation(given) == expected
     assert normalize_designations([given]).tolist() == [expected]
@@ -98,17 +110,30 @@ def test_unknown_designation_lists_close_matches(neodys):
 
 
 def _bad_frame():
-    return pd.DataFrame({
-        "des": ["good 1", "nan i", "neg e", "hyperbolic", "zero q", "parabolic", "good 2"],
-        "q": [1.0, 1.0, 1.0, 0.3, 0.0, 1.0, 2.0],
-        "e": [0.1, 0.1, -0.2, 1.5, 0.1, 1.0, 0.2],
-        "inc": [1.0, np.nan, 1.0, 1.0, 1.0, 1.0, 170.0],
-        "node": 10.0, "peri": 20.0, "M": 30.0, "mjd": 59600.0,
-    })
+    return pd.DataFrame(
+        {
+            "des": ["good 1", "nan i", "neg e", "hyperbolic", "zero q", "parabolic", "good 2"],
+            "q": [1.0, 1.0, 1.0, 0.3, 0.0, 1.0, 2.0],
+            "e": [0.1, 0.1, -0.2, 1.5, 0.1, 1.0, 0.2],
+            "inc": [1.0, np.nan, 1.0, 1.0, 1.0, 1.0, 170.0],
+            "node": 10.0,
+            "peri": 20.0,
+            "M": 30.0,
+            "mjd": 59600.0,
+        }
+    )
 
 
-COLUMNS = {"designation": "des", "q_au": "q", "e": "e", "i_deg": "inc", "node_deg": "node",
-           "peri_deg": "peri", "M_deg": "M", "epoch_mjd": "mjd"}
+COLUMNS = {
+    "designation": "des",
+    "q_au": "q",
+    "e": "e",
+    "i_deg": "inc",
+    "node_deg": "node",
+    "peri_deg": "peri",
+    "M_deg": "M",
+    "epoch_mjd": "mjd",
+}
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".db"])
@@ -128,10 +153,13 @@ def test_generic_catalog_skips_bad_rows(tmp_path, suffix):
     assert table.table["designation"].tolist() == ["good 1", "good 2"]
     assert table.conics.shape == (2, 8)
     reasons = dict(zip(table.bad_rows["designation"], table.bad_rows["reason"]))
-    assert reasons == {"nan i": "missing or non-finite i_deg", "neg e": "negative eccentricity",
-                       "hyperbolic": "hyperbolic (e > 1) not allowed here",
-                       "zero q": "perihelion distance q <= 0",
-                       "parabolic": "parabolic (e == 1) not supported"}
+    assert reasons == {
+        "nan i": "missing or non-finite i_deg",
+        "neg e": "negative eccentricity",
+        "hyperbolic": "hyperbolic (e > 1) not allowed here",
+        "zero q": "perihelion distance q <= 0",
+        "parabolic": "parabolic (e == 1) not supported",
+    }
 
 
 def test_hyperbolic_rows_when_allowed(tmp_path):

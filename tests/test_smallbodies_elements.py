@@ -19,12 +19,20 @@ from orbitviz.smallbodies.elements import (
     round_to_sigma,
 )
 
-WP = dict(q_au=0.93205, e=0.1566, i_deg=3.808, node_deg=58.203, peri_deg=306.74, M_deg=91.92)
+WP = {
+    "q_au": 0.93205,
+    "e": 0.1566,
+    "i_deg": 3.808,
+    "node_deg": 58.203,
+    "peri_deg": 306.74,
+    "M_deg": 91.92,
+}
 
 
 def wp(**changes):
-    return OrbitalElements("2021 WP", **{**WP, **changes}, epoch_et=jd_tdb_to_et(2459600.5),
-                           source="issue 3")
+    return OrbitalElements(
+        "2021 WP", **{**WP, **changes}, epoch_et=jd_tdb_to_et(2459600.5), source="issue 3"
+    )
 
 
 def test_time_arithmetic():
@@ -36,7 +44,8 @@ def test_time_arithmetic():
     np.testing.assert_array_equal(jd_tdb_to_et(np.array([2451545.0, 2451546.0])), [0.0, 86400.0])
     # a 19-digit SBDB tp keeps its sub-millisecond part when given as a string
     assert jd_tdb_to_et("2454894.912519503203") == pytest.approx(
-        3349 * 86400 + 0.912519503203 * 86400, abs=1e-6)
+        3349 * 86400 + 0.912519503203 * 86400, abs=1e-6
+    )
 
 
 def test_2021wp_conics_vector():
@@ -62,23 +71,33 @@ def test_derived_quantities_2021wp():
 
 
 def test_vectorised_conics_matches_scalar():
-    rows = conics_from_arrays([0.93205, 1.2], [0.1566, 0.5], [3.808, 10], [58.203, 1],
-                              [306.74, 2], [91.92, 3], [695995200.0, 0.0])
+    rows = conics_from_arrays(
+        [0.93205, 1.2],
+        [0.1566, 0.5],
+        [3.808, 10],
+        [58.203, 1],
+        [306.74, 2],
+        [91.92, 3],
+        [695995200.0, 0.0],
+    )
     assert rows.shape == (2, 8)
     np.testing.assert_array_equal(rows[0], wp().to_conics())
     assert rows[1, 0] == 1.2 * AU_KM
 
 
-@pytest.mark.parametrize("field, value, words", [
-    ("e", -0.1, "negative"),
-    ("e", 1.0, "parabolic"),
-    ("q_au", 0.0, "> 0"),
-    ("q_au", -1.0, "> 0"),
-    ("i_deg", float("nan"), "nan"),
-    ("M_deg", None, "missing"),
-    ("node_deg", "abc", "not a number"),
-    ("i_deg", 181.0, "outside"),
-])
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("e", -0.1, "negative"),
+        ("e", 1.0, "parabolic"),
+        ("q_au", 0.0, "> 0"),
+        ("q_au", -1.0, "> 0"),
+        ("i_deg", float("nan"), "nan"),
+        ("M_deg", None, "missing"),
+        ("node_deg", "abc", "not a number"),
+        ("i_deg", 181.0, "outside"),
+    ],
+)
 def test_validation_names_field_and_source(field, value, words):
     with pytest.raises(ElementsError) as info:
         wp(**{field: value})
@@ -90,8 +109,15 @@ def test_hyperbolic_from_perihelion_time_agrees_with_spice():
     spice = pytest.importorskip("spiceypy")
     tp = 1.0e8
     el = OrbitalElements.from_perihelion_time(
-        "hyp", q_au=0.25, e=1.2, i_deg=122.7, node_deg=24.6, peri_deg=241.8, tp_et=tp,
-        epoch_et=tp + 30 * 86400.0)
+        "hyp",
+        q_au=0.25,
+        e=1.2,
+        i_deg=122.7,
+        node_deg=24.6,
+        peri_deg=241.8,
+        tp_et=tp,
+        epoch_et=tp + 30 * 86400.0,
+    )
     assert el.is_hyperbolic and el.a_au < 0 and el.period_days is None
     assert el.M_deg > 0  # after perihelion: positive hyperbolic mean anomaly
     assert el.tp_et == pytest.approx(tp, abs=1e-6)
@@ -99,14 +125,16 @@ def test_hyperbolic_from_perihelion_time_agrees_with_spice():
     state = spice.conics(el.to_conics(), tp)
     assert np.linalg.norm(state[:3]) == pytest.approx(0.25 * AU_KM, rel=1e-10)
     before = OrbitalElements.from_perihelion_time(
-        "hyp", q_au=0.25, e=1.2, i_deg=1, node_deg=2, peri_deg=3, tp_et=tp, epoch_et=tp - 86400)
+        "hyp", q_au=0.25, e=1.2, i_deg=1, node_deg=2, peri_deg=3, tp_et=tp, epoch_et=tp - 86400
+    )
     assert before.M_deg < 0
 
 
 def test_elliptic_from_perihelion_time_agrees_with_spice():
     spice = pytest.importorskip("spiceypy")
     el = OrbitalElements.from_perihelion_time(
-        "ell", q_au=0.9, e=0.3, i_deg=5, node_deg=6, peri_deg=7, tp_et=5e8, epoch_et=5e8 - 1e7)
+        "ell", q_au=0.9, e=0.3, i_deg=5, node_deg=6, peri_deg=7, tp_et=5e8, epoch_et=5e8 - 1e7
+    )
     assert 0 <= el.M_deg < 360
     state = spice.conics(el.to_conics(), 5e8)
     assert np.linalg.norm(state[:3]) == pytest.approx(0.9 * AU_KM, rel=1e-10)
@@ -114,8 +142,9 @@ def test_elliptic_from_perihelion_time_agrees_with_spice():
 
 def test_parabolic_from_tp_is_refused():
     with pytest.raises(ElementsError, match="parabolic"):
-        OrbitalElements.from_perihelion_time("p", q_au=1, e=1.0, i_deg=0, node_deg=0,
-                                             peri_deg=0, tp_et=0, epoch_et=0)
+        OrbitalElements.from_perihelion_time(
+            "p", q_au=1, e=1.0, i_deg=0, node_deg=0, peri_deg=0, tp_et=0, epoch_et=0
+        )
 
 
 def test_round_to_sigma():

@@ -19,8 +19,14 @@ from orbitviz.smallbodies.elements import jd_tdb_to_et
 
 def test_2021wp_is_the_notebooks_case():
     el, window = resolve_target("2021 WP")
-    assert (el.q_au, el.e, el.i_deg, el.node_deg, el.peri_deg, el.M_deg) == \
-        (0.93205, 0.1566, 3.808, 58.203, 306.74, 91.92)
+    assert (el.q_au, el.e, el.i_deg, el.node_deg, el.peri_deg, el.M_deg) == (
+        0.93205,
+        0.1566,
+        3.808,
+        58.203,
+        306.74,
+        91.92,
+    )
     assert el.epoch_et == jd_tdb_to_et(2459600.5)
     assert el.to_conics()[0] == pytest.approx(0.93205 * AU_KM)
     assert window.start_utc.startswith("2021-11-10") and window.stop_utc.startswith("2021-12-01")
@@ -31,8 +37,14 @@ def test_2021wp_rounded_values_are_the_neodys_orbit_rounded():
     """The notebooks' rounded SBDB elements and the NEODyS row describe the same orbit."""
     el, _ = resolve_target("2021WP")
     row = read_neodys().elements("2021 WP")
-    for name, tol in [("q_au", 1e-5), ("e", 1e-4), ("i_deg", 1e-3), ("node_deg", 1e-3),
-                      ("peri_deg", 1e-2), ("M_deg", 1e-2)]:
+    for name, tol in [
+        ("q_au", 1e-5),
+        ("e", 1e-4),
+        ("i_deg", 1e-3),
+        ("node_deg", 1e-3),
+        ("peri_deg", 1e-2),
+        ("M_deg", 1e-2),
+    ]:
         assert getattr(el, name) == pytest.approx(getattr(row, name), abs=tol), name
 
 
@@ -59,7 +71,9 @@ def test_every_entry_cites_a_source():
     bodies = famous_bodies()
     assert {"2021WP", "99942", "367943"} <= set(bodies)
     for body in bodies.values():
-        assert body.elements.source.startswith("embedded table: ") and len(body.elements.source) > 40
+        assert (
+            body.elements.source.startswith("embedded table: ") and len(body.elements.source) > 40
+        )
         assert body.window is not None
 
 

@@ -8,9 +8,9 @@ import json
 import math
 from pathlib import Path
 
+import astroquery
 import pytest
 
-import astroquery
 from orbitviz.errors import DownloadError, ElementsError, UnknownBody
 from orbitviz.smallbodies import sbdb
 from orbitviz.smallbodies.elements import AU_KM, SECONDS_PER_DAY, jd_tdb_to_et
@@ -41,8 +41,14 @@ def test_elements_equal_the_json(name):
     el = sbdb.read_sbdb_file(ASTROQUERY_DATA / name).elements
     assert el.designation == data["object"]["des"]
     assert el.name == data["object"]["fullname"]
-    for ours, theirs in [("q_au", "q"), ("e", "e"), ("i_deg", "i"), ("node_deg", "om"),
-                         ("peri_deg", "w"), ("M_deg", "ma")]:
+    for ours, theirs in [
+        ("q_au", "q"),
+        ("e", "e"),
+        ("i_deg", "i"),
+        ("node_deg", "om"),
+        ("peri_deg", "w"),
+        ("M_deg", "ma"),
+    ]:
         assert getattr(el, ours) == float(els[theirs]["value"]), ours
         assert el.sigmas[ours] == float(els[theirs]["sigma"]), ours
     assert el.epoch_et == (float(data["orbit"]["epoch"]) - 2451545.0) * 86400.0
@@ -84,12 +90,15 @@ def test_nongrav_parameters():
 
 
 def test_fixture_through_fetch_matches_astroquery_copy(apophis_path):
-    assert sbdb.read_sbdb_file(apophis_path).elements.to_conics().tolist() == \
-        sbdb.read_sbdb_file(ASTROQUERY_DATA / "apophis.dat").elements.to_conics().tolist()
+    assert (
+        sbdb.read_sbdb_file(apophis_path).elements.to_conics().tolist()
+        == sbdb.read_sbdb_file(ASTROQUERY_DATA / "apophis.dat").elements.to_conics().tolist()
+    )
 
 
-@pytest.mark.parametrize("name, rows", [("apophis.dat", 79), ("67P.dat", 18),
-                                        ("phaethon.dat", 80), ("ceres.dat", 1)])
+@pytest.mark.parametrize(
+    "name, rows", [("apophis.dat", 79), ("67P.dat", 18), ("phaethon.dat", 80), ("ceres.dat", 1)]
+)
 def test_close_approaches(name, rows):
     data = raw(name)
     ca = sbdb.read_sbdb_file(ASTROQUERY_DATA / name).close_approaches
@@ -97,7 +106,7 @@ def test_close_approaches(name, rows):
     assert ca["et"].is_monotonic_increasing
     by_jd = {row["jd"]: row for row in data["ca_data"]}
     for rec in ca.itertuples():
-        src = by_jd[f"{rec.jd_tdb:.9f}"] if f"{rec.jd_tdb:.9f}" in by_jd else None
+        src = by_jd.get(f"{rec.jd_tdb:.9f}")
         if src is None:  # match by value when the string formatting differs
             src = min(data["ca_data"], key=lambda r: abs(float(r["jd"]) - rec.jd_tdb))
         assert rec.dist_au == float(src["dist"]) and rec.v_rel_kms == float(src["v_rel"])
@@ -123,16 +132,22 @@ def _write(tmp_path, data, name="broken.json"):
     return path
 
 
-@pytest.mark.parametrize("mutate, words", [
-    (lambda d: d["orbit"]["elements"].pop(0), "orbit.elements e"),
-    (lambda d: d["orbit"].pop("epoch"), "orbit.epoch"),
-    (lambda d: d.pop("orbit"), "'orbit'"),
-    (lambda d: d["object"].pop("des"), "object.des"),
-    (lambda d: d["orbit"]["elements"].__setitem__(
-        slice(None), [e for e in d["orbit"]["elements"] if e["name"] not in ("ma", "tp")]),
-     "orbit.elements ma"),
-    (lambda d: d["orbit"]["elements"][3].__setitem__("value", "oops"), "not a number"),
-])
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda d: d["orbit"]["elements"].pop(0), "orbit.elements e"),
+        (lambda d: d["orbit"].pop("epoch"), "orbit.epoch"),
+        (lambda d: d.pop("orbit"), "'orbit'"),
+        (lambda d: d["object"].pop("des"), "object.des"),
+        (
+            lambda d: d["orbit"]["elements"].__setitem__(
+                slice(None), [e for e in d["orbit"]["elements"] if e["name"] not in ("ma", "tp")]
+            ),
+            "orbit.elements ma",
+        ),
+        (lambda d: d["orbit"]["elements"][3].__setitem__("value", "oops"), "not a number"),
+    ],
+)
 def test_missing_fields_name_field_and_file(tmp_path, mutate, words):
     data = raw("apophis.dat")
     mutate(data)
@@ -145,7 +160,7 @@ def test_missing_fields_name_field_and_file(tmp_path, mutate, words):
 def test_not_json_and_missing_file(tmp_path):
     bad = tmp_path / "page.html"
     bad.write_text("<html>503</html>")
-    with pytest.raises(ElementsError, match="page.html is not JSON"):
+    with pytest.raises(ElementsError, match=r"page\.html is not JSON"):
         sbdb.read_sbdb_file(bad)
     with pytest.raises(ElementsError, match="does not exist"):
         sbdb.read_sbdb_file(tmp_path / "nope.json")
@@ -167,11 +182,16 @@ def test_not_found_answer_is_unknown_body():
     with pytest.raises(UnknownBody, match="not found"):
         sbdb.parse_sbdb({"code": "200", "message": "specified object was not found"})
     with pytest.raises(UnknownBody, match="several objects"):
-        sbdb.parse_sbdb({"code": "300", "list": [{"pdes": "1", "name": "Ceres"},
-                                                 {"pdes": "2", "name": "Pallas"}]})
+        sbdb.parse_sbdb(
+            {
+                "code": "300",
+                "list": [{"pdes": "1", "name": "Ceres"}, {"pdes": "2", "name": "Pallas"}],
+            }
+        )
 
 
 # ---------------- live query and cache (the network is never touched) ----------------------
+
 
 class FakeJPL:
     def __init__(self, answers):
@@ -207,8 +227,13 @@ def test_success_is_cached_and_reused(cache, monkeypatch):
 
 
 def test_failures_are_not_cached(cache, monkeypatch):
-    fake = FakeJPL([json.dumps({"code": "200", "message": "specified object was not found"}),
-                    ConnectionError("no route to host"), "<html>oops</html>"])
+    fake = FakeJPL(
+        [
+            json.dumps({"code": "200", "message": "specified object was not found"}),
+            ConnectionError("no route to host"),
+            "<html>oops</html>",
+        ]
+    )
     monkeypatch.setattr(sbdb, "_fetch_sbdb_text", fake)
     with pytest.raises(UnknownBody):
         sbdb.query_sbdb("nothing")

@@ -103,17 +103,32 @@ def test_binary_junk_is_not_a_kernel(tmp_path):
 
 
 def test_kinds_are_recognised(mirror):
-    kinds = {name: sniff(data.fetch(name)).kind for name in
-             ["de421.bsp", "naif0012.tls", "ROS_V38.TF", "pck00011.tpc",
-              "ROS_160929_STEP.TSC", "mu69_fr2kf_lopoly_spice_v01.bds"]}
-    assert kinds == {"de421.bsp": "SPK", "naif0012.tls": "LSK", "ROS_V38.TF": "FK",
-                     "pck00011.tpc": "PCK", "ROS_160929_STEP.TSC": "SCLK",
-                     "mu69_fr2kf_lopoly_spice_v01.bds": "DSK"}
+    kinds = {
+        name: sniff(data.fetch(name)).kind
+        for name in [
+            "de421.bsp",
+            "naif0012.tls",
+            "ROS_V38.TF",
+            "pck00011.tpc",
+            "ROS_160929_STEP.TSC",
+            "mu69_fr2kf_lopoly_spice_v01.bds",
+        ]
+    }
+    assert kinds == {
+        "de421.bsp": "SPK",
+        "naif0012.tls": "LSK",
+        "ROS_V38.TF": "FK",
+        "pck00011.tpc": "PCK",
+        "ROS_160929_STEP.TSC": "SCLK",
+        "mu69_fr2kf_lopoly_spice_v01.bds": "DSK",
+    }
 
 
 def test_a_failed_load_in_the_middle_rolls_back(tmp_path):
     bad = tmp_path / "bad.tpc"
-    bad.write_text("KPL/PCK\n\\begindata\nBODY399_RADII = ( 1 2 'a' )\n\\begintext\n")  # mixed types
+    bad.write_text(
+        "KPL/PCK\n\\begindata\nBODY399_RADII = ( 1 2 'a' )\n\\begintext\n"
+    )  # mixed types
     before = _total()
     with pytest.raises(Exception) as err:
         KernelSet("default", bad).load()

@@ -40,8 +40,15 @@ def test_all_input_kinds_agree():
 
 
 def test_arrays_of_datetime64_are_exact_across_a_leap_second():
-    stamps = np.array(["2016-12-31T00:00", "2016-12-31T23:59:59.5", "2017-01-01T00:00:00.25",
-                       "2021-11-19T03:33:12.345"], dtype="datetime64[ms]")
+    stamps = np.array(
+        [
+            "2016-12-31T00:00",
+            "2016-12-31T23:59:59.5",
+            "2017-01-01T00:00:00.25",
+            "2021-11-19T03:33:12.345",
+        ],
+        dtype="datetime64[ms]",
+    )
     fast = to_et(stamps)
     slow = to_et([str(s) for s in stamps])
     assert fast.shape == (4,)

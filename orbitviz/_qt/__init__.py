@@ -6,12 +6,20 @@ it. ``orbitviz view philae`` starts it from the command line (see :mod:`orbitviz
 
 from .app import qt_application, run_viewer, screenshot
 from .scene_recipes import (
-           SceneRecipe,
-           flyby_recipe,
-           philae_recipe,
-           prepare,
-           shape_recipe,
+    SceneRecipe,
+    flyby_recipe,
+    philae_recipe,
+    prepare,
+    shape_recipe,
 )
 
-__all__ = ["SceneRecipe", "flyby_recipe", "philae_recipe", "prepare", "qt_application",
-           "run_viewer", "screenshot", "shape_recipe"]
+__all__ = [
+    "SceneRecipe",
+    "flyby_recipe",
+    "philae_recipe",
+    "prepare",
+    "qt_application",
+    "run_viewer",
+    "screenshot",
+    "shape_recipe",
+]

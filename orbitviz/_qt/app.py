@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .scene_recipes import SceneRecipe, prepare
 
-
 PRESENT_ENV = "ORBITVIZ_PRESENT"
 PRESENTATIONS = ("auto", "raster", "opengl")
 SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "software")
@@ -65,9 +64,11 @@ def presentation() -> str:
             break
         else:
             if wanted == "raster":
-                raise NoGLBackend(f"{PRESENT_ENV}=raster needs EGL or OSMesa for offscreen "
-                                  "rendering; neither works here (unset it to draw with Qt's "
-                                  "OpenGL widget)")
+                raise NoGLBackend(
+                    f"{PRESENT_ENV}=raster needs EGL or OSMesa for offscreen "
+                    "rendering; neither works here (unset it to draw with Qt's "
+                    "OpenGL widget)"
+                )
     if egl_platform is None:  # leave Qt's own EGL/GLX choice alone
         os.environ.pop("EGL_PLATFORM", None)
     vispy.use(app="pyqt5")
@@ -94,8 +95,9 @@ def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None) -
     return app.exec_()
 
 
-def screenshot(recipe: SceneRecipe, path: str | Path, *, time_utc: str | None = None,
-               size=(1280, 800)) -> Path:
+def screenshot(
+    recipe: SceneRecipe, path: str | Path, *, time_utc: str | None = None, size=(1280, 800)
+) -> Path:
     """Render one frame of the scene to ``path`` (PNG) and return it: grabbed from the real
     window when a display is available, else from an offscreen canvas (EGL, OSMesa, Xvfb)."""
     path = Path(path)
@@ -134,7 +136,8 @@ def _offscreen_screenshot(recipe, path: Path, time_utc, size) -> None:
     except OSError as exc:
         from orbitviz.errors import OrbitvizError
 
-        raise OrbitvizError(f"cannot write the image {path}: {exc}; check the folder exists "
-                            "and is writable") from None
+        raise OrbitvizError(
+            f"cannot write the image {path}: {exc}; check the folder exists and is writable"
+        ) from None
     finally:
         canvas.close()

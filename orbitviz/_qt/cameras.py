@@ -24,8 +24,10 @@ MODES = ("turntable", "arcball", "fly", "follow")
 
 def _view_rotation(state: CameraState) -> np.ndarray:
     """The turntable's world -> camera rotation (VisPy's row-vector convention, 3x3)."""
-    return np.dot(transforms.rotate(state.elevation_deg, (-1, 0, 0)),
-                  transforms.rotate(state.azimuth_deg, (0, 0, 1)))[:3, :3]
+    return np.dot(
+        transforms.rotate(state.elevation_deg, (-1, 0, 0)),
+        transforms.rotate(state.azimuth_deg, (0, 0, 1)),
+    )[:3, :3]
 
 
 class _PoseAngles:

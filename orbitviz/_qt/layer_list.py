@@ -53,7 +53,8 @@ class LayerRow(QWidget):
         self.visible_box.setChecked(layer.visible)
         self.opacity_slider.setValue(round(layer.opacity * 100))
         self.color_button.setStyleSheet(
-            f"background-color: {_qcolor(layer.color).name()}; border: 1px solid #888;")
+            f"background-color: {_qcolor(layer.color).name()}; border: 1px solid #888;"
+        )
         for widget in (self.visible_box, self.opacity_slider):
             widget.blockSignals(False)
 
@@ -62,8 +63,12 @@ class LayerRow(QWidget):
             self._show(self.layer)
 
     def choose_color(self) -> None:
-        color = QColorDialog.getColor(_qcolor(self.layer.color), self, f"Colour of {self.layer.name}",
-                                      QColorDialog.ShowAlphaChannel)
+        color = QColorDialog.getColor(
+            _qcolor(self.layer.color),
+            self,
+            f"Colour of {self.layer.name}",
+            QColorDialog.ShowAlphaChannel,
+        )
         if color.isValid():
             self.layer.color = color.getRgbF()
 

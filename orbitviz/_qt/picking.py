@@ -33,8 +33,10 @@ class SurfacePoint:
     range_km: float
 
     def __str__(self) -> str:
-        return (f"lat {self.lat_deg:+.2f}°  lon {self.lon_deg:.2f}° E  "
-                f"radius {self.radius_km:.3f} km  range {self.range_km:.3f} km")
+        return (
+            f"lat {self.lat_deg:+.2f}°  lon {self.lon_deg:.2f}° E  "
+            f"radius {self.radius_km:.3f} km  range {self.range_km:.3f} km"
+        )
 
 
 def pick_surface(canvas, mesh, x_px: float, y_px: float) -> SurfacePoint | None:
@@ -46,5 +48,9 @@ def pick_surface(canvas, mesh, x_px: float, y_px: float) -> SurfacePoint | None:
     point = points[0]
     lat, lon = lat_lon_deg(point)
     eye = canvas.view.camera.transform.map([0.0, 0.0, 0.0])[:3]
-    return SurfacePoint(float(lat[0]), float(lon[0]), float(np.linalg.norm(point)),
-                        float(np.linalg.norm(point - eye)))
+    return SurfacePoint(
+        float(lat[0]),
+        float(lon[0]),
+        float(np.linalg.norm(point)),
+        float(np.linalg.norm(point - eye)),
+    )

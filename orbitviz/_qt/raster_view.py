@@ -26,14 +26,31 @@ stretched: measured at 1920x1080 with llvmpipe, the Philae scene's moving frame 
 instead of ~36 ms (the pixels it saves, not the geometry, set the difference)."""
 
 BUTTONS = {Qt.LeftButton: 1, Qt.RightButton: 2, Qt.MiddleButton: 3}
-MODIFIERS = ((Qt.ShiftModifier, keys.SHIFT), (Qt.ControlModifier, keys.CONTROL),
-             (Qt.AltModifier, keys.ALT), (Qt.MetaModifier, keys.META))
-KEYS = {Qt.Key_Shift: keys.SHIFT, Qt.Key_Control: keys.CONTROL, Qt.Key_Alt: keys.ALT,
-        Qt.Key_Meta: keys.META, Qt.Key_Left: keys.LEFT, Qt.Key_Up: keys.UP,
-        Qt.Key_Right: keys.RIGHT, Qt.Key_Down: keys.DOWN, Qt.Key_PageUp: keys.PAGEUP,
-        Qt.Key_PageDown: keys.PAGEDOWN, Qt.Key_Home: keys.HOME, Qt.Key_End: keys.END,
-        Qt.Key_Escape: keys.ESCAPE, Qt.Key_Space: keys.SPACE, Qt.Key_Return: keys.ENTER,
-        Qt.Key_Enter: keys.ENTER, Qt.Key_Tab: keys.TAB}
+MODIFIERS = (
+    (Qt.ShiftModifier, keys.SHIFT),
+    (Qt.ControlModifier, keys.CONTROL),
+    (Qt.AltModifier, keys.ALT),
+    (Qt.MetaModifier, keys.META),
+)
+KEYS = {
+    Qt.Key_Shift: keys.SHIFT,
+    Qt.Key_Control: keys.CONTROL,
+    Qt.Key_Alt: keys.ALT,
+    Qt.Key_Meta: keys.META,
+    Qt.Key_Left: keys.LEFT,
+    Qt.Key_Up: keys.UP,
+    Qt.Key_Right: keys.RIGHT,
+    Qt.Key_Down: keys.DOWN,
+    Qt.Key_PageUp: keys.PAGEUP,
+    Qt.Key_PageDown: keys.PAGEDOWN,
+    Qt.Key_Home: keys.HOME,
+    Qt.Key_End: keys.END,
+    Qt.Key_Escape: keys.ESCAPE,
+    Qt.Key_Space: keys.SPACE,
+    Qt.Key_Return: keys.ENTER,
+    Qt.Key_Enter: keys.ENTER,
+    Qt.Key_Tab: keys.TAB,
+}
 
 
 def _modifiers(event) -> tuple:
@@ -93,16 +110,22 @@ class RasterView(QWidget):
         return self.scene_canvas.canvas._backend
 
     def _mouse(self, event) -> dict:
-        return {"native": event, "pos": (event.pos().x(), event.pos().y()),
-                "buttons": _buttons(event), "modifiers": _modifiers(event)}
+        return {
+            "native": event,
+            "pos": (event.pos().x(), event.pos().y()),
+            "buttons": _buttons(event),
+            "modifiers": _modifiers(event),
+        }
 
     def mousePressEvent(self, event) -> None:
-        self._backend._vispy_mouse_press(button=BUTTONS.get(event.button(), 0),
-                                         **self._mouse(event))
+        self._backend._vispy_mouse_press(
+            button=BUTTONS.get(event.button(), 0), **self._mouse(event)
+        )
 
     def mouseReleaseEvent(self, event) -> None:
-        self._backend._vispy_mouse_release(button=BUTTONS.get(event.button(), 0),
-                                           **self._mouse(event))
+        self._backend._vispy_mouse_release(
+            button=BUTTONS.get(event.button(), 0), **self._mouse(event)
+        )
 
     def mouseMoveEvent(self, event) -> None:
         self._backend._vispy_mouse_move(**self._mouse(event))
@@ -110,7 +133,8 @@ class RasterView(QWidget):
     def wheelEvent(self, event) -> None:
         delta = event.angleDelta()
         self.scene_canvas.canvas.events.mouse_wheel(
-            delta=(delta.x() / 120.0, delta.y() / 120.0), **self._mouse(event))
+            delta=(delta.x() / 120.0, delta.y() / 120.0), **self._mouse(event)
+        )
 
     def _key(self, emit, event) -> None:
         code = int(event.key())

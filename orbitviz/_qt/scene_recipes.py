@@ -16,9 +16,11 @@ from orbitviz.scene import MeshLayer, Scene
 
 SHAPE_SUFFIXES = (".obj", ".ply", ".bds", ".dsk")
 KERNEL_SUFFIXES = (".bsp", ".tm", ".mk", ".bc", ".tpc", ".tf", ".tls", ".bpc", ".tsc")
-OPEN_FILTER = ("Shapes and kernels (*.obj *.ply *.bds *.dsk *.bsp *.tm *.mk *.bc *.tpc *.tf *.bpc);;"
-               "Shape models (*.obj *.ply *.bds *.dsk);;SPICE kernels (*.bsp *.tm *.mk *.bc *.tpc "
-               "*.tf *.bpc);;All files (*)")
+OPEN_FILTER = (
+    "Shapes and kernels (*.obj *.ply *.bds *.dsk *.bsp *.tm *.mk *.bc *.tpc *.tf *.bpc);;"
+    "Shape models (*.obj *.ply *.bds *.dsk);;SPICE kernels (*.bsp *.tm *.mk *.bc *.tpc "
+    "*.tf *.bpc);;All files (*)"
+)
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,34 @@ def shape_recipe(path: str | Path) -> SceneRecipe:
     return SceneRecipe(str(path), lambda: shape_scene(path))
 
 
-def flyby_recipe(target: str, body: str = "EARTH", start=None, stop=None, *,
-                 method: str = "patched", sbdb_file=None, catalog=None, online: bool = False,
-                 kernels: tuple = ()) -> SceneRecipe:
+def flyby_recipe(
+    target: str,
+    body: str = "EARTH",
+    start=None,
+    stop=None,
+    *,
+    method: str = "patched",
+    sbdb_file=None,
+    catalog=None,
+    online: bool = False,
+    kernels: tuple = (),
+) -> SceneRecipe:
     def build() -> Scene:
         from orbitviz import spice
         from orbitviz.analysis import flyby
         from orbitviz.scene.flyby_scene import flyby_scene
 
-        report = flyby(target, body, start, stop, method=method, sbdb_file=sbdb_file,
-                       catalog=catalog, online=online, kernels=tuple(kernels))
+        report = flyby(
+            target,
+            body,
+            start,
+            stop,
+            method=method,
+            sbdb_file=sbdb_file,
+            catalog=catalog,
+            online=online,
+            kernels=tuple(kernels),
+        )
         with spice.KernelSet("default", *kernels):
             scene = flyby_scene(report.result)
         scene.spice = replace(scene.spice, kernels=("default", *kernels))
@@ -116,9 +136,11 @@ def file_kind(path: str | Path) -> str:
         return "kernel"
     from orbitviz.errors import OrbitvizError
 
-    raise OrbitvizError(f"cannot open {path}: unknown file type {suffix or '(no suffix)'!r}; "
-                        "open a shape model (OBJ, PLY, DSK) or a SPICE kernel / meta-kernel "
-                        "(BSP, BC, TPC, TF, TM)")
+    raise OrbitvizError(
+        f"cannot open {path}: unknown file type {suffix or '(no suffix)'!r}; "
+        "open a shape model (OBJ, PLY, DSK) or a SPICE kernel / meta-kernel "
+        "(BSP, BC, TPC, TF, TM)"
+    )
 
 
 def open_file(path: str | Path, current: SceneRecipe, session: list) -> PreparedScene:

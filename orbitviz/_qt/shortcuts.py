@@ -38,6 +38,7 @@ def key(action: str) -> str:
 
 def shortcuts_html() -> str:
     rows = [(k, d) for k, d in KEYS.values()] + list(GESTURES)
-    body = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(d)}</td></tr>"
-                   for k, d in rows)
+    body = "".join(
+        f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(d)}</td></tr>" for k, d in rows
+    )
     return f"<table>{body}</table>"

@@ -36,11 +36,16 @@ class TimeBar(QWidget):
         self.speed.setToolTip("playback speed, relative to the scene's own")
         self.utc_label = QLabel()
         self.utc_label.setMinimumWidth(  # the longest UTC text, in this font
-            self.utc_label.fontMetrics().horizontalAdvance("0000-00-00 00:00:00 UTC") + 12)
+            self.utc_label.fontMetrics().horizontalAdvance("0000-00-00 00:00:00 UTC") + 12
+        )
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 6, 2)
-        for widget, stretch in ((self.play_button, 0), (self.slider, 1), (self.speed, 0),
-                                (self.utc_label, 0)):
+        for widget, stretch in (
+            (self.play_button, 0),
+            (self.slider, 1),
+            (self.speed, 0),
+            (self.utc_label, 0),
+        ):
             row.addWidget(widget, stretch)
         self.timer = QTimer(self)
         self.timer.setInterval(33)

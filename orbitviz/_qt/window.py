@@ -50,7 +50,9 @@ class ViewerWindow(QMainWindow):
     to the user's QSettings for orbitviz.
     """
 
-    def __init__(self, prepared: PreparedScene, *, view_size=None, settings: QSettings | None = None):
+    def __init__(
+        self, prepared: PreparedScene, *, view_size=None, settings: QSettings | None = None
+    ):
         super().__init__()
         self.settings = settings or QSettings(*SETTINGS_SCOPE)
         self.view_size = view_size
@@ -132,10 +134,17 @@ class ViewerWindow(QMainWindow):
         view_menu.addAction(self.layer_dock.toggleViewAction())
         camera_menu = bar.addMenu("&Camera")
         group = QActionGroup(self)
-        for mode, text in (("turntable", "&Turntable"), ("arcball", "&Arcball"), ("fly", "&Fly"),
-                           ("follow", "F&ollow the lander")):
-            group.addAction(self._action(camera_menu, mode, text, partial(self.set_camera_mode, mode),
-                                         checkable=True))
+        for mode, text in (
+            ("turntable", "&Turntable"),
+            ("arcball", "&Arcball"),
+            ("fly", "&Fly"),
+            ("follow", "F&ollow the lander"),
+        ):
+            group.addAction(
+                self._action(
+                    camera_menu, mode, text, partial(self.set_camera_mode, mode), checkable=True
+                )
+            )
         camera_menu.addSeparator()
         self._action(camera_menu, "reset", "&Reset", lambda: self.cameras.reset())
         help_menu = bar.addMenu("&Help")
@@ -224,8 +233,9 @@ class ViewerWindow(QMainWindow):
     # -- files ------------------------------------------------------------------------------
     def choose_file(self) -> None:
         start = self.settings.value("last_dir", str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, "Open a shape model or SPICE kernel", start,
-                                              OPEN_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a shape model or SPICE kernel", start, OPEN_FILTER
+        )
         if path:
             self.open_path(path)
 
@@ -235,8 +245,11 @@ class ViewerWindow(QMainWindow):
         path = str(path)
         self.statusBar().showMessage(f"opening {path} ...")
         recipe, session = self.prepared.recipe, self.session_kernels
-        self.worker.submit(lambda: open_file(path, recipe, session),
-                           partial(self._opened, path), partial(self._open_failed, path))
+        self.worker.submit(
+            lambda: open_file(path, recipe, session),
+            partial(self._opened, path),
+            partial(self._open_failed, path),
+        )
 
     def _opened(self, path: str, prepared: PreparedScene) -> None:
         self.show_scene(prepared)
@@ -250,7 +263,7 @@ class ViewerWindow(QMainWindow):
 
     def _remember(self, path: str) -> None:
         recent = [p for p in self.recent_files() if p != path]
-        self.settings.setValue("recent_files", [path] + recent[:MAX_RECENT - 1])
+        self.settings.setValue("recent_files", [path] + recent[: MAX_RECENT - 1])
         self.settings.setValue("last_dir", str(Path(path).parent))
         self._show_recent()
 
@@ -294,13 +307,16 @@ class ViewerWindow(QMainWindow):
 
     def save_image(self, path: str | Path) -> None:
         if not self.grab_view().save(str(path)):
-            raise OrbitvizError(f"cannot write the image {path}: check the folder exists and is "
-                          "writable, and use .png or .jpg")
+            raise OrbitvizError(
+                f"cannot write the image {path}: check the folder exists and is "
+                "writable, and use .png or .jpg"
+            )
 
     def choose_image_path(self) -> None:
         start = str(Path(self.settings.value("last_dir", str(Path.home()))) / "orbitviz.png")
-        path, _ = QFileDialog.getSaveFileName(self, "Save image", start,
-                                              "PNG image (*.png);;JPEG image (*.jpg)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save image", start, "PNG image (*.png);;JPEG image (*.jpg)"
+        )
         if not path:
             return
         try:

@@ -14,17 +14,22 @@ from vispy import scene as vscene
 from orbitviz.scene import CameraState, Scene
 from orbitviz.scene.events import Event
 
+from . import resources
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter
-from .mesh_adapter import MeshAdapter
 from .marker_adapter import MarkerAdapter
+from .mesh_adapter import MeshAdapter
 from .overlays import AxesTriad, CornerText, ScaleBar
-from . import resources
 from .sphere_adapter import SphereAdapter
 from .trajectory_adapter import TrajectoryAdapter
 
-ADAPTERS = {"mesh": MeshAdapter, "trajectory": TrajectoryAdapter, "markers": MarkerAdapter,
-            "sphere": SphereAdapter, "labels": LabelAdapter}
+ADAPTERS = {
+    "mesh": MeshAdapter,
+    "trajectory": TrajectoryAdapter,
+    "markers": MarkerAdapter,
+    "sphere": SphereAdapter,
+    "labels": LabelAdapter,
+}
 OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
 DEPTH_RANGE = 100.0  # far/near = 10 * DEPTH_RANGE around the camera distance: 16-bit depth
 
@@ -41,8 +46,17 @@ class SceneCanvas:
     text per frame with :meth:`set_time_text`).
     """
 
-    def __init__(self, scene: Scene, *, size=(800, 600), bgcolor="black", show: bool = False,
-                 overlays=OVERLAYS, time_text=default_time_text, parent=None):
+    def __init__(
+        self,
+        scene: Scene,
+        *,
+        size=(800, 600),
+        bgcolor="black",
+        show: bool = False,
+        overlays=OVERLAYS,
+        time_text=default_time_text,
+        parent=None,
+    ):
         unknown = set(overlays) - set(OVERLAYS)
         if unknown:
             raise ValueError(f"unknown overlay(s) {sorted(unknown)}; choose from {OVERLAYS}")
@@ -54,8 +68,9 @@ class SceneCanvas:
         if self._pooled:
             self.canvas, self.fonts = resources.checkout(self.size, bgcolor)
         else:
-            self.canvas = resources.ClearingCanvas(size=self.size, show=show, bgcolor=bgcolor,
-                                                   keys=None, parent=parent)
+            self.canvas = resources.ClearingCanvas(
+                size=self.size, show=show, bgcolor=bgcolor, keys=None, parent=parent
+            )
             self.fonts = resources.new_fonts()
         self.view = self.canvas.central_widget.add_view()
         self.view.camera = vscene.TurntableCamera(fov=30.0, distance=1.0)
@@ -117,8 +132,11 @@ class SceneCanvas:
         self._scale_bar.visible = "scale" in self.overlays
         self._axes.visible = "axes" in self.overlays
         self._title_lines = [self.scene.title] if "title" in self.overlays else []
-        notes = [layer.lighting_note for layer in self.scene.layers
-                 if getattr(layer, "lighting_approximate", False) and layer.lighting_note]
+        notes = [
+            layer.lighting_note
+            for layer in self.scene.layers
+            if getattr(layer, "lighting_approximate", False) and layer.lighting_note
+        ]
         self._credit_lines = self.scene.credits + notes if "credit" in self.overlays else []
         self._layout_corner_texts()
         self._time_line = ""
@@ -172,8 +190,13 @@ class SceneCanvas:
 
     def camera_state(self) -> CameraState:
         camera = self.view.camera
-        return CameraState(tuple(float(c) for c in camera.center), float(camera.azimuth),
-                           float(camera.elevation), float(camera.distance), float(camera.fov))
+        return CameraState(
+            tuple(float(c) for c in camera.center),
+            float(camera.azimuth),
+            float(camera.elevation),
+            float(camera.distance),
+            float(camera.fov),
+        )
 
     def _camera_changed(self) -> None:
         state = self.camera_state()
@@ -186,7 +209,8 @@ class SceneCanvas:
         """Pixel (x, y) of scene points (N, 3) km: x right, y down, origin top left; NaN for
         points behind the camera."""
         mapped = self.view.scene.node_transform(self.canvas.scene).map(
-            np.asarray(points_km, dtype=np.float64).reshape(-1, 3))
+            np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
+        )
         w = mapped[:, 3:4]
         xy = mapped[:, :2] / w
         xy[w[:, 0] <= 0] = np.nan
@@ -233,8 +257,9 @@ class SceneCanvas:
             framebuffer = self._framebuffers[pixels] = Framebuffer(pixels)
         self.canvas.push_fbo(framebuffer.fbo, (0, 0), self.size)
         if pixels != self.size:  # VisPy maps canvas pixels 1:1 into the FBO: scale them
-            self.canvas.transforms.configure(viewport=(0, 0, *pixels), fbo_size=pixels,
-                                             fbo_rect=(0, 0, *self.size))
+            self.canvas.transforms.configure(
+                viewport=(0, 0, *pixels), fbo_size=pixels, fbo_rect=(0, 0, *self.size)
+            )
         self._bound = framebuffer
         return framebuffer
 

@@ -16,9 +16,19 @@ def _native_read_pixels():
     """glReadPixels writing straight into a numpy buffer (vispy's wrapper copies to bytes)."""
     global _read_pixels
     if _read_pixels is None:
-        _read_pixels = _gl2._get_gl_func("glReadPixels", None, (
-            ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
-            ctypes.c_void_p))
+        _read_pixels = _gl2._get_gl_func(
+            "glReadPixels",
+            None,
+            (
+                ctypes.c_int,
+                ctypes.c_int,
+                ctypes.c_int,
+                ctypes.c_int,
+                ctypes.c_uint,
+                ctypes.c_uint,
+                ctypes.c_void_p,
+            ),
+        )
     return _read_pixels
 
 
@@ -40,10 +50,15 @@ class Framebuffer:
         uint8, BOTTOM row first (OpenGL order: flip with ``out[::-1]`` or let the encoder flip).
         RGBA is the renderer's own layout: llvmpipe reads it ~4x faster than RGB at 1080p."""
         w, h = self.size
-        if (out.shape not in ((h, w, 3), (h, w, 4)) or out.dtype != np.uint8
-                or not out.flags.c_contiguous):
-            raise ValueError(f"read buffer must be a C-contiguous uint8 array of shape {(h, w, 3)} "
-                             f"or {(h, w, 4)}")
+        if (
+            out.shape not in ((h, w, 3), (h, w, 4))
+            or out.dtype != np.uint8
+            or not out.flags.c_contiguous
+        ):
+            raise ValueError(
+                f"read buffer must be a C-contiguous uint8 array of shape {(h, w, 3)} "
+                f"or {(h, w, 4)}"
+            )
         gloo.flush()
         gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 1)
         layout = gl.GL_RGBA if out.shape[2] == 4 else gl.GL_RGB

@@ -20,9 +20,14 @@ class LabelAdapter(LayerAdapter):
     def _build(self, parent):
         self._size_px = REFERENCE_SIZE_PX
         layer = self.layer
-        node = Text(text=layer.texts, pos=layer.positions_km.astype(np.float32),
-                    anchor_x="left", anchor_y="bottom", parent=parent,
-                    font_manager=self.fonts)
+        node = Text(
+            text=layer.texts,
+            pos=layer.positions_km.astype(np.float32),
+            anchor_x="left",
+            anchor_y="bottom",
+            parent=parent,
+            font_manager=self.fonts,
+        )
         node.set_gl_state("translucent", depth_test=False)
         self._style(node)
         return node

@@ -77,8 +77,9 @@ _PLAIN = dict.fromkeys(_RIM, "")
 def clip_matrix(transform) -> np.ndarray:
     """The 4x4 matrix (for column vectors) of a VisPy transform chain made of linear and
     projective parts, e.g. ``visual -> render`` (clip coordinates)."""
-    mapped = np.asarray(transform.map(np.array([[0.0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]])),
-                        dtype=np.float64)
+    mapped = np.asarray(
+        transform.map(np.array([[0.0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]])), dtype=np.float64
+    )
     if mapped.shape[1] == 3:
         mapped = np.c_[mapped, np.ones(4)]
     matrix = np.empty((4, 4))
@@ -106,8 +107,13 @@ class LitMeshVisual(Visual):
         self.shared_program["a_position"] = self._positions
         self.shared_program["a_normal"] = self._normals
         self._translucent, self._front_face = False, None
-        self.set_style(color=(1, 1, 1, 1), light_dir=(1, 0, 0), ambient=0.06, lit=True,
-                       rim=0.0 if rim else None)
+        self.set_style(
+            color=(1, 1, 1, 1),
+            light_dir=(1, 0, 0),
+            ambient=0.06,
+            lit=True,
+            rim=0.0 if rim else None,
+        )
         self._apply_gl_state()
 
     def set_data(self, vertices, faces, normals, *, closed: bool = False) -> None:
@@ -131,8 +137,7 @@ class LitMeshVisual(Visual):
         self._front_face = ("ccw" if drawn.winding > 0 else "cw") if drawn.closed else None
         self._apply_gl_state()
 
-    def set_style(self, *, color=None, light_dir=None, ambient=None, lit=None,
-                  rim=None) -> None:
+    def set_style(self, *, color=None, light_dir=None, ambient=None, lit=None, rim=None) -> None:
         """``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``)."""
         program = self.shared_program
         if color is not None:
@@ -156,8 +161,11 @@ class LitMeshVisual(Visual):
         self._apply_gl_state()
 
     def _apply_gl_state(self) -> None:
-        cull = {"cull_face": "back", "front_face": self._front_face} if self._front_face \
+        cull = (
+            {"cull_face": "back", "front_face": self._front_face}
+            if self._front_face
             else {"cull_face": False}
+        )
         if self._translucent:
             self.set_gl_state("translucent", depth_test=True, depth_mask=False, **cull)
         else:

@@ -22,9 +22,13 @@ class MarkerAdapter(LayerAdapter):
         self._markers = Markers(parent=node)
         self._markers.set_gl_state("translucent", depth_test=False)
         # a moving marker's label sits to its left: fixed labels (touchdowns...) sit to the right
-        self._labels = Text(parent=node, anchor_x="right" if self.layer.moving else "left",
-                            anchor_y="bottom", font_manager=self.fonts,
-                            font_size=self.layer.font_size_pt)
+        self._labels = Text(
+            parent=node,
+            anchor_x="right" if self.layer.moving else "left",
+            anchor_y="bottom",
+            font_manager=self.fonts,
+            font_size=self.layer.font_size_pt,
+        )
         self._labels.set_gl_state("translucent", depth_test=False)
         self._points = np.zeros((0, 3))
         return node
@@ -49,10 +53,14 @@ class MarkerAdapter(LayerAdapter):
         self._markers.visible = bool(shown.any())
         if shown.any():
             size = layer.size_px * max(ui_scale(self._size_px), 0.5)
-            self._markers.set_data(points[shown].astype(np.float32), size=size,
-                                   face_color=(r, g, b, a * layer.opacity),
-                                   edge_color=(0, 0, 0, a * layer.opacity), edge_width=1.0,
-                                   symbol=layer.symbol)
+            self._markers.set_data(
+                points[shown].astype(np.float32),
+                size=size,
+                face_color=(r, g, b, a * layer.opacity),
+                edge_color=(0, 0, 0, a * layer.opacity),
+                edge_width=1.0,
+                symbol=layer.symbol,
+            )
         texts = [text for text, keep in zip(layer.labels, shown) if keep]
         self._labels.visible = bool(texts)
         if texts:

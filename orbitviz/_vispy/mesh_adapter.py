@@ -35,8 +35,12 @@ class MeshAdapter(SurfaceAdapter):
 
     def _style(self, node) -> None:
         layer = self.layer
-        node.set_style(color=(*layer.color[:3], self._alpha), ambient=layer.ambient, lit=True,
-                       light_dir=layer.sun_direction_at(self.clock.et))
+        node.set_style(
+            color=(*layer.color[:3], self._alpha),
+            ambient=layer.ambient,
+            lit=True,
+            light_dir=layer.sun_direction_at(self.clock.et),
+        )
         node.set_translucent(self._alpha < 1.0)
 
     def _on_layer(self, event) -> None:

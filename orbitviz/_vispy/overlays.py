@@ -51,8 +51,10 @@ def declutter(xy: np.ndarray, widths_px, line_px: float, max_steps: int = 6) -> 
         x1 = x + float(widths_px[i])
         for _ in range(max_steps):
             bottom = y + dy[i]
-            if not any(x < bx1 and bx0 < x1 and bottom - line_px < by1 and by0 < bottom
-                       for bx0, by0, bx1, by1 in placed):
+            if not any(
+                x < bx1 and bx0 < x1 and bottom - line_px < by1 and by0 < bottom
+                for bx0, by0, bx1, by1 in placed
+            ):
                 break
             dy[i] += line_px
         placed.append((x, y + dy[i] - line_px, x1, y + dy[i]))
@@ -67,7 +69,7 @@ def fit_lines(lines, width_chars: int, max_lines: int | None = None) -> list[str
     if max_lines is None or len(wrapped) <= max_lines:
         return wrapped
     short = [textwrap.shorten(line, width_chars, placeholder="\u2026") for line in entries]
-    return short[:max_lines - 1] + ["\u2026"] if len(short) > max_lines else short
+    return short[: max_lines - 1] + ["\u2026"] if len(short) > max_lines else short
 
 
 def scale_bar_width_px(size_px: tuple[int, int], dpi: float = 96.0) -> float:
@@ -104,8 +106,17 @@ def screen_axes(camera: CameraState) -> np.ndarray:
     forward = -eye_offsets(camera.azimuth_deg, camera.elevation_deg, 1.0)
     right = np.cross(forward, (0.0, 0.0, 1.0))
     norm = np.linalg.norm(right)
-    right = right / norm if norm > 1e-9 else np.array(
-        [math.cos(math.radians(camera.azimuth_deg)), math.sin(math.radians(camera.azimuth_deg)), 0])
+    right = (
+        right / norm
+        if norm > 1e-9
+        else np.array(
+            [
+                math.cos(math.radians(camera.azimuth_deg)),
+                math.sin(math.radians(camera.azimuth_deg)),
+                0,
+            ]
+        )
+    )
     up = np.cross(right, forward)
     return np.stack([right, -up], axis=1)  # row k: (right . e_k, -up . e_k)
 
@@ -119,13 +130,25 @@ class CornerText:
     ellipsis) when wrapping them would take more than a fifth of the height.
     """
 
-    def __init__(self, parent, fonts, corner: str, font_size_pt: float = 11.0, color="white",
-                 dpi: float = 96.0):
+    def __init__(
+        self,
+        parent,
+        fonts,
+        corner: str,
+        font_size_pt: float = 11.0,
+        color="white",
+        dpi: float = 96.0,
+    ):
         self.corner, self.base_pt, self.dpi = corner, font_size_pt, dpi
         top = corner.startswith("top")
-        self.node = Text(parent=parent, font_manager=fonts, color=color, font_size=font_size_pt,
-                         anchor_x="left" if corner.endswith("left") else "right",
-                         anchor_y="bottom" if top else "top")  # VisPy: y grows upward
+        self.node = Text(
+            parent=parent,
+            font_manager=fonts,
+            color=color,
+            font_size=font_size_pt,
+            anchor_x="left" if corner.endswith("left") else "right",
+            anchor_y="bottom" if top else "top",
+        )  # VisPy: y grows upward
         self.node.set_gl_state("translucent", depth_test=False)
         self.lines: list[str] = []
 
@@ -168,9 +191,14 @@ class ScaleBar:
 
     def __init__(self, parent, fonts, color="white"):
         self.line = Line(parent=parent, color=color, width=2.0, method="gl")
-        self.label = Text(parent=parent, font_manager=fonts, color=color,
-                          font_size=self.font_size_pt, anchor_x="center",
-                          anchor_y="top")  # VisPy's anchors assume y grows upward
+        self.label = Text(
+            parent=parent,
+            font_manager=fonts,
+            color=color,
+            font_size=self.font_size_pt,
+            anchor_x="center",
+            anchor_y="top",
+        )  # VisPy's anchors assume y grows upward
         for node in (self.line, self.label):
             node.set_gl_state("translucent", depth_test=False)
 
@@ -183,8 +211,10 @@ class ScaleBar:
         tick = max(2.0, 4.0 * ui)
         x1, y = w - 2 * margin, h - 2 * margin - max(8.0, 12.0 * ui)
         x0 = x1 - length_px
-        self.line.set_data(pos=np.array([[x0, y - tick], [x0, y], [x1, y], [x1, y - tick]]),
-                           width=max(1.0, 2.0 * ui))
+        self.line.set_data(
+            pos=np.array([[x0, y - tick], [x0, y], [x1, y], [x1, y - tick]]),
+            width=max(1.0, 2.0 * ui),
+        )
         self.label.font_size = font_pt(self.font_size_pt, size_px)
         self.label.text = format_km(length_km)
         self.label.pos = ((x0 + x1) / 2.0, y - tick - 2)
@@ -206,17 +236,28 @@ class AxesTriad:
         self.length_px = length_px
         colors = np.repeat(np.asarray(AXIS_COLORS), 2, axis=0)
         self.lines = Line(parent=parent, color=colors, width=2.0, connect="segments", method="gl")
-        self.letters = Text(text=["x", "y", "z"], parent=parent, font_manager=fonts, color=list(AXIS_COLORS),
-                            font_size=9)
+        self.letters = Text(
+            text=["x", "y", "z"],
+            parent=parent,
+            font_manager=fonts,
+            color=list(AXIS_COLORS),
+            font_size=9,
+        )
         for node in (self.lines, self.letters):
             node.set_gl_state("translucent", depth_test=False)
 
     def update(self, camera: CameraState, size_px: tuple[int, int], bottom_offset_px=0.0) -> None:
         margin = margin_px(size_px)
-        origin = np.array([margin + self.length_px + 8,
-                           size_px[1] - margin - self.length_px - 8 - bottom_offset_px])
+        origin = np.array(
+            [
+                margin + self.length_px + 8,
+                size_px[1] - margin - self.length_px - 8 - bottom_offset_px,
+            ]
+        )
         tips = origin + screen_axes(camera) * self.length_px
-        self.lines.set_data(pos=np.column_stack([np.repeat(origin[None], 3, 0), tips]).reshape(6, 2))
+        self.lines.set_data(
+            pos=np.column_stack([np.repeat(origin[None], 3, 0), tips]).reshape(6, 2)
+        )
         self.letters.pos = origin + screen_axes(camera) * (self.length_px + 9)
 
     @property

@@ -36,8 +36,13 @@ class SphereAdapter(SurfaceAdapter):
     def _style(self, node) -> None:
         layer = self.layer
         translucent = self._alpha < 1.0
-        node.set_style(color=(*layer.color[:3], self._alpha), light_dir=layer.sun_dir,
-                       ambient=0.1, lit=layer.lit, rim=RIM if translucent and not layer.lit else 0)
+        node.set_style(
+            color=(*layer.color[:3], self._alpha),
+            light_dir=layer.sun_dir,
+            ambient=0.1,
+            lit=layer.lit,
+            rim=RIM if translucent and not layer.lit else 0,
+        )
         node.set_translucent(translucent)
         node.transform.scale = (layer.radius_km,) * 3
 

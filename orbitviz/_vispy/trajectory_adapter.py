@@ -16,9 +16,14 @@ class TrajectoryAdapter(LayerAdapter):
 
     def _build(self, parent):
         layer = self.layer
-        node = Line(pos=np.asarray(layer.display_positions_km, dtype=np.float32),
-                    color=layer.colors_at(self.clock.et).astype(np.float32),
-                    width=layer.width_px, method="gl", antialias=False, parent=parent)
+        node = Line(
+            pos=np.asarray(layer.display_positions_km, dtype=np.float32),
+            color=layer.colors_at(self.clock.et).astype(np.float32),
+            width=layer.width_px,
+            method="gl",
+            antialias=False,
+            parent=parent,
+        )
         node.set_gl_state("translucent", depth_test=True)
         return node
 

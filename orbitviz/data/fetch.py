@@ -154,7 +154,7 @@ def _download(item: DataFile, *, progress: bool) -> Path:
             f"download of {item.name!r} from {item.url} failed verification: {exc}. "
             "Nothing was written to the cache. The archive may have a new version of this file."
         ) from None
-    except Exception as exc:  # network errors come in many classes (requests, OSError, ...)
+    except Exception as exc:  # noqa: BLE001 -- network errors come in many classes (requests, OSError)
         raise DownloadError(
             f"cannot download {item.name!r} from {item.url}{where}: {type(exc).__name__}: {exc}. "
             "Check the network, or point ORBITVIZ_DATA_MIRROR at a folder holding the file."

@@ -29,9 +29,9 @@ from .nbody import DEFAULT_PERTURBERS, NBodyTrajectory, NonGrav, PerturberTable,
 from .spheres import body_hill_radius_km, body_orbit, hill_radius_km, laplace_soi_km, soi_radius_km
 
 __all__ = [
-    "Crossings",
     "DEFAULT_PERTURBERS",
     "ELEMENT_NAMES",
+    "Crossings",
     "EventError",
     "Minima",
     "NBodyTrajectory",

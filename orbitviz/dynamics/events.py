@@ -32,8 +32,8 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -267,13 +267,26 @@ def find_minima(
     j = np.arange(1, grid.size - 1)
     k = j[(v[j] < v[j - 1]) & (v[j] <= v[j + 1])]
     if fprime is None:
-        t_min, v_min = (_refine_minima(f, grid[k - 1], grid[k + 1], xtol_s) if k.size
-                        else (np.empty(0), np.empty(0)))
+        t_min, v_min = (
+            _refine_minima(f, grid[k - 1], grid[k + 1], xtol_s)
+            if k.size
+            else (np.empty(0), np.empty(0))
+        )
     else:
         dv = _call(fprime, grid)
         rising = np.flatnonzero((dv[:-1] < 0.0) & (dv[1:] >= 0.0))
-        t_min = (refine_roots(lambda t: _call(fprime, t), grid[rising], grid[rising + 1],
-                               dv[rising], dv[rising + 1], xtol_s) if rising.size else np.empty(0))
+        t_min = (
+            refine_roots(
+                lambda t: _call(fprime, t),
+                grid[rising],
+                grid[rising + 1],
+                dv[rising],
+                dv[rising + 1],
+                xtol_s,
+            )
+            if rising.size
+            else np.empty(0)
+        )
         v_min = _call(f, t_min) if t_min.size else np.empty(0)
     at_edge = np.zeros(t_min.shape, dtype=bool)
     if include_edges:

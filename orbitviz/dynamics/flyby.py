@@ -20,8 +20,8 @@ are refined to 1e-4 s on the chosen model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -112,8 +112,9 @@ def _memoized(states: StateFunction, size: int = 8) -> StateFunction:
 def _samples(start_et: float, stop_et: float, step_s: float, closest_et: float) -> np.ndarray:
     """Sample times for plots and scenes: the event grid, plus 1-minute steps for 6 hours
     either side of the closest approach, where the track bends most."""
-    fine = np.arange(max(start_et, closest_et - 6 * 3600.0),
-                     min(stop_et, closest_et + 6 * 3600.0), 60.0)
+    fine = np.arange(
+        max(start_et, closest_et - 6 * 3600.0), min(stop_et, closest_et + 6 * 3600.0), 60.0
+    )
     return np.union1d(time_grid(start_et, stop_et, step_s), fine)
 
 
@@ -141,15 +142,17 @@ def _approaches(rel_state: StateFunction, start_et: float, stop_et: float, step_
     found = []
     if len(minima):
         v = np.linalg.norm(rel_state(minima.et)[..., 3:], axis=-1)
-        found = [Approach(float(t), float(d), float(s))
-                 for t, d, s in zip(minima.et, minima.value, v)]
+        found = [
+            Approach(float(t), float(d), float(s)) for t, d, s in zip(minima.et, minima.value, v)
+        ]
     interior = [a for a, edge in zip(found, minima.at_edge) if not edge]
     edges = [a for a, edge in zip(found, minima.at_edge) if edge]
     candidates = interior + edges
     if not candidates:  # constant distance: take the start
         s = rel_state(np.array([start_et]))[0]
-        candidates = [Approach(start_et, float(np.linalg.norm(s[:3])),
-                               float(np.linalg.norm(s[3:])))]
+        candidates = [
+            Approach(start_et, float(np.linalg.norm(s[:3])), float(np.linalg.norm(s[3:])))
+        ]
     closest = min(candidates, key=lambda a: a.dist_km)
     return interior, closest, closest in edges
 
@@ -210,8 +213,7 @@ def analyze_flyby(
     except OrbitvizError:
         radius = None
 
-    body_state = _memoized(lambda et: spice.states(body_code, et, observer=SUN,
-                                                   frame="ECLIPJ2000"))
+    body_state = _memoized(lambda et: spice.states(body_code, et, observer=SUN, frame="ECLIPJ2000"))
 
     if method == "nbody":
         options = dict(nbody_options or {})
@@ -219,8 +221,9 @@ def analyze_flyby(
             options["nongrav"] = target.nongrav
         result = _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options)
     else:
-        result = _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body,
-                                   gm_sun, soi)
+        result = _conic_or_patched(
+            conics, method, start_et, stop_et, body_state, gm_body, gm_sun, soi
+        )
     result.target, result.body = label, body_name
     result.elements_source = getattr(target, "source", "conic elements given directly")
     epoch = float(conics[6])
@@ -232,13 +235,15 @@ def analyze_flyby(
         )
     result.body_radius_km = radius
     if method == "nbody" and compare:
-        other = analyze_flyby(conics, body_code, start_et, stop_et, method="patched",
-                              name=label, compare=False)
+        other = analyze_flyby(
+            conics, body_code, start_et, stop_et, method="patched", name=label, compare=False
+        )
         result.comparison = compare_results(result, other)
     return result
 
 
 # --- conic and patched conics -----------------------------------------------------------------
+
 
 def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm_central, soi):
     def helio(et):
@@ -259,20 +264,36 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
         hyper = _hyperbola(rel(np.array([first]))[0], float(first), gm_body)
         before = kepler.state_to_elements(helio(np.array([first]))[0], gm_central, float(first))
         if method == "conic":
-            notes.append(f"conic: {('' if entries.size else 'no SOI entry; ')}the body's gravity "
-                         "is ignored, so the heliocentric orbit is unchanged by construction")
+            notes.append(
+                f"conic: {('' if entries.size else 'no SOI entry; ')}the body's gravity "
+                "is ignored, so the heliocentric orbit is unchanged by construction"
+            )
         else:
-            notes.append("patched: the target never enters the SOI in this window, so the "
-                         "heliocentric conic is the whole answer")
+            notes.append(
+                "patched: the target never enters the SOI in this window, so the "
+                "heliocentric conic is the whole answer"
+            )
         samples_et = _samples(start_et, stop_et, step, closest.et)
         return FlybyResult(
-            target="", body="", method=method,
+            target="",
+            body="",
+            method=method,
             method_detail="two-body heliocentric conic (body's gravity ignored)",
-            start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
-            entries_et=entries, exits_et=exits, approaches=interior, closest=closest,
-            closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
-            elements_after=before.copy(), samples_et=samples_et,
-            samples_rel_km=rel(samples_et)[:, :3], notes=notes,
+            start_et=start_et,
+            stop_et=stop_et,
+            soi_radius_km=soi,
+            body_radius_km=None,
+            entries_et=entries,
+            exits_et=exits,
+            approaches=interior,
+            closest=closest,
+            closest_at_window_edge=at_edge,
+            hyperbola=hyper,
+            elements_before=before,
+            elements_after=before.copy(),
+            samples_et=samples_et,
+            samples_rel_km=rel(samples_et)[:, :3],
+            notes=notes,
         )
 
     # patched conics: heliocentric -> body-centred hyperbola -> heliocentric
@@ -294,8 +315,9 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
     else:
         t_out = float(out[0])
     inside_end = t_out if t_out is not None else stop_et
-    interior, closest, at_edge = _approaches(rel_inside, t_in, inside_end,
-                                             _grid_step_s(t_in, inside_end))
+    interior, closest, at_edge = _approaches(
+        rel_inside, t_in, inside_end, _grid_step_s(t_in, inside_end)
+    )
     before = kepler.state_to_elements(helio(np.array([t_in]))[0], gm_central, t_in)
     after = None
     exits_et = np.array([t_out]) if t_out is not None else np.empty(0)
@@ -315,23 +337,37 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
         return outp
 
     if entries.size > 1:
-        notes.append(f"patched: the conic shows {entries.size} SOI entries in the window; "
-                     "only the first pass is patched")
+        notes.append(
+            f"patched: the conic shows {entries.size} SOI entries in the window; "
+            "only the first pass is patched"
+        )
     samples_et = _samples(start_et, stop_et, step, closest.et)
     return FlybyResult(
-        target="", body="", method="patched",
+        target="",
+        body="",
+        method="patched",
         method_detail="patched conics: heliocentric two-body, body-centred two-body inside the "
-                      "SOI, heliocentric two-body after",
-        start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
-        entries_et=np.array([t_in]), exits_et=exits_et, approaches=interior, closest=closest,
-        closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
-        elements_after=after, samples_et=samples_et,
+        "SOI, heliocentric two-body after",
+        start_et=start_et,
+        stop_et=stop_et,
+        soi_radius_km=soi,
+        body_radius_km=None,
+        entries_et=np.array([t_in]),
+        exits_et=exits_et,
+        approaches=interior,
+        closest=closest,
+        closest_at_window_edge=at_edge,
+        hyperbola=hyper,
+        elements_before=before,
+        elements_after=after,
+        samples_et=samples_et,
         samples_rel_km=rel_patched(samples_et)[:, :3],
         notes=notes,
     )
 
 
 # --- N-body -------------------------------------------------------------------------------------
+
 
 def _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options):
     from . import nbody
@@ -360,11 +396,23 @@ def _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options)
     notes = [f"nbody: osculating heliocentric elements at {at_in} and {at_out}"]
     samples_et = _samples(start_et, stop_et, step, closest.et)
     return FlybyResult(
-        target="", body="", method="nbody", method_detail=trajectory.method,
-        start_et=start_et, stop_et=stop_et, soi_radius_km=soi, body_radius_km=None,
-        entries_et=entries, exits_et=exits, approaches=interior, closest=closest,
-        closest_at_window_edge=at_edge, hyperbola=hyper, elements_before=before,
-        elements_after=after, samples_et=samples_et,
+        target="",
+        body="",
+        method="nbody",
+        method_detail=trajectory.method,
+        start_et=start_et,
+        stop_et=stop_et,
+        soi_radius_km=soi,
+        body_radius_km=None,
+        entries_et=entries,
+        exits_et=exits,
+        approaches=interior,
+        closest=closest,
+        closest_at_window_edge=at_edge,
+        hyperbola=hyper,
+        elements_before=before,
+        elements_after=after,
+        samples_et=samples_et,
         samples_rel_km=rel(samples_et)[:, :3],
         notes=notes,
     )
@@ -407,5 +455,12 @@ def elements_dict(conics: np.ndarray | None) -> dict | None:
     }
 
 
-__all__ = ["Approach", "FlybyResult", "Hyperbola", "METHODS", "analyze_flyby",
-           "compare_results", "elements_dict"]
+__all__ = [
+    "METHODS",
+    "Approach",
+    "FlybyResult",
+    "Hyperbola",
+    "analyze_flyby",
+    "compare_results",
+    "elements_dict",
+]

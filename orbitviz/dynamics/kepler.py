@@ -28,12 +28,12 @@ from orbitviz.errors import ElementsError
 
 __all__ = [
     "ELEMENT_NAMES",
-    "validate_elements",
-    "solve_kepler_elliptic",
-    "solve_kepler_hyperbolic",
     "elements_to_state",
     "propagate",
+    "solve_kepler_elliptic",
+    "solve_kepler_hyperbolic",
     "state_to_elements",
+    "validate_elements",
 ]
 
 ELEMENT_NAMES = ("rp_km", "ecc", "inc_rad", "lnode_rad", "argp_rad", "m0_rad", "t0_et", "mu_km3s2")
@@ -369,7 +369,9 @@ def state_to_elements(state, mu_km3s2, et=0.0) -> np.ndarray:
     """
     st = np.asarray(state, dtype=float)
     if st.shape[-1] != 6:
-        raise ElementsError(f"state_to_elements: states need 6 entries on the last axis, got {st.shape}")
+        raise ElementsError(
+            f"state_to_elements: states need 6 entries on the last axis, got {st.shape}"
+        )
     mu = np.asarray(mu_km3s2, dtype=float)
     if np.any(~np.isfinite(mu) | (mu <= 0)):
         raise ElementsError(f"state_to_elements: mu_km3s2 = {mu!r} must be finite and > 0")
@@ -388,8 +390,10 @@ def state_to_elements(state, mu_km3s2, et=0.0) -> np.ndarray:
     h_vec = np.cross(r_vec, v_vec)
     h = np.linalg.norm(h_vec, axis=-1)
     if np.any(h == 0):
-        raise ElementsError("state_to_elements: position and velocity are parallel (radial orbit); "
-                            "conic elements are undefined")
+        raise ElementsError(
+            "state_to_elements: position and velocity are parallel (radial orbit); "
+            "conic elements are undefined"
+        )
     e_vec = ((v2 - mu / r)[..., None] * r_vec - rv[..., None] * v_vec) / mu[..., None]
     e = np.linalg.norm(e_vec, axis=-1)
     rp = h * h / mu / (1.0 + e)
@@ -404,11 +408,19 @@ def state_to_elements(state, mu_km3s2, et=0.0) -> np.ndarray:
     h_hat = h_vec / h[..., None]
     m_hat = np.cross(h_hat, n_hat)
     circular = e <= 1e-15
-    argp = np.where(
-        circular, 0.0,
-        np.arctan2(np.einsum("...i,...i->...", e_vec, m_hat), np.einsum("...i,...i->...", e_vec, n_hat)),
-    ) % _TWO_PI
-    u = np.arctan2(np.einsum("...i,...i->...", r_vec, m_hat), np.einsum("...i,...i->...", r_vec, n_hat))
+    argp = (
+        np.where(
+            circular,
+            0.0,
+            np.arctan2(
+                np.einsum("...i,...i->...", e_vec, m_hat), np.einsum("...i,...i->...", e_vec, n_hat)
+            ),
+        )
+        % _TWO_PI
+    )
+    u = np.arctan2(
+        np.einsum("...i,...i->...", r_vec, m_hat), np.einsum("...i,...i->...", r_vec, n_hat)
+    )
     nu = u - argp
     half = 0.5 * nu
     m0 = np.empty(shape)

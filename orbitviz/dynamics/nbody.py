@@ -29,8 +29,8 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -41,9 +41,9 @@ from orbitviz.units import AU_KM, AU_PER_DAY2_IN_KMS2, C_KMS, DAY_S
 
 __all__ = [
     "DEFAULT_PERTURBERS",
+    "NBodyTrajectory",
     "NonGrav",
     "PerturberTable",
-    "NBodyTrajectory",
     "propagate_nbody",
 ]
 
@@ -78,12 +78,14 @@ class NonGrav:
     k: float = 0.0
 
     @classmethod
-    def comet(cls, a1_au_d2=0.0, a2_au_d2=0.0, a3_au_d2=0.0) -> "NonGrav":
+    def comet(cls, a1_au_d2=0.0, a2_au_d2=0.0, a3_au_d2=0.0) -> NonGrav:
         """Standard comet g(r) (Marsden, Sekanina & Yeomans 1973)."""
-        return cls(a1_au_d2, a2_au_d2, a3_au_d2, alpha=0.1112620426, r0_au=2.808, m=2.15, n=5.093, k=4.6142)
+        return cls(
+            a1_au_d2, a2_au_d2, a3_au_d2, alpha=0.1112620426, r0_au=2.808, m=2.15, n=5.093, k=4.6142
+        )
 
     @classmethod
-    def from_mapping(cls, pars: Mapping[str, float]) -> "NonGrav":
+    def from_mapping(cls, pars: Mapping[str, float]) -> NonGrav:
         """From SBDB-style names: A1, A2, A3 (au/d^2) and optional ALN, R0, NM, NN, NK.
 
         Without model constants, asteroids' 1/r^2 is assumed. A time delay ``DT`` is not
@@ -96,9 +98,16 @@ class NonGrav:
                 "propagate without non-gravitational forces or use JPL Horizons for this object"
             )
         base = cls()
-        return cls(p.get("A1", 0.0), p.get("A2", 0.0), p.get("A3", 0.0),
-                   alpha=p.get("ALN", base.alpha), r0_au=p.get("R0", base.r0_au),
-                   m=p.get("NM", base.m), n=p.get("NN", base.n), k=p.get("NK", base.k))
+        return cls(
+            p.get("A1", 0.0),
+            p.get("A2", 0.0),
+            p.get("A3", 0.0),
+            alpha=p.get("ALN", base.alpha),
+            r0_au=p.get("R0", base.r0_au),
+            m=p.get("NM", base.m),
+            n=p.get("NN", base.n),
+            k=p.get("NK", base.k),
+        )
 
     @property
     def active(self) -> bool:
@@ -133,8 +142,14 @@ class PerturberTable:
         self._n = self.pos_km.shape[0]
 
     @classmethod
-    def sample(cls, start_et: float, stop_et: float, bodies: Sequence[int | str] = DEFAULT_PERTURBERS,
-               step_s: float = 0.25 * DAY_S, frame: str = "ECLIPJ2000") -> "PerturberTable":
+    def sample(
+        cls,
+        start_et: float,
+        stop_et: float,
+        bodies: Sequence[int | str] = DEFAULT_PERTURBERS,
+        step_s: float = 0.25 * DAY_S,
+        frame: str = "ECLIPJ2000",
+    ) -> PerturberTable:
         """Sample the loaded SPK once (one vectorised query per body) over [start_et, stop_et]."""
         from orbitviz import spice
 
@@ -145,8 +160,15 @@ class PerturberTable:
         grid = lo + step_s * np.arange(n)
         states = np.stack([spice.states(b, grid, observer=SSB, frame=frame) for b in ids], axis=1)
         gm = np.array([spice.gm_km3s2(b) for b in ids])
-        return cls(ids, gm, float(lo), float(step_s), states[..., :3].copy(), states[..., 3:].copy(),
-                   ephemeris=_spk_label())
+        return cls(
+            ids,
+            gm,
+            float(lo),
+            float(step_s),
+            states[..., :3].copy(),
+            states[..., 3:].copy(),
+            ephemeris=_spk_label(),
+        )
 
     @property
     def span_et(self) -> tuple[float, float]:
@@ -166,8 +188,12 @@ class PerturberTable:
         s2 = s * s
         s3 = s2 * s
         h = self.step_s
-        return ((2 * s3 - 3 * s2 + 1) * self.pos_km[i] + (s3 - 2 * s2 + s) * h * self.vel_kms[i]
-                + (-2 * s3 + 3 * s2) * self.pos_km[i + 1] + (s3 - s2) * h * self.vel_kms[i + 1])
+        return (
+            (2 * s3 - 3 * s2 + 1) * self.pos_km[i]
+            + (s3 - 2 * s2 + s) * h * self.vel_kms[i]
+            + (-2 * s3 + 3 * s2) * self.pos_km[i + 1]
+            + (s3 - s2) * h * self.vel_kms[i + 1]
+        )
 
     def states(self, et) -> np.ndarray:
         """Barycentric states (..., n_bodies, 6) at an array of ET (Hermite value and derivative)."""
@@ -175,9 +201,18 @@ class PerturberTable:
         s = s[..., None, None]
         s2, s3, h = s * s, s * s * s, self.step_s
         p0, p1, v0, v1 = self.pos_km[i], self.pos_km[i + 1], self.vel_kms[i], self.vel_kms[i + 1]
-        pos = (2 * s3 - 3 * s2 + 1) * p0 + (s3 - 2 * s2 + s) * h * v0 + (-2 * s3 + 3 * s2) * p1 + (s3 - s2) * h * v1
-        vel = ((6 * s2 - 6 * s) * p0 + (3 * s2 - 4 * s + 1) * h * v0 + (-6 * s2 + 6 * s) * p1
-               + (3 * s2 - 2 * s) * h * v1) / h
+        pos = (
+            (2 * s3 - 3 * s2 + 1) * p0
+            + (s3 - 2 * s2 + s) * h * v0
+            + (-2 * s3 + 3 * s2) * p1
+            + (s3 - s2) * h * v1
+        )
+        vel = (
+            (6 * s2 - 6 * s) * p0
+            + (3 * s2 - 4 * s + 1) * h * v0
+            + (-6 * s2 + 6 * s) * p1
+            + (3 * s2 - 2 * s) * h * v1
+        ) / h
         return np.concatenate([pos, vel], axis=-1)
 
     def body_states(self, body_id: int, et) -> np.ndarray:
@@ -194,7 +229,9 @@ def _spk_label() -> str:
     try:
         from orbitviz import spice
 
-        names = [p.stem for p, _ in spice.loaded_kernels().items() if str(p).lower().endswith(".bsp")]
+        names = [
+            p.stem for p, _ in spice.loaded_kernels().items() if str(p).lower().endswith(".bsp")
+        ]
         return "+".join(sorted(names)) or "spk"
     except Exception:  # noqa: BLE001 - the label is cosmetic
         return "spk"
@@ -217,14 +254,18 @@ def _make_rhs(table: PerturberTable, et0: float, relativity: bool, nongrav: NonG
     ng = nongrav if (nongrav is not None and nongrav.active) else None
     need_sun = relativity or ng is not None
     if need_sun and isun < 0:
-        raise ElementsError("relativity and non-gravitational forces need the Sun among the perturbers")
+        raise ElementsError(
+            "relativity and non-gravitational forces need the Sun among the perturbers"
+        )
     c2 = C_KMS * C_KMS
     gm = table.gm_km3s2[:, None]
     h, t0, nmax = table.step_s, table.t0_et, table._n - 2
     coef = _hermite_coefficients(table.pos_km, table.vel_kms, h)  # (n-1, 4, B, 3)
     sun_coef = coef[:, :, isun, :].tolist() if need_sun else None  # nested lists of floats
     if ng is not None:
-        a1, a2, a3 = (float(a) * AU_PER_DAY2_IN_KMS2 for a in (ng.a1_au_d2, ng.a2_au_d2, ng.a3_au_d2))
+        a1, a2, a3 = (
+            float(a) * AU_PER_DAY2_IN_KMS2 for a in (ng.a1_au_d2, ng.a2_au_d2, ng.a3_au_d2)
+        )
         alpha, r0, m_exp, n_exp, k_exp = ng.alpha, ng.r0_au * AU_KM, ng.m, ng.n, ng.k
 
     def rhs(tau, y):
@@ -240,8 +281,10 @@ def _make_rhs(table: PerturberTable, et0: float, relativity: bool, nongrav: NonG
             cs = sun_coef[i]
             # heliocentric position and velocity of the body, as floats
             rx, ry, rz = (float(v) for v in d[isun])
-            vx, vy, vz = (float(y[3 + k]) - ((3.0 * cs[3][k] * s + 2.0 * cs[2][k]) * s + cs[1][k]) / h
-                          for k in range(3))
+            vx, vy, vz = (
+                float(y[3 + k]) - ((3.0 * cs[3][k] * s + 2.0 * cs[2][k]) * s + cs[1][k]) / h
+                for k in range(3)
+            )
             r = (rx * rx + ry * ry + rz * rz) ** 0.5
             ax = ay = az = 0.0
             if relativity:
@@ -361,7 +404,9 @@ def propagate_nbody(
         state0 = elements_to_state(init)
     elif init.shape == (6,):
         if et0 is None:
-            raise ElementsError("propagate_nbody: a (6,) initial state needs et0 (its epoch, TDB s past J2000)")
+            raise ElementsError(
+                "propagate_nbody: a (6,) initial state needs et0 (its epoch, TDB s past J2000)"
+            )
         if not np.all(np.isfinite(init)):
             raise ElementsError(f"propagate_nbody: initial state {init.tolist()} is not finite")
         state0 = init
@@ -377,7 +422,9 @@ def propagate_nbody(
     else:
         t_lo, t_hi = table.span_et
         if lo_et < t_lo or hi_et > t_hi:
-            raise CoverageError(f"perturber table covers ET {t_lo:.0f}..{t_hi:.0f}, need {lo_et:.0f}..{hi_et:.0f}")
+            raise CoverageError(
+                f"perturber table covers ET {t_lo:.0f}..{t_hi:.0f}, need {lo_et:.0f}..{hi_et:.0f}"
+            )
     y0 = state0 + table.sun_state(et0)
     rhs = _make_rhs(table, et0, relativity, nongrav)
     atol = np.array([atol_km] * 3 + [atol_km * 1e-6] * 3)
@@ -386,18 +433,26 @@ def propagate_nbody(
         tau_end = target - et0
         if tau_end == 0.0:
             continue
-        sol = solve_ivp(rhs, (0.0, tau_end), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=True)
+        sol = solve_ivp(
+            rhs, (0.0, tau_end), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=True
+        )
         if not sol.success:
-            raise ElementsError(f"N-body integration failed at ET {et0 + sol.t[-1]:.3f}: {sol.message}")
+            raise ElementsError(
+                f"N-body integration failed at ET {et0 + sol.t[-1]:.3f}: {sol.message}"
+            )
         segments.append((0.0, tau_end, sol.sol))
         nfev += sol.nfev
     if not segments:  # zero-length window: a constant "solution"
         segments.append((0.0, 0.0, lambda tau: np.repeat(y0[:, None], np.size(tau), axis=1)))
-    names = "Sun+planets+Moon" if set(table.ids) >= {10, 399, 301} else "+".join(map(str, table.ids))
+    names = (
+        "Sun+planets+Moon" if set(table.ids) >= {10, 399, 301} else "+".join(map(str, table.ids))
+    )
     parts = [f"DOP853, {table.ephemeris}, {names}"]
     if relativity:
         parts.append("1PN Sun")
     if nongrav is not None and nongrav.active:
-        parts.append(f"A1/A2/A3 {nongrav.a1_au_d2:.3g}/{nongrav.a2_au_d2:.3g}/{nongrav.a3_au_d2:.3g} au/d^2")
+        parts.append(
+            f"A1/A2/A3 {nongrav.a1_au_d2:.3g}/{nongrav.a2_au_d2:.3g}/{nongrav.a3_au_d2:.3g} au/d^2"
+        )
     parts.append(f"rtol {rtol:g}")
     return NBodyTrajectory(et0, segments, table, "nbody (" + ", ".join(parts) + ")", nfev)

@@ -34,11 +34,11 @@ from orbitviz.dynamics.kepler import state_to_elements
 from orbitviz.errors import ElementsError
 
 __all__ = [
-    "laplace_soi_km",
-    "hill_radius_km",
-    "body_orbit",
-    "soi_radius_km",
     "body_hill_radius_km",
+    "body_orbit",
+    "hill_radius_km",
+    "laplace_soi_km",
+    "soi_radius_km",
 ]
 
 
@@ -64,7 +64,11 @@ def hill_radius_km(a_km, gm_body_km3s2, gm_central_km3s2, ecc=0.0):
     """
     gm_b = _check_gm("gm_body_km3s2", gm_body_km3s2)
     gm_c = _check_gm("gm_central_km3s2", gm_central_km3s2)
-    return np.asarray(a_km, dtype=float) * (1.0 - np.asarray(ecc, dtype=float)) * (gm_b / (3.0 * gm_c)) ** (1.0 / 3.0)
+    return (
+        np.asarray(a_km, dtype=float)
+        * (1.0 - np.asarray(ecc, dtype=float))
+        * (gm_b / (3.0 * gm_c)) ** (1.0 / 3.0)
+    )
 
 
 def primary_of(body) -> int:

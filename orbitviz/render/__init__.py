@@ -10,5 +10,13 @@ from .errors import NoGLBackend, RenderError
 from .plan import FramePlan, plan_frames
 from .video import RenderResult, render_video
 
-__all__ = ["FramePlan", "GLBackend", "NoGLBackend", "RenderError", "RenderResult",
-           "plan_frames", "render_video", "select_backend"]
+__all__ = [
+    "FramePlan",
+    "GLBackend",
+    "NoGLBackend",
+    "RenderError",
+    "RenderResult",
+    "plan_frames",
+    "render_video",
+    "select_backend",
+]

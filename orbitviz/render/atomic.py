@@ -18,14 +18,19 @@ def temporary_sibling(final: Path) -> Path:
 
 def check_target(final: Path, *, folder: bool) -> None:
     if not final.parent.is_dir():
-        raise RenderError(f"cannot write {final}: the folder {final.parent} does not exist; "
-                          "create it first")
+        raise RenderError(
+            f"cannot write {final}: the folder {final.parent} does not exist; create it first"
+        )
     if folder and final.exists() and (not final.is_dir() or any(final.iterdir())):
-        raise RenderError(f"{final} already exists and is not an empty folder; remove it or "
-                          "choose another output folder for the PNG frames")
+        raise RenderError(
+            f"{final} already exists and is not an empty folder; remove it or "
+            "choose another output folder for the PNG frames"
+        )
     if not folder and final.is_dir():
-        raise RenderError(f"{final} is a folder; give a file name ending in .mp4 or .gif, or a "
-                          "folder name without a suffix for PNG frames")
+        raise RenderError(
+            f"{final} is a folder; give a file name ending in .mp4 or .gif, or a "
+            "folder name without a suffix for PNG frames"
+        )
 
 
 def commit(temporary: Path, final: Path) -> None:

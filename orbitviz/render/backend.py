@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from .errors import NoGLBackend
 
 ORDER = ("egl", "osmesa", "xvfb")
-INSTALL_HINT = ("install one of: EGL + Mesa (Debian/Ubuntu: apt-get install libegl1 libgl1 "
-                "libgl1-mesa-dri), OSMesa (libosmesa6), or Xvfb with PyQt5 (xvfb plus Qt's xcb "
-                "libraries: libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 "
-                "libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-xfixes0 "
-                "libxcb-shape0 libxcb-xkb1 libxcb-cursor0)")
+INSTALL_HINT = (
+    "install one of: EGL + Mesa (Debian/Ubuntu: apt-get install libegl1 libgl1 "
+    "libgl1-mesa-dri), OSMesa (libosmesa6), or Xvfb with PyQt5 (xvfb plus Qt's xcb "
+    "libraries: libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 "
+    "libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-xfixes0 "
+    "libxcb-shape0 libxcb-xkb1 libxcb-cursor0)"
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,11 @@ def select_backend(prefer: str | None = None) -> GLBackend:
         except Exception as exc:  # noqa: BLE001 - every failure is reported below
             default_app.default_app = None
             failures.append(f"{name}: {type(exc).__name__}: {str(exc).strip()[:200]}")
-    raise NoGLBackend("cannot create an OpenGL context for offscreen rendering; tried\n  "
-                      + "\n  ".join(failures) + f"\nTo fix it, {INSTALL_HINT}")
+    raise NoGLBackend(
+        "cannot create an OpenGL context for offscreen rendering; tried\n  "
+        + "\n  ".join(failures)
+        + f"\nTo fix it, {INSTALL_HINT}"
+    )
 
 
 def forget_backend() -> None:
@@ -119,9 +124,12 @@ def start_xvfb(screen: str = "1920x1080x24", *, exit_with_last_client: bool = Fa
         raise FileNotFoundError("Xvfb is not installed (apt-get install xvfb)")
     read_end, write_end = os.pipe()
     args = [exe, "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"]
-    server = subprocess.Popen(args + (["-terminate"] if exit_with_last_client else []),
-                              pass_fds=(write_end,), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        args + (["-terminate"] if exit_with_last_client else []),
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
         display = pipe.readline().strip()

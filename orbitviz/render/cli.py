@@ -12,7 +12,9 @@ def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"size {text!r}: use WIDTHxHEIGHT, e.g. 1280x720") from None
+        raise argparse.ArgumentTypeError(
+            f"size {text!r}: use WIDTHxHEIGHT, e.g. 1280x720"
+        ) from None
     if w < 16 or h < 16:
         raise argparse.ArgumentTypeError(f"size {text!r} is too small (at least 16x16)")
     return w, h
@@ -26,14 +28,21 @@ def build_scene(args: argparse.Namespace):
         return philae_scene(args.shape)
     if args.what == "flyby":
         if not args.target:
-            raise OrbitvizError("render flyby needs a TARGET, e.g. orbitviz render flyby "
-                                "\"2021 WP\" -o wp.mp4")
+            raise OrbitvizError(
+                'render flyby needs a TARGET, e.g. orbitviz render flyby "2021 WP" -o wp.mp4'
+            )
         from ..analysis import flyby
         from ..scene.flyby_scene import flyby_scene
         from ..spice import KernelSet
 
-        report = flyby(args.target, args.body, args.start, args.stop, method=args.method,
-                       sbdb_file=args.sbdb_file)
+        report = flyby(
+            args.target,
+            args.body,
+            args.start,
+            args.stop,
+            method=args.method,
+            sbdb_file=args.sbdb_file,
+        )
         with KernelSet("default"):
             return flyby_scene(report.result)
     from ..scene.builders import shape_scene
@@ -57,20 +66,36 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.slow:
         a, b, factor = args.slow
         start, stop = time_range or (scene.clock.start_et, scene.clock.stop_et)
-        time_map = TimeMap.with_slow_phase(start, stop, args.duration or 20.0,
-                                           phase_et=(float(to_et(a)), float(to_et(b))),
-                                           slowdown=float(factor))
+        time_map = TimeMap.with_slow_phase(
+            start,
+            stop,
+            args.duration or 20.0,
+            phase_et=(float(to_et(a)), float(to_et(b))),
+            slowdown=float(factor),
+        )
     overlays = tuple(o.strip() for o in args.overlay.split(",") if o.strip())
     if args.title:
         scene.title = args.title
-    result = render_video(scene, args.output, camera=args.camera, size=args.size, fps=args.fps,
-                          duration_s=None if args.frames else (args.duration or 20.0),
-                          frames=args.frames, time_range=None if time_map else time_range,
-                          time_map=time_map, overlays=overlays, quality=args.quality,
-                          progress=not args.quiet)
-    print(f"wrote {result.path}: {result.plan.n_frames} frames {result.plan.size[0]}x"
-          f"{result.plan.size[1]} at {result.plan.fps:g} fps in {result.total_s:.1f} s "
-          f"({result.backend})", file=sys.stderr)
+    result = render_video(
+        scene,
+        args.output,
+        camera=args.camera,
+        size=args.size,
+        fps=args.fps,
+        duration_s=None if args.frames else (args.duration or 20.0),
+        frames=args.frames,
+        time_range=None if time_map else time_range,
+        time_map=time_map,
+        overlays=overlays,
+        quality=args.quality,
+        progress=not args.quiet,
+    )
+    print(
+        f"wrote {result.path}: {result.plan.n_frames} frames {result.plan.size[0]}x"
+        f"{result.plan.size[1]} at {result.plan.fps:g} fps in {result.total_s:.1f} s "
+        f"({result.backend})",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -84,13 +109,23 @@ def add_parser(sub) -> None:
     length = p.add_mutually_exclusive_group()
     length.add_argument("--duration", type=float, help="video seconds (default 20)")
     length.add_argument("--frames", type=int, help="number of frames")
-    p.add_argument("--camera", default="turntable",
-                   help="turntable, follow, home, or a keyframe file PATH.toml")
+    p.add_argument(
+        "--camera",
+        default="turntable",
+        help="turntable, follow, home, or a keyframe file PATH.toml",
+    )
     p.add_argument("--time-range", nargs=2, metavar=("START", "STOP"), help="scene time, UTC")
-    p.add_argument("--slow", nargs=3, metavar=("START", "STOP", "FACTOR"),
-                   help="slow the scene time between START and STOP (UTC) by FACTOR")
-    p.add_argument("--overlay", default="time,distance,scale,credit,title",
-                   help="comma-separated: time, distance, scale, credit, title")
+    p.add_argument(
+        "--slow",
+        nargs=3,
+        metavar=("START", "STOP", "FACTOR"),
+        help="slow the scene time between START and STOP (UTC) by FACTOR",
+    )
+    p.add_argument(
+        "--overlay",
+        default="time,distance,scale,credit,title",
+        help="comma-separated: time, distance, scale, credit, title",
+    )
     p.add_argument("--title", help="title overlay text")
     p.add_argument("--quality", choices=["draft", "standard", "high"], default="standard")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

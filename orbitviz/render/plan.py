@@ -49,14 +49,24 @@ def even_size(size, *, what: str = "H.264 video") -> tuple[int, int]:
         raise RenderError(f"frame size {w}x{h} is too small; give at least 2x2 pixels")
     even = (w - w % 2, h - h % 2)
     if even != (w, h):
-        warnings.warn(f"{what} needs even dimensions: rendering {even[0]}x{even[1]} instead of "
-                      f"{w}x{h}", stacklevel=3)
+        warnings.warn(
+            f"{what} needs even dimensions: rendering {even[0]}x{even[1]} instead of {w}x{h}",
+            stacklevel=3,
+        )
     return even
 
 
-def plan_frames(scene: Scene, *, fps: float = 30.0, duration_s: float | None = None,
-                frames: int | None = None, time_range=None, time_map: TimeMap | None = None,
-                camera=None, size=(1280, 720)) -> FramePlan:
+def plan_frames(
+    scene: Scene,
+    *,
+    fps: float = 30.0,
+    duration_s: float | None = None,
+    frames: int | None = None,
+    time_range=None,
+    time_map: TimeMap | None = None,
+    camera=None,
+    size=(1280, 720),
+) -> FramePlan:
     """Which scene time and camera each frame shows.
 
     The number of frames comes from ``frames``, else ``duration_s * fps``, else the time map's
@@ -68,17 +78,23 @@ def plan_frames(scene: Scene, *, fps: float = 30.0, duration_s: float | None = N
     if fps <= 0:
         raise RenderError(f"fps must be > 0, got {fps}")
     if frames is None:
-        seconds = duration_s if duration_s is not None else (
-            time_map.duration_s if time_map is not None else DEFAULT_DURATION_S)
-        frames = int(round(seconds * fps))
+        seconds = (
+            duration_s
+            if duration_s is not None
+            else (time_map.duration_s if time_map is not None else DEFAULT_DURATION_S)
+        )
+        frames = round(seconds * fps)
     if frames < 1:
-        raise RenderError(f"a video needs at least one frame (frames={frames}); give a longer "
-                          "duration or more frames")
+        raise RenderError(
+            f"a video needs at least one frame (frames={frames}); give a longer "
+            "duration or more frames"
+        )
     t_s = np.arange(frames) / float(fps)
     last_s = float(t_s[-1])
     if time_map is None:
-        start, stop = time_range if time_range is not None else (scene.clock.start_et,
-                                                                 scene.clock.stop_et)
+        start, stop = (
+            time_range if time_range is not None else (scene.clock.start_et, scene.clock.stop_et)
+        )
         if stop < start:
             raise RenderError(f"time range [{start}, {stop}] runs backwards; give START <= STOP")
         time_map = TimeMap.linear(start, stop, last_s)
@@ -87,5 +103,6 @@ def plan_frames(scene: Scene, *, fps: float = 30.0, duration_s: float | None = N
     et = time_map.et_at(t_s)
     path = camera_from_spec(scene, camera)
     # the camera's clock is the whole video (a turntable's last frame is not its first again)
-    return FramePlan(float(fps), (int(size[0]), int(size[1])), t_s, et,
-                     path.track(t_s, et, frames / float(fps)))
+    return FramePlan(
+        float(fps), (int(size[0]), int(size[1])), t_s, et, path.track(t_s, et, frames / float(fps))
+    )

@@ -54,8 +54,10 @@ class RenderResult:
 def output_kind(path: Path) -> str:
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
-        raise RenderError(f"cannot tell the output format of {path}: use a name ending in .mp4 "
-                          "or .gif, or a folder name without a suffix for PNG frames")
+        raise RenderError(
+            f"cannot tell the output format of {path}: use a name ending in .mp4 "
+            "or .gif, or a folder name without a suffix for PNG frames"
+        )
     return kind
 
 
@@ -66,17 +68,28 @@ def utc_texts(et: np.ndarray) -> list[str]:
     try:
         return [f"{text[:19].replace('T', ' ')} UTC" for text in et_to_utc(et, precision=0)]
     except OrbitvizError as exc:
-        warnings.warn(f"time overlay shows ET seconds: cannot convert to UTC ({exc})",
-                      stacklevel=3)
+        warnings.warn(f"time overlay shows ET seconds: cannot convert to UTC ({exc})", stacklevel=3)
         return [f"ET {value:,.1f} s" for value in et]
 
 
-def render_video(scene: Scene, path, *, camera=None, size=(1280, 720), fps: float = 30.0,
-                 duration_s: float | None = None, frames: int | None = None, time_range=None,
-                 time_map: TimeMap | None = None, overlays: Sequence[str] = DEFAULT_OVERLAYS,
-                 quality: str = "standard", progress: bool | None = None, bgcolor="black",
-                 time_labels: Callable[[np.ndarray], Sequence[str]] | None = None,
-                 on_frame: Callable[[int, float], None] | None = None) -> RenderResult:
+def render_video(
+    scene: Scene,
+    path,
+    *,
+    camera=None,
+    size=(1280, 720),
+    fps: float = 30.0,
+    duration_s: float | None = None,
+    frames: int | None = None,
+    time_range=None,
+    time_map: TimeMap | None = None,
+    overlays: Sequence[str] = DEFAULT_OVERLAYS,
+    quality: str = "standard",
+    progress: bool | None = None,
+    bgcolor="black",
+    time_labels: Callable[[np.ndarray], Sequence[str]] | None = None,
+    on_frame: Callable[[int, float], None] | None = None,
+) -> RenderResult:
     """Render ``scene`` along ``camera`` into ``path`` (``.mp4``, ``.gif`` or a PNG folder).
 
     Frames stream into the encoder while the next one renders; the output appears under
@@ -92,24 +105,45 @@ def render_video(scene: Scene, path, *, camera=None, size=(1280, 720), fps: floa
     check_target(path, folder=kind == "png")
     if kind != "png":
         size = even_size(size)
-    plan = plan_frames(scene, fps=fps, duration_s=duration_s, frames=frames,
-                       time_range=time_range, time_map=time_map, camera=camera, size=size)
+    plan = plan_frames(
+        scene,
+        fps=fps,
+        duration_s=duration_s,
+        frames=frames,
+        time_range=time_range,
+        time_map=time_map,
+        camera=camera,
+        size=size,
+    )
     show_time = "time" in overlays and scene.clock.span_s > 0
-    texts = list((time_labels or utc_texts)(plan.frame_times_et)) if show_time else \
-        [""] * plan.n_frames
+    texts = (
+        list((time_labels or utc_texts)(plan.frame_times_et)) if show_time else [""] * plan.n_frames
+    )
     backend = select_backend()
     if progress is None:
         progress = sys.stderr.isatty()
     if progress:
         print(f"orbitviz render: OpenGL through {backend}", file=sys.stderr)
-    log.info("rendering %d frames of %dx%d with OpenGL through %s", plan.n_frames, *plan.size,
-             backend)
+    log.info(
+        "rendering %d frames of %dx%d with OpenGL through %s", plan.n_frames, *plan.size, backend
+    )
     result = RenderResult(path, plan, backend, texts)
     temporary = temporary_sibling(path)
     started = time.perf_counter()
     try:
-        _render_frames(scene, plan, temporary, kind, quality, overlays, bgcolor, texts,
-                       on_frame, progress, result)
+        _render_frames(
+            scene,
+            plan,
+            temporary,
+            kind,
+            quality,
+            overlays,
+            bgcolor,
+            texts,
+            on_frame,
+            progress,
+            result,
+        )
         commit(temporary, path)
     except BaseException:
         discard(temporary)
@@ -118,21 +152,32 @@ def render_video(scene: Scene, path, *, camera=None, size=(1280, 720), fps: floa
     return result
 
 
-def _render_frames(scene, plan, temporary, kind, quality, overlays, bgcolor, texts, on_frame,
-                   progress, result) -> None:
+def _render_frames(
+    scene, plan, temporary, kind, quality, overlays, bgcolor, texts, on_frame, progress, result
+) -> None:
     from tqdm import tqdm
 
     from orbitviz._vispy import SceneCanvas
 
     clock_et = scene.clock.et
-    canvas = SceneCanvas(scene, size=plan.size, bgcolor=bgcolor, time_text=None,
-                         overlays=[name for name in overlays if name != "axes"])
+    canvas = SceneCanvas(
+        scene,
+        size=plan.size,
+        bgcolor=bgcolor,
+        time_text=None,
+        overlays=[name for name in overlays if name != "axes"],
+    )
     sink = None
     try:
         sink = open_sink(temporary, kind, plan.size, plan.fps, quality)
         result.command = getattr(sink, "command", [])
-        bar = tqdm(total=plan.n_frames, unit="frame", desc=result.path.name,
-                   disable=not progress, dynamic_ncols=True)
+        bar = tqdm(
+            total=plan.n_frames,
+            unit="frame",
+            desc=result.path.name,
+            disable=not progress,
+            dynamic_ncols=True,
+        )
         with bar:
             for i, et in enumerate(plan.frame_times_et):
                 if on_frame is not None:

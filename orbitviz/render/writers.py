@@ -6,6 +6,7 @@ Frames arrive bottom row first (OpenGL's order); the sinks flip them (ffmpeg's `
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -37,23 +38,62 @@ def check_quality(quality: str) -> str:
     return quality
 
 
-def ffmpeg_command(path: Path, size: tuple[int, int], fps: float, kind: str,
-                   quality: str) -> list[str]:
+def ffmpeg_command(
+    path: Path, size: tuple[int, int], fps: float, kind: str, quality: str
+) -> list[str]:
     import imageio_ffmpeg
 
     w, h = size
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo",
-               "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", f"{fps:g}", "-i", "-",
-               "-an", "-fflags", "+bitexact"]
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{w}x{h}",
+        "-framerate",
+        f"{fps:g}",
+        "-i",
+        "-",
+        "-an",
+        "-fflags",
+        "+bitexact",
+    ]
     if kind == "mp4":
         crf, preset = QUALITY[quality]
-        command += ["-vf", "vflip", "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
-                    "-threads", str(encoder_threads()),
-                    "-pix_fmt", "yuv420p", "-flags:v", "+bitexact", "-movflags", "+faststart",
-                    "-f", "mp4"]
+        command += [
+            "-vf",
+            "vflip",
+            "-c:v",
+            "libx264",
+            "-preset",
+            preset,
+            "-crf",
+            str(crf),
+            "-threads",
+            str(encoder_threads()),
+            "-pix_fmt",
+            "yuv420p",
+            "-flags:v",
+            "+bitexact",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+        ]
     else:
-        command += ["-vf", "vflip,split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse",
-                    "-loop", "0", "-f", "gif"]
+        command += [
+            "-vf",
+            "vflip,split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse",
+            "-loop",
+            "0",
+            "-f",
+            "gif",
+        ]
     return command + [str(path)]
 
 
@@ -73,8 +113,9 @@ class FrameSink:
         self._error: BaseException | None = None
         self._count = 0
         self.wait_s = 0.0  # time the render loop waited for the encoder
-        self._thread = threading.Thread(target=self._work, name="orbitviz-frame-writer",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._work, name="orbitviz-frame-writer", daemon=True
+        )
         self._thread.start()
 
     def buffer(self) -> np.ndarray:
@@ -140,8 +181,9 @@ class FfmpegSink(FrameSink):
 
     def __init__(self, path: Path, size: tuple[int, int], fps: float, kind: str, quality: str):
         self.command = ffmpeg_command(path, size, fps, kind, quality)
-        self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, start_new_session=True)
+        self._process = subprocess.Popen(
+            self.command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
         super().__init__(size)
 
     def _write(self, index: int, buf: np.ndarray) -> None:
@@ -151,17 +193,17 @@ class FfmpegSink(FrameSink):
         self._process.stdin.close()
         stderr = self._process.stderr.read().decode(errors="replace").strip()
         if self._process.wait() != 0:
-            raise RenderError(f"ffmpeg failed (exit {self._process.returncode}): {stderr}\n"
-                              f"command: {' '.join(self.command)}")
+            raise RenderError(
+                f"ffmpeg failed (exit {self._process.returncode}): {stderr}\n"
+                f"command: {' '.join(self.command)}"
+            )
 
     def _kill(self) -> None:
         self._process.kill()
         self._process.wait()
         for stream in (self._process.stdin, self._process.stderr):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
 
 
 class PngSink(FrameSink):

@@ -2,4 +2,4 @@
 
 from .flyby import LD_CONVENTION, FlybyReport
 
-__all__ = ["FlybyReport", "LD_CONVENTION"]
+__all__ = ["LD_CONVENTION", "FlybyReport"]

@@ -45,7 +45,7 @@ class FlybyReport:
     summary: dict
 
     @classmethod
-    def from_result(cls, result: FlybyResult) -> "FlybyReport":
+    def from_result(cls, result: FlybyResult) -> FlybyReport:
         r = result
         entry, exit_ = _first(r.entries_et), _first(r.exits_et)
         closest = r.closest
@@ -61,7 +61,8 @@ class FlybyReport:
             "soi_radius_km": r.soi_radius_km,
             "soi_entry_utc": _utc(entry),
             "soi_exit_utc": _utc(exit_),
-            "soi_dwell_h": (exit_ - entry) / 3600.0 if entry is not None and exit_ is not None
+            "soi_dwell_h": (exit_ - entry) / 3600.0
+            if entry is not None and exit_ is not None
             else None,
             "soi_entries_utc": [_utc(t) for t in r.entries_et],
             "soi_exits_utc": [_utc(t) for t in r.exits_et],
@@ -75,15 +76,23 @@ class FlybyReport:
             "body_radius_km": radius,
             "v_rel_kms": closest.v_rel_kms,
             "v_inf_kms": r.hyperbola.v_inf_kms if r.hyperbola else None,
-            "hyperbola_at_entry": None if r.hyperbola is None else {
+            "hyperbola_at_entry": None
+            if r.hyperbola is None
+            else {
                 "utc": _utc(r.hyperbola.et),
                 "periapsis_km": r.hyperbola.periapsis_km,
                 "e": r.hyperbola.e,
                 "periapsis_utc": _utc(r.hyperbola.periapsis_et),
             },
-            "approaches": [{"utc": _utc(a.et), "distance_km": a.dist_km,
-                            "distance_ld": a.dist_km / LD_KM, "v_rel_kms": a.v_rel_kms}
-                           for a in r.approaches],
+            "approaches": [
+                {
+                    "utc": _utc(a.et),
+                    "distance_km": a.dist_km,
+                    "distance_ld": a.dist_km / LD_KM,
+                    "v_rel_kms": a.v_rel_kms,
+                }
+                for a in r.approaches
+            ],
             "elements_before": elements_dict(r.elements_before),
             "elements_after": elements_dict(r.elements_after),
             "comparison": r.comparison,
@@ -104,11 +113,13 @@ class FlybyReport:
         """One row per quantity: ``quantity``, ``value``, ``unit``."""
         s = self.summary
         rows = [
-            ("target", s["target"], ""), ("body", s["body"], ""),
+            ("target", s["target"], ""),
+            ("body", s["body"], ""),
             ("method", s["method"], ""),
             ("elements from", s["elements_source"], ""),
             ("SOI radius", s["soi_radius_km"], "km"),
-            ("SOI entry", s["soi_entry_utc"], ""), ("SOI exit", s["soi_exit_utc"], ""),
+            ("SOI entry", s["soi_entry_utc"], ""),
+            ("SOI exit", s["soi_exit_utc"], ""),
             ("time inside SOI", s["soi_dwell_h"], "h"),
             ("closest approach", s["closest_approach_utc"], ""),
             ("closest approach (TDB)", s["closest_approach_tdb"], ""),
@@ -121,16 +132,23 @@ class FlybyReport:
         ]
         hyp = s["hyperbola_at_entry"]
         if hyp:
-            rows += [("body-centred periapsis (conic at entry)", hyp["periapsis_km"], "km"),
-                     ("body-centred eccentricity (at entry)", hyp["e"], "")]
+            rows += [
+                ("body-centred periapsis (conic at entry)", hyp["periapsis_km"], "km"),
+                ("body-centred eccentricity (at entry)", hyp["e"], ""),
+            ]
         for when in ("before", "after"):
             el = s[f"elements_{when}"]
             if el:
-                rows += [(f"{k.rsplit('_', 1)[0]} {when}", v,
-                          k.rsplit("_", 1)[1] if "_" in k else "") for k, v in el.items()]
+                rows += [
+                    (f"{k.rsplit('_', 1)[0]} {when}", v, k.rsplit("_", 1)[1] if "_" in k else "")
+                    for k, v in el.items()
+                ]
         if s["comparison"]:
-            rows += [(f"{k} vs {s['comparison']['against']}", v, "")
-                     for k, v in s["comparison"].items() if k != "against"]
+            rows += [
+                (f"{k} vs {s['comparison']['against']}", v, "")
+                for k, v in s["comparison"].items()
+                if k != "against"
+            ]
         return pd.DataFrame(rows, columns=["quantity", "value", "unit"])
 
     def to_csv(self) -> str:
@@ -138,9 +156,14 @@ class FlybyReport:
 
     def to_markdown(self) -> str:
         frame = self.to_frame()
-        lines = [f"# Flyby of {self.summary['target']} past {self.summary['body'].title()}",
-                 "", f"Method: {self.summary['method_detail']}", "",
-                 "| quantity | value | unit |", "|---|---|---|"]
+        lines = [
+            f"# Flyby of {self.summary['target']} past {self.summary['body'].title()}",
+            "",
+            f"Method: {self.summary['method_detail']}",
+            "",
+            "| quantity | value | unit |",
+            "|---|---|---|",
+        ]
         for q, v, u in frame.itertuples(index=False):
             lines.append(f"| {q} | {_fmt(v)} | {u} |")
         lines += ["", f"LD convention: {LD_CONVENTION}."]
@@ -151,8 +174,11 @@ class FlybyReport:
         """A plain-text table for the terminal."""
         frame = self.to_frame()
         width = max(len(q) for q in frame["quantity"])
-        lines = [f"Flyby of {self.summary['target']} past {self.summary['body'].title()} "
-                 f"({self.summary['method_detail']})", ""]
+        lines = [
+            f"Flyby of {self.summary['target']} past {self.summary['body'].title()} "
+            f"({self.summary['method_detail']})",
+            "",
+        ]
         for q, v, u in frame.itertuples(index=False):
             lines.append(f"  {q.ljust(width)}  {_fmt(v)} {u}".rstrip())
         lines += ["", f"  {LD_CONVENTION}"] + [f"  note: {n}" for n in self.summary["notes"]]
@@ -168,30 +194,50 @@ class FlybyReport:
         r, s = self.result, self.summary
         t = et_to_datetime64(r.samples_et)
         fig, ax = new_figure(9, 5)
-        ax.plot(t, r.samples_dist_km / 1e3, color="tab:blue", lw=1.8,
-                label=f"{s['target']} ({s['method']})")
-        ax.axhline(r.soi_radius_km / 1e3, color="tab:orange", ls="--", lw=1.2,
-                   label=f"{s['body'].title()} SOI ({r.soi_radius_km:,.0f} km)")
+        ax.plot(
+            t,
+            r.samples_dist_km / 1e3,
+            color="tab:blue",
+            lw=1.8,
+            label=f"{s['target']} ({s['method']})",
+        )
+        ax.axhline(
+            r.soi_radius_km / 1e3,
+            color="tab:orange",
+            ls="--",
+            lw=1.2,
+            label=f"{s['body'].title()} SOI ({r.soi_radius_km:,.0f} km)",
+        )
         ax.axhline(LD_KM / 1e3, color="tab:gray", ls=":", lw=1.2, label="1 LD (384,399 km)")
-        for et, label, color in ([(e, "SOI entry", "tab:orange") for e in r.entries_et]
-                                 + [(e, "SOI exit", "tab:orange") for e in r.exits_et]):
+        for et, label, color in [(e, "SOI entry", "tab:orange") for e in r.entries_et] + [
+            (e, "SOI exit", "tab:orange") for e in r.exits_et
+        ]:
             ax.axvline(et_to_datetime64(et), color=color, lw=0.8, alpha=0.6)
-            ax.annotate(f"{label}\n{_utc(et)[:16].replace('T', ' ')}",
-                        (et_to_datetime64(et), r.soi_radius_km / 1e3), textcoords="offset points",
-                        xytext=(4, 8), fontsize=8, color=color)
+            ax.annotate(
+                f"{label}\n{_utc(et)[:16].replace('T', ' ')}",
+                (et_to_datetime64(et), r.soi_radius_km / 1e3),
+                textcoords="offset points",
+                xytext=(4, 8),
+                fontsize=8,
+                color=color,
+            )
         c = r.closest
         ax.plot(et_to_datetime64(c.et), c.dist_km / 1e3, "o", color="tab:red")
-        ax.annotate(f"closest {c.dist_km:,.0f} km = {c.dist_km / LD_KM:.3f} LD\n"
-                    f"{_utc(c.et)[:19].replace('T', ' ')} UTC, {c.v_rel_kms:.2f} km/s",
-                    (et_to_datetime64(c.et), c.dist_km / 1e3), textcoords="offset points",
-                    xytext=(10, 6), fontsize=8, color="tab:red")
+        ax.annotate(
+            f"closest {c.dist_km:,.0f} km = {c.dist_km / LD_KM:.3f} LD\n"
+            f"{_utc(c.et)[:19].replace('T', ' ')} UTC, {c.v_rel_kms:.2f} km/s",
+            (et_to_datetime64(c.et), c.dist_km / 1e3),
+            textcoords="offset points",
+            xytext=(10, 6),
+            fontsize=8,
+            color="tab:red",
+        )
         top = min(float(np.nanmax(r.samples_dist_km)), 4 * r.soi_radius_km) / 1e3
         ax.set_ylim(0, max(top * 1.05, r.soi_radius_km / 1e3 * 1.2))
         ax.set_xlim(t[0], t[-1])
         ax.set_ylabel("distance (1000 km)")
         ax.set_xlabel("UTC")
-        ax.set_title(f"{s['target']} past {s['body'].title()}: {s['method_detail']}",
-                     fontsize=9)
+        ax.set_title(f"{s['target']} past {s['body'].title()}: {s['method_detail']}", fontsize=9)
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
         return save_png(fig, path)

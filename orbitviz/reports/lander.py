@@ -26,15 +26,25 @@ def plot_lander(path: LanderPath, out: str | Path) -> Path:
         ax.axvline(when, color="tab:red", lw=0.8, alpha=0.6)
         ax.plot(when, contact.altitude_m, "o", color="tab:red")
         late = contact.et > path.et[0] + 0.9 * span  # label to the left near the right edge
-        ax.annotate(f"{contact.kind}\n{contact.utc[11:19]} UTC", (when, contact.altitude_m),
-                    textcoords="offset points", xytext=(-70 if late else 4, 24 + 26 * (i % 2)),
-                    fontsize=8, color="tab:red")
+        ax.annotate(
+            f"{contact.kind}\n{contact.utc[11:19]} UTC",
+            (when, contact.altitude_m),
+            textcoords="offset points",
+            xytext=(-70 if late else 4, 24 + 26 * (i % 2)),
+            fontsize=8,
+            color="tab:red",
+        )
     for hop in path.hops:
         if hop.apex_m > 5.0:
             when = np.datetime64(hop.apex_utc)
-            ax.annotate(f"apex {hop.apex_m:.0f} m, {hop.ground_distance_m:.0f} m travelled",
-                        (when, hop.apex_m), textcoords="offset points", xytext=(-60, 8),
-                        fontsize=8, color="tab:blue")
+            ax.annotate(
+                f"apex {hop.apex_m:.0f} m, {hop.ground_distance_m:.0f} m travelled",
+                (when, hop.apex_m),
+                textcoords="offset points",
+                xytext=(-60, 8),
+                fontsize=8,
+                color="tab:blue",
+            )
     ax.set_ylim(min(-10.0, float(altitude_m.min()) - 5), float(altitude_m.max()) * 1.3 + 10)
     ax.set_xlim(t[0], t[-1])
     ax.set_xlabel("UTC")

@@ -24,16 +24,29 @@ def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10
     ax.scatter(when[inside], dist_ld[inside], s=16, color="tab:red", label="inside the SOI")
     ax.axhline(1.0, color="tab:gray", ls=":", lw=1, label="1 LD (384,399 km)")
     if attrs.get("soi_km"):
-        ax.axhline(attrs["soi_km"] / LD_KM, color="tab:orange", ls="--", lw=1,
-                   label=f"{attrs.get('body', 'body').title()} SOI")
+        ax.axhline(
+            attrs["soi_km"] / LD_KM,
+            color="tab:orange",
+            ls="--",
+            lw=1,
+            label=f"{attrs.get('body', 'body').title()} SOI",
+        )
     for _, row in table.nsmallest(label_top, "dist_km").iterrows():
-        ax.annotate(str(row.designation), (np.datetime64(pd.to_datetime(row.utc)), row.dist_ld),
-                    textcoords="offset points", xytext=(4, 2), fontsize=7)
+        ax.annotate(
+            str(row.designation),
+            (np.datetime64(pd.to_datetime(row.utc)), row.dist_ld),
+            textcoords="offset points",
+            xytext=(4, 2),
+            fontsize=7,
+        )
     ax.set_yscale("log")
     ax.set_ylabel("closest distance (lunar distances)")
     ax.set_xlabel("UTC")
-    ax.set_title(f"{len(table)} close approaches to {attrs.get('body', '?').title()} within "
-                 f"{attrs.get('threshold', '?')} ({attrs.get('catalog', '')})", fontsize=9)
+    ax.set_title(
+        f"{len(table)} close approaches to {attrs.get('body', '?').title()} within "
+        f"{attrs.get('threshold', '?')} ({attrs.get('catalog', '')})",
+        fontsize=9,
+    )
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="lower right", fontsize=8)
     return save_png(fig, out)

@@ -41,8 +41,9 @@ def _resolve(source) -> tuple[Path, object | None]:
     return (path if path.exists() else data.fetch(name)), item
 
 
-def shape_scene(source, *, title: str | None = None, sun_dir=(1.0, 0.3, 0.5),
-                credit: str | None = None) -> Scene:
+def shape_scene(
+    source, *, title: str | None = None, sun_dir=(1.0, 0.3, 0.5), credit: str | None = None
+) -> Scene:
     """A scene with one shape model (a path, a data name or a Mesh) lit from ``sun_dir``.
 
     >>> scene = shape_scene("67p-4k.obj")            # doctest: +SKIP
@@ -58,7 +59,11 @@ def shape_scene(source, *, title: str | None = None, sun_dir=(1.0, 0.3, 0.5),
         found_credit = item.credit if item else ""
     credit = found_credit if credit is None else credit
     name = mesh.body or (mesh.source.name if mesh.source else "shape")
-    scene = Scene(frame=mesh.frame or "body-fixed", clock=Clock(0.0, 0.0),
-                  title=name if title is None else title, credits=[credit] if credit else [])
+    scene = Scene(
+        frame=mesh.frame or "body-fixed",
+        clock=Clock(0.0, 0.0),
+        title=name if title is None else title,
+        credits=[credit] if credit else [],
+    )
     scene.add(MeshLayer("shape", mesh, sun_dir=sun_dir, credit=credit))
     return scene

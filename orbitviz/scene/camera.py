@@ -19,8 +19,9 @@ def eye_offsets(azimuth_deg, elevation_deg, distance_km) -> np.ndarray:
     """Eye minus centre (..., 3) km for arrays of azimuth, elevation and distance."""
     az, el = np.radians(azimuth_deg), np.radians(elevation_deg)
     d = np.asarray(distance_km, dtype=np.float64)
-    return np.stack([d * np.sin(az) * np.cos(el), -d * np.cos(az) * np.cos(el),
-                     d * np.sin(el)], axis=-1)
+    return np.stack(
+        [d * np.sin(az) * np.cos(el), -d * np.cos(az) * np.cos(el), d * np.sin(el)], axis=-1
+    )
 
 
 def angles_from_offsets(offset_km) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -28,8 +29,9 @@ def angles_from_offsets(offset_km) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     offset = np.asarray(offset_km, dtype=np.float64)
     distance = np.linalg.norm(offset, axis=-1)
     azimuth = np.degrees(np.arctan2(offset[..., 0], -offset[..., 1]))
-    elevation = np.degrees(np.arcsin(np.clip(offset[..., 2] / np.where(distance > 0, distance, 1),
-                                             -1, 1)))
+    elevation = np.degrees(
+        np.arcsin(np.clip(offset[..., 2] / np.where(distance > 0, distance, 1), -1, 1))
+    )
     return azimuth, elevation, distance
 
 
@@ -48,7 +50,8 @@ class CameraState:
     @property
     def eye_km(self) -> np.ndarray:
         return np.asarray(self.center_km, dtype=np.float64) + eye_offsets(
-            self.azimuth_deg, self.elevation_deg, self.distance_km)
+            self.azimuth_deg, self.elevation_deg, self.distance_km
+        )
 
     @classmethod
     def looking_at(cls, eye_km, center_km, fov_deg: float = 30.0) -> CameraState:
@@ -67,21 +70,33 @@ class CameraTrack:
     fov_deg: np.ndarray
 
     @classmethod
-    def build(cls, n: int, center_km, azimuth_deg, elevation_deg, distance_km,
-              fov_deg) -> CameraTrack:
+    def build(
+        cls, n: int, center_km, azimuth_deg, elevation_deg, distance_km, fov_deg
+    ) -> CameraTrack:
         """Broadcast each quantity to ``n`` frames."""
+
         def frames(value, shape):
             return np.broadcast_to(np.asarray(value, dtype=np.float64), shape).copy()
-        return cls(frames(center_km, (n, 3)), frames(azimuth_deg, (n,)),
-                   frames(elevation_deg, (n,)), frames(distance_km, (n,)), frames(fov_deg, (n,)))
+
+        return cls(
+            frames(center_km, (n, 3)),
+            frames(azimuth_deg, (n,)),
+            frames(elevation_deg, (n,)),
+            frames(distance_km, (n,)),
+            frames(fov_deg, (n,)),
+        )
 
     def __len__(self) -> int:
         return len(self.azimuth_deg)
 
     def __getitem__(self, i: int) -> CameraState:
-        return CameraState(tuple(float(c) for c in self.center_km[i]), float(self.azimuth_deg[i]),
-                           float(self.elevation_deg[i]), float(self.distance_km[i]),
-                           float(self.fov_deg[i]))
+        return CameraState(
+            tuple(float(c) for c in self.center_km[i]),
+            float(self.azimuth_deg[i]),
+            float(self.elevation_deg[i]),
+            float(self.distance_km[i]),
+            float(self.fov_deg[i]),
+        )
 
     @property
     def eye_km(self) -> np.ndarray:

@@ -31,8 +31,14 @@ class FixedCamera:
 
     def track(self, t_s, et, duration_s: float) -> CameraTrack:
         s = self.state
-        return CameraTrack.build(len(np.atleast_1d(t_s)), s.center_km, s.azimuth_deg,
-                                 s.elevation_deg, s.distance_km, s.fov_deg)
+        return CameraTrack.build(
+            len(np.atleast_1d(t_s)),
+            s.center_km,
+            s.azimuth_deg,
+            s.elevation_deg,
+            s.distance_km,
+            s.fov_deg,
+        )
 
 
 @dataclass(frozen=True)
@@ -48,14 +54,21 @@ class Turntable:
 
     @classmethod
     def around(cls, state: CameraState, turns: float = 1.0) -> Turntable:
-        return cls(state.center_km, state.distance_km, state.elevation_deg, state.azimuth_deg,
-                   turns, state.fov_deg)
+        return cls(
+            state.center_km,
+            state.distance_km,
+            state.elevation_deg,
+            state.azimuth_deg,
+            turns,
+            state.fov_deg,
+        )
 
     def track(self, t_s, et, duration_s: float) -> CameraTrack:
         t = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
         azimuth = self.azimuth_start_deg + 360.0 * self.turns * t / (duration_s or 1.0)
-        return CameraTrack.build(len(t), self.center_km, azimuth, self.elevation_deg,
-                                 self.distance_km, self.fov_deg)
+        return CameraTrack.build(
+            len(t), self.center_km, azimuth, self.elevation_deg, self.distance_km, self.fov_deg
+        )
 
 
 @dataclass(frozen=True)
@@ -72,15 +85,18 @@ class FollowTarget:
 
     def __post_init__(self) -> None:
         if not isinstance(self.target, MarkerLayer) or not self.target.moving:
-            raise CameraPathError(f"cannot follow {self.target!r}: the follow camera needs a "
-                                  "moving MarkerLayer (one with sample times et)")
+            raise CameraPathError(
+                f"cannot follow {self.target!r}: the follow camera needs a "
+                "moving MarkerLayer (one with sample times et)"
+            )
 
     def track(self, t_s, et, duration_s: float) -> CameraTrack:
         t = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
         centers = self.target.track_at(np.atleast_1d(et), hold=True)
         azimuth = self.azimuth_deg + 360.0 * self.turns * t / (duration_s or 1.0)
-        return CameraTrack.build(len(t), centers, azimuth, self.elevation_deg, self.distance_km,
-                                 self.fov_deg)
+        return CameraTrack.build(
+            len(t), centers, azimuth, self.elevation_deg, self.distance_km, self.fov_deg
+        )
 
 
 @dataclass(frozen=True)
@@ -101,14 +117,29 @@ class KeyframedPath:
     def track(self, t_s, et, duration_s: float) -> CameraTrack:
         t = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
         knots = self.times * duration_s if self.fractions else self.times
-        values = np.column_stack([self.center_km, self.azimuth_deg, self.elevation_deg,
-                                  np.log(self.distance_km), self.fov_deg])
+        values = np.column_stack(
+            [
+                self.center_km,
+                self.azimuth_deg,
+                self.elevation_deg,
+                np.log(self.distance_km),
+                self.fov_deg,
+            ]
+        )
         out = interpolate_keys(knots, values, t, easings=self.easings, smooth=self.smooth)
         return CameraTrack(out[:, :3], out[:, 3], out[:, 4], np.exp(out[:, 5]), out[:, 6])
 
 
-_KEY_FIELDS = {"t", "center_km", "azimuth_deg", "elevation_deg", "distance_km", "position_km",
-               "fov_deg", "easing"}
+_KEY_FIELDS = {
+    "t",
+    "center_km",
+    "azimuth_deg",
+    "elevation_deg",
+    "distance_km",
+    "position_km",
+    "fov_deg",
+    "easing",
+}
 
 
 def read_keyframes(path: str | Path) -> KeyframedPath:
@@ -138,8 +169,10 @@ def read_keyframes(path: str | Path) -> KeyframedPath:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CameraPathError(f"cannot read camera path {path}: {exc}; it must be a TOML file "
-                              "with [[key]] tables (see orbitviz.scene.read_keyframes)") from None
+        raise CameraPathError(
+            f"cannot read camera path {path}: {exc}; it must be a TOML file "
+            "with [[key]] tables (see orbitviz.scene.read_keyframes)"
+        ) from None
     try:
         return _keyframes(doc)
     except (ValueError, TypeError, KeyError) as exc:
@@ -149,8 +182,10 @@ def read_keyframes(path: str | Path) -> KeyframedPath:
 def _keyframes(doc: dict) -> KeyframedPath:
     keys = doc.get("key", [])
     if not keys:
-        raise ValueError("no [[key]] tables; add at least one key with t, azimuth_deg, "
-                         "elevation_deg and distance_km (or position_km)")
+        raise ValueError(
+            "no [[key]] tables; add at least one key with t, azimuth_deg, "
+            "elevation_deg and distance_km (or position_km)"
+        )
     unit = doc.get("time", "seconds")
     if unit not in ("seconds", "fraction"):
         raise ValueError(f"time = {unit!r}: use 'seconds' or 'fraction'")
@@ -163,8 +198,9 @@ def _keyframes(doc: dict) -> KeyframedPath:
     for n, key in enumerate(keys, start=1):
         unknown = set(key) - _KEY_FIELDS
         if unknown:
-            raise ValueError(f"key {n}: unknown field(s) {sorted(unknown)}; known: "
-                             f"{sorted(_KEY_FIELDS)}")
+            raise ValueError(
+                f"key {n}: unknown field(s) {sorted(unknown)}; known: {sorted(_KEY_FIELDS)}"
+            )
         if "t" not in key:
             raise ValueError(f"key {n} has no time t")
         times.append(float(key["t"]))
@@ -178,17 +214,31 @@ def _keyframes(doc: dict) -> KeyframedPath:
             raise ValueError(f"key {n} lacks {sorted(missing)} (or position_km)")
         if float(state["distance_km"]) <= 0:
             raise ValueError(f"key {n}: distance_km must be > 0")
-        rows.append([*map(float, state["center_km"]), float(state["azimuth_deg"]),
-                     float(state["elevation_deg"]), float(state["distance_km"]),
-                     float(state["fov_deg"])])
+        rows.append(
+            [
+                *map(float, state["center_km"]),
+                float(state["azimuth_deg"]),
+                float(state["elevation_deg"]),
+                float(state["distance_km"]),
+                float(state["fov_deg"]),
+            ]
+        )
         easings.append(check_easing(key.get("easing", default_easing), f"key {n}"))
     times_arr = np.asarray(times)
     if (np.diff(times_arr) <= 0).any():
         raise ValueError(f"key times must increase, got {times}")
     table = np.asarray(rows)
-    return KeyframedPath(times_arr, table[:, :3], table[:, 3], table[:, 4], table[:, 5],
-                         table[:, 6], tuple(easings[:-1]) or ("linear",),
-                         smooth=interpolation == "smooth", fractions=unit == "fraction")
+    return KeyframedPath(
+        times_arr,
+        table[:, :3],
+        table[:, 3],
+        table[:, 4],
+        table[:, 5],
+        table[:, 6],
+        tuple(easings[:-1]) or ("linear",),
+        smooth=interpolation == "smooth",
+        fractions=unit == "fraction",
+    )
 
 
 def camera_from_spec(scene, spec, *, turns: float = 1.0):
@@ -205,15 +255,22 @@ def camera_from_spec(scene, spec, *, turns: float = 1.0):
         return FixedCamera(home)
     if spec == "follow":
         if not scene.follow_target:
-            raise CameraPathError("this scene has nothing to follow (scene.follow_target is "
-                                  "unset); use --camera turntable or a keyframe file")
+            raise CameraPathError(
+                "this scene has nothing to follow (scene.follow_target is "
+                "unset); use --camera turntable or a keyframe file"
+            )
         target = scene.layers[scene.follow_target]
         reach = float(np.ptp(target.bounds_km(), axis=0).max()) or home.distance_km / 4
-        return FollowTarget(target, distance_km=max(reach, home.distance_km / 4),
-                            elevation_deg=home.elevation_deg, azimuth_deg=home.azimuth_deg,
-                            fov_deg=home.fov_deg)
+        return FollowTarget(
+            target,
+            distance_km=max(reach, home.distance_km / 4),
+            elevation_deg=home.elevation_deg,
+            azimuth_deg=home.azimuth_deg,
+            fov_deg=home.fov_deg,
+        )
     path = Path(spec)
     if path.suffix.lower() == ".toml":
         return read_keyframes(path)
-    raise CameraPathError(f"unknown camera {spec!r}: use turntable, follow, home or a .toml "
-                          "keyframe file")
+    raise CameraPathError(
+        f"unknown camera {spec!r}: use turntable, follow, home or a .toml keyframe file"
+    )

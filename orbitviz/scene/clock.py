@@ -19,8 +19,15 @@ class Clock:
     ``playing`` (bool). At the end of the span playback wraps around when ``loop`` else pauses.
     """
 
-    def __init__(self, start_et: float, stop_et: float, *, et: float | None = None,
-                 rate: float = 1.0, loop: bool = True):
+    def __init__(
+        self,
+        start_et: float,
+        stop_et: float,
+        *,
+        et: float | None = None,
+        rate: float = 1.0,
+        loop: bool = True,
+    ):
         self.events = EventEmitter(self)
         self._check_range(start_et, stop_et)
         self._start, self._stop = float(start_et), float(stop_et)
@@ -32,8 +39,10 @@ class Clock:
     @staticmethod
     def _check_range(start_et: float, stop_et: float) -> None:
         if not (math.isfinite(start_et) and math.isfinite(stop_et)) or stop_et < start_et:
-            raise ValueError(f"clock span [{start_et}, {stop_et}] is empty or not finite; "
-                             "give start_et <= stop_et")
+            raise ValueError(
+                f"clock span [{start_et}, {stop_et}] is empty or not finite; "
+                "give start_et <= stop_et"
+            )
 
     def _clamp(self, et: float) -> float:
         return min(max(et, self._start), self._stop)

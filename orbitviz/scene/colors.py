@@ -14,8 +14,10 @@ def to_rgba(color) -> RGBA:
     try:
         return tuple(float(c) for c in _to_rgba(color))  # type: ignore[return-value]
     except ValueError:
-        raise ValueError(f"{color!r} is not a colour; use a name ('orange'), '#ff8800' or "
-                         "(r, g, b[, a]) floats in 0..1") from None
+        raise ValueError(
+            f"{color!r} is not a colour; use a name ('orange'), '#ff8800' or "
+            "(r, g, b[, a]) floats in 0..1"
+        ) from None
 
 
 def colormap(name: str, values: np.ndarray, clim: tuple[float, float]) -> np.ndarray:
@@ -25,7 +27,9 @@ def colormap(name: str, values: np.ndarray, clim: tuple[float, float]) -> np.nda
     try:
         cmap = matplotlib.colormaps[name]
     except KeyError:
-        raise ValueError(f"unknown colormap {name!r}; try 'viridis', 'plasma' or 'coolwarm'") from None
+        raise ValueError(
+            f"unknown colormap {name!r}; try 'viridis', 'plasma' or 'coolwarm'"
+        ) from None
     low, high = clim
     scaled = (np.asarray(values, dtype=np.float64) - low) / ((high - low) or 1.0)
     return cmap(np.clip(scaled, 0.0, 1.0))

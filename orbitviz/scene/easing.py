@@ -58,5 +58,9 @@ def interpolate_keys(knots, values, x, *, easings=None, smooth: bool = True) -> 
     h = (knots[i + 1] - knots[i])[:, None]
     m0, m1 = tangents[i] * h, tangents[i + 1] * h
     u2, u3 = u * u, u * u * u
-    return ((2 * u3 - 3 * u2 + 1) * p0 + (u3 - 2 * u2 + u) * m0
-            + (-2 * u3 + 3 * u2) * p1 + (u3 - u2) * m1)
+    return (
+        (2 * u3 - 3 * u2 + 1) * p0
+        + (u3 - 2 * u2 + u) * m0
+        + (-2 * u3 + 3 * u2) * p1
+        + (u3 - u2) * m1
+    )

@@ -20,8 +20,9 @@ from .sphere_layer import SphereLayer
 from .trajectory_layer import TrajectoryLayer
 
 
-def flyby_scene(result: FlybyResult, *, margin_s: float = 86400.0,
-                playback_s: float = 30.0) -> Scene:
+def flyby_scene(
+    result: FlybyResult, *, margin_s: float = 86400.0, playback_s: float = 30.0
+) -> Scene:
     """A scene of ``result`` (from :func:`orbitviz.dynamics.flyby.analyze_flyby`), around the
     SOI pass (or the closest approach when there is none). Needs the ephemeris loaded."""
     et_all, rel_all = result.samples_et, result.samples_rel_km
@@ -35,13 +36,17 @@ def flyby_scene(result: FlybyResult, *, margin_s: float = 86400.0,
     et_track, track = et_all[keep], rel_all[keep]
     dist = np.linalg.norm(track, axis=1)
     body = result.body.title()
-    scene = Scene(frame=f"{body}-centred ECLIPJ2000",
-                  clock=Clock(start, stop, rate=(stop - start) / playback_s),
-                  title=f"{result.target} past {body} ({result.method})",
-                  credits=["Ephemeris: JPL DE421 (skyfield-data)",
-                           f"Trajectory: orbitviz, {result.method_detail}"],
-                  follow_target=result.target,
-                  spice=SpiceOrigin(result.body, "ECLIPJ2000", ("default",)))
+    scene = Scene(
+        frame=f"{body}-centred ECLIPJ2000",
+        clock=Clock(start, stop, rate=(stop - start) / playback_s),
+        title=f"{result.target} past {body} ({result.method})",
+        credits=[
+            "Ephemeris: JPL DE421 (skyfield-data)",
+            f"Trajectory: orbitviz, {result.method_detail}",
+        ],
+        follow_target=result.target,
+        spice=SpiceOrigin(result.body, "ECLIPJ2000", ("default",)),
+    )
     radius = result.body_radius_km or 1.0
     sun = spice.positions("SUN", 0.5 * (start + stop), observer=result.body)
     scene.add(SphereLayer(body, radius, color="#2f6fd6", opacity=1.0, lit=True, sun_dir=sun))
@@ -49,19 +54,52 @@ def flyby_scene(result: FlybyResult, *, margin_s: float = 86400.0,
     if result.body.upper() == "EARTH":
         moon = spice.positions("MOON", moon_et, observer="EARTH")
         scene.add(TrajectoryLayer("Moon orbit", moon_et, moon, color="#9a9a9a", width_px=1.0))
-        scene.add(SphereLayer("Moon", 1737.4, moon, et=moon_et, color="#c8c8c8", opacity=1.0,
-                              lit=True, sun_dir=sun))
+        scene.add(
+            SphereLayer(
+                "Moon",
+                1737.4,
+                moon,
+                et=moon_et,
+                color="#c8c8c8",
+                opacity=1.0,
+                lit=True,
+                sun_dir=sun,
+            )
+        )
     scene.add(SphereLayer(f"{body} SOI", result.soi_radius_km, color="#f0a030", opacity=0.12))
-    scene.add(TrajectoryLayer(f"{result.target} track", et_track, track, color_by="mask",
-                              mask=dist <= result.soi_radius_km, color_true="#ff4040",
-                              color_false="#40c0ff", width_px=2.5))
-    scene.add(MarkerLayer(result.target, track, et=et_track, labels=[result.target],
-                          color="white", size_px=9.0, hold_ends=True))
+    scene.add(
+        TrajectoryLayer(
+            f"{result.target} track",
+            et_track,
+            track,
+            color_by="mask",
+            mask=dist <= result.soi_radius_km,
+            color_true="#ff4040",
+            color_false="#40c0ff",
+            width_px=2.5,
+        )
+    )
+    scene.add(
+        MarkerLayer(
+            result.target,
+            track,
+            et=et_track,
+            labels=[result.target],
+            color="white",
+            size_px=9.0,
+            hold_ends=True,
+        )
+    )
     c = result.closest
     ca_pos = np.array([np.interp(c.et, et_track, track[:, i]) for i in range(3)])
     scene.add(MarkerLayer("closest approach", ca_pos[None, :], color="#ff4040", size_px=8.0))
-    scene.add(LabelLayer("closest approach label", ca_pos[None, :],
-                         [f"closest {c.dist_km:,.0f} km ({c.dist_km / LD_KM:.3f} LD)"]))
+    scene.add(
+        LabelLayer(
+            "closest approach label",
+            ca_pos[None, :],
+            [f"closest {c.dist_km:,.0f} km ({c.dist_km / LD_KM:.3f} LD)"],
+        )
+    )
 
     def distance_text(t: np.ndarray) -> list[str]:
         d = np.interp(np.atleast_1d(t), et_track, dist)

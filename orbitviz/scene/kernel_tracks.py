@@ -44,8 +44,11 @@ def spk_tracks(scene: Scene, spk: str | Path, *, samples: int = SAMPLES) -> list
             name = item["name"]
             if item["body"] == origin or name.upper() in shown or len(layers) == MAX_TRACKS:
                 continue
-            covered = [(max(a, start), min(b, stop)) for a, b in item["intervals_et"]
-                       if b > start and a < stop]
+            covered = [
+                (max(a, start), min(b, stop))
+                for a, b in item["intervals_et"]
+                if b > start and a < stop
+            ]
             if not covered:
                 continue
             a, b = covered[0][0], covered[-1][1]
@@ -54,9 +57,11 @@ def spk_tracks(scene: Scene, spk: str | Path, *, samples: int = SAMPLES) -> list
             for lo, hi in covered:
                 inside |= (et >= lo) & (et <= hi)
             et = et[inside]
-            positions = spice.positions(item["body"], et, observer=origin,
-                                        frame=scene.spice.frame)
-            layers.append(TrajectoryLayer(name, et, positions,
-                                          color=COLORS[len(layers) % len(COLORS)], width_px=2.0))
+            positions = spice.positions(item["body"], et, observer=origin, frame=scene.spice.frame)
+            layers.append(
+                TrajectoryLayer(
+                    name, et, positions, color=COLORS[len(layers) % len(COLORS)], width_px=2.0
+                )
+            )
             shown.add(name.upper())
     return layers

@@ -14,14 +14,24 @@ class LabelLayer(Layer):
     kind = "labels"
     font_size_pt = Evented(float)
 
-    def __init__(self, name: str, positions_km, texts, *, color="white", opacity: float = 1.0,
-                 visible: bool = True, font_size_pt: float = 11.0):
+    def __init__(
+        self,
+        name: str,
+        positions_km,
+        texts,
+        *,
+        color="white",
+        opacity: float = 1.0,
+        visible: bool = True,
+        font_size_pt: float = 11.0,
+    ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         self.positions_km = np.asarray(positions_km, dtype=np.float64).reshape(-1, 3)
         self.texts = [str(text) for text in texts]
         if len(self.texts) != len(self.positions_km):
-            raise ValueError(f"labels {name!r}: {len(self.texts)} texts for "
-                             f"{len(self.positions_km)} positions")
+            raise ValueError(
+                f"labels {name!r}: {len(self.texts)} texts for {len(self.positions_km)} positions"
+            )
         self.font_size_pt = font_size_pt
 
     def bounds_km(self) -> np.ndarray:

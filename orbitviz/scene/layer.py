@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .colors import to_rgba
-from .events import EventEmitter, Evented
+from .events import Evented, EventEmitter
 
 
 def _opacity(value) -> float:

@@ -27,10 +27,22 @@ class MarkerLayer(Layer):
     label_color = Evented(to_rgba)
     font_size_pt = Evented(float)
 
-    def __init__(self, name: str, positions_km, *, et=None, labels=None, color="yellow",
-                 opacity: float = 1.0, visible: bool = True, size_px: float = 10.0,
-                 symbol: str = "disc", label_color="white", font_size_pt: float = 10.0,
-                 hold_ends: bool = False):
+    def __init__(
+        self,
+        name: str,
+        positions_km,
+        *,
+        et=None,
+        labels=None,
+        color="yellow",
+        opacity: float = 1.0,
+        visible: bool = True,
+        size_px: float = 10.0,
+        symbol: str = "disc",
+        label_color="white",
+        font_size_pt: float = 10.0,
+        hold_ends: bool = False,
+    ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         positions = np.asarray(positions_km, dtype=np.float64).reshape(-1, 3)
         if et is None:

@@ -33,10 +33,22 @@ class MeshLayer(Layer):
     kind = "mesh"
     ambient = Evented(float)
 
-    def __init__(self, name: str, mesh, *, color="#b8b0a8", opacity: float = 1.0,
-                 visible: bool = True, sun_dir=DEFAULT_SUN_DIR, sun_et=None,
-                 lighting_approximate: bool = False, lighting_note: str = "",
-                 ambient: float = 0.06, lod_faces: int = LOD_FACES, credit: str = ""):
+    def __init__(
+        self,
+        name: str,
+        mesh,
+        *,
+        color="#b8b0a8",
+        opacity: float = 1.0,
+        visible: bool = True,
+        sun_dir=DEFAULT_SUN_DIR,
+        sun_et=None,
+        lighting_approximate: bool = False,
+        lighting_note: str = "",
+        ambient: float = 0.06,
+        lod_faces: int = LOD_FACES,
+        credit: str = "",
+    ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         self.mesh = mesh
         self.ambient = ambient

@@ -22,10 +22,11 @@ from .scene import Readout, Scene, SpiceOrigin
 from .trajectory_layer import TrajectoryLayer
 
 COMET = 1000012
-TRUE_FRAME = "67P/C-G_CK"          # the frame of the shape models and the lander SPK (CK-based)
+TRUE_FRAME = "67P/C-G_CK"  # the frame of the shape models and the lander SPK (CK-based)
 APPROXIMATE_FRAME = "67P/C-G_FIXED"  # rotation from ROS_CGS_RSOC_V03.TPC (PCK)
-LANDER_CREDIT = ("Philae trajectory: ESA/Rosetta lander team, LORB_C_G_FIXED_RBD_7_V2_0.BSP "
-                 "(ESA SPICE Service)")
+LANDER_CREDIT = (
+    "Philae trajectory: ESA/Rosetta lander team, LORB_C_G_FIXED_RBD_7_V2_0.BSP (ESA SPICE Service)"
+)
 
 
 def sun_directions(et: np.ndarray) -> tuple[np.ndarray, bool, str]:
@@ -37,8 +38,10 @@ def sun_directions(et: np.ndarray) -> tuple[np.ndarray, bool, str]:
     except OrbitvizError:
         pass
     sun = spice.positions("SUN", et, observer=COMET, frame=APPROXIMATE_FRAME, abcorr="LT+S")
-    note = ("lighting approximate: no 67P attitude CK loaded, using the pre-arrival rotation "
-            "model ROS_CGS_RSOC_V03.TPC (load CATT_DV_*.BC for the true attitude)")
+    note = (
+        "lighting approximate: no 67P attitude CK loaded, using the pre-arrival rotation "
+        "model ROS_CGS_RSOC_V03.TPC (load CATT_DV_*.BC for the true attitude)"
+    )
     return sun / np.linalg.norm(sun, axis=1, keepdims=True), True, note
 
 
@@ -59,8 +62,13 @@ def contact_labels(path: LanderPath, merge_km: float = 0.05) -> tuple[np.ndarray
     return np.array(spots).reshape(-1, 3), [", ".join(group) for group in lines]
 
 
-def philae_scene(shape: str = "67p-spc.ply", *, path: LanderPath | None = None,
-                 color_by: str = "altitude", playback_s: float = 40.0) -> Scene:
+def philae_scene(
+    shape: str = "67p-spc.ply",
+    *,
+    path: LanderPath | None = None,
+    color_by: str = "altitude",
+    playback_s: float = 40.0,
+) -> Scene:
     """67P, Philae's path coloured by altitude (or ``"time"``), the lander, its touchdowns."""
     path = path or philae_path(shape)
     mesh = path.mesh
@@ -72,29 +80,63 @@ def philae_scene(shape: str = "67p-spc.ply", *, path: LanderPath | None = None,
         credit = data.entry(shape).credit
     except OrbitvizError:
         credit = ""
-    scene = Scene(frame=path.frame, clock=Clock(start, stop, rate=(stop - start) / playback_s),
-                  title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
-                  credits=[c for c in (f"Shape: {credit}" if credit else "", LANDER_CREDIT) if c],
-                  follow_target="Philae",
-                  spice=SpiceOrigin(path.body, path.frame, ("philae",)))
-    scene.add(MeshLayer("67P", mesh, sun_dir=sun_dir, sun_et=sun_et,
-                        lighting_approximate=approximate, lighting_note=note, credit=credit))
+    scene = Scene(
+        frame=path.frame,
+        clock=Clock(start, stop, rate=(stop - start) / playback_s),
+        title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
+        credits=[c for c in (f"Shape: {credit}" if credit else "", LANDER_CREDIT) if c],
+        follow_target="Philae",
+        spice=SpiceOrigin(path.body, path.frame, ("philae",)),
+    )
+    scene.add(
+        MeshLayer(
+            "67P",
+            mesh,
+            sun_dir=sun_dir,
+            sun_et=sun_et,
+            lighting_approximate=approximate,
+            lighting_note=note,
+            credit=credit,
+        )
+    )
     altitude_m = path.altitude_km * 1e3
     if color_by == "altitude":
-        track = TrajectoryLayer("Philae path", path.et, path.position_km, color_by="scalar",
-                                scalar=altitude_m, scalar_name="altitude (m)",
-                                clim=(0.0, float(np.percentile(altitude_m, 99))),
-                                colormap="plasma", width_px=3.0)
+        track = TrajectoryLayer(
+            "Philae path",
+            path.et,
+            path.position_km,
+            color_by="scalar",
+            scalar=altitude_m,
+            scalar_name="altitude (m)",
+            clim=(0.0, float(np.percentile(altitude_m, 99))),
+            colormap="plasma",
+            width_px=3.0,
+        )
     else:
-        track = TrajectoryLayer("Philae path", path.et, path.position_km, color_by="time",
-                                colormap="plasma", width_px=3.0)
+        track = TrajectoryLayer(
+            "Philae path",
+            path.et,
+            path.position_km,
+            color_by="time",
+            colormap="plasma",
+            width_px=3.0,
+        )
     scene.add(track)
     touch = np.array([t.position_km for t in path.touchdowns]).reshape(-1, 3)
     scene.add(MarkerLayer("touchdowns", touch, color="red", size_px=9.0))
     spots, labels = contact_labels(path)
     scene.add(LabelLayer("touchdown labels", spots, labels, color="white"))
-    scene.add(MarkerLayer("Philae", path.position_km, et=path.et, labels=["Philae"],
-                          color="yellow", size_px=12.0, hold_ends=True))
+    scene.add(
+        MarkerLayer(
+            "Philae",
+            path.position_km,
+            et=path.et,
+            labels=["Philae"],
+            color="yellow",
+            size_px=12.0,
+            hold_ends=True,
+        )
+    )
 
     def altitude_text(et: np.ndarray) -> list[str]:
         alt = np.interp(et, path.et, altitude_m)
@@ -102,5 +144,7 @@ def philae_scene(shape: str = "67p-spc.ply", *, path: LanderPath | None = None,
 
     scene.readouts.append(Readout("altitude", altitude_text))
     if approximate:
-        scene.readouts.append(Readout("lighting", lambda et: ["lighting approximate"] * np.size(et)))
+        scene.readouts.append(
+            Readout("lighting", lambda et: ["lighting approximate"] * np.size(et))
+        )
     return scene

@@ -17,16 +17,21 @@ def check_samples(et: np.ndarray, values: np.ndarray, what: str) -> tuple[np.nda
     et = np.asarray(et, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
     if et.ndim != 1 or len(et) == 0 or values.shape[0] != len(et):
-        raise ValueError(f"{what}: need et (N,) and values (N, ...) with the same N >= 1, got "
-                         f"et {et.shape} and values {values.shape}")
+        raise ValueError(
+            f"{what}: need et (N,) and values (N, ...) with the same N >= 1, got "
+            f"et {et.shape} and values {values.shape}"
+        )
     if len(et) > 1 and not (np.diff(et) > 0).all():
-        raise ValueError(f"{what}: sample times must be strictly increasing; sort them and drop "
-                         "duplicates (np.unique) first")
+        raise ValueError(
+            f"{what}: sample times must be strictly increasing; sort them and drop "
+            "duplicates (np.unique) first"
+        )
     return et, values
 
 
-def interp_rows(et: np.ndarray, values: np.ndarray, at_et: np.ndarray, *,
-                outside: str = "hold") -> np.ndarray:
+def interp_rows(
+    et: np.ndarray, values: np.ndarray, at_et: np.ndarray, *, outside: str = "hold"
+) -> np.ndarray:
     """``values`` (N, k) linearly interpolated at ``at_et`` (F,) -> (F, k).
 
     Outside the sampled span the end value is held (``outside="hold"``) or NaN (``"nan"``).

@@ -45,8 +45,10 @@ class LayerList:
 
     def append(self, layer: Layer) -> Layer:
         if layer.name in self.names:
-            raise ValueError(f"a layer named {layer.name!r} is already in the scene; "
-                             "give each layer its own name")
+            raise ValueError(
+                f"a layer named {layer.name!r} is already in the scene; "
+                "give each layer its own name"
+            )
         self._layers.append(layer)
         self.events.emit("added", layer)
         return layer
@@ -86,9 +88,17 @@ class Scene:
 
     units = "km"
 
-    def __init__(self, *, frame: str, clock: Clock | None = None, title: str = "",
-                 credits: Sequence[str] = (), readouts: Sequence[Readout] = (),
-                 follow_target: str | None = None, spice: SpiceOrigin | None = None):
+    def __init__(
+        self,
+        *,
+        frame: str,
+        clock: Clock | None = None,
+        title: str = "",
+        credits: Sequence[str] = (),
+        readouts: Sequence[Readout] = (),
+        follow_target: str | None = None,
+        spice: SpiceOrigin | None = None,
+    ):
         self.frame = frame
         self.spice = spice
         self.clock = clock or Clock(0.0, 0.0)
@@ -106,16 +116,21 @@ class Scene:
 
     def bounds_km(self, *, visible_only: bool = True) -> np.ndarray:
         """Bounding box (2, 3) of the layers' contents (a unit box around 0 when empty)."""
-        boxes = [layer.bounds_km() for layer in self.layers
-                 if layer.visible or not visible_only]
+        boxes = [layer.bounds_km() for layer in self.layers if layer.visible or not visible_only]
         boxes = [box for box in boxes if box is not None]
         if not boxes:
             return np.array([[-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]])
         stacked = np.stack(boxes)
         return np.stack([stacked[:, 0].min(axis=0), stacked[:, 1].max(axis=0)])
 
-    def home_camera(self, *, azimuth_deg: float = 30.0, elevation_deg: float = 25.0,
-                    fov_deg: float = 30.0, margin: float = 1.15) -> CameraState:
+    def home_camera(
+        self,
+        *,
+        azimuth_deg: float = 30.0,
+        elevation_deg: float = 25.0,
+        fov_deg: float = 30.0,
+        margin: float = 1.15,
+    ) -> CameraState:
         """A camera looking at the centre of the contents, far enough to see all of them."""
         low, high = self.bounds_km()
         radius = 0.5 * float(np.linalg.norm(high - low)) or 1.0

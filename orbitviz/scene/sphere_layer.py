@@ -23,9 +23,19 @@ class SphereLayer(Layer):
     kind = "sphere"
     radius_km = Evented(_positive)
 
-    def __init__(self, name: str, radius_km: float, center_km=(0.0, 0.0, 0.0), *, et=None,
-                 color="steelblue", opacity: float = 0.25, visible: bool = True,
-                 lit: bool = False, sun_dir=(1.0, 0.0, 0.0)):
+    def __init__(
+        self,
+        name: str,
+        radius_km: float,
+        center_km=(0.0, 0.0, 0.0),
+        *,
+        et=None,
+        color="steelblue",
+        opacity: float = 0.25,
+        visible: bool = True,
+        lit: bool = False,
+        sun_dir=(1.0, 0.0, 0.0),
+    ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         centers = np.asarray(center_km, dtype=np.float64).reshape(-1, 3)
         if et is None:

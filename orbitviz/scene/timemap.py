@@ -23,11 +23,15 @@ class TimeMap:
         video = np.asarray(self.video_s, dtype=np.float64)
         et = np.asarray(self.et, dtype=np.float64)
         if video.ndim != 1 or video.shape != et.shape or len(video) < 1:
-            raise ValueError(f"a time map needs matching 1-D knots, got {video.shape} video "
-                             f"times and {et.shape} scene times")
+            raise ValueError(
+                f"a time map needs matching 1-D knots, got {video.shape} video "
+                f"times and {et.shape} scene times"
+            )
         if (np.diff(video) <= 0).any() or (np.diff(et) < 0).any():
-            raise ValueError("time map knots: video times must increase and scene times must not "
-                             "decrease (a hold is allowed, going back in time is not)")
+            raise ValueError(
+                "time map knots: video times must increase and scene times must not "
+                "decrease (a hold is allowed, going back in time is not)"
+            )
         object.__setattr__(self, "video_s", video)
         object.__setattr__(self, "et", et)
 
@@ -38,14 +42,23 @@ class TimeMap:
         return cls(np.array([0.0, duration_s]), np.array([start_et, stop_et], dtype=np.float64))
 
     @classmethod
-    def with_slow_phase(cls, start_et: float, stop_et: float, duration_s: float, *,
-                        phase_et: tuple[float, float], slowdown: float) -> TimeMap:
+    def with_slow_phase(
+        cls,
+        start_et: float,
+        stop_et: float,
+        duration_s: float,
+        *,
+        phase_et: tuple[float, float],
+        slowdown: float,
+    ) -> TimeMap:
         """``duration_s`` of video over ``[start_et, stop_et]``, where the scene seconds within
         ``phase_et`` take ``slowdown`` times more video time than the others (e.g. a bounce)."""
         p0, p1 = (min(max(float(v), start_et), stop_et) for v in phase_et)
         if p1 <= p0 or slowdown <= 0:
-            raise ValueError(f"slow phase {phase_et} must lie within [{start_et}, {stop_et}] "
-                             f"with start < stop, and slowdown ({slowdown}) must be > 0")
+            raise ValueError(
+                f"slow phase {phase_et} must lie within [{start_et}, {stop_et}] "
+                f"with start < stop, and slowdown ({slowdown}) must be > 0"
+            )
         weighted = (stop_et - start_et) - (p1 - p0) + slowdown * (p1 - p0)
         video_per_scene = duration_s / weighted
         knots = [0.0, (p0 - start_et) * video_per_scene]

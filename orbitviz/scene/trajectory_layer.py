@@ -53,11 +53,29 @@ class TrajectoryLayer(Layer):
     fade = Evented(_fade)
     width_px = Evented(float)
 
-    def __init__(self, name: str, et, positions_km, *, color="orange", opacity: float = 1.0,
-                 visible: bool = True, color_by: str = "solid", scalar=None, scalar_name: str = "",
-                 clim=None, colormap: str = "viridis", mask=None, color_true="red",
-                 color_false="deepskyblue", trail_s=None, lead_s=None, fade: float = 0.0,
-                 sample_count: int | None = None, width_px: float = 2.0):
+    def __init__(
+        self,
+        name: str,
+        et,
+        positions_km,
+        *,
+        color="orange",
+        opacity: float = 1.0,
+        visible: bool = True,
+        color_by: str = "solid",
+        scalar=None,
+        scalar_name: str = "",
+        clim=None,
+        colormap: str = "viridis",
+        mask=None,
+        color_true="red",
+        color_false="deepskyblue",
+        trail_s=None,
+        lead_s=None,
+        fade: float = 0.0,
+        sample_count: int | None = None,
+        width_px: float = 2.0,
+    ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         self.et, self.positions_km = check_samples(et, positions_km, f"trajectory {name!r}")
         if color_by not in COLOR_BY:
@@ -66,8 +84,10 @@ class TrajectoryLayer(Layer):
             if color_by == what and array is None:
                 raise ValueError(f"trajectory {name!r}: color_by={what!r} needs {what}=array (N,)")
             if array is not None and np.shape(array) != self.et.shape:
-                raise ValueError(f"trajectory {name!r}: {what} has shape {np.shape(array)}, "
-                                 f"expected {self.et.shape} (one value per sample)")
+                raise ValueError(
+                    f"trajectory {name!r}: {what} has shape {np.shape(array)}, "
+                    f"expected {self.et.shape} (one value per sample)"
+                )
         self.color_by = color_by
         self.scalar = None if scalar is None else np.asarray(scalar, dtype=np.float64)
         self.scalar_name = scalar_name

@@ -46,8 +46,9 @@ def load_catalog(catalog, allow_hyperbolic: bool = False):
         return table
     if isinstance(catalog, (str, os.PathLike)):
         return read_catalog(catalog, allow_hyperbolic=allow_hyperbolic)
-    raise ScreeningError(f"catalog {catalog!r}: give 'neodys', a .csv/.parquet/.sqlite path or an "
-                         "ElementsTable")
+    raise ScreeningError(
+        f"catalog {catalog!r}: give 'neodys', a .csv/.parquet/.sqlite path or an ElementsTable"
+    )
 
 
 def parts_dir_for(out: str | os.PathLike) -> Path:
@@ -55,12 +56,25 @@ def parts_dir_for(out: str | os.PathLike) -> Path:
     return Path(str(out) + ".parts")
 
 
-def screen(catalog="neodys", body: str = "EARTH", start="2025-01-01", stop="2026-01-01",
-           threshold="0.05au", *, refine: str | None = None, scheduler: str = "local",
-           workers: int | None = None, out: str | os.PathLike | None = None,
-           chunk_size: int = 1000, step_s: float = DEFAULT_STEP_S, nbody_max: int = 20,
-           allow_hyperbolic: bool = False, progress: bool = True, keep_parts: bool = False,
-           _fault: Fault | None = None) -> pd.DataFrame:
+def screen(
+    catalog="neodys",
+    body: str = "EARTH",
+    start="2025-01-01",
+    stop="2026-01-01",
+    threshold="0.05au",
+    *,
+    refine: str | None = None,
+    scheduler: str = "local",
+    workers: int | None = None,
+    out: str | os.PathLike | None = None,
+    chunk_size: int = 1000,
+    step_s: float = DEFAULT_STEP_S,
+    nbody_max: int = 20,
+    allow_hyperbolic: bool = False,
+    progress: bool = True,
+    keep_parts: bool = False,
+    _fault: Fault | None = None,
+) -> pd.DataFrame:
     """Every close approach of the catalog's objects to ``body`` in [start, stop] below
     ``threshold``, sorted by distance (see :mod:`orbitviz.screening.results` for the columns).
 
@@ -89,8 +103,16 @@ def screen(catalog="neodys", body: str = "EARTH", start="2025-01-01", stop="2026
         from orbitviz.screening.bodies import soi_radius_km
 
         soi_km = soi_radius_km(body_name, start_et)
-        params = ScreeningParams(body_name, start_et, stop_et, soi_km if km is None else km,
-                                 soi_km, float(step_s), refine, int(nbody_max))
+        params = ScreeningParams(
+            body_name,
+            start_et,
+            stop_et,
+            soi_km if km is None else km,
+            soi_km,
+            float(step_s),
+            refine,
+            int(nbody_max),
+        )
         names = table.table["designation"].astype(str).tolist()
         chunks = split(table.conics, names, int(chunk_size))
         key = run_key(params, table.conics, names, chunk_size)
@@ -98,23 +120,45 @@ def screen(catalog="neodys", body: str = "EARTH", start="2025-01-01", stop="2026
         if out is not None:
             parts = parts_dir_for(out) / key[:16]
         stats: dict = {"workers_used": []}
-        frames, resumed = run_chunks(chunks, params, scheduler=scheduler, workers=workers,
-                                     parts_dir=parts, progress=progress, fault=_fault, stats=stats)
+        frames, resumed = run_chunks(
+            chunks,
+            params,
+            scheduler=scheduler,
+            workers=workers,
+            parts_dir=parts,
+            progress=progress,
+            fault=_fault,
+            stats=stats,
+        )
         frames = [f for f in frames if len(f)]
         result = sort_results(pd.concat(frames, ignore_index=True)) if frames else empty_results()
         if refine == METHOD_NBODY and len(result):
             from orbitviz.screening.nbody import refine_nbody
 
             result = sort_results(refine_nbody(result, table, params))
-    result.attrs.update({
-        "body": body_name, "start_utc": str(start), "stop_utc": str(stop),
-        "start_et": start_et, "stop_et": stop_et, "threshold": text,
-        "threshold_km": params.threshold_km, "soi_km": soi_km, "step_s": params.step_s,
-        "catalog": table.source, "objects": len(table), "bad_rows": int(len(table.bad_rows)),
-        "bad_row_reasons": table.bad_rows.head(20).astype(str).values.tolist(),
-        "chunks": len(chunks), "chunks_resumed": int(resumed), "run_key": key,
-        "refine": refine or "none", "scheduler": scheduler, "workers_used": stats["workers_used"],
-    })
+    result.attrs.update(
+        {
+            "body": body_name,
+            "start_utc": str(start),
+            "stop_utc": str(stop),
+            "start_et": start_et,
+            "stop_et": stop_et,
+            "threshold": text,
+            "threshold_km": params.threshold_km,
+            "soi_km": soi_km,
+            "step_s": params.step_s,
+            "catalog": table.source,
+            "objects": len(table),
+            "bad_rows": len(table.bad_rows),
+            "bad_row_reasons": table.bad_rows.head(20).astype(str).values.tolist(),
+            "chunks": len(chunks),
+            "chunks_resumed": int(resumed),
+            "run_key": key,
+            "refine": refine or "none",
+            "scheduler": scheduler,
+            "workers_used": stats["workers_used"],
+        }
+    )
     if out is not None:
         write_table(result, out)
         if not keep_parts and parts is not None:

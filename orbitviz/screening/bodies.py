@@ -31,12 +31,12 @@ class BodyTrack:
     """Heliocentric ECLIPJ2000 states of the body on the coarse grid, computed once and shared."""
 
     body: str
-    et: np.ndarray        # (T,)
-    state: np.ndarray     # (T, 6) km, km/s
-    v_max_kms: float      # largest heliocentric speed on the grid, plus a safety margin
+    et: np.ndarray  # (T,)
+    state: np.ndarray  # (T, 6) km, km/s
+    v_max_kms: float  # largest heliocentric speed on the grid, plus a safety margin
 
     @classmethod
-    def compute(cls, body: str, grid_et: np.ndarray) -> "BodyTrack":
+    def compute(cls, body: str, grid_et: np.ndarray) -> BodyTrack:
         state = spice.states(body, grid_et, observer="SUN")
         speed = np.linalg.norm(state[:, 3:], axis=1)
         # the grid samples the speed every step; between samples it can only exceed the sampled

@@ -14,25 +14,47 @@ import argparse
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
-        "screen", help="close approaches of a whole catalog to a body (local or Dask cluster)",
+        "screen",
+        help="close approaches of a whole catalog to a body (local or Dask cluster)",
         description="Every close approach of a catalog's objects to a body in a time window, "
-                    "two-body (optionally N-body for the closest), sorted by distance.")
-    p.add_argument("--catalog", default="neodys",
-                   help="'neodys' (offline NEODyS snapshot, default) or a .csv/.parquet/.sqlite file")
+        "two-body (optionally N-body for the closest), sorted by distance.",
+    )
+    p.add_argument(
+        "--catalog",
+        default="neodys",
+        help="'neodys' (offline NEODyS snapshot, default) or a .csv/.parquet/.sqlite file",
+    )
     p.add_argument("--body", default="EARTH", help="body to screen against (default EARTH)")
     p.add_argument("--start", required=True, help="window start (UTC)")
     p.add_argument("--stop", required=True, help="window stop (UTC)")
-    p.add_argument("--threshold", default="0.05au", help="0.05au | 1ld | 20000km | soi (default 0.05au)")
-    p.add_argument("--refine", choices=["nbody"], default=None,
-                   help="recompute the closest approaches with the N-body propagator")
-    p.add_argument("--nbody-max", type=int, default=20, help="how many rows --refine nbody recomputes")
-    p.add_argument("--scheduler", default="local",
-                   help="local | processes (local Dask processes, default) | synchronous | tcp://HOST:PORT")
-    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: CPU count)")
+    p.add_argument(
+        "--threshold", default="0.05au", help="0.05au | 1ld | 20000km | soi (default 0.05au)"
+    )
+    p.add_argument(
+        "--refine",
+        choices=["nbody"],
+        default=None,
+        help="recompute the closest approaches with the N-body propagator",
+    )
+    p.add_argument(
+        "--nbody-max", type=int, default=20, help="how many rows --refine nbody recomputes"
+    )
+    p.add_argument(
+        "--scheduler",
+        default="local",
+        help="local | processes (local Dask processes, default) | synchronous | tcp://HOST:PORT",
+    )
+    p.add_argument(
+        "--workers", type=int, default=None, help="local worker processes (default: CPU count)"
+    )
     p.add_argument("--chunk-size", type=int, default=1000, help="objects per task (default 1000)")
     p.add_argument("--allow-hyperbolic", action="store_true", help="keep e > 1 rows of the catalog")
-    p.add_argument("-o", "--output", default=None,
-                   help="write the table (.parquet, .csv, .json); parts in OUTPUT.parts/ allow resuming")
+    p.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="write the table (.parquet, .csv, .json); parts in OUTPUT.parts/ allow resuming",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
     p.add_argument("--plot", metavar="PNG", help="write distance vs date of every approach")
@@ -43,18 +65,44 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def cmd_screen(args: argparse.Namespace) -> int:
     from orbitviz.screening import screen
 
-    table = screen(args.catalog, args.body.upper(), args.start, args.stop, args.threshold,
-                   refine=args.refine, scheduler=args.scheduler, workers=args.workers,
-                   out=args.output, chunk_size=args.chunk_size, nbody_max=args.nbody_max,
-                   allow_hyperbolic=args.allow_hyperbolic, progress=not args.no_progress)
+    table = screen(
+        args.catalog,
+        args.body.upper(),
+        args.start,
+        args.stop,
+        args.threshold,
+        refine=args.refine,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        out=args.output,
+        chunk_size=args.chunk_size,
+        nbody_max=args.nbody_max,
+        allow_hyperbolic=args.allow_hyperbolic,
+        progress=not args.no_progress,
+    )
     attrs = table.attrs
-    print(f"{len(table)} close approaches to {attrs['body']} within {attrs['threshold']} "
-          f"({attrs['threshold_km']:,.0f} km) from {args.start} to {args.stop}; "
-          f"{attrs['objects']} objects from {attrs['catalog']}"
-          + (f", {attrs['bad_rows']} bad rows skipped" if attrs["bad_rows"] else "")
-          + (f", {attrs['chunks_resumed']} of {attrs['chunks']} chunks resumed" if attrs["chunks_resumed"] else ""))
+    print(
+        f"{len(table)} close approaches to {attrs['body']} within {attrs['threshold']} "
+        f"({attrs['threshold_km']:,.0f} km) from {args.start} to {args.stop}; "
+        f"{attrs['objects']} objects from {attrs['catalog']}"
+        + (f", {attrs['bad_rows']} bad rows skipped" if attrs["bad_rows"] else "")
+        + (
+            f", {attrs['chunks_resumed']} of {attrs['chunks']} chunks resumed"
+            if attrs["chunks_resumed"]
+            else ""
+        )
+    )
     if len(table):
-        cols = ["designation", "utc", "dist_km", "dist_ld", "dist_au", "v_rel_kms", "inside_soi", "method"]
+        cols = [
+            "designation",
+            "utc",
+            "dist_km",
+            "dist_ld",
+            "dist_au",
+            "v_rel_kms",
+            "inside_soi",
+            "method",
+        ]
         print(table[cols].head(args.top).to_string(index=False, float_format=lambda v: f"{v:.6g}"))
     if args.output:
         print(f"written: {args.output}")

@@ -49,10 +49,10 @@ def find_candidates(conics: np.ndarray, params: ScreeningParams, track: BodyTrac
     """
     grid = track.et
     h = float(np.max(np.diff(grid)))
-    rel = propagate(conics, grid) - track.state[None, :, :]          # (K, T, 6)
+    rel = propagate(conics, grid) - track.state[None, :, :]  # (K, T, 6)
     dist = np.sqrt(np.einsum("ktj,ktj->kt", rel[..., :3], rel[..., :3]))
     rv = np.einsum("ktj,ktj->kt", rel[..., :3], rel[..., 3:])
-    v_bound = perihelion_speed_kms(conics) + track.v_max_kms       # (K,)
+    v_bound = perihelion_speed_kms(conics) + track.v_max_kms  # (K,)
     lower = 0.5 * (dist[:, :-1] + dist[:, 1:] - v_bound[:, None] * h)
     turning = (rv[:, :-1] < 0.0) & (rv[:, 1:] >= 0.0)
     obj, k = np.nonzero(turning & (lower <= params.threshold_km))
@@ -69,20 +69,29 @@ def _rv(conics, et, body):
     return np.einsum("nj,nj->n", rel[:, :3], rel[:, 3:])
 
 
-def refine_minima(conics: np.ndarray, t0: np.ndarray, t1: np.ndarray, body: str,
-                  xtol_s: float = REFINE_XTOL_S) -> np.ndarray:
+def refine_minima(
+    conics: np.ndarray, t0: np.ndarray, t1: np.ndarray, body: str, xtol_s: float = REFINE_XTOL_S
+) -> np.ndarray:
     """Zero of rv in each bracket (rv(t0) < 0 <= rv(t1)), all brackets refined together by
     :func:`orbitviz.dynamics.events.refine_roots`; ``conics`` is (n, 8), one row per bracket.
     Returns the times (n,) to within ``xtol_s``."""
     a, b = np.asarray(t0, dtype=float), np.asarray(t1, dtype=float)
     if a.size == 0:
         return a
-    return refine_roots(lambda t, idx: _rv(conics[idx], t, body), a, b,
-                        _rv(conics, a, body), _rv(conics, b, body), xtol_s, indexed=True)
+    return refine_roots(
+        lambda t, idx: _rv(conics[idx], t, body),
+        a,
+        b,
+        _rv(conics, a, body),
+        _rv(conics, b, body),
+        xtol_s,
+        indexed=True,
+    )
 
 
-def screen_chunk(conics: np.ndarray, designations, params: ScreeningParams,
-                 track: BodyTrack) -> pd.DataFrame:
+def screen_chunk(
+    conics: np.ndarray, designations, params: ScreeningParams, track: BodyTrack
+) -> pd.DataFrame:
     """Two-body close approaches of one chunk: columns :data:`RAW_COLUMNS`, unsorted.
 
     One row per approach with refined time inside [start, stop] and distance below the
@@ -95,10 +104,13 @@ def screen_chunk(conics: np.ndarray, designations, params: ScreeningParams,
     rel = relative_states(conics[obj], t_min, params.body) if obj.size else np.empty((0, 6))
     dist = np.linalg.norm(rel[:, :3], axis=1)
     keep = (dist <= params.threshold_km) & (t_min >= params.start_et) & (t_min <= params.stop_et)
-    return pd.DataFrame({
-        "designation": names[obj[keep]].astype(str),
-        "et": t_min[keep],
-        "dist_km": dist[keep],
-        "v_rel_kms": np.linalg.norm(rel[keep, 3:], axis=1),
-        "method": METHOD_TWO_BODY,
-    }, columns=RAW_COLUMNS)
+    return pd.DataFrame(
+        {
+            "designation": names[obj[keep]].astype(str),
+            "et": t_min[keep],
+            "dist_km": dist[keep],
+            "v_rel_kms": np.linalg.norm(rel[keep, 3:], axis=1),
+            "method": METHOD_TWO_BODY,
+        },
+        columns=RAW_COLUMNS,
+    )

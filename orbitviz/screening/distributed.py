@@ -14,17 +14,17 @@ Dask scheduler; its workers need orbitviz installed and access to the data files
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from orbitviz.screening.params import ScreeningError, ScreeningParams
 
-_PROCESS_KERNELS = None            # this process's KernelSet (loaded once)
-_TRACKS: dict = {}                 # (body, grid bytes) -> BodyTrack, per process
+_PROCESS_KERNELS = None  # this process's KernelSet (loaded once)
+_TRACKS: dict = {}  # (body, grid bytes) -> BodyTrack, per process
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,14 @@ def split(conics: np.ndarray, designations: Sequence[str], chunk_size: int) -> l
     if chunk_size < 1:
         raise ScreeningError(f"chunk_size must be >= 1, got {chunk_size}")
     names = list(map(str, designations))
-    return [Chunk(i // chunk_size, np.ascontiguousarray(conics[i:i + chunk_size]),
-                  tuple(names[i:i + chunk_size])) for i in range(0, len(names), chunk_size)]
+    return [
+        Chunk(
+            i // chunk_size,
+            np.ascontiguousarray(conics[i : i + chunk_size]),
+            tuple(names[i : i + chunk_size]),
+        )
+        for i in range(0, len(names), chunk_size)
+    ]
 
 
 def part_path(parts_dir: Path, index: int) -> Path:
@@ -86,8 +92,9 @@ def _track(params: ScreeningParams):
     return _TRACKS[key]
 
 
-def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None,
-                  fault: Fault | None = None) -> pd.DataFrame:
+def process_chunk(
+    chunk: Chunk, params: ScreeningParams, part: str | None = None, fault: Fault | None = None
+) -> pd.DataFrame:
     """Screen one chunk in this process (kernels and body track loaded once per process)."""
     from orbitviz.screening.core import screen_chunk
     from orbitviz.screening.results import complete, write_part
@@ -105,14 +112,28 @@ def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None
 def _progress(total: int, initial: int, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, unit="chunk", desc="screening",
-                disable=not enabled, leave=False)
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="chunk",
+        desc="screening",
+        disable=not enabled,
+        leave=False,
+    )
 
 
-def run_chunks(chunks: list[Chunk], params: ScreeningParams, *, scheduler: str = "local",
-               workers: int | None = None, parts_dir: Path | None = None, progress: bool = True,
-               fault: Fault | None = None, retries: int = 3,
-               stats: dict | None = None) -> tuple[list[pd.DataFrame], int]:
+def run_chunks(
+    chunks: list[Chunk],
+    params: ScreeningParams,
+    *,
+    scheduler: str = "local",
+    workers: int | None = None,
+    parts_dir: Path | None = None,
+    progress: bool = True,
+    fault: Fault | None = None,
+    retries: int = 3,
+    stats: dict | None = None,
+) -> tuple[list[pd.DataFrame], int]:
     """Rows of every chunk (finished parts read back, the others computed) and how many were
     resumed from parts. Order of the list follows the chunks. ``stats["workers_used"]`` gets the
     Dask workers that computed chunks."""
@@ -146,17 +167,22 @@ def _client(scheduler: str, workers: int | None):
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - optional dependency
-        raise ScreeningError("scheduler %r needs dask[distributed]: pip install 'orbitviz[dask]' "
-                             "or use scheduler='synchronous'" % scheduler) from None
-    if scheduler.startswith("tcp://") or scheduler.startswith("tls://"):
+        raise ScreeningError(
+            f"scheduler {scheduler!r} needs dask[distributed]: pip install 'orbitviz[dask]' "
+            "or use scheduler='synchronous'"
+        ) from None
+    if scheduler.startswith(("tcp://", "tls://")):
         try:
             return Client(scheduler, timeout="20s"), None
         except OSError as exc:
-            raise ScreeningError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start "
-                                 "one (dask scheduler) or use --scheduler local") from None
+            raise ScreeningError(
+                f"cannot reach the Dask scheduler at {scheduler} ({exc}); start "
+                "one (dask scheduler) or use --scheduler local"
+            ) from None
     if scheduler not in ("local", "processes"):
-        raise ScreeningError(f"unknown scheduler {scheduler!r}: use local, processes, "
-                             "synchronous or tcp://HOST:PORT")
+        raise ScreeningError(
+            f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
+        )
     import dask
 
     n = workers or os.cpu_count() or 1
@@ -164,24 +190,41 @@ def _client(scheduler: str, workers: int | None):
     # mmap threshold: every large numpy temporary is then mmap'ed and page-faulted afresh, and
     # this array-heavy work ran ~1.5x slower per worker (measured: 1 worker 34.7 s -> 26.0 s,
     # 2 workers 19.8 s -> 14.7 s for the catalog-year). Keep the thread limits, drop the trim.
-    environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
-               if k != "MALLOC_TRIM_THRESHOLD_"}
+    environ = {
+        k: v
+        for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+        if k != "MALLOC_TRIM_THRESHOLD_"
+    }
     with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=40)
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=40,
+        )
     return Client(cluster), cluster
 
 
-def _run_dask(todo, params, scheduler, workers, fault, retries, results: dict,
-              advance: Callable[[int], None]) -> set[str]:
+def _run_dask(
+    todo, params, scheduler, workers, fault, retries, results: dict, advance: Callable[[int], None]
+) -> set[str]:
     from dask.distributed import as_completed
 
     client, cluster = _client(scheduler, workers)
     try:
         futures = {}
         for chunk, path in todo:
-            fut = client.submit(process_chunk, chunk, params, path, fault, retries=retries,
-                                pure=False, key=f"orbitviz-screen-chunk-{chunk.index:05d}-{os.getpid()}")
+            fut = client.submit(
+                process_chunk,
+                chunk,
+                params,
+                path,
+                fault,
+                retries=retries,
+                pure=False,
+                key=f"orbitviz-screen-chunk-{chunk.index:05d}-{os.getpid()}",
+            )
             futures[fut] = chunk.index
         used: set[str] = set()
         for fut in as_completed(futures):
@@ -194,9 +237,11 @@ def _run_dask(todo, params, scheduler, workers, fault, retries, results: dict,
 
                 if isinstance(exc, OrbitvizError):
                     raise
-                raise ScreeningError(f"chunk {index} failed on the Dask cluster after {retries} "
-                                     f"retries: {type(exc).__name__}: {exc}. Finished chunks are "
-                                     "saved; run again to resume") from exc
+                raise ScreeningError(
+                    f"chunk {index} failed on the Dask cluster after {retries} "
+                    f"retries: {type(exc).__name__}: {exc}. Finished chunks are "
+                    "saved; run again to resume"
+                ) from exc
             advance(1)
         return used
     finally:

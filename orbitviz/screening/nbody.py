@@ -29,7 +29,9 @@ def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.Dat
         from orbitviz.dynamics.events import find_minima
         from orbitviz.dynamics.nbody import PerturberTable, propagate_nbody
     except ImportError as exc:  # pragma: no cover - depends on the dynamics package
-        raise ScreeningError(f"refine='nbody' needs orbitviz.dynamics.nbody ({exc}); use refine=None") from None
+        raise ScreeningError(
+            f"refine='nbody' needs orbitviz.dynamics.nbody ({exc}); use refine=None"
+        ) from None
     out = result.copy()
     out["two_body_et"] = out["et"]
     out["two_body_dist_km"] = out["dist_km"]

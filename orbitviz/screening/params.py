@@ -56,8 +56,9 @@ METHOD_TWO_BODY = "two-body"
 METHOD_NBODY = "nbody"
 
 _UNIT_KM = {"au": AU_KM, "ld": LD_KM, "km": 1.0}
-_THRESHOLD_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(au|ld|km)?\s*$",
-                           re.IGNORECASE)
+_THRESHOLD_RE = re.compile(
+    r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(au|ld|km)?\s*$", re.IGNORECASE
+)
 
 
 def parse_threshold(threshold) -> tuple[float | None, str]:
@@ -68,7 +69,9 @@ def parse_threshold(threshold) -> tuple[float | None, str]:
     >>> parse_threshold("1ld")[0], parse_threshold(1000)[0], parse_threshold("soi")
     (384399.0, 1000.0, (None, 'soi'))
     """
-    if isinstance(threshold, (int, float, np.integer, np.floating)) and not isinstance(threshold, bool):
+    if isinstance(threshold, (int, float, np.integer, np.floating)) and not isinstance(
+        threshold, bool
+    ):
         km = float(threshold)
         text = f"{km:g}km"
     else:
@@ -79,7 +82,8 @@ def parse_threshold(threshold) -> tuple[float | None, str]:
         if not match:
             raise ScreeningError(
                 f"cannot read threshold {threshold!r}: use a number with a unit (0.05au, 1ld, "
-                "20000km), a plain number of km, or 'soi' for the body's sphere of influence")
+                "20000km), a plain number of km, or 'soi' for the body's sphere of influence"
+            )
         km = float(match.group(1)) * _UNIT_KM[(match.group(2) or "km").lower()]
     if not np.isfinite(km) or km <= 0:
         raise ScreeningError(f"threshold {threshold!r} must be a positive distance")
@@ -100,14 +104,19 @@ class ScreeningParams:
     nbody_max: int = 20
 
     def __post_init__(self) -> None:
-        if not (np.isfinite(self.start_et) and np.isfinite(self.stop_et)) or self.stop_et <= self.start_et:
+        if (
+            not (np.isfinite(self.start_et) and np.isfinite(self.stop_et))
+            or self.stop_et <= self.start_et
+        ):
             raise ScreeningError(
                 f"screening window must have stop > start (got ET {self.start_et} .. {self.stop_et}); "
-                "check --start/--stop")
+                "check --start/--stop"
+            )
         if not np.isfinite(self.step_s) or self.step_s <= 0 or self.step_s > 5 * DAY_S:
             raise ScreeningError(
                 f"step_s = {self.step_s!r} s: use a positive step of at most 5 days (the search is "
-                "only proven complete for steps far below the ~58-day tidal timescale)")
+                "only proven complete for steps far below the ~58-day tidal timescale)"
+            )
         if self.refine not in (None, METHOD_NBODY):
             raise ScreeningError(f"refine={self.refine!r}: use None or 'nbody'")
 
@@ -130,5 +139,7 @@ def run_key(params: ScreeningParams, conics: np.ndarray, designations, chunk_siz
     digest.update(b"orbitviz-screening-v1")
     digest.update(np.ascontiguousarray(conics, dtype=float).tobytes())
     digest.update("\x1f".join(map(str, designations)).encode())
-    digest.update(json.dumps({**params.key(), "chunk_size": int(chunk_size)}, sort_keys=True).encode())
+    digest.update(
+        json.dumps({**params.key(), "chunk_size": int(chunk_size)}, sort_keys=True).encode()
+    )
     return digest.hexdigest()

@@ -22,8 +22,17 @@ from orbitviz import spice
 from orbitviz.screening.params import ScreeningError
 from orbitviz.units import AU_KM, LD_KM
 
-COLUMNS = ["designation", "utc", "et", "dist_km", "dist_ld", "dist_au", "v_rel_kms",
-           "inside_soi", "method"]
+COLUMNS = [
+    "designation",
+    "utc",
+    "et",
+    "dist_km",
+    "dist_ld",
+    "dist_au",
+    "v_rel_kms",
+    "inside_soi",
+    "method",
+]
 
 SORT_KEYS = ["dist_km", "designation", "et"]
 
@@ -31,13 +40,18 @@ SORT_KEYS = ["dist_km", "designation", "et"]
 def complete(raw: pd.DataFrame, soi_km: float) -> pd.DataFrame:
     """Add UTC, LD, au and inside-SOI columns to raw rows (designation, et, dist_km, v_rel_kms,
     method). Needs a leap-seconds kernel (loaded by the worker)."""
-    out = pd.DataFrame({
-        "designation": raw["designation"].astype(str).to_numpy(),
-        "utc": (np.asarray(spice.et_to_utc(raw["et"].to_numpy()), dtype=str) if len(raw)
-                else np.empty(0, dtype=str)),
-        "et": raw["et"].to_numpy(dtype=float),
-        "dist_km": raw["dist_km"].to_numpy(dtype=float),
-    })
+    out = pd.DataFrame(
+        {
+            "designation": raw["designation"].astype(str).to_numpy(),
+            "utc": (
+                np.asarray(spice.et_to_utc(raw["et"].to_numpy()), dtype=str)
+                if len(raw)
+                else np.empty(0, dtype=str)
+            ),
+            "et": raw["et"].to_numpy(dtype=float),
+            "dist_km": raw["dist_km"].to_numpy(dtype=float),
+        }
+    )
     out["dist_ld"] = out["dist_km"] / LD_KM
     out["dist_au"] = out["dist_km"] / AU_KM
     out["v_rel_kms"] = raw["v_rel_kms"].to_numpy(dtype=float)
@@ -55,8 +69,14 @@ def sort_results(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def empty_results() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-        COLUMNS, [object, object, float, float, float, float, float, bool, object])})
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype=t)
+            for c, t in zip(
+                COLUMNS, [object, object, float, float, float, float, float, bool, object]
+            )
+        }
+    )
 
 
 def write_part(frame: pd.DataFrame, path: Path) -> None:

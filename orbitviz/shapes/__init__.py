@@ -10,20 +10,20 @@ from orbitviz.shapes.cache import load_mesh
 from orbitviz.shapes.mesh import Mesh
 from orbitviz.shapes.readers import read_obj, read_ply, read_shape
 from orbitviz.shapes.surface import (
-           altitude_km,
-           lat_lon_deg,
-           nearest_points,
-           ray_intersect,
+    altitude_km,
+    lat_lon_deg,
+    nearest_points,
+    ray_intersect,
 )
 
 __all__ = [
-           "Mesh",
-           "altitude_km",
-           "lat_lon_deg",
-           "load_mesh",
-           "nearest_points",
-           "ray_intersect",
-           "read_obj",
-           "read_ply",
-           "read_shape",
+    "Mesh",
+    "altitude_km",
+    "lat_lon_deg",
+    "load_mesh",
+    "nearest_points",
+    "ray_intersect",
+    "read_obj",
+    "read_ply",
+    "read_shape",
 ]

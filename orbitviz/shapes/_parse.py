@@ -39,9 +39,9 @@ def read_padded(path) -> np.ndarray:
     with open(path, "rb") as stream:
         size = os.fstat(stream.fileno()).st_size
         buf = np.full(size + 2 * PAD + 1, 32, np.uint8)
-        got = stream.readinto(memoryview(buf)[PAD:PAD + size])
+        got = stream.readinto(memoryview(buf)[PAD : PAD + size])
     buf[PAD + got] = 10
-    return buf[:PAD + got + 1 + PAD]
+    return buf[: PAD + got + 1 + PAD]
 
 
 def padded(data: bytes) -> np.ndarray:
@@ -56,8 +56,9 @@ def tokens(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edges[0::2], edges[1::2]
 
 
-def line_tokens(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, slash: bool = False,
-                simple: bool = True):
+def line_tokens(
+    buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, slash: bool = False, simple: bool = True
+):
     """Tokens of the lines ``buf[starts[i]:ends[i]]``: absolute token starts and ends, in file
     order, and the number of tokens on each line. With ``slash``, a token ends at its first '/'
     (OBJ ``f 1/2/3``). With ``simple``, single-space-separated blocks take a fast path that
@@ -93,7 +94,7 @@ def line_tokens(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, slash: bo
 
 def _single_spaced(buf, starts, ends, slash):
     """The common case, fast: lines of one block, each ' t1 t2 ... tk' with single spaces."""
-    block = buf[starts[0]:ends[-1]]
+    block = buf[starts[0] : ends[-1]]
     if slash and (block == 47).any():
         return None
     spaces = np.flatnonzero(block == 32) + starts[0]

@@ -46,8 +46,9 @@ def _content_key(path: Path) -> str:
     that an unchanged file is not hashed again; any change to those means a fresh hash."""
     info = path.stat()
     stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
-    memo = cache_dir() / "meshes" / "sha256" / hashlib.sha256(
-        str(path.resolve()).encode()).hexdigest()
+    memo = (
+        cache_dir() / "meshes" / "sha256" / hashlib.sha256(str(path.resolve()).encode()).hexdigest()
+    )
     try:
         known_stamp, digest = memo.read_text().rsplit(" ", 1)
         if known_stamp == stamp and len(digest) == 64:
@@ -59,8 +60,9 @@ def _content_key(path: Path) -> str:
     return digest
 
 
-def load_mesh(path: str | Path, use_cache: bool = True, *, body: str | None = None,
-              frame: str | None = None) -> Mesh:
+def load_mesh(
+    path: str | Path, use_cache: bool = True, *, body: str | None = None, frame: str | None = None
+) -> Mesh:
     """Read a shape model (see :func:`read_shape`), through the mesh cache unless ``use_cache``
     is False. A damaged cache file is ignored and rewritten."""
     path = Path(path)
@@ -69,8 +71,10 @@ def load_mesh(path: str | Path, use_cache: bool = True, *, body: str | None = No
     try:
         cached = mesh_cache_path(path)
     except FileNotFoundError:
-        raise ShapeFormatError(f"shape file {path} does not exist; check the path, or fetch it "
-                               "with orbitviz.data.fetch(name)") from None
+        raise ShapeFormatError(
+            f"shape file {path} does not exist; check the path, or fetch it "
+            "with orbitviz.data.fetch(name)"
+        ) from None
     except OSError as exc:
         raise ShapeFormatError(f"cannot read shape file {path}: {exc.strerror or exc}") from None
     mesh = _read_cache(cached, path, body, frame)
@@ -92,8 +96,7 @@ def _write_cache(cached: Path, mesh: Mesh) -> None:
     faces = mesh.faces
     if len(mesh.vertices) < 2**31 and faces.dtype != np.int32:
         faces = faces.astype(np.int32)
-    _write_atomically(cached, lambda stream: np.savez(stream, vertices=mesh.vertices,
-                                                      faces=faces))
+    _write_atomically(cached, lambda stream: np.savez(stream, vertices=mesh.vertices, faces=faces))
 
 
 def _write_atomically(target: Path, write) -> None:

@@ -56,8 +56,11 @@ def morton_order(points: np.ndarray) -> np.ndarray:
     low = points.min(axis=0)
     span = float((points.max(axis=0) - low).max()) or 1.0
     q = ((points - low) * ((2**MORTON_BITS - 1) / span)).astype(np.int64)
-    code = _spread_bits(q[:, 0]) | (_spread_bits(q[:, 1]) << np.uint64(1)) \
+    code = (
+        _spread_bits(q[:, 0])
+        | (_spread_bits(q[:, 1]) << np.uint64(1))
         | (_spread_bits(q[:, 2]) << np.uint64(2))
+    )
     return np.argsort(code, kind="stable")
 
 
@@ -102,11 +105,15 @@ class ClusteredMesh:
         new_index = np.empty(len(vertices), np.int64)
         new_index[keep] = np.arange(len(keep))
         vertices, faces = vertices[keep], new_index[faces]
-        bounds = _cluster_bounds(vertices[faces], mesh.face_normals[order] * winding,
-                                 cluster_faces)
-        return cls(vertices.astype(np.float32), (mesh.vertex_normals[keep] * winding)
-                   .astype(np.float32), faces.astype(np.uint32), bool(mesh.is_watertight),
-                   winding, *bounds)
+        bounds = _cluster_bounds(vertices[faces], mesh.face_normals[order] * winding, cluster_faces)
+        return cls(
+            vertices.astype(np.float32),
+            (mesh.vertex_normals[keep] * winding).astype(np.float32),
+            faces.astype(np.uint32),
+            bool(mesh.is_watertight),
+            winding,
+            *bounds,
+        )
 
     @property
     def n_clusters(self) -> int:
@@ -148,7 +155,7 @@ class ClusteredMesh:
 
     def faces_of(self, clusters: np.ndarray) -> np.ndarray:
         """The faces (K, 3) of the clusters selected by a boolean mask, in drawing order."""
-        per_face = np.repeat(clusters, self.cluster_faces)[:len(self.faces)]
+        per_face = np.repeat(clusters, self.cluster_faces)[: len(self.faces)]
         return self.faces[per_face]
 
 
@@ -181,15 +188,15 @@ def _cluster_bounds(corners: np.ndarray, normals: np.ndarray, size: int):
     high = reduce(np.maximum, np.maximum(np.maximum(a, b), c))
     center = (low + high) / 2
     face_center = np.repeat(center, size, axis=0)[:n_faces]
-    reach = np.maximum(np.maximum(_squared(a - face_center), _squared(b - face_center)),
-                       _squared(c - face_center))
+    reach = np.maximum(
+        np.maximum(_squared(a - face_center), _squared(b - face_center)), _squared(c - face_center)
+    )
     radius = np.sqrt(per_cluster(reach).max(axis=1))
 
     clustered = per_cluster(normals)
     axis = reduce(np.add, normals)
     axis_len = np.linalg.norm(axis, axis=1)
-    axis = np.divide(axis, axis_len[:, None], out=np.zeros_like(axis),
-                     where=axis_len[:, None] > 0)
+    axis = np.divide(axis, axis_len[:, None], out=np.zeros_like(axis), where=axis_len[:, None] > 0)
     dots = np.einsum("csi,ci->cs", clustered, axis)
     degenerate = ~per_cluster(normals.any(axis=1))
     cos_half = np.where(degenerate, 1.0, dots).min(axis=1)  # degenerate faces draw nothing

@@ -90,7 +90,7 @@ class LanderPath:
         near_step_s: float = 0.5,
         near_surface_m: float = 30.0,
         contact_m: float = 10.0,
-    ) -> "LanderPath":
+    ) -> LanderPath:
         """Sample the lander from the loaded kernels and find its contacts.
 
         The window defaults to the lander's SPK coverage. Samples are ``step_s`` apart, and
@@ -216,8 +216,17 @@ class LanderPath:
         pos = states[0, :3]
         surface, _, _ = nearest_points(self.mesh, pos[None, :])
         lat, lon = lat_lon_deg(surface)
-        return Touchdown(et, str(spice.et_to_utc(et, precision=3)), kind, pos, surface[0],
-                         float(lat[0]), float(lon[0]), float(alt[0] * 1e3), dv)
+        return Touchdown(
+            et,
+            str(spice.et_to_utc(et, precision=3)),
+            kind,
+            pos,
+            surface[0],
+            float(lat[0]),
+            float(lon[0]),
+            float(alt[0] * 1e3),
+            dv,
+        )
 
     def _hop(self, a: Touchdown, b: Touchdown) -> Hop:
         inside = (self.et > a.et) & (self.et < b.et)
@@ -226,9 +235,16 @@ class LanderPath:
             apex_m, apex_et = float(self.altitude_km[k] * 1e3), float(self.et[k])
         else:
             apex_m, apex_et = max(a.altitude_m, b.altitude_m), a.et
-        return Hop(a.et, b.et, a.utc, b.utc, b.et - a.et, apex_m,
-                   str(spice.et_to_utc(apex_et, precision=0)),
-                   float(np.linalg.norm(b.surface_point_km - a.surface_point_km) * 1e3))
+        return Hop(
+            a.et,
+            b.et,
+            a.utc,
+            b.utc,
+            b.et - a.et,
+            apex_m,
+            str(spice.et_to_utc(apex_et, precision=0)),
+            float(np.linalg.norm(b.surface_point_km - a.surface_point_km) * 1e3),
+        )
 
     # --- output -------------------------------------------------------------------------------
 
@@ -239,12 +255,28 @@ class LanderPath:
             "body": self.body,
             "frame": self.frame,
             "warnings": list(self.warnings),
-            "touchdowns": [{"utc": t.utc, "kind": t.kind, "lat_deg": t.lat_deg,
-                            "lon_deg": t.lon_deg, "altitude_residual_m": t.altitude_m,
-                            "delta_v_ms": t.delta_v_ms} for t in self.touchdowns],
-            "hops": [{"start_utc": h.start_utc, "end_utc": h.end_utc,
-                      "duration_s": h.duration_s, "apex_m": h.apex_m, "apex_utc": h.apex_utc,
-                      "ground_distance_m": h.ground_distance_m} for h in self.hops],
+            "touchdowns": [
+                {
+                    "utc": t.utc,
+                    "kind": t.kind,
+                    "lat_deg": t.lat_deg,
+                    "lon_deg": t.lon_deg,
+                    "altitude_residual_m": t.altitude_m,
+                    "delta_v_ms": t.delta_v_ms,
+                }
+                for t in self.touchdowns
+            ],
+            "hops": [
+                {
+                    "start_utc": h.start_utc,
+                    "end_utc": h.end_utc,
+                    "duration_s": h.duration_s,
+                    "apex_m": h.apex_m,
+                    "apex_utc": h.apex_utc,
+                    "ground_distance_m": h.ground_distance_m,
+                }
+                for h in self.hops
+            ],
         }
 
 

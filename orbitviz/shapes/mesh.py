@@ -38,23 +38,31 @@ class Mesh:
         vertices = np.asarray(self.vertices, dtype=np.float64)
         faces = np.asarray(self.faces)
         if vertices.ndim != 2 or vertices.shape[1] != 3 or len(vertices) == 0:
-            raise ShapeFormatError(f"no vertices{where} (expected an (N, 3) array, got shape "
-                                   f"{vertices.shape}); is this a shape-model file?")
+            raise ShapeFormatError(
+                f"no vertices{where} (expected an (N, 3) array, got shape "
+                f"{vertices.shape}); is this a shape-model file?"
+            )
         if faces.ndim != 2 or faces.shape[1] != 3 or len(faces) == 0:
-            raise ShapeFormatError(f"no triangles{where} (faces have shape {faces.shape}); "
-                                   "a point cloud cannot be shown as a surface")
+            raise ShapeFormatError(
+                f"no triangles{where} (faces have shape {faces.shape}); "
+                "a point cloud cannot be shown as a surface"
+            )
         if not np.issubdtype(faces.dtype, np.integer):
             raise ShapeFormatError(f"face indices{where} are {faces.dtype}, not integers")
         if not np.isfinite(vertices).all():
             bad = int(np.flatnonzero(~np.isfinite(vertices).all(axis=1))[0])
-            raise ShapeFormatError(f"vertex {bad}{where} has a NaN or infinite coordinate "
-                                   f"{vertices[bad].tolist()}; the file is damaged, re-export it")
+            raise ShapeFormatError(
+                f"vertex {bad}{where} has a NaN or infinite coordinate "
+                f"{vertices[bad].tolist()}; the file is damaged, re-export it"
+            )
         low, high = faces.min(), faces.max()
         if low < 0 or high >= len(vertices):
             bad = low if low < 0 else high
-            raise ShapeFormatError(f"a face{where} refers to vertex {int(bad)} but there are only "
-                                   f"{len(vertices)} vertices (0-based); the file is truncated "
-                                   "or damaged, re-download it")
+            raise ShapeFormatError(
+                f"a face{where} refers to vertex {int(bad)} but there are only "
+                f"{len(vertices)} vertices (0-based); the file is truncated "
+                "or damaged, re-download it"
+            )
         if faces.dtype not in (np.int32, np.int64):
             faces = faces.astype(np.int64)
         vertices, faces = vertices.view(), faces.view()
@@ -66,8 +74,10 @@ class Mesh:
             object.__setattr__(self, "source", Path(self.source))
 
     def __repr__(self) -> str:
-        return (f"Mesh({len(self.vertices)} vertices, {len(self.faces)} faces, body={self.body!r}, "
-                f"frame={self.frame!r}, source={str(self.source) if self.source else None!r})")
+        return (
+            f"Mesh({len(self.vertices)} vertices, {len(self.faces)} faces, body={self.body!r}, "
+            f"frame={self.frame!r}, source={str(self.source) if self.source else None!r})"
+        )
 
     @cached_property
     def _corners(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -172,8 +182,10 @@ class Mesh:
             vertices, faces = _cluster_vertices(self, target_faces)
         else:
             vertices, faces = fast_simplification.simplify(
-                self.vertices.astype(np.float32), self.faces.astype(np.int32),
-                target_reduction=1.0 - target_faces / len(self.faces))
+                self.vertices.astype(np.float32),
+                self.faces.astype(np.int32),
+                target_reduction=1.0 - target_faces / len(self.faces),
+            )
         return Mesh(vertices, faces, self.body, self.frame, self.source)
 
 
@@ -187,8 +199,11 @@ def _cluster_vertices(mesh: Mesh, target_faces: int) -> tuple[np.ndarray, np.nda
         _, cluster, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
         cluster = cluster.ravel()
         faces = cluster[mesh.faces]
-        keep = ((faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2])
-                & (faces[:, 0] != faces[:, 2]))
+        keep = (
+            (faces[:, 0] != faces[:, 1])
+            & (faces[:, 1] != faces[:, 2])
+            & (faces[:, 0] != faces[:, 2])
+        )
         faces = faces[keep]
         _, first = np.unique(np.sort(faces, axis=1), axis=0, return_index=True)
         faces = faces[np.sort(first)]

@@ -87,8 +87,12 @@ def ray_intersect(mesh: Mesh, origins_km, directions, t_min_km: float = 0.0):
 def _nearest(mesh: Mesh, points_km):
     p = np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
     index = _index(mesh)
-    out = (np.zeros((len(p), 3)), np.zeros(len(p), np.int64), np.zeros(len(p)),
-           np.zeros(len(p), np.int8))
+    out = (
+        np.zeros((len(p), 3)),
+        np.zeros(len(p), np.int64),
+        np.zeros(len(p)),
+        np.zeros(len(p), np.int8),
+    )
     for start in range(0, len(p), 1024):
         rows = slice(start, start + 1024)
         for array, part in zip(out, index.nearest(p[rows])):
@@ -155,10 +159,14 @@ class _SurfaceIndex:
         centre = np.linalg.norm(p[point] - self.centroid[face], axis=1)
         keep = centre - self.radius_km[face] <= upper[point]
         point, face = point[keep], face[keep]
-        best = (np.zeros((len(p), 3)), np.zeros(len(p), np.int64), np.full(len(p), np.inf),
-                np.zeros(len(p), np.int8))
+        best = (
+            np.zeros((len(p), 3)),
+            np.zeros(len(p), np.int64),
+            np.full(len(p), np.inf),
+            np.zeros(len(p), np.int8),
+        )
         for lo in range(0, len(point), _CHUNK_PAIRS):
-            pt, fc = point[lo:lo + _CHUNK_PAIRS], face[lo:lo + _CHUNK_PAIRS]
+            pt, fc = point[lo : lo + _CHUNK_PAIRS], face[lo : lo + _CHUNK_PAIRS]
             q, feature, dist = self.exact(p[pt], fc)
             sort = np.lexsort((dist, pt))
             first = sort[np.r_[True, pt[sort][1:] != pt[sort][:-1]]]
@@ -203,7 +211,7 @@ class _SurfaceIndex:
         t = np.full(len(o), np.inf)
         face = np.full(len(o), -1)
         for lo in range(0, len(ray), _CHUNK_PAIRS):
-            r, f = ray[lo:lo + _CHUNK_PAIRS], order[node[lo:lo + _CHUNK_PAIRS]]
+            r, f = ray[lo : lo + _CHUNK_PAIRS], order[node[lo : lo + _CHUNK_PAIRS]]
             t_hit = _moller_trumbore(o[r], d[r], self.a[f], self.b[f], self.c[f], t_min_km)
             ok = np.isfinite(t_hit)
             r, f, t_hit = r[ok], f[ok], t_hit[ok]
@@ -246,12 +254,16 @@ def _closest_on_triangles(p, a, b, c):
         (vb <= 0) & (d2 >= 0) & (d6 <= 0),
     ]
     feature = np.select(conditions, [1, 2, 3, 4, 5, 6], 0).astype(np.int8)
-    s = np.select(conditions[3:], [ratio(d1, d1 - d3), ratio(d4 - d3, (d4 - d3) + (d5 - d6)),
-                                   ratio(d2, d2 - d6)], 0.0)
+    s = np.select(
+        conditions[3:],
+        [ratio(d1, d1 - d3), ratio(d4 - d3, (d4 - d3) + (d5 - d6)), ratio(d2, d2 - d6)],
+        0.0,
+    )
     q = np.select(
         [feature[:, None] == k for k in range(1, 7)],
         [a, b, c, a + s[:, None] * ab, b + s[:, None] * (c - b), a + s[:, None] * ac],
-        a + v_in[:, None] * ab + w_in[:, None] * ac)
+        a + v_in[:, None] * ab + w_in[:, None] * ac,
+    )
     return q, feature
 
 
@@ -264,7 +276,8 @@ def _pseudo_normals(mesh: Mesh, a, b, c):
     for p, q, r in ((a, b, c), (b, c, a), (c, a, b)):  # interior angle at corner p
         u, v = q - p, r - p
         cos = np.einsum("ij,ij->i", u, v) / np.maximum(
-            np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1), 1e-300)
+            np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1), 1e-300
+        )
         weights.append(np.arccos(np.clip(cos, -1, 1)))
     weights = np.stack(weights, axis=1)  # (M, 3)
     idx = mesh.faces.ravel()
@@ -303,7 +316,7 @@ def _box_tree(a, b, c):
     cross = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
     levels = []
     for level in range(1, len(n_nodes) + 1):
-        group = corners.reshape(-1, _BRANCH ** level * 3, 3)
+        group = corners.reshape(-1, _BRANCH**level * 3, 3)
         normal = cross.reshape(len(group), -1, 3).sum(1)
         length = np.linalg.norm(normal, axis=1, keepdims=True)
         normal = np.where(length > 0, normal / np.where(length > 0, length, 1.0), [1.0, 0, 0])

@@ -22,17 +22,17 @@ from __future__ import annotations
 import difflib
 import sqlite3
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from orbitviz.errors import ElementsError, UnknownBody
 from orbitviz.smallbodies.elements import (
-    GM_SUN_DE440_KM3S2,
     ELEMENT_FIELDS,
+    GM_SUN_DE440_KM3S2,
     OrbitalElements,
     conics_from_arrays,
     jd_tdb_to_et,
@@ -43,22 +43,42 @@ from orbitviz.smallbodies.names import normalize_designation, normalize_designat
 
 # our name -> the catalog's column name
 NEODYS_COLUMNS = {
-    "designation": "Name", "epoch_mjd": "Epoch_MJD", "a_au": "SemMajAxis_AU", "e": "Ecc_",
-    "i_deg": "Incl_deg", "node_deg": "LongAscNode_deg", "peri_deg": "ArgP_deg",
-    "M_deg": "MeanAnom_deg", "H_mag": "AbsMag_",
+    "designation": "Name",
+    "epoch_mjd": "Epoch_MJD",
+    "a_au": "SemMajAxis_AU",
+    "e": "Ecc_",
+    "i_deg": "Incl_deg",
+    "node_deg": "LongAscNode_deg",
+    "peri_deg": "ArgP_deg",
+    "M_deg": "MeanAnom_deg",
+    "H_mag": "AbsMag_",
 }
 """Columns of the NEODyS sqlite snapshot (table ``main``), MJD in TT (= TDB to < 2 ms)."""
 
 SBDB_CSV_COLUMNS = {
-    "designation": "pdes", "name": "full_name", "epoch_jd": "epoch", "q_au": "q", "e": "e",
-    "i_deg": "i", "node_deg": "om", "peri_deg": "w", "M_deg": "ma", "H_mag": "H",
+    "designation": "pdes",
+    "name": "full_name",
+    "epoch_jd": "epoch",
+    "q_au": "q",
+    "e": "e",
+    "i_deg": "i",
+    "node_deg": "om",
+    "peri_deg": "w",
+    "M_deg": "ma",
+    "H_mag": "H",
 }
 """Columns of an SBDB query CSV export (epoch in JD TDB)."""
 
 MPC_COMETS_COLUMNS = {
-    "designation": "NAME", "epoch_et": "EPOCH_ET", "q_au": "PERIHELION_AU", "e": "ECCENTRICITY",
-    "i_deg": "INCLINATION_DEG", "node_deg": "LONG_OF_ASC_NODE_DEG",
-    "peri_deg": "ARG_OF_PERIH_DEG", "M_deg": "MEAN_ANOMALY_DEG", "H_mag": "ABSOLUTE_MAGNITUDE",
+    "designation": "NAME",
+    "epoch_et": "EPOCH_ET",
+    "q_au": "PERIHELION_AU",
+    "e": "ECCENTRICITY",
+    "i_deg": "INCLINATION_DEG",
+    "node_deg": "LONG_OF_ASC_NODE_DEG",
+    "peri_deg": "ARG_OF_PERIH_DEG",
+    "M_deg": "MEAN_ANOMALY_DEG",
+    "H_mag": "ABSOLUTE_MAGNITUDE",
 }
 """Columns of the MPC comet sqlite snapshot (table ``comets_main``; epoch = perihelion, M = 0)."""
 
@@ -113,15 +133,24 @@ class ElementsTable:
             raise UnknownBody(f"{name!r} is not in {self.source}.{hint}")
         rec = self.table.iloc[row]
         return OrbitalElements(
-            str(rec["designation"]), q_au=rec["q_au"], e=rec["e"], i_deg=rec["i_deg"],
-            node_deg=rec["node_deg"], peri_deg=rec["peri_deg"], M_deg=rec["M_deg"],
-            epoch_et=rec["epoch_et"], name=rec.get("name") if "name" in rec else None,
-            gm_km3s2=self.gm_km3s2, source=self.source)
+            str(rec["designation"]),
+            q_au=rec["q_au"],
+            e=rec["e"],
+            i_deg=rec["i_deg"],
+            node_deg=rec["node_deg"],
+            peri_deg=rec["peri_deg"],
+            M_deg=rec["M_deg"],
+            epoch_et=rec["epoch_et"],
+            name=rec.get("name") if "name" in rec else None,
+            gm_km3s2=self.gm_km3s2,
+            source=self.source,
+        )
 
 
 # --------------------------------------------------------------------------------------------
 # reading
 # --------------------------------------------------------------------------------------------
+
 
 def _read_frame(path: Path, table: str | None) -> pd.DataFrame:
     suffix = path.suffix.lower()
@@ -133,8 +162,9 @@ def _read_frame(path: Path, table: str | None) -> pd.DataFrame:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             if table is None:
-                names = [r[0] for r in con.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table'")]
+                names = [
+                    r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                ]
                 if len(names) != 1:
                     raise ElementsError(f"catalog {path} has tables {names}: say which (table=)")
                 table = names[0]
@@ -153,12 +183,19 @@ def _guess_columns(frame: pd.DataFrame, path: Path) -> Mapping[str, str]:
     raise ElementsError(
         f"catalog {path}: columns {list(frame.columns)[:15]} match no known layout; pass "
         f"columns={{our name: column}} with our names designation, q_au or a_au, e, i_deg, "
-        f"node_deg, peri_deg, M_deg, epoch_et/epoch_jd/epoch_mjd")
+        f"node_deg, peri_deg, M_deg, epoch_et/epoch_jd/epoch_mjd"
+    )
 
 
-def elements_table(frame: pd.DataFrame, columns: Mapping[str, str], *, source: str,
-                   allow_hyperbolic: bool = False, gm_km3s2: float = GM_SUN_DE440_KM3S2,
-                   warn: bool = True) -> ElementsTable:
+def elements_table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    source: str,
+    allow_hyperbolic: bool = False,
+    gm_km3s2: float = GM_SUN_DE440_KM3S2,
+    warn: bool = True,
+) -> ElementsTable:
     """An ElementsTable from a DataFrame whose columns are named by ``columns`` (ours -> theirs).
 
     Needs designation, e, i_deg, node_deg, peri_deg; q_au or a_au; M_deg (or tp_jd, a time of
@@ -166,8 +203,9 @@ def elements_table(frame: pd.DataFrame, columns: Mapping[str, str], *, source: s
     """
     missing = [ours for ours, theirs in columns.items() if theirs not in frame.columns]
     if missing:
-        raise ElementsError(f"{source}: missing columns " + ", ".join(
-            f"{columns[m]!r} ({m})" for m in missing))
+        raise ElementsError(
+            f"{source}: missing columns " + ", ".join(f"{columns[m]!r} ({m})" for m in missing)
+        )
     data = pd.DataFrame({ours: frame[theirs].to_numpy() for ours, theirs in columns.items()})
     for need in ("designation", "e", "i_deg", "node_deg", "peri_deg"):
         if need not in data:
@@ -187,15 +225,20 @@ def elements_table(frame: pd.DataFrame, columns: Mapping[str, str], *, source: s
     else:
         raise ElementsError(f"{source}: no column for 'q_au' or 'a_au'")
     epoch = num(epoch_kind)
-    epoch_et = {"epoch_et": lambda x: x, "epoch_jd": jd_tdb_to_et,
-                "epoch_mjd": mjd_tdb_to_et}[epoch_kind](epoch)
+    epoch_et = {"epoch_et": lambda x: x, "epoch_jd": jd_tdb_to_et, "epoch_mjd": mjd_tdb_to_et}[
+        epoch_kind
+    ](epoch)
     with np.errstate(invalid="ignore", divide="ignore"):
         if "M_deg" in data:
             m_deg = num("M_deg")
         elif "tp_jd" in data:
-            m_deg = mean_anomaly_from_tp_deg(np.where(q_au > 0, q_au, np.nan),
-                                             np.where(e == 1.0, np.nan, e),
-                                             jd_tdb_to_et(num("tp_jd")), epoch_et, gm_km3s2)
+            m_deg = mean_anomaly_from_tp_deg(
+                np.where(q_au > 0, q_au, np.nan),
+                np.where(e == 1.0, np.nan, e),
+                jd_tdb_to_et(num("tp_jd")),
+                epoch_et,
+                gm_km3s2,
+            )
         else:
             raise ElementsError(f"{source}: no column for 'M_deg' or 'tp_jd'")
         a_au = q_au / (1.0 - e)
@@ -204,26 +247,43 @@ def elements_table(frame: pd.DataFrame, columns: Mapping[str, str], *, source: s
     out["key"] = normalize_designations(out["designation"]).to_numpy()
     if "name" in data:
         out["name"] = data["name"].astype(str).str.strip()
-    for col, values in (("q_au", q_au), ("a_au", a_au), ("e", e), ("i_deg", num("i_deg")),
-                        ("node_deg", num("node_deg")), ("peri_deg", num("peri_deg")),
-                        ("M_deg", m_deg), ("epoch_et", epoch_et)):
+    for col, values in (
+        ("q_au", q_au),
+        ("a_au", a_au),
+        ("e", e),
+        ("i_deg", num("i_deg")),
+        ("node_deg", num("node_deg")),
+        ("peri_deg", num("peri_deg")),
+        ("M_deg", m_deg),
+        ("epoch_et", epoch_et),
+    ):
         out[col] = values
     if "H_mag" in data:
         out["H_mag"] = num("H_mag")
 
     reason = _bad_row_reasons(out, allow_hyperbolic)
     bad = reason != ""
-    bad_rows = pd.DataFrame({"designation": out["designation"][bad].to_numpy(),
-                             "reason": reason[bad]})
+    bad_rows = pd.DataFrame(
+        {"designation": out["designation"][bad].to_numpy(), "reason": reason[bad]}
+    )
     if warn and bad.any():
         first = "; ".join(f"{d}: {r}" for d, r in bad_rows.head(3).itertuples(index=False))
-        warnings.warn(f"{source}: skipped {int(bad.sum())} of {len(out)} rows ({first}"
-                      f"{', ...' if bad.sum() > 3 else ''})", stacklevel=3)
+        warnings.warn(
+            f"{source}: skipped {int(bad.sum())} of {len(out)} rows ({first}"
+            f"{', ...' if bad.sum() > 3 else ''})",
+            stacklevel=3,
+        )
     good = out[~bad].reset_index(drop=True)
-    conics = conics_from_arrays(good["q_au"].to_numpy(), good["e"].to_numpy(),
-                                good["i_deg"].to_numpy(), good["node_deg"].to_numpy(),
-                                good["peri_deg"].to_numpy(), good["M_deg"].to_numpy(),
-                                good["epoch_et"].to_numpy(), gm_km3s2)
+    conics = conics_from_arrays(
+        good["q_au"].to_numpy(),
+        good["e"].to_numpy(),
+        good["i_deg"].to_numpy(),
+        good["node_deg"].to_numpy(),
+        good["peri_deg"].to_numpy(),
+        good["M_deg"].to_numpy(),
+        good["epoch_et"].to_numpy(),
+        gm_km3s2,
+    )
     return ElementsTable(good, conics, bad_rows, source, gm_km3s2)
 
 
@@ -234,20 +294,38 @@ def _bad_row_reasons(out: pd.DataFrame, allow_hyperbolic: bool) -> np.ndarray:
     nan_any = ~np.isfinite(values).all(axis=1)
     nan_name = np.array(cols, dtype=object)[np.argmax(~np.isfinite(values), axis=1)]
     e, q, inc = out["e"].to_numpy(), out["q_au"].to_numpy(), out["i_deg"].to_numpy()
-    conditions = [nan_any, e < 0, e == 1.0, (e > 1.0) & (not allow_hyperbolic), q <= 0,
-                  (inc < 0) | (inc > 180), out["designation"].str.len().to_numpy() == 0]
-    choices = [np.char.add("missing or non-finite ", nan_name.astype(str)),
-               "negative eccentricity", "parabolic (e == 1) not supported",
-               "hyperbolic (e > 1) not allowed here", "perihelion distance q <= 0",
-               "inclination outside [0, 180] deg", "empty designation"]
+    conditions = [
+        nan_any,
+        e < 0,
+        e == 1.0,
+        (e > 1.0) & (not allow_hyperbolic),
+        q <= 0,
+        (inc < 0) | (inc > 180),
+        out["designation"].str.len().to_numpy() == 0,
+    ]
+    choices = [
+        np.char.add("missing or non-finite ", nan_name.astype(str)),
+        "negative eccentricity",
+        "parabolic (e == 1) not supported",
+        "hyperbolic (e > 1) not allowed here",
+        "perihelion distance q <= 0",
+        "inclination outside [0, 180] deg",
+        "empty designation",
+    ]
     with np.errstate(invalid="ignore"):
         return np.select(conditions, choices, default="").astype(str)
 
 
-def read_catalog(path: str | Path, columns: Mapping[str, str] | str | None = None, *,
-                 table: str | None = None, allow_hyperbolic: bool = False,
-                 gm_km3s2: float = GM_SUN_DE440_KM3S2, source: str | None = None,
-                 warn: bool = True) -> ElementsTable:
+def read_catalog(
+    path: str | Path,
+    columns: Mapping[str, str] | str | None = None,
+    *,
+    table: str | None = None,
+    allow_hyperbolic: bool = False,
+    gm_km3s2: float = GM_SUN_DE440_KM3S2,
+    source: str | None = None,
+    warn: bool = True,
+) -> ElementsTable:
     """Read a CSV, Parquet or SQLite catalog with named columns into an ElementsTable.
 
     ``columns`` maps our names to the file's (see :data:`NEODYS_COLUMNS`), or names a preset
@@ -261,8 +339,14 @@ def read_catalog(path: str | Path, columns: Mapping[str, str] | str | None = Non
     if isinstance(columns, str):
         columns = PRESETS[columns]
     columns = columns or _guess_columns(frame, path)
-    return elements_table(frame, columns, source=source or f"catalog {path.name}",
-                          allow_hyperbolic=allow_hyperbolic, gm_km3s2=gm_km3s2, warn=warn)
+    return elements_table(
+        frame,
+        columns,
+        source=source or f"catalog {path.name}",
+        allow_hyperbolic=allow_hyperbolic,
+        gm_km3s2=gm_km3s2,
+        warn=warn,
+    )
 
 
 _NEODYS_CACHE: dict[tuple, ElementsTable] = {}
@@ -282,10 +366,19 @@ def read_neodys(path: str | Path | None = None) -> ElementsTable:
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _NEODYS_CACHE:
-        _NEODYS_CACHE[key] = read_catalog(path, NEODYS_COLUMNS, table="main",
-                                          source="NEODyS catalog snapshot 2022-01-21")
+        _NEODYS_CACHE[key] = read_catalog(
+            path, NEODYS_COLUMNS, table="main", source="NEODyS catalog snapshot 2022-01-21"
+        )
     return _NEODYS_CACHE[key]
 
 
-__all__ = ["ElementsTable", "read_catalog", "read_neodys", "elements_table", "NEODYS_COLUMNS",
-           "SBDB_CSV_COLUMNS", "MPC_COMETS_COLUMNS", "ELEMENT_FIELDS"]
+__all__ = [
+    "ELEMENT_FIELDS",
+    "MPC_COMETS_COLUMNS",
+    "NEODYS_COLUMNS",
+    "SBDB_CSV_COLUMNS",
+    "ElementsTable",
+    "elements_table",
+    "read_catalog",
+    "read_neodys",
+]

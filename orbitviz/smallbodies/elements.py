@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
@@ -34,7 +34,6 @@ from orbitviz.units import (  # noqa: F401 - re-exported for orbitviz.smallbodie
     mjd_tdb_to_et,
 )
 from orbitviz.units import DAY_S as SECONDS_PER_DAY
-
 
 GM_SUN_DE440_KM3S2 = 132712440041.279419
 """Sun GM from DE440 (Park et al. 2021), km^3/s^2: our default central body."""
@@ -58,6 +57,7 @@ ELEMENT_FIELDS = ("q_au", "e", "i_deg", "node_deg", "peri_deg", "M_deg")
 # anomalies, vectorised
 # --------------------------------------------------------------------------------------------
 
+
 def mean_motion_rad_s(q_au, e, gm_km3s2=GM_SUN_DE440_KM3S2):
     """Mean motion n = sqrt(GM / |a|^3) in rad/s (hyperbolic: the 'hyperbolic mean motion')."""
     a_km = np.abs(np.asarray(q_au, dtype=float) * AU_KM / (1.0 - np.asarray(e, dtype=float)))
@@ -72,16 +72,19 @@ def mean_anomaly_from_tp_deg(q_au, e, tp_et, epoch_et, gm_km3s2=GM_SUN_DE440_KM3
     """
     e_arr = np.asarray(e, dtype=float)
     if np.any(e_arr == 1.0):
-        raise ElementsError("a parabolic orbit (e == 1) has no mean motion; parabolic orbits are "
-                            "not supported yet: use the time of perihelion with e slightly != 1")
+        raise ElementsError(
+            "a parabolic orbit (e == 1) has no mean motion; parabolic orbits are "
+            "not supported yet: use the time of perihelion with e slightly != 1"
+        )
     n = mean_motion_rad_s(q_au, e_arr, gm_km3s2)
     m_deg = np.degrees(n * (np.asarray(epoch_et, dtype=float) - np.asarray(tp_et, dtype=float)))
     m_deg = np.where(e_arr < 1.0, np.mod(m_deg, 360.0), m_deg)
     return float(m_deg) if m_deg.ndim == 0 else m_deg
 
 
-def conics_from_arrays(q_au, e, i_deg, node_deg, peri_deg, M_deg, epoch_et,
-                       gm_km3s2=GM_SUN_DE440_KM3S2) -> np.ndarray:
+def conics_from_arrays(
+    q_au, e, i_deg, node_deg, peri_deg, M_deg, epoch_et, gm_km3s2=GM_SUN_DE440_KM3S2
+) -> np.ndarray:
     """Stack element arrays (broadcastable) into conics vectors of shape (..., 8)."""
     arrays = np.broadcast_arrays(
         np.asarray(q_au, dtype=float) * AU_KM,
@@ -113,6 +116,7 @@ def round_to_sigma(value: float, sigma: float) -> float:
 # --------------------------------------------------------------------------------------------
 # the type
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class OrbitalElements:
@@ -169,13 +173,16 @@ class OrbitalElements:
         if self.e == 1.0:
             raise ElementsError(
                 f"orbital elements of {where}: field 'e' is exactly 1 (parabolic); parabolic "
-                "orbits are not supported yet")
+                "orbits are not supported yet"
+            )
         if self.q_au <= 0:
             raise ElementsError(
-                f"orbital elements of {where}: field 'q_au' = {self.q_au} must be > 0")
+                f"orbital elements of {where}: field 'q_au' = {self.q_au} must be > 0"
+            )
         if not 0.0 <= self.i_deg <= 180.0:
             raise ElementsError(
-                f"orbital elements of {where}: field 'i_deg' = {self.i_deg} is outside [0, 180]")
+                f"orbital elements of {where}: field 'i_deg' = {self.i_deg} is outside [0, 180]"
+            )
         if self.gm_km3s2 <= 0:
             raise ElementsError(f"orbital elements of {where}: field 'gm_km3s2' must be > 0")
         object.__setattr__(self, "sigmas", dict(self.sigmas or {}))
@@ -184,9 +191,20 @@ class OrbitalElements:
     # ---- construction -----------------------------------------------------------------------
 
     @classmethod
-    def from_perihelion_time(cls, designation: str, *, q_au: float, e: float, i_deg: float,
-                             node_deg: float, peri_deg: float, tp_et: float, epoch_et: float,
-                             gm_km3s2: float = GM_SUN_DE440_KM3S2, **kwargs) -> OrbitalElements:
+    def from_perihelion_time(
+        cls,
+        designation: str,
+        *,
+        q_au: float,
+        e: float,
+        i_deg: float,
+        node_deg: float,
+        peri_deg: float,
+        tp_et: float,
+        epoch_et: float,
+        gm_km3s2: float = GM_SUN_DE440_KM3S2,
+        **kwargs,
+    ) -> OrbitalElements:
         """Elements given a time of perihelion passage ``tp_et`` (TDB s) instead of M.
 
         M at ``epoch_et`` is n (epoch - tp) with n = sqrt(GM/|a|^3): the elliptic mean anomaly
@@ -196,18 +214,30 @@ class OrbitalElements:
         for label, value in (("q_au", q_au), ("e", e), ("tp_et", tp_et), ("epoch_et", epoch_et)):
             if value is None or not math.isfinite(float(value)):
                 raise ElementsError(
-                    f"orbital elements of {designation} ({source}): field {label!r} is {value}")
+                    f"orbital elements of {designation} ({source}): field {label!r} is {value}"
+                )
         if float(q_au) <= 0:
             raise ElementsError(
-                f"orbital elements of {designation} ({source}): field 'q_au' = {q_au} must be > 0")
+                f"orbital elements of {designation} ({source}): field 'q_au' = {q_au} must be > 0"
+            )
         if float(e) == 1.0:
             raise ElementsError(
                 f"orbital elements of {designation} ({source}): field 'e' is exactly 1 "
-                "(parabolic); parabolic orbits are not supported yet")
+                "(parabolic); parabolic orbits are not supported yet"
+            )
         m_deg = mean_anomaly_from_tp_deg(q_au, e, tp_et, epoch_et, gm_km3s2)
-        return cls(designation, q_au=q_au, e=e, i_deg=i_deg, node_deg=node_deg,
-                   peri_deg=peri_deg, M_deg=m_deg, epoch_et=epoch_et, gm_km3s2=gm_km3s2,
-                   **kwargs)
+        return cls(
+            designation,
+            q_au=q_au,
+            e=e,
+            i_deg=i_deg,
+            node_deg=node_deg,
+            peri_deg=peri_deg,
+            M_deg=m_deg,
+            epoch_et=epoch_et,
+            gm_km3s2=gm_km3s2,
+            **kwargs,
+        )
 
     # ---- derived quantities -------------------------------------------------------------------
 
@@ -255,14 +285,30 @@ class OrbitalElements:
 
     def to_conics(self) -> np.ndarray:
         """The SPICE ``conics`` vector (8,): rp_km, ecc, inc, lnode, argp, m0 (rad), t0_et, mu."""
-        return conics_from_arrays(self.q_au, self.e, self.i_deg, self.node_deg, self.peri_deg,
-                                  self.M_deg, self.epoch_et, self.gm_km3s2)
+        return conics_from_arrays(
+            self.q_au,
+            self.e,
+            self.i_deg,
+            self.node_deg,
+            self.peri_deg,
+            self.M_deg,
+            self.epoch_et,
+            self.gm_km3s2,
+        )
 
     def as_dict(self) -> dict:
         """The five shape/orientation elements plus M and epoch, for JSON reports."""
-        return {"designation": self.designation, "q_au": self.q_au, "e": self.e,
-                "i_deg": self.i_deg, "node_deg": self.node_deg, "peri_deg": self.peri_deg,
-                "M_deg": self.M_deg, "epoch_et": self.epoch_et, "source": self.source}
+        return {
+            "designation": self.designation,
+            "q_au": self.q_au,
+            "e": self.e,
+            "i_deg": self.i_deg,
+            "node_deg": self.node_deg,
+            "peri_deg": self.peri_deg,
+            "M_deg": self.M_deg,
+            "epoch_et": self.epoch_et,
+            "source": self.source,
+        }
 
     def rounded_to_sigma(self) -> OrbitalElements:
         """A copy with each element rounded at the first significant digit of its sigma.
@@ -270,12 +316,17 @@ class OrbitalElements:
         Elements without a sigma keep all their digits. This is what the *Space Science with
         Python* notebooks do before using SBDB elements (e.g. 2021 WP: q 0.93205 au).
         """
-        changes = {name: round_to_sigma(getattr(self, name), self.sigmas[name])
-                   for name in ELEMENT_FIELDS if name in self.sigmas}
+        changes = {
+            name: round_to_sigma(getattr(self, name), self.sigmas[name])
+            for name in ELEMENT_FIELDS
+            if name in self.sigmas
+        }
         return dataclasses.replace(self, **changes, source=f"{self.source}, rounded to sigma")
 
     def __str__(self) -> str:
         label = self.name or self.designation
-        return (f"{label}: q={self.q_au:.8g} au e={self.e:.8g} i={self.i_deg:.6g} "
-                f"node={self.node_deg:.6g} peri={self.peri_deg:.6g} M={self.M_deg:.6g} deg "
-                f"at JD {self.epoch_jd_tdb:.6f} TDB [{self.source}]")
+        return (
+            f"{label}: q={self.q_au:.8g} au e={self.e:.8g} i={self.i_deg:.6g} "
+            f"node={self.node_deg:.6g} peri={self.peri_deg:.6g} M={self.M_deg:.6g} deg "
+            f"at JD {self.epoch_jd_tdb:.6f} TDB [{self.source}]"
+        )

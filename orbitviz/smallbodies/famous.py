@@ -60,16 +60,29 @@ def _entry_to_body(entry: dict, path: Path) -> FamousBody:
     else:
         raise ElementsError(f"{where}: missing field 'epoch_jd_tdb' (or 'epoch_mjd_tdb')")
     elements = OrbitalElements(
-        designation, q_au=q_au, e=entry["e"], i_deg=entry["i_deg"], node_deg=entry["node_deg"],
-        peri_deg=entry["peri_deg"], M_deg=entry["M_deg"], epoch_et=epoch_et,
-        name=entry.get("name"), gm_km3s2=entry.get("gm_km3s2", GM_SUN_DE440_KM3S2),
-        sigmas=entry.get("sigmas", {}), nongrav=entry.get("nongrav", {}), source=entry["source"])
+        designation,
+        q_au=q_au,
+        e=entry["e"],
+        i_deg=entry["i_deg"],
+        node_deg=entry["node_deg"],
+        peri_deg=entry["peri_deg"],
+        M_deg=entry["M_deg"],
+        epoch_et=epoch_et,
+        name=entry.get("name"),
+        gm_km3s2=entry.get("gm_km3s2", GM_SUN_DE440_KM3S2),
+        sigmas=entry.get("sigmas", {}),
+        nongrav=entry.get("nongrav", {}),
+        source=entry["source"],
+    )
     window = None
     if "window_utc" in entry:
         start, stop = entry["window_utc"]
         window = SearchWindow(start, stop, entry.get("note", ""))
-    aliases = (designation, *([entry["name"]] if "name" in entry else []),
-               *entry.get("aliases", []))
+    aliases = (
+        designation,
+        *([entry["name"]] if "name" in entry else []),
+        *entry.get("aliases", []),
+    )
     return FamousBody(elements, window, tuple(aliases))
 
 
@@ -104,9 +117,12 @@ def _close_matches(name: str, table: ElementsTable | None) -> list[str]:
     return matches[:8]
 
 
-def resolve_target(name: str, sbdb_file: str | Path | None = None,
-                   catalog: ElementsTable | str | Path | None = None,
-                   online: bool = False) -> tuple[OrbitalElements, SearchWindow | None]:
+def resolve_target(
+    name: str,
+    sbdb_file: str | Path | None = None,
+    catalog: ElementsTable | str | Path | None = None,
+    online: bool = False,
+) -> tuple[OrbitalElements, SearchWindow | None]:
     """Elements and a default search window for a target name, from the best offline source.
 
     Lookup order:
@@ -126,13 +142,17 @@ def resolve_target(name: str, sbdb_file: str | Path | None = None,
     if sbdb_file is not None:
         elements = read_sbdb_file(sbdb_file).elements
         if name and normalize_designation(name) not in (
-                normalize_designation(elements.designation),
-                normalize_designation(elements.name or elements.designation)):
-            warnings.warn(f"target {name!r} but {sbdb_file} holds {elements.name or elements.designation}"
-                          "; using the file", stacklevel=2)
+            normalize_designation(elements.designation),
+            normalize_designation(elements.name or elements.designation),
+        ):
+            warnings.warn(
+                f"target {name!r} but {sbdb_file} holds {elements.name or elements.designation}"
+                "; using the file",
+                stacklevel=2,
+            )
         return elements, window or default_window(elements.designation)
     if not name or not name.strip():
-        raise UnknownBody("no target given: name a small body, e.g. \"2021 WP\" or \"Apophis\"")
+        raise UnknownBody('no target given: name a small body, e.g. "2021 WP" or "Apophis"')
 
     body = famous_bodies().get(normalize_designation(name))
     if body is not None:
@@ -160,4 +180,5 @@ def resolve_target(name: str, sbdb_file: str | Path | None = None,
         f"unknown small body {name!r}: not in the embedded table of famous close approachers "
         f"nor in {table.source if table is not None else 'an offline catalog'}.{hint} Check the "
         "spelling, give elements with --sbdb-file FILE (a saved JPL SBDB API answer), or allow "
-        "online lookups (JPL SBDB).")
+        "online lookups (JPL SBDB)."
+    )

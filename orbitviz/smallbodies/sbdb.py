@@ -29,9 +29,10 @@ import math
 import re
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,7 @@ class SbdbRecord:
 # parsing
 # --------------------------------------------------------------------------------------------
 
+
 def _number(value, what: str, where: str) -> float | None:
     if value is None:
         return None
@@ -104,10 +106,14 @@ def _check_answer(data: Any, where: str) -> None:
     if not isinstance(data, Mapping):
         raise ElementsError(f"{where}: not an SBDB API answer (expected a JSON object)")
     if "list" in data and "orbit" not in data:  # several matches (code 300)
-        names = [f"{item.get('pdes', '')} {item.get('name', '') or ''}".strip()
-                 for item in data.get("list", [])]
-        raise UnknownBody(f"{where}: the name matches several objects: {', '.join(names[:20])}; "
-                          "ask again with a designation")
+        names = [
+            f"{item.get('pdes', '')} {item.get('name', '') or ''}".strip()
+            for item in data.get("list", [])
+        ]
+        raise UnknownBody(
+            f"{where}: the name matches several objects: {', '.join(names[:20])}; "
+            "ask again with a designation"
+        )
     if "orbit" not in data and "message" in data:
         raise UnknownBody(f"{where}: JPL SBDB says: {data['message']} (code {data.get('code')})")
     for key in ("object", "orbit"):
@@ -115,8 +121,9 @@ def _check_answer(data: Any, where: str) -> None:
             raise ElementsError(f"{where}: missing field {key!r}")
 
 
-def elements_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answer",
-                       source: str | None = None) -> OrbitalElements:
+def elements_from_sbdb(
+    data: Mapping[str, Any], where: str = "SBDB answer", source: str | None = None
+) -> OrbitalElements:
     """OrbitalElements (with sigmas and non-gravitational parameters) from an SBDB API answer.
 
     ``where`` names the file or query in error messages; ``source`` overrides the default
@@ -170,16 +177,27 @@ def elements_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answer",
                 sigmas[par["name"]] = sig
     if source is None:
         source = f"SBDB orbit {orbit.get('orbit_id', '?')} ({orbit.get('source', 'JPL')})"
-    common = dict(i_deg=values["i"], node_deg=values["om"], peri_deg=values["w"],
-                  epoch_et=epoch_et, name=obj.get("fullname") or obj.get("shortname"),
-                  gm_km3s2=gm, sigmas=sigmas, nongrav=nongrav, source=source)
+    common = {
+        "i_deg": values["i"],
+        "node_deg": values["om"],
+        "peri_deg": values["w"],
+        "epoch_et": epoch_et,
+        "name": obj.get("fullname") or obj.get("shortname"),
+        "gm_km3s2": gm,
+        "sigmas": sigmas,
+        "nongrav": nongrav,
+        "source": source,
+    }
     if values["ma"] is not None:
         return OrbitalElements(designation, q_au=q_au, e=values["e"], M_deg=values["ma"], **common)
     tp = by_name.get("tp", {}).get("value")
     if tp is None:
-        raise ElementsError(f"{where}: missing field 'orbit.elements ma' (and no 'tp' to derive it)")
+        raise ElementsError(
+            f"{where}: missing field 'orbit.elements ma' (and no 'tp' to derive it)"
+        )
     return OrbitalElements.from_perihelion_time(
-        designation, q_au=q_au, e=values["e"], tp_et=jd_tdb_to_et(str(tp)), **common)
+        designation, q_au=q_au, e=values["e"], tp_et=jd_tdb_to_et(str(tp)), **common
+    )
 
 
 def close_approaches_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answer") -> pd.DataFrame:
@@ -194,8 +212,9 @@ def close_approaches_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answe
     rows = data.get("ca_data") if isinstance(data, Mapping) else None
     columns = [col for col, _ in CA_COLUMNS.values()]
     if not rows:
-        frame = pd.DataFrame({col: pd.Series(dtype=float if num else object)
-                              for col, num in CA_COLUMNS.values()})
+        frame = pd.DataFrame(
+            {col: pd.Series(dtype=float if num else object) for col, num in CA_COLUMNS.values()}
+        )
         frame.insert(3, "et", pd.Series(dtype=float))
         return frame
     if isinstance(rows, Mapping) and "fields" in rows:  # {"fields": [...], "data": [[...]]}
@@ -212,8 +231,11 @@ def close_approaches_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answe
     if out["jd_tdb"].isna().all():
         raise ElementsError(f"{where}: close approaches without 'jd' times")
     out.insert(3, "et", (out["jd_tdb"] - 2451545.0) * SECONDS_PER_DAY)
-    return out[["body", "time_tdb", "jd_tdb", "et", *columns[3:]]].sort_values(
-        "et", kind="stable").reset_index(drop=True)
+    return (
+        out[["body", "time_tdb", "jd_tdb", "et", *columns[3:]]]
+        .sort_values("et", kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def load_sbdb_json(path: str | Path) -> dict:
@@ -226,12 +248,15 @@ def load_sbdb_json(path: str | Path) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ElementsError(f"SBDB file {path} is not JSON ({exc.msg} at line {exc.lineno}); "
-                            "save the raw answer of https://ssd-api.jpl.nasa.gov/sbdb.api") from None
+        raise ElementsError(
+            f"SBDB file {path} is not JSON ({exc.msg} at line {exc.lineno}); "
+            "save the raw answer of https://ssd-api.jpl.nasa.gov/sbdb.api"
+        ) from None
 
 
-def parse_sbdb(data: Mapping[str, Any], where: str = "SBDB answer",
-               source: str | None = None) -> SbdbRecord:
+def parse_sbdb(
+    data: Mapping[str, Any], where: str = "SBDB answer", source: str | None = None
+) -> SbdbRecord:
     """Elements plus close approaches from an SBDB answer already decoded from JSON."""
     elements = elements_from_sbdb(data, where, source)
     return SbdbRecord(elements, close_approaches_from_sbdb(data, where), data, elements.source)
@@ -255,6 +280,7 @@ def read_sbdb_file(path: str | Path) -> SbdbRecord:
 # live queries, cached
 # --------------------------------------------------------------------------------------------
 
+
 def _fetch_sbdb_text(designation: str, timeout_s: float) -> str:
     """Ask JPL through astroquery for the raw JSON text (full precision, close approaches).
 
@@ -264,8 +290,14 @@ def _fetch_sbdb_text(designation: str, timeout_s: float) -> str:
     from astroquery.jplsbdb import SBDB, conf  # imported lazily: astropy is slow to import
 
     with conf.set_temp("timeout", timeout_s):
-        return SBDB.query(designation, full_precision=True, close_approach=True, phys=True,
-                          get_raw_response=True, cache=False)
+        return SBDB.query(
+            designation,
+            full_precision=True,
+            close_approach=True,
+            phys=True,
+            get_raw_response=True,
+            cache=False,
+        )
 
 
 def _cache_path(designation: str) -> Path:
@@ -285,9 +317,12 @@ def _read_cache(path: Path) -> tuple[dict, float] | None:
 
 def _write_cache(path: Path, designation: str, data: Mapping, now: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"query": designation, "fetched_unix": now,
-             "fetched_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-             "response": data}
+    entry = {
+        "query": designation,
+        "fetched_unix": now,
+        "fetched_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
+        "response": data,
+    }
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(entry), encoding="utf-8")
     tmp.replace(path)
@@ -317,7 +352,7 @@ def query_sbdb(designation: str, timeout_s: float = 30, max_age_days: float = 7)
     try:
         text = _fetch_sbdb_text(designation, timeout_s)
         data = json.loads(text) if isinstance(text, (str, bytes)) else dict(text)
-    except Exception as exc:  # network errors come in many types (requests, OSError, astropy)
+    except Exception as exc:  # noqa: BLE001 -- network errors come in many types (requests, astropy)
         if isinstance(exc, (ValueError, TypeError)):
             reason = f"unreadable answer: {exc}"
         else:
@@ -326,14 +361,19 @@ def query_sbdb(designation: str, timeout_s: float = 30, max_age_days: float = 7)
             data, fetched = cached
             record = parse_sbdb(data, f"cached SBDB answer {path}")
             age = _age_text(now - fetched)
-            warnings.warn(f"cannot reach JPL SBDB for {designation!r} ({reason}); using the "
-                          f"cached answer, {age}", stacklevel=2)
-            return _with_source(record, f"{record.source}, from cache, {age} (stale: JPL "
-                                "unreachable)")
+            warnings.warn(
+                f"cannot reach JPL SBDB for {designation!r} ({reason}); using the "
+                f"cached answer, {age}",
+                stacklevel=2,
+            )
+            return _with_source(
+                record, f"{record.source}, from cache, {age} (stale: JPL unreachable)"
+            )
         raise DownloadError(
             f"cannot reach JPL SBDB for {designation!r} ({reason}) and nothing is cached; use "
             "--sbdb-file FILE (a saved https://ssd-api.jpl.nasa.gov/sbdb.api answer) or the "
-            "offline catalog") from None
+            "offline catalog"
+        ) from None
     record = parse_sbdb(data, f"JPL SBDB answer for {designation!r}")  # raises before caching
     _write_cache(path, designation, data, now)
     return _with_source(record, f"{record.source}, fetched from JPL")

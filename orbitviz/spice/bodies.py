@@ -45,7 +45,7 @@ def known_names() -> tuple[str, ...]:
     """Names SPICE knows for the Sun, planets, barycentres and natural satellites."""
     names = []
     with spiceypy.no_found_check():
-        for code in list(range(0, 11)) + list(range(199, 1000)):
+        for code in list(range(11)) + list(range(199, 1000)):
             name, found = spiceypy.bodc2n(code)
             if found:
                 names.append(name)

@@ -63,7 +63,7 @@ def _utc(et: float) -> str:
 
     try:
         return et_to_utc(et, precision=0)
-    except Exception:  # no LSK: say ET
+    except Exception:  # noqa: BLE001 -- no LSK (or any SPICE state): say ET
         return f"ET {et:.3f}"
 
 
@@ -83,7 +83,8 @@ def _coverage_error(target: str | int, observer: str | int, et: float, exc: Spic
             lines.append(f"{name} in {cov.path.name}: {spans}")
     return CoverageError(
         f"no ephemeris for {body_name(target)} relative to {body_name(observer)} at "
-        f"{_utc(et)} UTC (ET {et:.3f}). Loaded coverage: " + " | ".join(lines)
+        f"{_utc(et)} UTC (ET {et:.3f}). Loaded coverage: "
+        + " | ".join(lines)
         + ". Choose a time inside the coverage or load an SPK that covers it."
     )
 

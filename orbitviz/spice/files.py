@@ -55,7 +55,7 @@ def sniff(path: str | Path) -> KernelFile:
                 "1024-byte records); fetch it again"
             )
         return KernelFile(path, "DAS", kind)
-    if head.startswith(b"DAFETF") or head.startswith(b"DASETF"):
+    if head.startswith((b"DAFETF", b"DASETF")):
         raise NotAKernel(
             f"{path}: a SPICE transfer-format file; convert it with NAIF's tobin utility first"
         )
@@ -63,8 +63,15 @@ def sniff(path: str | Path) -> KernelFile:
     first = text.lstrip().splitlines()[0] if text.strip() else ""
     match = re.match(r"KPL/(\w+)", first)
     if match:
-        kind = {"PCK": "PCK", "FK": "FK", "IK": "IK", "LSK": "LSK", "SCLK": "SCLK",
-                "MK": "MK", "SPK": "SPK"}.get(match.group(1).upper(), match.group(1).upper())
+        kind = {
+            "PCK": "PCK",
+            "FK": "FK",
+            "IK": "IK",
+            "LSK": "LSK",
+            "SCLK": "SCLK",
+            "MK": "MK",
+            "SPK": "SPK",
+        }.get(match.group(1).upper(), match.group(1).upper())
         return KernelFile(path, "TEXT", kind)
     full = path.read_text(errors="replace")
     if "\\begindata" in full:
@@ -130,7 +137,7 @@ def _assignments(text: str) -> dict[str, list[str]]:
     pos = 0
     while (m := _ASSIGN.search(data, pos)) is not None:
         name, op = m.group(1), m.group(2)
-        rest = data[m.end():]
+        rest = data[m.end() :]
         if rest.startswith("("):
             end = _closing_paren(rest)
             body = rest[1:end]

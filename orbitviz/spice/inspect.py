@@ -67,10 +67,14 @@ def kernel_info(path: str | Path) -> KernelInfo:
         return info
     if kernel.arch == "TEXT":
         variables = list(text_kernel_variables(kernel.path))
-        bodies = sorted({int(m.group(1)) for v in variables
-                         if (m := re.match(r"BODY(-?\d+)_", v))})
-        frames = sorted({v[len("FRAME_"):] for v in variables
-                         if v.startswith("FRAME_") and not re.match(r"FRAME_-?\d+_", v)})
+        bodies = sorted({int(m.group(1)) for v in variables if (m := re.match(r"BODY(-?\d+)_", v))})
+        frames = sorted(
+            {
+                v[len("FRAME_") :]
+                for v in variables
+                if v.startswith("FRAME_") and not re.match(r"FRAME_-?\d+_", v)
+            }
+        )
         info.items = ([{"frame": f} for f in frames] + [{"body": b} for b in bodies]) or [
             {"variable": v} for v in variables
         ]
@@ -81,17 +85,28 @@ def kernel_info(path: str | Path) -> KernelInfo:
             for dc, ic in _segments(kernel.path, 2, 6):
                 spans.setdefault((int(ic[0]), int(ic[1]), int(ic[2])), []).append((dc[0], dc[1]))
             for (body, center, frame), iv in spans.items():
-                info.items.append({
-                    "body": body, "name": body_name(body), "center": body_name(center),
-                    "frame": _frame_name(frame), "intervals_et": _merge(iv),
-                })
+                info.items.append(
+                    {
+                        "body": body,
+                        "name": body_name(body),
+                        "center": body_name(center),
+                        "frame": _frame_name(frame),
+                        "intervals_et": _merge(iv),
+                    }
+                )
         elif kernel.kind == "PCK":
             spans = {}
             for dc, ic in _segments(kernel.path, 2, 5):
                 spans.setdefault((int(ic[0]), int(ic[1])), []).append((dc[0], dc[1]))
             for (frame, base), iv in spans.items():
-                info.items.append({"frame": frame, "name": _frame_name(frame),
-                                   "relative_to": _frame_name(base), "intervals_et": _merge(iv)})
+                info.items.append(
+                    {
+                        "frame": frame,
+                        "name": _frame_name(frame),
+                        "relative_to": _frame_name(base),
+                        "intervals_et": _merge(iv),
+                    }
+                )
         elif kernel.kind == "CK":
             with spice_errors(f"cannot read {kernel.path}"):
                 ids = spiceypy.ckobj(str(kernel.path))
@@ -113,12 +128,18 @@ def _dsk_items(path: Path) -> list[dict]:
             while found:
                 dskdsc = spiceypy.dskgd(handle, dladsc)
                 nv, np_ = spiceypy.dskz02(handle, dladsc)
-                items.append({
-                    "body": int(dskdsc.center), "name": body_name(int(dskdsc.center)),
-                    "surface": int(dskdsc.surfce), "frame": _frame_name(int(dskdsc.frmcde)),
-                    "data_type": int(dskdsc.dtype), "vertices": int(nv), "plates": int(np_),
-                    "intervals_et": [(dskdsc.start, dskdsc.stop)],
-                })
+                items.append(
+                    {
+                        "body": int(dskdsc.center),
+                        "name": body_name(int(dskdsc.center)),
+                        "surface": int(dskdsc.surfce),
+                        "frame": _frame_name(int(dskdsc.frmcde)),
+                        "data_type": int(dskdsc.dtype),
+                        "vertices": int(nv),
+                        "plates": int(np_),
+                        "intervals_et": [(dskdsc.start, dskdsc.stop)],
+                    }
+                )
                 with spiceypy.no_found_check():
                     dladsc, found = spiceypy.dlafns(handle, dladsc)
         finally:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import spiceypy
 
@@ -135,7 +135,7 @@ class KernelSet:
         self.files: list[KernelFile] = []
         self._held: list[Path] = []
 
-    def load(self) -> "KernelSet":
+    def load(self) -> KernelSet:
         if self._held:
             return self
         files = resolve(self.items)
@@ -160,7 +160,7 @@ class KernelSet:
     def is_loaded(self) -> bool:
         return bool(self._held)
 
-    def __enter__(self) -> "KernelSet":
+    def __enter__(self) -> KernelSet:
         return self.load()
 
     def __exit__(self, *exc: object) -> None:

@@ -22,7 +22,6 @@ from ..errors import TimeFormatError
 from .errors import spice_errors
 from .kernels import ensure_time_kernels
 
-
 _ISO_WITH_SYSTEM = re.compile(r"^[+-]?\d{4}-\d{2}-\d{2}T.*\s(UTC|TDB|TDT|TT)$", re.IGNORECASE)
 
 
@@ -32,10 +31,13 @@ def _as_text(value: Any) -> str | float:
     if isinstance(value, np.datetime64):
         if np.isnat(value):
             raise TimeFormatError("NaT (not a time) cannot be converted to ET")
-        return np.datetime_as_string(value.astype("datetime64[us]"), unit="us").replace("T", " ") + " UTC"
+        return (
+            np.datetime_as_string(value.astype("datetime64[us]"), unit="us").replace("T", " ")
+            + " UTC"
+        )
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
         return value.isoformat(sep=" ") + " UTC"
     if isinstance(value, _dt.date):
         return value.isoformat() + " UTC"
