@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("ORBITVIZ_DATA_MIRROR", str(ROOT.parent / "shared" / "data"))
 sys.path.insert(0, str(ROOT))
 
+from orbitviz.recipes import shape_scene
 from orbitviz.render import select_backend
-from orbitviz.scene import CameraState, shape_scene
+from orbitviz.scene import CameraState
 from orbitviz.scene.mesh_layer import LOD_FACES
 from orbitviz.shapes.clusters import ClusteredMesh
 from orbitviz.shapes.mesh import Mesh

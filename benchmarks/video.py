@@ -29,9 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("ORBITVIZ_DATA_MIRROR", str(ROOT.parent / "shared" / "data"))
 sys.path.insert(0, str(ROOT))
 
+from orbitviz.recipes import shape_scene
 from orbitviz.render import plan_frames, render_video, select_backend
 from orbitviz.render.writers import encoder_threads
-from orbitviz.scene import TrajectoryLayer, shape_scene
+from orbitviz.scene import TrajectoryLayer
 
 
 def philae_like_scene():

@@ -134,11 +134,11 @@ def ours(app, mesh, frames: int) -> tuple[float, float, str]:
     from PyQt5.QtCore import QSettings
 
     from orbitviz._qt.app import presentation
-    from orbitviz._qt.scene_recipes import SceneRecipe, prepare
     from orbitviz._qt.window import ViewerWindow
-    from orbitviz.scene import CameraState, shape_scene
+    from orbitviz.recipes import SceneRecipe, prepare, shape_scene
+    from orbitviz.scene import CameraState
 
-    prepared = prepare(SceneRecipe(mesh.body or "mesh", lambda: shape_scene(mesh)))
+    prepared = prepare(SceneRecipe.of(lambda: shape_scene(mesh), mesh.body or "mesh"))
     settings = Path(tempfile.mkdtemp()) / "viewer.ini"  # never /dev/null: QSettings replaces it
     window = ViewerWindow(
         prepared, view_size=VIEW, settings=QSettings(str(settings), QSettings.IniFormat)

@@ -8,8 +8,8 @@ Run:  ORBITVIZ_DATA_MIRROR=../shared/data python examples/philae_video.py
 """
 
 from orbitviz import render_video
+from orbitviz.recipes import philae_scene
 from orbitviz.scene import TimeMap
-from orbitviz.scene.philae_scene import philae_scene
 from orbitviz.spice import to_et
 
 # 1. The scene: everything sampled up front (SPICE is asked here, never while drawing).

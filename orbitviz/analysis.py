@@ -20,7 +20,7 @@ def flyby(
     start: str | float | None = None,
     stop: str | float | None = None,
     *,
-    method: str = "patched",
+    method: str | None = None,
     sbdb_file: str | os.PathLike | None = None,
     catalog: str | os.PathLike | None = None,
     online: bool = False,
@@ -33,10 +33,11 @@ def flyby(
     The target's elements come from ``sbdb_file`` (a saved JPL SBDB answer), the embedded table
     of famous close approachers, the NEODyS snapshot (or ``catalog``), or live SBDB when
     ``online``. ``start``/``stop`` (UTC strings or ET) default to the target's known window.
-    ``method`` is ``conic``, ``patched`` (default) or ``nbody``. ``round_to_sigma`` rounds
+    ``method`` is ``conic``, ``patched`` or ``nbody`` (default: ``dynamics.flyby.DEFAULT_METHOD``). ``round_to_sigma`` rounds
     each element at its uncertainty's first significant digit, as the notebooks do.
     """
     from .dynamics.flyby import analyze_flyby
+    from .dynamics.methods import DEFAULT_METHOD
     from .smallbodies import resolve_target
     from .spice import KernelSet, to_et
 
@@ -58,8 +59,8 @@ def flyby(
             body,
             float(to_et(start)),
             float(to_et(stop)),
-            method=method,
+            method=method or DEFAULT_METHOD,
             name=elements.name or elements.designation,
             nbody_options=nbody_options,
         )
-        return FlybyReport.from_result(result)
+        return FlybyReport.from_result(result, kernels)

@@ -1,7 +1,15 @@
 """The ``orbitviz`` command line: thin over the library.
 
+    orbitviz flyby TARGET [--method ... --format ... --plot PNG]
+    orbitviz view philae | flyby TARGET | FILE [--screenshot PNG --time UTC --size WxH]
+    orbitviz render philae | flyby TARGET | FILE -o OUT [--camera ... --size WxH ...]
+    orbitviz screen --start UTC --stop UTC [--threshold 0.05au ...]
+    orbitviz shape info FILE | lander philae
     orbitviz kernels list | fetch NAME... | verify | info FILE
     orbitviz time UTC|ET
+
+``view`` and ``render`` take the same scene words and options (:mod:`orbitviz.recipes`), and
+``flyby`` the same flyby options.
 
 A user error prints one line (``orbitviz: error: ...``) and exits 2; ``--debug`` shows the
 traceback instead.
@@ -14,6 +22,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .errors import OrbitvizError
+from .recipes.arguments import add_scene_parsers, recipe_from_args, size
+from .recipes.options import FLYBY_OPTIONS, add_options, values
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -140,18 +150,7 @@ def cmd_time(args: argparse.Namespace) -> int:
 def cmd_flyby(args: argparse.Namespace) -> int:
     from .analysis import flyby
 
-    report = flyby(
-        args.target,
-        args.body,
-        args.start,
-        args.stop,
-        method=args.method,
-        sbdb_file=args.sbdb_file,
-        catalog=args.catalog,
-        online=args.online,
-        kernels=tuple(args.kernels),
-        round_to_sigma=args.round_to_sigma,
-    )
+    report = flyby(**values(args, FLYBY_OPTIONS))
     text = {
         "table": report.to_table,
         "json": report.to_json,
@@ -266,6 +265,48 @@ def cmd_lander(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- view ---------------------------------------------------------------------------------------
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from ._qt.app import run_viewer, screenshot
+
+    recipe = recipe_from_args(args)
+    if args.screenshot:
+        path = screenshot(
+            recipe, args.screenshot, time_utc=args.time, size=args.size or (1280, 800)
+        )
+        print(f"screenshot written to {path}")
+        return 0
+    return run_viewer(recipe, time_utc=args.time, size=args.size)
+
+
+def _view_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        help="render one frame to this image and exit (no window interaction)",
+    )
+    parser.add_argument("--time", metavar="UTC", help="scene time to show (default: the start)")
+    parser.add_argument(
+        "--size",
+        type=size,
+        metavar="WxH",
+        help="size of the 3D view in pixels (screenshots default to 1280x800)",
+    )
+    parser.set_defaults(func=cmd_view)
+
+
+def add_view_parser(sub) -> None:
+    view = sub.add_parser(
+        "view",
+        help="the desktop viewer (or --screenshot one frame)",
+        description="Open the 3D viewer on Philae's landing, a flyby, or a shape model file "
+        "(OBJ, PLY, DSK).",
+    )
+    add_scene_parsers(view, _view_options)
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -295,35 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
         "flyby",
         help="SOI entry/exit, closest approach and orbit change of a small body passing a planet",
     )
-    p.add_argument("target", help='small body: "2021 WP", "Apophis", "99942", ...')
-    p.add_argument(
-        "--body",
-        default="EARTH",
-        help="body passed (default Earth; any body with ephemeris and GM, e.g. MARS)",
-    )
-    p.add_argument("--start", help="search window start, UTC (default: the target's known window)")
-    p.add_argument("--stop", help="search window stop, UTC")
-    p.add_argument(
-        "--method",
-        choices=["conic", "patched", "nbody"],
-        default="patched",
-        help="two-body conic, patched conics (default) or N-body integration",
-    )
-    p.add_argument("--sbdb-file", help="a saved JPL SBDB API answer (JSON) with the elements")
-    p.add_argument("--catalog", help="a catalog file (NEODyS sqlite, CSV, Parquet) to look in")
-    p.add_argument("--online", action="store_true", help="ask JPL SBDB live (cached)")
-    p.add_argument(
-        "--round-to-sigma",
-        action="store_true",
-        help="round each element at its sigma's first significant digit",
-    )
-    p.add_argument(
-        "--kernels",
-        nargs="*",
-        default=[],
-        metavar="KERNEL",
-        help="extra kernels or meta-kernels to load",
-    )
+    add_options(p, FLYBY_OPTIONS)
     p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
     p.add_argument("--plot", metavar="PNG", help="write distance vs time to this PNG")
     p.set_defaults(func=cmd_flyby)
@@ -345,7 +358,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="PNG", help="write altitude vs time with the contacts")
     p.set_defaults(func=cmd_lander)
 
-    from ._qt.cli import add_parser as add_view_parser
     from .render.cli import add_parser as add_render_parser
     from .screening.cli import add_parser as add_screen_parser
 

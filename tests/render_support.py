@@ -4,7 +4,8 @@ small 67P scene."""
 import numpy as np
 import pytest
 
-from orbitviz.scene import MarkerLayer, TrajectoryLayer, shape_scene
+from orbitviz.recipes import shape_scene
+from orbitviz.scene import MarkerLayer, TrajectoryLayer
 
 
 @pytest.fixture(scope="session")

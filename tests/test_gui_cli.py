@@ -12,14 +12,7 @@ from conftest import needs_mirror
 
 pytestmark = [pytest.mark.gui, needs_mirror]
 
-VIEW_MAIN = """
-import argparse, sys
-from orbitviz._qt.cli import add_parser
-parser = argparse.ArgumentParser(prog="orbitviz")
-add_parser(parser.add_subparsers(dest="command", required=True))
-args = parser.parse_args(sys.argv[1:])
-sys.exit(args.func(args))
-"""
+VIEW_MAIN = "import sys; from orbitviz.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def test_view_screenshot_writes_a_png_and_exits_0(tmp_path):
@@ -55,13 +48,12 @@ def test_view_screenshot_writes_a_png_and_exits_0(tmp_path):
     assert (image[100:140, 140:180].sum(axis=2) > 30).mean() > 0.5  # the comet in the middle
 
 
-def test_view_of_a_kernel_file_is_refused_with_advice():
-    import argparse
+def test_view_of_a_kernel_file_is_refused_with_advice(capsys):
+    from orbitviz.cli import main
 
-    from orbitviz._qt.cli import add_parser, recipe_from_args
-    from orbitviz.errors import OrbitvizError
-
-    parser = argparse.ArgumentParser(prog="orbitviz")
-    add_parser(parser.add_subparsers(dest="command"))
-    with pytest.raises(OrbitvizError, match="File > Open"):
-        recipe_from_args(parser.parse_args(["view", "de421.bsp"]))
+    assert main(["view", "de421.bsp"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("orbitviz: error: de421.bsp: a kernel is not a scene")
+        and "File > Open" in err
+    )

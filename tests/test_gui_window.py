@@ -8,7 +8,7 @@ from conftest import needs_mirror
 from gui_support import IN_OWN_PROCESS, grab, patch, qapp  # noqa: F401 - fixture
 
 from orbitviz.scene import CameraState
-from orbitviz.scene.camera import angles_from_offsets
+from orbitviz.scene.cameras import angles_from_offsets
 
 pytestmark = [
     pytest.mark.gui,
@@ -22,9 +22,9 @@ VIEW = (480, 360)
 
 @pytest.fixture(scope="module")
 def prepared_4k():
-    from orbitviz._qt import philae_recipe, prepare
+    from orbitviz.recipes import prepare, recipe
 
-    return prepare(philae_recipe("67p-4k.obj"))
+    return prepare(recipe("philae", shape="67p-4k.obj"))
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +68,11 @@ def test_the_view_is_presented_as_asked(window):
 def test_window_opens_with_the_default_philae_scene(qapp, qtbot, tmp_path):  # noqa: F811
     from PyQt5.QtCore import QSettings
 
-    from orbitviz._qt import philae_recipe, prepare
     from orbitviz._qt.window import ViewerWindow
+    from orbitviz.recipes import prepare, recipe
 
     win = ViewerWindow(
-        prepare(philae_recipe()),
+        prepare(recipe("philae")),
         view_size=(320, 240),
         settings=QSettings(str(tmp_path / "viewer.ini"), QSettings.IniFormat),
     )

@@ -10,10 +10,10 @@ SOLO = "solo_ANC_soc-orbit_20200210-20301120_L015_V1_00024_V01.bsp"
 
 
 def test_solar_orbiter_spk_on_the_2021_wp_flyby_heads_for_its_earth_flyby(mirror):
-    from orbitviz._qt.scene_recipes import flyby_recipe, open_file
+    from orbitviz.recipes import open_file, recipe
 
     session: list = []
-    prepared = open_file(fetch(SOLO), flyby_recipe("2021 WP"), session)
+    prepared = open_file(fetch(SOLO), recipe("flyby", target="2021 WP"), session)
     try:
         assert prepared.added_tracks == ("SOLAR ORBITER",)
         track = prepared.scene["SOLAR ORBITER"]
@@ -35,7 +35,7 @@ def test_solar_orbiter_spk_on_the_2021_wp_flyby_heads_for_its_earth_flyby(mirror
 
 
 def test_only_bodies_new_to_the_scene_with_data_in_its_span_get_a_track(mirror):
-    from orbitviz._qt.scene_recipes import SceneRecipe, open_file
+    from orbitviz.recipes import SceneRecipe, open_file
     from orbitviz.scene import Scene, SpiceOrigin
     from orbitviz.scene.clock import Clock
 

@@ -7,8 +7,7 @@ import pytest
 import spiceypy
 
 import orbitviz
-from orbitviz.scene.flyby_scene import flyby_scene
-from orbitviz.scene.philae_scene import philae_scene
+from orbitviz.recipes import flyby_scene, philae_scene
 from orbitviz.spice import KernelSet, to_et
 
 
@@ -54,8 +53,7 @@ def test_philae_marker_follows_the_path(philae):
 
 def test_flyby_scene_for_2021_wp():
     report = orbitviz.flyby("2021 WP")
-    with KernelSet("default"):
-        scene = flyby_scene(report.result)
+    scene = flyby_scene(report)
     names = [layer.name for layer in scene.layers]
     assert names[:4] == ["Earth", "Moon orbit", "Moon", "Earth SOI"]
     assert scene["Earth"].radius_km == pytest.approx(6378.1366)
@@ -74,9 +72,9 @@ def test_flyby_scene_for_2021_wp():
 def test_prepared_scenes_have_their_meshes_ready_to_draw(mirror):
     """The window's worker does the heavy mesh work (clusters, the decimated copy) before the
     scene is shown, so opening it or starting a drag does not freeze the window."""
-    from orbitviz._qt.scene_recipes import prepare, shape_recipe
+    from orbitviz.recipes import prepare, recipe
 
-    layer = prepare(shape_recipe("67p-spc.ply")).mesh_layer
+    layer = prepare(recipe("67p-spc.ply")).mesh_layer
     assert {"drawn", "drawn_coarse"} <= set(vars(layer))
     assert layer.has_lod and len(layer.drawn_coarse.faces) <= 1.05 * layer.lod_faces
     assert len(layer.drawn.faces) == len(layer.mesh.faces)

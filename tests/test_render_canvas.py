@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from render_support import comet_scene, gl_backend  # noqa: F401 - fixture
 
-from orbitviz.scene import CameraState, shape_scene
+from orbitviz.recipes import shape_scene
+from orbitviz.scene import CameraState
 
 BACKGROUND = 0
 SIZE = (320, 240)

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .scene_recipes import SceneRecipe, prepare
+from orbitviz.recipes import SceneRecipe, prepare
 
 PRESENT_ENV = "ORBITVIZ_PRESENT"
 PRESENTATIONS = ("auto", "raster", "opengl")

@@ -1,9 +1,13 @@
-"""Every keyboard shortcut and mouse gesture of the window, in one table: the actions take
-their keys from here and Help > Keyboard shortcuts lists it, so the two never disagree."""
+"""Every keyboard shortcut and mouse gesture of the window, in one table: the window's actions
+are made here with their keys, and Help > Keyboard shortcuts lists it, so the two never
+disagree."""
 
 from __future__ import annotations
 
 from html import escape
+
+from PyQt5.QtGui import QKeySequence
+from PyQt5.QtWidgets import QAction
 
 KEYS = {
     "open": ("Ctrl+O", "Open a shape model (OBJ, PLY, DSK), SPK, CK or meta-kernel"),
@@ -34,6 +38,15 @@ GESTURES = (
 
 def key(action: str) -> str:
     return KEYS[action][0]
+
+
+def action(parent, name: str, text: str, slot, *, checkable: bool = False) -> QAction:
+    """The QAction ``name`` of the table: its key, its description as tooltip, ``slot`` run."""
+    made = QAction(text, parent, checkable=checkable)
+    made.setShortcut(QKeySequence(key(name)))
+    made.setToolTip(KEYS[name][1])
+    made.triggered.connect(slot)
+    return made
 
 
 def shortcuts_html() -> str:

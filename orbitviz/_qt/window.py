@@ -26,25 +26,37 @@ from PyQt5.QtWidgets import (
 )
 
 from orbitviz._vispy import SceneCanvas
+from orbitviz._vispy.cameras import CameraModes
+from orbitviz._vispy.picking import pick_surface
 from orbitviz.errors import OrbitvizError
+from orbitviz.recipes import PreparedScene, file_kind, open_file
+from orbitviz.recipes.registry import KERNEL_SUFFIXES, SHAPE_SUFFIXES
 
 from . import shortcuts
 from .app import presentation
-from .cameras import CameraModes
 from .layer_list import LayerList
-from .picking import pick_surface
 from .raster_view import RasterView
-from .scene_recipes import OPEN_FILTER, PreparedScene, file_kind, open_file
 from .time_bar import TimeBar
 from .worker import Worker
 
 MAX_RECENT = 8
+
+
+def _patterns(suffixes) -> str:
+    return " ".join(f"*{s}" for s in suffixes)
+
+
+OPEN_FILTER = (
+    f"Shapes and kernels ({_patterns(SHAPE_SUFFIXES + KERNEL_SUFFIXES)});;"
+    f"Shape models ({_patterns(SHAPE_SUFFIXES)});;SPICE kernels ({_patterns(KERNEL_SUFFIXES)});;"
+    "All files (*)"
+)
 SETTINGS_SCOPE = ("orbitviz", "viewer")
 LOD_SETTLE_MS = 250  # full resolution again this long after the last wheel step
 
 
 class ViewerWindow(QMainWindow):
-    """Shows ``prepared`` (see :func:`orbitviz._qt.scene_recipes.prepare`).
+    """Shows ``prepared`` (see :func:`orbitviz.recipes.prepare`).
 
     ``view_size`` (w, h) fixes the 3D view's size (screenshots, tests); ``settings`` defaults
     to the user's QSettings for orbitviz.
@@ -108,10 +120,7 @@ class ViewerWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.camera_label)
 
     def _action(self, menu, name: str, text: str, slot, *, checkable=False) -> QAction:
-        action = QAction(text, self, checkable=checkable)
-        action.setShortcut(QKeySequence(shortcuts.key(name)))
-        action.setToolTip(shortcuts.KEYS[name][1])
-        action.triggered.connect(slot)
+        action = shortcuts.action(self, name, text, slot, checkable=checkable)
         menu.addAction(action)
         self.actions_by_name[name] = action
         return action

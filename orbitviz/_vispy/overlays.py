@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 from vispy.scene.visuals import Line, Text
 
-from orbitviz.scene.camera import CameraState, eye_offsets
+from orbitviz.scene.cameras import CameraState, eye_offsets
 
 AXIS_COLORS = ((0.95, 0.3, 0.3, 1.0), (0.3, 0.9, 0.3, 1.0), (0.35, 0.55, 1.0, 1.0))
 REFERENCE_SIZE_PX = (1280, 720)  # font and marker sizes are given for this output height

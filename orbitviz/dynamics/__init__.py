@@ -15,18 +15,42 @@ Arrays in, arrays out (time along axis 0); conic elements are (..., 8) float arr
 [1, -1, 1]
 """
 
-from .events import Crossings, EventError, Minima, find_crossings, find_minima, time_grid
-from .kepler import (
-    ELEMENT_NAMES,
-    elements_to_state,
-    propagate,
-    solve_kepler_elliptic,
-    solve_kepler_hyperbolic,
-    state_to_elements,
-    validate_elements,
-)
-from .nbody import DEFAULT_PERTURBERS, NBodyTrajectory, NonGrav, PerturberTable, propagate_nbody
-from .spheres import body_hill_radius_km, body_orbit, hill_radius_km, laplace_soi_km, soi_radius_km
+from .._lazy import lazy_getattr
+
+_LAZY = {  # loaded on first use: the N-body engine pulls in scipy.integrate (~0.5 s)
+    **dict.fromkeys(
+        ["Crossings", "EventError", "Minima", "find_crossings", "find_minima", "time_grid"],
+        "orbitviz.dynamics.events",
+    ),
+    **dict.fromkeys(
+        [
+            "ELEMENT_NAMES",
+            "elements_to_state",
+            "propagate",
+            "solve_kepler_elliptic",
+            "solve_kepler_hyperbolic",
+            "state_to_elements",
+            "validate_elements",
+        ],
+        "orbitviz.dynamics.kepler",
+    ),
+    **dict.fromkeys(
+        ["DEFAULT_PERTURBERS", "NBodyTrajectory", "NonGrav", "PerturberTable", "propagate_nbody"],
+        "orbitviz.dynamics.nbody",
+    ),
+    **dict.fromkeys(
+        [
+            "body_hill_radius_km",
+            "body_orbit",
+            "hill_radius_km",
+            "laplace_soi_km",
+            "soi_radius_km",
+        ],
+        "orbitviz.dynamics.spheres",
+    ),
+}
+
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 __all__ = [
     "DEFAULT_PERTURBERS",
@@ -53,3 +77,4 @@ __all__ = [
     "time_grid",
     "validate_elements",
 ]
+assert set(__all__) == set(_LAZY)

@@ -29,9 +29,9 @@ from .. import spice
 from ..errors import OrbitvizError
 from . import kepler
 from .events import find_crossings, find_minima, time_grid
+from .methods import DEFAULT_METHOD, METHODS
 from .spheres import primary_of, soi_radius_km
 
-METHODS = ("conic", "patched", "nbody")
 SUN = 10
 
 StateFunction = Callable[[np.ndarray], np.ndarray]
@@ -178,7 +178,7 @@ def analyze_flyby(
     start_et: float | None = None,
     stop_et: float | None = None,
     *,
-    method: str = "patched",
+    method: str = DEFAULT_METHOD,
     name: str | None = None,
     nbody_options: dict | None = None,
     compare: bool = True,

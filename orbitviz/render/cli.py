@@ -1,53 +1,15 @@
-"""``orbitviz render philae | flyby TARGET | FILE -o OUT``: the command line over render_video."""
+"""``orbitviz render philae | flyby TARGET | FILE -o OUT``: the command line over render_video.
+
+The scene words and their options are the viewer's (:mod:`orbitviz.recipes.arguments`): what
+``orbitviz view`` shows, ``orbitviz render`` renders.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ..errors import OrbitvizError
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"size {text!r}: use WIDTHxHEIGHT, e.g. 1280x720"
-        ) from None
-    if w < 16 or h < 16:
-        raise argparse.ArgumentTypeError(f"size {text!r} is too small (at least 16x16)")
-    return w, h
-
-
-def build_scene(args: argparse.Namespace):
-    """The scene a render or view command names: philae, flyby TARGET, or a shape file."""
-    if args.what == "philae":
-        from ..scene.philae_scene import philae_scene
-
-        return philae_scene(args.shape)
-    if args.what == "flyby":
-        if not args.target:
-            raise OrbitvizError(
-                'render flyby needs a TARGET, e.g. orbitviz render flyby "2021 WP" -o wp.mp4'
-            )
-        from ..analysis import flyby
-        from ..scene.flyby_scene import flyby_scene
-        from ..spice import KernelSet
-
-        report = flyby(
-            args.target,
-            args.body,
-            args.start,
-            args.stop,
-            method=args.method,
-            sbdb_file=args.sbdb_file,
-        )
-        with KernelSet("default"):
-            return flyby_scene(report.result)
-    from ..scene.builders import shape_scene
-
-    return shape_scene(args.what)
+from ..recipes.arguments import add_scene_parsers, recipe_from_args, size
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -58,7 +20,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .video import output_kind, render_video
 
     output_kind(Path(args.output))  # a bad output name fails before any work
-    scene = build_scene(args)
+    scene = recipe_from_args(args).build()
     time_range = None
     if args.time_range:
         time_range = tuple(float(to_et(t)) for t in args.time_range)
@@ -99,12 +61,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("render", help="render a scene to MP4, GIF or PNG frames, headless")
-    p.add_argument("what", help="philae, flyby, or a shape file (OBJ/PLY/DSK) or shape name")
-    p.add_argument("target", nargs="?", help="the small body, for flyby")
+def _render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, help="out.mp4, out.gif or a folder for PNGs")
-    p.add_argument("--size", type=_size, default=(1280, 720), help="WxH (default 1280x720)")
+    p.add_argument("--size", type=size, default=(1280, 720), help="WxH (default 1280x720)")
     p.add_argument("--fps", type=float, default=30.0)
     length = p.add_mutually_exclusive_group()
     length.add_argument("--duration", type=float, help="video seconds (default 20)")
@@ -129,10 +88,13 @@ def add_parser(sub) -> None:
     p.add_argument("--title", help="title overlay text")
     p.add_argument("--quality", choices=["draft", "standard", "high"], default="standard")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--shape", default="67p-spc.ply", help="shape for philae (name or file)")
-    p.add_argument("--body", default="EARTH", help="flyby: body passed")
-    p.add_argument("--start", help="flyby: search window start (UTC)")
-    p.add_argument("--stop", help="flyby: search window stop (UTC)")
-    p.add_argument("--method", choices=["conic", "patched", "nbody"], default="patched")
-    p.add_argument("--sbdb-file", help="flyby: a saved JPL SBDB answer with the elements")
     p.set_defaults(func=cmd_render)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "render",
+        help="render a scene to MP4, GIF or PNG frames, headless",
+        description="Render Philae's landing, a flyby, or a shape model file to a video.",
+    )
+    add_scene_parsers(p, _render_options)

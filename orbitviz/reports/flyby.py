@@ -39,13 +39,15 @@ def _first(arr: np.ndarray) -> float | None:
 
 @dataclass
 class FlybyReport:
-    """A flyby analysis ready to read: ``summary`` (flat, JSON-able) and the full result."""
+    """A flyby analysis ready to read: ``summary`` (flat, JSON-able) and the full result, and
+    the kernels loaded besides the ``default`` set (scenes of the report sample the same)."""
 
     result: FlybyResult
     summary: dict
+    kernels: tuple = ()
 
     @classmethod
-    def from_result(cls, result: FlybyResult) -> FlybyReport:
+    def from_result(cls, result: FlybyResult, kernels: tuple = ()) -> FlybyReport:
         r = result
         entry, exit_ = _first(r.entries_et), _first(r.exits_et)
         closest = r.closest
@@ -99,7 +101,7 @@ class FlybyReport:
             "ld_convention": LD_CONVENTION,
             "notes": list(r.notes),
         }
-        return cls(result, summary)
+        return cls(result, summary, tuple(kernels))
 
     # --- text formats -------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """A pure-Python model of what is shown: layers on a clock, cameras and camera paths.
 
-No Qt, no VisPy, no SPICE: everything here works on arrays sampled ahead of time, so it is
-testable without OpenGL. ``orbitviz._vispy`` turns it into pictures, ``orbitviz.render`` into
-videos.
+No Qt, no VisPy, no SPICE (import-linter contracts in ``pyproject.toml`` check it): everything
+here works on arrays sampled ahead of time, so it is testable without OpenGL. Scenes are built
+by :mod:`orbitviz.recipes` (which samples SPICE), turned into pictures by ``orbitviz._vispy``
+and into videos by ``orbitviz.render``.
 
 >>> import numpy as np
 >>> from orbitviz.scene import Scene, Clock, TrajectoryLayer
@@ -13,10 +14,10 @@ videos.
 ['path']
 """
 
-from .builders import shape_scene
-from .camera import CameraState, CameraTrack
-from .camera_paths import (
+from .cameras import (
     CameraPathError,
+    CameraState,
+    CameraTrack,
     FixedCamera,
     FollowTarget,
     KeyframedPath,
@@ -61,5 +62,4 @@ __all__ = [
     "Turntable",
     "camera_from_spec",
     "read_keyframes",
-    "shape_scene",
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .camera import CameraState
+from .cameras import CameraState
 from .clock import Clock
 from .events import EventEmitter
 from .layer import Layer

@@ -1,29 +1,38 @@
 """The Philae scene: 67P's shape lit by the Sun, Philae's bounces drawn on it, a moving lander.
 
-Everything is sampled up front (SPICE is asked here, never while drawing): the lander path and
-its touchdowns from :func:`orbitviz.shapes.lander.philae_path`, and the Sun's direction in the
-comet-fixed frame every minute. The comet's true attitude comes from the Rosetta attitude CK
-(``CATT_DV_*.BC``) when it is loaded; otherwise the approximate (pre-arrival, 2012) rotation
-model of ``ROS_CGS_RSOC_V03.TPC`` is used and the scene says the lighting is approximate.
+The lander path and its touchdowns come from :func:`orbitviz.shapes.lander.philae_path`, the
+Sun's direction in the comet-fixed frame every minute from :mod:`.sampling`. The comet's true
+attitude comes from the Rosetta attitude CK (``CATT_DV_*.BC``) when it is loaded; otherwise the
+approximate (pre-arrival, 2012) rotation model of ``ROS_CGS_RSOC_V03.TPC`` is used and the scene
+says the lighting is approximate.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import data, spice
+from .. import data
 from ..errors import OrbitvizError
+from ..scene import (
+    Clock,
+    LabelLayer,
+    MarkerLayer,
+    MeshLayer,
+    Readout,
+    Scene,
+    SpiceOrigin,
+    TrajectoryLayer,
+)
 from ..shapes.lander import LanderPath, philae_path
-from .clock import Clock
-from .label_layer import LabelLayer
-from .marker_layer import MarkerLayer
-from .mesh_layer import MeshLayer
-from .scene import Readout, Scene, SpiceOrigin
-from .trajectory_layer import TrajectoryLayer
+from . import sampling
 
-COMET = 1000012
+COMET = 1000012  # NAIF id of 67P/Churyumov-Gerasimenko
 TRUE_FRAME = "67P/C-G_CK"  # the frame of the shape models and the lander SPK (CK-based)
 APPROXIMATE_FRAME = "67P/C-G_FIXED"  # rotation from ROS_CGS_RSOC_V03.TPC (PCK)
+APPROXIMATE_NOTE = (
+    "lighting approximate: no 67P attitude CK loaded, using the pre-arrival rotation "
+    "model ROS_CGS_RSOC_V03.TPC (load CATT_DV_*.BC for the true attitude)"
+)
 LANDER_CREDIT = (
     "Philae trajectory: ESA/Rosetta lander team, LORB_C_G_FIXED_RBD_7_V2_0.BSP (ESA SPICE Service)"
 )
@@ -32,17 +41,9 @@ LANDER_CREDIT = (
 def sun_directions(et: np.ndarray) -> tuple[np.ndarray, bool, str]:
     """Unit vectors (K, 3) from 67P towards the Sun in the shape's frame, whether they are
     approximate, and a note saying why. Needs the ``philae`` kernel set loaded."""
-    try:
-        sun = spice.positions("SUN", et, observer=COMET, frame=TRUE_FRAME, abcorr="LT+S")
-        return sun / np.linalg.norm(sun, axis=1, keepdims=True), False, ""
-    except OrbitvizError:
-        pass
-    sun = spice.positions("SUN", et, observer=COMET, frame=APPROXIMATE_FRAME, abcorr="LT+S")
-    note = (
-        "lighting approximate: no 67P attitude CK loaded, using the pre-arrival rotation "
-        "model ROS_CGS_RSOC_V03.TPC (load CATT_DV_*.BC for the true attitude)"
-    )
-    return sun / np.linalg.norm(sun, axis=1, keepdims=True), True, note
+    sun, frame = sampling.sun_directions(COMET, et, (TRUE_FRAME, APPROXIMATE_FRAME))
+    approximate = frame == APPROXIMATE_FRAME
+    return sun, approximate, APPROXIMATE_NOTE if approximate else ""
 
 
 def contact_labels(path: LanderPath, merge_km: float = 0.05) -> tuple[np.ndarray, list[str]]:
@@ -73,7 +74,7 @@ def philae_scene(
     path = path or philae_path(shape)
     mesh = path.mesh
     start, stop = float(path.et[0]), float(path.et[-1])
-    with spice.KernelSet("philae"):
+    with sampling.kernels("philae"):
         sun_et = np.linspace(start, stop, max(2, int((stop - start) / 60.0) + 1))
         sun_dir, approximate, note = sun_directions(sun_et)
     try:
@@ -148,3 +149,7 @@ def philae_scene(
             Readout("lighting", lambda et: ["lighting approximate"] * np.size(et))
         )
     return scene
+
+
+def build(*, shape: str) -> Scene:
+    return philae_scene(shape)

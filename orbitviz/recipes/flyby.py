@@ -1,30 +1,37 @@
-"""The flyby scene: Earth to scale, the Moon and its orbit, Earth's SOI, the asteroid's track.
+"""The flyby scene: the body to scale, the Moon and its orbit, the SOI, the small body's track.
 
-Body-centred ECLIPJ2000, km. The track is the analysis' own model (conic, patched or N-body),
-coloured inside vs outside the SOI; the closest approach is marked with its distance in km and
-lunar distances. Everything is sampled here, up front.
+Body-centred ECLIPJ2000, km. The track is the flyby analysis' own model (conic, patched or
+N-body), coloured inside vs outside the SOI; the closest approach is marked with its distance in
+km and lunar distances. Everything is sampled up front (:mod:`.sampling`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import spice
-from ..dynamics.flyby import FlybyResult
+from ..reports import FlybyReport
+from ..scene import (
+    Clock,
+    LabelLayer,
+    MarkerLayer,
+    Readout,
+    Scene,
+    SphereLayer,
+    SpiceOrigin,
+    TrajectoryLayer,
+)
 from ..units import LD_KM
-from .clock import Clock
-from .label_layer import LabelLayer
-from .marker_layer import MarkerLayer
-from .scene import Readout, Scene, SpiceOrigin
-from .sphere_layer import SphereLayer
-from .trajectory_layer import TrajectoryLayer
+from . import sampling
+
+MOON_RADIUS_KM = 1737.4  # IAU mean radius
 
 
 def flyby_scene(
-    result: FlybyResult, *, margin_s: float = 86400.0, playback_s: float = 30.0
+    report: FlybyReport, *, margin_s: float = 86400.0, playback_s: float = 30.0
 ) -> Scene:
-    """A scene of ``result`` (from :func:`orbitviz.dynamics.flyby.analyze_flyby`), around the
-    SOI pass (or the closest approach when there is none). Needs the ephemeris loaded."""
+    """A scene of ``report`` (from :func:`orbitviz.flyby`) around the SOI pass (or the closest
+    approach when there is none), its ephemeris sampled from the kernels the report used."""
+    result = report.result
     et_all, rel_all = result.samples_et, result.samples_rel_km
     if result.entered_soi:
         start = float(result.entries_et[0]) - margin_s
@@ -36,28 +43,30 @@ def flyby_scene(
     et_track, track = et_all[keep], rel_all[keep]
     dist = np.linalg.norm(track, axis=1)
     body = result.body.title()
+    kernel_names = ("default", *report.kernels)
+    with sampling.kernels(*kernel_names) as loaded:
+        credits = [f"Ephemeris: {c}" for c in sampling.ephemeris_credits(loaded)]
+        sun = sampling.positions("SUN", 0.5 * (start + stop), observer=result.body)[0]
+        moon_et = np.linspace(start - 14 * 86400, stop + 14 * 86400, 600)
+        moon = None
+        if result.body.upper() == "EARTH":
+            moon = sampling.positions("MOON", moon_et, observer="EARTH")
     scene = Scene(
         frame=f"{body}-centred ECLIPJ2000",
         clock=Clock(start, stop, rate=(stop - start) / playback_s),
         title=f"{result.target} past {body} ({result.method})",
-        credits=[
-            "Ephemeris: JPL DE421 (skyfield-data)",
-            f"Trajectory: orbitviz, {result.method_detail}",
-        ],
+        credits=[*credits, f"Trajectory: orbitviz, {result.method_detail}"],
         follow_target=result.target,
-        spice=SpiceOrigin(result.body, "ECLIPJ2000", ("default",)),
+        spice=SpiceOrigin(result.body, "ECLIPJ2000", kernel_names),
     )
     radius = result.body_radius_km or 1.0
-    sun = spice.positions("SUN", 0.5 * (start + stop), observer=result.body)
     scene.add(SphereLayer(body, radius, color="#2f6fd6", opacity=1.0, lit=True, sun_dir=sun))
-    moon_et = np.linspace(start - 14 * 86400, stop + 14 * 86400, 600)
-    if result.body.upper() == "EARTH":
-        moon = spice.positions("MOON", moon_et, observer="EARTH")
+    if moon is not None:
         scene.add(TrajectoryLayer("Moon orbit", moon_et, moon, color="#9a9a9a", width_px=1.0))
         scene.add(
             SphereLayer(
                 "Moon",
-                1737.4,
+                MOON_RADIUS_KM,
                 moon,
                 et=moon_et,
                 color="#c8c8c8",
@@ -107,3 +116,10 @@ def flyby_scene(
 
     scene.readouts.append(Readout("distance", distance_text))
     return scene
+
+
+def build(**options) -> Scene:
+    """The flyby recipe: :func:`orbitviz.flyby` with the recipe's options, then its scene."""
+    from ..analysis import flyby
+
+    return flyby_scene(flyby(**options))

@@ -16,8 +16,7 @@ from vispy.util.quaternion import Quaternion
 
 from orbitviz._vispy.canvas import DEPTH_RANGE
 from orbitviz.scene import CameraState
-from orbitviz.scene.camera import angles_from_offsets
-from orbitviz.scene.camera_paths import camera_from_spec
+from orbitviz.scene.cameras import angles_from_offsets, camera_from_spec
 
 MODES = ("turntable", "arcball", "fly", "follow")
 

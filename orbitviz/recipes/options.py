@@ -1,0 +1,113 @@
+"""The options of every scene recipe and of the flyby report, declared once.
+
+Each :class:`Option` knows its Python keyword, its command-line flag, its default and its help.
+``orbitviz flyby``, ``orbitviz view`` and ``orbitviz render`` add their options from here, and
+:func:`orbitviz.recipes.registry` takes the same names as keywords, so a name, a default or a
+choice cannot differ between the commands.
+
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="orbitviz flyby")
+>>> add_options(parser, FLYBY_OPTIONS)
+>>> args = parser.parse_args(["2021 WP", "--method", "nbody", "--kernels", "a.bsp", "b.bsp"])
+>>> values(args, FLYBY_OPTIONS)["kernels"], values(args, FLYBY_OPTIONS)["body"]
+(('a.bsp', 'b.bsp'), 'EARTH')
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..dynamics.methods import DEFAULT_METHOD, METHODS
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option: ``name`` is the Python keyword (``sbdb_file``); the flag is derived from it
+    (``--sbdb-file``) unless ``positional``. ``many`` takes any number of values (a tuple in
+    Python), ``switch`` is a flag without a value."""
+
+    name: str
+    help: str
+    default: object = None
+    positional: bool = False
+    choices: tuple[str, ...] | None = None
+    many: bool = False
+    switch: bool = False
+    metavar: str | None = None
+    type: Callable[[str], object] | None = None
+
+    @property
+    def flag(self) -> str:
+        return self.name if self.positional else "--" + self.name.replace("_", "-")
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        kwargs: dict = {"help": self.help}
+        if self.switch:
+            kwargs["action"] = "store_true"
+        else:
+            for key in ("choices", "metavar", "type"):
+                if getattr(self, key) is not None:
+                    kwargs[key] = getattr(self, key)
+            if self.many:
+                kwargs["nargs"] = "*"
+        if self.positional:
+            parser.add_argument(self.name, **kwargs)
+            return
+        default = list(self.default or ()) if self.many else self.default
+        if self.default not in (None, False, ()):
+            kwargs["help"] = f"{self.help} (default {self.default})"
+        parser.add_argument(self.flag, dest=self.name, default=default, **kwargs)
+
+
+def add_options(parser: argparse.ArgumentParser, options: Sequence[Option]) -> None:
+    """Add each of ``options`` to ``parser``."""
+    for option in options:
+        option.add_to(parser)
+
+
+def values(args: argparse.Namespace, options: Sequence[Option]) -> dict:
+    """The keyword arguments ``options`` name, read from parsed ``args`` (lists as tuples)."""
+    out = {}
+    for option in options:
+        value = getattr(args, option.name)
+        out[option.name] = tuple(value) if option.many else value
+    return out
+
+
+FLYBY_OPTIONS = (
+    Option("target", 'the small body: "2021 WP", "Apophis", "99942", ...', positional=True),
+    Option("body", "the body passed: Earth, or any body with ephemeris and GM (MARS)", "EARTH"),
+    Option("start", "search window start, UTC (default: the target's known window)"),
+    Option("stop", "search window stop, UTC"),
+    Option(
+        "method",
+        "conic (the body ignored), patched (patched conics) or nbody (integrated through "
+        "the planets and the Moon)",
+        DEFAULT_METHOD,
+        choices=METHODS,
+    ),
+    Option("sbdb_file", "a saved JPL SBDB API answer (JSON) with the elements", metavar="JSON"),
+    Option("catalog", "a catalog file (NEODyS sqlite, CSV, Parquet) to take the elements from"),
+    Option("online", "ask JPL SBDB live (answers are cached)", False, switch=True),
+    Option(
+        "round_to_sigma",
+        "round each element at its sigma's first significant digit (as the notebooks do)",
+        False,
+        switch=True,
+    ),
+    Option("kernels", "extra kernels or meta-kernels to load", (), many=True, metavar="KERNEL"),
+)
+
+PHILAE_OPTIONS = (
+    Option(
+        "shape",
+        "the 67P shape model: a name (67p-4k.obj is lighter) or a file",
+        "67p-spc.ply",
+    ),
+)
+
+SHAPE_OPTIONS = (
+    Option("file", "an OBJ, PLY or DSK file, or a known shape name (67p-4k.obj)", positional=True),
+)

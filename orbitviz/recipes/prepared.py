@@ -1,0 +1,67 @@
+"""A scene ready to show, and what opening a file means: shared by every interactive front end
+(the desktop window, the notebook widget). Everything here runs on the one worker thread, or
+before the view opens: SPICE and the heavy numpy work happen here, never while painting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..scene import MeshLayer, Scene
+from . import sampling
+from .registry import SceneRecipe, file_kind, recipe
+
+
+@dataclass
+class PreparedScene:
+    """A scene ready to show: its recipe, the UTC labeller and its shape's pick index warm."""
+
+    scene: Scene
+    recipe: SceneRecipe
+    utc: Callable[[float], str] = field(repr=False)
+    added_tracks: tuple[str, ...] = ()  # layers added for the bodies of opened SPKs
+
+    @property
+    def mesh_layer(self) -> MeshLayer | None:
+        return next((layer for layer in self.scene.layers if isinstance(layer, MeshLayer)), None)
+
+
+def prepare(scene_recipe: SceneRecipe) -> PreparedScene:
+    """Build the scene and everything a view needs from SPICE or heavy numpy, up front."""
+    scene = scene_recipe.build()
+    utc = sampling.utc_labeller(scene.clock.start_et, scene.clock.stop_et)
+    prepared = PreparedScene(scene, scene_recipe, utc)
+    if prepared.mesh_layer is not None:  # build the ray-casting index now, not on first hover
+        from ..shapes.surface import ray_intersect
+
+        ray_intersect(prepared.mesh_layer.mesh, [0.0, 0.0, 0.0], [1.0, 0.0, 0.0])
+    for layer in scene.layers:  # drawing order, clusters and the decimated copy: not on the
+        if isinstance(layer, MeshLayer):  # GUI thread (2 M faces: ~7 s, the first drag froze)
+            layer.prepare_drawing()
+    return prepared
+
+
+def open_file(path: str | Path, current: SceneRecipe, session: list) -> PreparedScene:
+    """What opening ``path`` shows: a shape replaces the scene; a kernel (or meta-kernel) is
+    loaded for the rest of the session (appended to ``session``, a list of loaded KernelSets)
+    and the current scene is rebuilt with it -- e.g. a 67P attitude CK gives Philae's scene
+    its true lighting -- with a track for each body of the session's SPKs that has data in
+    the scene's time span. On any error nothing stays loaded and the error propagates."""
+    if file_kind(path) == "shape":
+        return prepare(recipe("shape", file=path))
+    kernels = sampling.kernels(Path(path)).load()
+    try:
+        prepared = prepare(current)
+        added = []
+        spks = [f.path for loaded in (*session, kernels) for f in loaded.files if f.kind == "SPK"]
+        for spk in spks:
+            for layer in sampling.spk_tracks(prepared.scene, spk):
+                prepared.scene.add(layer)
+                added.append(layer.name)
+    except Exception:
+        kernels.unload()
+        raise
+    session.append(kernels)
+    return replace(prepared, added_tracks=tuple(added))

@@ -1,0 +1,129 @@
+"""Where scenes ask SPICE: every position, direction and UTC label a recipe samples.
+
+The scene model (:mod:`orbitviz.scene`) holds arrays only; the recipes sample them here, up
+front, so that drawing never calls SPICE. This is the one recipe module that talks to
+:mod:`orbitviz.spice` (an import-linter contract in ``pyproject.toml`` checks it).
+
+>>> with kernels("default"):
+...     moon = positions("MOON", [0.0, 86400.0], observer="EARTH")
+>>> bool(356e3 < np.linalg.norm(moon, axis=1).min() < 407e3)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .. import data, spice
+from ..errors import OrbitvizError, UnknownDataName
+from ..scene import Scene, TrajectoryLayer
+from ..spice.inspect import kernel_info
+
+TRACK_SAMPLES = 2000
+MAX_TRACKS = 8  # a planetary ephemeris holds ~15 bodies: show a few, not a tangle
+TRACK_COLORS = ("#7fe07f", "#e07fe0", "#7fd0ff", "#ffd27f", "#ff7f7f", "#c0c0ff", "#ffffff")
+
+
+def kernels(*names) -> spice.KernelSet:
+    """The kernel sets, manifest names or files a scene needs (a context manager)."""
+    return spice.KernelSet(*names)
+
+
+def positions(target, et, *, observer, frame: str = "ECLIPJ2000", abcorr: str = "NONE"):
+    """Positions (N, 3) km of ``target`` relative to ``observer`` at ``et`` (N,)."""
+    return spice.positions(
+        target, np.atleast_1d(np.asarray(et, float)), observer=observer, frame=frame, abcorr=abcorr
+    )
+
+
+def sun_directions(body, et, frames: Sequence[str]) -> tuple[np.ndarray, str]:
+    """Unit vectors (K, 3) from ``body`` towards the Sun (light time and stellar aberration
+    corrected), in the first of ``frames`` that SPICE can give at every ``et``, and that
+    frame's name."""
+    for frame in frames[:-1]:
+        try:
+            sun = positions("SUN", et, observer=body, frame=frame, abcorr="LT+S")
+            break
+        except OrbitvizError:
+            continue
+    else:
+        frame = frames[-1]
+        sun = positions("SUN", et, observer=body, frame=frame, abcorr="LT+S")
+    return sun / np.linalg.norm(sun, axis=1, keepdims=True), frame
+
+
+def ephemeris_credits(kernel_set: spice.KernelSet) -> list[str]:
+    """The manifest credit of each SPK in ``kernel_set`` (its file name when it has none)."""
+    credits = []
+    for loaded in kernel_set.files:
+        if loaded.kind != "SPK":
+            continue
+        try:
+            credits.append(data.entry(loaded.path.name).credit)
+        except UnknownDataName:
+            credits.append(loaded.path.name)
+    return credits
+
+
+def utc_labeller(start_et: float, stop_et: float, knots: int = 257) -> Callable[[float], str]:
+    """``f(et) -> "YYYY-MM-DD HH:MM:SS UTC"`` for times in the span, from UTC computed by SPICE
+    at ``knots`` times up front and interpolated (exact between leap seconds): drawing never
+    calls SPICE. A span of zero length gives an empty label."""
+    if stop_et <= start_et:
+        return lambda et: ""
+    knot_et = np.linspace(start_et, stop_et, knots)
+    knot_ms = spice.et_to_datetime64(knot_et).astype(np.int64).astype(np.float64)
+
+    def label(et: float) -> str:
+        ms = np.interp(float(et), knot_et, knot_ms)
+        stamp = str(np.datetime64(round(ms / 1000.0), "s"))  # rounded, as SPICE's et2utc
+        return f"{stamp.replace('T', ' ')} UTC"
+
+    return label
+
+
+def spk_tracks(
+    scene: Scene, spk: str | Path, *, samples: int = TRACK_SAMPLES
+) -> list[TrajectoryLayer]:
+    """Trajectory layers for the bodies of ``spk`` that have data within the scene's clock
+    span (sampled over the part they cover), in the order of the file. Left out: the scene's
+    origin, bodies of SPKs the scene was built from, and bodies with a layer of their name.
+    The SPK must be loaded (with everything its bodies' chains need); the scene's kernel sets
+    are loaded here. A scene without :attr:`Scene.spice` gets none."""
+    if scene.spice is None or scene.clock.span_s <= 0:
+        return []
+    path = Path(spk).resolve()
+    info = kernel_info(path)
+    if info.kind != "SPK":
+        return []
+    start, stop = scene.clock.start_et, scene.clock.stop_et
+    shown = {layer.name.upper() for layer in scene.layers}
+    layers: list[TrajectoryLayer] = []
+    with kernels(*scene.spice.kernels) as scene_kernels:
+        if path in {f.path.resolve() for f in scene_kernels.files}:
+            return []
+        origin = spice.body_id(scene.spice.origin)
+        for item in info.items:
+            name = item["name"]
+            if item["body"] == origin or name.upper() in shown or len(layers) == MAX_TRACKS:
+                continue
+            covered = [
+                (max(a, start), min(b, stop))
+                for a, b in item["intervals_et"]
+                if b > start and a < stop
+            ]
+            if not covered:
+                continue
+            et = np.linspace(covered[0][0], covered[-1][1], samples)
+            inside = np.zeros(samples, bool)
+            for lo, hi in covered:
+                inside |= (et >= lo) & (et <= hi)
+            et = et[inside]
+            track = positions(item["body"], et, observer=origin, frame=scene.spice.frame)
+            color = TRACK_COLORS[len(layers) % len(TRACK_COLORS)]
+            layers.append(TrajectoryLayer(name, et, track, color=color, width_px=2.0))
+            shown.add(name.upper())
+    return layers
