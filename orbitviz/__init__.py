@@ -27,6 +27,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "flyby": "orbitviz.analysis",
+    "build_scene": "orbitviz.recipes",
     "fetch": "orbitviz.data",
     "KernelSet": "orbitviz.spice",
     "states": "orbitviz.spice",
@@ -52,6 +53,7 @@ __all__ = [  # noqa: RUF022 -- errors first, then the lazily loaded names
     "ShapeFormatError",
     "UnknownBody",
     "flyby",
+    "build_scene",
     "fetch",
     "KernelSet",
     "states",
