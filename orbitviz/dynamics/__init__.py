@@ -35,7 +35,7 @@ _LAZY = {  # loaded on first use: the N-body engine pulls in scipy.integrate (~0
         "orbitviz.dynamics.kepler",
     ),
     **dict.fromkeys(
-        ["DEFAULT_PERTURBERS", "NBodyTrajectory", "NonGrav", "PerturberTable", "propagate_nbody"],
+        ["DEFAULT_PERTURBERS", "NBodyTrajectory", "NonGrav", "Perturbers", "propagate_nbody"],
         "orbitviz.dynamics.nbody",
     ),
     **dict.fromkeys(
@@ -60,7 +60,7 @@ __all__ = [
     "Minima",
     "NBodyTrajectory",
     "NonGrav",
-    "PerturberTable",
+    "Perturbers",
     "body_hill_radius_km",
     "body_orbit",
     "elements_to_state",

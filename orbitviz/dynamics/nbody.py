@@ -10,30 +10,30 @@ Model (barycentric ECLIPJ2000, km and s):
   au/d^2 and ``g(r) = alpha (r/r0)^-m (1 + (r/r0)^n)^-k`` (asteroids: 1/r^2; comets: the standard
   constants alpha 0.1112620426, r0 2.808 au, m 2.15, n 5.093, k 4.6142), see :class:`NonGrav`.
 
-The perturbers' barycentric states are sampled **once** from SPICE on a uniform grid covering the
-integration span and interpolated with cubic Hermite polynomials (positions and velocities of the
-SPK), so the right-hand side makes no SPICE call. With the default 0.25-day sampling the
-interpolation error is <= 0.02 km for the Moon, 0.08 km for Mercury, < 1 m for the rest (measured against
-SPICE in the tests). Integration: scipy ``solve_ivp`` DOP853, rtol 1e-12, dense output, forwards
-and/or backwards from the initial epoch.
+The perturbers' states come straight from the loaded SPK's Chebyshev records (read once by
+:func:`orbitviz.spice.segments.chebyshev_chains`, the segments SPICE itself would use), evaluated
+inside the compiled force routine: equal to SPICE's to round-off, no SPICE call while integrating.
+Integration: DOP853 (the scipy tableau, compiled: :mod:`orbitviz.dynamics._engine`), rtol 1e-12,
+dense output, forwards and/or backwards from the initial epoch; many bodies at once share steps.
 
-Example
--------
->>> from orbitviz import spice                                        # doctest: +SKIP
->>> with spice.KernelSet("default"):                                  # doctest: +SKIP
-...     traj = propagate_nbody(elts, start_et, stop_et)               # elts: conic elements (8,)
-...     traj.states(et_array)          # heliocentric ECLIPJ2000 states (N, 6), no SPICE calls
-...     traj.method
+>>> from orbitviz import spice
+>>> from orbitviz.units import AU_KM
+>>> elts = np.array([0.9 * AU_KM, 0.2, 0.1, 1.0, 2.0, 0.5, 6.0e8, 1.32712440041e11])
+>>> with spice.KernelSet("default"):
+...     traj = propagate_nbody(elts, 6.0e8, 6.0e8 + 30 * 86400.0)
+>>> traj.states(np.array([6.0e8, 6.02e8])).shape     # heliocentric ECLIPJ2000, no SPICE calls
+(2, 6)
+>>> traj.method
 'nbody (DOP853, de421, Sun+planets+Moon, 1PN Sun, rtol 1e-12)'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from orbitviz.dynamics.kepler import elements_to_state, validate_elements
 from orbitviz.errors import CoverageError, ElementsError
@@ -43,7 +43,7 @@ __all__ = [
     "DEFAULT_PERTURBERS",
     "NBodyTrajectory",
     "NonGrav",
-    "PerturberTable",
+    "Perturbers",
     "propagate_nbody",
 ]
 
@@ -119,222 +119,159 @@ class NonGrav:
 
 
 # --------------------------------------------------------------------------------------------
-# perturber ephemeris table
+# perturbers
 # --------------------------------------------------------------------------------------------
-@dataclass
-class PerturberTable:
-    """Barycentric states of perturbers sampled on a uniform grid, Hermite-interpolated.
+@dataclass(frozen=True)
+class Perturbers:
+    """Point masses whose barycentric ECLIPJ2000 states come from Chebyshev records.
 
-    ``pos_km`` / ``vel_kms`` have shape (n_samples, n_bodies, 3). Build with :meth:`sample`.
+    ``ids`` (NAIF), ``gm_km3s2`` (B,), ``chebyshev`` (a
+    :class:`orbitviz.spice.segments.ChebyshevTable`, one chain per body) and a label of the
+    ephemeris. Build with :meth:`load` (from the loaded SPKs) or :meth:`fixed_sun` (tests).
     """
 
     ids: tuple[int, ...]
     gm_km3s2: np.ndarray
-    t0_et: float
-    step_s: float
-    pos_km: np.ndarray
-    vel_kms: np.ndarray
+    chebyshev: object
     ephemeris: str = "spk"
-    _sun_index: int = field(default=-1, repr=False)
-
-    def __post_init__(self):
-        self._sun_index = self.ids.index(SUN) if SUN in self.ids else -1
-        self._n = self.pos_km.shape[0]
 
     @classmethod
-    def sample(
+    def load(
         cls,
         start_et: float,
         stop_et: float,
         bodies: Sequence[int | str] = DEFAULT_PERTURBERS,
-        step_s: float = 0.25 * DAY_S,
         frame: str = "ECLIPJ2000",
-    ) -> PerturberTable:
-        """Sample the loaded SPK once (one vectorised query per body) over [start_et, stop_et]."""
+    ) -> Perturbers:
+        """The loaded SPKs' records for ``bodies`` over [start_et, stop_et] (plus a margin)."""
         from orbitviz import spice
+        from orbitviz.spice.segments import chebyshev_chains
 
-        ids = tuple(spice.body_id(b) for b in bodies)
-        lo = min(start_et, stop_et) - 2 * step_s
-        hi = max(start_et, stop_et) + 2 * step_s
-        n = int(np.ceil((hi - lo) / step_s)) + 1
-        grid = lo + step_s * np.arange(n)
-        states = np.stack([spice.states(b, grid, observer=SSB, frame=frame) for b in ids], axis=1)
-        gm = np.array([spice.gm_km3s2(b) for b in ids])
+        lo, hi = min(start_et, stop_et) - DAY_S, max(start_et, stop_et) + DAY_S
+        table = chebyshev_chains(bodies, lo, hi, frame=frame)
+        gm = np.array([spice.gm_km3s2(b) for b in table.bodies])
+        label = "+".join(sorted(Path(f).stem for f in table.files)) or "spk"
+        return cls(table.bodies, gm, table, label)
+
+    @classmethod
+    def fixed_sun(cls, gm_km3s2: float, start_et: float, stop_et: float) -> Perturbers:
+        """The Sun alone, at rest at the origin: exact two-body dynamics (for tests)."""
+        from orbitviz.spice.segments import constant_table
+
         return cls(
-            ids,
-            gm,
-            float(lo),
-            float(step_s),
-            states[..., :3].copy(),
-            states[..., 3:].copy(),
-            ephemeris=_spk_label(),
+            (SUN,), np.array([gm_km3s2]), constant_table(SUN, start_et, stop_et), "fixed-sun"
         )
+
+    def without(self, body: int) -> Perturbers:
+        """The same perturbers less ``body`` (its chain is dropped, the records stay)."""
+        keep = [i for i, b in enumerate(self.ids) if b != int(body)]
+        table = self.chebyshev.subset(keep)
+        return replace(self, ids=table.bodies, gm_km3s2=self.gm_km3s2[keep], chebyshev=table)
 
     @property
     def span_et(self) -> tuple[float, float]:
-        return self.t0_et, self.t0_et + self.step_s * (self._n - 1)
+        return self.chebyshev.span_et
 
-    def _basis(self, et):
-        x = (np.asarray(et, dtype=float) - self.t0_et) / self.step_s
-        i = np.clip(np.floor(x).astype(int), 0, self._n - 2)
-        s = x - i
-        return i, s
+    @property
+    def sun_index(self) -> int:
+        return self.ids.index(SUN) if SUN in self.ids else -1
 
-    def positions(self, et: float) -> np.ndarray:
-        """Barycentric positions (n_bodies, 3) [km] at a scalar ET (the RHS hot path)."""
-        x = (et - self.t0_et) / self.step_s
-        i = min(max(int(x), 0), self._n - 2)
-        s = x - i
-        s2 = s * s
-        s3 = s2 * s
-        h = self.step_s
-        return (
-            (2 * s3 - 3 * s2 + 1) * self.pos_km[i]
-            + (s3 - 2 * s2 + s) * h * self.vel_kms[i]
-            + (-2 * s3 + 3 * s2) * self.pos_km[i + 1]
-            + (s3 - s2) * h * self.vel_kms[i + 1]
-        )
+    def jit_args(self) -> tuple:
+        t = self.chebyshev
+        return (t.coef, t.offset, t.n_coef, t.init, t.intlen, t.n_records, t.chain_links)
 
     def states(self, et) -> np.ndarray:
-        """Barycentric states (..., n_bodies, 6) at an array of ET (Hermite value and derivative)."""
-        i, s = self._basis(et)
-        s = s[..., None, None]
-        s2, s3, h = s * s, s * s * s, self.step_s
-        p0, p1, v0, v1 = self.pos_km[i], self.pos_km[i + 1], self.vel_kms[i], self.vel_kms[i + 1]
-        pos = (
-            (2 * s3 - 3 * s2 + 1) * p0
-            + (s3 - 2 * s2 + s) * h * v0
-            + (-2 * s3 + 3 * s2) * p1
-            + (s3 - s2) * h * v1
-        )
-        vel = (
-            (6 * s2 - 6 * s) * p0
-            + (3 * s2 - 4 * s + 1) * h * v0
-            + (-6 * s2 + 6 * s) * p1
-            + (3 * s2 - 2 * s) * h * v1
-        ) / h
-        return np.concatenate([pos, vel], axis=-1)
+        """Barycentric states (..., B, 6) [km, km/s] at ET."""
+        from . import _engine
+
+        et_arr = np.asarray(et, dtype=float)
+        flat = np.ascontiguousarray(np.atleast_1d(et_arr).ravel())
+        self._check_span(flat)
+        rows = np.arange(len(self.ids), dtype=np.int64)
+        out = _engine.bodies_states(self.jit_args(), flat, rows)
+        return out.reshape(et_arr.shape + (len(self.ids), 6))
 
     def body_states(self, body_id: int, et) -> np.ndarray:
-        """Barycentric states (..., 6) of one sampled body at an array of ET."""
-        return self.states(et)[..., self.ids.index(int(body_id)), :]
+        """Barycentric states (..., 6) of one of the bodies at ET."""
+        from . import _engine
 
-    def sun_state(self, et: float) -> np.ndarray:
-        """Barycentric state (6,) of the Sun at a scalar ET."""
-        return self.body_states(SUN, np.asarray([et]))[0]
+        et_arr = np.asarray(et, dtype=float)
+        flat = np.ascontiguousarray(np.atleast_1d(et_arr).ravel())
+        self._check_span(flat)
+        rows = np.array([self.ids.index(int(body_id))], dtype=np.int64)
+        out = _engine.bodies_states(self.jit_args(), flat, rows)[:, 0, :]
+        return out.reshape(et_arr.shape + (6,))
 
-
-def _spk_label() -> str:
-    """Short names of the loaded SPK files (e.g. 'de421'), for the method string."""
-    try:
-        from orbitviz import spice
-
-        names = [
-            p.stem for p, _ in spice.loaded_kernels().items() if str(p).lower().endswith(".bsp")
-        ]
-        return "+".join(sorted(names)) or "spk"
-    except Exception:  # noqa: BLE001 - the label is cosmetic
-        return "spk"
-
-
-# --------------------------------------------------------------------------------------------
-# equations of motion
-# --------------------------------------------------------------------------------------------
-def _hermite_coefficients(pos: np.ndarray, vel: np.ndarray, h: float) -> np.ndarray:
-    """Per-interval cubic coefficients (n-1, 4, ...) so that p(s) = ((c3 s + c2) s + c1) s + c0."""
-    p0, p1, m0, m1 = pos[:-1], pos[1:], h * vel[:-1], h * vel[1:]
-    return np.stack([p0, m0, -3 * p0 - 2 * m0 + 3 * p1 - m1, 2 * p0 + m0 - 2 * p1 + m1], axis=1)
-
-
-def _make_rhs(table: PerturberTable, et0: float, relativity: bool, nongrav: NonGrav | None):
-    """The equations of motion as a closure (numpy over bodies, plain floats for 3-vectors:
-    tiny numpy arrays cost microseconds per operation, which dominates DOP853's run time)."""
-    isun = table._sun_index
-    gm_sun = float(table.gm_km3s2[isun]) if isun >= 0 else 0.0
-    ng = nongrav if (nongrav is not None and nongrav.active) else None
-    need_sun = relativity or ng is not None
-    if need_sun and isun < 0:
-        raise ElementsError(
-            "relativity and non-gravitational forces need the Sun among the perturbers"
-        )
-    c2 = C_KMS * C_KMS
-    gm = table.gm_km3s2[:, None]
-    h, t0, nmax = table.step_s, table.t0_et, table._n - 2
-    coef = _hermite_coefficients(table.pos_km, table.vel_kms, h)  # (n-1, 4, B, 3)
-    sun_coef = coef[:, :, isun, :].tolist() if need_sun else None  # nested lists of floats
-    if ng is not None:
-        a1, a2, a3 = (
-            float(a) * AU_PER_DAY2_IN_KMS2 for a in (ng.a1_au_d2, ng.a2_au_d2, ng.a3_au_d2)
-        )
-        alpha, r0, m_exp, n_exp, k_exp = ng.alpha, ng.r0_au * AU_KM, ng.m, ng.n, ng.k
-
-    def rhs(tau, y):
-        x = (et0 + tau - t0) / h
-        i = min(max(int(x), 0), nmax)
-        s = float(x - i)
-        c = coef[i]
-        p = ((c[3] * s + c[2]) * s + c[1]) * s + c[0]
-        d = y[:3] - p
-        r2 = np.einsum("ij,ij->i", d, d)
-        acc = -(gm * d / (r2 * np.sqrt(r2))[:, None]).sum(axis=0)
-        if need_sun:
-            cs = sun_coef[i]
-            # heliocentric position and velocity of the body, as floats
-            rx, ry, rz = (float(v) for v in d[isun])
-            vx, vy, vz = (
-                float(y[3 + k]) - ((3.0 * cs[3][k] * s + 2.0 * cs[2][k]) * s + cs[1][k]) / h
-                for k in range(3)
+    def _check_span(self, et: np.ndarray) -> None:
+        lo, hi = self.span_et
+        if et.size and (et.min() < lo or et.max() > hi):
+            raise CoverageError(
+                f"the perturbers' records cover ET {lo:.0f} .. {hi:.0f}; asked for "
+                f"{et.min():.0f} .. {et.max():.0f}: load them over a wider span"
             )
-            r = (rx * rx + ry * ry + rz * rz) ** 0.5
-            ax = ay = az = 0.0
-            if relativity:
-                v2 = vx * vx + vy * vy + vz * vz
-                rdv = rx * vx + ry * vy + rz * vz
-                f = gm_sun / (c2 * r**3)
-                fr, fv = f * (4.0 * gm_sun / r - v2), f * 4.0 * rdv
-                ax, ay, az = fr * rx + fv * vx, fr * ry + fv * vy, fr * rz + fv * vz
-            if ng is not None:
-                hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
-                hn = (hx * hx + hy * hy + hz * hz) ** 0.5
-                nx, ny, nz = hx / hn, hy / hn, hz / hn
-                ux, uy, uz = rx / r, ry / r, rz / r
-                tx, ty, tz = ny * uz - nz * uy, nz * ux - nx * uz, nx * uy - ny * ux
-                q = r / r0
-                g = alpha * q ** (-m_exp) * (1.0 + q**n_exp) ** (-k_exp)
-                ax += g * (a1 * ux + a2 * tx + a3 * nx)
-                ay += g * (a1 * uy + a2 * ty + a3 * ny)
-                az += g * (a1 * uz + a2 * tz + a3 * nz)
-            acc = acc + np.array([ax, ay, az])
-        return np.concatenate([y[3:], acc])
 
-    return rhs
+
+def _nongrav_row(nongrav: NonGrav | None) -> np.ndarray:
+    """The compiled force routine's row for ``nongrav``: A1..A3 in km/s^2, alpha, r0 (km), m,
+    n, k."""
+    if nongrav is None or not nongrav.active:
+        return np.array([0.0, 0.0, 0.0, 1.0, AU_KM, 2.0, 0.0, 0.0])
+    a = [
+        float(v) * AU_PER_DAY2_IN_KMS2
+        for v in (nongrav.a1_au_d2, nongrav.a2_au_d2, nongrav.a3_au_d2)
+    ]
+    return np.array([*a, nongrav.alpha, nongrav.r0_au * AU_KM, nongrav.m, nongrav.n, nongrav.k])
 
 
 # --------------------------------------------------------------------------------------------
 # result
 # --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Leg:
+    """One integration from the epoch: step times (M+1,), states (M+1, n), interpolants."""
+
+    ts: np.ndarray
+    ys: np.ndarray
+    dense: np.ndarray
+
+    @property
+    def lo(self) -> float:
+        return float(min(self.ts[0], self.ts[-1]))
+
+    @property
+    def hi(self) -> float:
+        return float(max(self.ts[0], self.ts[-1]))
+
+
 class NBodyTrajectory:
-    """Dense N-body solution: heliocentric (or barycentric) ECLIPJ2000 states at any times in span.
+    """Dense N-body solution of one or more bodies: states at any times in span.
 
     Attributes: ``method`` (what produced the numbers), ``start_et``/``stop_et`` (covered span),
-    ``et0`` (initial epoch), ``nfev`` (right-hand-side evaluations), ``table`` (perturbers).
+    ``et0`` (initial epoch), ``nfev`` (force evaluations), ``steps``, ``perturbers``,
+    ``n_objects``. :meth:`states` of one body gives (..., 6); of several (..., N, 6).
     """
 
-    def __init__(self, et0, segments, table: PerturberTable, method: str, nfev: int):
+    def __init__(self, et0, legs, perturbers: Perturbers, method: str, nfev: int, n_objects=1):
         self.et0 = float(et0)
-        self._segments = segments  # list of (tau_lo, tau_hi, OdeSolution)
-        self.table = table
+        self._legs = legs
+        self.perturbers = perturbers
         self.method = method
         self.nfev = int(nfev)
-        taus = [t for seg in segments for t in seg[:2]] or [0.0]
-        self.start_et = self.et0 + min(taus)
-        self.stop_et = self.et0 + max(taus)
+        self.n_objects = int(n_objects)
+        self.steps = sum(len(leg.dense) for leg in legs)
+        self.start_et = min([self.et0] + [leg.lo for leg in legs])
+        self.stop_et = max([self.et0] + [leg.hi for leg in legs])
 
     def __repr__(self) -> str:
         return f"NBodyTrajectory({self.method!r}, et {self.start_et:.1f}..{self.stop_et:.1f})"
 
+    def _shape(self, et_shape: tuple) -> tuple:
+        return et_shape + ((6,) if self.n_objects == 1 else (self.n_objects, 6))
+
     def barycentric_states(self, et) -> np.ndarray:
-        """Solar-system-barycentric states (N, 6) or (6,) [km, km/s] at ET inside the span."""
+        """Solar-system-barycentric states [km, km/s] at ET inside the span."""
+        from . import _engine
+
         et_arr = np.asarray(et, dtype=float)
         flat = np.atleast_1d(et_arr).ravel()
         slack = 1e-3  # s: round-off only; never extrapolate the dense output
@@ -343,26 +280,59 @@ class NBodyTrajectory:
                 f"N-body trajectory covers ET {self.start_et:.3f} .. {self.stop_et:.3f}; asked for "
                 f"{flat.min():.3f} .. {flat.max():.3f}: propagate over a wider window"
             )
-        tau = np.clip(flat - self.et0, self.start_et - self.et0, self.stop_et - self.et0)
-        out = np.empty((flat.size, 6))
+        flat = np.clip(flat, self.start_et, self.stop_et)
+        out = np.empty((flat.size, 6 * self.n_objects))
         done = np.zeros(flat.size, dtype=bool)
-        for lo, hi, sol in self._segments:  # at most two segments (backwards, forwards)
-            sel = ~done & (tau >= min(lo, hi)) & (tau <= max(lo, hi))
+        for leg in self._legs:  # at most two (backwards, forwards)
+            sel = ~done & (flat >= leg.lo) & (flat <= leg.hi)
             if sel.any():
-                out[sel] = sol(tau[sel]).T
+                out[sel] = _engine.dense_states(leg.ts, leg.ys, leg.dense, flat[sel])
                 done |= sel
-        return out.reshape(et_arr.shape + (6,))
+        if not done.all():  # only the epoch itself, with no leg (zero-length window)
+            out[~done] = self._legs[0].ys[0] if self._legs else self._y0
+        return out.reshape(self._shape(et_arr.shape))
 
     def states(self, et) -> np.ndarray:
-        """Heliocentric ECLIPJ2000 states (N, 6) or (6,) [km, km/s]; no SPICE calls."""
+        """Heliocentric ECLIPJ2000 states [km, km/s]; no SPICE calls."""
         bary = self.barycentric_states(et)
-        sun = self.table.body_states(SUN, np.asarray(et, dtype=float))
+        sun = self.perturbers.body_states(SUN, np.asarray(et, dtype=float))
+        if self.n_objects > 1:
+            sun = sun[..., None, :]
         return bary - sun
 
 
 # --------------------------------------------------------------------------------------------
 # driver
 # --------------------------------------------------------------------------------------------
+def _initial_states(initial, et0) -> tuple[np.ndarray, float]:
+    """Heliocentric states (N, 6) and their common epoch from elements (8,)/(N, 8) or states."""
+    init = np.asarray(initial, dtype=float)
+    single = init.ndim == 1
+    init2 = init[None, :] if single else init
+    if init2.ndim != 2 or init2.shape[1] not in (6, 8):
+        raise ElementsError(
+            "propagate_nbody: initial must be conic elements (8,) / (N, 8) or states (6,) / "
+            f"(N, 6), got shape {init.shape}"
+        )
+    if init2.shape[1] == 8:
+        for row in init2:
+            validate_elements(row)
+        epochs = init2[:, 6]
+        if np.ptp(epochs) > 0:
+            raise ElementsError(
+                "propagate_nbody: elements of several bodies must share one epoch (t0_et); "
+                f"got {epochs.min():.3f} .. {epochs.max():.3f}"
+            )
+        return elements_to_state(init2), float(epochs[0])
+    if et0 is None:
+        raise ElementsError(
+            "propagate_nbody: initial states need et0 (their epoch, TDB s past J2000)"
+        )
+    if not np.all(np.isfinite(init2)):
+        raise ElementsError(f"propagate_nbody: initial state {init.tolist()} is not finite")
+    return init2, float(et0)
+
+
 def propagate_nbody(
     initial,
     start_et: float,
@@ -371,88 +341,110 @@ def propagate_nbody(
     et0: float | None = None,
     bodies: Sequence[int | str] = DEFAULT_PERTURBERS,
     relativity: bool = True,
-    nongrav: NonGrav | Mapping[str, float] | None = None,
+    nongrav: NonGrav | Mapping[str, float] | Sequence | None = None,
     rtol: float = 1e-12,
     atol_km: float = 1e-6,
-    sample_step_s: float = 0.25 * DAY_S,
-    table: PerturberTable | None = None,
+    perturbers: Perturbers | None = None,
+    max_steps: int = 1_000_000,
 ) -> NBodyTrajectory:
-    """Integrate a massless body through the loaded ephemeris from its initial conditions.
+    """Integrate massless bodies through the loaded ephemeris from their initial conditions.
 
     Parameters
     ----------
-    initial : array (8,) or (6,)
-        Heliocentric ECLIPJ2000 conic elements (their ``t0_et`` is the initial epoch, mu should be
-        the Sun's GM), or a heliocentric state [km, km/s] at ``et0``.
+    initial : array (8,), (6,), (N, 8) or (N, 6)
+        Heliocentric ECLIPJ2000 conic elements (their ``t0_et`` is the initial epoch, the same
+        for all N; mu should be the Sun's GM), or heliocentric states [km, km/s] at ``et0``.
+        N bodies are integrated together, with shared steps.
     start_et, stop_et : float
         Window to cover (TDB s past J2000). The integration runs from the initial epoch
         backwards and/or forwards so that the whole window (and the epoch) is covered.
     bodies : NAIF ids or names of the perturbers (must include the Sun for relativity/non-grav).
     relativity : 1PN correction for the Sun.
-    nongrav : :class:`NonGrav` or an SBDB-style mapping (A1, A2, A3 in au/d^2, ALN, NM, NK, R0...).
+    nongrav : :class:`NonGrav` or an SBDB-style mapping (A1, A2, A3 in au/d^2, ALN, NM, NK,
+        R0...), or a sequence of those, one per body.
     rtol, atol_km : DOP853 tolerances (velocity atol is atol_km / 1e6 s).
-    sample_step_s : spacing of the perturber samples (Hermite interpolation).
-    table : a :class:`PerturberTable` to reuse (must cover the span).
+    perturbers : :class:`Perturbers` to reuse (must cover the span).
 
-    Needs a furnished SPK and PCK (``orbitviz.spice.KernelSet("default")``): SPICE is queried only
-    to build the table, before integrating.
+    Needs a furnished SPK and PCK (``orbitviz.spice.KernelSet("default")``) unless
+    ``perturbers`` are given: SPICE is asked only for the records and GM values, up front.
     """
-    init = np.asarray(initial, dtype=float)
-    if init.shape == (8,):
-        init = validate_elements(init)
-        et0 = float(init[6])
-        state0 = elements_to_state(init)
-    elif init.shape == (6,):
-        if et0 is None:
-            raise ElementsError(
-                "propagate_nbody: a (6,) initial state needs et0 (its epoch, TDB s past J2000)"
-            )
-        if not np.all(np.isfinite(init)):
-            raise ElementsError(f"propagate_nbody: initial state {init.tolist()} is not finite")
-        state0 = init
-    else:
+    from . import _engine
+
+    states0, et0 = _initial_states(initial, et0)
+    n_objects = len(states0)
+    if nongrav is None or isinstance(nongrav, NonGrav | Mapping):
+        nongrav = [nongrav] * n_objects
+    models = [NonGrav.from_mapping(g) if isinstance(g, Mapping) else g for g in nongrav]
+    if len(models) != n_objects:
         raise ElementsError(
-            f"propagate_nbody: initial must be conic elements (8,) or a state (6,), got shape {init.shape}"
+            f"propagate_nbody: {len(models)} non-grav models for {n_objects} bodies"
         )
-    if isinstance(nongrav, Mapping):
-        nongrav = NonGrav.from_mapping(nongrav)
     lo_et, hi_et = min(start_et, stop_et, et0), max(start_et, stop_et, et0)
-    if table is None:
-        table = PerturberTable.sample(lo_et, hi_et, bodies, step_s=sample_step_s)
-    else:
-        t_lo, t_hi = table.span_et
-        if lo_et < t_lo or hi_et > t_hi:
-            raise CoverageError(
-                f"perturber table covers ET {t_lo:.0f}..{t_hi:.0f}, need {lo_et:.0f}..{hi_et:.0f}"
-            )
-    y0 = state0 + table.sun_state(et0)
-    rhs = _make_rhs(table, et0, relativity, nongrav)
-    atol = np.array([atol_km] * 3 + [atol_km * 1e-6] * 3)
-    segments, nfev = [], 0
-    for target in (lo_et, hi_et):
-        tau_end = target - et0
-        if tau_end == 0.0:
-            continue
-        sol = solve_ivp(
-            rhs, (0.0, tau_end), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=True
+    if perturbers is None:
+        perturbers = Perturbers.load(lo_et, hi_et, bodies)
+    span = perturbers.span_et
+    if lo_et < span[0] or hi_et > span[1]:
+        raise CoverageError(
+            f"the perturbers' records cover ET {span[0]:.0f}..{span[1]:.0f}, need "
+            f"{lo_et:.0f}..{hi_et:.0f}"
         )
-        if not sol.success:
-            raise ElementsError(
-                f"N-body integration failed at ET {et0 + sol.t[-1]:.3f}: {sol.message}"
-            )
-        segments.append((0.0, tau_end, sol.sol))
-        nfev += sol.nfev
-    if not segments:  # zero-length window: a constant "solution"
-        segments.append((0.0, 0.0, lambda tau: np.repeat(y0[:, None], np.size(tau), axis=1)))
+    isun = perturbers.sun_index
+    if (relativity or any(m is not None and m.active for m in models)) and isun < 0:
+        raise ElementsError(
+            "relativity and non-gravitational forces need the Sun among the perturbers"
+        )
+    ng = np.array([_nongrav_row(m) for m in models])
+    sun0 = perturbers.body_states(SUN, et0) if isun >= 0 else np.zeros(6)
+    y0 = np.ascontiguousarray((states0 + sun0).ravel())
+    atol = np.array([atol_km] * 3 + [atol_km * 1e-6] * 3)
+    eph = perturbers.jit_args()
+    legs, nfev = [], 0
+    for target in (lo_et, hi_et):
+        if target == et0:
+            continue
+        h_first = min(abs(target - et0), DAY_S)  # DOP853 shrinks it at once where needed
+        ts, ys, dense, calls, status = _engine.integrate(
+            et0,
+            y0,
+            float(target),
+            rtol,
+            atol,
+            h_first,
+            max_steps,
+            eph,
+            perturbers.gm_km3s2,
+            isun,
+            bool(relativity),
+            C_KMS**2,
+            ng,
+            np.array(span, dtype=float),
+        )
+        nfev += calls
+        if status != _engine.OK:
+            reason = {
+                _engine.TOO_MANY_STEPS: f"more than {max_steps:,} steps",
+                _engine.STEP_TOO_SMALL: "the step size fell to round-off (a collision?)",
+                _engine.OUT_OF_EPHEMERIS: "it left the perturbers' records",
+            }[status]
+            raise ElementsError(f"N-body integration stopped at ET {ts[-1]:.3f}: {reason}")
+        legs.append(_Leg(ts, ys, dense))
     names = (
-        "Sun+planets+Moon" if set(table.ids) >= {10, 399, 301} else "+".join(map(str, table.ids))
+        "Sun+planets+Moon"
+        if set(perturbers.ids) >= {10, 399, 301}
+        else "+".join(map(str, perturbers.ids))
     )
-    parts = [f"DOP853, {table.ephemeris}, {names}"]
+    parts = [f"DOP853, {perturbers.ephemeris}, {names}"]
     if relativity:
         parts.append("1PN Sun")
-    if nongrav is not None and nongrav.active:
-        parts.append(
-            f"A1/A2/A3 {nongrav.a1_au_d2:.3g}/{nongrav.a2_au_d2:.3g}/{nongrav.a3_au_d2:.3g} au/d^2"
-        )
+    active = [m for m in models if m is not None and m.active]
+    if n_objects == 1 and active:
+        m = active[0]
+        parts.append(f"A1/A2/A3 {m.a1_au_d2:.3g}/{m.a2_au_d2:.3g}/{m.a3_au_d2:.3g} au/d^2")
+    elif active:
+        parts.append(f"A1/A2/A3 for {len(active)} of {n_objects} bodies")
     parts.append(f"rtol {rtol:g}")
-    return NBodyTrajectory(et0, segments, table, "nbody (" + ", ".join(parts) + ")", nfev)
+    traj = NBodyTrajectory(
+        et0, legs, perturbers, "nbody (" + ", ".join(parts) + ")", nfev, n_objects
+    )
+    traj._y0 = y0
+    return traj

@@ -27,7 +27,7 @@ def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.Dat
     """``result`` with its ``params.nbody_max`` closest rows recomputed by N-body integration."""
     try:
         from orbitviz.dynamics.events import find_minima
-        from orbitviz.dynamics.nbody import PerturberTable, propagate_nbody
+        from orbitviz.dynamics.nbody import Perturbers, propagate_nbody
     except ImportError as exc:  # pragma: no cover - depends on the dynamics package
         raise ScreeningError(
             f"refine='nbody' needs orbitviz.dynamics.nbody ({exc}); use refine=None"
@@ -43,10 +43,10 @@ def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.Dat
     t_guess = out.loc[top, "et"].to_numpy(dtype=float)
     lo = float(min(conics[:, 6].min(), t_guess.min() - 1.1 * SEARCH_HALF_WIDTH_S))
     hi = float(max(conics[:, 6].max(), t_guess.max() + 1.1 * SEARCH_HALF_WIDTH_S))
-    perturbers = PerturberTable.sample(lo, hi)
+    perturbers = Perturbers.load(lo, hi)
     for idx, elts, t0 in zip(top, conics, t_guess):
         a, b = t0 - SEARCH_HALF_WIDTH_S, t0 + SEARCH_HALF_WIDTH_S
-        traj = propagate_nbody(elts, a, b, table=perturbers)
+        traj = propagate_nbody(elts, a, b, perturbers=perturbers)
 
         def rel(t, traj=traj):
             return traj.states(t) - spice.states(params.body, t, observer="SUN")
