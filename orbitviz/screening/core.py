@@ -69,12 +69,12 @@ def _rv(conics, et, body):
     return np.einsum("nj,nj->n", rel[:, :3], rel[:, 3:])
 
 
-def refine_minima(
+def closest_approach_times(
     conics: np.ndarray, t0: np.ndarray, t1: np.ndarray, body: str, xtol_s: float = REFINE_XTOL_S
 ) -> np.ndarray:
-    """Zero of rv in each bracket (rv(t0) < 0 <= rv(t1)), all brackets refined together by
-    :func:`orbitviz.dynamics.events.refine_roots`; ``conics`` is (n, 8), one row per bracket.
-    Returns the times (n,) to within ``xtol_s``."""
+    """Closest-approach time in each bracket: the zero of rv (rv(t0) < 0 <= rv(t1)), all
+    brackets refined together as roots by :func:`orbitviz.dynamics.events.refine_roots`;
+    ``conics`` is (n, 8), one row per bracket. Returns the times (n,) to within ``xtol_s``."""
     a, b = np.asarray(t0, dtype=float), np.asarray(t1, dtype=float)
     if a.size == 0:
         return a
@@ -100,7 +100,7 @@ def screen_chunk(
     conics = np.asarray(conics, dtype=float)
     names = np.asarray(designations, dtype=object)
     obj, t0, t1 = find_candidates(conics, params, track)
-    t_min = refine_minima(conics[obj], t0, t1, params.body)
+    t_min = closest_approach_times(conics[obj], t0, t1, params.body)
     rel = relative_states(conics[obj], t_min, params.body) if obj.size else np.empty((0, 6))
     dist = np.linalg.norm(rel[:, :3], axis=1)
     keep = (dist <= params.threshold_km) & (t_min >= params.start_et) & (t_min <= params.stop_et)
