@@ -81,10 +81,10 @@ def check_target(final: Path, *, folder: bool) -> None:
 
 def utc_texts(et: np.ndarray) -> list[str]:
     """UTC labels for the time overlay, computed once before the frame loop (SPICE here only)."""
-    from orbitviz.spice import et_to_utc
+    from orbitviz.spice import utc_label
 
     try:
-        return [f"{text[:19].replace('T', ' ')} UTC" for text in et_to_utc(et, precision=0)]
+        return utc_label(np.asarray(et, dtype=float).reshape(-1))
     except OrbitvizError as exc:
         warnings.warn(f"time overlay shows ET seconds: cannot convert to UTC ({exc})", stacklevel=3)
         return [f"ET {value:,.1f} s" for value in et]

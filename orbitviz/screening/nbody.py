@@ -28,6 +28,7 @@ def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.Dat
     try:
         from orbitviz.dynamics.events import find_minima
         from orbitviz.dynamics.nbody import PerturberTable, propagate_nbody
+        from orbitviz.dynamics.relative import distance_functions
     except ImportError as exc:  # pragma: no cover - depends on the dynamics package
         raise ScreeningError(
             f"refine='nbody' needs orbitviz.dynamics.nbody ({exc}); use refine=None"
@@ -51,15 +52,8 @@ def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.Dat
         def rel(t, traj=traj):
             return traj.states(t) - spice.states(params.body, t, observer="SUN")
 
-        def dist(t):
-            r = rel(t)
-            return np.linalg.norm(r[:, :3], axis=1)
-
-        def ddist(t):
-            r = rel(t)
-            return np.einsum("nj,nj->n", r[:, :3], r[:, 3:]) / np.linalg.norm(r[:, :3], axis=1)
-
-        minima = find_minima(dist, a, b, 3600.0, fprime=ddist, xtol_s=REFINE_XTOL_S)
+        dist, rate = distance_functions(rel)
+        minima = find_minima(dist, a, b, 3600.0, fprime=rate, xtol_s=REFINE_XTOL_S)
         if len(minima) == 0:
             continue  # no minimum in the window: leave the two-body row as it is
         k = int(np.argmin(minima.value))
