@@ -180,21 +180,6 @@ class PerturberTable:
         s = x - i
         return i, s
 
-    def positions(self, et: float) -> np.ndarray:
-        """Barycentric positions (n_bodies, 3) [km] at a scalar ET (the RHS hot path)."""
-        x = (et - self.t0_et) / self.step_s
-        i = min(max(int(x), 0), self._n - 2)
-        s = x - i
-        s2 = s * s
-        s3 = s2 * s
-        h = self.step_s
-        return (
-            (2 * s3 - 3 * s2 + 1) * self.pos_km[i]
-            + (s3 - 2 * s2 + s) * h * self.vel_kms[i]
-            + (-2 * s3 + 3 * s2) * self.pos_km[i + 1]
-            + (s3 - s2) * h * self.vel_kms[i + 1]
-        )
-
     def states(self, et) -> np.ndarray:
         """Barycentric states (..., n_bodies, 6) at an array of ET (Hermite value and derivative)."""
         i, s = self._basis(et)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from orbitviz import spice
-from orbitviz.screening.params import METHOD_NBODY, REFINE_XTOL_S, ScreeningError, ScreeningParams
+from orbitviz.screening.params import METHOD_NBODY, REFINE_XTOL_S, ScreeningParams
 from orbitviz.units import AU_KM, DAY_S, LD_KM
 
 SEARCH_HALF_WIDTH_S = 5 * DAY_S
@@ -25,14 +25,10 @@ approaches a few years from the epoch are hours to ~2 days, see tests/test_scree
 
 def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.DataFrame:
     """``result`` with its ``params.nbody_max`` closest rows recomputed by N-body integration."""
-    try:
-        from orbitviz.dynamics.events import find_minima
-        from orbitviz.dynamics.nbody import PerturberTable, propagate_nbody
-        from orbitviz.dynamics.relative import distance_functions
-    except ImportError as exc:  # pragma: no cover - depends on the dynamics package
-        raise ScreeningError(
-            f"refine='nbody' needs orbitviz.dynamics.nbody ({exc}); use refine=None"
-        ) from None
+    from orbitviz.dynamics.events import find_minima
+    from orbitviz.dynamics.nbody import PerturberTable, propagate_nbody
+    from orbitviz.dynamics.relative import distance_functions
+
     out = result.copy()
     out["two_body_et"] = out["et"]
     out["two_body_dist_km"] = out["dist_km"]
