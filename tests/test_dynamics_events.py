@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitviz.dynamics.events import EventError, find_crossings, find_minima
+from orbitviz.dynamics.events import (
+    EventError,
+    find_crossings,
+    find_minima,
+    refine_minima,
+    refine_roots,
+)
 
 MS = 1e-3
 ET0 = 6.9e8 + 0.123456  # a 2021-ish epoch with a fractional part: exercises float precision
@@ -126,3 +132,39 @@ def test_bad_arguments():
         find_minima(np.cos, 0.0, 10.0, 0.0)
     with pytest.raises(EventError, match="vectorised"):
         find_crossings(lambda t: 1.0, 0.0, 10.0, 1.0)
+
+
+def test_indexed_kernels_refine_one_function_per_bracket_together():
+    """The kernels screening and the lander use: bracket i belongs to its own function, every
+    round is one call on the still-open brackets (no loop over brackets)."""
+    rng = np.random.default_rng(7)
+    n = 500
+    tc = ET0 + rng.uniform(100.0, 900.0, n)  # minimum of bracket i at tc[i]
+    d0 = rng.uniform(1e3, 1e5, n)
+    v = rng.uniform(1.0, 30.0, n)
+    a, b = tc - rng.uniform(10.0, 90.0, n), tc + rng.uniform(10.0, 90.0, n)
+    calls = []
+
+    def dist(t, idx):
+        calls.append(idx.size)
+        return np.sqrt(d0[idx] ** 2 + (v[idx] * (t - tc[idx])) ** 2)
+
+    def rate(t, idx):  # d(dist)/dt: a rising zero at tc
+        calls.append(idx.size)
+        return v[idx] ** 2 * (t - tc[idx]) / dist(t, idx)
+
+    t_min, d_min = refine_minima(dist, a, b, 1e-4, indexed=True)
+    assert t_min.shape == (n,) and np.allclose(d_min, d0, rtol=1e-12)
+    assert np.max(np.abs(t_min - tc)) < 0.5  # derivative-free: flat minimum, see docstring
+    assert len(calls) < 80 and max(calls) == n
+    every = np.arange(n)
+    calls.clear()
+    t_root = refine_roots(rate, a, b, rate(a, every), rate(b, every), 1e-4, indexed=True)
+    assert np.max(np.abs(t_root - tc)) < 1e-4
+    assert len(calls) < 2 * 80
+
+
+def test_refine_minima_finds_the_minimum_not_the_maximum():
+    a, b = np.array([2.0, 8.0]), np.array([4.5, 10.0])  # a maximum of cos at 2 pi between
+    t, f = refine_minima(np.cos, a, b, 1e-9)
+    assert np.allclose(t, [np.pi, 3 * np.pi], atol=1e-6) and np.allclose(f, -1.0)

@@ -78,3 +78,26 @@ def test_cli_json(capsys):
         assert {"utc", "lat_deg", "lon_deg"} <= set(t)
     for h in data["hops"]:
         assert {"start_utc", "end_utc", "apex_m", "ground_distance_m"} <= set(h)
+
+
+def test_bounce_instants_are_refined_to_1ms_together():
+    """Synthetic bounces (the velocity ramps from v0 to v1 over 0.2 s centred on tb): the
+    instant is where the velocity has made half of its change, for every bounce at once."""
+    import numpy as np
+
+    from orbitviz.shapes.lander import LanderPath
+
+    tb = np.array([100.137, 250.901, 400.5])
+    v0 = np.array([[0.0, 0.0, -1e-3], [1e-4, 0.0, -2e-4], [0.0, 3e-4, 0.0]])
+    v1 = np.array([[0.0, 2e-4, 5e-4], [-1e-4, 1e-4, 1e-4], [1e-4, 0.0, 1e-4]])
+
+    def sample(t):
+        t = np.atleast_1d(t)
+        k = np.argmin(np.abs(t[:, None] - tb[None, :]), axis=1)
+        w = np.clip((t - tb[k]) / 0.2 + 0.5, 0.0, 1.0)[:, None]
+        vel = (1 - w) * v0[k] + w * v1[k]
+        return np.hstack([np.zeros_like(vel), vel]), np.zeros(t.size)
+
+    a, b = tb - np.array([0.4, 0.1, 0.35]), tb + np.array([0.1, 0.45, 0.2])
+    got = LanderPath._refine_jumps(sample, a, b, v0, v1)
+    assert np.max(np.abs(got - tb)) < 1e-3

@@ -3,6 +3,7 @@ process, a killed worker's chunk retried, resume after an interruption, bad rows
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import needs_mirror
 
-from orbitviz.screening import screen
+from orbitviz.screening import distributed, screen
 from orbitviz.screening.distributed import Fault
 
 pytestmark = needs_mirror
@@ -49,6 +50,21 @@ def cluster():
         yield c
 
 
+def on_workers(cluster, func, *args) -> dict:
+    """``func(*args)`` in every worker process (a client of its own, closed before screening
+    opens one: two clients in this process trip over each other's event loops)."""
+    from dask.distributed import Client
+
+    with Client(cluster.scheduler_address) as client:
+        return client.run(func, *args)
+
+
+def test_the_fault_hook_is_not_in_the_public_signature():
+    import inspect
+
+    assert not [p for p in inspect.signature(screen).parameters if "fault" in p]
+
+
 def test_reference_is_meaningful(reference):
     assert len(reference) >= 3 and "99942" in set(reference.designation)
 
@@ -64,30 +80,28 @@ def test_local_cluster_equals_single_process(subset, reference, cluster):
 
 def test_killed_worker_chunk_is_retried(subset, reference, cluster, tmp_path):
     marker = tmp_path / "killed"
-    got = screen(
-        subset,
-        **WINDOW,
-        scheduler=cluster.scheduler_address,
-        chunk_size=200,
-        progress=False,
-        _fault=Fault(index=2, marker=str(marker), kill=True),
-    )
+    # the hook lives in the worker processes: the one that takes chunk 2 exits (os._exit)
+    assert len(on_workers(cluster, distributed.set_fault, Fault(index=2, marker=str(marker)))) == 2
+    try:
+        got = screen(
+            subset, **WINDOW, scheduler=cluster.scheduler_address, chunk_size=200, progress=False
+        )
+    finally:
+        on_workers(cluster, distributed.set_fault, None)
     assert marker.exists(), "the fault hook did not fire: the test proves nothing"
+    pids = set(on_workers(cluster, os.getpid).values())
+    assert int(marker.read_text()) not in pids, "the killed worker is still there"
     pd.testing.assert_frame_equal(got, reference, check_exact=True)
 
 
-def test_resume_after_interruption(subset, reference, cluster, tmp_path):
+def test_resume_after_interruption(subset, reference, cluster, tmp_path, monkeypatch):
     out = tmp_path / "approaches.parquet"
+    marker = tmp_path / "failed"
+    monkeypatch.setattr(distributed, "_fault", Fault(index=2, marker=str(marker), kill=False))
     with pytest.raises(Exception, match="injected failure"):
-        screen(
-            subset,
-            **WINDOW,
-            scheduler="synchronous",
-            chunk_size=200,
-            out=out,
-            progress=False,
-            _fault=Fault(index=2, marker=str(tmp_path / "failed"), kill=False),
-        )
+        screen(subset, **WINDOW, scheduler="synchronous", chunk_size=200, out=out, progress=False)
+    monkeypatch.setattr(distributed, "_fault", None)
+    assert marker.exists()
     parts = list((tmp_path / "approaches.parquet.parts").rglob("chunk-*.parquet"))
     assert len(parts) == 2 and not out.exists()
     got = screen(

@@ -63,7 +63,7 @@ def test_cad_2020_approaches_found_by_two_body_screening():
         sub, "EARTH", "2019-12-01", "2021-02-01", "0.1au", scheduler="synchronous", progress=False
     )
     res["key"] = normalize_designations(res.designation).to_numpy()
-    by_key = {k: g for k, g in res.groupby("key")}  # noqa: C416 -- pandas 3: dict(groupby) fails
+    by_key = dict(iter(res.groupby("key")))  # pandas 3: a GroupBy has a .keys attribute
     rows = []
     for jpl in close.itertuples():
         mine = by_key.get(jpl.key)

@@ -1,9 +1,12 @@
 """The mesh cache: second loads come from it, damaged files are rewritten, keys are content."""
 
+import hashlib
+
 import numpy as np
 import pytest
 from shapes_support import icosphere, obj_text
 
+from orbitviz import _files
 from orbitviz.shapes import cache, load_mesh
 
 
@@ -33,7 +36,7 @@ def test_second_load_comes_from_the_cache_with_identical_arrays(cache_root, mode
     first = load_mesh(model, body="ball")
     stored = cache.mesh_cache_path(model)
     assert stored.parent == cache_root / "meshes" and stored.is_file()
-    assert not list(stored.parent.glob("*.tmp"))  # written atomically, no leftovers
+    assert not list(stored.parent.glob(".*"))  # written atomically, no leftovers
     forbid_parsing(monkeypatch)
     second = load_mesh(model, body="ball", frame="BALL_FIXED")
     assert np.array_equal(first.vertices, second.vertices)
@@ -66,7 +69,8 @@ def test_cache_is_keyed_by_content(cache_root, model, tmp_path):
     model.write_text(obj_text(v * 2, f))  # edited in place: a new key, the new shape
     assert cache.mesh_cache_path(model) != cache.mesh_cache_path(copy)
     assert len(load_mesh(model).faces) == len(f)
-    assert cache.file_sha256(copy) == cache.mesh_cache_path(copy).name.split("-")[0]
+    truth = hashlib.sha256(copy.read_bytes()).hexdigest()
+    assert cache.mesh_cache_path(copy).name.split("-")[0] == truth
 
 
 def test_use_cache_false_neither_reads_nor_writes(cache_root, model):
@@ -83,7 +87,8 @@ def test_unwritable_cache_still_loads(tmp_path, model, monkeypatch):
 
 def test_unchanged_files_are_not_hashed_again(cache_root, model, monkeypatch):
     load_mesh(model)
-    monkeypatch.setattr(cache, "file_sha256", lambda path: pytest.fail("hashed again"))
+    monkeypatch.setattr(_files, "_memo", {})  # as in the next process: the on-disk memo serves
+    monkeypatch.setattr(_files, "_sha256_of_contents", lambda path: pytest.fail("hashed again"))
     forbid_parsing(monkeypatch)
     assert len(load_mesh(model).faces) == 1280
 

@@ -74,3 +74,25 @@ def test_bad_times_say_so():
         to_et("2021-13-45T00:00")
     with pytest.raises(TimeFormatError, match="NaT"):
         to_et(np.array(["NaT"], dtype="datetime64[s]"))
+
+
+def test_utc_labels_round_to_the_second_and_the_labeller_agrees():
+    from orbitviz.spice import utc_label, utc_labeller
+
+    assert utc_label(0.0) == "2000-01-01 11:58:56 UTC"  # 11:58:55.816 rounds up
+    et0 = float(to_et("2016-12-31T23:58:00"))
+    assert utc_label(et0 + 0.4) == "2016-12-31 23:58:00 UTC"
+    assert utc_label(np.array([et0, et0 + 61.0])) == [
+        "2016-12-31 23:58:00 UTC",
+        "2016-12-31 23:59:01 UTC",
+    ]
+    # the interpolating labeller (no SPICE while drawing) gives SPICE's labels (between leap
+    # seconds: datetime64 has no 23:59:60, so the knot interval holding one is off by <= 1 s)
+    et1, span = float(to_et("2021-11-19T03:33:00")), 3 * 86400.0
+    label = utc_labeller(et1 - span, et1 + span)
+    et = et1 - span + np.random.default_rng(3).uniform(0.0, 2 * span, 400)
+    frac = np.array([float(to_et(utc_label(t)[:-4])) for t in et]) - et  # off a whole second
+    clear = np.abs(np.abs(frac) - 0.5) > 0.01  # away from a half second, rounding is defined
+    assert clear.sum() > 350
+    assert [label(t) for t in et[clear]] == [utc_label(t) for t in et[clear]]
+    assert utc_labeller(5.0, 5.0)(5.0) == ""

@@ -125,6 +125,7 @@ def _window_screenshot(recipe, path: Path, time_utc, size) -> None:
 def _offscreen_screenshot(recipe, path: Path, time_utc, size) -> None:
     from PIL import Image
 
+    from orbitviz._files import atomic_path
     from orbitviz._vispy import SceneCanvas
     from orbitviz.render import select_backend
 
@@ -132,7 +133,8 @@ def _offscreen_screenshot(recipe, path: Path, time_utc, size) -> None:
     prepared = _prepared(recipe, time_utc)
     canvas = SceneCanvas(prepared.scene, size=size, time_text=prepared.utc)
     try:
-        Image.fromarray(canvas.render()).save(path)
+        with atomic_path(path) as tmp:  # the format follows the suffix, which tmp keeps
+            Image.fromarray(canvas.render()).save(tmp)
     except OSError as exc:
         from orbitviz.errors import OrbitvizError
 

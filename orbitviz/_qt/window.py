@@ -25,6 +25,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
+from orbitviz._files import atomic_path
 from orbitviz._vispy import SceneCanvas
 from orbitviz._vispy.cameras import CameraModes
 from orbitviz._vispy.picking import pick_surface
@@ -315,11 +316,18 @@ class ViewerWindow(QMainWindow):
         return self.view.grabFramebuffer()
 
     def save_image(self, path: str | Path) -> None:
-        if not self.grab_view().save(str(path)):
+        """Write the view to ``path`` (format by suffix) atomically: a failed save leaves no
+        half picture, and an older picture under that name stays as it was."""
+        image = self.grab_view()
+        try:
+            with atomic_path(path) as tmp:
+                if not image.save(str(tmp)):
+                    raise OSError("Qt could not encode or write the image")
+        except OSError:
             raise OrbitvizError(
                 f"cannot write the image {path}: check the folder exists and is "
                 "writable, and use .png or .jpg"
-            )
+            ) from None
 
     def choose_image_path(self) -> None:
         start = str(Path(self.settings.value("last_dir", str(Path.home()))) / "orbitviz.png")

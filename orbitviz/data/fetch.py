@@ -7,31 +7,15 @@ file in the cache folder and renames it only once the sha256 matches).
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import os
 import sys
 import warnings
 from pathlib import Path
 
+from .._files import sha256_file
 from ..errors import ChecksumError, DataError, DownloadError
 from .manifest import DataFile, entry
 from .paths import cache_dir, mirror_dir, resource_dir
-
-_verified: dict[tuple[str, int, int], str] = {}
-
-
-def sha256_file(path: Path) -> str:
-    """The file's sha256 (hex), memoised per (path, size, mtime) within the process."""
-    st = os.stat(path)
-    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
-    if key not in _verified:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        _verified[key] = h.hexdigest()
-    return _verified[key]
 
 
 def verify(item: DataFile, path: Path) -> None:

@@ -6,6 +6,11 @@ grid (one call of ``f`` on the whole grid), events are bracketed there, and *all
 refined together: every refinement round is one call of ``f`` on an array with one point per
 bracket (no Python loop over grid steps or over brackets).
 
+This module is the one owner of bracket refinement: :func:`refine_roots` and
+:func:`refine_minima` are the kernels, also used directly where every bracket belongs to a
+different function (``indexed=True``: one small body per bracket in catalog screening, one bounce
+per bracket for a lander).
+
 - Roots: Illinois (modified regula falsi) with a bisection every third round, until the bracket
   is narrower than ``xtol_s`` (default 1e-4 s), then one last interpolation.
 - Minima: golden-section search on ``[t[i-1], t[i+1]]`` around every grid minimum, or, when the
@@ -39,7 +44,15 @@ import numpy as np
 
 from orbitviz.errors import EventError
 
-__all__ = ["Crossings", "Minima", "find_crossings", "find_minima", "refine_roots", "time_grid"]
+__all__ = [
+    "Crossings",
+    "Minima",
+    "find_crossings",
+    "find_minima",
+    "refine_minima",
+    "refine_roots",
+    "time_grid",
+]
 
 VectorFunction = Callable[[np.ndarray], np.ndarray]
 
@@ -152,13 +165,25 @@ def refine_roots(f, a, b, fa, fb, xtol_s, *, indexed: bool = False):
     return np.where(np.isfinite(x) & (x >= a) & (x <= b), x, 0.5 * (a + b))
 
 
-def _refine_minima(f, a, b, xtol_s):
-    """Golden-section search for a minimum of f in each [a, b], all brackets together."""
+def refine_minima(f, a, b, xtol_s, *, indexed: bool = False):
+    """Minimum of f in each bracket [a, b] by golden-section search, all brackets together.
+
+    Returns ``(t, f(t))`` arrays, t within ``xtol_s`` of the bracket's minimum (for a unimodal f
+    in the bracket). Each round calls ``f`` once on one time per still-open bracket; with
+    ``indexed`` the call is ``f(t, idx)`` as in :func:`refine_roots`. A derivative-free search
+    only locates a minimum to ~ sqrt(2 eps f / f''): when the derivative is at hand, refining
+    its rising zero with :func:`refine_roots` is more precise.
+    """
+
+    def call(t, idx):
+        return np.asarray(f(t, idx), dtype=float) if indexed else _call(f, t)
+
     a, b = np.array(a, dtype=float), np.array(b, dtype=float)
+    everything = np.arange(a.size)
     c = b - _GOLD * (b - a)
     d = a + _GOLD * (b - a)
-    fc = _call(f, c)
-    fd = _call(f, d)
+    fc = call(c, everything)
+    fd = call(d, everything)
     for _ in range(_MAX_ROUNDS):
         act = np.flatnonzero((b - a) > xtol_s)
         if act.size == 0:
@@ -169,7 +194,7 @@ def _refine_minima(f, a, b, xtol_s):
         b_next = np.where(left, dd, bb)
         c_next = np.where(left, b_next - _GOLD * (b_next - a_next), dd)
         d_next = np.where(left, cc, a_next + _GOLD * (b_next - a_next))
-        f_new = _call(f, np.where(left, c_next, d_next))
+        f_new = call(np.where(left, c_next, d_next), act)
         fc[act] = np.where(left, f_new, ffd)
         fd[act] = np.where(left, ffc, f_new)
         a[act], b[act], c[act], d[act] = a_next, b_next, c_next, d_next
@@ -218,7 +243,7 @@ def find_crossings(
         k = j[mask]
         if k.size == 0:
             continue
-        t_ext, g_ext = _refine_minima(lambda t, s=sgn: s * g(t), grid[k - 1], grid[k + 1], xtol_s)
+        t_ext, g_ext = refine_minima(lambda t, s=sgn: s * g(t), grid[k - 1], grid[k + 1], xtol_s)
         g_ext = sgn * g_ext
         hit = (g_ext < 0.0) if sgn > 0 else (g_ext >= 0.0)
         if hit.any():
@@ -268,7 +293,7 @@ def find_minima(
     k = j[(v[j] < v[j - 1]) & (v[j] <= v[j + 1])]
     if fprime is None:
         t_min, v_min = (
-            _refine_minima(f, grid[k - 1], grid[k + 1], xtol_s)
+            refine_minima(f, grid[k - 1], grid[k + 1], xtol_s)
             if k.size
             else (np.empty(0), np.empty(0))
         )

@@ -30,6 +30,7 @@ from ..errors import OrbitvizError
 from . import kepler
 from .events import find_crossings, find_minima, time_grid
 from .methods import DEFAULT_METHOD, METHODS
+from .relative import distance_functions
 from .spheres import primary_of, soi_radius_km
 
 SUN = 10
@@ -124,20 +125,8 @@ def _grid_step_s(start_et: float, stop_et: float) -> float:
     return min(3600.0, (stop_et - start_et) / 500.0)
 
 
-def _distance_functions(rel_state: StateFunction):
-    def dist(et):
-        return np.linalg.norm(rel_state(et)[..., :3], axis=-1)
-
-    def ddist(et):
-        s = rel_state(et)
-        r = s[..., :3]
-        return np.einsum("...i,...i->...", r, s[..., 3:]) / np.linalg.norm(r, axis=-1)
-
-    return dist, ddist
-
-
 def _approaches(rel_state: StateFunction, start_et: float, stop_et: float, step_s: float):
-    dist, ddist = _distance_functions(rel_state)
+    dist, ddist = distance_functions(rel_state)
     minima = find_minima(dist, start_et, stop_et, step_s, fprime=ddist, include_edges=True)
     found = []
     if len(minima):
@@ -253,7 +242,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
         return helio(et) - body_state(et)
 
     step = _grid_step_s(start_et, stop_et)
-    dist, _ = _distance_functions(rel)
+    dist, _ = distance_functions(rel)
     crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
     notes = []
     entries, exits = crossings.entries, crossings.exits
@@ -307,7 +296,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
 
     # exit: the conic is symmetric about periapsis, so it leaves at 2 tp - t_in (if it does)
     span_end = min(stop_et, 2.0 * hyper.periapsis_et - t_in + 3600.0) if hyper.e > 1 else stop_et
-    d_in, _ = _distance_functions(rel_inside)
+    d_in, _ = distance_functions(rel_inside)
     out = find_crossings(d_in, t_in + 1.0, max(span_end, t_in + 2.0), step, level=soi).exits
     if out.size == 0:
         t_out = None
@@ -381,7 +370,7 @@ def _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options)
         return helio(et) - body_state(et)
 
     step = _grid_step_s(start_et, stop_et)
-    dist, _ = _distance_functions(rel)
+    dist, _ = distance_functions(rel)
     crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
     interior, closest, at_edge = _approaches(rel, start_et, stop_et, step)
     entries, exits = crossings.entries, crossings.exits

@@ -77,15 +77,15 @@ def primary_of(body) -> int:
     from orbitviz import spice
 
     code = spice.body_id(body)
-    if 100 < code < 1000 and code % 100 != 99:
-        return code // 100 * 100 + 99
-    return 10
+    return spice.planet_id(code) if spice.is_satellite_id(code) else 10
 
 
 def _orbiting_id(body_id: int, central_id: int) -> int:
     """The id whose orbit around ``central`` defines a: a planet's system barycenter about the Sun."""
-    if central_id == 10 and 199 <= body_id <= 999 and body_id % 100 == 99:
-        return body_id // 100
+    from orbitviz import spice
+
+    if central_id == 10 and spice.is_planet_id(body_id):
+        return spice.system_barycenter_id(body_id)
     return body_id
 
 

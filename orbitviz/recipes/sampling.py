@@ -68,21 +68,10 @@ def ephemeris_credits(kernel_set: spice.KernelSet) -> list[str]:
     return credits
 
 
-def utc_labeller(start_et: float, stop_et: float, knots: int = 257) -> Callable[[float], str]:
-    """``f(et) -> "YYYY-MM-DD HH:MM:SS UTC"`` for times in the span, from UTC computed by SPICE
-    at ``knots`` times up front and interpolated (exact between leap seconds): drawing never
-    calls SPICE. A span of zero length gives an empty label."""
-    if stop_et <= start_et:
-        return lambda et: ""
-    knot_et = np.linspace(start_et, stop_et, knots)
-    knot_ms = spice.et_to_datetime64(knot_et).astype(np.int64).astype(np.float64)
-
-    def label(et: float) -> str:
-        ms = np.interp(float(et), knot_et, knot_ms)
-        stamp = str(np.datetime64(round(ms / 1000.0), "s"))  # rounded, as SPICE's et2utc
-        return f"{stamp.replace('T', ' ')} UTC"
-
-    return label
+def utc_labeller(start_et: float, stop_et: float) -> Callable[[float], str]:
+    """``f(et) -> "YYYY-MM-DD HH:MM:SS UTC"`` for the span, computed by SPICE up front
+    (:func:`orbitviz.spice.utc_labeller`): drawing never calls SPICE."""
+    return spice.utc_labeller(start_et, stop_et)
 
 
 def spk_tracks(

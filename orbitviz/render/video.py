@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from orbitviz._files import atomic_path
 from orbitviz.errors import OrbitvizError
 from orbitviz.scene import Scene, TimeMap
 
-from .atomic import check_target, commit, discard, temporary_sibling
 from .backend import GLBackend, select_backend
 from .errors import RenderError
 from .plan import FramePlan, even_size, plan_frames
@@ -61,12 +61,30 @@ def output_kind(path: Path) -> str:
     return kind
 
 
+def check_target(final: Path, *, folder: bool) -> None:
+    """Fail early, before any frame is rendered, when ``final`` cannot receive the output."""
+    if not final.parent.is_dir():
+        raise RenderError(
+            f"cannot write {final}: the folder {final.parent} does not exist; create it first"
+        )
+    if folder and final.exists() and (not final.is_dir() or any(final.iterdir())):
+        raise RenderError(
+            f"{final} already exists and is not an empty folder; remove it or "
+            "choose another output folder for the PNG frames"
+        )
+    if not folder and final.is_dir():
+        raise RenderError(
+            f"{final} is a folder; give a file name ending in .mp4 or .gif, or a "
+            "folder name without a suffix for PNG frames"
+        )
+
+
 def utc_texts(et: np.ndarray) -> list[str]:
     """UTC labels for the time overlay, computed once before the frame loop (SPICE here only)."""
-    from orbitviz.spice import et_to_utc
+    from orbitviz.spice import utc_label
 
     try:
-        return [f"{text[:19].replace('T', ' ')} UTC" for text in et_to_utc(et, precision=0)]
+        return utc_label(np.asarray(et, dtype=float).reshape(-1))
     except OrbitvizError as exc:
         warnings.warn(f"time overlay shows ET seconds: cannot convert to UTC ({exc})", stacklevel=3)
         return [f"ET {value:,.1f} s" for value in et]
@@ -128,9 +146,10 @@ def render_video(
         "rendering %d frames of %dx%d with OpenGL through %s", plan.n_frames, *plan.size, backend
     )
     result = RenderResult(path, plan, backend, texts)
-    temporary = temporary_sibling(path)
     started = time.perf_counter()
-    try:
+    # frames stream into a hidden temporary beside ``path`` (a file, or a folder of PNGs), which
+    # becomes ``path`` only when complete; an error or Ctrl-C removes it
+    with atomic_path(path, folder=kind == "png") as temporary:
         _render_frames(
             scene,
             plan,
@@ -144,10 +163,6 @@ def render_video(
             progress,
             result,
         )
-        commit(temporary, path)
-    except BaseException:
-        discard(temporary)
-        raise
     result.total_s = time.perf_counter() - started
     return result
 

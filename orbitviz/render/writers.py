@@ -207,11 +207,12 @@ class FfmpegSink(FrameSink):
 
 
 class PngSink(FrameSink):
-    """One ``frame_00000.png`` per frame in a folder."""
+    """One ``frame_00000.png`` per frame in a folder (the render's temporary folder: frames need
+    no atomic write of their own, the whole folder is renamed into place once complete)."""
 
     def __init__(self, folder: Path, size: tuple[int, int]):
         self.folder = folder
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)
         super().__init__(size)
 
     def _write(self, index: int, buf: np.ndarray) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .._files import atomic_path
+
 
 def new_figure(width_in: float, height_in: float):
     """A (figure, axes) pair on the headless Agg backend."""
@@ -16,18 +18,17 @@ def new_figure(width_in: float, height_in: float):
 
 
 def save_png(fig, out: str | Path) -> Path:
-    """Lay out a time-axis figure and write it to ``out`` through a temporary file and a rename,
-    so a failed write never leaves a half picture under the final name."""
+    """Lay out a time-axis figure and write it to ``out`` atomically
+    (:func:`orbitviz._files.atomic_path`), so a failed write never leaves a half picture under
+    the final name. Always PNG, whatever the suffix."""
     import matplotlib.pyplot as plt
 
     fig.autofmt_xdate()
     fig.tight_layout()
     out = Path(out)
-    tmp = out.with_name(f".{out.name}.tmp.png")
     try:
-        fig.savefig(tmp)
-        tmp.replace(out)
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format="png")
     finally:
         plt.close(fig)
-        tmp.unlink(missing_ok=True)
     return out

@@ -190,7 +190,7 @@ class FlybyReport:
 
     def plot(self, path: str | Path) -> Path:
         """PNG: distance vs time with the SOI radius and 1 LD marked and the events annotated."""
-        from ..spice import et_to_datetime64
+        from ..spice import et_to_datetime64, utc_label
         from .figures import new_figure, save_png
 
         r, s = self.result, self.summary
@@ -227,7 +227,7 @@ class FlybyReport:
         ax.plot(et_to_datetime64(c.et), c.dist_km / 1e3, "o", color="tab:red")
         ax.annotate(
             f"closest {c.dist_km:,.0f} km = {c.dist_km / LD_KM:.3f} LD\n"
-            f"{_utc(c.et)[:19].replace('T', ' ')} UTC, {c.v_rel_kms:.2f} km/s",
+            f"{utc_label(c.et)}, {c.v_rel_kms:.2f} km/s",
             (et_to_datetime64(c.et), c.dist_km / 1e3),
             textcoords="offset points",
             xytext=(10, 6),

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from orbitviz import spice
-from orbitviz.screening.distributed import Fault, run_chunks, split
+from orbitviz.screening.distributed import run_chunks, split
 from orbitviz.screening.params import (
     DEFAULT_STEP_S,
     METHOD_NBODY,
@@ -73,7 +73,6 @@ def screen(
     allow_hyperbolic: bool = False,
     progress: bool = True,
     keep_parts: bool = False,
-    _fault: Fault | None = None,
 ) -> pd.DataFrame:
     """Every close approach of the catalog's objects to ``body`` in [start, stop] below
     ``threshold``, sorted by distance (see :mod:`orbitviz.screening.results` for the columns).
@@ -127,7 +126,6 @@ def screen(
             workers=workers,
             parts_dir=parts,
             progress=progress,
-            fault=_fault,
             stats=stats,
         )
         frames = [f for f in frames if len(f)]

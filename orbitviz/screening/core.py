@@ -1,15 +1,16 @@
 """Screen one chunk of objects against one body: coarse grid, candidate brackets, refinement.
 
 All objects of a chunk are propagated together on the coarse grid (two-body, vectorised: one
-``propagate`` call of shape (K, T)). Candidate intervals are those where ``rv = r . v`` (relative
-position . relative velocity) turns from negative to positive and the Lipschitz lower bound of
+``propagate`` call of shape (K, T)). Candidate intervals are those where the distance rate
+``r . v / |r|`` (:func:`orbitviz.dynamics.relative.distance_rate_kms`; the sign of ``rv = r . v``)
+turns from negative to positive and the Lipschitz lower bound of
 the distance inside the interval is below the threshold (see :mod:`orbitviz.screening.params`
 for why this misses nothing). All candidates of the chunk are then refined *together*: each
 Illinois (regula falsi) round is one vectorised propagation plus one body-state query per
 still-open bracket, until every bracket is narrower than 0.1 ms.
 
-The closest-approach time is the zero of ``rv`` (``d(|r|^2)/dt = 2 r . v``): precise to the
-bracket width, unlike a derivative-free search on ``d`` itself, which is flat at its minimum.
+The closest-approach time is the zero of the distance rate: precise to the bracket width,
+unlike a derivative-free search on ``d`` itself, which is flat at its minimum.
 
 (The refinement is :func:`orbitviz.dynamics.events.refine_roots` in its indexed form: every
 bracket belongs to another object.)
@@ -31,6 +32,7 @@ import pandas as pd
 from orbitviz import spice
 from orbitviz.dynamics.events import refine_roots
 from orbitviz.dynamics.kepler import propagate
+from orbitviz.dynamics.relative import distance_km, distance_rate_kms
 from orbitviz.screening.bodies import BodyTrack
 from orbitviz.screening.params import METHOD_TWO_BODY, REFINE_XTOL_S, ScreeningParams
 
@@ -50,11 +52,11 @@ def find_candidates(conics: np.ndarray, params: ScreeningParams, track: BodyTrac
     grid = track.et
     h = float(np.max(np.diff(grid)))
     rel = propagate(conics, grid) - track.state[None, :, :]  # (K, T, 6)
-    dist = np.sqrt(np.einsum("ktj,ktj->kt", rel[..., :3], rel[..., :3]))
-    rv = np.einsum("ktj,ktj->kt", rel[..., :3], rel[..., 3:])
+    dist = distance_km(rel)
+    rate = distance_rate_kms(rel)
     v_bound = perihelion_speed_kms(conics) + track.v_max_kms  # (K,)
     lower = 0.5 * (dist[:, :-1] + dist[:, 1:] - v_bound[:, None] * h)
-    turning = (rv[:, :-1] < 0.0) & (rv[:, 1:] >= 0.0)
+    turning = (rate[:, :-1] < 0.0) & (rate[:, 1:] >= 0.0)
     obj, k = np.nonzero(turning & (lower <= params.threshold_km))
     return obj, grid[k], grid[k + 1]
 
@@ -64,26 +66,25 @@ def relative_states(conics: np.ndarray, et: np.ndarray, body: str) -> np.ndarray
     return propagate(conics, et, outer=False) - spice.states(body, et, observer="SUN")
 
 
-def _rv(conics, et, body):
-    rel = relative_states(conics, et, body)
-    return np.einsum("nj,nj->n", rel[:, :3], rel[:, 3:])
+def _distance_rate_kms(conics, et, body):
+    return distance_rate_kms(relative_states(conics, et, body))
 
 
-def refine_minima(
+def closest_approach_times(
     conics: np.ndarray, t0: np.ndarray, t1: np.ndarray, body: str, xtol_s: float = REFINE_XTOL_S
 ) -> np.ndarray:
-    """Zero of rv in each bracket (rv(t0) < 0 <= rv(t1)), all brackets refined together by
-    :func:`orbitviz.dynamics.events.refine_roots`; ``conics`` is (n, 8), one row per bracket.
-    Returns the times (n,) to within ``xtol_s``."""
+    """Closest-approach time in each bracket: the rising zero of the distance rate, all
+    brackets refined together as roots by :func:`orbitviz.dynamics.events.refine_roots`;
+    ``conics`` is (n, 8), one row per bracket. Returns the times (n,) to within ``xtol_s``."""
     a, b = np.asarray(t0, dtype=float), np.asarray(t1, dtype=float)
     if a.size == 0:
         return a
     return refine_roots(
-        lambda t, idx: _rv(conics[idx], t, body),
+        lambda t, idx: _distance_rate_kms(conics[idx], t, body),
         a,
         b,
-        _rv(conics, a, body),
-        _rv(conics, b, body),
+        _distance_rate_kms(conics, a, body),
+        _distance_rate_kms(conics, b, body),
         xtol_s,
         indexed=True,
     )
@@ -100,9 +101,9 @@ def screen_chunk(
     conics = np.asarray(conics, dtype=float)
     names = np.asarray(designations, dtype=object)
     obj, t0, t1 = find_candidates(conics, params, track)
-    t_min = refine_minima(conics[obj], t0, t1, params.body)
+    t_min = closest_approach_times(conics[obj], t0, t1, params.body)
     rel = relative_states(conics[obj], t_min, params.body) if obj.size else np.empty((0, 6))
-    dist = np.linalg.norm(rel[:, :3], axis=1)
+    dist = distance_km(rel)
     keep = (dist <= params.threshold_km) & (t_min >= params.start_et) & (t_min <= params.stop_et)
     return pd.DataFrame(
         {

@@ -38,8 +38,10 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Fault:
-    """Test hook: the first attempt at chunk ``index`` dies (``kill``: the worker process exits;
-    otherwise an exception is raised). ``marker`` (a file) records that the fault happened."""
+    """For tests: the first attempt at chunk ``index`` dies (``kill``: the worker process exits;
+    otherwise an exception is raised). ``marker`` (a file) records that the fault happened.
+    Installed with :func:`set_fault` in the process that runs the chunks; not part of
+    :func:`orbitviz.screening.screen`."""
 
     index: int
     marker: str
@@ -52,6 +54,17 @@ class Fault:
         if self.kill:
             os._exit(17)
         raise RuntimeError(f"injected failure in chunk {index}")
+
+
+_fault: Fault | None = None  # set only by tests, in the process that runs chunks
+
+
+def set_fault(fault: Fault | None) -> None:
+    """Install (or with None remove) a :class:`Fault` in *this* process: a test calls it
+    directly for the synchronous scheduler, or on every Dask worker with
+    ``Client.run(set_fault, fault)``. A worker restarted after a kill starts without it."""
+    global _fault
+    _fault = fault
 
 
 def split(conics: np.ndarray, designations: Sequence[str], chunk_size: int) -> list[Chunk]:
@@ -92,15 +105,13 @@ def _track(params: ScreeningParams):
     return _TRACKS[key]
 
 
-def process_chunk(
-    chunk: Chunk, params: ScreeningParams, part: str | None = None, fault: Fault | None = None
-) -> pd.DataFrame:
+def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None) -> pd.DataFrame:
     """Screen one chunk in this process (kernels and body track loaded once per process)."""
     from orbitviz.screening.core import screen_chunk
     from orbitviz.screening.results import complete, write_part
 
-    if fault is not None:
-        fault.maybe_trigger(chunk.index)
+    if _fault is not None:
+        _fault.maybe_trigger(chunk.index)
     _ensure_kernels()
     raw = screen_chunk(chunk.conics, chunk.designations, params, _track(params))
     rows = complete(raw, params.soi_km)
@@ -130,7 +141,6 @@ def run_chunks(
     workers: int | None = None,
     parts_dir: Path | None = None,
     progress: bool = True,
-    fault: Fault | None = None,
     retries: int = 3,
     stats: dict | None = None,
 ) -> tuple[list[pd.DataFrame], int]:
@@ -152,10 +162,10 @@ def run_chunks(
     try:
         if scheduler == "synchronous":
             for chunk, path in todo:
-                results[chunk.index] = process_chunk(chunk, params, path, fault)
+                results[chunk.index] = process_chunk(chunk, params, path)
                 bar.update(1)
         elif todo:
-            used = _run_dask(todo, params, scheduler, workers, fault, retries, results, bar.update)
+            used = _run_dask(todo, params, scheduler, workers, retries, results, bar.update)
             if stats is not None:
                 stats["workers_used"] = sorted(used)
     finally:
@@ -207,7 +217,7 @@ def _client(scheduler: str, workers: int | None):
 
 
 def _run_dask(
-    todo, params, scheduler, workers, fault, retries, results: dict, advance: Callable[[int], None]
+    todo, params, scheduler, workers, retries, results: dict, advance: Callable[[int], None]
 ) -> set[str]:
     from dask.distributed import as_completed
 
@@ -220,7 +230,6 @@ def _run_dask(
                 chunk,
                 params,
                 path,
-                fault,
                 retries=retries,
                 pure=False,
                 key=f"orbitviz-screen-chunk-{chunk.index:05d}-{os.getpid()}",

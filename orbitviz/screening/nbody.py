@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from orbitviz import spice
-from orbitviz.screening.params import METHOD_NBODY, REFINE_XTOL_S, ScreeningError, ScreeningParams
+from orbitviz.screening.params import METHOD_NBODY, REFINE_XTOL_S, ScreeningParams
 from orbitviz.units import AU_KM, DAY_S, LD_KM
 
 SEARCH_HALF_WIDTH_S = 5 * DAY_S
@@ -25,13 +25,10 @@ approaches a few years from the epoch are hours to ~2 days, see tests/test_scree
 
 def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.DataFrame:
     """``result`` with its ``params.nbody_max`` closest rows recomputed by N-body integration."""
-    try:
-        from orbitviz.dynamics.events import find_minima
-        from orbitviz.dynamics.nbody import Perturbers, propagate_nbody
-    except ImportError as exc:  # pragma: no cover - depends on the dynamics package
-        raise ScreeningError(
-            f"refine='nbody' needs orbitviz.dynamics.nbody ({exc}); use refine=None"
-        ) from None
+    from orbitviz.dynamics.events import find_minima
+    from orbitviz.dynamics.nbody import Perturbers, propagate_nbody
+    from orbitviz.dynamics.relative import distance_functions
+
     out = result.copy()
     out["two_body_et"] = out["et"]
     out["two_body_dist_km"] = out["dist_km"]
@@ -51,15 +48,8 @@ def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.Dat
         def rel(t, traj=traj):
             return traj.states(t) - spice.states(params.body, t, observer="SUN")
 
-        def dist(t):
-            r = rel(t)
-            return np.linalg.norm(r[:, :3], axis=1)
-
-        def ddist(t):
-            r = rel(t)
-            return np.einsum("nj,nj->n", r[:, :3], r[:, 3:]) / np.linalg.norm(r[:, :3], axis=1)
-
-        minima = find_minima(dist, a, b, 3600.0, fprime=ddist, xtol_s=REFINE_XTOL_S)
+        dist, rate = distance_functions(rel)
+        minima = find_minima(dist, a, b, 3600.0, fprime=rate, xtol_s=REFINE_XTOL_S)
         if len(minima) == 0:
             continue  # no minimum in the window: leave the two-body row as it is
         k = int(np.argmin(minima.value))

@@ -46,9 +46,6 @@ from orbitviz.units import AU_KM, DAY_S, LD_KM
 DEFAULT_STEP_S = DAY_S
 """Coarse grid step (1 day): see the module docstring for why nothing is missed."""
 
-DEFAULT_CHUNK_SIZE = 2000
-"""Objects per chunk: ~70 MB of temporaries per worker for a 1-year window."""
-
 REFINE_XTOL_S = 1e-4
 """Closest-approach times are refined until the bracket is narrower than this (0.1 ms)."""
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from orbitviz import spice
+from orbitviz._files import atomic_path
 from orbitviz.screening.params import ScreeningError
 from orbitviz.units import AU_KM, LD_KM
 
@@ -80,12 +81,11 @@ def empty_results() -> pd.DataFrame:
 
 
 def write_part(frame: pd.DataFrame, path: Path) -> None:
-    """Write one chunk's rows atomically (temporary file, then rename): a part file that exists
-    is always complete, so a resumed run can trust it."""
+    """Write one chunk's rows atomically (:func:`orbitviz._files.atomic_path`): a part file that
+    exists is always complete, so a resumed run can trust it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)
 
 
 def read_part(path: Path) -> pd.DataFrame:
@@ -93,18 +93,19 @@ def read_part(path: Path) -> pd.DataFrame:
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write the result as .parquet, .csv or .json (by suffix); returns the path."""
+    """Write the result as .parquet, .csv or .json (by suffix), atomically; returns the path."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".pq", ".csv", ".json"):
+        raise ScreeningError(f"cannot write {path}: use a .parquet, .csv or .json output file")
     path.parent.mkdir(parents=True, exist_ok=True)
     plain = frame.copy()
     plain.attrs = {}
-    if suffix in (".parquet", ".pq"):
-        plain.to_parquet(path, index=False)
-    elif suffix == ".csv":
-        plain.to_csv(path, index=False, float_format="%.10g")
-    elif suffix == ".json":
-        plain.to_json(path, orient="records", indent=1, double_precision=15)
-    else:
-        raise ScreeningError(f"cannot write {path}: use a .parquet, .csv or .json output file")
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            plain.to_csv(tmp, index=False, float_format="%.10g")
+        elif suffix == ".json":
+            plain.to_json(tmp, orient="records", indent=1, double_precision=15)
+        else:
+            plain.to_parquet(tmp, index=False)
     return path

@@ -2,7 +2,8 @@
 
 The cache file is ``cache_dir()/meshes/<sha256 of the source>-v1.npz`` (uncompressed, read
 with ``allow_pickle=False``): keyed by content, it survives renames and notices edits. A file
-whose size, mtime and inode are unchanged is not hashed again (``meshes/sha256/`` memos).
+whose size and mtime are unchanged is not hashed again (:func:`orbitviz._files.sha256_file`
+with its ``meshes/sha256/`` memos).
 
 Example:
     >>> mesh = load_mesh(orbitviz.data.fetch("67p-spc.ply"), body="67P")   # doctest: +SKIP
@@ -10,30 +11,19 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
+import contextlib
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from orbitviz._files import atomic_open, sha256_file
 from orbitviz.data.paths import cache_dir
 from orbitviz.errors import ShapeFormatError
 from orbitviz.shapes.mesh import Mesh
 from orbitviz.shapes.readers import read_shape
 
 _FORMAT = "v1"  # bump when the cached arrays change meaning
-_CHUNK = 1 << 22
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 4 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def mesh_cache_path(path: str | Path) -> Path:
@@ -42,22 +32,9 @@ def mesh_cache_path(path: str | Path) -> Path:
 
 
 def _content_key(path: Path) -> str:
-    """The file's sha256, remembered (like git's index) against its size, mtime and inode so
-    that an unchanged file is not hashed again; any change to those means a fresh hash."""
-    info = path.stat()
-    stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
-    memo = (
-        cache_dir() / "meshes" / "sha256" / hashlib.sha256(str(path.resolve()).encode()).hexdigest()
-    )
-    try:
-        known_stamp, digest = memo.read_text().rsplit(" ", 1)
-        if known_stamp == stamp and len(digest) == 64:
-            return digest
-    except (OSError, ValueError):
-        pass
-    digest = file_sha256(path)
-    _write_atomically(memo, lambda stream: stream.write(f"{stamp} {digest}".encode()))
-    return digest
+    """The file's sha256, remembered (like git's index) against its size and mtime, in this
+    process and in ``meshes/sha256/`` for the next one; any change means a fresh hash."""
+    return sha256_file(path, memo_dir=cache_dir() / "meshes" / "sha256")
 
 
 def load_mesh(
@@ -96,20 +73,7 @@ def _write_cache(cached: Path, mesh: Mesh) -> None:
     faces = mesh.faces
     if len(mesh.vertices) < 2**31 and faces.dtype != np.int32:
         faces = faces.astype(np.int32)
-    _write_atomically(cached, lambda stream: np.savez(stream, vertices=mesh.vertices, faces=faces))
-
-
-def _write_atomically(target: Path, write) -> None:
-    """A temporary file in the same folder, then os.replace: readers never see half a file."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                write(stream)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a read-only or full cache only costs speed next time
+    with contextlib.suppress(OSError):  # a read-only or full cache only costs speed next time
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_open(cached, "wb") as stream:
+            np.savez(stream, vertices=mesh.vertices, faces=faces)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import spice
+from ..dynamics.events import refine_minima, refine_roots
 from ..errors import CoverageError
 from .mesh import Mesh
 from .surface import altitude_km, lat_lon_deg, nearest_points
@@ -147,15 +148,18 @@ class LanderPath:
         # a bounce spreads over a few consecutive samples (the SPK interpolates across it):
         # one event per run of jumping samples, its delta-v measured across the whole run
         idx = np.flatnonzero(jump)
-        runs = np.split(idx, np.flatnonzero(np.diff(et[idx]) > 3.0 * near_step_s) + 1)
-        for run in (r for r in runs if r.size):
-            first, last = run[0], run[-1] + 1
-            t = self._refine_jump(sample, et[first], et[first + 1], vel[first])
-            delta = float(np.linalg.norm(vel[last] - vel[first]) * 1e3)
-            events.append((t, "touchdown", delta))
+        breaks = np.flatnonzero(np.diff(et[idx]) > 3.0 * near_step_s) + 1
+        runs = [r for r in np.split(idx, breaks) if r.size]
+        if runs:
+            first = np.array([r[0] for r in runs])
+            last = np.array([r[-1] + 1 for r in runs])
+            times = self._refine_jumps(sample, et[first], et[first + 1], vel[first], vel[first + 1])
+            deltas = np.linalg.norm(vel[last] - vel[first], axis=1) * 1e3
+            events += [(float(t), "touchdown", float(d)) for t, d in zip(times, deltas)]
         bounces = np.array(sorted(e[0] for e in events))
         j = np.arange(1, et.size - 1)
         is_min = (alt_m[j] < alt_m[j - 1]) & (alt_m[j] <= alt_m[j + 1]) & (alt_m[j] < contact_m)
+        grazes = []
         for k in j[is_min]:
             # a graze must be a real dip: the lander is off the surface on both sides of it,
             # up to the neighbouring bounces (else it is noise while sliding or resting)
@@ -164,7 +168,12 @@ class LanderPath:
             left = alt_m[(et >= lo) & (et < et[k])]
             right = alt_m[(et > et[k]) & (et <= hi)]
             if left.size and right.size and left.max() > contact_m and right.max() > contact_m:
-                events.append((self._refine_minimum(sample, et[k - 1], et[k + 1]), "graze", None))
+                grazes.append(k)
+        if grazes:
+            k = np.array(grazes)
+            # the altitude minimum of every graze to 1 ms, all together
+            t_graze, _ = refine_minima(lambda t: sample(t)[1], et[k - 1], et[k + 1], 1e-3)
+            events += [(float(t), "graze", None) for t in t_graze]
         if alt_m[0] < contact_m:
             events.append((float(et[0]), "first contact", None))
         if alt_m[-1] < contact_m:
@@ -182,34 +191,15 @@ class LanderPath:
         self.hops = [self._hop(a, b) for a, b in zip(self.touchdowns, self.touchdowns[1:])]
 
     @staticmethod
-    def _refine_jump(sample, a: float, b: float, v_before: np.ndarray) -> float:
-        """Bisect to 1 ms for the instant the velocity leaves the incoming arc."""
-        v_after = sample(b)[0][0, 3:]
-        half = 0.5 * np.linalg.norm(v_after - v_before)
-        while b - a > 1e-3:
-            mid = 0.5 * (a + b)
-            if np.linalg.norm(sample(mid)[0][0, 3:] - v_before) > half:
-                b = mid
-            else:
-                a = mid
-        return 0.5 * (a + b)
+    def _refine_jumps(sample, a, b, v_before, v_after) -> np.ndarray:
+        """The instant (to 1 ms) the velocity leaves each incoming arc: where its distance from
+        the incoming velocity ``v_before`` passes half the jump, a root in each [a, b]."""
+        half = 0.5 * np.linalg.norm(v_after - v_before, axis=1)
 
-    @staticmethod
-    def _refine_minimum(sample, a: float, b: float) -> float:
-        """Golden-section search of the altitude minimum to 1 ms."""
-        g = (np.sqrt(5.0) - 1.0) / 2.0
-        c, d = b - g * (b - a), a + g * (b - a)
-        fc, fd = sample(c)[1][0], sample(d)[1][0]
-        while b - a > 1e-3:
-            if fc < fd:
-                b, d, fd = d, c, fc
-                c = b - g * (b - a)
-                fc = sample(c)[1][0]
-            else:
-                a, c, fc = c, d, fd
-                d = a + g * (b - a)
-                fd = sample(d)[1][0]
-        return 0.5 * (a + b)
+        def excess(t, idx):
+            return np.linalg.norm(sample(t)[0][:, 3:] - v_before[idx], axis=1) - half[idx]
+
+        return refine_roots(excess, a, b, -half, half, 1e-3, indexed=True)
 
     def _touchdown(self, sample, et: float, kind: str, dv: float | None) -> Touchdown:
         states, alt = sample(et)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orbitviz._files import atomic_write
 from orbitviz.errors import DownloadError, ElementsError, UnknownBody
 from orbitviz.smallbodies.elements import (
     GM_SUN_DE440_KM3S2,
@@ -323,9 +324,7 @@ def _write_cache(path: Path, designation: str, data: Mapping, now: float) -> Non
         "fetched_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
         "response": data,
     }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(entry), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, json.dumps(entry))  # a unique temporary: two writers never collide
 
 
 def _age_text(age_s: float) -> str:

@@ -5,11 +5,20 @@ vectorised states and rotations, coverage, and CSPICE errors turned into orbitvi
 CSPICE is not thread-safe: call this module from one thread (parallel work uses processes).
 """
 
-from .bodies import body_id, body_name, gm_km3s2, radii_km
+from .bodies import (
+    body_id,
+    body_name,
+    gm_km3s2,
+    is_planet_id,
+    is_satellite_id,
+    planet_id,
+    radii_km,
+    system_barycenter_id,
+)
 from .ephemeris import Coverage, ck_coverage, positions, rotation, spk_coverage, states
 from .files import KernelFile, meta_kernel_files, sniff
 from .kernels import KernelSet, loaded_kernels
-from .time import et_to_datetime64, et_to_tdb, et_to_utc, to_et
+from .time import et_to_datetime64, et_to_tdb, et_to_utc, to_et, utc_label, utc_labeller
 
 __all__ = [
     "Coverage",
@@ -22,13 +31,19 @@ __all__ = [
     "et_to_tdb",
     "et_to_utc",
     "gm_km3s2",
+    "is_planet_id",
+    "is_satellite_id",
     "loaded_kernels",
     "meta_kernel_files",
+    "planet_id",
     "positions",
     "radii_km",
     "rotation",
     "sniff",
     "spk_coverage",
     "states",
+    "system_barycenter_id",
     "to_et",
+    "utc_label",
+    "utc_labeller",
 ]

@@ -40,6 +40,41 @@ def body_name(body: str | int) -> str:
     return name if found else str(code)
 
 
+# NAIF id arithmetic (no kernels needed): planet systems are numbered 1..9; barycentre N, its
+# planet N99 and its satellites N01..N98 (NAIF "NAIF IDs" required reading).
+def is_planet_id(code: int) -> bool:
+    """True for a planet's id (199, 299, ..., 999)."""
+    return 199 <= code <= 999 and code % 100 == 99
+
+
+def is_satellite_id(code: int) -> bool:
+    """True for a natural satellite's id (301 the Moon, 401 Phobos, ...)."""
+    return 100 < code < 1000 and code % 100 != 99
+
+
+def system_barycenter_id(code: int) -> int:
+    """The planetary system barycentre of a planet, satellite or barycentre id (399 -> 3,
+    301 -> 3, 3 -> 3).
+
+    >>> system_barycenter_id(399), system_barycenter_id(502), system_barycenter_id(5)
+    (3, 5, 5)
+    """
+    if 1 <= code <= 9:
+        return code
+    if is_planet_id(code) or is_satellite_id(code):
+        return code // 100
+    raise UnknownBody(f"NAIF id {code} is not a planet, satellite or planetary barycentre")
+
+
+def planet_id(code: int) -> int:
+    """The planet of a barycentre, planet or satellite id (3 -> 399, 301 -> 399).
+
+    >>> planet_id(3), planet_id(301), planet_id(599)
+    (399, 399, 599)
+    """
+    return system_barycenter_id(code) * 100 + 99
+
+
 @functools.cache
 def known_names() -> tuple[str, ...]:
     """Names SPICE knows for the Sun, planets, barycentres and natural satellites."""

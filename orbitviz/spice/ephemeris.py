@@ -13,7 +13,7 @@ import spiceypy
 from spiceypy.utils.exceptions import SpiceyError
 
 from ..errors import CoverageError, UnknownFrame
-from .bodies import body_id, body_name
+from .bodies import body_id, body_name, is_planet_id, system_barycenter_id
 from .errors import spice_errors, translate
 from .kernels import POOL
 
@@ -75,8 +75,8 @@ def _coverage_error(target: str | int, observer: str | int, et: float, exc: Spic
         if not covs:
             hint = ""
             code = body_id(body)
-            if 199 <= code <= 999 and code % 100 == 99 and spk_coverage(code // 100):
-                hint = f" (its system barycenter has: use {body_name(code // 100)})"
+            if is_planet_id(code) and spk_coverage(system_barycenter_id(code)):
+                hint = f" (its system barycenter has: use {body_name(system_barycenter_id(code))})"
             lines.append(f"{name}: no loaded SPK has data for it{hint}")
         for cov in covs:
             spans = "; ".join(f"{_utc(a)} to {_utc(b)}" for a, b in cov.intervals)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -121,3 +122,44 @@ def et_to_datetime64(et: float | np.ndarray) -> np.ndarray:
     """numpy datetime64[ms] (UTC) of ET value(s), e.g. for plotting."""
     text = et_to_utc(et, precision=3)
     return np.asarray(text, dtype="datetime64[ms]")
+
+
+# --------------------------------------------------------------------------------------------
+# labels: "YYYY-MM-DD HH:MM:SS UTC", the one format of time overlays (window, video, plots)
+# --------------------------------------------------------------------------------------------
+def _label(iso: str) -> str:
+    return f"{iso[:19].replace('T', ' ')} UTC"
+
+
+def utc_label(et: float | np.ndarray) -> str | list[str]:
+    """``"YYYY-MM-DD HH:MM:SS UTC"`` label(s) of ET value(s), rounded to the second by SPICE
+    (a list for an array, e.g. every frame of a video, computed before drawing).
+
+    >>> utc_label(0.0)
+    '2000-01-01 11:58:56 UTC'
+    """
+    text = et_to_utc(et, precision=0)
+    if isinstance(text, str):
+        return _label(text)
+    return [_label(str(t)) for t in np.ravel(text)]
+
+
+def utc_labeller(start_et: float, stop_et: float, knots: int = 257) -> Callable[[float], str]:
+    """``f(et) ->`` :func:`utc_label` for times in the span, from UTC computed by SPICE at
+    ``knots`` times up front and interpolated (exact between leap seconds), so that drawing
+    never calls SPICE (it is not thread-safe). A span of zero length gives an empty label.
+
+    >>> label = utc_labeller(0.0, 86400.0)
+    >>> label(43200.0) == utc_label(43200.0)
+    True
+    """
+    if stop_et <= start_et:
+        return lambda et: ""
+    knot_et = np.linspace(start_et, stop_et, knots)
+    knot_ms = et_to_datetime64(knot_et).astype(np.int64).astype(np.float64)
+
+    def label(et: float) -> str:
+        ms = np.interp(float(et), knot_et, knot_ms)
+        return _label(str(np.datetime64(round(ms / 1000.0), "s")))  # rounded, as SPICE's et2utc
+
+    return label

@@ -1,0 +1,185 @@
+"""Files, the two jobs every layer shares: write atomically, and hash.
+
+Low level on purpose (standard library only), so that ``data``, ``shapes``, ``smallbodies``,
+``screening``, ``reports`` and ``render`` all use the same two helpers.
+
+Atomic writes
+-------------
+Output is written under a unique hidden name in the target's folder (so two writers of the same
+final name never share a temporary, and the rename never crosses a file system), flushed and
+fsync'ed, then moved into place with :func:`os.replace`. If anything fails the temporary is
+removed and the final name is untouched: readers see the old file or the new one, never half.
+
+- :func:`atomic_write` ``(path, data)``: bytes or text.
+- :func:`atomic_open` ``(path, "w" | "wb")``: a context manager yielding an open stream.
+- :func:`atomic_path` ``(path)``: a context manager yielding a temporary *path* for writers that
+  want one (matplotlib ``savefig``, pandas ``to_parquet``, a video encoder, a folder of frames).
+  The temporary keeps the final suffix, so writers that choose a format by suffix still can.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> atomic_write(folder / "a.txt", "hello").read_text()
+'hello'
+>>> with atomic_path(folder / "b.txt") as tmp:
+...     _ = tmp.write_text("world")
+>>> sorted(p.name for p in folder.iterdir())
+['a.txt', 'b.txt']
+
+Hashing
+-------
+:func:`sha256_file` reads in chunks and remembers each answer against the file's (resolved path,
+size, mtime_ns, inode), in this process and, when given ``memo_dir``, on disk for later
+processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+__all__ = ["atomic_open", "atomic_path", "atomic_write", "sha256_file"]
+
+_CHUNK = 1 << 22  # 4 MiB reads
+
+
+# --------------------------------------------------------------------------------------------
+# atomic writes
+# --------------------------------------------------------------------------------------------
+def _temporary_in(final: Path, *, folder: bool) -> Path:
+    """A new, unique, hidden sibling of ``final`` keeping its suffix (created: nobody else gets
+    the same name)."""
+    prefix, suffix = f".{final.stem}.", f".partial{final.suffix}"
+    if folder:
+        return Path(tempfile.mkdtemp(dir=final.parent, prefix=prefix, suffix=suffix))
+    handle, name = tempfile.mkstemp(dir=final.parent, prefix=prefix, suffix=suffix)
+    os.close(handle)
+    return Path(name)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(path: Path) -> None:
+    """Make a rename (or the files of a folder) durable; not possible on every platform."""
+    with contextlib.suppress(OSError):
+        _fsync_file(path)
+
+
+def _discard(temporary: Path) -> None:
+    if temporary.is_dir():
+        shutil.rmtree(temporary, ignore_errors=True)
+    else:
+        temporary.unlink(missing_ok=True)
+
+
+def _commit(temporary: Path, final: Path) -> None:
+    if temporary.is_dir():
+        for item in temporary.iterdir():
+            if item.is_file():
+                _fsync_file(item)
+        _fsync_folder(temporary)
+        if final.is_dir():
+            final.rmdir()  # only an empty folder is replaced (OSError otherwise)
+    else:
+        _fsync_file(temporary)
+    os.replace(temporary, final)
+    _fsync_folder(final.parent)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, *, folder: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; when the block ends without an error it is
+    fsync'ed and renamed to ``path``, otherwise removed (the final name is never touched).
+
+    The temporary file exists (empty) when yielded, so writers must be happy to overwrite it.
+    With ``folder`` the temporary is an empty folder, and replaces ``path`` only if that is
+    missing or an empty folder. The target's folder must exist.
+    """
+    final = Path(path)
+    temporary = _temporary_in(final, folder=folder)
+    try:
+        yield temporary
+        _commit(temporary, final)
+    except BaseException:
+        _discard(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_open(
+    path: str | os.PathLike, mode: str = "wb", *, encoding: str | None = None
+) -> Iterator[IO]:
+    """Yield a stream (``mode`` ``"wb"`` or ``"w"``) onto a temporary beside ``path``; it is
+    flushed, fsync'ed and renamed to ``path`` when the block ends without an error."""
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_open writes a new file: mode 'w' or 'wb', not {mode!r}")
+    if mode == "w" and encoding is None:
+        encoding = "utf-8"
+    with atomic_path(path) as temporary, open(temporary, mode, encoding=encoding) as stream:
+        yield stream
+        stream.flush()
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+    """Write ``data`` (bytes, or text in ``encoding``) to ``path`` atomically; returns the path."""
+    payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
+    with atomic_open(path, "wb") as stream:
+        stream.write(payload)
+    return Path(path)
+
+
+# --------------------------------------------------------------------------------------------
+# hashing
+# --------------------------------------------------------------------------------------------
+_memo: dict[tuple[str, int, int, int], str] = {}
+
+
+def _sha256_of_contents(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_file(path: str | os.PathLike, *, memo_dir: str | os.PathLike | None = None) -> str:
+    """Hex sha256 of a file's contents, read in 4 MiB chunks.
+
+    The answer is remembered against the file's (resolved path, size, mtime_ns, inode; like
+    git's index): in this process
+    always, and in ``memo_dir`` (one small file per path, written atomically) when given, so
+    that a later process need not read an unchanged file again. Any change to size or mtime
+    means a fresh hash. A memo folder that cannot be read or written only costs time.
+    """
+    source = Path(path).resolve()
+    info = source.stat()
+    key = (str(source), info.st_size, info.st_mtime_ns, info.st_ino)
+    if key in _memo:
+        return _memo[key]
+    stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    memo = None
+    if memo_dir is not None:
+        memo = Path(memo_dir) / hashlib.sha256(str(source).encode()).hexdigest()
+        with contextlib.suppress(OSError, ValueError):
+            known_stamp, digest = memo.read_text().rsplit(" ", 1)
+            if known_stamp == stamp and len(digest) == 64:
+                _memo[key] = digest
+                return digest
+    digest = _sha256_of_contents(source)
+    _memo[key] = digest
+    if memo is not None:
+        with contextlib.suppress(OSError):
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(memo, f"{stamp} {digest}")
+    return digest
