@@ -86,8 +86,8 @@ class Target:
     min_speedup: float | None = None
     max_ours_s: float | None = None
 
-    def met(self, ours_s: float, peer_s: float) -> bool:
-        if self.min_speedup is not None and not peer_s / ours_s >= self.min_speedup:
+    def met(self, speedup: float, ours_s: float) -> bool:
+        if self.min_speedup is not None and not speedup >= self.min_speedup:
             return False
         return self.max_ours_s is None or ours_s <= self.max_ours_s
 
@@ -141,24 +141,27 @@ class Result:
     @property
     def passed(self) -> bool | None:
         """None without a target; else whether it was met."""
-        return None if self.target is None else self.target.met(self.ours_s, self.peer_s)
+        return None if self.target is None else self.target.met(self.speedup, self.ours_s)
 
     def line(self) -> str:
-        text = (
-            f"{self.name}: ours {_seconds(self.ours_s)} s, peer {_seconds(self.peer_s)} s, "
-            f"speedup {_speedup(self.speedup)}"
-        )
+        ours, peer = format_seconds(self.ours_s), format_seconds(self.peer_s)
+        text = f"{self.name}: ours {ours} s, peer {peer} s, speedup {format_speedup(self.speedup)}"
         if self.target is not None:
             text += f" (target {self.target}: {'pass' if self.passed else 'FAIL'})"
         return text + (f"  # {self.note}" if self.note else "")
 
 
-def _seconds(value: float) -> str:
+def format_seconds(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _speedup(value: float) -> str:
-    return f"{value:.3g}" if value < 1000 else f"{value:.0f}"
+def format_speedup(value: float) -> str:
+    """Enough digits that a value just under a target never prints as the target itself."""
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.2f}"
+    return f"{value:.3f}" if value >= 0.1 else f"{value:.3g}"
 
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|inf|nan"
