@@ -30,6 +30,7 @@ Needs an offscreen OpenGL context (EGL surfaceless, OSMesa or Xvfb; see
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 import time
@@ -75,6 +76,14 @@ def bumpy_sphere(faces: int) -> Mesh:
     return Mesh(vertices, np.concatenate([quads, caps]), "bumpy", None, None)
 
 
+STEP_DEG = 7.0  # the camera turns this much per frame, for every contender
+
+
+def turned(home: CameraState, k: int) -> CameraState:
+    """The camera of frame ``k``: ``home`` turned ``k`` steps in azimuth."""
+    return dataclasses.replace(home, azimuth_deg=home.azimuth_deg + STEP_DEG * k)
+
+
 class Ours:
     """orbitviz's canvas turning around the body (``coarse``: level of detail on)."""
 
@@ -87,16 +96,7 @@ class Ours:
         self.home = scene.home_camera()
 
     def draw(self, k: int) -> np.ndarray:
-        home = self.home
-        self.canvas.set_camera(
-            CameraState(
-                home.center_km,
-                home.azimuth_deg + 7 * k,
-                home.elevation_deg,
-                home.distance_km,
-                home.fov_deg,
-            )
-        )
+        self.canvas.set_camera(turned(self.home, k))
         return self.canvas.render()
 
     def close(self) -> None:
@@ -130,7 +130,7 @@ class Peer:
         self.camera = naive_mesh_view(self.canvas.central_widget.add_view(), mesh)
 
     def draw(self, k: int) -> np.ndarray:
-        self.camera.azimuth = 30.0 + 7 * k
+        self.camera.azimuth = 30.0 + STEP_DEG * k
         return self.canvas.render()
 
     def close(self) -> None:

@@ -69,7 +69,7 @@ def peer(name: str, frames: int, big_faces: int) -> dict:
 
     app = QApplication.instance() or QApplication([])
     vispy.use(app="pyqt5")
-    from render import naive_mesh_view
+    from render import STEP_DEG, naive_mesh_view
     from vispy import app as vapp
     from vispy import gloo
     from vispy import scene as vscene
@@ -82,7 +82,7 @@ def peer(name: str, frames: int, big_faces: int) -> dict:
         app.processEvents()
 
     def draw(k: int) -> None:
-        view.camera.azimuth = 30.0 + 7 * k
+        view.camera.azimuth = 30.0 + STEP_DEG * k
         canvas.native.repaint()
         app.processEvents()
         canvas.set_current()
@@ -128,11 +128,12 @@ def run_peer(name: str, frames: int, big_faces: int) -> dict:
 
 def ours(app, mesh, frames: int) -> tuple[float, float, str]:
     from PyQt5.QtCore import QSettings
+    from render import turned
 
     from orbitviz._qt.app import presentation
     from orbitviz._qt.scene_recipes import SceneRecipe, prepare
     from orbitviz._qt.window import ViewerWindow
-    from orbitviz.scene import CameraState, shape_scene
+    from orbitviz.scene import shape_scene
 
     prepared = prepare(SceneRecipe(mesh.body or "mesh", lambda: shape_scene(mesh)))
     settings = Path(tempfile.mkdtemp()) / "viewer.ini"  # never /dev/null: QSettings replaces it
@@ -145,15 +146,7 @@ def ours(app, mesh, frames: int) -> tuple[float, float, str]:
     canvas, home = window.canvas, window.canvas.camera_state()
 
     def draw(k: int) -> None:
-        canvas.set_camera(
-            CameraState(
-                home.center_km,
-                home.azimuth_deg + 7 * k,
-                home.elevation_deg,
-                home.distance_km,
-                home.fov_deg,
-            )
-        )
+        canvas.set_camera(turned(home, k))
         window.view.repaint()
         app.processEvents()
         if presentation() == "opengl":
