@@ -19,7 +19,7 @@ Targets (seconds for the whole video; speedup = peer / ours):
   for the same CPUs (measured ~1.25x at 1280x720 here); with cores to spare the gap grows.
 Needs an offscreen OpenGL context (EGL surfaceless, OSMesa or Xvfb; see
 ``orbitviz.render.select_backend``): without one it prints ``SKIP video: ...`` and exits 0.
-``--quick``: 1280x720 only, 12 frames, one round.
+``--quick``: 1280x720 only, 12 frames, three rounds (short runs are noisy: the median of three).
 
     python benchmarks/video.py [--quick] [--frames 60] [--rounds 2]
 """
@@ -93,10 +93,10 @@ def naive(scene, path, size, frames, fps):
 def main() -> int:
     parser = _bench.parser(__doc__)
     parser.add_argument("--frames", type=int, default=None, help="(60; quick: 12)")
-    parser.add_argument("--rounds", type=int, default=None, help="(2; quick: 1)")
+    parser.add_argument("--rounds", type=int, default=None, help="(2; quick: 3)")
     args = parser.parse_args()
     frames = args.frames or (12 if args.quick else 60)
-    rounds = args.rounds or (1 if args.quick else 2)
+    rounds = args.rounds or (3 if args.quick else 2)
     sizes = ((1280, 720),) if args.quick else ((1280, 720), (1920, 1080))
     backend = _bench.gl_backend_or_skip("video")
     scene = philae_like_scene()
