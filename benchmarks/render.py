@@ -13,29 +13,33 @@ peer:          ``vispy.scene.visuals.Mesh(vertices, faces, shading="smooth")`` w
 
 Each frame turns the camera (so nothing is cached between frames) and is read back into an
 image in memory (``render()``: RGBA read, a flipped RGB view), the same for both. The
-contenders take turns in rounds and each reports its median, so a slow spell of the machine
-does not favour one. Prints ``name: ours X s, peer Y s, ratio Z`` (seconds per frame; ratio =
-peer / ours) and the frame rates.
+contenders take turns in rounds (``_bench.measure``) and each reports its median seconds per
+frame, so a slow spell of the machine does not favour one.
 
-    python benchmarks/render.py [--frames 4] [--rounds 5] [--size 1920x1080] [--big-faces N]
+Targets (seconds per frame; speedup = peer / ours):
+- ``full``: speedup >= 1 on every mesh. It is the same picture as the naive mesh, so drawing
+  it must never cost more; culling and the indexed layout should win on the big meshes.
+- ``interacting (LOD)``: speedup >= 2, for the meshes big enough to have a coarse level
+  (> 2 x LOD_FACES): level of detail exists to make dragging much cheaper than drawing all.
+Needs an offscreen OpenGL context (EGL surfaceless, OSMesa or Xvfb; see
+``orbitviz.render.select_backend``): without one it prints ``SKIP render: ...`` and exits 0.
+``--quick``: 640x360, 67p-4k and a 300k-face bumpy body, 3 rounds of 2 frames.
+
+    python benchmarks/render.py [--quick] [--frames 4] [--rounds 5] [--size 1920x1080] [--big-faces N]
 """
 
 from __future__ import annotations
 
-import argparse
-import os
+import dataclasses
+import itertools
 import sys
 import time
-from pathlib import Path
 
+import _bench
 import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("ORBITVIZ_DATA_MIRROR", str(ROOT.parent / "shared" / "data"))
-sys.path.insert(0, str(ROOT))
+from _bench import Result, info, measure, report
 
 from orbitviz.recipes import shape_scene
-from orbitviz.render import select_backend
 from orbitviz.scene import CameraState
 from orbitviz.scene.mesh_layer import LOD_FACES
 from orbitviz.shapes.clusters import ClusteredMesh
@@ -73,6 +77,14 @@ def bumpy_sphere(faces: int) -> Mesh:
     return Mesh(vertices, np.concatenate([quads, caps]), "bumpy", None, None)
 
 
+STEP_DEG = 7.0  # the camera turns this much per frame, for every contender
+
+
+def turned(home: CameraState, k: int) -> CameraState:
+    """The camera of frame ``k``: ``home`` turned ``k`` steps in azimuth."""
+    return dataclasses.replace(home, azimuth_deg=home.azimuth_deg + STEP_DEG * k)
+
+
 class Ours:
     """orbitviz's canvas turning around the body (``coarse``: level of detail on)."""
 
@@ -85,20 +97,28 @@ class Ours:
         self.home = scene.home_camera()
 
     def draw(self, k: int) -> np.ndarray:
-        home = self.home
-        self.canvas.set_camera(
-            CameraState(
-                home.center_km,
-                home.azimuth_deg + 7 * k,
-                home.elevation_deg,
-                home.distance_km,
-                home.fov_deg,
-            )
-        )
+        self.canvas.set_camera(turned(self.home, k))
         return self.canvas.render()
 
     def close(self) -> None:
         self.canvas.close()
+
+
+def naive_mesh_view(view, mesh: Mesh):
+    """The usual first attempt, into a VisPy ``view``: ``visuals.Mesh(shading="smooth")`` and a
+    TurntableCamera framing the body (also the peer of benchmarks/viewer.py)."""
+    from vispy import scene as vscene
+
+    vscene.visuals.Mesh(
+        np.asarray(mesh.vertices, np.float32),
+        np.asarray(mesh.faces, np.uint32),
+        color=(0.72, 0.69, 0.66, 1.0),
+        shading="smooth",
+        parent=view.scene,
+    )
+    radius = float(np.linalg.norm(mesh.extent_km)) / 2
+    view.camera = vscene.TurntableCamera(fov=30.0, distance=radius / np.sin(np.radians(15)) * 1.15)
+    return view.camera
 
 
 class Peer:
@@ -108,79 +128,64 @@ class Peer:
         from vispy import scene as vscene
 
         self.canvas = vscene.SceneCanvas(size=size, show=False, bgcolor="black")
-        view = self.canvas.central_widget.add_view()
-        vscene.visuals.Mesh(
-            np.asarray(mesh.vertices, np.float32),
-            np.asarray(mesh.faces, np.uint32),
-            color=(0.72, 0.69, 0.66, 1.0),
-            shading="smooth",
-            parent=view.scene,
-        )
-        radius = float(np.linalg.norm(mesh.extent_km)) / 2
-        self.camera = view.camera = vscene.TurntableCamera(
-            fov=30.0, distance=radius / np.sin(np.radians(15)) * 1.15
-        )
+        self.camera = naive_mesh_view(self.canvas.central_widget.add_view(), mesh)
 
     def draw(self, k: int) -> np.ndarray:
-        self.camera.azimuth = 30.0 + 7 * k
+        self.camera.azimuth = 30.0 + STEP_DEG * k
         return self.canvas.render()
 
     def close(self) -> None:
         self.canvas.close()
 
 
-def seconds_per_frame(contenders: dict, frames: int, rounds: int) -> dict[str, float]:
-    """Median over ``rounds`` of the mean time of ``frames`` frames, the contenders taking
-    turns each round (so a slow spell of the machine hits all of them alike)."""
-    for contender in contenders.values():
-        contender.draw(0)  # upload and compile outside the timing
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, contender in contenders.items():
-            start = time.perf_counter()
-            for k in range(1, frames + 1):
-                contender.draw(k)
-            times[name].append((time.perf_counter() - start) / frames)
-    return {name: float(np.median(t)) for name, t in times.items()}
+def turning(contender):
+    """A function of no arguments drawing the contender's next frame (the camera a step on)."""
+    frame = itertools.count(1)
+    return lambda: contender.draw(next(frame))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--size", default="1920x1080")
-    parser.add_argument("--big-faces", type=int, default=2_000_000)
+def main() -> int:
+    parser = _bench.parser(__doc__)
+    parser.add_argument("--frames", type=int, default=None, help="per round (4; quick: 2)")
+    parser.add_argument("--rounds", type=int, default=None, help="(5; quick: 3)")
+    parser.add_argument("--size", default=None, help="(1920x1080; quick: 640x360)")
+    parser.add_argument("--big-faces", type=int, default=None, help="(2000000; quick: 300000)")
     args = parser.parse_args()
-    size = tuple(int(v) for v in args.size.split("x"))
-    print(
-        f"OpenGL: {select_backend()}; {size[0]}x{size[1]}, median of {args.rounds} rounds "
-        f"of {args.frames} frames each"
-    )
+    quick = args.quick
+    frames = args.frames or (2 if quick else 4)
+    rounds = args.rounds or (3 if quick else 5)
+    size = tuple(int(v) for v in (args.size or ("640x360" if quick else "1920x1080")).split("x"))
+    big_faces = args.big_faces or (300_000 if quick else 2_000_000)
+    backend = _bench.gl_backend_or_skip("render")
+    info(f"OpenGL: {backend}; {size[0]}x{size[1]}, median of {rounds} rounds of {frames} frames")
     from orbitviz.data import fetch
     from orbitviz.shapes import load_mesh
 
-    meshes = {name: load_mesh(fetch(name)) for name in ("67p-4k.obj", "67p-16k.obj", "67p-spc.ply")}
-    meshes["bumpy"] = bumpy_sphere(args.big_faces)
+    names = ("67p-4k.obj",) if quick else ("67p-4k.obj", "67p-16k.obj", "67p-spc.ply")
+    meshes = {name: load_mesh(fetch(name)) for name in names}
+    meshes["bumpy"] = bumpy_sphere(big_faces)
+    results = []
     for name, mesh in meshes.items():
         label = f"{name} ({len(mesh.faces):,} faces)"
         start = time.perf_counter()
         ClusteredMesh.from_mesh(mesh)
-        print(f"{label}: prepared for drawing in {time.perf_counter() - start:.2f} s (once)")
+        info(f"{label}: prepared for drawing in {time.perf_counter() - start:.2f} s (once)")
         contenders = {"peer": Peer(mesh, size), "full": Ours(mesh, size, coarse=False)}
         if len(mesh.faces) > 2 * LOD_FACES:  # as the layer's LOD rule: smaller meshes stay whole
             contenders["coarse"] = Ours(mesh, size, coarse=True)
         try:
-            t = seconds_per_frame(contenders, args.frames, args.rounds)
+            # warmup: upload and compile outside the timing
+            t = measure({k: turning(c) for k, c in contenders.items()}, rounds, number=frames)
         finally:
             for contender in contenders.values():
                 contender.close()
-        for key, what in (("full", "full"), ("coarse", "interacting (LOD)")):
+        for key, what, target in (("full", "full", 1), ("coarse", "interacting (LOD)", 2)):
             if key in t:
-                print(
-                    f"{label} {what}: ours {t[key]:.3f} s, peer {t['peer']:.3f} s, ratio "
-                    f"{t['peer'] / t[key]:.2f}   ({1 / t[key]:.1f} vs {1 / t['peer']:.1f} fps)"
-                )
+                fps = f"{1 / t[key]:.1f} vs {1 / t['peer']:.1f} fps"
+                result = Result(f"{label} {what}", t[key], t["peer"], target, note=fps)
+                results.append(report(result))
+    return _bench.exit_status(results)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

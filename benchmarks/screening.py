@@ -1,23 +1,34 @@
-"""Benchmark: the whole NEODyS catalog, one year, Earth, 0.05 au.
+"""Screening: the whole NEODyS catalog for one year against Earth at 0.05 au, ours vs the
+notebooks' per-object loop.
 
-ours (Dask LocalCluster, 1 and 2 worker processes, cluster start-up included) vs the naive peer:
-a per-object Python loop over days calling ``spiceypy.conics`` and ``spiceypy.spkez`` (the
-notebooks' way), timed on a sample and extrapolated to the catalog, in the same run.
+ours:  ``orbitviz.screening.screen`` in-process (``scheduler="synchronous"``) and on a Dask
+       LocalCluster of 1 and 2 worker processes (cluster start-up included)
+peer:  a per-object Python loop over days calling ``spiceypy.conics`` and ``spiceypy.spkez``
+       (the notebooks' way), timed on a random sample of the same catalog in the same run and
+       extrapolated to the whole catalog (its cost is the same for every object: one call pair
+       per object per day)
 
-    python benchmarks/screening.py [--sample 200] [--start 2025-01-01] [--stop 2026-01-01]
+Targets:
+- ``... synchronous``: speedup >= 10. Vectorised two-body screening must beat the per-day
+  loop by a wide margin (it does 20-30x here on a shared 2-core machine); less means a
+  per-step Python loop crept back in.
+- the best of the three full-catalog runs: ours <= 30 s, the project's goal for screening a
+  catalog-year (issue #11) on a laptop.
+``--quick`` screens every 10th object (a 2,905-object catalog), in-process only, against a
+30-object peer sample; the absolute goal applies to the full catalog only.
+
+    python benchmarks/screening.py [--quick] [--sample 200] [--start 2025-01-01] [--stop 2026-01-01]
 """
 
 from __future__ import annotations
 
-import argparse
-import os
+import dataclasses
+import sys
 import time
-from pathlib import Path
 
+import _bench
 import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("ORBITVIZ_DATA_MIRROR", str(ROOT.parent / "shared" / "data"))
+from _bench import Result, Target, info, measure, report
 
 
 def naive_peer(conics: np.ndarray, start_et: float, stop_et: float, thr_km: float) -> int:
@@ -39,9 +50,9 @@ def naive_peer(conics: np.ndarray, start_et: float, stop_et: float, thr_km: floa
     return hits
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sample", type=int, default=200)
+def main() -> int:
+    ap = _bench.parser(__doc__)
+    ap.add_argument("--sample", type=int, default=None, help="peer sample (200; quick: 30)")
     ap.add_argument("--start", default="2025-01-01")
     ap.add_argument("--stop", default="2026-01-01")
     args = ap.parse_args()
@@ -52,54 +63,68 @@ def main() -> None:
     from orbitviz.units import AU_KM
 
     table = read_neodys()
+    if args.quick:
+        every = np.arange(0, len(table), 10)
+        table = dataclasses.replace(
+            table, table=table.table.iloc[every].reset_index(drop=True), conics=table.conics[every]
+        )
     n = len(table)
-    years = 1.0
-    timings = {}
-    for workers in (1, 2):
-        t0 = time.perf_counter()
-        res = screen(
-            "neodys",
+    sample = args.sample or (30 if args.quick else 200)
+    info(
+        f"NEODyS{' (every 10th object)' if args.quick else ''}: {n:,} objects, {args.start} to {args.stop}"
+    )
+
+    def run(scheduler: str, workers: int | None = None):
+        return screen(
+            table,
             "EARTH",
             args.start,
             args.stop,
             "0.05au",
-            scheduler="local",
+            scheduler=scheduler,
             workers=workers,
             progress=False,
         )
-        timings[workers] = time.perf_counter() - t0
-        print(
-            f"ours {workers} worker(s): {timings[workers]:.2f} s, {len(res)} approaches, "
-            f"{n * years / timings[workers]:,.0f} object-years/s"
-        )
-    t0 = time.perf_counter()
-    res_sync = screen(
-        "neodys", "EARTH", args.start, args.stop, "0.05au", scheduler="synchronous", progress=False
-    )
-    t_sync = time.perf_counter() - t0
-    print(f"ours synchronous (no Dask): {t_sync:.2f} s, {len(res_sync)} approaches")
+
+    configs = {"synchronous": ("synchronous", None)}
+    if not args.quick:
+        configs |= {"Dask 1 worker": ("local", 1), "Dask 2 workers": ("local", 2)}
+    timings, found = {}, {}
+    for label, (scheduler, workers) in configs.items():
+        start = time.perf_counter()  # once: a second run would find Dask and kernels warm
+        found[label] = len(run(scheduler, workers))
+        timings[label] = time.perf_counter() - start
+        info(f"ours {label}: {timings[label]:.2f} s, {found[label]} approaches")
+    assert len(set(found.values())) == 1, f"the schedulers disagree: {found}"
 
     rng = np.random.default_rng(0)
-    idx = rng.choice(n, size=min(args.sample, n), replace=False)
+    idx = rng.choice(n, size=min(sample, n), replace=False)
     with KernelSet("default"):
         start_et, stop_et = float(to_et(args.start)), float(to_et(args.stop))
-        t0 = time.perf_counter()
-        naive_peer(table.conics[idx], start_et, stop_et, 0.05 * AU_KM)
-        t_sample = time.perf_counter() - t0
-    peer = t_sample * n / len(idx)
-    print(
-        f"peer (spiceypy.conics + spkez per object per day, {len(idx)} objects in "
-        f"{t_sample:.2f} s): extrapolated {peer:.1f} s, {n * years / peer:,.0f} object-years/s"
-    )
-    eff = timings[1] / (2 * timings[2])
-    print(f"scaling efficiency 1 -> 2 workers: {eff:.0%}")
-    for w in (1, 2):
-        print(
-            f"screening catalog-year {w} worker(s): ours {timings[w]:.2f} s, peer {peer:.1f} s, "
-            f"ratio {timings[w] / peer:.3f}"
+        t_sample = measure(
+            lambda: naive_peer(table.conics[idx], start_et, stop_et, 0.05 * AU_KM),
+            repeat=1,
+            warmup=0,
         )
-    print(f"goal full catalog-year <= 30 s: {'met' if min(timings.values()) <= 30 else 'NOT met'}")
+    peer = t_sample * n / len(idx)
+    info(f"peer: {len(idx)} objects in {t_sample:.2f} s, extrapolated to {n:,}: {peer:.1f} s")
+    if "Dask 2 workers" in timings:
+        eff = timings["Dask 1 worker"] / (2 * timings["Dask 2 workers"])
+        info(f"scaling efficiency 1 -> 2 workers: {eff:.0%}")
+
+    best = min(timings, key=timings.get)
+    results = []
+    for label, ours_s in timings.items():
+        target = Target(min_speedup=10 if label == "synchronous" else None)
+        if not args.quick and label == best:
+            target = dataclasses.replace(target, max_ours_s=30.0)
+        if target == Target():
+            target = None
+        name = f"screening {n:,} objects x 1 year, {label}"
+        note = f"peer extrapolated from {len(idx)} objects"
+        results.append(report(Result(name, ours_s, peer, target, note=note)))
+    return _bench.exit_status(results)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
