@@ -44,20 +44,37 @@ def test_second_load_comes_from_the_cache_with_identical_arrays(cache_root, mode
     assert second.body == "ball" and second.frame == "BALL_FIXED" and second.source == model
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a zip file", "pickle", "missing-array"])
+def _read_records(path):
+    with open(path, "rb") as stream:
+        return np.load(stream, allow_pickle=False), np.load(stream, allow_pickle=False)
+
+
+@pytest.mark.parametrize(
+    "damage", [b"", b"not an array file", "pickle", "missing-array", "truncated", "trailing"]
+)
 def test_damaged_cache_is_ignored_and_rewritten(cache_root, model, damage):
     reference = load_mesh(model)
     stored = cache.mesh_cache_path(model)
+    good = stored.read_bytes()
     if damage == "pickle":  # an object array would need allow_pickle=True
-        np.savez(stored, vertices=np.array([None, 1], dtype=object), faces=reference.faces)
+        with open(stored, "wb") as stream:
+            np.save(stream, np.array([None, 1], dtype=object), allow_pickle=True)
+            np.save(stream, reference.faces)
     elif damage == "missing-array":
-        np.savez(stored, vertices=reference.vertices)
+        with open(stored, "wb") as stream:
+            np.save(stream, reference.vertices)
+    elif damage == "truncated":
+        stored.write_bytes(good[:-7])
+    elif damage == "trailing":
+        stored.write_bytes(good + b"\0")
     else:
         stored.write_bytes(damage)
     mesh = load_mesh(model)
     assert np.array_equal(mesh.vertices, reference.vertices)
-    with np.load(stored, allow_pickle=False) as arrays:  # rewritten, valid again
-        assert np.array_equal(arrays["faces"], reference.faces)
+    assert np.array_equal(mesh.faces, reference.faces)
+    vertices, faces = _read_records(stored)  # rewritten, valid again
+    assert np.array_equal(vertices, reference.vertices) and np.array_equal(faces, reference.faces)
+    assert stored.read_bytes() == good
 
 
 def test_cache_is_keyed_by_content(cache_root, model, tmp_path):
