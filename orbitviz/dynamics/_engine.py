@@ -116,12 +116,52 @@ def bodies_states(eph, et, rows):
 
 
 @njit(cache=True)
+def _stumpff(z):
+    """Stumpff's C(z) and S(z) (universal-variable Kepler)."""
+    if z > 1e-8:
+        sz = np.sqrt(z)
+        return (1.0 - np.cos(sz)) / z, (sz - np.sin(sz)) / (sz * z)
+    if z < -1e-8:
+        sz = np.sqrt(-z)
+        return (np.cosh(sz) - 1.0) / -z, (np.sinh(sz) - sz) / (sz * -z)
+    return 0.5 - z / 24.0, 1.0 / 6.0 - z / 120.0
+
+
+@njit(cache=True)
+def radius_after(rx, ry, rz, vx, vy, vz, mu, dt):
+    """Distance |r| (km) from the centre after ``dt`` seconds on the two-body conic of the
+    state (r, v) with parameter ``mu``: universal variables (any eccentricity), Newton's
+    method. The delayed distance of a comet's g(r(t - DT)) law."""
+    r0 = np.sqrt(rx * rx + ry * ry + rz * rz)
+    v2 = vx * vx + vy * vy + vz * vz
+    sqmu = np.sqrt(mu)
+    sigma = (rx * vx + ry * vy + rz * vz) / sqmu
+    alpha = 2.0 / r0 - v2 / mu
+    chi = sqmu * abs(alpha) * dt if alpha > 0.0 else sqmu * dt / r0
+    r = r0
+    for _ in range(50):
+        z = alpha * chi * chi
+        c, s = _stumpff(z)
+        t = sigma * chi * chi * c + (1.0 - alpha * r0) * chi * chi * chi * s + r0 * chi
+        r = sigma * chi * (1.0 - z * s) + (1.0 - alpha * r0) * chi * chi * c + r0
+        step = (t - sqmu * dt) / r
+        chi -= step
+        if abs(step) < 1e-12 * (1.0 + abs(chi)):
+            break
+    z = alpha * chi * chi
+    c, s = _stumpff(z)
+    return sigma * chi * (1.0 - z * s) + (1.0 - alpha * r0) * chi * chi * c + r0
+
+
+@njit(cache=True)
 def accelerations(t, y, eph, gm, isun, gr, c2, ng, needs_sun, work, dydt):
     """d/dt of the states ``y`` (N*6,) of N massless bodies at ``t`` into ``dydt``.
 
     Point masses ``gm`` (B,) of the table's bodies; with ``gr`` the 1PN term of the Sun
-    (PPN beta = gamma = 1, heliocentric r, v); ``ng`` (N, 8): A1, A2, A3 (km/s^2), alpha, r0
-    (km), m, n, k of the Marsden non-gravitational law per body (A all zero: none)."""
+    (PPN beta = gamma = 1, heliocentric r, v); ``ng`` (N, 9): A1, A2, A3 (km/s^2), alpha, r0
+    (km), m, n, k and the delay DT (s) of the Marsden non-gravitational law per body (A all
+    zero: none); with a delay, g takes the heliocentric distance DT earlier, on the osculating
+    two-body conic (Yeomans & Chodas 1989's g(r(t - DT)))."""
     bodies_state(eph, t, work, isun if (gr or needs_sun) else -1)
     n = y.shape[0] // 6
     n_bodies = gm.shape[0]
@@ -159,7 +199,10 @@ def accelerations(t, y, eph, gm, isun, gr, c2, ng, needs_sun, work, dydt):
                 nx, ny, nz = hx / hn, hy / hn, hz / hn
                 ux, uy, uz = rx / r, ry / r, rz / r
                 tx, ty, tz = ny * uz - nz * uy, nz * ux - nx * uz, nx * uy - ny * ux
-                q = r / ng[i, 4]
+                r_g = r
+                if ng[i, 8] != 0.0:
+                    r_g = radius_after(rx, ry, rz, vx, vy, vz, gm_sun, -ng[i, 8])
+                q = r_g / ng[i, 4]
                 g = ng[i, 3] * q ** (-ng[i, 5]) * (1.0 + q ** ng[i, 6]) ** (-ng[i, 7])
                 ax += g * (ng[i, 0] * ux + ng[i, 1] * tx + ng[i, 2] * nx)
                 ay += g * (ng[i, 0] * uy + ng[i, 1] * ty + ng[i, 2] * ny)
@@ -202,6 +245,10 @@ def integrate(t0, y0, t_end, rtol, atol, h_first, max_steps, eph, gm, isun, gr, 
     (M+1, n), dense coefficients (M, 7, n), number of force evaluations, status)."""
     n = y0.shape[0]
     n_objects = n // 6
+    if n != 6 * n_objects or ng.shape[0] != n_objects or ng.shape[1] != 9:
+        raise ValueError("integrate: y0 must be (6 N,) and ng (N, 9)")
+    if eph[6].shape[0] != gm.shape[0]:
+        raise ValueError("integrate: one GM per body of the ephemeris table")
     work = np.empty((gm.shape[0], 6))
     needs_sun = False
     for i in range(n_objects):

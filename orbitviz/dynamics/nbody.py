@@ -60,9 +60,11 @@ DEFAULT_PERTURBERS: tuple[int, ...] = (10, 199, 299, 399, 301, 4, 5, 6, 7, 8, 9)
 class NonGrav:
     """Marsden non-gravitational parameters: A1 (radial), A2 (transverse), A3 (normal) in au/d^2.
 
-    ``g(r) = alpha (r/r0)^-m (1 + (r/r0)^n)^-k`` with r in au. Defaults are the asteroid model
-    g = 1/r^2 (alpha 1, r0 1 au, m 2, k 0), as SBDB states for Yarkovsky fits (ALN 1, NM 2, NK 0,
-    R0 1). :meth:`comet` gives the standard water-ice constants.
+    ``g(r) = alpha (r/r0)^-m (1 + (r/r0)^n)^-k`` with r in au, taken ``dt_d`` days earlier when a
+    comet's delay DT is given. The class defaults are the asteroid model g = 1/r^2 (alpha 1,
+    r0 1 au, m 2, k 0), as SBDB states for Yarkovsky fits (ALN 1, NM 2, NK 0, R0 1);
+    :meth:`comet` gives the standard water-ice constants, which :meth:`from_mapping` assumes
+    when a source names no law (as JPL does).
 
     >>> NonGrav(a2_au_d2=-5.6e-14).g(np.array([1.0, 2.0])).tolist()
     [1.0, 0.25]
@@ -76,28 +78,40 @@ class NonGrav:
     m: float = 2.0
     n: float = 0.0
     k: float = 0.0
+    dt_d: float = 0.0
 
     @classmethod
-    def comet(cls, a1_au_d2=0.0, a2_au_d2=0.0, a3_au_d2=0.0) -> NonGrav:
+    def comet(cls, a1_au_d2=0.0, a2_au_d2=0.0, a3_au_d2=0.0, dt_d=0.0) -> NonGrav:
         """Standard comet g(r) (Marsden, Sekanina & Yeomans 1973)."""
         return cls(
-            a1_au_d2, a2_au_d2, a3_au_d2, alpha=0.1112620426, r0_au=2.808, m=2.15, n=5.093, k=4.6142
+            a1_au_d2,
+            a2_au_d2,
+            a3_au_d2,
+            alpha=0.1112620426,
+            r0_au=2.808,
+            m=2.15,
+            n=5.093,
+            k=4.6142,
+            dt_d=dt_d,
         )
 
     @classmethod
     def from_mapping(cls, pars: Mapping[str, float]) -> NonGrav:
-        """From SBDB-style names: A1, A2, A3 (au/d^2) and optional ALN, R0, NM, NN, NK.
+        """From SBDB-style names: A1, A2, A3 (au/d^2), the delay DT (days) and the g(r) law's
+        ALN, R0, NM, NN, NK.
 
-        Without model constants, asteroids' 1/r^2 is assumed. A time delay ``DT`` is not
-        supported (raises :class:`ElementsError`).
+        Without law constants SBDB means the standard (comet) law of Marsden et al. (JPL's
+        default, :meth:`comet`); asteroid fits name theirs (Apophis: ALN 1, NM 2, NK 0, R0 1).
         """
         p = {str(k).upper(): float(v) for k, v in dict(pars).items()}
-        if p.get("DT", 0.0) != 0.0:
+        unknown = sorted(set(p) - {"A1", "A2", "A3", "DT", "ALN", "R0", "NM", "NN", "NK"})
+        if unknown:
             raise ElementsError(
-                f"non-gravitational time delay DT = {p['DT']} d is not supported; "
-                "propagate without non-gravitational forces or use JPL Horizons for this object"
+                f"non-gravitational parameters {', '.join(unknown)} are not part of the Marsden "
+                "model orbitviz integrates (A1, A2, A3, DT and the g(r) law's ALN, R0, NM, NN, "
+                "NK); leave them out or use JPL Horizons for this object"
             )
-        base = cls()
+        base = cls.comet()
         return cls(
             p.get("A1", 0.0),
             p.get("A2", 0.0),
@@ -107,6 +121,7 @@ class NonGrav:
             m=p.get("NM", base.m),
             n=p.get("NN", base.n),
             k=p.get("NK", base.k),
+            dt_d=p.get("DT", 0.0),
         )
 
     @property
@@ -213,14 +228,12 @@ class Perturbers:
 
 def _nongrav_row(nongrav: NonGrav | None) -> np.ndarray:
     """The compiled force routine's row for ``nongrav``: A1..A3 in km/s^2, alpha, r0 (km), m,
-    n, k."""
+    n, k, and the delay DT in s."""
     if nongrav is None or not nongrav.active:
-        return np.array([0.0, 0.0, 0.0, 1.0, AU_KM, 2.0, 0.0, 0.0])
-    a = [
-        float(v) * AU_PER_DAY2_IN_KMS2
-        for v in (nongrav.a1_au_d2, nongrav.a2_au_d2, nongrav.a3_au_d2)
-    ]
-    return np.array([*a, nongrav.alpha, nongrav.r0_au * AU_KM, nongrav.m, nongrav.n, nongrav.k])
+        return np.array([0.0, 0.0, 0.0, 1.0, AU_KM, 2.0, 0.0, 0.0, 0.0])
+    g = nongrav
+    a = [float(v) * AU_PER_DAY2_IN_KMS2 for v in (g.a1_au_d2, g.a2_au_d2, g.a3_au_d2)]
+    return np.array([*a, g.alpha, g.r0_au * AU_KM, g.m, g.n, g.k, g.dt_d * DAY_S])
 
 
 # --------------------------------------------------------------------------------------------
@@ -440,6 +453,8 @@ def propagate_nbody(
     if n_objects == 1 and active:
         m = active[0]
         parts.append(f"A1/A2/A3 {m.a1_au_d2:.3g}/{m.a2_au_d2:.3g}/{m.a3_au_d2:.3g} au/d^2")
+        if m.dt_d:
+            parts.append(f"DT {m.dt_d:.4g} d")
     elif active:
         parts.append(f"A1/A2/A3 for {len(active)} of {n_objects} bodies")
     parts.append(f"rtol {rtol:g}")
