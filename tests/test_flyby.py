@@ -10,9 +10,9 @@ import spiceypy
 
 from orbitviz.analysis import flyby
 from orbitviz.cli import main
-from orbitviz.dynamics.flyby import analyze_flyby
+from orbitviz.dynamics.flyby import analyze_flyby, elements_dict
 from orbitviz.smallbodies import resolve_target
-from orbitviz.spice import KernelSet, to_et
+from orbitviz.spice import KernelSet, gm_km3s2, states, to_et
 from orbitviz.units import LD_KM
 
 
@@ -52,6 +52,74 @@ def test_the_encounter_changes_the_orbit(wp_patched):
     # the planetocentric energy is conserved through the SOI: v_inf at entry equals at exit
     r = wp_patched.result
     assert r.hyperbola.v_inf_kms == pytest.approx(4.54, abs=0.05)
+
+
+def test_patched_exit_state_is_the_entry_hyperbola_leaving_the_soi(wp_patched):
+    """The post-encounter heliocentric conic, taken back to the SOI exit and made Earth-centred
+    again, must be the body-centred hyperbola of the entry (propagated here with SPICE's own
+    conics, not ours) on its way out: on the SOI sphere, moving outward, the same energy
+    (v_inf), the same angular momentum vector, the same position and velocity."""
+    r = wp_patched.result
+    t_in, t_out = float(r.entries_et[0]), float(r.exits_et[0])
+    with KernelSet("default"):
+        earth_in, earth_out = states("EARTH", np.array([t_in, t_out]), observer="SUN")
+        gm = gm_km3s2("EARTH")
+        rel_in = np.asarray(spiceypy.conics(r.elements_before, t_in)) - earth_in
+        rel_out = np.asarray(spiceypy.conics(r.elements_after, t_out)) - earth_out
+        hyperbola = spiceypy.oscelt(rel_in, t_in, gm)
+        rel_out_truth = np.asarray(spiceypy.conics(hyperbola, t_out))
+    soi = r.soi_radius_km
+    assert np.linalg.norm(rel_in[:3]) == pytest.approx(soi, rel=1e-7)
+    assert np.linalg.norm(rel_out[:3]) == pytest.approx(soi, rel=1e-7)
+    assert np.dot(rel_in[:3], rel_in[3:]) < 0 < np.dot(rel_out[:3], rel_out[3:])
+
+    def v_inf(s):
+        return np.sqrt(np.dot(s[3:], s[3:]) - 2 * gm / np.linalg.norm(s[:3]))
+
+    assert v_inf(rel_out) == pytest.approx(v_inf(rel_in), rel=1e-9)
+    assert v_inf(rel_out) == pytest.approx(r.hyperbola.v_inf_kms, rel=1e-9)
+    h_in, h_out = np.cross(rel_in[:3], rel_in[3:]), np.cross(rel_out[:3], rel_out[3:])
+    np.testing.assert_allclose(h_out, h_in, rtol=1e-9, atol=1e-9 * np.linalg.norm(h_in))
+    np.testing.assert_allclose(rel_out[:3], rel_out_truth[:3], rtol=0, atol=1e-3)  # km
+    np.testing.assert_allclose(rel_out[3:], rel_out_truth[3:], rtol=0, atol=1e-9)  # km/s
+    # the drawn track is continuous through the exit: no jump of the relative position
+    after = np.searchsorted(r.samples_et, t_out)
+    step = np.linalg.norm(r.samples_rel_km[after] - r.samples_rel_km[after - 1])
+    speed = np.linalg.norm(rel_out[3:])
+    assert step < 1.01 * speed * (r.samples_et[after] - r.samples_et[after - 1])
+
+
+def test_patched_conics_recover_the_post_encounter_orbit_of_the_nbody_run():
+    """2021 WP's JPL elements (epoch 2022-01-21) are its orbit after the 2021-11-21 pass. The
+    N-body run integrates them back through the encounter; patched conics started from the
+    N-body state at SOI entry must then come out of the SOI on the N-body orbit again.
+    Measured against N-body at its SOI exit: i 0.0014 deg, q 1.5e-4 au, e 4e-4, node 0.006 deg,
+    a 3.8e-4 au (the encounter itself changes i by 1.48 deg, q by 0.015 au, a by 0.006 au);
+    against the JPL elements (two months later, osculating): i 0.085 deg, q 1.6e-3 au."""
+    window = ("2021-11-10", "2021-12-01")
+    nb = flyby("2021 WP", start=window[0], stop=window[1], method="nbody")
+    with KernelSet("default"):
+        pc = analyze_flyby(
+            nb.result.elements_before,
+            "EARTH",
+            float(to_et(window[0])),
+            float(to_et(window[1])),
+            method="patched",
+            name="2021 WP from its N-body entry state",
+        )
+    assert pc.entries_et[0] == pytest.approx(nb.result.entries_et[0], abs=1.0)
+    assert abs(pc.exits_et[0] - nb.result.exits_et[0]) < 3600.0
+    before, after = nb.summary["elements_before"], nb.summary["elements_after"]
+    got = elements_dict(pc.elements_after)
+    assert abs(after["i_deg"] - before["i_deg"]) > 1.0  # the encounter changes the orbit
+    assert got["i_deg"] == pytest.approx(after["i_deg"], abs=0.01)
+    assert got["node_deg"] == pytest.approx(after["node_deg"], abs=0.05)
+    assert got["q_au"] == pytest.approx(after["q_au"], abs=1e-3)
+    assert got["e"] == pytest.approx(after["e"], abs=2e-3)
+    assert got["a_au"] == pytest.approx(after["a_au"], abs=2e-3)
+    jpl = resolve_target("2021 WP")[0]
+    assert got["i_deg"] == pytest.approx(jpl.i_deg, abs=0.15)
+    assert got["q_au"] == pytest.approx(jpl.q_au, abs=3e-3)
 
 
 def test_conic_distances_match_spice_conics_and_spkgeo():
@@ -185,7 +253,6 @@ def test_rounding_to_sigma_is_said_and_changes_only_digits_below_sigma():
 def test_a_hyperbolic_interloper_works_in_conic_mode():
     """An 'Oumuamua-like e > 1 orbit built to pass 200,000 km north of Earth at a known time."""
     from orbitviz.dynamics.kepler import state_to_elements
-    from orbitviz.spice import gm_km3s2, states
 
     with KernelSet("default"):
         t0 = float(to_et("2030-06-01T12:00"))
