@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 import spiceypy
+from matplotlib.dates import date2num
 
 from orbitviz.analysis import flyby
 from orbitviz.cli import main
@@ -181,10 +182,56 @@ def test_a_target_that_never_enters_says_so_and_exits_0(capsys):
     assert any("never enters" in n for n in data["notes"])
 
 
-def test_plot_is_written(tmp_path, wp_patched):
+def test_plot_draws_the_report_and_marks_its_events(tmp_path, wp_patched):
+    """The figure's track is the report's distances at the report's times (UTC from CSPICE
+    directly), its markers sit at the report's SOI entry/exit and closest approach, the track
+    crosses the SOI line at the entry and exit lines, and the PNG shows the track's colour."""
+    from plot_support import PNG_MAGIC, find_artist, find_artists, pixels_of, seconds, x_of
+
+    r, s = wp_patched.result, wp_patched.summary
+    ax = wp_patched.figure().axes[0]
+    track = find_artist(ax, "distance")
+    np.testing.assert_allclose(track.get_ydata(), r.samples_dist_km / 1e3, rtol=1e-12)
+    with KernelSet("default"):
+        pick = [0, len(r.samples_et) // 2, -1]
+        utc = [spiceypy.et2utc(et, "ISOC", 3) for et in r.samples_et[pick]]
+    assert seconds(x_of(track)[pick], utc).max() < 1e-3
+    assert np.all(np.diff(x_of(track)) > np.timedelta64(0, "ms"))
+
+    closest = find_artist(ax, "closest approach")
+    assert seconds(x_of(closest)[0], s["closest_approach_utc"].rstrip("Z")) < 1e-3
+    assert closest.get_ydata()[0] == pytest.approx(s["closest_distance_km"] / 1e3, rel=1e-12)
+    # the marker is at the bottom of the drawn track (60 s samples there: within 1 km, 1 min)
+    low = int(np.argmin(track.get_ydata()))
+    assert 0 <= track.get_ydata()[low] - closest.get_ydata()[0] < 1.0
+    assert seconds(x_of(track)[low], x_of(closest)[0]) <= 60.0
+    label = find_artist(ax, "closest approach label").get_text()
+    assert f"{s['closest_distance_km']:,.0f} km" in label
+    assert f"{s['closest_distance_ld']:.3f} LD" in label and f"{s['v_rel_kms']:.2f} km/s" in label
+
+    soi = find_artist(ax, "SOI radius").get_ydata()
+    assert soi[0] == soi[1] == pytest.approx(s["soi_radius_km"] / 1e3, rel=1e-12)
+    assert find_artist(ax, "1 LD").get_ydata()[0] == pytest.approx(LD_KM / 1e3)
+    track_days = date2num(x_of(track))
+    for gid, key in (("SOI entry", "soi_entries_utc"), ("SOI exit", "soi_exits_utc")):
+        lines = find_artists(ax, gid)
+        assert len(lines) == len(s[key]) == 1
+        when = x_of(lines[0])[0]
+        assert seconds(when, s[key][0].rstrip("Z")) < 1e-3
+        at_line = np.interp(date2num(when), track_days, track.get_ydata())
+        assert at_line == pytest.approx(s["soi_radius_km"] / 1e3, rel=1e-3)
+        assert find_artist(ax, f"{gid} label").get_text().startswith(gid)
+    assert ax.get_ylabel() == "distance (1000 km)" and ax.get_xlabel() == "UTC"
+    assert ax.get_title().startswith("2021 WP past Earth: patched conics")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0] == "2021 WP (patched)" and legend[1].startswith("Earth SOI (")
+
     out = wp_patched.plot(tmp_path / "wp.png")
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert out.stat().st_size > 20_000
+    assert out == tmp_path / "wp.png" and out.read_bytes()[:8] == PNG_MAGIC
+    assert not list(tmp_path.glob(".*.tmp.png"))
+    assert pixels_of(out, "tab:blue") > 1200  # the track (measured: 2,389)
+    assert pixels_of(out, "tab:orange") > 700  # SOI radius, entry and exit (measured: 1,381)
+    assert pixels_of(out, "tab:red") > 150  # the closest-approach marker, label (measured: 309)
 
 
 def test_markdown_and_csv(wp_patched):

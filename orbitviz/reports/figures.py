@@ -1,4 +1,18 @@
-"""The matplotlib plumbing every report plot shares: a headless figure, written atomically."""
+"""The matplotlib plumbing every report plot shares: a headless figure, written atomically.
+
+Report plots are built in two steps: a ``*_figure`` function (or ``FlybyReport.figure``) returns
+the :class:`matplotlib.figure.Figure`, laid out, for a notebook to show or a test to read; the
+``plot*`` function writes that figure to a PNG. The figures are made without pyplot, so building
+one neither switches the user's backend nor leaves a figure open in pyplot's list.
+
+>>> import numpy as np
+>>> fig, ax = new_figure(4, 3)
+>>> line = ax.plot(np.arange(3), [1.0, 4.0, 9.0], gid="data")[0]
+>>> find_artist(ax, "data") is line
+True
+>>> fig.dpi
+120.0
+"""
 
 from __future__ import annotations
 
@@ -6,28 +20,45 @@ from pathlib import Path
 
 
 def new_figure(width_in: float, height_in: float):
-    """A (figure, axes) pair on the headless Agg backend."""
-    import matplotlib
+    """A (figure, axes) pair drawn by Agg, outside pyplot (nothing to close afterwards)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig = Figure(figsize=(width_in, height_in), dpi=120)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots()
 
-    return plt.subplots(figsize=(width_in, height_in), dpi=120)
+
+def lay_out(fig, *, time_axis: bool = True):
+    """Tidy a finished figure: dates on the x axis slanted (``time_axis``), tight margins."""
+    if time_axis:
+        fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def find_artist(ax, gid: str):
+    """The one line, collection or text of ``ax`` whose ``gid`` is ``gid`` (plots mark their
+    data and events with gids, so that tests and notebooks can find them); None if absent."""
+    found = [a for a in ax.get_children() if a.get_gid() == gid]
+    if len(found) > 1:
+        raise ValueError(f"{len(found)} artists have gid {gid!r}: use find_artists")
+    return found[0] if found else None
+
+
+def find_artists(ax, gid: str) -> list:
+    """Every artist of ``ax`` whose ``gid`` is ``gid``, in drawing order."""
+    return [a for a in ax.get_children() if a.get_gid() == gid]
 
 
 def save_png(fig, out: str | Path) -> Path:
-    """Lay out a time-axis figure and write it to ``out`` through a temporary file and a rename,
-    so a failed write never leaves a half picture under the final name."""
-    import matplotlib.pyplot as plt
-
-    fig.autofmt_xdate()
-    fig.tight_layout()
+    """Write ``fig`` to the PNG ``out`` through a temporary file and a rename, so a failed write
+    never leaves a half picture under the final name."""
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp.png")
     try:
-        fig.savefig(tmp)
+        fig.savefig(tmp, format="png")
         tmp.replace(out)
     finally:
-        plt.close(fig)
         tmp.unlink(missing_ok=True)
     return out
