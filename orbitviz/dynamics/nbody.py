@@ -19,12 +19,19 @@ and/or backwards from the initial epoch.
 
 Example
 -------
->>> from orbitviz import spice                                        # doctest: +SKIP
->>> with spice.KernelSet("default"):                                  # doctest: +SKIP
-...     traj = propagate_nbody(elts, start_et, stop_et)               # elts: conic elements (8,)
-...     traj.states(et_array)          # heliocentric ECLIPJ2000 states (N, 6), no SPICE calls
-...     traj.method
+>>> from orbitviz import spice
+>>> from orbitviz.smallbodies import resolve_target
+>>> wp, _ = resolve_target("2021 WP")                                 # conic elements inside
+>>> with spice.KernelSet("default"):
+...     start, stop = spice.to_et("2021-11-10"), spice.to_et("2021-12-01")
+...     traj = propagate_nbody(wp.to_conics(), start, stop)
+...     et = np.linspace(start, stop, 5)
+...     earth = spice.states("EARTH", et)
+>>> traj.method
 'nbody (DOP853, de421, Sun+planets+Moon, 1PN Sun, rtol 1e-12)'
+>>> helio = traj.states(et)            # heliocentric ECLIPJ2000 states (N, 6), no SPICE calls
+>>> (np.linalg.norm(helio[:, :3] - earth[:, :3], axis=1) / 1e3).round().tolist()  # 1000 km
+[4719.0, 2592.0, 480.0, 1707.0, 3827.0]
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ one neither switches the user's backend nor leaves a figure open in pyplot's lis
 >>> line = ax.plot(np.arange(3), [1.0, 4.0, 9.0], gid="data")[0]
 >>> find_artist(ax, "data") is line
 True
->>> fig.dpi
-120.0
+>>> [float(x) for x in fig.get_size_inches()]
+[4.0, 3.0]
 """
 
 from __future__ import annotations

@@ -1,9 +1,25 @@
 """Flyby reports: one analysis as a dict/JSON, a pandas table, CSV, Markdown and a PNG plot.
 
->>> report = FlybyReport.from_result(result)                      # doctest: +SKIP
->>> print(report.to_markdown())                                   # doctest: +SKIP
->>> fig = report.figure()                                          # doctest: +SKIP
->>> report.plot("flyby.png")                                      # doctest: +SKIP
+>>> from orbitviz.dynamics.flyby import analyze_flyby
+>>> from orbitviz.smallbodies import resolve_target
+>>> from orbitviz.spice import KernelSet, to_et
+>>> elements, window = resolve_target("2021 WP")
+>>> with KernelSet("default"):
+...     result = analyze_flyby(elements, "EARTH", to_et(window.start_utc), to_et(window.stop_utc))
+...     report = FlybyReport.from_result(result)
+>>> for line in report.to_markdown().splitlines()[:3]:
+...     print(line)
+# Flyby of 2021 WP past Earth
+<BLANKLINE>
+Method: patched conics: heliocentric two-body, body-centred two-body inside the SOI, ...
+>>> fig = report.figure()                     # a matplotlib Figure, e.g. to show in a notebook
+>>> [line.get_gid() for line in fig.axes[0].lines]
+['distance', 'SOI radius', '1 LD', 'SOI entry', 'SOI exit', 'closest approach']
+>>> import pathlib, tempfile
+>>> with tempfile.TemporaryDirectory() as folder:
+...     png = report.plot(pathlib.Path(folder) / "flyby.png")
+...     png.name, png.stat().st_size > 20_000
+('flyby.png', True)
 """
 
 from __future__ import annotations
