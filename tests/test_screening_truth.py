@@ -63,7 +63,7 @@ def test_cad_2020_approaches_found_by_two_body_screening():
         sub, "EARTH", "2019-12-01", "2021-02-01", "0.1au", scheduler="synchronous", progress=False
     )
     res["key"] = normalize_designations(res.designation).to_numpy()
-    by_key = dict(res.groupby("key"))
+    by_key = dict(iter(res.groupby("key")))  # dict(groupby) calls its .keys, a str
     rows = []
     for jpl in close.itertuples():
         mine = by_key.get(jpl.key)
