@@ -1,9 +1,14 @@
 """orbitviz: 3D orbit and small-body visualization driven by NAIF SPICE.
 
+>>> import numpy as np
 >>> import orbitviz
->>> report = orbitviz.flyby("2021 WP")                          # doctest: +SKIP
->>> with orbitviz.KernelSet("default"):                          # doctest: +SKIP
+>>> report = orbitviz.flyby("2021 WP")
+>>> report.summary["closest_approach_utc"], report.summary["closest_distance_ld"]
+('2021-11-21T09:26:34.264Z', 0.398)
+>>> with orbitviz.KernelSet("default"):
 ...     earth = orbitviz.states("EARTH", orbitviz.to_et("2021-12-01"))
+>>> float(np.linalg.norm(earth[:3])) / 149_597_870.7     # au from the Sun
+0.98616
 
 The names below load their modules on first use, so ``import orbitviz`` (and every
 ``orbitviz`` command) starts fast.

@@ -1,8 +1,11 @@
 """The few-lines API for the questions users ask most.
 
 >>> import orbitviz
->>> report = orbitviz.flyby("2021 WP")                 # doctest: +SKIP
->>> report.summary["closest_distance_ld"]              # doctest: +SKIP
+>>> report = orbitviz.flyby("2021 WP", method="conic")
+>>> report.summary["method_detail"]
+"two-body heliocentric conic (body's gravity ignored)"
+>>> report.summary["soi_entry_utc"], report.summary["soi_exit_utc"]
+('2021-11-19T03:29:56.993Z', '2021-11-23T16:40:33.029Z')
 """
 
 from __future__ import annotations

@@ -1,28 +1,14 @@
-"""Test setup: offline data from the shared mirror, and a throw-away cache.
-
-``ORBITVIZ_DATA_MIRROR`` points at ``../shared/data`` (beside the project root) when unset and
-that folder exists; ``ORBITVIZ_CACHE_DIR`` points at a fresh temporary folder for the session so
-tests never read or write the user's cache.
+"""Fixtures for the tests. The environment (``ORBITVIZ_DATA_MIRROR`` at ``../shared/data``,
+a throw-away ``ORBITVIZ_CACHE_DIR``) is set up by the root ``conftest.py``, which doctests of
+``orbitviz/`` share.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
-
-if "ORBITVIZ_DATA_MIRROR" not in os.environ and SHARED_DATA.is_dir():
-    os.environ["ORBITVIZ_DATA_MIRROR"] = str(SHARED_DATA)
-_CACHE = tempfile.mkdtemp(prefix="orbitviz-test-cache-")
-os.environ["ORBITVIZ_CACHE_DIR"] = _CACHE
-atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 HAVE_MIRROR = bool(os.environ.get("ORBITVIZ_DATA_MIRROR"))
 needs_mirror = pytest.mark.skipif(

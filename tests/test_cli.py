@@ -81,7 +81,7 @@ def test_debug_shows_the_traceback(tmp_path):
     page.write_text("<html></html>")
     from orbitviz.errors import NotAKernel
 
-    with pytest.raises(NotAKernel):
+    with pytest.raises(NotAKernel, match=r"x\.bsp: this is an HTML page, not a SPICE kernel"):
         main(["--debug", "kernels", "info", str(page)])
 
 

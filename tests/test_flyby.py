@@ -7,12 +7,13 @@ import json
 import numpy as np
 import pytest
 import spiceypy
+from matplotlib.dates import date2num
 
 from orbitviz.analysis import flyby
 from orbitviz.cli import main
-from orbitviz.dynamics.flyby import analyze_flyby
+from orbitviz.dynamics.flyby import analyze_flyby, elements_dict
 from orbitviz.smallbodies import resolve_target
-from orbitviz.spice import KernelSet, to_et
+from orbitviz.spice import KernelSet, gm_km3s2, states, to_et
 from orbitviz.units import LD_KM
 
 
@@ -52,6 +53,74 @@ def test_the_encounter_changes_the_orbit(wp_patched):
     # the planetocentric energy is conserved through the SOI: v_inf at entry equals at exit
     r = wp_patched.result
     assert r.hyperbola.v_inf_kms == pytest.approx(4.54, abs=0.05)
+
+
+def test_patched_exit_state_is_the_entry_hyperbola_leaving_the_soi(wp_patched):
+    """The post-encounter heliocentric conic, taken back to the SOI exit and made Earth-centred
+    again, must be the body-centred hyperbola of the entry (propagated here with SPICE's own
+    conics, not ours) on its way out: on the SOI sphere, moving outward, the same energy
+    (v_inf), the same angular momentum vector, the same position and velocity."""
+    r = wp_patched.result
+    t_in, t_out = float(r.entries_et[0]), float(r.exits_et[0])
+    with KernelSet("default"):
+        earth_in, earth_out = states("EARTH", np.array([t_in, t_out]), observer="SUN")
+        gm = gm_km3s2("EARTH")
+        rel_in = np.asarray(spiceypy.conics(r.elements_before, t_in)) - earth_in
+        rel_out = np.asarray(spiceypy.conics(r.elements_after, t_out)) - earth_out
+        hyperbola = spiceypy.oscelt(rel_in, t_in, gm)
+        rel_out_truth = np.asarray(spiceypy.conics(hyperbola, t_out))
+    soi = r.soi_radius_km
+    assert np.linalg.norm(rel_in[:3]) == pytest.approx(soi, rel=1e-7)
+    assert np.linalg.norm(rel_out[:3]) == pytest.approx(soi, rel=1e-7)
+    assert np.dot(rel_in[:3], rel_in[3:]) < 0 < np.dot(rel_out[:3], rel_out[3:])
+
+    def v_inf(s):
+        return np.sqrt(np.dot(s[3:], s[3:]) - 2 * gm / np.linalg.norm(s[:3]))
+
+    assert v_inf(rel_out) == pytest.approx(v_inf(rel_in), rel=1e-9)
+    assert v_inf(rel_out) == pytest.approx(r.hyperbola.v_inf_kms, rel=1e-9)
+    h_in, h_out = np.cross(rel_in[:3], rel_in[3:]), np.cross(rel_out[:3], rel_out[3:])
+    np.testing.assert_allclose(h_out, h_in, rtol=1e-9, atol=1e-9 * np.linalg.norm(h_in))
+    np.testing.assert_allclose(rel_out[:3], rel_out_truth[:3], rtol=0, atol=1e-3)  # km
+    np.testing.assert_allclose(rel_out[3:], rel_out_truth[3:], rtol=0, atol=1e-9)  # km/s
+    # the drawn track is continuous through the exit: no jump of the relative position
+    after = np.searchsorted(r.samples_et, t_out)
+    step = np.linalg.norm(r.samples_rel_km[after] - r.samples_rel_km[after - 1])
+    speed = np.linalg.norm(rel_out[3:])
+    assert step < 1.01 * speed * (r.samples_et[after] - r.samples_et[after - 1])
+
+
+def test_patched_conics_recover_the_post_encounter_orbit_of_the_nbody_run():
+    """2021 WP's JPL elements (epoch 2022-01-21) are its orbit after the 2021-11-21 pass. The
+    N-body run integrates them back through the encounter; patched conics started from the
+    N-body state at SOI entry must then come out of the SOI on the N-body orbit again.
+    Measured against N-body at its SOI exit: i 0.0014 deg, q 1.5e-4 au, e 4e-4, node 0.006 deg,
+    a 3.8e-4 au (the encounter itself changes i by 1.48 deg, q by 0.015 au, a by 0.006 au);
+    against the JPL elements (two months later, osculating): i 0.085 deg, q 1.6e-3 au."""
+    window = ("2021-11-10", "2021-12-01")
+    nb = flyby("2021 WP", start=window[0], stop=window[1], method="nbody")
+    with KernelSet("default"):
+        pc = analyze_flyby(
+            nb.result.elements_before,
+            "EARTH",
+            float(to_et(window[0])),
+            float(to_et(window[1])),
+            method="patched",
+            name="2021 WP from its N-body entry state",
+        )
+    assert pc.entries_et[0] == pytest.approx(nb.result.entries_et[0], abs=1.0)
+    assert abs(pc.exits_et[0] - nb.result.exits_et[0]) < 3600.0
+    before, after = nb.summary["elements_before"], nb.summary["elements_after"]
+    got = elements_dict(pc.elements_after)
+    assert abs(after["i_deg"] - before["i_deg"]) > 1.0  # the encounter changes the orbit
+    assert got["i_deg"] == pytest.approx(after["i_deg"], abs=0.01)
+    assert got["node_deg"] == pytest.approx(after["node_deg"], abs=0.05)
+    assert got["q_au"] == pytest.approx(after["q_au"], abs=1e-3)
+    assert got["e"] == pytest.approx(after["e"], abs=2e-3)
+    assert got["a_au"] == pytest.approx(after["a_au"], abs=2e-3)
+    jpl = resolve_target("2021 WP")[0]
+    assert got["i_deg"] == pytest.approx(jpl.i_deg, abs=0.15)
+    assert got["q_au"] == pytest.approx(jpl.q_au, abs=3e-3)
 
 
 def test_conic_distances_match_spice_conics_and_spkgeo():
@@ -113,10 +182,56 @@ def test_a_target_that_never_enters_says_so_and_exits_0(capsys):
     assert any("never enters" in n for n in data["notes"])
 
 
-def test_plot_is_written(tmp_path, wp_patched):
+def test_plot_draws_the_report_and_marks_its_events(tmp_path, wp_patched):
+    """The figure's track is the report's distances at the report's times (UTC from CSPICE
+    directly), its markers sit at the report's SOI entry/exit and closest approach, the track
+    crosses the SOI line at the entry and exit lines, and the PNG shows the track's colour."""
+    from plot_support import PNG_MAGIC, find_artist, find_artists, pixels_of, seconds, x_of
+
+    r, s = wp_patched.result, wp_patched.summary
+    ax = wp_patched.figure().axes[0]
+    track = find_artist(ax, "distance")
+    np.testing.assert_allclose(track.get_ydata(), r.samples_dist_km / 1e3, rtol=1e-12)
+    with KernelSet("default"):
+        pick = [0, len(r.samples_et) // 2, -1]
+        utc = [spiceypy.et2utc(et, "ISOC", 3) for et in r.samples_et[pick]]
+    assert seconds(x_of(track)[pick], utc).max() < 1e-3
+    assert np.all(np.diff(x_of(track)) > np.timedelta64(0, "ms"))
+
+    closest = find_artist(ax, "closest approach")
+    assert seconds(x_of(closest)[0], s["closest_approach_utc"].rstrip("Z")) < 1e-3
+    assert closest.get_ydata()[0] == pytest.approx(s["closest_distance_km"] / 1e3, rel=1e-12)
+    # the marker is at the bottom of the drawn track (60 s samples there: within 1 km, 1 min)
+    low = int(np.argmin(track.get_ydata()))
+    assert 0 <= track.get_ydata()[low] - closest.get_ydata()[0] < 1.0
+    assert seconds(x_of(track)[low], x_of(closest)[0]) <= 60.0
+    label = find_artist(ax, "closest approach label").get_text()
+    assert f"{s['closest_distance_km']:,.0f} km" in label
+    assert f"{s['closest_distance_ld']:.3f} LD" in label and f"{s['v_rel_kms']:.2f} km/s" in label
+
+    soi = find_artist(ax, "SOI radius").get_ydata()
+    assert soi[0] == soi[1] == pytest.approx(s["soi_radius_km"] / 1e3, rel=1e-12)
+    assert find_artist(ax, "1 LD").get_ydata()[0] == pytest.approx(LD_KM / 1e3)
+    track_days = date2num(x_of(track))
+    for gid, key in (("SOI entry", "soi_entries_utc"), ("SOI exit", "soi_exits_utc")):
+        lines = find_artists(ax, gid)
+        assert len(lines) == len(s[key]) == 1
+        when = x_of(lines[0])[0]
+        assert seconds(when, s[key][0].rstrip("Z")) < 1e-3
+        at_line = np.interp(date2num(when), track_days, track.get_ydata())
+        assert at_line == pytest.approx(s["soi_radius_km"] / 1e3, rel=1e-3)
+        assert find_artist(ax, f"{gid} label").get_text().startswith(gid)
+    assert ax.get_ylabel() == "distance (1000 km)" and ax.get_xlabel() == "UTC"
+    assert ax.get_title().startswith("2021 WP past Earth: patched conics")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0] == "2021 WP (patched)" and legend[1].startswith("Earth SOI (")
+
     out = wp_patched.plot(tmp_path / "wp.png")
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert out.stat().st_size > 20_000
+    assert out == tmp_path / "wp.png" and out.read_bytes()[:8] == PNG_MAGIC
+    assert not list(tmp_path.glob(".*.tmp.png"))
+    assert pixels_of(out, "tab:blue") > 1200  # the track (measured: 2,389)
+    assert pixels_of(out, "tab:orange") > 700  # SOI radius, entry and exit (measured: 1,381)
+    assert pixels_of(out, "tab:red") > 150  # the closest-approach marker, label (measured: 309)
 
 
 def test_markdown_and_csv(wp_patched):
@@ -185,7 +300,6 @@ def test_rounding_to_sigma_is_said_and_changes_only_digits_below_sigma():
 def test_a_hyperbolic_interloper_works_in_conic_mode():
     """An 'Oumuamua-like e > 1 orbit built to pass 200,000 km north of Earth at a known time."""
     from orbitviz.dynamics.kepler import state_to_elements
-    from orbitviz.spice import gm_km3s2, states
 
     with KernelSet("default"):
         t0 = float(to_et("2030-06-01T12:00"))

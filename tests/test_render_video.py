@@ -76,7 +76,7 @@ def test_interrupted_render_leaves_nothing(gl_backend, scene, tmp_path, error): 
         if index == 5:
             raise error("stop")
 
-    with pytest.raises(error):
+    with pytest.raises(error, match=r"^stop$"):
         render_video(
             scene,
             tmp_path / "clip.mp4",

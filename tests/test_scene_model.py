@@ -77,6 +77,42 @@ def test_trajectory_colors_by_time_scalar_mask_and_trail():
         TrajectoryLayer("x", et[::-1], pos)
 
 
+def test_trajectory_colored_by_scalar_follows_the_scalar_through_the_colormap():
+    """Per-vertex colours are the colormap of the scalar (an altitude that falls and rises
+    again, so colouring by time would not pass), within clim, clipped outside it."""
+    import matplotlib
+
+    viridis = matplotlib.colormaps["viridis"]
+    et = np.linspace(0.0, 100.0, 101)
+    pos = np.c_[et, 0 * et, 0 * et]
+    altitude = (et - 40.0) ** 2 + 500.0  # 2100 at the start, 500 at et = 40, 4100 at the end
+    layer = TrajectoryLayer("alt", et, pos, color_by="scalar", scalar=altitude, colormap="viridis")
+    colors = layer.colors_at(0.0)
+    np.testing.assert_allclose(colors[40], viridis(0.0))  # the lowest value: the low end
+    np.testing.assert_allclose(colors[-1], viridis(1.0))  # the highest: the high end
+    np.testing.assert_allclose(colors, viridis((altitude - 500.0) / 3600.0), atol=1e-12)
+    # the colour's place in the colormap's table rises with the scalar, and only with it
+    table = viridis(np.linspace(0.0, 1.0, viridis.N))
+    place = np.argmin(np.linalg.norm(colors[:, None, :3] - table[None, :, :3], axis=2), axis=1)
+    order = np.argsort(altitude, kind="stable")
+    assert np.all(np.diff(place[order]) >= 0) and place[order][-1] - place[order][0] > 200
+    assert np.array_equal(place[:41], place[40:81][::-1])  # same altitude, same colour
+    # clim: values at or beyond the limits take the ends of the colormap
+    clipped = TrajectoryLayer(
+        "c", et, pos, color_by="scalar", scalar=altitude, clim=(600.0, 1400.0)
+    ).colors_at(0.0)
+    low = altitude <= 600.0
+    assert low.sum() == 21 and np.allclose(clipped[low], viridis(0.0), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(clipped[70], viridis(1.0))  # 1400 at et = 70
+    np.testing.assert_allclose(clipped[50], viridis((600.0 - 600.0) / 800.0))
+    np.testing.assert_allclose(clipped[60], viridis((900.0 - 600.0) / 800.0))
+    # resampled for display: the scalar is interpolated at the drawn points
+    coarse = TrajectoryLayer(
+        "r", et, pos, color_by="scalar", scalar=et, clim=(0.0, 100.0), sample_count=4
+    ).colors_at(0.0)
+    np.testing.assert_allclose(coarse, viridis(np.linspace(0.0, 1.0, 4)))
+
+
 def test_marker_interpolates_and_hides_outside_span():
     marker = MarkerLayer("lander", [[0, 0, 0], [10, 0, 0]], et=[100.0, 200.0], labels=["P"])
     assert np.allclose(marker.positions_at(150.0), [[5, 0, 0]])

@@ -209,10 +209,27 @@ def _small_catalog(tmp_path):
     return path
 
 
-def test_cli_plot_of_the_approaches(tmp_path, capsys, mirror):
-    from orbitviz.cli import main
+def test_cli_plot_of_the_approaches(tmp_path, capsys, mirror, monkeypatch):
+    """The picture shows every approach of the table at its time and distance (LD), split by
+    inside/outside the SOI, with 1 LD and the SOI lines and the closest rows named."""
+    import pandas as pd
+    from matplotlib.dates import date2num
+    from plot_support import PNG_MAGIC, find_artist, find_artists, pixels_of
 
+    import orbitviz.reports.screening as screening_report
+    from orbitviz.cli import main
+    from orbitviz.reports.screening import approaches_figure
+
+    tables = []
+    real = screening_report.plot_approaches
+
+    def spy(table, out, **kwargs):
+        tables.append(table)
+        return real(table, out, **kwargs)
+
+    monkeypatch.setattr(screening_report, "plot_approaches", spy)
     out = tmp_path / "approaches.png"
+    csv = tmp_path / "approaches.csv"
     code = main(
         [
             "screen",
@@ -225,10 +242,65 @@ def test_cli_plot_of_the_approaches(tmp_path, capsys, mirror):
             "--scheduler",
             "synchronous",
             "--no-progress",
+            "--output",
+            str(csv),
             "--plot",
             str(out),
         ]
     )
     assert code == 0
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
-    assert "plot written to" in capsys.readouterr().out
+    assert f"plot written to {out}" in capsys.readouterr().out
+    [table] = tables
+    written = pd.read_csv(csv)  # the table the user gets is the table drawn
+    assert list(written["designation"].astype(str)) == list(table["designation"].astype(str))
+    inside = table["inside_soi"].to_numpy(bool)
+    assert len(table) >= 10 and 0 < inside.sum() < len(table)
+
+    ax = approaches_figure(table, label_top=3).axes[0]
+    days = date2num(pd.to_datetime(table["utc"]).to_numpy())
+    for gid, rows in (("inside SOI", inside), ("outside SOI", ~inside)):
+        points = np.asarray(find_artist(ax, gid).get_offsets(), dtype=float)
+        np.testing.assert_allclose(points[:, 1], table["dist_ld"].to_numpy()[rows], rtol=1e-12)
+        np.testing.assert_allclose(points[:, 0], days[rows], rtol=0, atol=1e-8)  # < 1 ms
+    np.testing.assert_allclose(table["dist_ld"], table["dist_km"] / LD_KM, rtol=1e-12)
+    assert find_artist(ax, "1 LD").get_ydata()[0] == 1.0
+    soi_ld = find_artist(ax, "SOI radius").get_ydata()[0]
+    assert soi_ld == pytest.approx(table.attrs["soi_km"] / LD_KM) and 2.3 < soi_ld < 2.5
+    # the SOI line separates the red points from the blue ones
+    assert table["dist_ld"][inside].max() <= soi_ld < table["dist_ld"][~inside].min()
+    names = [t.get_text() for t in find_artists(ax, "designation label")]
+    closest = table.nsmallest(3, "dist_km")
+    assert names == [str(d) for d in closest["designation"]]
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "closest distance (lunar distances)"
+    assert ax.get_xlabel() == "UTC" and ax.get_title().startswith(f"{len(table)} close approaches")
+
+    assert out.read_bytes()[:8] == PNG_MAGIC
+    # the dots' colours appear (measured: red 83 px for one dot and the legend's, blue 284)
+    assert pixels_of(out, "tab:red") > 50 and pixels_of(out, "tab:blue") > 150
+
+
+def test_approaches_figure_colours_by_the_tables_soi_flag():
+    """Red means the table says inside the SOI, also beyond 1 LD; without soi_km, no SOI line."""
+    import pandas as pd
+    from plot_support import find_artist
+
+    from orbitviz.reports.screening import approaches_figure
+
+    dist_ld = np.array([0.5, 1.5, 2.3, 3.0, 40.0])
+    table = pd.DataFrame(
+        {
+            "designation": ["a", "b", "c", "d", "e"],
+            "utc": [f"2025-0{m}-01T00:00:00" for m in range(1, 6)],
+            "dist_km": dist_ld * LD_KM,
+            "dist_ld": dist_ld,
+            "inside_soi": [True, True, True, False, False],
+        }
+    )
+    table.attrs.update(body="EARTH", threshold="0.2au", catalog="synthetic")
+    ax = approaches_figure(table, label_top=2).axes[0]
+    red = np.asarray(find_artist(ax, "inside SOI").get_offsets(), dtype=float)[:, 1]
+    blue = np.asarray(find_artist(ax, "outside SOI").get_offsets(), dtype=float)[:, 1]
+    np.testing.assert_array_equal(red, [0.5, 1.5, 2.3])
+    np.testing.assert_array_equal(blue, [3.0, 40.0])
+    assert find_artist(ax, "SOI radius") is None
+    assert ax.get_title() == "5 close approaches to Earth within 0.2au (synthetic)"

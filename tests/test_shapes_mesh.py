@@ -61,7 +61,7 @@ def test_inward_normals_give_negative_volume_and_a_flipped_face_breaks_watertigh
 def test_arrays_are_read_only_and_the_caller_keeps_its_own():
     vertices = CUBE_VERTICES.copy()
     cube = Mesh(vertices, CUBE_FACES)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         cube.vertices[0, 0] = 5.0
     vertices[0, 0] = 5.0  # the caller's array stays writable
     assert "8 vertices, 12 faces" in repr(cube)

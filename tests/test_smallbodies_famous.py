@@ -100,7 +100,7 @@ def test_online_only_when_asked(monkeypatch, tmp_path):
         return fetch("sbdb_api_67P.dat").read_text()
 
     monkeypatch.setattr(sbdb_module, "_fetch_sbdb_text", fake)
-    with pytest.raises(UnknownBody):
+    with pytest.raises(UnknownBody, match=r"unknown small body '67P'.*online"):
         resolve_target("67P")  # comets are not in NEODyS; offline -> unknown
     assert calls == []
     el, _ = resolve_target("67P", online=True)

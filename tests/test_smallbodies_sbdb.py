@@ -235,7 +235,7 @@ def test_failures_are_not_cached(cache, monkeypatch):
         ]
     )
     monkeypatch.setattr(sbdb, "_fetch_sbdb_text", fake)
-    with pytest.raises(UnknownBody):
+    with pytest.raises(UnknownBody, match=r"'nothing'.*specified object was not found"):
         sbdb.query_sbdb("nothing")
     with pytest.raises(DownloadError) as info:
         sbdb.query_sbdb("nothing")

@@ -1,7 +1,9 @@
 """Where bytes come from: manifests of named files, verified fetching, the cache and the mirror.
 
 >>> from orbitviz import data
->>> path = data.fetch("naif0012.tls")        # doctest: +SKIP
+>>> path = data.fetch("orbitviz_leapseconds.tls")    # shipped with orbitviz: no download
+>>> path.name, path.read_text().startswith("KPL/LSK")
+('orbitviz_leapseconds.tls', True)
 """
 
 from .fetch import cache_path, fetch, locate, sha256_file, verify

@@ -11,11 +11,16 @@
 Every number says which method produced it. Event times (SOI entry/exit, closest approach)
 are refined to 1e-4 s on the chosen model.
 
->>> from orbitviz.spice import KernelSet
+>>> from orbitviz.spice import KernelSet, to_et
 >>> from orbitviz.smallbodies import resolve_target
->>> with KernelSet("default"):                                   # doctest: +SKIP
-...     elements, window = resolve_target("2021 WP")
-...     result = analyze_flyby(elements, "EARTH", *window.as_et(), method="patched")
+>>> elements, window = resolve_target("2021 WP")          # embedded table: works offline
+>>> with KernelSet("default"):
+...     start, stop = to_et(window.start_utc), to_et(window.stop_utc)
+...     result = analyze_flyby(elements, "EARTH", start, stop, method="patched")
+>>> result.method, result.entered_soi, round(result.closest.dist_km, -2)
+('patched', True, 153000.0)
+>>> result.hyperbola.v_inf_kms, result.hyperbola.e                  # km/s; Earth-centred
+(4.54, 8.92)
 """
 
 from __future__ import annotations

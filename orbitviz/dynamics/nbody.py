@@ -25,6 +25,9 @@ dense output, forwards and/or backwards from the initial epoch; many bodies at o
 (2, 6)
 >>> traj.method
 'nbody (DOP853, de421, Sun+planets+Moon, 1PN Sun, rtol 1e-12)'
+>>> helio = traj.states(et)            # heliocentric ECLIPJ2000 states (N, 6), no SPICE calls
+>>> (np.linalg.norm(helio[:, :3] - earth[:, :3], axis=1) / 1e3).round().tolist()  # 1000 km
+[4719.0, 2592.0, 480.0, 1707.0, 3827.0]
 """
 
 from __future__ import annotations

@@ -116,10 +116,10 @@ def soi_radius_km(body, central="SUN", et: float = 0.0, a_km: float | None = Non
 
     ``a_km`` overrides the osculating semi-major axis taken from the ephemeris at ``et``.
 
-    >>> from orbitviz import spice                               # doctest: +SKIP
-    >>> with spice.KernelSet("default"):                         # doctest: +SKIP
-    ...     round(soi_radius_km("EARTH"), -3)
-    925000.0
+    >>> from orbitviz import spice
+    >>> with spice.KernelSet("default"):
+    ...     round(soi_radius_km("EARTH"), -3), round(soi_radius_km("MOON", "EARTH"), -3)
+    (925000.0, 66000.0)
     """
     from orbitviz import spice
 

@@ -1,6 +1,6 @@
 """Headless rendering: frame plans, OpenGL backend selection, and videos (MP4, GIF, PNG).
 
->>> from orbitviz.scene import shape_scene
+>>> from orbitviz.recipes import shape_scene
 >>> from orbitviz.render import render_video
 >>> render_video(shape_scene("67p-4k.obj"), "spin.gif", size=(320, 240), frames=24)  # doctest: +SKIP
 """

@@ -1,6 +1,6 @@
 """Render a scene to an H.264 MP4, a GIF or a folder of PNG frames, headless.
 
->>> from orbitviz.scene import shape_scene
+>>> from orbitviz.recipes import shape_scene
 >>> result = render_video(shape_scene("67p-4k.obj"), "spin.mp4", size=(640, 360),
 ...                       duration_s=4, fps=30)                      # doctest: +SKIP
 >>> result.plan.n_frames, str(result.backend)                        # doctest: +SKIP

@@ -1,4 +1,18 @@
-"""The matplotlib plumbing every report plot shares: a headless figure, written atomically."""
+"""The matplotlib plumbing every report plot shares: a headless figure, written atomically.
+
+Report plots are built in two steps: a ``*_figure`` function (or ``FlybyReport.figure``) returns
+the :class:`matplotlib.figure.Figure`, laid out, for a notebook to show or a test to read; the
+``plot*`` function writes that figure to a PNG. The figures are made without pyplot, so building
+one neither switches the user's backend nor leaves a figure open in pyplot's list.
+
+>>> import numpy as np
+>>> fig, ax = new_figure(4, 3)
+>>> line = ax.plot(np.arange(3), [1.0, 4.0, 9.0], gid="data")[0]
+>>> find_artist(ax, "data") is line
+True
+>>> [float(x) for x in fig.get_size_inches()]
+[4.0, 3.0]
+"""
 
 from __future__ import annotations
 
@@ -8,27 +22,42 @@ from .._files import atomic_path
 
 
 def new_figure(width_in: float, height_in: float):
-    """A (figure, axes) pair on the headless Agg backend."""
-    import matplotlib
+    """A (figure, axes) pair drawn by Agg, outside pyplot (nothing to close afterwards)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig = Figure(figsize=(width_in, height_in), dpi=120)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots()
 
-    return plt.subplots(figsize=(width_in, height_in), dpi=120)
+
+def lay_out(fig, *, time_axis: bool = True):
+    """Tidy a finished figure: dates on the x axis slanted (``time_axis``), tight margins."""
+    if time_axis:
+        fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def find_artist(ax, gid: str):
+    """The one line, collection or text of ``ax`` whose ``gid`` is ``gid`` (plots mark their
+    data and events with gids, so that tests and notebooks can find them); None if absent."""
+    found = [a for a in ax.get_children() if a.get_gid() == gid]
+    if len(found) > 1:
+        raise ValueError(f"{len(found)} artists have gid {gid!r}: use find_artists")
+    return found[0] if found else None
+
+
+def find_artists(ax, gid: str) -> list:
+    """Every artist of ``ax`` whose ``gid`` is ``gid``, in drawing order."""
+    return [a for a in ax.get_children() if a.get_gid() == gid]
 
 
 def save_png(fig, out: str | Path) -> Path:
-    """Lay out a time-axis figure and write it to ``out`` atomically
-    (:func:`orbitviz._files.atomic_path`), so a failed write never leaves a half picture under
-    the final name. Always PNG, whatever the suffix."""
-    import matplotlib.pyplot as plt
-
-    fig.autofmt_xdate()
-    fig.tight_layout()
+    """Write ``fig`` to the PNG ``out`` atomically (:func:`orbitviz._files.atomic_path`), so a
+    failed write never leaves a half picture under the final name. Always PNG, whatever the
+    suffix."""
     out = Path(out)
-    try:
-        with atomic_path(out) as tmp:
-            fig.savefig(tmp, format="png")
-    finally:
-        plt.close(fig)
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png")
     return out

@@ -1,8 +1,25 @@
 """Flyby reports: one analysis as a dict/JSON, a pandas table, CSV, Markdown and a PNG plot.
 
->>> report = FlybyReport.from_result(result)                      # doctest: +SKIP
->>> print(report.to_markdown())                                   # doctest: +SKIP
->>> report.plot("flyby.png")                                      # doctest: +SKIP
+>>> from orbitviz.dynamics.flyby import analyze_flyby
+>>> from orbitviz.smallbodies import resolve_target
+>>> from orbitviz.spice import KernelSet, to_et
+>>> elements, window = resolve_target("2021 WP")
+>>> with KernelSet("default"):
+...     result = analyze_flyby(elements, "EARTH", to_et(window.start_utc), to_et(window.stop_utc))
+...     report = FlybyReport.from_result(result)
+>>> for line in report.to_markdown().splitlines()[:3]:
+...     print(line)
+# Flyby of 2021 WP past Earth
+<BLANKLINE>
+Method: patched conics: heliocentric two-body, body-centred two-body inside the SOI, ...
+>>> fig = report.figure()                     # a matplotlib Figure, e.g. to show in a notebook
+>>> [line.get_gid() for line in fig.axes[0].lines]
+['distance', 'SOI radius', '1 LD', 'SOI entry', 'SOI exit', 'closest approach']
+>>> import pathlib, tempfile
+>>> with tempfile.TemporaryDirectory() as folder:
+...     png = report.plot(pathlib.Path(folder) / "flyby.png")
+...     png.name, png.stat().st_size > 20_000
+('flyby.png', True)
 """
 
 from __future__ import annotations
@@ -188,10 +205,14 @@ class FlybyReport:
 
     # --- picture ------------------------------------------------------------------------------
 
-    def plot(self, path: str | Path) -> Path:
-        """PNG: distance vs time with the SOI radius and 1 LD marked and the events annotated."""
+    def figure(self):
+        """The plot as a :class:`matplotlib.figure.Figure`: distance (1000 km) vs UTC with the
+        SOI radius and 1 LD marked and the events annotated. Its artists carry gids:
+        ``distance`` (the track), ``SOI radius``, ``1 LD``, ``SOI entry`` / ``SOI exit`` (one
+        vertical line each, with a ``... label`` text), ``closest approach`` (the marker) and
+        ``closest approach label``."""
         from ..spice import et_to_datetime64, utc_label
-        from .figures import new_figure, save_png
+        from .figures import lay_out, new_figure
 
         r, s = self.result, self.summary
         t = et_to_datetime64(r.samples_et)
@@ -202,6 +223,7 @@ class FlybyReport:
             color="tab:blue",
             lw=1.8,
             label=f"{s['target']} ({s['method']})",
+            gid="distance",
         )
         ax.axhline(
             r.soi_radius_km / 1e3,
@@ -209,12 +231,20 @@ class FlybyReport:
             ls="--",
             lw=1.2,
             label=f"{s['body'].title()} SOI ({r.soi_radius_km:,.0f} km)",
+            gid="SOI radius",
         )
-        ax.axhline(LD_KM / 1e3, color="tab:gray", ls=":", lw=1.2, label="1 LD (384,399 km)")
+        ax.axhline(
+            LD_KM / 1e3,
+            color="tab:gray",
+            ls=":",
+            lw=1.2,
+            label=f"1 LD ({LD_KM:,.0f} km)",
+            gid="1 LD",
+        )
         for et, label, color in [(e, "SOI entry", "tab:orange") for e in r.entries_et] + [
             (e, "SOI exit", "tab:orange") for e in r.exits_et
         ]:
-            ax.axvline(et_to_datetime64(et), color=color, lw=0.8, alpha=0.6)
+            ax.axvline(et_to_datetime64(et), color=color, lw=0.8, alpha=0.6, gid=label)
             ax.annotate(
                 f"{label}\n{_utc(et)[:16].replace('T', ' ')}",
                 (et_to_datetime64(et), r.soi_radius_km / 1e3),
@@ -222,9 +252,12 @@ class FlybyReport:
                 xytext=(4, 8),
                 fontsize=8,
                 color=color,
+                gid=f"{label} label",
             )
         c = r.closest
-        ax.plot(et_to_datetime64(c.et), c.dist_km / 1e3, "o", color="tab:red")
+        ax.plot(
+            et_to_datetime64(c.et), c.dist_km / 1e3, "o", color="tab:red", gid="closest approach"
+        )
         ax.annotate(
             f"closest {c.dist_km:,.0f} km = {c.dist_km / LD_KM:.3f} LD\n"
             f"{utc_label(c.et)}, {c.v_rel_kms:.2f} km/s",
@@ -233,6 +266,7 @@ class FlybyReport:
             xytext=(10, 6),
             fontsize=8,
             color="tab:red",
+            gid="closest approach label",
         )
         top = min(float(np.nanmax(r.samples_dist_km)), 4 * r.soi_radius_km) / 1e3
         ax.set_ylim(0, max(top * 1.05, r.soi_radius_km / 1e3 * 1.2))
@@ -242,7 +276,13 @@ class FlybyReport:
         ax.set_title(f"{s['target']} past {s['body'].title()}: {s['method_detail']}", fontsize=9)
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
-        return save_png(fig, path)
+        return lay_out(fig)
+
+    def plot(self, path: str | Path) -> Path:
+        """PNG of :meth:`figure`, written atomically; returns the path."""
+        from .figures import save_png
+
+        return save_png(self.figure(), path)
 
 
 def _fmt(v) -> str:

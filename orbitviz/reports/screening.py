@@ -8,21 +8,37 @@ import numpy as np
 import pandas as pd
 
 from ..units import LD_KM
-from .figures import new_figure, save_png
+from .figures import lay_out, new_figure, save_png
 
 
-def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10) -> Path:
-    """PNG: distance (LD, log scale) vs UTC of each approach, 1 LD and the SOI marked, inside-SOI
-    approaches in red, the ``label_top`` closest labelled."""
+def approaches_figure(table: pd.DataFrame, *, label_top: int = 10):
+    """A :class:`matplotlib.figure.Figure`: distance (LD, log scale) vs UTC of each approach,
+    1 LD and the SOI marked, inside-SOI approaches in red, the ``label_top`` closest labelled.
+    Gids: ``outside SOI`` and ``inside SOI`` (the two scatters), ``1 LD``, ``SOI radius`` (when
+    the table's attrs give ``soi_km``) and one ``designation label`` text per labelled row."""
 
     attrs = table.attrs
     when = pd.to_datetime(table["utc"]).to_numpy()
     dist_ld = table["dist_ld"].to_numpy()
     inside = table["inside_soi"].to_numpy(dtype=bool)
     fig, ax = new_figure(10, 5)
-    ax.scatter(when[~inside], dist_ld[~inside], s=10, color="tab:blue", label="outside the SOI")
-    ax.scatter(when[inside], dist_ld[inside], s=16, color="tab:red", label="inside the SOI")
-    ax.axhline(1.0, color="tab:gray", ls=":", lw=1, label="1 LD (384,399 km)")
+    ax.scatter(
+        when[~inside],
+        dist_ld[~inside],
+        s=10,
+        color="tab:blue",
+        label="outside the SOI",
+        gid="outside SOI",
+    )
+    ax.scatter(
+        when[inside],
+        dist_ld[inside],
+        s=16,
+        color="tab:red",
+        label="inside the SOI",
+        gid="inside SOI",
+    )
+    ax.axhline(1.0, color="tab:gray", ls=":", lw=1, label="1 LD (384,399 km)", gid="1 LD")
     if attrs.get("soi_km"):
         ax.axhline(
             attrs["soi_km"] / LD_KM,
@@ -30,6 +46,7 @@ def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10
             ls="--",
             lw=1,
             label=f"{attrs.get('body', 'body').title()} SOI",
+            gid="SOI radius",
         )
     for _, row in table.nsmallest(label_top, "dist_km").iterrows():
         ax.annotate(
@@ -38,6 +55,7 @@ def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10
             textcoords="offset points",
             xytext=(4, 2),
             fontsize=7,
+            gid="designation label",
         )
     ax.set_yscale("log")
     ax.set_ylabel("closest distance (lunar distances)")
@@ -49,4 +67,9 @@ def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10
     )
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="lower right", fontsize=8)
-    return save_png(fig, out)
+    return lay_out(fig)
+
+
+def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10) -> Path:
+    """PNG of :func:`approaches_figure`, written atomically; returns ``out`` as a Path."""
+    return save_png(approaches_figure(table, label_top=label_top), out)

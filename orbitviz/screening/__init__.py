@@ -1,7 +1,11 @@
 """Close-approach screening of whole catalogs against one body, in one process or on Dask.
 
 >>> from orbitviz.screening import screen
->>> approaches = screen("neodys", "EARTH", "2029-01-01", "2030-01-01", "0.05au")  # doctest: +SKIP
+>>> approaches = screen("neodys", "EARTH", "2029-04-10", "2029-04-20", "0.01au",
+...                     scheduler="synchronous", progress=False)   # 29,049 NEOs, ten days
+>>> print(approaches[["designation", "utc", "dist_ld", "method"]].to_string(index=False))
+designation                     utc  dist_ld   method
+      99942 2029-04-14T02:17:57.525   1.3976 two-body
 
 Modules: :mod:`.params` (threshold, step and why nothing is missed), :mod:`.core` (one chunk,
 vectorised), :mod:`.distributed` (Dask orchestration, part files, resume), :mod:`.results`

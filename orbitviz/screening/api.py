@@ -1,11 +1,11 @@
 """``screen``: close approaches of a whole catalog to one body, in one call.
 
 >>> from orbitviz.screening import screen
->>> table = screen("neodys", body="EARTH", start="2029-01-01", stop="2030-01-01",
-...                threshold="0.05au", out="approaches.parquet")        # doctest: +SKIP
->>> table.head(1)[["designation", "utc", "dist_km", "method"]]          # doctest: +SKIP
-  designation                      utc       dist_km    method
-0       99942  2029-04-13T21:4...            ...      two-body
+>>> table = screen("neodys", body="EARTH", start="2029-04-10", stop="2029-04-20",
+...                threshold="0.01au", refine="nbody", scheduler="synchronous", progress=False)
+>>> table.head(1)[["designation", "utc", "dist_km", "method"]].round(-1)   # JPL: 21:46 TDB
+  designation                      utc  dist_km method
+0       99942  2029-04-13T21:45:04.753  38070.0  nbody
 """
 
 from __future__ import annotations

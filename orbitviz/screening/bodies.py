@@ -4,9 +4,9 @@ The sphere of influence is :func:`orbitviz.dynamics.spheres.soi_radius_km` about
 primary (the Sun, or the planet of a natural satellite) at the window start.
 
 >>> from orbitviz.spice import KernelSet
->>> with KernelSet("default"):                      # doctest: +SKIP
-...     round(soi_radius_km("EARTH", 0.0), -3)
-925000.0
+>>> with KernelSet("default"):
+...     round(soi_radius_km("EARTH", 0.0), -3), round(soi_radius_km("MOON", 0.0), -3)
+(925000.0, 66000.0)
 """
 
 from __future__ import annotations

@@ -17,11 +17,17 @@ bracket belongs to another object.)
 
 Example
 -------
+>>> from orbitviz.smallbodies import resolve_target
 >>> from orbitviz.spice import KernelSet, to_et
->>> with KernelSet("default"):                                        # doctest: +SKIP
+>>> names = ["Apophis", "2021 WP"]
+>>> conics = np.stack([resolve_target(name)[0].to_conics() for name in names])
+>>> with KernelSet("default"):
 ...     p = ScreeningParams("EARTH", to_et("2029-01-01"), to_et("2030-01-01"), 7.48e6, 9.2e5)
 ...     track = BodyTrack.compute("EARTH", p.grid())
 ...     rows = screen_chunk(conics, names, p, track)
+>>> rows[["designation", "dist_km", "method"]].round(-3)    # two-body: far from JPL's 38,000 km
+  designation   dist_km    method
+0     Apophis  543000.0  two-body
 """
 
 from __future__ import annotations

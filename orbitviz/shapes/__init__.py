@@ -2,8 +2,11 @@
 
 Example:
     >>> from orbitviz import data, shapes
-    >>> comet = shapes.load_mesh(data.fetch("67p-spc.ply"), body="67P")   # doctest: +SKIP
-    >>> shapes.altitude_km(comet, [[0.0, 0.0, 5.0]])                       # doctest: +SKIP
+    >>> comet = shapes.load_mesh(data.fetch("67p-spc.ply"), body="67P")
+    >>> comet
+    Mesh(48420 vertices, 96834 faces, body='67P', frame=None, source='...67p-spc.ply')
+    >>> shapes.altitude_km(comet, [[0.0, 0.0, 5.0]]).round(3).tolist()   # km above the surface
+    [3.544]
 """
 
 from orbitviz.shapes.cache import load_mesh

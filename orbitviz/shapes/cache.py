@@ -8,7 +8,11 @@ whose size and mtime are unchanged is not hashed again (:func:`orbitviz._files.s
 with its ``meshes/sha256/`` memos).
 
 Example:
-    >>> mesh = load_mesh(orbitviz.data.fetch("67p-spc.ply"), body="67P")   # doctest: +SKIP
+    >>> from orbitviz import data
+    >>> deimos = load_mesh(data.fetch("deimos-thomas.ply"), body="DEIMOS")   # parsed, cached
+    >>> again = load_mesh(data.fetch("deimos-thomas.ply"), body="DEIMOS")    # from the cache
+    >>> again.faces.shape, bool((again.vertices == deimos.vertices).all())
+    ((5040, 3), True)
 """
 
 from __future__ import annotations

@@ -13,10 +13,16 @@ every sample above the shape model, and finds the contacts from the data alone:
 
 Between contacts are the *hops*: duration, apex height and ground distance.
 
+>>> from orbitviz import data
+>>> from orbitviz.shapes import load_mesh
 >>> from orbitviz.spice import KernelSet
->>> with KernelSet("philae"):                                           # doctest: +SKIP
+>>> mesh = load_mesh(data.fetch("67p-spc.ply"), body="67P")
+>>> with KernelSet("philae"):
 ...     path = LanderPath.from_spice("PHILAE", "67P/C-G", "67P/C-G_CK", mesh)
-...     [t.utc for t in path.touchdowns]
+>>> [(t.utc[11:19], t.kind) for t in path.touchdowns]   # ESA: 15:34:04, ~16:20, 17:25:26, 17:31:17
+[('15:34:03', 'first contact'), ('16:20:00', 'touchdown'), ('17:25:26', 'touchdown'), ('17:31:17', 'final rest')]
+>>> [round(hop.apex_m) for hop in path.hops[:2]]       # metres above the shape model
+[128, 118]
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Every problem with a file is raised as :class:`orbitviz.errors.ShapeFormatError`
 file (and the line, for text) and what to do about it.
 
 Example:
-    >>> mesh = read_shape(orbitviz.data.fetch("67p-spc.ply"))   # doctest: +SKIP
-    >>> len(mesh.faces)                                           # doctest: +SKIP
+    >>> from orbitviz import data
+    >>> mesh = read_shape(data.fetch("67p-spc.ply"))
+    >>> len(mesh.faces)
     96834
 """
 

@@ -12,8 +12,15 @@
 - :func:`lat_lon_deg`: planetocentric latitude and east longitude of body-fixed points.
 
 Example:
-    >>> alt_km = altitude_km(mesh, positions_km)          # doctest: +SKIP
-    >>> hit, t_km, face, point_km = ray_intersect(mesh, eye_km, view_dirs)   # doctest: +SKIP
+    >>> from orbitviz import data
+    >>> from orbitviz.shapes import load_mesh
+    >>> deimos = load_mesh(data.fetch("deimos-thomas.ply"), body="DEIMOS")
+    >>> altitude_km(deimos, [[0.0, 0.0, 20.0], [0.0, 0.0, 0.0]]).round(2).tolist()  # centre: inside
+    [14.25, -3.58]
+    >>> hit, t_km, face, point_km = ray_intersect(deimos, [[0, 0, 50.0], [50, 0, 0]],
+    ...                                           [[0, 0, -1.0], [0, 1, 0]])
+    >>> hit.tolist(), t_km.round(2).tolist(), face.tolist()
+    ([True, False], [44.37, inf], [5016, -1])
 """
 
 from __future__ import annotations
@@ -50,7 +57,10 @@ def nearest_points(mesh: Mesh, points_km) -> tuple[np.ndarray, np.ndarray, np.nd
 def altitude_km(mesh: Mesh, points_km) -> np.ndarray:
     """Signed distance (km) from each point to the surface: positive outside, negative inside.
 
-    >>> altitude_km(mesh_67p, [[0.0, 0.0, 10.0]])   # doctest: +SKIP
+    >>> tetra = Mesh(np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1.0]]),
+    ...              np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]]))
+    >>> altitude_km(tetra, [[0.0, 0.0, 2.0], [0.1, 0.1, 0.1]]).tolist()
+    [1.0, -0.1]
     """
     p = np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
     q, face, dist, feature = _nearest(mesh, p)

@@ -10,10 +10,10 @@ Every row keeps its own epoch (NEODyS: most rows at MJD 59600, some not, e.g. 99
 
 Example
 -------
->>> table = read_neodys()                   # doctest: +SKIP
->>> len(table), table.conics.shape          # doctest: +SKIP
+>>> table = read_neodys()                   # the offline snapshot (from the data mirror)
+>>> len(table), table.conics.shape
 (29049, (29049, 8))
->>> table.elements("2021 WP").a_au          # doctest: +SKIP
+>>> table.elements("2021 WP").a_au
 1.1050817496079794
 """
 

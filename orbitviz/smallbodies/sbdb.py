@@ -16,9 +16,10 @@ use of it:
 
 Example
 -------
->>> rec = read_sbdb_file("apophis.dat")            # doctest: +SKIP
->>> rec.elements.q_au, rec.close_approaches.shape   # doctest: +SKIP
-(0.7460724295867941, (79, 14))
+>>> from orbitviz import data
+>>> rec = read_sbdb_file(data.fetch("sbdb_api_apophis.dat"))   # astroquery's saved answer
+>>> rec.elements.q_au, rec.close_approaches.shape
+(0.7460724295867941, (79, 15))
 """
 
 from __future__ import annotations

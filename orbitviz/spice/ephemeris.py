@@ -109,7 +109,9 @@ def states(
     ``et`` scalar -> shape (6,); array of n -> (n, 6). ``abcorr`` is SPICE's aberration
     correction ("NONE", "LT", "LT+S", "CN+S", ...).
 
-    >>> states("EARTH", [0.0, 86400.0], observer="SUN").shape   # doctest: +SKIP
+    >>> from orbitviz.spice import KernelSet
+    >>> with KernelSet("default"):
+    ...     states("EARTH", [0.0, 86400.0], observer="SUN").shape
     (2, 6)
     """
     return _query(spiceypy.spkez, target, et, observer, frame, abcorr)

@@ -5,9 +5,11 @@ CSPICE's pool is global to the process. Every kernel orbitviz loads goes through
 last :class:`KernelSet` holding it lets go. Furnishing the same file twice costs time and ends
 in ``SPICE(NOMOREROOM)``; here it never happens.
 
->>> from orbitviz.spice import KernelSet, states
->>> with KernelSet("default"):                              # doctest: +SKIP
-...     earth = states("EARTH", "2021-12-01", observer="SUN")
+>>> from orbitviz.spice import KernelSet, states, to_et
+>>> with KernelSet("default"):
+...     earth = states("EARTH", to_et("2021-12-01"), observer="SUN")
+>>> earth.shape
+(6,)
 """
 
 from __future__ import annotations
@@ -124,8 +126,12 @@ class KernelSet:
     from the meta-kernel's folder). Everything is checked before anything is furnished, and
     unloading releases exactly what this set loaded: kernels another set also holds stay.
 
-    >>> with KernelSet("default", "my_asteroid.bsp"):         # doctest: +SKIP
-    ...     ...
+    >>> from orbitviz import data
+    >>> from orbitviz.spice import states, to_et
+    >>> with KernelSet("default", data.fetch("sb-101955-76.bsp")):   # Bennu's SPK
+    ...     bennu = states("2101955", to_et("2020-10-20"), observer="EARTH")
+    >>> bennu.shape
+    (6,)
     """
 
     def __init__(self, *items: str | os.PathLike) -> None:
