@@ -17,12 +17,13 @@ Integration: DOP853 (the scipy tableau, compiled: :mod:`orbitviz.dynamics._engin
 dense output, forwards and/or backwards from the initial epoch; many bodies at once share steps.
 
 >>> from orbitviz import spice
->>> from orbitviz.units import AU_KM
->>> elts = np.array([0.9 * AU_KM, 0.2, 0.1, 1.0, 2.0, 0.5, 6.0e8, 1.32712440041e11])
+>>> from orbitviz.smallbodies import resolve_target
+>>> wp, _ = resolve_target("2021 WP")                                 # conic elements inside
 >>> with spice.KernelSet("default"):
-...     traj = propagate_nbody(elts, 6.0e8, 6.0e8 + 30 * 86400.0)
->>> traj.states(np.array([6.0e8, 6.02e8])).shape     # heliocentric ECLIPJ2000, no SPICE calls
-(2, 6)
+...     start, stop = spice.to_et("2021-11-10"), spice.to_et("2021-12-01")
+...     traj = propagate_nbody(wp.to_conics(), start, stop)
+...     et = np.linspace(start, stop, 5)
+...     earth = spice.states("EARTH", et)
 >>> traj.method
 'nbody (DOP853, de421, Sun+planets+Moon, 1PN Sun, rtol 1e-12)'
 >>> helio = traj.states(et)            # heliocentric ECLIPJ2000 states (N, 6), no SPICE calls
