@@ -5,7 +5,7 @@
 >>> report.summary["method_detail"]
 "two-body heliocentric conic (body's gravity ignored)"
 >>> report.summary["soi_entry_utc"], report.summary["soi_exit_utc"]
-('2021-11-19T03:29:56.993Z', '2021-11-23T16:40:33.029Z')
+('2021-11-19T03:19:04.454Z', '2021-11-23T16:29:34.002Z')
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def flyby(
     kernels: tuple[str | os.PathLike, ...] = (),
     nbody_options: dict | None = None,
     round_to_sigma: bool = False,
+    compare: bool = True,
 ) -> FlybyReport:
     """Flyby report of a small body past ``body`` (Earth by default).
 
@@ -65,5 +66,6 @@ def flyby(
             method=method or DEFAULT_METHOD,
             name=elements.name or elements.designation,
             nbody_options=nbody_options,
+            compare=compare,
         )
         return FlybyReport.from_result(result, kernels)

@@ -19,7 +19,8 @@ from orbitviz.units import LD_KM
 
 @pytest.fixture(scope="module")
 def wp_patched():
-    return flyby("2021 WP", method="patched")
+    """The notebooks' case: patched conics on the notebooks' rounded elements."""
+    return flyby("2021 WP", method="patched", round_to_sigma=True)
 
 
 def _minutes(utc_a: str, utc_b: str) -> float:
@@ -149,7 +150,10 @@ def test_conic_distances_match_spice_conics_and_spkgeo():
 
 
 def test_cli_json_has_the_documented_keys(capsys):
-    assert main(["flyby", "2021 WP", "--format", "json"]) == 0
+    assert (
+        main(["flyby", "2021 WP", "--method", "patched", "--round-to-sigma", "--format", "json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     for key in (
         "target",
@@ -283,7 +287,7 @@ def test_apophis_nbody_reproduces_jpl_close_approaches(window, jpl_time_tdb, mir
     assert abs(conic.result.closest.et - jpl_et) > 3600.0
     assert abs(conic.summary["closest_distance_km"] / jpl_dist_km - 1) > 0.01
     # the N-body report says how far the two-body answer is
-    assert nb.summary["comparison"]["against"] == "patched"
+    assert nb.summary["comparison"]["method"] == "patched"
 
 
 def test_rounding_to_sigma_is_said_and_changes_only_digits_below_sigma():
@@ -353,3 +357,55 @@ def test_apophis_passes_the_moon_as_jpl_says(mirror):
     assert r.summary["closest_distance_body_radii"] == pytest.approx(
         r.summary["closest_distance_km"] / 1737.4
     )
+
+
+def test_nbody_is_the_default_and_patched_conics_stand_beside_it(capsys):
+    """The first number is the N-body one (JPL: 37,725 km for orbit 199); the notebooks'
+    patched conics appear in their own section, with how far they are from it."""
+    report = flyby("Apophis")
+    s = report.summary
+    assert s["method"] == "nbody"
+    patched = flyby("Apophis", method="patched", compare=False)
+    c = s["comparison"]
+    assert c["method"] == "patched" and "notebooks" in c["title"]
+    assert c["closest_distance_km"] == pytest.approx(patched.summary["closest_distance_km"])
+    assert c["closest_approach_utc"] == patched.summary["closest_approach_utc"]
+    d = c["two_body_minus_nbody"]
+    assert d["closest_distance_dkm"] == pytest.approx(
+        patched.summary["closest_distance_km"] - s["closest_distance_km"]
+    )
+    assert 4.9e5 < d["closest_distance_dkm"] < 5.1e5  # 538,304 vs 37,727 km
+    assert s["warnings"] == []
+    assert main(["flyby", "Apophis"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("closest distance") < out.index("patched conics (the notebooks' method)")
+    assert "37726.8 km" in out.split("patched conics")[0] and "WARNING" not in out
+
+
+def test_two_body_answers_say_how_far_off_they_are(capsys):
+    """Patched conics from 2008 elements miss Apophis's 2029 pass by 500,000 km: the report
+    warns first, with the difference from the N-body run of the same elements, the years
+    from the epoch and the bodies whose pull the conic ignored."""
+    report = flyby("Apophis", method="patched")
+    s = report.summary
+    (warning,) = s["warnings"]
+    d = s["comparison"]["two_body_minus_nbody"]
+    assert s["comparison"]["method"] == "nbody"
+    assert f"{abs(d['closest_distance_dkm']):,.0f} km farther" in warning
+    assert "20.6 years" in warning and "Earth" in warning and "--method nbody" in warning
+    assert main(["flyby", "Apophis", "--method", "patched"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("WARNING: patched is off here") < out.index("closest distance")
+
+
+def test_a_two_body_answer_close_to_nbody_is_not_called_wrong():
+    from orbitviz.dynamics.flyby import Approach, _two_body_warnings
+
+    nb = flyby("2021 WP", method="nbody", compare=False).result
+    nb.method = "conic"  # stand-in: a two-body result that agrees with N-body to 1 km, 10 s
+    nb.comparison = {"closest_distance_dkm": 1.0, "closest_approach_dt_s": 10.0}
+    elements, _ = resolve_target("2021 WP")
+    with KernelSet("default"):
+        assert _two_body_warnings(nb, elements.to_conics(), 399) == []
+        nb.closest = Approach(nb.closest.et, 50.0, 1.0)  # now 1 km is 2 % of the distance
+        assert "1 km farther" in _two_body_warnings(nb, elements.to_conics(), 399)[0]

@@ -110,7 +110,7 @@ def test_recipe_options_are_checked_by_name():
         recipe("flyby")
     spec = recipe("flyby", target="Apophis", kernels=["x.bsp"])
     assert spec.title == "Apophis past Earth" and spec.options["kernels"] == ("x.bsp",)
-    assert spec.options["method"] == "patched" and spec.options["body"] == "EARTH"
+    assert spec.options["method"] == "nbody" and spec.options["body"] == "EARTH"
 
 
 def test_a_kernel_is_not_a_scene_on_either_command(capsys):

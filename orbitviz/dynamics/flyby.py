@@ -18,9 +18,9 @@ are refined to 1e-4 s on the chosen model.
 ...     start, stop = to_et(window.start_utc), to_et(window.stop_utc)
 ...     result = analyze_flyby(elements, "EARTH", start, stop, method="patched")
 >>> result.method, result.entered_soi, round(result.closest.dist_km, -2)
-('patched', True, 153000.0)
+('patched', True, 154500.0)
 >>> result.hyperbola.v_inf_kms, result.hyperbola.e                  # km/s; Earth-centred
-(4.54, 8.92)
+(4.54, 8.99)
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import spice
 from ..errors import CoverageError, KernelError, OrbitvizError
+from ..units import AU_KM
 from . import kepler
 from .events import find_crossings, find_minima, time_grid
 from .methods import DEFAULT_METHOD, METHODS
@@ -86,8 +87,10 @@ class FlybyResult:
     samples_et: np.ndarray
     samples_rel_km: np.ndarray  # (N, 3) target relative to the body, ECLIPJ2000
     notes: list[str] = field(default_factory=list)
-    comparison: dict | None = None
+    comparison: dict | None = None  # two-body minus N-body (see compare_results)
     elements_source: str = ""
+    compared: FlybyResult | None = None  # the other method's analysis (N-body <-> patched)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def entered_soi(self) -> bool:
@@ -200,8 +203,11 @@ def analyze_flyby(
 
     ``target`` is an :class:`orbitviz.smallbodies.OrbitalElements` (heliocentric, ECLIPJ2000)
     or a conics array (8,). Needs kernels with the body's ephemeris and GM values loaded
-    (``KernelSet("default")``). With ``method="nbody"`` and ``compare`` the patched-conic
-    answer is computed too and the differences are given in ``comparison``.
+    (``KernelSet("default")``). With ``compare``, the other side is analysed too: an N-body
+    result carries the patched-conic one (the notebooks' method: the lesson of what the
+    encounter does) in ``compared``, a two-body result the N-body one, and ``comparison``
+    holds their differences (two-body minus N-body); a two-body result whose answer is off
+    says so in ``warnings``, with the bodies whose pull the conic ignored.
     """
     if method not in METHODS:
         raise OrbitvizError(f"unknown flyby method {method!r}: use one of {', '.join(METHODS)}")
@@ -247,12 +253,82 @@ def analyze_flyby(
             "encounter and is the better answer here"
         )
     result.body_radius_km = radius
-    if method == "nbody" and compare:
+    if compare and method == "nbody":
         other = analyze_flyby(
             conics, body_code, start_et, stop_et, method="patched", name=label, compare=False
         )
-        result.comparison = compare_results(result, other)
+        result.compared, result.comparison = other, compare_results(other, result)
+    elif compare:
+        try:
+            other = analyze_flyby(
+                target,
+                body_code,
+                start_et,
+                stop_et,
+                method="nbody",
+                name=label,
+                nbody_options=nbody_options,
+                compare=False,
+            )
+        except OrbitvizError as exc:  # e.g. no ephemeris back to the epoch: say what we know
+            other = None
+            result.notes.append(f"no N-body comparison: {exc}")
+        if other is not None:
+            result.compared, result.comparison = other, compare_results(result, other)
+        result.warnings.extend(_two_body_warnings(result, conics, body_code))
     return result
+
+
+# the two-body answer is called wrong when it is this far from the N-body one
+WARN_DISTANCE_FRACTION = 0.01
+WARN_TIME_S = 60.0
+
+
+def _two_body_warnings(result: FlybyResult, conics: np.ndarray, body_code: int) -> list[str]:
+    """What is wrong with a two-body answer: how far it is from the N-body one (measured on the
+    same elements), how long from the elements' epoch, and whose pull it ignored."""
+    from .drift import pulls_on_the_way
+
+    diff = result.comparison
+    epoch = float(conics[6])
+    event = result.closest.et
+    years = abs(event - epoch) / (365.25 * 86400.0)
+    skip = result.soi_radius_km if result.method == "patched" else 0.0
+    try:
+        pulls = pulls_on_the_way(conics, event, skip_body=body_code, skip_within_km=skip)
+    except OrbitvizError:
+        pulls = ()
+    who = "; ".join(
+        f"{name.title()} {share:.0%}, closest {dist_km / AU_KM:.3g} au on {utc[:10]}"
+        for name, share, dist_km, utc in pulls
+    )
+    who = f" (pull ignored on the way: {who})" if who else ""
+    if diff is None:
+        return [
+            f"{result.method}: the elements are {years:.1f} years from the closest approach and "
+            f"a conic ignores the planets' pull{who}; the N-body answer could not be computed "
+            "to say how far off this is"
+        ]
+    dd, dt = diff["closest_distance_dkm"], diff["closest_approach_dt_s"]
+    if abs(dd) < WARN_DISTANCE_FRACTION * result.closest.dist_km and abs(dt) < WARN_TIME_S:
+        return []
+    return [
+        f"{result.method} is off here: its closest approach is {abs(dd):,.0f} km "
+        f"{'farther' if dd > 0 else 'nearer'} and {_duration(abs(dt))} "
+        f"{'later' if dt > 0 else 'earlier'} than the N-body integration of the same elements, "
+        f"which are {years:.1f} years from it{who}; the N-body answer is the one to trust "
+        "(--method nbody)"
+    ]
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 3 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
 
 
 # --- conic and patched conics -----------------------------------------------------------------
@@ -407,6 +483,8 @@ def _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options)
     at_in = "SOI entry" if entries.size else "window start"
     at_out = "SOI exit" if exits.size else "window end"
     notes = [f"nbody: osculating heliocentric elements at {at_in} and {at_out}"]
+    if not entries.size:
+        notes.append("nbody: the target never enters the SOI in this window")
     samples_et = _samples(start_et, stop_et, step, closest.et)
     return FlybyResult(
         target="",
@@ -432,7 +510,9 @@ def _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options)
 
 
 def compare_results(a: FlybyResult, b: FlybyResult) -> dict:
-    """Differences a - b of the headline numbers (times in s, distances in km)."""
+    """Differences a - b of the headline numbers (times in s, distances in km): ``a`` the
+    two-body analysis, ``b`` the N-body one, so the numbers say how far the two-body answer is
+    from the N-body one."""
 
     def first(x):
         return float(x[0]) if np.size(x) else None
@@ -441,6 +521,7 @@ def compare_results(a: FlybyResult, b: FlybyResult) -> dict:
         return None if x is None or y is None else x - y
 
     return {
+        "two_body": a.method,
         "against": b.method,
         "closest_approach_dt_s": a.closest.et - b.closest.et,
         "closest_distance_dkm": a.closest.dist_km - b.closest.dist_km,
@@ -453,8 +534,6 @@ def compare_results(a: FlybyResult, b: FlybyResult) -> dict:
 def elements_dict(conics: np.ndarray | None) -> dict | None:
     """Heliocentric conics (8,) as the report's elements: q_au, e, i_deg, node_deg, peri_deg,
     a_au (None for e >= 1)."""
-    from ..units import AU_KM
-
     if conics is None:
         return None
     rp, e = float(conics[0]), float(conics[1])

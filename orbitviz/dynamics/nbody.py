@@ -28,7 +28,7 @@ dense output, forwards and/or backwards from the initial epoch; many bodies at o
 'nbody (DOP853, de421, Sun+planets+Moon, 1PN Sun, rtol 1e-12)'
 >>> helio = traj.states(et)            # heliocentric ECLIPJ2000 states (N, 6), no SPICE calls
 >>> (np.linalg.norm(helio[:, :3] - earth[:, :3], axis=1) / 1e3).round().tolist()  # 1000 km
-[4719.0, 2592.0, 480.0, 1707.0, 3827.0]
+[4715.0, 2588.0, 478.0, 1709.0, 3829.0]
 """
 
 from __future__ import annotations

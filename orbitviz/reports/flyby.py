@@ -11,7 +11,7 @@
 ...     print(line)
 # Flyby of 2021 WP past Earth
 <BLANKLINE>
-Method: patched conics: heliocentric two-body, body-centred two-body inside the SOI, ...
+Method: nbody (DOP853, de421, Sun+planets+Moon, 1PN Sun, rtol 1e-12)
 >>> fig = report.figure()                     # a matplotlib Figure, e.g. to show in a notebook
 >>> [line.get_gid() for line in fig.axes[0].lines]
 ['distance', 'SOI radius', '1 LD', 'SOI entry', 'SOI exit', 'closest approach']
@@ -52,6 +52,35 @@ def _tdb(et: float | None) -> str | None:
 
 def _first(arr: np.ndarray) -> float | None:
     return float(arr[0]) if np.size(arr) else None
+
+
+COMPARED_TITLE = {
+    "patched": "patched conics (the notebooks' method)",
+    "conic": "two-body conic (the body ignored)",
+    "nbody": "N-body integration (the answer)",
+}
+
+
+def _comparison(r: FlybyResult) -> dict | None:
+    """The other method's headline numbers and how far the two-body answer is from the
+    N-body one (``two_body_minus_nbody``: s, km, km/s)."""
+    if r.compared is None or r.comparison is None:
+        return None
+    o = r.compared
+    diff = {k: v for k, v in r.comparison.items() if k not in ("two_body", "against")}
+    return {
+        "method": o.method,
+        "title": COMPARED_TITLE[o.method],
+        "method_detail": o.method_detail,
+        "soi_entry_utc": _utc(_first(o.entries_et)),
+        "soi_exit_utc": _utc(_first(o.exits_et)),
+        "closest_approach_utc": _utc(o.closest.et),
+        "closest_distance_km": o.closest.dist_km,
+        "closest_distance_ld": o.closest.dist_km / LD_KM,
+        "v_rel_kms": o.closest.v_rel_kms,
+        "two_body": r.comparison["two_body"],
+        "two_body_minus_nbody": diff,
+    }
 
 
 @dataclass
@@ -114,7 +143,8 @@ class FlybyReport:
             ],
             "elements_before": elements_dict(r.elements_before),
             "elements_after": elements_dict(r.elements_after),
-            "comparison": r.comparison,
+            "comparison": _comparison(r),
+            "warnings": list(r.warnings),
             "ld_convention": LD_CONVENTION,
             "notes": list(r.notes),
         }
@@ -162,11 +192,25 @@ class FlybyReport:
                     (f"{k.rsplit('_', 1)[0]} {when}", v, k.rsplit("_", 1)[1] if "_" in k else "")
                     for k, v in el.items()
                 ]
-        if s["comparison"]:
+        c = s["comparison"]
+        if c:
+            title = c["title"]
             rows += [
-                (f"{k} vs {s['comparison']['against']}", v, "")
-                for k, v in s["comparison"].items()
-                if k != "against"
+                (f"{title}: SOI entry", c["soi_entry_utc"], ""),
+                (f"{title}: SOI exit", c["soi_exit_utc"], ""),
+                (f"{title}: closest approach", c["closest_approach_utc"], ""),
+                (f"{title}: closest distance", c["closest_distance_km"], "km"),
+                (f"{title}: closest distance", c["closest_distance_ld"], "LD"),
+                (f"{title}: relative speed", c["v_rel_kms"], "km/s"),
+            ]
+            d = c["two_body_minus_nbody"]
+            who = f"{c['two_body']} minus N-body"
+            rows += [
+                (f"{who}: closest approach time", d["closest_approach_dt_s"], "s"),
+                (f"{who}: closest distance", d["closest_distance_dkm"], "km"),
+                (f"{who}: SOI entry time", d["soi_entry_dt_s"], "s"),
+                (f"{who}: SOI exit time", d["soi_exit_dt_s"], "s"),
+                (f"{who}: relative speed", d["v_rel_dkms"], "km/s"),
             ]
         return pd.DataFrame(rows, columns=["quantity", "value", "unit"])
 
@@ -180,6 +224,8 @@ class FlybyReport:
             "",
             f"Method: {self.summary['method_detail']}",
             "",
+            *[f"**Warning:** {w}" for w in self.summary["warnings"]],
+            *([""] if self.summary["warnings"] else []),
             "| quantity | value | unit |",
             "|---|---|---|",
         ]
@@ -190,17 +236,23 @@ class FlybyReport:
         return "\n".join(lines) + "\n"
 
     def to_table(self) -> str:
-        """A plain-text table for the terminal."""
+        """A plain-text table for the terminal: warnings first, the answer, then the other
+        method in a section of its own."""
         frame = self.to_frame()
         width = max(len(q) for q in frame["quantity"])
-        lines = [
-            f"Flyby of {self.summary['target']} past {self.summary['body'].title()} "
-            f"({self.summary['method_detail']})",
-            "",
-        ]
+        s = self.summary
+        lines = [f"Flyby of {s['target']} past {s['body'].title()} ({s['method_detail']})", ""]
+        lines += [f"  WARNING: {w}" for w in s["warnings"]] + ([""] if s["warnings"] else [])
+        c = s["comparison"]
+        prefix = f"{c['title']}: " if c else None
+        section = False
         for q, v, u in frame.itertuples(index=False):
-            lines.append(f"  {q.ljust(width)}  {_fmt(v)} {u}".rstrip())
-        lines += ["", f"  {LD_CONVENTION}"] + [f"  note: {n}" for n in self.summary["notes"]]
+            if c and not section and (q.startswith(prefix) or " minus N-body: " in q):
+                section = True
+                lines += ["", f"  {c['title']}, beside the answer ({c['method_detail']}):"]
+            label = q.removeprefix(prefix) if prefix else q
+            lines.append(f"  {label.ljust(width)}  {_fmt(v)} {u}".rstrip())
+        lines += ["", f"  {LD_CONVENTION}"] + [f"  note: {n}" for n in s["notes"]]
         return "\n".join(lines)
 
     # --- picture ------------------------------------------------------------------------------
