@@ -1,22 +1,18 @@
-"""The desktop viewer on a real window (Xvfb), checked by the pixels it shows."""
+"""The desktop viewer on a real window (Qt's offscreen platform, or xcb on Xvfb), checked by
+the pixels it shows. ``test_gui_process.py`` runs these in a process of their own, once per way
+of presenting the 3D view; run alone (``pytest tests/test_gui_window.py``) they run here."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from conftest import needs_mirror
-from gui_support import IN_OWN_PROCESS, grab, patch, qapp  # noqa: F401 - fixture
+from gui_support import grab, patch, qapp  # noqa: F401 - fixture
 
 from orbitviz.scene import CameraState
 from orbitviz.scene.camera import angles_from_offsets
 
-pytestmark = [
-    pytest.mark.gui,
-    needs_mirror,
-    pytest.mark.skipif(
-        not IN_OWN_PROCESS, reason="run by test_gui_process.py in a process of their own"
-    ),
-]
+pytestmark = [pytest.mark.gui, needs_mirror]
 VIEW = (480, 360)
 
 
