@@ -22,3 +22,45 @@ def mirror() -> Path:
     if not HAVE_MIRROR:
         pytest.skip("needs ORBITVIZ_DATA_MIRROR")
     return Path(os.environ["ORBITVIZ_DATA_MIRROR"])
+
+
+# -- GUI and OpenGL tests: skip with a reason on a developer's machine, never in CI -------------
+CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+"""``CI=true`` (what .ci/run runs under): a skipped ``gui`` or ``gl`` test is a failure there,
+because .ci/run installs what they need (Xvfb, Mesa's EGL) and a skip would hide a broken
+setup behind a green run."""
+
+GL_FIXTURES = ("gl_backend", "qapp")
+WINDOW_TESTS = "test_gui_window.py"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks every test that uses an OpenGL fixture ``gl``; and leaves the window tests to
+    ``test_gui_process.py`` (which runs them in a process of their own: VisPy keeps one app per
+    process) unless they are all that was collected."""
+    for item in items:
+        if any(name in item.fixturenames for name in GL_FIXTURES):
+            item.add_marker(pytest.mark.gl)
+    if os.environ.get("ORBITVIZ_GUI_PROCESS") == "1":
+        return
+    window = [item for item in items if item.path.name == WINDOW_TESTS]
+    if window and len(window) < len(items):
+        config.hook.pytest_deselected(items=window)
+        items[:] = [item for item in items if item.path.name != WINDOW_TESTS]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under ``CI=true`` a skipped ``gui`` or ``gl`` test fails, with the skip's reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (CI and report.skipped) or hasattr(report, "wasxfail"):
+        return
+    if item.get_closest_marker("gui") is None and item.get_closest_marker("gl") is None:
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = (
+        f"CI=true: this GUI/OpenGL test may not skip in CI (.ci/run installs what it needs); "
+        f"it skipped because: {reason}"
+    )

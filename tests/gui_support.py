@@ -1,5 +1,6 @@
-"""Shared setup of the GUI tests: a private Xvfb display (CI sets no DISPLAY), Qt on xcb,
-VisPy on PyQt5, and helpers to read the window's pixels.
+"""Shared setup of the GUI tests: Qt on its ``offscreen`` platform (no X server) for the raster
+presentation, on ``xcb`` with a private Xvfb (or the session's DISPLAY) for Qt's OpenGL widget;
+VisPy on PyQt5 or EGL/OSMesa as the presentation needs, and helpers to read the window's pixels.
 
 The window tests run in a process of their own (``test_gui_process.py``): VisPy keeps one
 app per process, and the headless render tests need theirs (EGL/OSMesa), not PyQt5.
@@ -13,26 +14,54 @@ import shutil
 import numpy as np
 import pytest
 
-IN_OWN_PROCESS = os.environ.get("ORBITVIZ_GUI_PROCESS") == "1"
+PLATFORM_ENV = "ORBITVIZ_TEST_QPA"
+"""Forces the Qt platform of the window tests (``offscreen`` or ``xcb``)."""
+NO_X_SERVER = (
+    "Qt's xcb platform needs an X server: install Xvfb (apt-get install xvfb xauth, plus Qt's "
+    "xcb libraries as .ci/run lists) or set DISPLAY"
+)
+
+
+def x_server_available() -> bool:
+    return bool(shutil.which("Xvfb") or os.environ.get("DISPLAY"))
+
+
+def qt_platform(present: str) -> str:
+    """The Qt platform for a presentation: Qt's OpenGL widget needs a real GL surface, so an X
+    server (``xcb``); the raster view paints images and needs none (``offscreen``)."""
+    forced = os.environ.get(PLATFORM_ENV)
+    if forced:
+        return forced
+    if present == "opengl" or (present == "auto" and x_server_available()):
+        return "xcb"
+    return "offscreen"
 
 
 @pytest.fixture(scope="session")
 def qapp():
-    """Overrides pytest-qt's: the QApplication on a private Xvfb (when installed); the 3D view
-    is presented as ``ORBITVIZ_PRESENT`` says (test_gui_process.py runs both ways)."""
-    if shutil.which("Xvfb"):
-        from orbitviz.render.backend import start_xvfb
+    """Overrides pytest-qt's: the QApplication on the platform :func:`qt_platform` picks; the
+    3D view is presented as ``ORBITVIZ_PRESENT`` says (test_gui_process.py runs each way). Skips
+    with the reason when the platform or the offscreen OpenGL is missing (a failure in CI)."""
+    present = os.environ.get("ORBITVIZ_PRESENT", "auto")
+    platform = qt_platform(present)
+    if platform == "xcb":
+        if shutil.which("Xvfb"):
+            from orbitviz.render.backend import start_xvfb
 
-        try:  # ends by itself when Qt, its last client, disconnects at exit
-            start_xvfb("1280x1024x24", exit_with_last_client=True)
-        except RuntimeError as exc:
-            pytest.skip(str(exc))
-    elif not os.environ.get("DISPLAY"):
-        pytest.skip("GUI tests need Xvfb (apt-get install xvfb) or a DISPLAY")
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
+            try:  # ends by itself when Qt, its last client, disconnects at exit
+                start_xvfb("1280x1024x24", exit_with_last_client=True)
+            except RuntimeError as exc:
+                pytest.skip(str(exc))
+        elif not os.environ.get("DISPLAY"):
+            pytest.skip(f"ORBITVIZ_PRESENT={present}: {NO_X_SERVER}")
+    os.environ["QT_QPA_PLATFORM"] = platform
     from orbitviz._qt import qt_application
+    from orbitviz.render import NoGLBackend
 
-    return qt_application()
+    try:
+        return qt_application()
+    except NoGLBackend as exc:
+        pytest.skip(f"ORBITVIZ_PRESENT={present} on Qt {platform}: {exc}")
 
 
 def grab(window) -> np.ndarray:

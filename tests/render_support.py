@@ -10,17 +10,14 @@ from orbitviz.scene import MarkerLayer, TrajectoryLayer
 
 @pytest.fixture(scope="session")
 def gl_backend():
-    """EGL (surfaceless), OSMesa or Xvfb; skips only when no OpenGL context can be made on a
-    developer's machine. In CI (CI=true) a missing backend is a failure: .ci/run installs one."""
-    import os
-
+    """EGL (surfaceless), OSMesa or Xvfb; skips when no OpenGL context can be made on a
+    developer's machine (conftest.py turns that skip into a failure under CI=true: .ci/run
+    installs Mesa's EGL)."""
     from orbitviz.render import NoGLBackend, select_backend
 
     try:
         return select_backend()
     except NoGLBackend as exc:
-        if os.environ.get("CI"):
-            raise
         pytest.skip(f"no OpenGL backend: {exc}")
 
 

@@ -1,22 +1,18 @@
-"""The desktop viewer on a real window (Xvfb), checked by the pixels it shows."""
+"""The desktop viewer on a real window (Qt's offscreen platform, or xcb on Xvfb), checked by
+the pixels it shows. ``test_gui_process.py`` runs these in a process of their own, once per way
+of presenting the 3D view; run alone (``pytest tests/test_gui_window.py``) they run here."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from conftest import needs_mirror
-from gui_support import IN_OWN_PROCESS, grab, patch, qapp  # noqa: F401 - fixture
+from gui_support import grab, patch, qapp, qt_platform  # noqa: F401 - fixture
 
 from orbitviz.scene import CameraState
 from orbitviz.scene.cameras import angles_from_offsets
 
-pytestmark = [
-    pytest.mark.gui,
-    needs_mirror,
-    pytest.mark.skipif(
-        not IN_OWN_PROCESS, reason="run by test_gui_process.py in a process of their own"
-    ),
-]
+pytestmark = [pytest.mark.gui, needs_mirror]
 VIEW = (480, 360)
 
 
@@ -56,6 +52,8 @@ def look_from(window, direction, center=(0.0, 0.0, 0.0), distance_km=12.0) -> No
 def test_the_view_is_presented_as_asked(window):
     import os
 
+    from PyQt5.QtGui import QGuiApplication
+
     from orbitviz._qt.app import presentation
     from orbitviz._qt.raster_view import RasterView
 
@@ -63,6 +61,8 @@ def test_the_view_is_presented_as_asked(window):
     if asked != "auto":
         assert presentation() == asked
     assert isinstance(window.view, RasterView) == (presentation() == "raster")
+    # on the Qt platform asked for: offscreen needs no X server, xcb runs on one
+    assert QGuiApplication.platformName() == qt_platform(asked)
 
 
 def test_window_opens_with_the_default_philae_scene(qapp, qtbot, tmp_path):  # noqa: F811

@@ -36,8 +36,8 @@ def presentation() -> str:
     if _presentation is not None:
         return _presentation
     import vispy
-    import vispy.app._default_app as default_app
 
+    from orbitviz._vispy import compat
     from orbitviz.render import NoGLBackend, select_backend
     from orbitviz.render.backend import forget_backend
 
@@ -46,7 +46,7 @@ def presentation() -> str:
         from orbitviz.errors import OrbitvizError
 
         raise OrbitvizError(f"{PRESENT_ENV}={wanted!r}: choose one of {', '.join(PRESENTATIONS)}")
-    current = default_app.default_app
+    current = compat.default_app()
     if current is not None:  # VisPy already has its app: follow it
         _presentation = "opengl" if current.backend_name.lower().startswith("pyqt") else "raster"
         return _presentation

@@ -20,6 +20,8 @@ from PyQt5.QtGui import QImage, QPainter, QTransform
 from PyQt5.QtWidgets import QWidget
 from vispy.util import keys
 
+from orbitviz._vispy import compat
+
 MOVING_DIVISOR = 2
 """While the camera moves (the canvas is ``coarse``), frames are drawn at 1/2 resolution and
 stretched: measured at 1920x1080 with llvmpipe, the Philae scene's moving frame takes ~25 ms
@@ -105,10 +107,6 @@ class RasterView(QWidget):
         self.scene_canvas.canvas.on_update = None
 
     # -- events to VisPy --------------------------------------------------------------------
-    @property
-    def _backend(self):
-        return self.scene_canvas.canvas._backend
-
     def _mouse(self, event) -> dict:
         return {
             "native": event,
@@ -118,17 +116,17 @@ class RasterView(QWidget):
         }
 
     def mousePressEvent(self, event) -> None:
-        self._backend._vispy_mouse_press(
-            button=BUTTONS.get(event.button(), 0), **self._mouse(event)
+        compat.mouse_press(
+            self.scene_canvas.canvas, button=BUTTONS.get(event.button(), 0), **self._mouse(event)
         )
 
     def mouseReleaseEvent(self, event) -> None:
-        self._backend._vispy_mouse_release(
-            button=BUTTONS.get(event.button(), 0), **self._mouse(event)
+        compat.mouse_release(
+            self.scene_canvas.canvas, button=BUTTONS.get(event.button(), 0), **self._mouse(event)
         )
 
     def mouseMoveEvent(self, event) -> None:
-        self._backend._vispy_mouse_move(**self._mouse(event))
+        compat.mouse_move(self.scene_canvas.canvas, **self._mouse(event))
 
     def wheelEvent(self, event) -> None:
         delta = event.angleDelta()

@@ -14,6 +14,7 @@ from vispy import scene as vscene
 from vispy.util import transforms
 from vispy.util.quaternion import Quaternion
 
+from orbitviz._vispy import compat
 from orbitviz._vispy.canvas import DEPTH_RANGE
 from orbitviz.scene import CameraState
 from orbitviz.scene.cameras import angles_from_offsets, camera_from_spec
@@ -52,10 +53,13 @@ class ArcballCamera(_PoseAngles, vscene.ArcballCamera):
         rotvec = Rotation.from_matrix(_view_rotation(state).T).as_rotvec()
         angle = float(np.linalg.norm(rotvec))
         x, y, z = rotvec / angle if angle > 0 else (0.0, 0.0, 1.0)
-        self._quaternion = Quaternion.create_from_axis_angle(angle, x, z, y)  # VisPy: (x, z, y)
-        self._center, self._fov = tuple(state.center_km), state.fov_deg
-        self._distance = state.distance_km
-        self.view_changed()
+        compat.set_camera_pose(
+            self,
+            quaternion=Quaternion.create_from_axis_angle(angle, x, z, y),  # VisPy: (x, z, y)
+            center=tuple(state.center_km),
+            fov=state.fov_deg,
+            distance=state.distance_km,
+        )
 
 
 class FlyCamera(_PoseAngles, vscene.FlyCamera):
@@ -66,21 +70,29 @@ class FlyCamera(_PoseAngles, vscene.FlyCamera):
 
     def look(self, state: CameraState) -> None:
         x, y, z, w = Rotation.from_matrix(_view_rotation(state)).as_quat()
-        self._rotation1, self._rotation2 = Quaternion(w, x, y, z), Quaternion()
-        self._center, self._fov = tuple(float(c) for c in state.eye_km), state.fov_deg
         self.distance = state.distance_km
-        self._scale_factor = state.distance_km / 3.0  # speed: ~3 s across the view
-        self.view_changed()
+        compat.set_camera_pose(
+            self,
+            rotation1=Quaternion(w, x, y, z),
+            rotation2=Quaternion(),
+            center=tuple(float(c) for c in state.eye_km),
+            fov=state.fov_deg,
+            scale_factor=state.distance_km / 3.0,  # speed: ~3 s across the view
+        )
 
 
 class TurntableCamera(vscene.TurntableCamera):
     """Orbit the centre with z up."""
 
     def look(self, state: CameraState) -> None:
-        self._center = tuple(float(c) for c in state.center_km)
-        self._azimuth, self._elevation = state.azimuth_deg, state.elevation_deg
-        self._fov, self._distance = state.fov_deg, state.distance_km
-        self.view_changed()
+        compat.set_camera_pose(
+            self,
+            center=tuple(float(c) for c in state.center_km),
+            azimuth=state.azimuth_deg,
+            elevation=state.elevation_deg,
+            fov=state.fov_deg,
+            distance=state.distance_km,
+        )
 
 
 class CameraModes:
@@ -127,9 +139,7 @@ class CameraModes:
             return
         target = self.scene.layers[self.scene.follow_target].positions_at(event.value)[0]
         if np.isfinite(target).all():
-            camera = self.canvas.view.camera
-            camera._center = tuple(float(c) for c in target)
-            camera.view_changed()
+            compat.set_camera_pose(self.canvas.view.camera, center=tuple(float(c) for c in target))
 
     def close(self) -> None:
         self.scene.clock.events.disconnect(self._on_time)

@@ -14,7 +14,7 @@ from vispy import scene as vscene
 from orbitviz.scene import CameraState, Scene
 from orbitviz.scene.events import Event
 
-from . import resources
+from . import compat, resources
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter
 from .marker_adapter import MarkerAdapter
@@ -181,12 +181,15 @@ class SceneCanvas:
 
     # -- camera ----------------------------------------------------------------------------
     def set_camera(self, state: CameraState) -> None:
-        camera = self.view.camera
         # VisPy's setters each recompute the transforms: set all, then update once
-        camera._center = tuple(float(c) for c in state.center_km)
-        camera._azimuth, camera._elevation = float(state.azimuth_deg), float(state.elevation_deg)
-        camera._fov, camera._distance = float(state.fov_deg), float(state.distance_km)
-        camera.view_changed()
+        compat.set_camera_pose(
+            self.view.camera,
+            center=tuple(float(c) for c in state.center_km),
+            azimuth=float(state.azimuth_deg),
+            elevation=float(state.elevation_deg),
+            fov=float(state.fov_deg),
+            distance=float(state.distance_km),
+        )
 
     def camera_state(self) -> CameraState:
         camera = self.view.camera
@@ -277,7 +280,7 @@ class SceneCanvas:
         self._follow_view()
         framebuffer = self._bind(out.shape[1::-1])
         try:
-            self.canvas._draw_scene()
+            compat.draw_scene(self.canvas)
             return framebuffer.read_into(out)
         finally:
             if not self._pooled:  # a window's canvas draws on screen between these frames

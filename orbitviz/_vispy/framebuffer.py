@@ -7,7 +7,8 @@ import ctypes
 import numpy as np
 from vispy import gloo
 from vispy.gloo import gl
-from vispy.gloo.gl import _gl2
+
+from . import compat
 
 _read_pixels = None
 
@@ -16,7 +17,7 @@ def _native_read_pixels():
     """glReadPixels writing straight into a numpy buffer (vispy's wrapper copies to bytes)."""
     global _read_pixels
     if _read_pixels is None:
-        _read_pixels = _gl2._get_gl_func(
+        _read_pixels = compat.gl_function(
             "glReadPixels",
             None,
             (

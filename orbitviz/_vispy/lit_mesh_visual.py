@@ -22,6 +22,8 @@ from vispy.visuals import Visual
 
 from orbitviz.shapes.clusters import ClusteredMesh, face_winding
 
+from . import compat
+
 _VERTEX = """
 attribute vec3 a_position;
 attribute vec3 a_normal;
@@ -100,8 +102,8 @@ class LitMeshVisual(Visual):
         super().__init__(vcode=_VERTEX % parts, fcode=_FRAGMENT % parts)
         self._clusters: ClusteredMesh | None = None
         self._shown: np.ndarray | None = None
-        self._draw_mode = "triangles"
-        self._index_buffer = gloo.IndexBuffer(np.zeros((1, 3), np.uint32))
+        self._faces = gloo.IndexBuffer(np.zeros((1, 3), np.uint32))
+        compat.set_indexed_draw(self, "triangles", self._faces)
         self._positions = gloo.VertexBuffer(np.zeros((1, 3), np.float32))
         self._normals = gloo.VertexBuffer(np.zeros((1, 3), np.float32))
         self.shared_program["a_position"] = self._positions
@@ -122,7 +124,7 @@ class LitMeshVisual(Visual):
         self._clusters = self._shown = None
         self._positions.set_data(np.ascontiguousarray(vertices, dtype=np.float32))
         self._normals.set_data(np.ascontiguousarray(normals, dtype=np.float32))
-        self._index_buffer.set_data(np.ascontiguousarray(faces, dtype=np.uint32))
+        self._faces.set_data(np.ascontiguousarray(faces, dtype=np.uint32))
         self._front_face = None
         if closed:
             winding = face_winding(np.asarray(vertices, np.float64), np.asarray(faces))
@@ -189,7 +191,7 @@ class LitMeshVisual(Visual):
         if not visible.any():
             return False
         if self._shown is None or not np.array_equal(visible, self._shown):
-            self._index_buffer.set_data(self._clusters.faces_of(visible))
+            self._faces.set_data(self._clusters.faces_of(visible))
             self._shown = visible
         return True
 

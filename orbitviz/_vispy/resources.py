@@ -12,12 +12,19 @@ from vispy import app as vapp
 from vispy import scene as vscene
 from vispy.visuals.text.text import FontManager
 
+from . import compat
+
 OFFSCREEN_APPS = ("egl", "osmesa")
 
 _free: list = []
 _fonts: dict = {}
 
 
+def _depth_writes_on(canvas) -> None:
+    canvas.context.set_depth_mask(True)
+
+
+@compat.before_draw_scene(_depth_writes_on)
 class ClearingCanvas(vscene.SceneCanvas):
     """A VisPy SceneCanvas whose frames always start from a cleared depth buffer.
 
@@ -27,10 +34,6 @@ class ClearingCanvas(vscene.SceneCanvas):
     """
 
     on_update = None  # called after every update request (a raster view repaints then)
-
-    def _draw_scene(self, bgcolor=None):
-        self.context.set_depth_mask(True)
-        super()._draw_scene(bgcolor)
 
     def update(self, node=None):
         super().update(node)

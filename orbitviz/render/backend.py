@@ -50,10 +50,11 @@ def select_backend(prefer: str | None = None) -> GLBackend:
     global _selected
     if _selected is not None:
         return _selected
-    import vispy.app._default_app as default_app
+    from orbitviz._vispy import compat
 
-    if default_app.default_app is not None:
-        _selected = GLBackend(default_app.default_app.backend_name.lower(), _probe())
+    current = compat.default_app()
+    if current is not None:
+        _selected = GLBackend(current.backend_name.lower(), _probe())
         return _selected
     forced = prefer or os.environ.get("ORBITVIZ_GL_BACKEND")
     if forced and forced not in ORDER:
@@ -64,7 +65,7 @@ def select_backend(prefer: str | None = None) -> GLBackend:
             _selected = GLBackend(name, _TRY[name]())
             return _selected
         except Exception as exc:  # noqa: BLE001 - every failure is reported below
-            default_app.default_app = None
+            compat.drop_default_app()
             failures.append(f"{name}: {type(exc).__name__}: {str(exc).strip()[:200]}")
     raise NoGLBackend(
         "cannot create an OpenGL context for offscreen rendering; tried\n  "
@@ -77,9 +78,9 @@ def forget_backend() -> None:
     """Drop the selected backend and VisPy's app, before any canvas was made with it (the
     viewer does this when a GPU should draw straight into its window instead)."""
     global _selected
-    import vispy.app._default_app as default_app
+    from orbitviz._vispy import compat
 
-    default_app.default_app = None
+    compat.drop_default_app()
     _selected = None
 
 
