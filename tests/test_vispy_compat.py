@@ -174,9 +174,9 @@ def test_set_camera_pose_sets_every_field_with_one_update(canvas, monkeypatch):
 def test_camera_poses_of_the_window_cameras_show_the_asked_view(canvas, mode):
     """Our camera classes set their pose through compat: the view direction they end with is
     the one asked (read back from VisPy's public transform)."""
-    from orbitviz._qt.cameras import ArcballCamera, TurntableCamera
+    from orbitviz._vispy.cameras import ArcballCamera, TurntableCamera
     from orbitviz.scene import CameraState
-    from orbitviz.scene.camera import angles_from_offsets
+    from orbitviz.scene.cameras import angles_from_offsets
 
     view = canvas.central_widget.add_view()
     view.camera = camera = {"turntable": TurntableCamera, "arcball": ArcballCamera}[mode]()
