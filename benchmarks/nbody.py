@@ -1,0 +1,178 @@
+"""N-body engine: Apophis (JPL orbit 199, 2008 epoch) to its 2029 Earth pass, ours vs scipy.
+
+Ours: ``analyze_flyby(method="nbody")``, the compiled DOP853 over the SPK's Chebyshev records,
+propagation plus the closest-approach search (the patched comparison left out). Peer: the
+approach orbitviz had before and most Python codes take: the perturbers sampled through SPICE
+on a 0.25-day grid, Hermite-interpolated, and scipy's ``solve_ivp(method="DOP853")`` (the
+same tableau, rtol 1e-12) calling a numpy right-hand side; the same minimum search on its
+dense output. Same force model (Sun, planets, Moon from DE421, 1PN Sun, A2 Yarkovsky), same
+elements, both warm.
+
+Targets (issue #12):
+- ``apophis_2008_2029``: ours <= 0.030 s after the first call (kete, the fastest peer measured
+  on this case, takes 0.027 s).
+- ``apophis_first_call``: ours <= 1 s for the first call in a new process with the on-disk
+  JIT cache warm (the peer's first call: its own time, no compilation).
+Both answers against JPL's close approach (same orbit solution) are printed (``#``).
+
+    python benchmarks/nbody.py [--quick]
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import _bench
+import numpy as np
+from _bench import Result, Target, info, measure, report
+from scipy.integrate import solve_ivp
+
+from orbitviz import spice
+from orbitviz.dynamics.events import find_minima
+from orbitviz.dynamics.flyby import analyze_flyby
+from orbitviz.dynamics.kepler import elements_to_state
+from orbitviz.dynamics.nbody import DEFAULT_PERTURBERS, NonGrav
+from orbitviz.smallbodies import read_sbdb_file
+from orbitviz.units import AU_KM, AU_PER_DAY2_IN_KMS2, C_KMS, DAY_S
+
+WINDOW = ("2029-04-10", "2029-04-17")
+
+
+def scipy_peer(elements, start_et: float, stop_et: float) -> tuple[float, float]:
+    """The Python way: SPICE-sampled Hermite perturbers + solve_ivp DOP853; returns the
+    closest approach (et, km) to Earth in the window."""
+    conics = elements.to_conics()
+    et0 = float(conics[6])
+    step = 0.25 * DAY_S
+    grid = np.arange(et0 - 2 * step, stop_et + 3 * step, step)
+    pos = np.stack([spice.states(b, grid, observer=0)[:, :3] for b in DEFAULT_PERTURBERS], 1)
+    vel = np.stack([spice.states(b, grid, observer=0)[:, 3:] for b in DEFAULT_PERTURBERS], 1)
+    gm = np.array([spice.gm_km3s2(b) for b in DEFAULT_PERTURBERS])[:, None]
+    ng = NonGrav.from_mapping(elements.nongrav)
+    a2 = ng.a2_au_d2 * AU_PER_DAY2_IN_KMS2
+
+    def table(t):
+        x = (t - grid[0]) / step
+        i = min(max(int(x), 0), len(grid) - 2)
+        s = x - i
+        h00, h10, h01, h11 = (
+            2 * s**3 - 3 * s**2 + 1,
+            s**3 - 2 * s**2 + s,
+            -2 * s**3 + 3 * s**2,
+            s**3 - s**2,
+        )
+        p = h00 * pos[i] + h10 * step * vel[i] + h01 * pos[i + 1] + h11 * step * vel[i + 1]
+        d00, d10 = (6 * s**2 - 6 * s) / step, 3 * s**2 - 4 * s + 1
+        d01, d11 = (-6 * s**2 + 6 * s) / step, 3 * s**2 - 2 * s
+        v = d00 * pos[i] + d10 * vel[i] + d01 * pos[i + 1] + d11 * vel[i + 1]
+        return p, v
+
+    def rhs(t, y):
+        p, v = table(t)
+        d = y[:3] - p
+        r3 = np.sum(d * d, axis=1) ** 1.5
+        acc = -(gm * d / r3[:, None]).sum(axis=0)
+        r, u = d[0], y[3:] - v[0]  # heliocentric (the Sun is body 0)
+        rn = np.linalg.norm(r)
+        mu = gm[0, 0]
+        acc += mu / (C_KMS**2 * rn**3) * ((4 * mu / rn - u @ u) * r + 4 * (r @ u) * u)
+        h = np.cross(r, u)
+        n = h / np.linalg.norm(h)
+        acc += a2 * ng.g(rn / AU_KM) * np.cross(n, r / rn)
+        return np.concatenate([y[3:], acc])
+
+    p0, v0 = table(et0)
+    y0 = elements_to_state(conics) + np.concatenate([p0[0], v0[0]])
+    atol = np.array([1e-6] * 3 + [1e-12] * 3)
+    sol = solve_ivp(
+        rhs, (et0, stop_et), y0, method="DOP853", rtol=1e-12, atol=atol, dense_output=True
+    )
+
+    def dist(t):
+        t = np.atleast_1d(t)
+        return np.linalg.norm(
+            sol.sol(t).T[:, :3] - spice.states("EARTH", t, observer=0)[:, :3], axis=1
+        )
+
+    minima = find_minima(dist, start_et, stop_et, 3600.0)
+    k = int(np.argmin(minima.value))
+    return float(minima.et[k]), float(minima.value[k])
+
+
+FIRST_CALL = """
+import time, orbitviz
+from orbitviz.dynamics.flyby import analyze_flyby
+from orbitviz.smallbodies import read_sbdb_file
+from orbitviz.spice import KernelSet, to_et
+record = read_sbdb_file(orbitviz.data.fetch("sbdb_api_apophis.dat"))
+with KernelSet("default"):
+    a, b = float(to_et("{0}")), float(to_et("{1}"))
+    start = time.perf_counter()
+    analyze_flyby(record.elements, "EARTH", a, b, method="nbody", compare=False)
+    print(time.perf_counter() - start)
+"""
+
+
+def first_call_s() -> float:
+    """The first N-body flyby in a fresh process (imports done before the clock starts)."""
+    code = FIRST_CALL.format(*WINDOW)
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # fill cache
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    args = _bench.parser(__doc__).parse_args()
+    from orbitviz import data
+
+    record = read_sbdb_file(data.fetch("sbdb_api_apophis.dat"))
+    jpl = record.close_approaches
+    results = []
+    with spice.KernelSet("default"):
+        a, b = (float(spice.to_et(t)) for t in WINDOW)
+        row = jpl[(jpl.body == "Earth") & (jpl.et > a) & (jpl.et < b)].iloc[0]
+
+        def ours():
+            return analyze_flyby(record.elements, "EARTH", a, b, method="nbody", compare=False)
+
+        start = time.perf_counter()
+        peer_answer = scipy_peer(record.elements, a, b)
+        peer_first = time.perf_counter() - start
+        t = measure(
+            {"ours": ours, "peer": lambda: scipy_peer(record.elements, a, b)},
+            repeat=1 if args.quick else 3,
+        )
+        closest = ours().closest
+    jpl_km = row.dist_au * AU_KM
+    info(f"JPL orbit 199 close approach {row.time_tdb} TDB, {jpl_km:,.1f} km")
+    info(f"  ours: dt {closest.et - row.et:+.1f} s, d {closest.dist_km - jpl_km:+.2f} km")
+    info(f"  peer: dt {peer_answer[0] - row.et:+.1f} s, d {peer_answer[1] - jpl_km:+.2f} km")
+    results.append(
+        report(
+            Result(
+                "apophis_2008_2029",
+                t["ours"],
+                t["peer"],
+                Target(max_ours_s=0.030),
+                note="propagation + closest approach, warm",
+            )
+        )
+    )
+    results.append(
+        report(
+            Result(
+                "apophis_first_call",
+                first_call_s(),
+                peer_first,
+                Target(max_ours_s=1.0),
+                note="new process, JIT cache on disk; the peer's first call",
+            )
+        )
+    )
+    return _bench.exit_status(results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
