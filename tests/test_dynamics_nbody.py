@@ -128,6 +128,17 @@ def test_perturbers_equal_spice_to_round_off(kernels):
         table.states(6.0e8 + 90 * DAY_S)
 
 
+def test_records_kept_between_loads_serve_any_later_span(kernels):
+    """Segments' records are read once and kept: later, earlier and overlapping spans in the
+    same process still give SPICE's states (a slice off by one record is ~1e5 km wrong)."""
+    for lo in (6.0e8, 9.0e8, 5.0e8, 5.5e8, 6.1e8):
+        table = Perturbers.load(lo, lo + 30 * DAY_S, (10, 399, 301))
+        et = np.linspace(lo, lo + 30 * DAY_S, 7)
+        for j, body in enumerate(table.ids):
+            ref = spice.states(body, et, observer=0)
+            assert np.abs(table.states(et)[:, j, :3] - ref[:, :3]).max() < 1e-6, (lo, body)
+
+
 def test_guide_figure_earth_pull_at_005_au(kernels):
     """Ignoring Earth at 0.05 au: ~26 km after 1 day, ~2,600 km after 10 days."""
     et0 = 7.0e8

@@ -104,14 +104,17 @@ def bodies_state(eph, et, out, velocity_of):
 
 @njit(cache=True)
 def bodies_states(eph, et, rows):
-    """Barycentric states (T, len(rows), 6) of the bodies ``rows`` at the times ``et`` (T,)."""
-    n_bodies = eph[6].shape[0]
-    out = np.empty((et.shape[0], rows.shape[0], 6))
-    work = np.empty((n_bodies, 6))
+    """Barycentric states (T, len(rows), 6) of the bodies ``rows`` at the times ``et`` (T,):
+    only the chains of those bodies are evaluated."""
+    coef, offset, n_coef, init, intlen, n_records, chain_links = eph
+    out = np.zeros((et.shape[0], rows.shape[0], 6))
     for i in range(et.shape[0]):
-        bodies_state(eph, et[i], work, -2)
         for r in range(rows.shape[0]):
-            out[i, r, :] = work[rows[r], :]
+            for c in range(chain_links.shape[1]):
+                k = chain_links[rows[r], c]
+                if k < 0:
+                    break
+                link_state(coef, offset, n_coef, init, intlen, n_records, k, et[i], out[i], r, True)
     return out
 
 
@@ -240,9 +243,13 @@ def _error_norm(K, h, y, y_new, rtol, atol, n_objects):
 
 
 @njit(cache=True)
-def integrate(t0, y0, t_end, rtol, atol, h_first, max_steps, eph, gm, isun, gr, c2, ng, span):
+def integrate(
+    t0, y0, t_end, rtol, atol, h_first, max_steps, eph, gm, isun, gr, c2, ng, span, dense_span
+):
     """DOP853 from ``t0`` to ``t_end`` (either direction). Returns (times (M+1,), states
-    (M+1, n), dense coefficients (M, 7, n), number of force evaluations, status)."""
+    (M+1, n), dense coefficients (M, 7, n), number of force evaluations, status). The dense
+    coefficients (three more force evaluations a step) are made only for steps that overlap
+    ``dense_span`` (lo, hi); the others hold NaN."""
     n = y0.shape[0]
     n_objects = n // 6
     if n != 6 * n_objects or ng.shape[0] != n_objects or ng.shape[1] != 9:
@@ -321,14 +328,16 @@ def integrate(t0, y0, t_end, rtol, atol, h_first, max_steps, eph, gm, isun, gr, 
         if status != OK:
             break
         # dense output: three extra stages, then the interpolant's coefficients
-        for s in range(N_STAGES + 1, N_EXTENDED):
+        wanted = min(t, t_new) <= dense_span[1] and max(t, t_new) >= dense_span[0]
+        for s in range(N_STAGES + 1, N_EXTENDED if wanted else N_STAGES + 1):
             for j in range(n):
                 acc = 0.0
                 for r in range(s):
                     acc += K[r, j] * A[s, r]
                 stage[j] = y[j] + h * acc
             accelerations(t + C[s] * h, stage, eph, gm, isun, gr, c2, ng, needs_sun, work, K[s])
-        nfev += N_EXTENDED - N_STAGES - 1
+        if wanted:
+            nfev += N_EXTENDED - N_STAGES - 1
         if m + 1 >= cap:
             cap *= 2
             ts2 = np.empty(cap)
@@ -339,6 +348,9 @@ def integrate(t0, y0, t_end, rtol, atol, h_first, max_steps, eph, gm, isun, gr, 
             Fs2[:m] = Fs[:m]
             ts, ys, Fs = ts2, ys2, Fs2
         for j in range(n):
+            if not wanted:
+                Fs[m, :, j] = np.nan
+                continue
             dy = y_new[j] - y[j]
             Fs[m, 0, j] = dy
             Fs[m, 1, j] = h * K[0, j] - dy

@@ -265,10 +265,13 @@ class NBodyTrajectory:
 
     Attributes: ``method`` (what produced the numbers), ``start_et``/``stop_et`` (covered span),
     ``et0`` (initial epoch), ``nfev`` (force evaluations), ``steps``, ``perturbers``,
-    ``n_objects``. :meth:`states` of one body gives (..., 6); of several (..., N, 6).
+    ``n_objects``. States are kept over the window asked for (``start_et``..``stop_et``), not
+    over the way there from the epoch. :meth:`states` of one body gives (..., 6); of several (..., N, 6).
     """
 
-    def __init__(self, et0, legs, perturbers: Perturbers, method: str, nfev: int, n_objects=1):
+    def __init__(
+        self, et0, legs, perturbers: Perturbers, method: str, nfev: int, n_objects=1, window=None
+    ):
         self.et0 = float(et0)
         self._legs = legs
         self.perturbers = perturbers
@@ -276,8 +279,10 @@ class NBodyTrajectory:
         self.nfev = int(nfev)
         self.n_objects = int(n_objects)
         self.steps = sum(len(leg.dense) for leg in legs)
-        self.start_et = min([self.et0] + [leg.lo for leg in legs])
-        self.stop_et = max([self.et0] + [leg.hi for leg in legs])
+        lo = min([self.et0] + [leg.lo for leg in legs])
+        hi = max([self.et0] + [leg.hi for leg in legs])
+        # states are kept (dense output) over the window asked for, not the way to it
+        self.start_et, self.stop_et = window if window is not None else (lo, hi)
 
     def __repr__(self) -> str:
         return f"NBodyTrajectory({self.method!r}, et {self.start_et:.1f}..{self.stop_et:.1f})"
@@ -397,6 +402,7 @@ def propagate_nbody(
             f"propagate_nbody: {len(models)} non-grav models for {n_objects} bodies"
         )
     lo_et, hi_et = min(start_et, stop_et, et0), max(start_et, stop_et, et0)
+    window = (min(start_et, stop_et), max(start_et, stop_et))  # where states are wanted
     if perturbers is None:
         perturbers = Perturbers.load(lo_et, hi_et, bodies)
     span = perturbers.span_et
@@ -435,6 +441,7 @@ def propagate_nbody(
             C_KMS**2,
             ng,
             np.array(span, dtype=float),
+            np.array(window, dtype=float),
         )
         nfev += calls
         if status != _engine.OK:
@@ -463,7 +470,7 @@ def propagate_nbody(
         parts.append(f"A1/A2/A3 for {len(active)} of {n_objects} bodies")
     parts.append(f"rtol {rtol:g}")
     traj = NBodyTrajectory(
-        et0, legs, perturbers, "nbody (" + ", ".join(parts) + ")", nfev, n_objects
+        et0, legs, perturbers, "nbody (" + ", ".join(parts) + ")", nfev, n_objects, window
     )
     traj._y0 = y0
     return traj

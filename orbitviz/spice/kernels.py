@@ -28,15 +28,18 @@ from .files import KernelFile, meta_kernel_files, sniff
 
 
 class KernelPool:
-    """Reference counts of furnished files (by absolute path)."""
+    """Reference counts of furnished files (by absolute path). ``generation`` changes whenever
+    CSPICE's pool does (a file furnished or unloaded): caches of what SPICE answered key on it."""
 
     def __init__(self) -> None:
         self._counts: Counter[Path] = Counter()
         self._kinds: dict[Path, KernelFile] = {}
+        self.generation = 0
 
     def acquire(self, kernel: KernelFile) -> None:
         path = kernel.path
         if self._counts[path] == 0:
+            self.generation += 1
             try:
                 with spice_errors(f"cannot load kernel {path}"):
                     spiceypy.furnsh(str(path))
@@ -55,6 +58,7 @@ class KernelPool:
 
     def _forget(self, path: Path) -> None:
         """Unload ``path`` from CSPICE (harmless if it is not loaded) and drop its count."""
+        self.generation += 1
         with spice_errors(f"cannot unload kernel {path}"):
             spiceypy.unload(str(path))
         self._counts.pop(path, None)

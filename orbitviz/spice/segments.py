@@ -19,6 +19,7 @@ JPL planetary and small-body SPK is.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -28,6 +29,7 @@ import spiceypy
 from ..errors import CoverageError, KernelError, SpiceError
 from .bodies import body_id, body_name
 from .errors import spice_errors
+from .kernels import POOL
 
 SSB = 0
 J2000 = 1  # NAIF frame code
@@ -94,31 +96,79 @@ def _file_of(handle: int) -> str:
     return f"(SPK handle {handle})"
 
 
-def _link(body: int, lo: float, hi: float):
-    """The records of the segment for ``body`` over [lo, hi], and its centre."""
-    handle, dc, ic, path = _segment(body, lo)
-    _target, center, frame, kind, begin, end = (int(v) for v in ic)
+# Records already read, per segment and frame: {(file, mtime_ns, size, begin, frame): (first,
+# last, coefficients)}. A flyby, its comparison and a screening ask for the same segments over
+# and over; a segment is read again only for records outside what is kept.
+_RECORDS: dict[tuple, tuple[int, int, np.ndarray]] = {}
+_MAX_KEPT = 64
+
+
+def _records(handle, path, begin, rsize, n_coef, first, last, rotation, frame):
+    """Coefficients (last - first + 1, 3 n_coef) of records first..last of the segment at
+    ``begin`` in ``path``, rotated by ``rotation`` (J2000 -> ``frame``)."""
+    try:
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size, begin, frame.upper())
+    except OSError:
+        key = None
+    kept = _RECORDS.get(key) if key else None
+    if kept and kept[0] <= first and last <= kept[1]:
+        return kept[2][first - kept[0] : last - kept[0] + 1]
+    lo, hi = (min(first, kept[0]), max(last, kept[1])) if kept else (first, last)
+    with spice_errors(f"cannot read the SPK records in {path}"):  # the union is kept
+        words = spiceypy.dafgda(handle, begin + lo * rsize, begin + (hi + 1) * rsize - 1)
+    records = np.asarray(words, float).reshape(hi - lo + 1, rsize)
+    coef = records[:, 2 : 2 + 3 * n_coef]  # drop MID, RADIUS (and type 3's velocities)
+    if rotation is not None:  # a constant rotation of each (x, y, z) coefficient triple
+        coef = np.einsum("ij,rjk->rik", rotation, coef.reshape(len(coef), 3, n_coef))
+        coef = coef.reshape(len(records), 3 * n_coef)
+    coef = np.ascontiguousarray(coef)
+    if key:
+        if len(_RECORDS) >= _MAX_KEPT:
+            _RECORDS.pop(next(iter(_RECORDS)))
+        _RECORDS[key] = (lo, hi, coef)
+    return coef[first - lo : last - lo + 1]
+
+
+# The segment SPICE chose for a body at a time, per state of the kernel pool:
+# {(body, et, POOL.generation): (handle, dc, ic, path, (init, intlen, rsize, n))}
+_CHOSEN: dict[tuple, tuple] = {}
+
+
+def _chosen(body: int, et: float):
+    key = (body, et, POOL.generation)
+    if key not in _CHOSEN:
+        if len(_CHOSEN) >= 4 * _MAX_KEPT:
+            _CHOSEN.clear()
+        handle, dc, ic, path = _segment(body, et)
+        end = int(ic[5])
+        with spice_errors(f"cannot read the SPK segment for {body_name(body)} in {path}"):
+            trailer = spiceypy.dafgda(handle, end - 3, end)
+        _CHOSEN[key] = (handle, dc, ic, path, tuple(float(v) for v in trailer))
+    return _CHOSEN[key]
+
+
+def _link(body: int, lo: float, hi: float, rotation, frame: str):
+    """The records of the segment for ``body`` over [lo, hi] in ``frame``, and its centre."""
+    handle, dc, ic, path, (init, intlen, rsize, n) = _chosen(body, lo)
+    _target, center, segment_frame, kind, begin, _end = (int(v) for v in ic)
     if dc[1] < hi:
         raise CoverageError(
             f"the SPK segment SPICE uses for {body_name(body)} at ET {lo:.0f} ({path}) ends at "
             f"ET {dc[1]:.0f}, before ET {hi:.0f}: the N-body engine needs one segment per body "
             "over the whole span; load an SPK that covers it in one segment"
         )
-    if kind not in SUPPORTED_TYPES or frame != J2000:
+    if kind not in SUPPORTED_TYPES or segment_frame != J2000:
         raise KernelError(
-            f"{path}: segment for {body_name(body)} is SPK type {kind} in frame code {frame}; "
+            f"{path}: segment for {body_name(body)} is SPK type {kind} in frame code "
+            f"{segment_frame}; "
             "the N-body engine reads Chebyshev types 2 and 3 in J2000 only"
         )
-    with spice_errors(f"cannot read the SPK segment for {body_name(body)} in {path}"):
-        init, intlen, rsize, n = spiceypy.dafgda(handle, end - 3, end)
     rsize, n = int(rsize), int(n)
     n_coef = (rsize - 2) // (3 if kind == 2 else 6)
     first = max(0, int(np.floor((lo - init) / intlen)) - 1)
     last = min(n - 1, int(np.floor((hi - init) / intlen)) + 1)
-    with spice_errors(f"cannot read the SPK records for {body_name(body)} in {path}"):
-        words = spiceypy.dafgda(handle, begin + first * rsize, begin + (last + 1) * rsize - 1)
-    records = np.asarray(words, float).reshape(last - first + 1, rsize)
-    coef = records[:, 2 : 2 + 3 * n_coef]  # drop MID, RADIUS (and type 3's velocities)
+    coef = _records(handle, path, begin, rsize, n_coef, first, last, rotation, frame)
     return center, (init + first * intlen, intlen, last - first + 1, n_coef, coef, path)
 
 
@@ -146,7 +196,7 @@ def chebyshev_chains(
         chain, current = [], body
         while current != SSB:
             if current not in links:
-                center, data = _link(current, lo_et, hi_et)
+                center, data = _link(current, lo_et, hi_et, rotation, frame)
                 links[current] = (center, data)
             chain.append(current)
             current = links[current][0]
@@ -154,12 +204,6 @@ def chebyshev_chains(
                 raise KernelError(f"the SPK chain of {body_name(body)} does not reach the SSB")
         chains.append(tuple(reversed(chain)))
     order = list(links)
-    if rotation is not None:  # a constant rotation of each (x, y, z) coefficient triple
-        for body in order:
-            center, data = links[body]
-            coef = data[4].reshape(len(data[4]), 3, -1)
-            coef = np.einsum("ij,rjk->rik", rotation, coef).reshape(len(data[4]), -1)
-            links[body] = (center, (*data[:4], coef, data[5]))
     n_coef = np.array([links[b][1][3] for b in order], np.int64)
     sizes = [links[b][1][4].size for b in order]
     offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
