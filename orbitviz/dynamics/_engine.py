@@ -243,6 +243,16 @@ def _error_norm(K, h, y, y_new, rtol, atol, n_objects):
 
 
 @njit(cache=True)
+def _stage_state(K, s, y, h, out):
+    """The state at which DOP853's stage ``s`` is evaluated: y + h sum_r A[s, r] K[r]."""
+    for j in range(y.shape[0]):
+        acc = 0.0
+        for r in range(s):
+            acc += K[r, j] * A[s, r]
+        out[j] = y[j] + h * acc
+
+
+@njit(cache=True)
 def integrate(
     t0, y0, t_end, rtol, atol, h_first, max_steps, eph, gm, isun, gr, c2, ng, span, dense_span
 ):
@@ -302,11 +312,7 @@ def integrate(
                 break
             K[0, :] = f
             for s in range(1, N_STAGES):
-                for j in range(n):
-                    acc = 0.0
-                    for r in range(s):
-                        acc += K[r, j] * A[s, r]
-                    stage[j] = y[j] + h * acc
+                _stage_state(K, s, y, h, stage)
                 accelerations(t + C[s] * h, stage, eph, gm, isun, gr, c2, ng, needs_sun, work, K[s])
             for j in range(n):
                 acc = 0.0
@@ -330,11 +336,7 @@ def integrate(
         # dense output: three extra stages, then the interpolant's coefficients
         wanted = min(t, t_new) <= dense_span[1] and max(t, t_new) >= dense_span[0]
         for s in range(N_STAGES + 1, N_EXTENDED if wanted else N_STAGES + 1):
-            for j in range(n):
-                acc = 0.0
-                for r in range(s):
-                    acc += K[r, j] * A[s, r]
-                stage[j] = y[j] + h * acc
+            _stage_state(K, s, y, h, stage)
             accelerations(t + C[s] * h, stage, eph, gm, isun, gr, c2, ng, needs_sun, work, K[s])
         if wanted:
             nfev += N_EXTENDED - N_STAGES - 1
