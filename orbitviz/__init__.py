@@ -4,7 +4,7 @@
 >>> import orbitviz
 >>> report = orbitviz.flyby("2021 WP")
 >>> report.summary["closest_approach_utc"], report.summary["closest_distance_ld"]
-('2021-11-21T13:59:54.466Z', 0.405)
+('2021-11-21T13:59:54.464Z', 0.405)
 >>> with orbitviz.KernelSet("default"):
 ...     earth = orbitviz.states("EARTH", orbitviz.to_et("2021-12-01"))
 >>> float(np.linalg.norm(earth[:3])) / 149_597_870.7     # au from the Sun

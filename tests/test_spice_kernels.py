@@ -137,3 +137,32 @@ def test_a_failed_load_in_the_middle_rolls_back(tmp_path):
     assert not spiceypy.failed()
     with KernelSet("default"):  # the next call works
         assert states("EARTH", 0.0).shape == (6,)
+
+
+def test_default_set_takes_ceres_and_vesta_only_when_at_hand(mirror, monkeypatch):
+    """Their SPKs join the default set from the mirror or cache, never by downloading."""
+    from orbitviz import data
+    from orbitviz.spice import KernelSet
+
+    names = {f.path.name for f in KernelSet("default").load().files}
+    KernelSet("default").unload()
+    assert {"ceres_1900_2100.bsp", "vesta_1900_2100.bsp", "de421.bsp"} <= names
+    real_locate = data.locate
+
+    def nowhere(name):
+        return (None, "missing") if name.startswith(("ceres", "vesta")) else real_locate(name)
+
+    real_fetch = data.fetch
+
+    def no_download(name, *args, **kwargs):
+        if str(name).startswith(("ceres", "vesta")):
+            pytest.fail(f"tried to download {name}")
+        return real_fetch(name, *args, **kwargs)
+
+    monkeypatch.setattr(data, "locate", nowhere)
+    monkeypatch.setattr(data, "fetch", no_download)
+    with KernelSet("default") as loaded:
+        assert not {f.path.name for f in loaded.files} & {
+            "ceres_1900_2100.bsp",
+            "vesta_1900_2100.bsp",
+        }

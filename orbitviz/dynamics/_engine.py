@@ -40,9 +40,25 @@ OK, TOO_MANY_STEPS, STEP_TOO_SMALL, OUT_OF_EPHEMERIS = 0, 1, 2, 3
 
 
 @njit(cache=True)
-def link_state(coef, offset, n_coef, init, intlen, n_records, k, et, out, row, velocity):
-    """Position (and with ``velocity`` the velocity) of link ``k`` at ``et``, in km and km/s,
-    added into ``out[row]``: the Chebyshev polynomials are evaluated once for x, y and z."""
+def piece_of(link_first, link_count, piece_lo, k, et):
+    """The piece (segment part) of link ``k`` in use at ``et``: the last that starts by then."""
+    lo = link_first[k]
+    hi = lo + link_count[k] - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if piece_lo[mid] <= et:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@njit(cache=True)
+def link_state(eph, link, et, out, row, velocity):
+    """Position (and with ``velocity`` the velocity) of link ``link`` at ``et``, in km and
+    km/s, added into ``out[row]``: the Chebyshev polynomials are evaluated once for x, y, z."""
+    coef, offset, n_coef, init, intlen, n_records = eph[0], eph[1], eph[2], eph[3], eph[4], eph[5]
+    k = eph[7][link] if eph[8][link] == 1 else piece_of(eph[7], eph[8], eph[9], link, et)
     j = int(np.floor((et - init[k]) / intlen[k]))
     if j < 0:
         j = 0
@@ -91,7 +107,7 @@ def link_state(coef, offset, n_coef, init, intlen, n_records, k, et, out, row, v
 def bodies_state(eph, et, out, velocity_of):
     """Barycentric states (B, 6) of the table's bodies at ``et`` into ``out``; velocities only
     for body ``velocity_of`` (-1: none, -2: all)."""
-    coef, offset, n_coef, init, intlen, n_records, chain_links = eph
+    chain_links = eph[6]
     out[:, :] = 0.0
     for b in range(chain_links.shape[0]):
         velocity = velocity_of == -2 or velocity_of == b
@@ -99,14 +115,14 @@ def bodies_state(eph, et, out, velocity_of):
             k = chain_links[b, i]
             if k < 0:
                 break
-            link_state(coef, offset, n_coef, init, intlen, n_records, k, et, out, b, velocity)
+            link_state(eph, k, et, out, b, velocity)
 
 
 @njit(cache=True)
 def bodies_states(eph, et, rows):
     """Barycentric states (T, len(rows), 6) of the bodies ``rows`` at the times ``et`` (T,):
     only the chains of those bodies are evaluated."""
-    coef, offset, n_coef, init, intlen, n_records, chain_links = eph
+    chain_links = eph[6]
     out = np.zeros((et.shape[0], rows.shape[0], 6))
     for i in range(et.shape[0]):
         for r in range(rows.shape[0]):
@@ -114,7 +130,7 @@ def bodies_states(eph, et, rows):
                 k = chain_links[rows[r], c]
                 if k < 0:
                     break
-                link_state(coef, offset, n_coef, init, intlen, n_records, k, et[i], out[i], r, True)
+                link_state(eph, k, et[i], out[i], r, True)
     return out
 
 

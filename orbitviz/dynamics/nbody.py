@@ -25,7 +25,7 @@ dense output, forwards and/or backwards from the initial epoch; many bodies at o
 ...     et = np.linspace(start, stop, 5)
 ...     earth = spice.states("EARTH", et)
 >>> traj.method
-'nbody (DOP853, de421, Sun+planets+Moon, 1PN Sun, rtol 1e-12)'
+'nbody (DOP853, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, rtol 1e-12)'
 >>> helio = traj.states(et)            # heliocentric ECLIPJ2000 states (N, 6), no SPICE calls
 >>> (np.linalg.norm(helio[:, :3] - earth[:, :3], axis=1) / 1e3).round().tolist()  # 1000 km
 [4715.0, 2588.0, 478.0, 1709.0, 3829.0]
@@ -44,6 +44,7 @@ from orbitviz.errors import CoverageError, ElementsError
 from orbitviz.units import AU_KM, AU_PER_DAY2_IN_KMS2, C_KMS, DAY_S
 
 __all__ = [
+    "ASTEROID_PERTURBERS",
     "DEFAULT_PERTURBERS",
     "NBodyTrajectory",
     "NonGrav",
@@ -54,6 +55,10 @@ __all__ = [
 SSB = 0
 SUN = 10
 DEFAULT_PERTURBERS: tuple[int, ...] = (10, 199, 299, 399, 301, 4, 5, 6, 7, 8, 9)
+ASTEROID_PERTURBERS: tuple[int, ...] = (2000001, 2000004)
+"""(1) Ceres and (4) Vesta: added to the default perturbers wherever a loaded SPK covers the
+span (the ``default`` kernel set loads theirs when it is at hand). Their pull moves Apophis's
+2029 distance by 2.3 km."""
 """NAIF ids: Sun, Mercury, Venus, Earth, Moon, Mars/Jupiter/Saturn/Uranus/Neptune/Pluto barycenters."""
 
 
@@ -161,15 +166,30 @@ class Perturbers:
         stop_et: float,
         bodies: Sequence[int | str] = DEFAULT_PERTURBERS,
         frame: str = "ECLIPJ2000",
+        *,
+        asteroids: Sequence[int] | None = None,
     ) -> Perturbers:
-        """The loaded SPKs' records for ``bodies`` over [start_et, stop_et] (plus a margin)."""
+        """The loaded SPKs' records for ``bodies`` over [start_et, stop_et] (plus a margin),
+        and of ``asteroids`` (default: :data:`ASTEROID_PERTURBERS` with the default bodies,
+        none otherwise) wherever a loaded SPK covers the whole span."""
         from orbitviz import spice
         from orbitviz.spice.segments import chebyshev_chains
 
         lo, hi = min(start_et, stop_et) - DAY_S, max(start_et, stop_et) + DAY_S
-        table = chebyshev_chains(bodies, lo, hi, frame=frame)
+        if asteroids is None:
+            asteroids = ASTEROID_PERTURBERS if tuple(bodies) == DEFAULT_PERTURBERS else ()
+        covered = [
+            b
+            for b in asteroids
+            if any(c.contains(lo) and c.contains(hi) for c in spice.spk_coverage(b))
+        ]
+        table = chebyshev_chains((*bodies, *covered), lo, hi, frame=frame)
         gm = np.array([spice.gm_km3s2(b) for b in table.bodies])
-        label = "+".join(sorted(Path(f).stem for f in table.files)) or "spk"
+        # the planetary ephemeris: the file(s) of the Sun's chain (asteroid SPKs are named
+        # among the bodies instead)
+        sun_chain = table.chains[table.bodies.index(SUN)] if SUN in table.bodies else ()
+        files = {table.link_files[list(table.link_body).index(b)] for b in sun_chain}
+        label = "+".join(sorted(Path(f).stem for f in files or table.files)) or "spk"
         return cls(table.bodies, gm, table, label)
 
     @classmethod
@@ -196,8 +216,7 @@ class Perturbers:
         return self.ids.index(SUN) if SUN in self.ids else -1
 
     def jit_args(self) -> tuple:
-        t = self.chebyshev
-        return (t.coef, t.offset, t.n_coef, t.init, t.intlen, t.n_records, t.chain_links)
+        return self.chebyshev.jit_args()
 
     def states(self, et) -> np.ndarray:
         """Barycentric states (..., B, 6) [km, km/s] at ET."""
@@ -228,6 +247,16 @@ class Perturbers:
                 f"the perturbers' records cover ET {lo:.0f} .. {hi:.0f}; asked for "
                 f"{et.min():.0f} .. {et.max():.0f}: load them over a wider span"
             )
+
+
+def spice_name(body: int) -> str:
+    """``Ceres`` for 2000001: the body's SPICE name, title-cased (its id if it has none)."""
+    from orbitviz import spice
+
+    try:
+        return spice.body_name(body).title()
+    except Exception:  # noqa: BLE001 -- a label only
+        return str(body)
 
 
 def _nongrav_row(nongrav: NonGrav | None) -> np.ndarray:
@@ -452,11 +481,10 @@ def propagate_nbody(
             }[status]
             raise ElementsError(f"N-body integration stopped at ET {ts[-1]:.3f}: {reason}")
         legs.append(_Leg(ts, ys, dense))
-    names = (
-        "Sun+planets+Moon"
-        if set(perturbers.ids) >= {10, 399, 301}
-        else "+".join(map(str, perturbers.ids))
-    )
+    names = "+".join(map(str, perturbers.ids))
+    if set(perturbers.ids) >= set(DEFAULT_PERTURBERS):
+        extra = [spice_name(b) for b in perturbers.ids if b not in DEFAULT_PERTURBERS]
+        names = "+".join(["Sun+planets+Moon", *extra])
     parts = [f"DOP853, {perturbers.ephemeris}, {names}"]
     if relativity:
         parts.append("1PN Sun")

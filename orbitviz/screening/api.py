@@ -5,7 +5,7 @@
 ...                threshold="0.01au", refine="nbody", scheduler="synchronous", progress=False)
 >>> table.head(1)[["designation", "utc", "dist_km", "method"]].round(-1)   # JPL: 21:46 TDB
   designation                      utc  dist_km method
-0       99942  2029-04-13T21:45:04.753  38070.0  nbody
+0       99942  2029-04-13T21:45:04.772  38070.0  nbody
 """
 
 from __future__ import annotations

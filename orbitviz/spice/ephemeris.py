@@ -48,9 +48,20 @@ def _coverage(kind: str, ident: int, files: list[Path] | None) -> list[Coverage]
     return out
 
 
+_LOADED_COVERAGE: dict[tuple[int, int], list[Coverage]] = {}
+
+
 def spk_coverage(body: str | int, files: list[Path] | None = None) -> list[Coverage]:
-    """Coverage of a body in each loaded SPK (or in the given files)."""
-    return _coverage("SPK", body_id(body), files)
+    """Coverage of a body in each loaded SPK (or in the given files). The loaded files'
+    answer is kept until the kernel pool changes."""
+    if files is not None:
+        return _coverage("SPK", body_id(body), files)
+    key = (body_id(body), POOL.generation)
+    if key not in _LOADED_COVERAGE:
+        if len(_LOADED_COVERAGE) > 4096:
+            _LOADED_COVERAGE.clear()
+        _LOADED_COVERAGE[key] = _coverage("SPK", key[0], None)
+    return list(_LOADED_COVERAGE[key])
 
 
 def ck_coverage(ident: int, files: list[Path] | None = None) -> list[Coverage]:

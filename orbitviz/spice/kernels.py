@@ -107,6 +107,9 @@ def resolve(items: Iterable[str | os.PathLike]) -> list[KernelFile]:
                 raise KernelError(f"kernel set {name!r} includes itself ({' -> '.join(stack)})")
             for member in sets[name]["kernels"]:
                 visit(member, stack + (name,))
+            for member in sets[name].get("optional", []):  # only where already at hand
+                if data.locate(member)[0] is not None:
+                    visit(member, stack + (name,))
             return
         try:
             path = data.fetch(name)

@@ -38,30 +38,53 @@ SUPPORTED_TYPES = (2, 3)
 
 @dataclass(frozen=True)
 class ChebyshevTable:
-    """Segments ("links": a body relative to its centre) as flat arrays.
+    """Links (a body relative to its centre) made of pieces (the part of one SPK segment
+    used), as flat arrays.
 
-    Link ``k`` covers ``init[k] + intlen[k] * [0, n_records[k])``; record ``j`` of link ``k``
-    holds ``3 * n_coef[k]`` coefficients (x, y, z) starting at ``coef[offset[k] + j * 3 *
-    n_coef[k]]``, for the normalised time ``(et - mid) / radius`` of the record. ``chains[i]``
-    lists the links (by body id) whose sum is body ``i``'s barycentric position.
+    Link ``k`` is pieces ``link_first[k] .. link_first[k] + link_count[k] - 1``, in time order,
+    piece ``p`` in use from ``piece_lo[p]``. Piece ``p`` covers ``init[p] + intlen[p] * [0,
+    n_records[p])``; its record ``j`` holds ``3 * n_coef[p]`` coefficients (x, y, z) starting at
+    ``coef[offset[p] + j * 3 * n_coef[p]]``, for the normalised time ``(et - mid) / radius``
+    of the record. ``chains[i]`` lists the links (by body id) whose sum is body ``i``'s
+    barycentric position; ``chain_links`` holds their indices.
     """
 
     bodies: tuple[int, ...]
     chains: tuple[tuple[int, ...], ...]
     link_body: np.ndarray  # (L,) int64
-    init: np.ndarray  # (L,) ET of the first kept record's start
-    intlen: np.ndarray  # (L,) s
-    n_records: np.ndarray  # (L,) int64
-    n_coef: np.ndarray  # (L,) int64
-    offset: np.ndarray  # (L,) int64
+    link_first: np.ndarray  # (L,) int64 first piece of each link
+    link_count: np.ndarray  # (L,) int64 pieces of each link
+    piece_lo: np.ndarray  # (P,) ET from which each piece is used
+    init: np.ndarray  # (P,) ET of the first kept record's start
+    intlen: np.ndarray  # (P,) s
+    n_records: np.ndarray  # (P,) int64
+    n_coef: np.ndarray  # (P,) int64
+    offset: np.ndarray  # (P,) int64
     coef: np.ndarray  # (sum,) float64
     chain_links: np.ndarray  # (B, max_chain) int64 indices into the links, -1 padded
     files: tuple[str, ...]
+    link_files: tuple[str, ...] = ()  # (L,) the file of each link's first piece
 
     @property
     def span_et(self) -> tuple[float, float]:
-        stop = self.init + self.intlen * self.n_records
-        return float(self.init.max()), float(stop.min())
+        last = self.link_first + self.link_count - 1
+        stop = self.init[last] + self.intlen[last] * self.n_records[last]
+        return float(self.piece_lo[self.link_first].max()), float(stop.min())
+
+    def jit_args(self) -> tuple:
+        """The arrays the compiled evaluator (:mod:`orbitviz.dynamics._engine`) takes."""
+        return (
+            self.coef,
+            self.offset,
+            self.n_coef,
+            self.init,
+            self.intlen,
+            self.n_records,
+            self.chain_links,
+            self.link_first,
+            self.link_count,
+            self.piece_lo,
+        )
 
     def subset(self, rows: Sequence[int]) -> ChebyshevTable:
         """The table of the bodies ``rows`` only (the links' records are shared)."""
@@ -100,7 +123,7 @@ def _file_of(handle: int) -> str:
 # last, coefficients)}. A flyby, its comparison and a screening ask for the same segments over
 # and over; a segment is read again only for records outside what is kept.
 _RECORDS: dict[tuple, tuple[int, int, np.ndarray]] = {}
-_MAX_KEPT = 64
+_KEPT_BYTES = 256 * 2**20  # the oldest go first past this (DE421 whole: 16 MB)
 
 
 def _records(handle, path, begin, rsize, n_coef, first, last, rotation, frame):
@@ -124,7 +147,8 @@ def _records(handle, path, begin, rsize, n_coef, first, last, rotation, frame):
         coef = coef.reshape(len(records), 3 * n_coef)
     coef = np.ascontiguousarray(coef)
     if key:
-        if len(_RECORDS) >= _MAX_KEPT:
+        _RECORDS.pop(key, None)
+        while _RECORDS and sum(v[2].nbytes for v in _RECORDS.values()) + coef.nbytes > _KEPT_BYTES:
             _RECORDS.pop(next(iter(_RECORDS)))
         _RECORDS[key] = (lo, hi, coef)
     return coef[first - lo : last - lo + 1]
@@ -138,7 +162,7 @@ _CHOSEN: dict[tuple, tuple] = {}
 def _chosen(body: int, et: float):
     key = (body, et, POOL.generation)
     if key not in _CHOSEN:
-        if len(_CHOSEN) >= 4 * _MAX_KEPT:
+        if len(_CHOSEN) >= 8192:
             _CHOSEN.clear()
         handle, dc, ic, path = _segment(body, et)
         end = int(ic[5])
@@ -149,15 +173,31 @@ def _chosen(body: int, et: float):
 
 
 def _link(body: int, lo: float, hi: float, rotation, frame: str):
-    """The records of the segment for ``body`` over [lo, hi] in ``frame``, and its centre."""
+    """The pieces of segments SPICE uses for ``body`` over [lo, hi] in ``frame`` (one after
+    another: each from where the last ends), and the body's centre."""
+    pieces, center, et = [], None, lo
+    while True:
+        piece_center, piece, end = _piece(body, et, hi, rotation, frame)
+        if center is not None and piece_center != center:
+            raise KernelError(
+                f"the SPK segments of {body_name(body)} change centre at ET {et:.0f} "
+                f"({body_name(center)} -> {body_name(piece_center)}): the N-body engine needs one"
+            )
+        center = piece_center
+        pieces.append((et, *piece))
+        if end >= hi:
+            return center, pieces
+        if end <= et:
+            raise CoverageError(f"no loaded SPK has data for {body_name(body)} after ET {et:.0f}")
+        et = end
+
+
+def _piece(body: int, lo: float, hi: float, rotation, frame: str):
+    """The segment SPICE uses for ``body`` at ``lo``: its centre, its records up to ``hi`` (or
+    its end), and where it ends."""
     handle, dc, ic, path, (init, intlen, rsize, n) = _chosen(body, lo)
     _target, center, segment_frame, kind, begin, _end = (int(v) for v in ic)
-    if dc[1] < hi:
-        raise CoverageError(
-            f"the SPK segment SPICE uses for {body_name(body)} at ET {lo:.0f} ({path}) ends at "
-            f"ET {dc[1]:.0f}, before ET {hi:.0f}: the N-body engine needs one segment per body "
-            "over the whole span; load an SPK that covers it in one segment"
-        )
+    hi = min(hi, float(dc[1]))
     if kind not in SUPPORTED_TYPES or segment_frame != J2000:
         raise KernelError(
             f"{path}: segment for {body_name(body)} is SPK type {kind} in frame code "
@@ -169,7 +209,7 @@ def _link(body: int, lo: float, hi: float, rotation, frame: str):
     first = max(0, int(np.floor((lo - init) / intlen)) - 1)
     last = min(n - 1, int(np.floor((hi - init) / intlen)) + 1)
     coef = _records(handle, path, begin, rsize, n_coef, first, last, rotation, frame)
-    return center, (init + first * intlen, intlen, last - first + 1, n_coef, coef, path)
+    return center, (init + first * intlen, intlen, last - first + 1, n_coef, coef, path), hi
 
 
 def _rotation_from_j2000(frame: str) -> np.ndarray:
@@ -204,8 +244,9 @@ def chebyshev_chains(
                 raise KernelError(f"the SPK chain of {body_name(body)} does not reach the SSB")
         chains.append(tuple(reversed(chain)))
     order = list(links)
-    n_coef = np.array([links[b][1][3] for b in order], np.int64)
-    sizes = [links[b][1][4].size for b in order]
+    pieces = [piece for body in order for piece in links[body][1]]
+    counts = np.array([len(links[b][1]) for b in order], np.int64)
+    sizes = [p[5].size for p in pieces]
     offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     depth = max(len(c) for c in chains)
     chain_links = np.full((len(ids), depth), -1, np.int64)
@@ -215,14 +256,18 @@ def chebyshev_chains(
         bodies=ids,
         chains=tuple(chains),
         link_body=np.array(order, np.int64),
-        init=np.array([links[b][1][0] for b in order], float),
-        intlen=np.array([links[b][1][1] for b in order], float),
-        n_records=np.array([links[b][1][2] for b in order], np.int64),
-        n_coef=n_coef,
+        link_first=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64),
+        link_count=counts,
+        piece_lo=np.array([p[0] for p in pieces], float),
+        init=np.array([p[1] for p in pieces], float),
+        intlen=np.array([p[2] for p in pieces], float),
+        n_records=np.array([p[3] for p in pieces], np.int64),
+        n_coef=np.array([p[4] for p in pieces], np.int64),
         offset=offset,
-        coef=np.concatenate([links[b][1][4].ravel() for b in order]),
+        coef=np.concatenate([p[5].ravel() for p in pieces]),
         chain_links=chain_links,
-        files=tuple(sorted({links[b][1][5] for b in order})),
+        files=tuple(sorted({p[6] for p in pieces})),
+        link_files=tuple(links[b][1][0][6] for b in order),
     )
 
 
@@ -232,6 +277,9 @@ def constant_table(body: int, lo_et: float, hi_et: float) -> ChebyshevTable:
         bodies=(int(body),),
         chains=((int(body),),),
         link_body=np.array([body], np.int64),
+        link_first=np.zeros(1, np.int64),
+        link_count=np.ones(1, np.int64),
+        piece_lo=np.array([lo_et], float),
         init=np.array([lo_et], float),
         intlen=np.array([max(hi_et - lo_et, 1.0)], float),
         n_records=np.array([1], np.int64),
