@@ -287,3 +287,9 @@ def test_comet_67p_with_delayed_nongrav_vs_jpl(mirror, key, body, window):
     assert abs(closest.et - jd_tdb_to_et(float(ca["jd"]))) < 3 * 60 * float(ca["sigma_t"]) + 5
     assert abs(closest.dist_km - jpl_km) < 2e-5 * jpl_km
     assert "DT 35.07 d" in report.result.method_detail
+
+
+def test_an_epoch_outside_the_ephemeris_says_what_is_covered(kernels):
+    elts = np.array([1.5e8, 0.1, 0.1, 1.0, 1.0, 1.0, -4.0e9, GM_SUN])  # epoch 1873
+    with pytest.raises(CoverageError, match=r"1873-03-30.*de421\.bsp: 1899-07-28.* to 2053-10-08"):
+        propagate_nbody(elts, -4.0e9, -3.9e9)

@@ -78,9 +78,13 @@ def _utc(et: float) -> str:
         return f"ET {et:.3f}"
 
 
-def _coverage_error(target: str | int, observer: str | int, et: float, exc: SpiceyError):
+def coverage_error(target: str | int, observer: str | int, et: float) -> CoverageError:
+    """The CoverageError for ``target`` relative to ``observer`` at ``et``: what each loaded
+    file covers, in UTC."""
     lines = []
     for body in (target, observer):
+        if body_id(body) == 0:  # the solar-system barycenter: every SPK chain ends there
+            continue
         covs = spk_coverage(body)
         name = f"{body_name(body)} ({body_id(body)})"
         if not covs:
@@ -152,7 +156,7 @@ def _query(func, target, et, observer, frame, abcorr) -> np.ndarray:
             if spiceypy.failed():
                 spiceypy.reset()
             if getattr(exc, "short", "") == "SPICE(SPKINSUFFDATA)":
-                raise _coverage_error(target, observer, float(t), exc) from None
+                raise coverage_error(target, observer, float(t)) from None
             raise translate(exc, f"{body_name(target)} relative to {body_name(observer)}") from None
     return out[0] if scalar else out
 

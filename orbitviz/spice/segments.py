@@ -28,6 +28,7 @@ import spiceypy
 
 from ..errors import CoverageError, KernelError, SpiceError
 from .bodies import body_id, body_name
+from .ephemeris import coverage_error
 from .errors import spice_errors
 from .kernels import POOL
 
@@ -102,10 +103,7 @@ def _segment(body: int, et: float):
         with spice_errors(f"cannot find an SPK segment for {body_name(body)}"):
             handle, descr, _ident = spiceypy.spksfs(body, et, 41)
     except SpiceError:
-        raise CoverageError(
-            f"no loaded SPK has data for {body_name(body)} ({body}) at ET {et:.3f}: load an SPK "
-            "that covers it (orbitviz kernels info FILE shows a file's coverage)"
-        ) from None
+        raise coverage_error(body, SSB, et) from None
     dc, ic = spiceypy.dafus(descr, 2, 6)
     return handle, np.asarray(dc, float), np.asarray(ic, int), _file_of(handle)
 
