@@ -228,7 +228,13 @@ def test_plot_draws_the_report_and_marks_its_events(tmp_path, wp_patched):
     assert ax.get_ylabel() == "distance (1000 km)" and ax.get_xlabel() == "UTC"
     assert ax.get_title().startswith("2021 WP past Earth: patched conics")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[0] == "2021 WP (patched)" and legend[1].startswith("Earth SOI (")
+    assert legend[0] == "2021 WP (patched)" and legend[2].startswith("Earth SOI (")
+    # the N-body answer beside the notebooks' method, dashed, with its own closest distance
+    other = find_artist(ax, "compared distance")
+    nb = r.compared
+    assert nb.method == "nbody" and other.get_linestyle() == "--"
+    np.testing.assert_allclose(other.get_ydata(), nb.samples_dist_km / 1e3, rtol=1e-12)
+    assert legend[1] == f"N-body integration (the answer): closest {nb.closest.dist_km:,.0f} km"
 
     out = wp_patched.plot(tmp_path / "wp.png")
     assert out == tmp_path / "wp.png" and out.read_bytes()[:8] == PNG_MAGIC

@@ -14,7 +14,7 @@
 Method: nbody (DOP853, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, rtol 1e-12)
 >>> fig = report.figure()                     # a matplotlib Figure, e.g. to show in a notebook
 >>> [line.get_gid() for line in fig.axes[0].lines]
-['distance', 'SOI radius', '1 LD', 'SOI entry', 'SOI exit', 'closest approach']
+['distance', 'compared distance', 'SOI radius', '1 LD', 'SOI entry', 'SOI exit', 'closest approach']
 >>> import pathlib, tempfile
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     png = report.plot(pathlib.Path(folder) / "flyby.png")
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -262,7 +263,8 @@ class FlybyReport:
         SOI radius and 1 LD marked and the events annotated. Its artists carry gids:
         ``distance`` (the track), ``SOI radius``, ``1 LD``, ``SOI entry`` / ``SOI exit`` (one
         vertical line each, with a ``... label`` text), ``closest approach`` (the marker) and
-        ``closest approach label``."""
+        ``closest approach label``, and, where the report has the other method beside it,
+        ``compared distance`` (its track, dashed: patched conics beside an N-body answer)."""
         from ..spice import et_to_datetime64, utc_label
         from .figures import lay_out, new_figure
 
@@ -277,6 +279,17 @@ class FlybyReport:
             label=f"{s['target']} ({s['method']})",
             gid="distance",
         )
+        if r.compared is not None:
+            o = r.compared
+            ax.plot(
+                et_to_datetime64(o.samples_et),
+                o.samples_dist_km / 1e3,
+                color="tab:gray",
+                ls="--",
+                lw=1.2,
+                label=f"{COMPARED_TITLE[o.method]}: closest {o.closest.dist_km:,.0f} km",
+                gid="compared distance",
+            )
         ax.axhline(
             r.soi_radius_km / 1e3,
             color="tab:orange",
@@ -325,7 +338,8 @@ class FlybyReport:
         ax.set_xlim(t[0], t[-1])
         ax.set_ylabel("distance (1000 km)")
         ax.set_xlabel("UTC")
-        ax.set_title(f"{s['target']} past {s['body'].title()}: {s['method_detail']}", fontsize=9)
+        detail = textwrap.shorten(s["method_detail"], 150, placeholder=" ...")
+        ax.set_title(f"{s['target']} past {s['body'].title()}: {detail}", fontsize=8)
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
         return lay_out(fig)
