@@ -62,6 +62,13 @@ def test_flyby_scene_for_2021_wp():
     inside = np.linalg.norm(track.positions_km, axis=1) <= report.summary["soi_radius_km"]
     np.testing.assert_array_equal(track.mask, inside)
     assert inside.any() and (~inside).any()
+    # patched conics beside the N-body track, as a layer of their own
+    patched = scene["2021 WP track (patched)"]
+    np.testing.assert_allclose(
+        np.linalg.norm(patched.positions_km, axis=1).min(),
+        report.summary["comparison"]["closest_distance_km"],
+        rtol=1e-3,
+    )
     label = scene["closest approach label"].texts[0]  # the report's own (N-body) answer
     s = report.summary
     assert s["method"] == "nbody"

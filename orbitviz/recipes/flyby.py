@@ -88,6 +88,19 @@ def flyby_scene(
             width_px=2.5,
         )
     )
+    other = result.compared
+    if other is not None:  # the other method's track beside the answer: a lesson, dimmer
+        keep_other = (other.samples_et >= start) & (other.samples_et <= stop)
+        scene.add(
+            TrajectoryLayer(
+                f"{result.target} track ({other.method})",
+                other.samples_et[keep_other],
+                other.samples_rel_km[keep_other],
+                color="#8a8a8a",
+                opacity=0.7,
+                width_px=1.5,
+            )
+        )
     scene.add(
         MarkerLayer(
             result.target,

@@ -56,16 +56,21 @@ def sun_directions(body, et, frames: Sequence[str]) -> tuple[np.ndarray, str]:
 
 
 def ephemeris_credits(kernel_set: spice.KernelSet) -> list[str]:
-    """The manifest credit of each SPK in ``kernel_set`` (its file name when it has none)."""
-    credits = []
+    """The manifest credit of each SPK in ``kernel_set`` (its file name when it has none),
+    once each: files that share a credit are named after it."""
+    by_credit: dict[str, list[str]] = {}
     for loaded in kernel_set.files:
         if loaded.kind != "SPK":
             continue
         try:
-            credits.append(data.entry(loaded.path.name).credit)
+            credit = data.entry(loaded.path.name).credit
         except UnknownDataName:
-            credits.append(loaded.path.name)
-    return credits
+            credit = loaded.path.name
+        by_credit.setdefault(credit, []).append(loaded.path.name)
+    return [
+        credit if len(names) == 1 else f"{credit} ({', '.join(names)})"
+        for credit, names in by_credit.items()
+    ]
 
 
 def utc_labeller(start_et: float, stop_et: float) -> Callable[[float], str]:
