@@ -19,7 +19,7 @@ Measured here (DE421 + Ceres/Vesta, compiled DOP853 at rtol 1e-12):
 =================  ========  ========  ========
 
 What is left is model difference, not error: JPL integrated with DE431 and 16 massive
-asteroids (we: DE421, Ceres and Vesta), and rounds nothing we can see. The bounds below sit
+asteroids (we: DE421, Ceres and Vesta). The bounds below sit
 ~5x above the measurement, and orders of magnitude below what a lost force costs. Mutants
 tried, each one line, each failing these tests: the Moon left out of DEFAULT_PERTURBERS
 (median |d dist|/dist 1.3e-5, 2008 CE119 off by 165,000 km); the catalog's A1/A2 left out of
