@@ -666,6 +666,13 @@ def validate_cad(
     from .spice import KernelSet
 
     cad = select_rows(read_cad_answer(cad_path), max_dist_au, sample, seed)
+    if len(cad) == 0:
+        raise ValidationError(
+            f"no approach of {Path(cad_path).name} to compare"
+            + (f" (none closer than {max_dist_au:g} au)" if max_dist_au is not None else "")
+            + ": raise --max-dist or give another answer",
+            cad_path,
+        )
     table = read_catalog(catalog_path, warn=False)
     with KernelSet("default"):
         result = compare_close_approaches(cad, table, body, method=method, progress=progress)

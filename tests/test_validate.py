@@ -210,3 +210,10 @@ def test_a_file_that_is_not_a_cad_answer(capsys, tmp_path):
     path.write_text(json.dumps({"signature": {}, "data": []}))
     code = main(["validate", "cad", str(path), "--catalog", "x.csv", "--no-progress"])
     assert code == 2 and "is not a CAD API answer" in capsys.readouterr().err
+
+
+def test_cli_nothing_to_compare_is_exit_2(capsys):
+    args = ["validate", "cad", str(fetch("cad_api_2020_all.json")), "--max-dist", "1km"]
+    args += ["--catalog", str(fetch("sbdb_query_neos_2020.csv")), "--no-progress"]
+    assert main(args) == 2
+    assert "no approach of cad_api_2020_all.json to compare" in capsys.readouterr().err
