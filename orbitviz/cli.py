@@ -4,6 +4,7 @@
     orbitviz view philae | flyby TARGET | FILE [--screenshot PNG --time UTC --size WxH]
     orbitviz render philae | flyby TARGET | FILE -o OUT [--camera ... --size WxH ...]
     orbitviz screen --start UTC --stop UTC [--threshold 0.05au ...]
+    orbitviz validate cad CAD.json --catalog ELEMENTS.csv [--max-dist 0.05au --sample N ...]
     orbitviz shape info FILE | lander philae
     orbitviz kernels list | fetch NAME... | verify | info FILE
     orbitviz time UTC|ET
@@ -162,6 +163,66 @@ def cmd_flyby(args: argparse.Namespace) -> int:
         path = report.plot(args.plot)
         print(f"plot written to {path}", file=sys.stderr)
     return 0
+
+
+# --- validate -----------------------------------------------------------------------------------
+
+
+def cmd_validate_cad(args: argparse.Namespace) -> int:
+    from .screening.params import parse_threshold
+    from .units import AU_KM
+    from .validate import validate_cad
+
+    max_dist_au = None if args.max_dist is None else parse_threshold(args.max_dist)[0] / AU_KM
+    result = validate_cad(
+        args.cad,
+        args.catalog,
+        args.body.upper(),
+        max_dist_au=max_dist_au,
+        sample=args.sample,
+        seed=args.seed,
+        method=args.method,
+        progress=not args.no_progress,
+    )
+    print(result.to_json() if args.format == "json" else result.to_table())
+    if args.plot:
+        print(f"plot written to {result.plot(args.plot)}", file=sys.stderr)
+    return 0
+
+
+def add_validate_parser(sub) -> None:
+    validate = sub.add_parser("validate", help="compare orbitviz's answers with JPL's")
+    vsub = validate.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = vsub.add_parser(
+        "cad",
+        help="close approaches recomputed from the same orbit solutions as a saved CAD answer",
+        description="Recompute the close approaches of a saved JPL close-approach (CAD API) "
+        "answer from the same orbit solutions (an SBDB query CSV), and print how far orbitviz's "
+        "distances and times are from JPL's and which rows could not be compared.",
+    )
+    p.add_argument("cad", metavar="CAD_ANSWER.json", help="a saved answer of JPL's CAD API")
+    p.add_argument(
+        "--catalog",
+        required=True,
+        metavar="ELEMENTS.csv",
+        help="SBDB query CSV (or another catalog) holding the same orbit solutions",
+    )
+    p.add_argument("--body", default="EARTH", help="the body approached (default EARTH)")
+    p.add_argument(
+        "--max-dist", default=None, help="only approaches closer than this (0.05au, 1ld, 20000km)"
+    )
+    p.add_argument("--sample", type=int, default=None, help="a random sample of N rows")
+    p.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
+    p.add_argument(
+        "--method",
+        choices=["nbody", "two-body"],
+        default="nbody",
+        help="orbitviz's propagation (default nbody; two-body for comparison)",
+    )
+    p.add_argument("--plot", metavar="PNG", help="histograms of |d dist|/dist and |dt|")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=cmd_validate_cad)
 
 
 # --- shapes and landers ------------------------------------------------------------------------
@@ -364,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_view_parser(sub)
     add_render_parser(sub)
     add_screen_parser(sub)
+    add_validate_parser(sub)
 
     p = sub.add_parser("time", help="convert UTC <-> ET (TDB seconds past J2000)")
     p.add_argument("time", nargs="+", metavar="UTC|ET")

@@ -78,6 +78,15 @@ class ScreeningError(OrbitvizError, ValueError):
     """Bad screening arguments (threshold, window, scheduler, catalog)."""
 
 
+class ValidationError(OrbitvizError, ValueError):
+    """A saved JPL answer to validate against that cannot be used (missing file, not a
+    close-approach API answer, no row left to compare). ``path`` names the file."""
+
+    def __init__(self, message: str, path=None):
+        super().__init__(message)
+        self.path = path
+
+
 class CameraPathError(OrbitvizError, ValueError):
     """A camera path that cannot be built (bad keyframe file, unknown follow target, ...)."""
 

@@ -189,3 +189,19 @@ def test_sbdb_csv_export_agrees_with_sbdb_json():
     json_el = read_sbdb_file(fetch("sbdb_api_apophis.dat")).elements
     for name in ("q_au", "e", "i_deg", "node_deg", "peri_deg", "M_deg", "epoch_et"):
         assert getattr(csv_el, name) == pytest.approx(getattr(json_el, name), rel=1e-12), name
+
+
+def test_sbdb_csv_keeps_orbit_id_and_nongrav_parameters():
+    """The export's orbit_id and A1/A2/A3/DT come through; an asteroid's A2 carries SBDB's
+    asteroid law, as the SBDB API answer for the same solution states it (Apophis orbit 199);
+    a comet's carries none (the comet law)."""
+    from orbitviz.smallbodies import read_sbdb_file
+
+    table = read_catalog(fetch("sbdb_query_neos_2020.csv"), warn=False)
+    apophis = table.elements("Apophis")
+    assert apophis.nongrav == read_sbdb_file(fetch("sbdb_api_apophis.dat")).elements.nongrav
+    assert table.table["orbit_id"].iloc[table.find("Apophis")] == "JPL 199"
+    comet = table.nongrav(table.find("249P"))
+    assert set(comet) == {"A1", "A2"} and comet["A1"] == pytest.approx(-8.489626383171774e-11)
+    assert table.nongrav(table.find("2020 AY1")) == {}
+    assert (table.table["orbit_id"].str.startswith("JPL ")).all()

@@ -69,6 +69,28 @@ SBDB_CSV_COLUMNS = {
 }
 """Columns of an SBDB query CSV export (epoch in JD TDB)."""
 
+SBDB_CSV_OPTIONAL_COLUMNS = {
+    "orbit_id": "orbit_id",
+    "prefix": "prefix",
+    "A1_au_d2": "A1",
+    "A2_au_d2": "A2",
+    "A3_au_d2": "A3",
+    "DT_d": "DT",
+}
+"""Columns of an SBDB query CSV kept when the export has them: the orbit solution's id
+("JPL 491"), the comet prefix (P, C, D, I, X; empty for asteroids) and the non-gravitational
+parameters (A1, A2, A3 in au/d^2, the delay DT in days) that :meth:`ElementsTable.nongrav`
+turns into the mapping the N-body engine takes."""
+
+COMET_PREFIXES = frozenset("PCDIX")
+"""SBDB ``prefix`` values of comets (and interstellar objects): their non-gravitational
+parameters follow the comet g(r) law; asteroids' follow 1/r^2."""
+
+ASTEROID_NONGRAV_LAW = {"ALN": 1.0, "NM": 2.0, "NK": 0.0, "R0": 1.0}
+"""The g(r) law of SBDB's asteroid fits (Yarkovsky A2, radiation pressure A1): g = (r / 1 au)^-2.
+SBDB's query CSV names no law; its API answers state these for asteroids (Apophis: ALN 1,
+NM 2, NK 0, R0 1), and the comet law is the default otherwise."""
+
 MPC_COMETS_COLUMNS = {
     "designation": "NAME",
     "epoch_et": "EPOCH_ET",
@@ -93,8 +115,9 @@ class ElementsTable:
 
     ``table`` columns: ``designation`` (as in the catalog), ``key`` (normal form used for
     lookups), ``q_au``, ``a_au``, ``e``, ``i_deg``, ``node_deg``, ``peri_deg``, ``M_deg``,
-    ``epoch_et`` and ``H_mag``/``name`` when the catalog has them. ``bad_rows`` lists the
-    skipped rows (``designation``, ``reason``).
+    ``epoch_et`` and ``H_mag``/``name`` when the catalog has them, and an SBDB CSV's
+    :data:`SBDB_CSV_OPTIONAL_COLUMNS` (``orbit_id``, ``prefix``, ``A1_au_d2`` ...) where the
+    export has them. ``bad_rows`` lists the skipped rows (``designation``, ``reason``).
     """
 
     table: pd.DataFrame = field(repr=False, compare=False)
@@ -124,6 +147,27 @@ class ElementsTable:
         index = {k: i for i, k in enumerate(keys)}
         return [str(self.table["designation"].iloc[index[k]]) for k in list(found)[:n]]
 
+    def nongrav(self, row: int) -> dict[str, float]:
+        """Non-gravitational parameters of row ``row`` as SBDB names them (A1, A2, A3 in
+        au/d^2, DT in days), empty when it has none; asteroids' come with their g(r) law
+        (:data:`ASTEROID_NONGRAV_LAW`), comets' (``prefix`` P, C, ...) without, which means the
+        comet law. Ready for :func:`orbitviz.dynamics.nbody.propagate_nbody` (``nongrav=``)."""
+        rec = self.table.iloc[row]
+        pars = {}
+        for ours, name in (("A1_au_d2", "A1"), ("A2_au_d2", "A2"), ("A3_au_d2", "A3")):
+            value = float(rec[ours]) if ours in rec else np.nan
+            if np.isfinite(value) and value != 0.0:
+                pars[name] = value
+        if not pars:
+            return {}
+        dt_d = float(rec["DT_d"]) if "DT_d" in rec else np.nan
+        if np.isfinite(dt_d) and dt_d != 0.0:
+            pars["DT"] = dt_d
+        prefix = str(rec["prefix"]).strip().upper() if "prefix" in rec else ""
+        if prefix not in COMET_PREFIXES:
+            pars.update(ASTEROID_NONGRAV_LAW)
+        return pars
+
     def elements(self, name: str) -> OrbitalElements:
         """The OrbitalElements of one object; UnknownBody (with close matches) if absent."""
         row = self.find(name)
@@ -144,6 +188,7 @@ class ElementsTable:
             name=rec.get("name") if "name" in rec else None,
             gm_km3s2=self.gm_km3s2,
             source=self.source,
+            nongrav=self.nongrav(row),
         )
 
 
@@ -195,11 +240,14 @@ def elements_table(
     allow_hyperbolic: bool = False,
     gm_km3s2: float = GM_SUN_DE440_KM3S2,
     warn: bool = True,
+    optional: Mapping[str, str] | None = None,
 ) -> ElementsTable:
     """An ElementsTable from a DataFrame whose columns are named by ``columns`` (ours -> theirs).
 
     Needs designation, e, i_deg, node_deg, peri_deg; q_au or a_au; M_deg (or tp_jd, a time of
-    perihelion in JD TDB); one of epoch_et, epoch_jd (TDB), epoch_mjd (TT/TDB).
+    perihelion in JD TDB); one of epoch_et, epoch_jd (TDB), epoch_mjd (TT/TDB). ``optional``
+    (ours -> theirs) names columns copied through where the frame has them (numbers where the
+    name ends in a unit: ``_au_d2``, ``_d``; text otherwise).
     """
     missing = [ours for ours, theirs in columns.items() if theirs not in frame.columns]
     if missing:
@@ -260,6 +308,13 @@ def elements_table(
         out[col] = values
     if "H_mag" in data:
         out["H_mag"] = num("H_mag")
+    for ours, theirs in (optional or {}).items():
+        if theirs in frame.columns and ours not in out:
+            column = frame[theirs]
+            if ours.endswith(("_au_d2", "_d")):
+                out[ours] = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+            else:
+                out[ours] = column.fillna("").astype(str).str.strip().to_numpy()
 
     reason = _bad_row_reasons(out, allow_hyperbolic)
     bad = reason != ""
@@ -346,6 +401,7 @@ def read_catalog(
         allow_hyperbolic=allow_hyperbolic,
         gm_km3s2=gm_km3s2,
         warn=warn,
+        optional=SBDB_CSV_OPTIONAL_COLUMNS if dict(columns) == SBDB_CSV_COLUMNS else None,
     )
 
 
@@ -377,6 +433,7 @@ __all__ = [
     "MPC_COMETS_COLUMNS",
     "NEODYS_COLUMNS",
     "SBDB_CSV_COLUMNS",
+    "SBDB_CSV_OPTIONAL_COLUMNS",
     "ElementsTable",
     "elements_table",
     "read_catalog",
