@@ -53,8 +53,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .dynamics import approaches as _approaches
 from .errors import CoverageError, ElementsError, ValidationError
-from .units import AU_KM, DAY_S, jd_tdb_to_et
+from .units import AU_KM, jd_tdb_to_et
 
 __all__ = [
     "CAD_FIELDS",
@@ -70,18 +71,14 @@ CAD_FIELDS = ("des", "orbit_id", "jd", "cd", "dist")
 """Fields a CAD API answer must have (``fields``); ``dist_min``, ``dist_max``, ``v_rel``,
 ``t_sigma_f`` are kept when present."""
 
-HALF_WINDOW_S = DAY_S
-"""Our minimum is searched within +-1 day of JPL's time: JPL's own 3-sigma time uncertainty
-(``t_sigma_f``) is under a minute for most rows of a 2020 answer, a few hours at worst."""
-
-BATCH_SIZE = 64
-"""Bodies integrated together (shared steps): rows sharing an epoch, up to this many."""
-
-XTOL_S = 1e-3
-"""Closest-approach times refined to 1 ms (zeros of the distance rate)."""
-
-GRID_STEP_S = 3600.0
-"""Grid of the minimum search before refinement (approaches within 0.5 au last days)."""
+# The search: within +-1 day of JPL's time (JPL's own 3-sigma time uncertainty, t_sigma_f, is
+# under a minute for most rows of a 2020 answer, a few hours at worst), batches of 64 bodies
+# sharing an epoch, times refined to 1 ms (orbitviz.dynamics.approaches).
+HALF_WINDOW_S, BATCH_SIZE, XTOL_S = (
+    _approaches.HALF_WINDOW_S,
+    _approaches.BATCH_SIZE,
+    _approaches.XTOL_S,
+)
 
 METHODS = ("nbody", "two-body")
 
@@ -392,35 +389,6 @@ def _orbit_id(text) -> str:
     return re.sub(r"^\s*JPL\s+", "", str(text)).strip()
 
 
-def _relative_state(traj, index: int, n_objects: int, body: str):
-    from . import spice
-
-    def rel(et):
-        own = traj(et) if callable(traj) else traj.states(et)
-        if n_objects > 1:
-            own = own[..., index, :]
-        return own - spice.states(body, et, observer="SUN")
-
-    return rel
-
-
-def _closest(rel, jpl_et: float, half_window_s: float, xtol_s: float):
-    """``(et, dist_km, v_rel_kms)`` of the distance minimum nearest JPL's time within the
-    window, or None."""
-    from .dynamics.events import find_minima
-    from .dynamics.relative import distance_functions
-
-    dist, rate = distance_functions(rel)
-    a, b = jpl_et - half_window_s, jpl_et + half_window_s
-    minima = find_minima(dist, a, b, GRID_STEP_S, fprime=rate, xtol_s=xtol_s)
-    if len(minima) == 0:
-        return None
-    k = int(np.argmin(np.abs(minima.et - jpl_et)))
-    t = float(minima.et[k])
-    state = rel(np.array([t]))[0]
-    return t, float(np.linalg.norm(state[:3])), float(np.linalg.norm(state[3:]))
-
-
 def compare_close_approaches(
     cad: pd.DataFrame,
     table,
@@ -482,7 +450,7 @@ def compare_close_approaches(
 
     def finish(i: int, rel) -> None:
         try:
-            hit = _closest(rel, jpl_et[i], half_window_s, xtol_s)
+            hit = _approaches.nearest_minimum(rel, jpl_et[i], half_window_s, xtol_s)
         except (CoverageError, ElementsError) as exc:
             not_found.append((i, f"no minimum: {exc}"))
         else:
@@ -494,27 +462,40 @@ def compare_close_approaches(
         bar.update(1)
 
     if method == "two-body":
+        from . import spice
         from .dynamics.kepler import propagate
 
         for i in found:
             elts = table.conics[cat_row[i]]
-            finish(i, _relative_state(lambda t, e=elts: propagate(e, t), 0, 1, body))
+
+            def rel(t, e=elts):
+                return propagate(e, t) - spice.states(body, t, observer="SUN")
+
+            finish(i, rel)
     else:
-        detail = _nbody(
-            cad,
-            table,
+        rows = np.array(found, dtype=int)
+        objects = cat_row[rows]
+        models = {int(o): table.nongrav(int(o)) or None for o in set(objects)} if nongrav else None
+        hits = _approaches.closest_approaches(
+            table.conics,
+            objects,
+            jpl_et[rows],
             body,
-            found,
-            cat_row,
-            jpl_et,
-            finish,
-            not_found,
-            bar,
+            nongrav=models,
             perturbers=perturbers,
-            nongrav=nongrav,
             half_window_s=half_window_s,
             batch_size=batch_size,
+            xtol_s=xtol_s,
+            on_done=bar.update,
         )
+        for k, i in enumerate(rows):
+            if np.isfinite(hits.et[k]):
+                result[i] = hits.et[k], hits.dist_km[k], hits.v_rel_kms[k]
+            else:
+                not_found.append((int(i), hits.reasons[k]))
+        detail = re.sub(r", A1/A2/A3 [^,]*(, DT [^,]*)?", "", hits.method)
+        extra = "the catalog's A1/A2/A3/DT" if nongrav else "no non-gravitational forces"
+        detail = detail.replace(", rtol", f", {extra}, rtol")
     bar.close()
 
     ok = np.flatnonzero(np.isfinite(result[:, 0]))
@@ -563,89 +544,6 @@ def compare_close_approaches(
         source=str(cad.attrs.get("source", "")),
         catalog=str(table.source),
     )
-
-
-def _nbody(
-    cad,
-    table,
-    body,
-    found,
-    cat_row,
-    jpl_et,
-    finish,
-    not_found,
-    bar,
-    *,
-    perturbers,
-    nongrav,
-    half_window_s,
-    batch_size,
-) -> str:
-    """Integrate the found rows' objects, grouped by epoch in batches, and ``finish`` each row;
-    returns the method's description."""
-    from .dynamics.nbody import Perturbers, propagate_nbody
-
-    if not found:
-        return "nbody"
-    objects = sorted({int(cat_row[i]) for i in found})
-    rows_of: dict[int, list[int]] = {}
-    for i in found:
-        rows_of.setdefault(int(cat_row[i]), []).append(i)
-    conics = table.conics
-    margin = 60.0
-    if perturbers is None:
-        times = jpl_et[found]
-        epochs = conics[objects, 6]
-        lo = float(min(epochs.min(), times.min() - half_window_s)) - margin
-        hi = float(max(epochs.max(), times.max() + half_window_s)) + margin
-        perturbers = Perturbers.load(lo, hi)
-    # batches: objects sharing an epoch (propagate_nbody needs one), by time of approach
-    by_epoch: dict[float, list[int]] = {}
-    for obj in sorted(objects, key=lambda o: (conics[o, 6], jpl_et[rows_of[o]].min())):
-        by_epoch.setdefault(float(conics[obj, 6]), []).append(obj)
-    batches = [
-        group[k : k + batch_size]
-        for group in by_epoch.values()
-        for k in range(0, len(group), batch_size)
-    ]
-    detail = None
-    for batch in batches:
-        times = np.concatenate([jpl_et[rows_of[o]] for o in batch])
-        window = (times.min() - half_window_s - margin, times.max() + half_window_s + margin)
-        models = [table.nongrav(o) or None for o in batch] if nongrav else None
-        try:
-            trajs = [
-                (
-                    propagate_nbody(conics[batch], *window, nongrav=models, perturbers=perturbers),
-                    batch,
-                )
-            ]
-        except (CoverageError, ElementsError):
-            trajs = []  # one at a time: find which object fails, keep the others
-            for k, obj in enumerate(batch):
-                try:
-                    one = propagate_nbody(
-                        conics[obj],
-                        *window,
-                        nongrav=models[k] if models else None,
-                        perturbers=perturbers,
-                    )
-                except (CoverageError, ElementsError) as exc:
-                    for i in rows_of[obj]:
-                        not_found.append((i, f"N-body integration failed: {exc}"))
-                        bar.update(1)
-                else:
-                    trajs.append((one, [obj]))
-        for traj, objs in trajs:
-            detail = detail or traj.method
-            for k, obj in enumerate(objs):
-                for i in rows_of[obj]:
-                    finish(i, _relative_state(traj, k, len(objs), body))
-    if detail is None:
-        return "nbody"
-    detail = re.sub(r", A1/A2/A3 [^,]*(, DT [^,]*)?", "", detail)
-    extra = "the catalog's A1/A2/A3/DT" if nongrav else "no non-gravitational forces"
-    return detail.replace(", rtol", f", {extra}, rtol")
 
 
 def validate_cad(
