@@ -69,7 +69,7 @@ def screen(
     out: str | os.PathLike | None = None,
     chunk_size: int = 1000,
     step_s: float = DEFAULT_STEP_S,
-    nbody_max: int = 20,
+    nbody_max: int | None = None,
     allow_hyperbolic: bool = False,
     progress: bool = True,
     keep_parts: bool = False,
@@ -83,8 +83,9 @@ def screen(
     body : any body with ephemeris in the default kernel set (EARTH, MOON, MARS BARYCENTER...).
     start, stop : UTC strings, datetimes or ET.
     threshold : "0.05au", "1ld", "20000km", "soi" or a number of km.
-    refine : None (two-body) or "nbody": the ``nbody_max`` closest approaches are recomputed
-        with the N-body propagator (Sun, planets, Moon) from each object's epoch.
+    refine : None (two-body) or "nbody": every approach found (or the ``nbody_max`` closest)
+        is recomputed by the N-body engine from its object's epoch, in batches
+        (:mod:`orbitviz.screening.nbody`).
     scheduler : "local" / "processes" (LocalCluster of ``workers`` processes), "synchronous"
         (this process) or "tcp://HOST:PORT" (an existing Dask scheduler).
     out : .parquet / .csv / .json file to write; chunk parts go to ``<out>.parts/`` as they
@@ -110,7 +111,7 @@ def screen(
             soi_km,
             float(step_s),
             refine,
-            int(nbody_max),
+            None if nbody_max is None else int(nbody_max),
         )
         names = table.table["designation"].astype(str).tolist()
         chunks = split(table.conics, names, int(chunk_size))

@@ -37,7 +37,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="recompute the closest approaches with the N-body propagator",
     )
     p.add_argument(
-        "--nbody-max", type=int, default=20, help="how many rows --refine nbody recomputes"
+        "--nbody-max",
+        type=int,
+        default=None,
+        help="recompute only this many of the closest rows with --refine nbody (default: all)",
     )
     p.add_argument(
         "--scheduler",

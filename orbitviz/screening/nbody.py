@@ -1,12 +1,15 @@
-"""Optional N-body refinement of the closest two-body approaches.
+"""N-body refinement of the two-body approaches: every candidate, in batches.
 
 Two-body propagation ignores the planets, including the body's own pull during the encounter
 (gravitational focusing: Apophis's 2029 pass is ~38,000 km in reality, ~48,000 km on a straight
-line with the same v_inf). The ``nbody_max`` closest rows are recomputed with
-:func:`orbitviz.dynamics.nbody.propagate_nbody` (Sun, planets, Moon from the SPK, 1PN Sun) from each
-object's catalog epoch; the minimum is found with :func:`orbitviz.dynamics.events.find_minima`
-(zeros of d' = r.v/d, to 0.1 ms) within +-5 days of the two-body time. The rows say
-``method = "nbody"`` and keep the two-body answer in ``two_body_et`` / ``two_body_dist_km``.
+line with the same v_inf). Every approach the two-body pass found (or the ``nbody_max`` closest,
+when given) is recomputed by the N-body engine from its object's catalog epoch, objects of one
+epoch integrated together (:func:`orbitviz.dynamics.approaches.closest_approaches`: Sun,
+planets, Moon, Ceres and Vesta from the SPK, 1PN Sun, the catalog's non-gravitational terms
+where it has them); the minimum is taken within +-5 days of the two-body time, to 0.1 ms. The
+rows say ``method = "nbody"`` and keep the two-body answer in ``two_body_et`` /
+``two_body_dist_km``; an approach the N-body run does not find within the window keeps its
+two-body row (``method`` says so) and is counted in ``attrs["nbody_not_found"]``.
 """
 
 from __future__ import annotations
@@ -24,41 +27,42 @@ approaches a few years from the epoch are hours to ~2 days, see tests/test_scree
 
 
 def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.DataFrame:
-    """``result`` with its ``params.nbody_max`` closest rows recomputed by N-body integration."""
-    from orbitviz.dynamics.events import find_minima
-    from orbitviz.dynamics.nbody import Perturbers, propagate_nbody
-    from orbitviz.dynamics.relative import distance_functions
+    """``result`` with its approaches (all, or the ``params.nbody_max`` closest) recomputed by
+    N-body integration."""
+    from orbitviz.dynamics.approaches import closest_approaches
 
     out = result.copy()
     out["two_body_et"] = out["et"]
     out["two_body_dist_km"] = out["dist_km"]
-    top = out.index[: max(int(params.nbody_max), 0)]
+    limit = len(out) if params.nbody_max is None else max(int(params.nbody_max), 0)
+    top = out.index[:limit]
+    out.attrs["nbody_not_found"] = 0
     if len(top) == 0:
         return out
     row_of = {d: i for i, d in enumerate(table.table["designation"].astype(str))}
-    conics = np.array([table.conics[row_of[d]] for d in out.loc[top, "designation"]])
-    t_guess = out.loc[top, "et"].to_numpy(dtype=float)
-    lo = float(min(conics[:, 6].min(), t_guess.min() - 1.1 * SEARCH_HALF_WIDTH_S))
-    hi = float(max(conics[:, 6].max(), t_guess.max() + 1.1 * SEARCH_HALF_WIDTH_S))
-    perturbers = Perturbers.load(lo, hi)
-    for idx, elts, t0 in zip(top, conics, t_guess):
-        a, b = t0 - SEARCH_HALF_WIDTH_S, t0 + SEARCH_HALF_WIDTH_S
-        traj = propagate_nbody(elts, a, b, perturbers=perturbers)
-
-        def rel(t, traj=traj):
-            return traj.states(t) - spice.states(params.body, t, observer="SUN")
-
-        dist, rate = distance_functions(rel)
-        minima = find_minima(dist, a, b, 3600.0, fprime=rate, xtol_s=REFINE_XTOL_S)
-        if len(minima) == 0:
-            continue  # no minimum in the window: leave the two-body row as it is
-        k = int(np.argmin(minima.value))
-        t_min = float(minima.et[k])
-        r = rel(np.array([t_min]))[0]
-        d_km = float(np.linalg.norm(r[:3]))
-        out.loc[idx, ["et", "dist_km", "v_rel_kms"]] = [t_min, d_km, float(np.linalg.norm(r[3:]))]
-        out.loc[idx, ["dist_ld", "dist_au"]] = [d_km / LD_KM, d_km / AU_KM]
-        out.loc[idx, "inside_soi"] = d_km < params.soi_km
-        out.loc[idx, "utc"] = str(spice.et_to_utc(t_min))
-        out.loc[idx, "method"] = METHOD_NBODY
+    objects = np.array([row_of[d] for d in out.loc[top, "designation"]])
+    nongrav = None
+    if hasattr(table, "nongrav"):
+        nongrav = {int(o): table.nongrav(int(o)) or None for o in set(objects)}
+    hits = closest_approaches(
+        table.conics,
+        objects,
+        out.loc[top, "et"].to_numpy(dtype=float),
+        params.body,
+        nongrav=nongrav,
+        half_window_s=SEARCH_HALF_WIDTH_S,
+        xtol_s=REFINE_XTOL_S,
+    )
+    found = np.isfinite(hits.et)
+    idx = top[found]
+    d_km = hits.dist_km[found]
+    out.loc[idx, "et"] = hits.et[found]
+    out.loc[idx, "dist_km"] = d_km
+    out.loc[idx, "v_rel_kms"] = hits.v_rel_kms[found]
+    out.loc[idx, "dist_ld"] = d_km / LD_KM
+    out.loc[idx, "dist_au"] = d_km / AU_KM
+    out.loc[idx, "inside_soi"] = d_km < params.soi_km
+    out.loc[idx, "utc"] = [str(u) for u in np.atleast_1d(spice.et_to_utc(hits.et[found]))]
+    out.loc[idx, "method"] = METHOD_NBODY
+    out.attrs["nbody_not_found"] = int((~found).sum())
     return out

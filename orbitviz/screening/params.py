@@ -98,7 +98,7 @@ class ScreeningParams:
     soi_km: float
     step_s: float = DEFAULT_STEP_S
     refine: str | None = None
-    nbody_max: int = 20
+    nbody_max: int | None = None  # None: every approach
 
     def __post_init__(self) -> None:
         if (
