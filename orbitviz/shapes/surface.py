@@ -150,7 +150,13 @@ class _SurfaceIndex:
         k = min(4, len(self.a))
         _, seed = self.tree.query(p, k=k)
         seed = seed.reshape(len(p), k)
-        upper = self.exact(np.repeat(p, k, axis=0), seed.ravel())[2].reshape(-1, k).min(1)
+        seed_q, seed_feature, seed_dist = self.exact(np.repeat(p, k, axis=0), seed.ravel())
+        pick = np.arange(len(p)) * k + seed_dist.reshape(-1, k).argmin(1)
+        # the seeds' best is the answer unless a face below beats it; the bound gets a
+        # tolerance for rounding (a box bound can exceed the exact distance by an ulp or so,
+        # and on axis-aligned meshes the true face sits exactly on the bound)
+        upper = seed_dist[pick]
+        slack = upper + self.tolerance_km(p)
         order, levels = self.boxes
         point = np.repeat(np.arange(len(p)), len(levels[-1][0]))
         node = np.tile(np.arange(len(levels[-1][0])), len(p))
@@ -160,20 +166,20 @@ class _SurfaceIndex:
             along = np.einsum("ij,ij->i", x, normal[node])
             slab = np.maximum(np.maximum(d_lo[node] - along, along - d_hi[node]), 0.0)
             bound = np.maximum(np.einsum("ij,ij->i", gap, gap), slab * slab)
-            keep = bound <= upper[point] ** 2
+            keep = bound <= slack[point] ** 2
             point, node = np.repeat(point[keep], _BRANCH), node[keep]
             node = (node[:, None] * _BRANCH + np.arange(_BRANCH)).ravel()
         face = order[node]
-        unique = np.r_[True, (face[1:] != face[:-1]) | (point[1:] != point[:-1])]
+        unique = np.r_[True, (face[1:] != face[:-1]) | (point[1:] != point[:-1])][: len(face)]
         point, face = point[unique], face[unique]  # padding repeats the last face
         centre = np.linalg.norm(p[point] - self.centroid[face], axis=1)
-        keep = centre - self.radius_km[face] <= upper[point]
+        keep = centre - self.radius_km[face] <= slack[point]
         point, face = point[keep], face[keep]
         best = (
-            np.zeros((len(p), 3)),
-            np.zeros(len(p), np.int64),
-            np.full(len(p), np.inf),
-            np.zeros(len(p), np.int8),
+            seed_q[pick],
+            seed.ravel()[pick].astype(np.int64),
+            upper.copy(),
+            seed_feature[pick],
         )
         for lo in range(0, len(point), _CHUNK_PAIRS):
             pt, fc = point[lo : lo + _CHUNK_PAIRS], face[lo : lo + _CHUNK_PAIRS]
@@ -185,6 +191,12 @@ class _SurfaceIndex:
             best[0][target], best[1][target] = q[first], fc[first]
             best[2][target], best[3][target] = dist[first], feature[first]
         return best
+
+    def tolerance_km(self, p):
+        """Rounding slack of the pruning bounds at points ``p``: a few ulps of the mesh's and
+        the points' coordinates (the bounds and the exact distances are computed from them)."""
+        size = np.abs(self.a).max() if len(self.a) else 0.0
+        return 1e-9 * (size + np.abs(p).max(1))
 
     def exact(self, p, faces):
         """Closest points on the given faces (exact), feature codes, distances."""
