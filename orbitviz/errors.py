@@ -70,6 +70,24 @@ class ElementsError(OrbitvizError, ValueError):
     """Orbital elements that are missing, inconsistent or outside a method's domain."""
 
 
+class CatalogError(ElementsError):
+    """A catalog file that cannot be read (missing, unreadable, empty, malformed, not UTF-8,
+    content not matching its suffix). ``path`` is the file, ``reason`` the fact in words."""
+
+    def __init__(self, message: str, *, path=None, reason: str = ""):
+        super().__init__(message)
+        self.path, self.reason = path, reason
+
+
+class InconsistentElements(ElementsError):
+    """Elements that contradict themselves or are absurd (a < 0 with e < 1, a != q / (1 - e),
+    |M| or the epoch far outside any use). ``field`` names the element, ``value`` its value."""
+
+    def __init__(self, message: str, *, field: str = "", value=None):
+        super().__init__(message)
+        self.field, self.value = field, value
+
+
 class EventError(OrbitvizError, ValueError):
     """Bad arguments to an event search (empty window, step <= 0, f not vectorised...)."""
 
