@@ -32,9 +32,12 @@ import pandas as pd
 from orbitviz.errors import CatalogError, ElementsError, UnknownBody
 from orbitviz.smallbodies.elements import (
     ELEMENT_FIELDS,
+    EPOCH_JD_RANGE,
     GM_SUN_DE440_KM3S2,
+    MAX_ABS_MEAN_ANOMALY_DEG,
     OrbitalElements,
     conics_from_arrays,
+    et_to_jd_tdb,
     jd_tdb_to_et,
     mean_anomaly_from_tp_deg,
     mjd_tdb_to_et,
@@ -279,10 +282,11 @@ def elements_table(
         return pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=float)
 
     e = num("e")
+    given_a = num("a_au") if "a_au" in data else None
     if "q_au" in data:
         q_au = num("q_au")
-    elif "a_au" in data:
-        q_au = num("a_au") * (1.0 - e)
+    elif given_a is not None:
+        q_au = given_a * (1.0 - e)
     else:
         raise ElementsError(f"{source}: no column for 'q_au' or 'a_au'")
     epoch = num(epoch_kind)
@@ -326,7 +330,7 @@ def elements_table(
     if "H_mag" in data:
         out["H_mag"] = num("H_mag")
 
-    reason = _bad_row_reasons(out, allow_hyperbolic)
+    reason = _bad_row_reasons(out, allow_hyperbolic, given_a)
     bad = reason != ""
     bad_rows = pd.DataFrame(
         {"designation": out["designation"][bad].to_numpy(), "reason": reason[bad]}
@@ -361,7 +365,9 @@ def _designation_text(value) -> str:
     return str(value)
 
 
-def _bad_row_reasons(out: pd.DataFrame, allow_hyperbolic: bool) -> np.ndarray:
+def _bad_row_reasons(
+    out: pd.DataFrame, allow_hyperbolic: bool, given_a: np.ndarray | None = None
+) -> np.ndarray:
     """One reason string per row ("" = good), vectorised; the first failing test wins."""
     cols = ["q_au", "e", "i_deg", "node_deg", "peri_deg", "M_deg", "epoch_et"]
     values = out[cols].to_numpy(dtype=float)
@@ -369,14 +375,20 @@ def _bad_row_reasons(out: pd.DataFrame, allow_hyperbolic: bool) -> np.ndarray:
     nan_name = np.array(cols, dtype=object)[np.argmax(~np.isfinite(values), axis=1)]
     e, q, inc = out["e"].to_numpy(), out["q_au"].to_numpy(), out["i_deg"].to_numpy()
     blank = out["designation"].str.len().to_numpy() == 0
+    a = np.full(len(out), np.nan) if given_a is None else given_a
+    jd = et_to_jd_tdb(out["epoch_et"].to_numpy())
     conditions = [
         blank,
         nan_any,
         e < 0,
+        (a <= 0) & (e < 1),
+        (a >= 0) & (e > 1),
         e == 1.0,
         (e > 1.0) & (not allow_hyperbolic),
         q <= 0,
         (inc < 0) | (inc > 180),
+        (np.abs(out["M_deg"].to_numpy()) > MAX_ABS_MEAN_ANOMALY_DEG),
+        (jd < EPOCH_JD_RANGE[0]) | (jd > EPOCH_JD_RANGE[1]),
     ]
     # row numbers as in the file: header is line 1, the first object line 2
     line = np.char.add("empty designation (file line ", (np.arange(len(out)) + 2).astype(str))
@@ -384,10 +396,14 @@ def _bad_row_reasons(out: pd.DataFrame, allow_hyperbolic: bool) -> np.ndarray:
         np.char.add(line, ")"),
         np.char.add("missing or non-finite ", nan_name.astype(str)),
         "negative eccentricity",
+        "a <= 0 with e < 1 (an ellipse has a > 0)",
+        "a >= 0 with e > 1 (a hyperbola has a < 0)",
         "parabolic (e == 1) not supported",
         "hyperbolic (e > 1) not allowed here",
         "perihelion distance q <= 0",
         "inclination outside [0, 180] deg",
+        f"|mean anomaly| > {MAX_ABS_MEAN_ANOMALY_DEG:g} deg",
+        f"epoch outside JD {EPOCH_JD_RANGE[0]} .. {EPOCH_JD_RANGE[1]} (DE441)",
     ]
     with np.errstate(invalid="ignore"):
         return np.select(conditions, choices, default="").astype(str)

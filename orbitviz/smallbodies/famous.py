@@ -19,6 +19,7 @@ from orbitviz.smallbodies.catalog import ElementsTable, read_catalog, read_neody
 from orbitviz.smallbodies.elements import (
     GM_SUN_DE440_KM3S2,
     OrbitalElements,
+    check_semimajor_axis,
     jd_tdb_to_et,
     mjd_tdb_to_et,
 )
@@ -47,10 +48,11 @@ def _entry_to_body(entry: dict, path: Path) -> FamousBody:
     for key in ("e", "i_deg", "node_deg", "peri_deg", "M_deg", "source"):
         if key not in entry:
             raise ElementsError(f"{where}: missing field {key!r}")
-    if "q_au" in entry:
+    if "a_au" in entry:
+        q_au = check_semimajor_axis(entry["a_au"], entry["e"], entry.get("q_au"), where)
+        q_au = entry.get("q_au", q_au)
+    elif "q_au" in entry:
         q_au = entry["q_au"]
-    elif "a_au" in entry:
-        q_au = entry["a_au"] * (1.0 - entry["e"])
     else:
         raise ElementsError(f"{where}: missing field 'q_au' (or 'a_au')")
     if "epoch_jd_tdb" in entry:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import spiceypy
@@ -80,11 +81,35 @@ def _segment(body: int, et: float):
             handle, descr, _ident = spiceypy.spksfs(body, et, 41)
     except SpiceError:
         raise CoverageError(
-            f"no loaded SPK has data for {body_name(body)} ({body}) at ET {et:.3f}: load an SPK "
-            "that covers it (orbitviz kernels info FILE shows a file's coverage)"
+            f"no loaded SPK has data for {body_name(body)} ({body}) at {_when(et)}; "
+            f"{_loaded_coverage(body)}: choose times inside it or load an SPK that covers them "
+            "(orbitviz kernels info FILE shows a file's coverage)"
         ) from None
     dc, ic = spiceypy.dafus(descr, 2, 6)
     return handle, np.asarray(dc, float), np.asarray(ic, int), _file_of(handle)
+
+
+def _when(et: float) -> str:
+    from .ephemeris import _utc
+
+    utc = _utc(et)
+    return f"ET {et:.3f}" if utc.startswith("ET") else f"{utc} UTC (ET {et:.3f})"
+
+
+def _loaded_coverage(body: int) -> str:
+    """Which loaded SPK covers what of ``body``, in words."""
+    from .ephemeris import _utc, spk_coverage
+
+    try:
+        covs = spk_coverage(body)
+    except Exception:  # noqa: BLE001 -- the message must not fail on a broken pool
+        covs = []
+    if not covs:
+        return "no loaded SPK has it at all"
+    spans = [
+        f"{cov.path.name} {_utc(lo)} to {_utc(hi)}" for cov in covs for lo, hi in cov.intervals
+    ]
+    return "loaded: " + "; ".join(spans)
 
 
 def _file_of(handle: int) -> str:
@@ -154,9 +179,10 @@ def _link(body: int, lo: float, hi: float, rotation, frame: str):
     _target, center, segment_frame, kind, begin, _end = (int(v) for v in ic)
     if dc[1] < hi:
         raise CoverageError(
-            f"the SPK segment SPICE uses for {body_name(body)} at ET {lo:.0f} ({path}) ends at "
-            f"ET {dc[1]:.0f}, before ET {hi:.0f}: the N-body engine needs one segment per body "
-            "over the whole span; load an SPK that covers it in one segment"
+            f"the SPK segment SPICE uses for {body_name(body)} at {_when(lo)} "
+            f"({Path(path).name}) ends at {_when(dc[1])}, before {_when(hi)}; "
+            f"{_loaded_coverage(body)}: the N-body engine needs one segment per body over the "
+            "whole span (epoch and window); load an SPK that covers it in one segment"
         )
     if kind not in SUPPORTED_TYPES or segment_frame != J2000:
         raise KernelError(
