@@ -100,6 +100,16 @@ class CameraPathError(OrbitvizError, ValueError):
     """A camera path that cannot be built (bad keyframe file, unknown follow target, ...)."""
 
 
+class OutputError(OrbitvizError, ValueError):
+    """An output that cannot be written: unknown suffix, missing or read-only folder, a folder
+    where a file is wanted. ``path`` is the output, ``reason`` the fact in words. Raised before
+    any work is done."""
+
+    def __init__(self, message: str, *, path=None, reason: str = ""):
+        super().__init__(message)
+        self.path, self.reason = path, reason
+
+
 class RenderError(OrbitvizError):
     """A frame or a video could not be produced."""
 
