@@ -88,6 +88,16 @@ class InconsistentElements(ElementsError):
         self.field, self.value = field, value
 
 
+class InvalidArgument(OrbitvizError, ValueError):
+    """An API argument of the wrong shape, type or value (points that are not (n, 3), NaN
+    coordinates, a step <= 0, an unknown keyword). ``argument`` names it, ``value`` is a short
+    description of what was given."""
+
+    def __init__(self, message: str, *, argument: str = "", value=None):
+        super().__init__(message)
+        self.argument, self.value = argument, value
+
+
 class EventError(OrbitvizError, ValueError):
     """Bad arguments to an event search (empty window, step <= 0, f not vectorised...)."""
 

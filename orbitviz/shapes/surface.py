@@ -30,6 +30,7 @@ import weakref
 import numpy as np
 from scipy.spatial import cKDTree
 
+from orbitviz.errors import InvalidArgument
 from orbitviz.shapes.mesh import Mesh
 
 _BRANCH = 8  # children per box in the ray-casting tree
@@ -48,6 +49,38 @@ def lat_lon_deg(points_km) -> tuple[np.ndarray, np.ndarray]:
     return lat, np.where(lon >= 360.0, 0.0, lon)
 
 
+def _vectors(values, argument: str, *, finite: bool = True) -> np.ndarray:
+    """``values`` as an (n, 3) float array: one 3-vector or a stack of them; else
+    InvalidArgument naming the argument, its shape and the first bad row."""
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgument(
+            f"{argument}: expected numbers (km), shape (3,) or (n, 3); got {type(values).__name__}"
+            f" {str(values)[:40]!r}",
+            argument=argument,
+            value=type(values).__name__,
+        ) from None
+    if arr.ndim not in (1, 2) or arr.shape[-1] != 3:
+        raise InvalidArgument(
+            f"{argument}: expected shape (3,) or (n, 3), got {arr.shape}",
+            argument=argument,
+            value=arr.shape,
+        )
+    arr = arr.reshape(-1, 3)
+    if finite:
+        bad = ~np.isfinite(arr).all(1)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InvalidArgument(
+                f"{argument}: {int(bad.sum())} of {len(arr)} rows are not finite, first row "
+                f"{k} = {arr[k].tolist()}; drop or fill them before asking",
+                argument=argument,
+                value=arr[k].tolist(),
+            )
+    return arr
+
+
 def nearest_points(mesh: Mesh, points_km) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Closest surface point, its face index and the (unsigned) distance in km, for each point."""
     q, face, dist, _ = _nearest(mesh, points_km)
@@ -62,7 +95,7 @@ def altitude_km(mesh: Mesh, points_km) -> np.ndarray:
     >>> altitude_km(tetra, [[0.0, 0.0, 2.0], [0.1, 0.1, 0.1]]).tolist()
     [1.0, -0.1]
     """
-    p = np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
+    p = _vectors(points_km, "points_km")
     q, face, dist, feature = _nearest(mesh, p)
     index = _index(mesh)
     normal = index.pseudo_normals(face, feature)
@@ -77,8 +110,14 @@ def ray_intersect(mesh: Mesh, origins_km, directions, t_min_km: float = 0.0):
     ``face`` (-1 for a miss) and ``points_km`` (NaN for a miss). Use ``t_min_km`` > 0 to start
     shadow rays just off the surface.
     """
-    o = np.asarray(origins_km, dtype=np.float64).reshape(-1, 3)
-    d = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
+    o = _vectors(origins_km, "origins_km")
+    d = _vectors(directions, "directions")
+    if len(o) != len(d) and 1 not in (len(o), len(d)):
+        raise InvalidArgument(
+            f"{len(o)} origins and {len(d)} directions: give as many of each, or one",
+            argument="directions",
+            value=(len(o), len(d)),
+        )
     o, d = np.broadcast_arrays(o, d)
     length = np.linalg.norm(d, axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -95,7 +134,7 @@ def ray_intersect(mesh: Mesh, origins_km, directions, t_min_km: float = 0.0):
 
 
 def _nearest(mesh: Mesh, points_km):
-    p = np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
+    p = _vectors(points_km, "points_km")
     index = _index(mesh)
     out = (
         np.zeros((len(p), 3)),
