@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -195,3 +196,34 @@ def test_stale_temporaries_of_crashed_runs_are_removed(tmp_path):
     assert ours_old.name not in names and ours_old_folder.name not in names
     assert {ours_fresh.name, "out.csv", *(p.name for p in not_ours)} == names
     assert remove_stale_temporaries(tmp_path / "out.csv", older_than_s=-1) == [ours_fresh]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_render_killed_by_a_signal_leaves_nothing(tmp_path, mirror, signum):
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "orbitviz.cli", "render", "philae", "--shape", "67p-4k.obj"]
+        + ["-o", str(tmp_path / "out.mp4"), "--frames", "5000", "--size", "64x48", "--quiet"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not any(".partial" in name for name in leftovers(tmp_path)):
+            if child.poll() is not None:
+                _, err = child.communicate()
+                pytest.skip(f"render could not start here: {err.strip()[-200:]}")
+            assert time.monotonic() < deadline, "no temporary appeared"
+            time.sleep(0.2)
+        child.send_signal(signum)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 128 + signum
+    name = signal.Signals(signum).name
+    assert err.strip().splitlines() == [f"orbitviz: terminated by {name}; partial outputs removed"]
+    assert leftovers(tmp_path) == []
