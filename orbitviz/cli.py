@@ -18,6 +18,7 @@ traceback instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -391,8 +392,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        # SIGTERM/SIGHUP unwind like Ctrl-C: half-written outputs are removed
-        with removing_temporaries_on_signals():
+        # SIGTERM/SIGHUP unwind like Ctrl-C: half-written outputs are removed. Not for the
+        # window: Qt's event loop runs no Python signal handler until some Python code runs,
+        # so `view` would ignore SIGTERM; its default (end the process) is right there.
+        signals = (
+            contextlib.nullcontext()
+            if args.command == "view"
+            else removing_temporaries_on_signals()
+        )
+        with signals:
             return args.func(args)
     except OrbitvizError as exc:
         if args.debug:
