@@ -25,6 +25,13 @@ removed and the final name is untouched: readers see the old file or the new one
 >>> sorted(p.name for p in folder.iterdir())
 ['a.txt', 'b.txt']
 
+Outputs are checked before the work that makes them (:func:`check_output`: suffix, folder
+exists and takes new files). Temporaries left by a run that was killed (SIGKILL, a power cut)
+are removed by the next write of the same final name once older than a day
+(:data:`STALE_AFTER_S`), and only names of our own pattern (``.<stem>.<8 chars>.partial<suffix>``).
+Inside :func:`removing_temporaries_on_signals` (the CLI's long writers: render, screen) SIGTERM
+and SIGHUP end the process through the same cleanup as Ctrl-C.
+
 Hashing
 -------
 :func:`sha256_file` reads in chunks and remembers each answer against the file's (resolved path,
@@ -37,13 +44,25 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
+import signal
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_open", "atomic_path", "atomic_write", "sha256_file"]
+__all__ = [
+    "STALE_AFTER_S",
+    "atomic_open",
+    "atomic_path",
+    "atomic_write",
+    "check_output",
+    "removing_temporaries_on_signals",
+    "sha256_file",
+]
 
 _CHUNK = 1 << 22  # 4 MiB reads
 
@@ -51,9 +70,39 @@ _CHUNK = 1 << 22  # 4 MiB reads
 # --------------------------------------------------------------------------------------------
 # atomic writes
 # --------------------------------------------------------------------------------------------
+STALE_AFTER_S = 86400.0
+"""Temporaries of ours older than this (s) beside a target are from a crashed run: removed."""
+
+_LIVE: set[Path] = set()  # temporaries of this process not yet committed or discarded
+
+
+def _stale_pattern(final: Path) -> re.Pattern:
+    """Names :func:`tempfile.mkstemp`/``mkdtemp`` give our temporaries of ``final``."""
+    return re.compile(
+        rf"\.{re.escape(final.stem)}\.[a-z0-9_]{{8}}\.partial{re.escape(final.suffix)}"
+    )
+
+
+def remove_stale_temporaries(final: str | os.PathLike, older_than_s: float = STALE_AFTER_S):
+    """Remove our temporaries of ``final`` (files or folders) older than ``older_than_s`` from
+    runs that died; returns the paths removed. Others' files are never touched."""
+    final = Path(final)
+    pattern, now, removed = _stale_pattern(final), time.time(), []
+    with contextlib.suppress(OSError):
+        for item in final.parent.iterdir():
+            if not pattern.fullmatch(item.name) or item in _LIVE:
+                continue
+            with contextlib.suppress(OSError):
+                if now - item.lstat().st_mtime > older_than_s:
+                    _discard(item)
+                    removed.append(item)
+    return removed
+
+
 def _temporary_in(final: Path, *, folder: bool) -> Path:
     """A new, unique, hidden sibling of ``final`` keeping its suffix (created: nobody else gets
     the same name)."""
+    remove_stale_temporaries(final)
     prefix, suffix = f".{final.stem}.", f".partial{final.suffix}"
     if folder:
         return Path(tempfile.mkdtemp(dir=final.parent, prefix=prefix, suffix=suffix))
@@ -108,12 +157,103 @@ def atomic_path(path: str | os.PathLike, *, folder: bool = False) -> Iterator[Pa
     """
     final = Path(path)
     temporary = _temporary_in(final, folder=folder)
+    _LIVE.add(temporary)
     try:
         yield temporary
         _commit(temporary, final)
     except BaseException:
         _discard(temporary)
         raise
+    finally:
+        _LIVE.discard(temporary)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the process was (so ``finally`` blocks and
+    :func:`atomic_path` clean up as for Ctrl-C); ``signum`` says which."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"terminated by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def removing_temporaries_on_signals() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated`: the temporaries of
+    :func:`atomic_path` are removed and the final names stay untouched. A second signal while
+    cleaning up removes what is left at once and exits. Main thread only (elsewhere: no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.getsignal(sig) for sig in wanted}
+    state = {"raised": False}
+
+    def handler(signum, _frame):
+        if state["raised"]:  # already unwinding: finish the job and go
+            for temporary in list(_LIVE):
+                _discard(temporary)
+            os._exit(128 + signum)
+        state["raised"] = True
+        raise Terminated(signum)
+
+    for sig in wanted:
+        signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def check_output(
+    path: str | os.PathLike,
+    *,
+    what: str = "output",
+    suffixes: tuple[str, ...] | None = None,
+    create_folder: bool = False,
+    folder: bool = False,
+) -> Path:
+    """Fail before any work when ``path`` cannot be written: a suffix not in ``suffixes``, a
+    folder that does not exist (created when ``create_folder``), is not a folder or takes no
+    new files (read-only), or ``path`` itself a folder (unless ``folder``: an output that is a
+    folder, e.g. of PNG frames). Raises OutputError; returns the path."""
+    from orbitviz.errors import OutputError
+
+    final = Path(path)
+
+    def fail(reason: str, todo: str):
+        raise OutputError(
+            f"cannot write {what} {final}: {reason}; {todo}", path=final, reason=reason
+        )
+
+    if suffixes is not None and final.suffix.lower() not in suffixes:
+        fail(
+            f"unknown suffix {final.suffix or '(none)'!r}",
+            f"use a name ending in {', '.join(suffixes)}",
+        )
+    parent = final.parent
+    if create_folder and not parent.exists():
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            fail(f"cannot create the folder {parent} ({exc.strerror})", "choose another folder")
+    if not parent.exists():
+        fail(f"the folder {parent} does not exist", f"create it first (mkdir -p {parent})")
+    if not parent.is_dir():
+        fail(f"{parent} is not a folder", "choose an output inside a folder")
+    if final.is_dir() and not folder:
+        fail("it is a folder", "give a file name")
+    try:
+        probe, name = tempfile.mkstemp(dir=parent, prefix=".orbitviz-probe.")
+        os.close(probe)
+        os.unlink(name)
+    except OSError as exc:
+        fail(
+            f"the folder {parent} takes no new files ({exc.strerror})",
+            "choose a writable folder",
+        )
+    return final
 
 
 @contextlib.contextmanager

@@ -19,9 +19,12 @@ traceback instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
+from ._files import Terminated, check_output, removing_temporaries_on_signals
 from .errors import OrbitvizError
 from .recipes.arguments import add_scene_parsers, recipe_from_args, size
 from .recipes.options import FLYBY_OPTIONS, add_options, values
@@ -151,6 +154,8 @@ def cmd_time(args: argparse.Namespace) -> int:
 def cmd_flyby(args: argparse.Namespace) -> int:
     from .analysis import flyby
 
+    if args.plot:  # before the analysis, not after the report printed
+        check_output(args.plot, what="the plot")
     report = flyby(**values(args, FLYBY_OPTIONS))
     text = {
         "table": report.to_table,
@@ -268,6 +273,8 @@ def cmd_lander(args: argparse.Namespace) -> int:
 
     from .shapes.lander import philae_path
 
+    if args.plot:
+        check_output(args.plot, what="the plot")
     path = philae_path(args.shape)
     if args.format == "json":
         print(json.dumps(path.to_dict(), indent=2))
@@ -433,16 +440,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """After a broken pipe (``orbitviz ... | head -1``): send what is left of stdout nowhere,
+    so that the interpreter's final flush does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a descriptor (a test's capture)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        # SIGTERM/SIGHUP unwind like Ctrl-C: half-written outputs are removed. Not for the
+        # window: Qt's event loop runs no Python signal handler until some Python code runs,
+        # so `view` would ignore SIGTERM; its default (end the process) is right there.
+        signals = (
+            contextlib.nullcontext()
+            if args.command == "view"
+            else removing_temporaries_on_signals()
+        )
+        with signals:
+            return args.func(args)
     except OrbitvizError as exc:
         if args.debug:
             raise
         print(f"orbitviz: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (| head): nothing left to say
+        _quiet_stdout()
+        return 141  # 128 + SIGPIPE, as a shell reports a process killed by it
+    except Terminated as exc:
+        print(f"orbitviz: {exc}; partial outputs removed", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("orbitviz: interrupted", file=sys.stderr)
         return 130

@@ -70,6 +70,34 @@ class ElementsError(OrbitvizError, ValueError):
     """Orbital elements that are missing, inconsistent or outside a method's domain."""
 
 
+class CatalogError(ElementsError):
+    """A catalog file that cannot be read (missing, unreadable, empty, malformed, not UTF-8,
+    content not matching its suffix). ``path`` is the file, ``reason`` the fact in words."""
+
+    def __init__(self, message: str, *, path=None, reason: str = ""):
+        super().__init__(message)
+        self.path, self.reason = path, reason
+
+
+class InconsistentElements(ElementsError):
+    """Elements that contradict themselves or are absurd (a < 0 with e < 1, a != q / (1 - e),
+    |M| or the epoch far outside any use). ``field`` names the element, ``value`` its value."""
+
+    def __init__(self, message: str, *, field: str = "", value=None):
+        super().__init__(message)
+        self.field, self.value = field, value
+
+
+class InvalidArgument(OrbitvizError, ValueError):
+    """An API argument of the wrong shape, type or value (points that are not (n, 3), NaN
+    coordinates, a step <= 0, an unknown keyword). ``argument`` names it, ``value`` is a short
+    description of what was given."""
+
+    def __init__(self, message: str, *, argument: str = "", value=None):
+        super().__init__(message)
+        self.argument, self.value = argument, value
+
+
 class EventError(OrbitvizError, ValueError):
     """Bad arguments to an event search (empty window, step <= 0, f not vectorised...)."""
 
@@ -89,6 +117,16 @@ class ValidationError(OrbitvizError, ValueError):
 
 class CameraPathError(OrbitvizError, ValueError):
     """A camera path that cannot be built (bad keyframe file, unknown follow target, ...)."""
+
+
+class OutputError(OrbitvizError, ValueError):
+    """An output that cannot be written: unknown suffix, missing or read-only folder, a folder
+    where a file is wanted. ``path`` is the output, ``reason`` the fact in words. Raised before
+    any work is done."""
+
+    def __init__(self, message: str, *, path=None, reason: str = ""):
+        super().__init__(message)
+        self.path, self.reason = path, reason
 
 
 class RenderError(OrbitvizError):

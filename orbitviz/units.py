@@ -138,3 +138,13 @@ def mjd_tdb_to_et(mjd_tdb):
     """
     result = (np.asarray(mjd_tdb, dtype=float) - (J2000_JD - MJD_OFFSET)) * DAY_S
     return float(result) if result.ndim == 0 else result
+
+
+EPOCH_JD_RANGE = (-3100015.5, 8000016.5)
+"""Epochs (JD TDB) we accept: the span of DE441, the longest JPL planetary ephemeris (years
+-13200 to 17191). Beyond it no perturber and no time conversion is meaningful."""
+
+MAX_ABS_MEAN_ANOMALY_DEG = 1e7
+"""|M| above this is a unit or field mix-up (a real source wraps M into [0, 360), and a
+hyperbolic M of 1e7 deg puts the body ~1e5 |a| from the Sun); at 1e20 deg the float spacing
+is already 1e4 deg."""

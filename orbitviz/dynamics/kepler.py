@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from orbitviz.errors import ElementsError
+from orbitviz.errors import ElementsError, InconsistentElements
+from orbitviz.units import DAY_S, EPOCH_JD_RANGE, J2000_JD, MAX_ABS_MEAN_ANOMALY_DEG
 
 __all__ = [
     "ELEMENT_NAMES",
@@ -77,6 +78,25 @@ def validate_elements(elts) -> np.ndarray:
             f"invalid conic element {ELEMENT_NAMES[col]} = {flat[k, col]!r} (object index {k}): "
             f"must be finite; check the element source"
         )
+    lo_et, hi_et = ((jd - J2000_JD) * DAY_S for jd in EPOCH_JD_RANGE)
+    m0_max = np.radians(MAX_ABS_MEAN_ANOMALY_DEG)
+    absurd = (
+        (5, np.abs(flat[:, 5]) > m0_max, f"|m0| must be <= {m0_max:.4g} rad (wrap it)"),
+        (
+            6,
+            (flat[:, 6] < lo_et) | (flat[:, 6] > hi_et),
+            f"t0 must be within ET {lo_et:.6g} .. {hi_et:.6g} (DE441's span; check its unit)",
+        ),
+    )
+    for col, bad, rule in absurd:
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InconsistentElements(
+                f"invalid conic element {ELEMENT_NAMES[col]} = {flat[k, col]!r} "
+                f"(object index {k}): {rule}",
+                field=ELEMENT_NAMES[col],
+                value=float(flat[k, col]),
+            )
     return arr
 
 

@@ -183,7 +183,14 @@ class Perturbers:
             for b in asteroids
             if any(c.contains(lo) and c.contains(hi) for c in spice.spk_coverage(b))
         ]
-        table = chebyshev_chains((*bodies, *covered), lo, hi, frame=frame)
+        try:
+            table = chebyshev_chains((*bodies, *covered), lo, hi, frame=frame)
+        except CoverageError as exc:
+            span = f"{spice.et_to_utc(lo, precision=0)} to {spice.et_to_utc(hi, precision=0)} UTC"
+            raise CoverageError(
+                f"the N-body integration needs the perturbers from {span} (the elements' epoch "
+                f"and the window): {exc}"
+            ) from None
         gm = np.array([spice.gm_km3s2(b) for b in table.bodies])
         # the planetary ephemeris: the file(s) of the Sun's chain (asteroid SPKs are named
         # among the bodies instead)

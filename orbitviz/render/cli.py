@@ -7,8 +7,10 @@ The scene words and their options are the viewer's (:mod:`orbitviz.recipes.argum
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
+from ..errors import RenderError
 from ..recipes.arguments import add_scene_parsers, recipe_from_args, size
 
 
@@ -17,23 +19,21 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     from ..scene import TimeMap
     from ..spice import to_et
-    from .video import output_kind, render_video
+    from .video import check_target, output_kind, render_video
 
-    output_kind(Path(args.output))  # a bad output name fails before any work
+    kind = output_kind(Path(args.output))  # a bad output name fails before any work
+    check_target(Path(args.output), folder=kind == "png")
+    factor = _slow_factor(args.slow[2]) if args.slow else None
     scene = recipe_from_args(args).build()
     time_range = None
     if args.time_range:
         time_range = tuple(float(to_et(t)) for t in args.time_range)
     time_map = None
     if args.slow:
-        a, b, factor = args.slow
         start, stop = time_range or (scene.clock.start_et, scene.clock.stop_et)
+        phase = _slow_phase(args.slow[0], args.slow[1], start, stop)
         time_map = TimeMap.with_slow_phase(
-            start,
-            stop,
-            args.duration or 20.0,
-            phase_et=(float(to_et(a)), float(to_et(b))),
-            slowdown=float(factor),
+            start, stop, args.duration or 20.0, phase_et=phase, slowdown=factor
         )
     overlays = tuple(o.strip() for o in args.overlay.split(",") if o.strip())
     if args.title:
@@ -59,6 +59,40 @@ def cmd_render(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _slow_factor(text: str) -> float:
+    try:
+        factor = float(text)
+    except ValueError:
+        factor = math.nan
+    if not (math.isfinite(factor) and factor > 0):
+        raise RenderError(
+            f"--slow START STOP FACTOR: FACTOR {text!r} must be a number > 0 (e.g. 6: six "
+            "times slower)"
+        )
+    return factor
+
+
+def _slow_phase(a: str, b: str, start_et: float, stop_et: float) -> tuple[float, float]:
+    """--slow's START and STOP as ET, checked: in order and inside the scene's time."""
+    from ..spice import et_to_utc, to_et
+
+    p0, p1 = float(to_et(a)), float(to_et(b))
+
+    def utc(et: float) -> str:
+        return et_to_utc(et, precision=0)
+
+    if p1 <= p0:
+        raise RenderError(
+            f"--slow {a} {b}: START ({utc(p0)}) must be before STOP ({utc(p1)}); swap them"
+        )
+    if p0 < start_et or p1 > stop_et:
+        raise RenderError(
+            f"--slow {a} {b}: the slow phase {utc(p0)} .. {utc(p1)} is not inside the "
+            f"scene's time {utc(start_et)} .. {utc(stop_et)}; choose times inside it"
+        )
+    return p0, p1
 
 
 def _render_options(p: argparse.ArgumentParser) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitviz._files import atomic_path
+from orbitviz._files import atomic_path, check_output
 from orbitviz.errors import OrbitvizError
 from orbitviz.scene import Scene, TimeMap
 
@@ -77,6 +77,7 @@ def check_target(final: Path, *, folder: bool) -> None:
             f"{final} is a folder; give a file name ending in .mp4 or .gif, or a "
             "folder name without a suffix for PNG frames"
         )
+    check_output(final, what="the render output", folder=folder)  # read-only folder
 
 
 def utc_texts(et: np.ndarray) -> list[str]:

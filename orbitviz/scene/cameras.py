@@ -307,17 +307,22 @@ def _keyframes(doc: dict) -> KeyframedPath:
         missing = {"azimuth_deg", "elevation_deg", "distance_km"} - set(state)
         if missing:
             raise ValueError(f"key {n} lacks {sorted(missing)} (or position_km)")
-        if float(state["distance_km"]) <= 0:
-            raise ValueError(f"key {n}: distance_km must be > 0")
-        rows.append(
-            [
-                *map(float, state["center_km"]),
-                float(state["azimuth_deg"]),
-                float(state["elevation_deg"]),
-                float(state["distance_km"]),
-                float(state["fov_deg"]),
-            ]
-        )
+        row = [
+            *map(float, state["center_km"]),
+            float(state["azimuth_deg"]),
+            float(state["elevation_deg"]),
+            float(state["distance_km"]),
+            float(state["fov_deg"]),
+        ]
+        names = ("center_km", "center_km", "center_km", "azimuth_deg", "elevation_deg")
+        for name, value in zip((*names, "distance_km", "fov_deg", "t"), (*row, times[-1])):
+            if not np.isfinite(value):
+                raise ValueError(f"key {n}: {name} = {value} must be a finite number")
+        if row[5] <= 0:
+            raise ValueError(f"key {n}: distance_km = {row[5]} must be > 0")
+        if not 0 < row[6] < 180:
+            raise ValueError(f"key {n}: fov_deg = {row[6]} must be > 0 and < 180")
+        rows.append(row)
         easings.append(check_easing(key.get("easing", default_easing), f"key {n}"))
     times_arr = np.asarray(times)
     if (np.diff(times_arr) <= 0).any():

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from orbitviz import spice
+from orbitviz._files import check_output
 from orbitviz.screening.distributed import run_chunks, split
 from orbitviz.screening.params import (
     DEFAULT_STEP_S,
@@ -27,7 +28,12 @@ from orbitviz.screening.params import (
     parse_threshold,
     run_key,
 )
-from orbitviz.screening.results import empty_results, sort_results, write_table
+from orbitviz.screening.results import (
+    TABLE_SUFFIXES,
+    empty_results,
+    sort_results,
+    write_table,
+)
 
 
 def load_catalog(catalog, allow_hyperbolic: bool = False):
@@ -95,6 +101,8 @@ def screen(
     ``attrs`` of the result: body, window, threshold, SOI radius, catalog source, number of
     objects, skipped bad rows (and the first reasons), chunks computed/resumed, run key.
     """
+    if out is not None:  # a name we cannot write fails before any work, not after it
+        check_output(out, what="the screening table", suffixes=TABLE_SUFFIXES, create_folder=True)
     table = load_catalog(catalog, allow_hyperbolic)
     km, text = parse_threshold(threshold)
     with spice.KernelSet("default"):

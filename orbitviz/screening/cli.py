@@ -66,8 +66,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
+    from orbitviz._files import check_output
     from orbitviz.screening import screen
 
+    if args.plot:  # before the screening, not after
+        check_output(args.plot, what="the plot")
     table = screen(
         args.catalog,
         args.body.upper(),

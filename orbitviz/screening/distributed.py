@@ -13,7 +13,10 @@ Dask scheduler; its workers need orbitviz installed and access to the data files
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +176,22 @@ def run_chunks(
     return [results[c.index] for c in chunks], resumed
 
 
+@contextlib.contextmanager
+def _workers_ignore_sigint():
+    """Start worker processes with SIGINT ignored (a Python started with SIGINT ignored keeps
+    it so): Ctrl-C in a terminal reaches the whole process group, and each worker used to die
+    with its own traceback (67 lines for 2 workers). Only this process sees the Ctrl-C and
+    closes the cluster."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _client(scheduler: str, workers: int | None):
     try:
         from dask.distributed import Client, LocalCluster
@@ -205,7 +224,10 @@ def _client(scheduler: str, workers: int | None):
         for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
         if k != "MALLOC_TRIM_THRESHOLD_"
     }
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+    with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
+        _workers_ignore_sigint(),
+    ):
         cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,

@@ -80,6 +80,10 @@ def empty_results() -> pd.DataFrame:
     )
 
 
+TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".json")
+"""What :func:`write_table` writes (chosen by suffix)."""
+
+
 def write_part(frame: pd.DataFrame, path: Path) -> None:
     """Write one chunk's rows atomically (:func:`orbitviz._files.atomic_path`): a part file that
     exists is always complete, so a resumed run can trust it."""
@@ -96,7 +100,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write the result as .parquet, .csv or .json (by suffix), atomically; returns the path."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".parquet", ".pq", ".csv", ".json"):
+    if suffix not in TABLE_SUFFIXES:
         raise ScreeningError(f"cannot write {path}: use a .parquet, .csv or .json output file")
     path.parent.mkdir(parents=True, exist_ok=True)
     plain = frame.copy()

@@ -33,7 +33,7 @@ import numpy as np
 
 from .. import spice
 from ..dynamics.events import refine_minima, refine_roots
-from ..errors import CoverageError
+from ..errors import CoverageError, InvalidArgument
 from .mesh import Mesh
 from .surface import altitude_km, lat_lon_deg, nearest_points
 
@@ -276,6 +276,49 @@ class LanderPath:
         }
 
 
+_POSITIVE = ("step_s", "near_step_s", "near_surface_m", "contact_m")
+
+
+def _check_philae_arguments(shape, kwargs) -> None:
+    """InvalidArgument for a shape that is no name or path, an unknown keyword, a step or a
+    distance that is not a finite number > 0, or a window that is not finite and ordered."""
+    import math
+    import os
+
+    if not isinstance(shape, str | os.PathLike) or not str(shape).strip():
+        raise InvalidArgument(
+            f"shape: expected a shape name (67p-spc.ply) or a file path, got {shape!r}",
+            argument="shape",
+            value=repr(shape),
+        )
+    known = ("start_et", "stop_et", *_POSITIVE)
+    for name, value in kwargs.items():
+        if name not in known:
+            raise InvalidArgument(
+                f"philae_path: unknown argument {name!r}; known: {', '.join(known)}",
+                argument=name,
+                value=repr(value),
+            )
+        if value is None and name in ("start_et", "stop_et"):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number) or (name in _POSITIVE and number <= 0):
+            rule = "a finite number > 0" if name in _POSITIVE else "finite TDB seconds"
+            raise InvalidArgument(
+                f"philae_path: {name} = {value!r} must be {rule}", argument=name, value=value
+            )
+    start, stop = kwargs.get("start_et"), kwargs.get("stop_et")
+    if start is not None and stop is not None and float(stop) <= float(start):
+        raise InvalidArgument(
+            f"philae_path: stop_et {stop} must be after start_et {start}",
+            argument="stop_et",
+            value=stop,
+        )
+
+
 def philae_path(shape: str = "67p-spc.ply", **kwargs) -> LanderPath:
     """Philae's rebound path on 67P from the ``philae`` kernel set and a 67P shape model
     (a manifest name or a file path)."""
@@ -284,7 +327,8 @@ def philae_path(shape: str = "67p-spc.ply", **kwargs) -> LanderPath:
     from .. import data
     from .cache import load_mesh
 
-    source = Path(shape) if Path(shape).exists() else data.fetch(shape)
+    _check_philae_arguments(shape, kwargs)
+    source = Path(shape) if Path(shape).exists() else data.fetch(str(shape))
     mesh = load_mesh(source)
     with spice.KernelSet("philae"):
         return LanderPath.from_spice("PHILAE", "67P/C-G", "67P/C-G_CK", mesh, **kwargs)

@@ -30,6 +30,7 @@ import weakref
 import numpy as np
 from scipy.spatial import cKDTree
 
+from orbitviz.errors import InvalidArgument
 from orbitviz.shapes.mesh import Mesh
 
 _BRANCH = 8  # children per box in the ray-casting tree
@@ -48,6 +49,38 @@ def lat_lon_deg(points_km) -> tuple[np.ndarray, np.ndarray]:
     return lat, np.where(lon >= 360.0, 0.0, lon)
 
 
+def _vectors(values, argument: str, *, finite: bool = True) -> np.ndarray:
+    """``values`` as an (n, 3) float array: one 3-vector or a stack of them; else
+    InvalidArgument naming the argument, its shape and the first bad row."""
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgument(
+            f"{argument}: expected numbers (km), shape (3,) or (n, 3); got {type(values).__name__}"
+            f" {str(values)[:40]!r}",
+            argument=argument,
+            value=type(values).__name__,
+        ) from None
+    if arr.ndim not in (1, 2) or arr.shape[-1] != 3:
+        raise InvalidArgument(
+            f"{argument}: expected shape (3,) or (n, 3), got {arr.shape}",
+            argument=argument,
+            value=arr.shape,
+        )
+    arr = arr.reshape(-1, 3)
+    if finite:
+        bad = ~np.isfinite(arr).all(1)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InvalidArgument(
+                f"{argument}: {int(bad.sum())} of {len(arr)} rows are not finite, first row "
+                f"{k} = {arr[k].tolist()}; drop or fill them before asking",
+                argument=argument,
+                value=arr[k].tolist(),
+            )
+    return arr
+
+
 def nearest_points(mesh: Mesh, points_km) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Closest surface point, its face index and the (unsigned) distance in km, for each point."""
     q, face, dist, _ = _nearest(mesh, points_km)
@@ -62,7 +95,7 @@ def altitude_km(mesh: Mesh, points_km) -> np.ndarray:
     >>> altitude_km(tetra, [[0.0, 0.0, 2.0], [0.1, 0.1, 0.1]]).tolist()
     [1.0, -0.1]
     """
-    p = np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
+    p = _vectors(points_km, "points_km")
     q, face, dist, feature = _nearest(mesh, p)
     index = _index(mesh)
     normal = index.pseudo_normals(face, feature)
@@ -77,8 +110,14 @@ def ray_intersect(mesh: Mesh, origins_km, directions, t_min_km: float = 0.0):
     ``face`` (-1 for a miss) and ``points_km`` (NaN for a miss). Use ``t_min_km`` > 0 to start
     shadow rays just off the surface.
     """
-    o = np.asarray(origins_km, dtype=np.float64).reshape(-1, 3)
-    d = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
+    o = _vectors(origins_km, "origins_km")
+    d = _vectors(directions, "directions")
+    if len(o) != len(d) and 1 not in (len(o), len(d)):
+        raise InvalidArgument(
+            f"{len(o)} origins and {len(d)} directions: give as many of each, or one",
+            argument="directions",
+            value=(len(o), len(d)),
+        )
     o, d = np.broadcast_arrays(o, d)
     length = np.linalg.norm(d, axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -95,7 +134,7 @@ def ray_intersect(mesh: Mesh, origins_km, directions, t_min_km: float = 0.0):
 
 
 def _nearest(mesh: Mesh, points_km):
-    p = np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
+    p = _vectors(points_km, "points_km")
     index = _index(mesh)
     out = (
         np.zeros((len(p), 3)),
@@ -150,7 +189,13 @@ class _SurfaceIndex:
         k = min(4, len(self.a))
         _, seed = self.tree.query(p, k=k)
         seed = seed.reshape(len(p), k)
-        upper = self.exact(np.repeat(p, k, axis=0), seed.ravel())[2].reshape(-1, k).min(1)
+        seed_q, seed_feature, seed_dist = self.exact(np.repeat(p, k, axis=0), seed.ravel())
+        pick = np.arange(len(p)) * k + seed_dist.reshape(-1, k).argmin(1)
+        # the seeds' best is the answer unless a face below beats it; the bound gets a
+        # tolerance for rounding (a box bound can exceed the exact distance by an ulp or so,
+        # and on axis-aligned meshes the true face sits exactly on the bound)
+        upper = seed_dist[pick]
+        slack = upper + self.tolerance_km(p)
         order, levels = self.boxes
         point = np.repeat(np.arange(len(p)), len(levels[-1][0]))
         node = np.tile(np.arange(len(levels[-1][0])), len(p))
@@ -160,20 +205,20 @@ class _SurfaceIndex:
             along = np.einsum("ij,ij->i", x, normal[node])
             slab = np.maximum(np.maximum(d_lo[node] - along, along - d_hi[node]), 0.0)
             bound = np.maximum(np.einsum("ij,ij->i", gap, gap), slab * slab)
-            keep = bound <= upper[point] ** 2
+            keep = bound <= slack[point] ** 2
             point, node = np.repeat(point[keep], _BRANCH), node[keep]
             node = (node[:, None] * _BRANCH + np.arange(_BRANCH)).ravel()
         face = order[node]
-        unique = np.r_[True, (face[1:] != face[:-1]) | (point[1:] != point[:-1])]
+        unique = np.r_[True, (face[1:] != face[:-1]) | (point[1:] != point[:-1])][: len(face)]
         point, face = point[unique], face[unique]  # padding repeats the last face
         centre = np.linalg.norm(p[point] - self.centroid[face], axis=1)
-        keep = centre - self.radius_km[face] <= upper[point]
+        keep = centre - self.radius_km[face] <= slack[point]
         point, face = point[keep], face[keep]
         best = (
-            np.zeros((len(p), 3)),
-            np.zeros(len(p), np.int64),
-            np.full(len(p), np.inf),
-            np.zeros(len(p), np.int8),
+            seed_q[pick],
+            seed.ravel()[pick].astype(np.int64),
+            upper.copy(),
+            seed_feature[pick],
         )
         for lo in range(0, len(point), _CHUNK_PAIRS):
             pt, fc = point[lo : lo + _CHUNK_PAIRS], face[lo : lo + _CHUNK_PAIRS]
@@ -185,6 +230,12 @@ class _SurfaceIndex:
             best[0][target], best[1][target] = q[first], fc[first]
             best[2][target], best[3][target] = dist[first], feature[first]
         return best
+
+    def tolerance_km(self, p):
+        """Rounding slack of the pruning bounds at points ``p``: a few ulps of the mesh's and
+        the points' coordinates (the bounds and the exact distances are computed from them)."""
+        size = np.abs(self.a).max() if len(self.a) else 0.0
+        return 1e-9 * (size + np.abs(p).max(1))
 
     def exact(self, p, faces):
         """Closest points on the given faces (exact), feature codes, distances."""

@@ -29,12 +29,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orbitviz.errors import ElementsError, UnknownBody
+from orbitviz.errors import CatalogError, ElementsError, UnknownBody
 from orbitviz.smallbodies.elements import (
     ELEMENT_FIELDS,
+    EPOCH_JD_RANGE,
     GM_SUN_DE440_KM3S2,
+    MAX_ABS_MEAN_ANOMALY_DEG,
     OrbitalElements,
     conics_from_arrays,
+    et_to_jd_tdb,
     jd_tdb_to_et,
     mean_anomaly_from_tp_deg,
     mjd_tdb_to_et,
@@ -197,13 +200,74 @@ class ElementsTable:
 # --------------------------------------------------------------------------------------------
 
 
+def _catalog_error(path: Path, reason: str, todo: str) -> CatalogError:
+    return CatalogError(f"catalog {path}: {reason}; {todo}", path=path, reason=reason)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Every column as text (designations stay "99942", never 99942.0; blanks stay "");
+    numbers are parsed later, column by column."""
+    try:
+        with warnings.catch_warnings():  # more fields than the header: an error, not an index
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8",
+                index_col=False,
+                low_memory=False,
+            )
+    except pd.errors.EmptyDataError:
+        raise _catalog_error(path, "the file is empty", "give a CSV with a header row") from None
+    except UnicodeDecodeError as exc:
+        raise _catalog_error(
+            path,
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+            "re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+        ) from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        detail = str(exc).strip().splitlines()[-1]
+        raise _catalog_error(
+            path, f"malformed CSV ({detail})", "check the quoting and the number of fields per row"
+        ) from None
+    if frame.empty:
+        raise _catalog_error(path, "no rows under the header", "give at least one object")
+    return frame
+
+
 def _read_frame(path: Path, table: str | None) -> pd.DataFrame:
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise _catalog_error(path, "is a folder, not a file", "name the catalog file itself")
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(16)
+    except OSError as exc:
+        raise _catalog_error(
+            path, f"cannot be read ({exc.strerror})", "check the file's permissions"
+        ) from None
     if suffix in (".csv", ".txt"):
-        return pd.read_csv(path, low_memory=False)
+        return _read_csv(path)
     if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path)
+        if not head.startswith(b"PAR1"):
+            looks = "a SQLite database" if head.startswith(b"SQLite format 3") else "text"
+            raise _catalog_error(
+                path,
+                f"not a Parquet file (it looks like {looks})",
+                "rename it to the suffix of its format (.csv, .db)",
+            )
+        try:
+            return pd.read_parquet(path)
+        except Exception as exc:  # noqa: BLE001 -- pyarrow/fastparquet raise many types
+            raise _catalog_error(
+                path, f"broken Parquet file ({type(exc).__name__}: {exc})", "write it again"
+            ) from None
     if suffix in (".db", ".sqlite", ".sqlite3"):
+        if not head.startswith(b"SQLite format 3"):
+            raise _catalog_error(
+                path, "not a SQLite database", "rename it to the suffix of its format (.csv)"
+            )
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             if table is None:
@@ -218,7 +282,7 @@ def _read_frame(path: Path, table: str | None) -> pd.DataFrame:
             raise ElementsError(f"cannot read table {table!r} of catalog {path}: {exc}") from None
         finally:
             con.close()
-    raise ElementsError(f"catalog {path}: unknown format {suffix!r} (use .csv, .parquet or .db)")
+    raise _catalog_error(path, f"unknown format {suffix!r}", "use .csv, .parquet or .db")
 
 
 def _guess_columns(frame: pd.DataFrame, path: Path) -> Mapping[str, str]:
@@ -266,10 +330,11 @@ def elements_table(
         return pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=float)
 
     e = num("e")
+    given_a = num("a_au") if "a_au" in data else None
     if "q_au" in data:
         q_au = num("q_au")
-    elif "a_au" in data:
-        q_au = num("a_au") * (1.0 - e)
+    elif given_a is not None:
+        q_au = given_a * (1.0 - e)
     else:
         raise ElementsError(f"{source}: no column for 'q_au' or 'a_au'")
     epoch = num(epoch_kind)
@@ -291,7 +356,11 @@ def elements_table(
             raise ElementsError(f"{source}: no column for 'M_deg' or 'tp_jd'")
         a_au = q_au / (1.0 - e)
 
-    out = pd.DataFrame({"designation": data["designation"].astype(str).str.strip()})
+    designation = data["designation"]
+    designation = designation.where(designation.notna(), "")  # None/NaN in Parquet, SQLite
+    if designation.dtype != object or not designation.map(type).eq(str).all():
+        designation = designation.map(_designation_text)
+    out = pd.DataFrame({"designation": designation.astype(str).str.strip()})
     out["key"] = normalize_designations(out["designation"]).to_numpy()
     if "name" in data:
         out["name"] = data["name"].astype(str).str.strip()
@@ -316,13 +385,15 @@ def elements_table(
             else:
                 out[ours] = column.fillna("").astype(str).str.strip().to_numpy()
 
-    reason = _bad_row_reasons(out, allow_hyperbolic)
+    reason = _bad_row_reasons(out, allow_hyperbolic, given_a)
     bad = reason != ""
     bad_rows = pd.DataFrame(
         {"designation": out["designation"][bad].to_numpy(), "reason": reason[bad]}
     )
     if warn and bad.any():
-        first = "; ".join(f"{d}: {r}" for d, r in bad_rows.head(3).itertuples(index=False))
+        first = "; ".join(
+            f"{d or '(blank)'}: {r}" for d, r in bad_rows.head(3).itertuples(index=False)
+        )
         warnings.warn(
             f"{source}: skipped {int(bad.sum())} of {len(out)} rows ({first}"
             f"{', ...' if bad.sum() > 3 else ''})",
@@ -342,30 +413,52 @@ def elements_table(
     return ElementsTable(good, conics, bad_rows, source, gm_km3s2)
 
 
-def _bad_row_reasons(out: pd.DataFrame, allow_hyperbolic: bool) -> np.ndarray:
+def _designation_text(value) -> str:
+    """A designation as text: whole floats (a number column in Parquet/SQLite) lose their .0."""
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _bad_row_reasons(
+    out: pd.DataFrame, allow_hyperbolic: bool, given_a: np.ndarray | None = None
+) -> np.ndarray:
     """One reason string per row ("" = good), vectorised; the first failing test wins."""
     cols = ["q_au", "e", "i_deg", "node_deg", "peri_deg", "M_deg", "epoch_et"]
     values = out[cols].to_numpy(dtype=float)
     nan_any = ~np.isfinite(values).all(axis=1)
     nan_name = np.array(cols, dtype=object)[np.argmax(~np.isfinite(values), axis=1)]
     e, q, inc = out["e"].to_numpy(), out["q_au"].to_numpy(), out["i_deg"].to_numpy()
+    blank = out["designation"].str.len().to_numpy() == 0
+    a = np.full(len(out), np.nan) if given_a is None else given_a
+    jd = et_to_jd_tdb(out["epoch_et"].to_numpy())
     conditions = [
+        blank,
         nan_any,
         e < 0,
+        (a <= 0) & (e < 1),
+        (a >= 0) & (e > 1),
         e == 1.0,
         (e > 1.0) & (not allow_hyperbolic),
         q <= 0,
         (inc < 0) | (inc > 180),
-        out["designation"].str.len().to_numpy() == 0,
+        (np.abs(out["M_deg"].to_numpy()) > MAX_ABS_MEAN_ANOMALY_DEG),
+        (jd < EPOCH_JD_RANGE[0]) | (jd > EPOCH_JD_RANGE[1]),
     ]
+    # row numbers as in the file: header is line 1, the first object line 2
+    line = np.char.add("empty designation (file line ", (np.arange(len(out)) + 2).astype(str))
     choices = [
+        np.char.add(line, ")"),
         np.char.add("missing or non-finite ", nan_name.astype(str)),
         "negative eccentricity",
+        "a <= 0 with e < 1 (an ellipse has a > 0)",
+        "a >= 0 with e > 1 (a hyperbola has a < 0)",
         "parabolic (e == 1) not supported",
         "hyperbolic (e > 1) not allowed here",
         "perihelion distance q <= 0",
         "inclination outside [0, 180] deg",
-        "empty designation",
+        f"|mean anomaly| > {MAX_ABS_MEAN_ANOMALY_DEG:g} deg",
+        f"epoch outside JD {EPOCH_JD_RANGE[0]} .. {EPOCH_JD_RANGE[1]} (DE441)",
     ]
     with np.errstate(invalid="ignore"):
         return np.select(conditions, choices, default="").astype(str)
@@ -389,7 +482,7 @@ def read_catalog(
     """
     path = Path(path)
     if not path.exists():
-        raise ElementsError(f"catalog {path} does not exist")
+        raise _catalog_error(path, "does not exist", "check the path")
     frame = _read_frame(path, table)
     if isinstance(columns, str):
         columns = PRESETS[columns]

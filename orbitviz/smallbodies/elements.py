@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from orbitviz.errors import ElementsError
+from orbitviz.errors import ElementsError, InconsistentElements
 from orbitviz.units import (  # noqa: F401 - re-exported for orbitviz.smallbodies
     AU_KM,
+    EPOCH_JD_RANGE,
     J2000_JD,
+    MAX_ABS_MEAN_ANOMALY_DEG,
     et_to_jd_tdb,
     jd_tdb_to_et,
     mjd_tdb_to_et,
@@ -114,6 +116,48 @@ def round_to_sigma(value: float, sigma: float) -> float:
 
 
 # --------------------------------------------------------------------------------------------
+# limits: what no source of real elements gives
+# --------------------------------------------------------------------------------------------
+
+
+def check_semimajor_axis(a_au: float, e: float, q_au: float | None, where: str) -> float:
+    """The perihelion distance implied by ``a_au`` and ``e``, after checking they agree with
+    each other (a > 0 for e < 1, a < 0 for e > 1) and with ``q_au`` when that is also given
+    (relative 1e-6). Returns q; raises :class:`InconsistentElements` with the numbers."""
+    a_au, e = float(a_au), float(e)
+    if not (math.isfinite(a_au) and math.isfinite(e)):
+        raise InconsistentElements(
+            f"orbital elements of {where}: a = {a_au} au, e = {e} must be finite",
+            field="a_au",
+            value=a_au,
+        )
+    if e < 1.0 and a_au <= 0:
+        raise InconsistentElements(
+            f"orbital elements of {where}: a = {a_au} au with e = {e} < 1; an ellipse has "
+            "a > 0 (a < 0 belongs to a hyperbola, e > 1): check the sign of a or e",
+            field="a_au",
+            value=a_au,
+        )
+    if e > 1.0 and a_au >= 0:
+        raise InconsistentElements(
+            f"orbital elements of {where}: a = {a_au} au with e = {e} > 1; a hyperbola has "
+            "a < 0 (conic convention, q = a (1 - e)): check the sign of a or e",
+            field="a_au",
+            value=a_au,
+        )
+    implied = a_au * (1.0 - e)
+    if q_au is not None and abs(implied - float(q_au)) > 1e-6 * abs(float(q_au)):
+        raise InconsistentElements(
+            f"orbital elements of {where}: a = {a_au} au and e = {e} give q = a (1 - e) = "
+            f"{implied:.10g} au, but q = {q_au} au is given (differ by "
+            f"{abs(implied - float(q_au)) / abs(float(q_au)):.2e} relative); give one of a, q",
+            field="q_au",
+            value=q_au,
+        )
+    return implied
+
+
+# --------------------------------------------------------------------------------------------
 # the type
 # --------------------------------------------------------------------------------------------
 
@@ -185,6 +229,23 @@ class OrbitalElements:
             )
         if self.gm_km3s2 <= 0:
             raise ElementsError(f"orbital elements of {where}: field 'gm_km3s2' must be > 0")
+        if abs(self.M_deg) > MAX_ABS_MEAN_ANOMALY_DEG:
+            todo = "wrap it into [0, 360)" if self.e < 1 else "check the field and its unit"
+            raise InconsistentElements(
+                f"orbital elements of {where}: mean anomaly M = {self.M_deg:g} deg is absurd "
+                f"(|M| > {MAX_ABS_MEAN_ANOMALY_DEG:g} deg): {todo}",
+                field="M_deg",
+                value=self.M_deg,
+            )
+        jd = et_to_jd_tdb(self.epoch_et)
+        if not EPOCH_JD_RANGE[0] <= jd <= EPOCH_JD_RANGE[1]:
+            raise InconsistentElements(
+                f"orbital elements of {where}: epoch JD {jd:.6g} TDB is outside JD "
+                f"{EPOCH_JD_RANGE[0]} .. {EPOCH_JD_RANGE[1]} (DE441, years -13200 to 17191): "
+                "check the epoch's unit (JD, MJD, ET seconds)",
+                field="epoch_et",
+                value=self.epoch_et,
+            )
         object.__setattr__(self, "sigmas", dict(self.sigmas or {}))
         object.__setattr__(self, "nongrav", dict(self.nongrav or {}))
 

@@ -19,6 +19,7 @@ from orbitviz.smallbodies.catalog import ElementsTable, read_catalog, read_neody
 from orbitviz.smallbodies.elements import (
     GM_SUN_DE440_KM3S2,
     OrbitalElements,
+    check_semimajor_axis,
     jd_tdb_to_et,
     mjd_tdb_to_et,
 )
@@ -47,10 +48,11 @@ def _entry_to_body(entry: dict, path: Path) -> FamousBody:
     for key in ("e", "i_deg", "node_deg", "peri_deg", "M_deg", "source"):
         if key not in entry:
             raise ElementsError(f"{where}: missing field {key!r}")
-    if "q_au" in entry:
+    if "a_au" in entry:
+        q_au = check_semimajor_axis(entry["a_au"], entry["e"], entry.get("q_au"), where)
+        q_au = entry.get("q_au", q_au)
+    elif "q_au" in entry:
         q_au = entry["q_au"]
-    elif "a_au" in entry:
-        q_au = entry["a_au"] * (1.0 - entry["e"])
     else:
         raise ElementsError(f"{where}: missing field 'q_au' (or 'a_au')")
     if "epoch_jd_tdb" in entry:
@@ -128,10 +130,14 @@ def resolve_target(
     Lookup order:
 
     1. ``sbdb_file``: a saved SBDB API answer (``--sbdb-file``), if given;
-    2. the embedded table of famous close approachers (famous.toml);
-    3. ``catalog`` (an ElementsTable or a catalog file), by default the NEODyS snapshot
-       (``orbitviz.data.fetch("neodys.db")``; skipped with a warning if unavailable);
-    4. JPL SBDB live (cached, :func:`orbitviz.smallbodies.query_sbdb`), only when ``online``.
+    2. ``catalog`` (an ElementsTable or a catalog file), if given (a file that cannot be read
+       is an error; a target not in it falls through, with a warning);
+    3. JPL SBDB live (cached, :func:`orbitviz.smallbodies.query_sbdb`), if ``online``;
+    4. the embedded table of famous close approachers (famous.toml);
+    5. the NEODyS snapshot (``orbitviz.data.fetch("neodys.db")``; skipped with a warning if
+       unavailable), unless a ``catalog`` was given.
+
+    What the user names explicitly wins: the elements' ``source`` says which one answered.
 
     The window comes from the embedded table whatever the elements' source (None if the
     target is not there). Unknown targets raise UnknownBody listing close matches.
@@ -154,25 +160,30 @@ def resolve_target(
     if not name or not name.strip():
         raise UnknownBody('no target given: name a small body, e.g. "2021 WP" or "Apophis"')
 
-    body = famous_bodies().get(normalize_designation(name))
-    if body is not None:
-        return body.elements, body.window
-
+    # what the user named explicitly comes first: their catalog, then a live answer
     table: ElementsTable | None = None
-    try:
-        if isinstance(catalog, ElementsTable):
-            table = catalog
-        elif catalog is not None:
-            table = read_catalog(catalog)
-        else:
-            table = read_neodys()
-    except DataError as exc:
-        warnings.warn(f"offline catalog unavailable ({exc}); skipping it", stacklevel=2)
-    if table is not None and table.find(name) is not None:
-        return table.elements(name), window
-
+    if catalog is not None:
+        table = catalog if isinstance(catalog, ElementsTable) else read_catalog(catalog)
+        if table.find(name) is not None:
+            return table.elements(name), window
     if online:
         return query_sbdb(name).elements, window
+    body = famous_bodies().get(normalize_designation(name))
+    if body is not None:
+        if table is not None:
+            warnings.warn(
+                f"{name!r} is not in {table.source}; using the embedded table's elements "
+                f"({body.elements.source})",
+                stacklevel=2,
+            )
+        return body.elements, body.window
+    if table is None:
+        try:
+            table = read_neodys()
+        except DataError as exc:
+            warnings.warn(f"offline catalog unavailable ({exc}); skipping it", stacklevel=2)
+        if table is not None and table.find(name) is not None:
+            return table.elements(name), window
 
     matches = _close_matches(name, table)
     hint = f" Close matches: {', '.join(matches)}." if matches else ""

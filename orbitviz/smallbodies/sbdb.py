@@ -45,6 +45,7 @@ from orbitviz.smallbodies.elements import (
     SECONDS_PER_DAY,
     SUN_GM_BY_EPHEMERIS,
     OrbitalElements,
+    check_semimajor_axis,
     jd_tdb_to_et,
 )
 
@@ -159,8 +160,9 @@ def elements_from_sbdb(
         raise ElementsError(f"{where}: missing field 'orbit.epoch'")
     epoch_et = jd_tdb_to_et(str(epoch))
     q_au = values["q"]
-    if q_au is None and values["a"] is not None and values["e"] is not None:
-        q_au = values["a"] * (1.0 - values["e"])
+    if values["a"] is not None and values["e"] is not None:
+        implied = check_semimajor_axis(values["a"], values["e"], q_au, where)
+        q_au = implied if q_au is None else q_au
     for sbdb_name, label in (("e", "e"), ("i", "i"), ("om", "om (node)"), ("w", "w (peri)")):
         if values[sbdb_name] is None:
             raise ElementsError(f"{where}: missing field 'orbit.elements {label}'")

@@ -12,7 +12,7 @@ import numpy as np
 import spiceypy
 from spiceypy.utils.exceptions import SpiceyError
 
-from ..errors import CoverageError, UnknownFrame
+from ..errors import CoverageError, TimeFormatError, UnknownFrame
 from .bodies import body_id, body_name, is_planet_id, system_barycenter_id
 from .errors import spice_errors, translate
 from .kernels import POOL
@@ -143,11 +143,36 @@ def positions(
     return _query(spiceypy.spkezp, target, et, observer, frame, abcorr)
 
 
+def _ets(et) -> np.ndarray:
+    """``et`` as a 1-D float array of finite TDB seconds, or TimeFormatError saying why."""
+    try:
+        ets = np.asarray(et, dtype=float)
+    except (TypeError, ValueError):
+        raise TimeFormatError(
+            f"et must be TDB seconds past J2000 (a number or a 1-D array), got "
+            f"{type(et).__name__} {str(et)[:40]!r}; convert UTC text with orbitviz.spice.to_et"
+        ) from None
+    if ets.ndim > 1:
+        raise TimeFormatError(
+            f"et must be a number or a 1-D array (time along axis 0), got shape {ets.shape}; "
+            "flatten it (et.ravel()) and reshape the result"
+        )
+    ets = np.atleast_1d(ets)
+    bad = ~np.isfinite(ets)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise TimeFormatError(
+            f"et must be finite: {int(bad.sum())} of {ets.size} values are not, first et[{k}] "
+            f"= {ets[k]}; drop or fill them before asking"
+        )
+    return ets
+
+
 def _query(func, target, et, observer, frame, abcorr) -> np.ndarray:
     tcode, ocode = body_id(target), body_id(observer)
     _check_frame(frame)
     scalar = np.ndim(et) == 0
-    ets = np.atleast_1d(np.asarray(et, dtype=float))
+    ets = _ets(et)
     out = np.empty((ets.size, 6 if func is spiceypy.spkez else 3))
     for i, t in enumerate(ets):
         try:

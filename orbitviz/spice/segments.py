@@ -185,8 +185,8 @@ def _link(body: int, lo: float, hi: float, rotation, frame: str):
         pieces.append((et, *piece))
         if end >= hi:
             return center, pieces
-        if end <= et:
-            raise CoverageError(f"no loaded SPK has data for {body_name(body)} after ET {et:.0f}")
+        if end <= et:  # SPICE has nothing after this segment's end
+            raise coverage_error(body, SSB, float(np.nextafter(end, np.inf)))
         et = end
 
 

@@ -1,0 +1,229 @@
+"""Outputs: nothing under a final name unless complete, bad targets refused before the work,
+temporaries cleaned on SIGTERM/SIGHUP and after crashes (issue #13 item 5)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from orbitviz import _files
+from orbitviz._files import atomic_path, atomic_write, check_output, remove_stale_temporaries
+from orbitviz.cli import main
+from orbitviz.errors import OutputError
+from orbitviz.render.video import check_target
+from orbitviz.screening.results import write_table
+
+
+def one_error_line(capsys, *argv) -> tuple[str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert code == 2, err
+    assert len(lines) == 1 and lines[0].startswith("orbitviz: error: "), err
+    return lines[0], out
+
+
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_a_failing_table_writer_leaves_no_file(tmp_path, monkeypatch, suffix):
+    def half_then_fail(self, path, *args, **kwargs):
+        with open(path, "w") as half:
+            half.write("designation,dist_km\n99942,")  # half a table
+        raise OSError(28, "No space left on device")
+
+    for method in ("to_csv", "to_json", "to_parquet"):
+        monkeypatch.setattr(pd.DataFrame, method, half_then_fail)
+    frame = pd.DataFrame({"designation": ["99942"], "dist_km": [38000.0]})
+    with pytest.raises(OSError, match="No space"):
+        write_table(frame, tmp_path / f"out{suffix}")
+    assert leftovers(tmp_path) == []
+
+
+def test_screen_refuses_a_bad_suffix_before_screening(capsys, tmp_path, monkeypatch):
+    import orbitviz.screening.api as api
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the screening ran before the output name was checked")
+
+    monkeypatch.setattr(api, "load_catalog", must_not_run)
+    out = tmp_path / "out.txt"
+    line, _ = one_error_line(
+        capsys, "screen", "--start", "2029-01-01", "--stop", "2029-02-01", "-o", str(out)
+    )
+    assert f"cannot write the screening table {out}: unknown suffix '.txt'" in line
+    assert ".parquet, .pq, .csv, .json" in line
+    # and a folder that is a file
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    line, _ = one_error_line(
+        capsys,
+        "screen",
+        "--start",
+        "2029-01-01",
+        "--stop",
+        "2029-02-01",
+        "-o",
+        str(blocker / "a.csv"),
+    )
+    assert f"{blocker} is not a folder" in line
+
+
+def test_flyby_plot_into_a_missing_folder_fails_before_the_report(capsys, tmp_path):
+    target = tmp_path / "missing" / "plot.png"
+    line, out = one_error_line(capsys, "flyby", "2021 WP", "--plot", str(target))
+    assert out == ""  # nothing printed: the check came first
+    assert f"the folder {target.parent} does not exist" in line
+
+
+def test_lander_and_screen_plot_checked_first(capsys, tmp_path):
+    target = tmp_path / "missing" / "plot.png"
+    line, out = one_error_line(capsys, "lander", "philae", "--plot", str(target))
+    assert out == "" and "does not exist" in line
+    line, _ = one_error_line(
+        capsys, "screen", "--start", "2029-01-01", "--stop", "2029-02-01", "--plot", str(target)
+    )
+    assert "does not exist" in line
+
+
+def test_read_only_folders_give_one_clear_error(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(_files.tempfile, "mkstemp", refuse)
+    for call in (
+        lambda: check_output(tmp_path / "plot.png", what="the plot"),
+        lambda: check_target(tmp_path / "movie.mp4", folder=False),
+        lambda: check_target(tmp_path / "frames", folder=True),
+    ):
+        with pytest.raises(OutputError, match="takes no new files \\(Permission denied\\)") as info:
+            call()
+        assert info.value.reason.startswith(f"the folder {tmp_path}")
+
+
+def test_read_only_folder_for_real(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("this user writes anywhere (root)")
+        with pytest.raises(OutputError, match="takes no new files"):
+            check_output(folder / "table.csv")
+    finally:
+        folder.chmod(0o700)
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from orbitviz._files import atomic_path, removing_temporaries_on_signals
+    with removing_temporaries_on_signals():
+        with atomic_path(sys.argv[1]) as tmp, atomic_path(sys.argv[2], folder=True) as frames:
+            tmp.write_text("half a video")
+            (frames / "frame-0001.png").write_bytes(b"png")
+            print("ready", flush=True)
+            time.sleep(60)
+    """
+)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_signals_remove_the_temporaries(tmp_path, signum):
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(tmp_path / "movie.mp4"), str(tmp_path / "frames")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout.readline().strip() == "ready"
+    assert len(leftovers(tmp_path)) == 2  # the two hidden temporaries
+    child.send_signal(signum)
+    child.wait(timeout=30)
+    assert leftovers(tmp_path) == []
+
+
+def test_cli_exit_code_and_line_on_sigterm(capsys, tmp_path, monkeypatch):
+    import orbitviz.cli as cli
+
+    def slow_writer(args):
+        with atomic_path(tmp_path / "out.csv") as tmp:
+            tmp.write_text("half")
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_time", slow_writer)
+    code = main(["time", "2029-04-13"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 128 + signal.SIGTERM
+    assert err == ["orbitviz: terminated by SIGTERM; partial outputs removed"]
+    assert leftovers(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handlers restored
+
+
+def test_stale_temporaries_of_crashed_runs_are_removed(tmp_path):
+    day = 86400
+    old = time.time() - 2 * day
+    ours_old = tmp_path / ".out.k2j4h8_x.partial.csv"
+    ours_old_folder = tmp_path / ".out.a1b2c3d4.partial.csv"
+    ours_fresh = tmp_path / ".out.zz99zz99.partial.csv"
+    not_ours = [
+        tmp_path / ".out.partial.csv",  # no random part
+        tmp_path / ".other.k2j4h8_x.partial.csv",  # another target's
+        tmp_path / ".out.k2j4h8_x.partial.json",  # another suffix
+        tmp_path / "out.k2j4h8_x.partial.csv",  # not hidden
+        tmp_path / ".out.K2J4H8_X.partial.csv",  # not mkstemp's alphabet
+    ]
+    for path in [ours_old, ours_fresh, *not_ours]:
+        path.write_text("x")
+    ours_old_folder.mkdir()
+    (ours_old_folder / "frame.png").write_text("x")
+    for path in [ours_old, ours_old_folder, *not_ours]:
+        os.utime(path, (old, old))
+    atomic_write(tmp_path / "out.csv", "a,b\n1,2\n")
+    names = set(leftovers(tmp_path))
+    assert ours_old.name not in names and ours_old_folder.name not in names
+    assert {ours_fresh.name, "out.csv", *(p.name for p in not_ours)} == names
+    assert remove_stale_temporaries(tmp_path / "out.csv", older_than_s=-1) == [ours_fresh]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_render_killed_by_a_signal_leaves_nothing(tmp_path, mirror, signum):
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "orbitviz.cli", "render", "philae", "--shape", "67p-4k.obj"]
+        + ["-o", str(tmp_path / "out.mp4"), "--frames", "5000", "--size", "64x48", "--quiet"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not any(".partial" in name for name in leftovers(tmp_path)):
+            if child.poll() is not None:
+                _, err = child.communicate()
+                pytest.skip(f"render could not start here: {err.strip()[-200:]}")
+            assert time.monotonic() < deadline, "no temporary appeared"
+            time.sleep(0.2)
+        child.send_signal(signum)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 128 + signum
+    name = signal.Signals(signum).name
+    assert err.strip().splitlines() == [f"orbitviz: terminated by {name}; partial outputs removed"]
+    assert leftovers(tmp_path) == []
