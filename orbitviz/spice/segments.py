@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import spiceypy
 
-from ..errors import CoverageError, KernelError, SpiceError
+from ..errors import KernelError, SpiceError
 from .bodies import body_id, body_name
 from .ephemeris import coverage_error
 from .errors import spice_errors
