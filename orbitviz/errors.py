@@ -46,6 +46,20 @@ class SpiceError(OrbitvizError):
     """Any other error reported by CSPICE, with its long message."""
 
 
+class KernelSyntaxError(KernelError, SpiceError):
+    """A text kernel or meta-kernel that CSPICE cannot read. Nothing of it is loaded: the kernel
+    pool holds exactly what it held before. ``path``, ``line`` (None when CSPICE names none)
+    and ``detail`` (CSPICE's complaint) are attributes."""
+
+    def __init__(self, path, line: int | None, detail: str) -> None:
+        self.path, self.line, self.detail = path, line, detail
+        where = f" (line {line})" if line is not None else ""
+        super().__init__(
+            f"cannot load kernel {path}: {detail}. Nothing of it was loaded; fix the file"
+            f"{where} and load it again"
+        )
+
+
 class UnknownBody(OrbitvizError, ValueError):
     """A body name or NAIF id that SPICE does not know."""
 
