@@ -76,6 +76,19 @@ class TimeFormatError(OrbitvizError, ValueError):
     """A time that cannot be parsed or converted."""
 
 
+class NoLeapSecond(TimeFormatError):
+    """A UTC time with second 60 on a day that ended without a leap second. ``text`` (the time
+    as given), ``day`` (that UTC day) and ``kernels`` (the leap-seconds kernels consulted)."""
+
+    def __init__(self, text: str, day: str, kernels: list[str]) -> None:
+        self.text, self.day, self.kernels = text, day, kernels
+        source = ", ".join(kernels) or "the loaded leap-seconds kernel"
+        super().__init__(
+            f"time {text!r}: {day} ended without a leap second (by {source}), so it has no "
+            "second 23:59:60; write 23:59:59 or the next day's 00:00:00"
+        )
+
+
 class ShapeFormatError(OrbitvizError, ValueError):
     """A shape-model file that cannot be read (wrong format, broken content)."""
 
@@ -98,6 +111,11 @@ class CameraPathError(OrbitvizError, ValueError):
 
 class RenderError(OrbitvizError):
     """A frame or a video could not be produced."""
+
+
+class TimeMapError(RenderError, ValueError):
+    """A video time map that cannot be built (a slow phase outside the span, a slowdown that is
+    not a positive number, ...)."""
 
 
 class NoGLBackend(RenderError):
