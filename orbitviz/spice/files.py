@@ -58,7 +58,7 @@ def sniff(path: str | Path) -> KernelFile:
                 f"{path}: a DAS file ({kind}) of {size} bytes is truncated (DAS files are whole "
                 "1024-byte records); fetch it again"
             )
-        return KernelFile(path, "DAS", kind)
+        return _check_das(path, head, size, kind)
     if head.startswith((b"DAFETF", b"DASETF")):
         raise NotAKernel(
             f"{path}: a SPICE transfer-format file; convert it with NAIF's tobin utility first"
@@ -95,6 +95,46 @@ def _text_head(path: Path, head: bytes) -> str:
             return head.decode("latin-1")
         except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes everything
             raise NotAKernel(f"{path}: not a text kernel") from None
+
+
+_DAS_RECORD = 1024
+
+
+def _das_records_needed(path: Path, head: bytes, size: int) -> int | None:
+    """How many 1024-byte records a DAS file's directory says it holds (None: unreadable)."""
+    fmt = head[84:92]
+    endian = "<" if fmt == b"LTL-IEEE" else ">" if fmt == b"BIG-IEEE" else None
+    if endian is None:
+        return None
+    n_reserved, _, n_comment, _ = struct.unpack(endian + "4i", head[68:84])
+    record, needed, seen = n_reserved + n_comment + 2, 0, set()
+    with open(path, "rb") as fh:
+        while record:
+            if record < 2 or record in seen or record * _DAS_RECORD > size:
+                return max(needed, record)  # a directory record past the end: truncated
+            seen.add(record)
+            fh.seek((record - 1) * _DAS_RECORD)
+            words = struct.unpack(endian + "256i", fh.read(_DAS_RECORD))
+            clusters = 0
+            for count in words[9:]:
+                if count == 0:
+                    break
+                clusters += abs(count)
+            needed = max(needed, record + clusters)
+            record = words[1]  # the next directory record (0: none)
+    return needed
+
+
+def _check_das(path: Path, head: bytes, size: int, kind: str) -> KernelFile:
+    """A DAS file whose directory records say it is longer than it is, refused as truncated."""
+    needed = _das_records_needed(path, head, size)
+    if needed is not None and needed * _DAS_RECORD > size:
+        raise NotAKernel(
+            f"{path}: truncated {kind} file: {size} bytes, but its directory says the data runs "
+            f"to byte {needed * _DAS_RECORD}. The download was cut short (or the file is "
+            "damaged); delete it and fetch it again."
+        )
+    return KernelFile(path, "DAS", kind)
 
 
 def _check_daf(path: Path, head: bytes, size: int) -> KernelFile:
