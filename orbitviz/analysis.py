@@ -58,11 +58,17 @@ def flyby(
         start = start if start is not None else window.start_utc
         stop = stop if stop is not None else window.stop_utc
     with KernelSet("default", *kernels):
+        start_et, stop_et = float(to_et(start)), float(to_et(stop))
+        if not stop_et > start_et:
+            raise OrbitvizError(
+                f"flyby search window {start} .. {stop}: stop is not after start "
+                f"({(stop_et - start_et) / 86400:+.6g} days); give --start before --stop"
+            )
         result = analyze_flyby(
             elements,
             body,
-            float(to_et(start)),
-            float(to_et(stop)),
+            start_et,
+            stop_et,
             method=method or DEFAULT_METHOD,
             name=elements.name or elements.designation,
             nbody_options=nbody_options,

@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ._files import Terminated, check_output, removing_temporaries_on_signals
+from .cli_types import Parser
 from .errors import OrbitvizError
 from .recipes.arguments import add_scene_parsers, recipe_from_args, size
 from .recipes.options import FLYBY_OPTIONS, add_options, values
@@ -134,13 +135,23 @@ def cmd_kernels_info(args: argparse.Namespace) -> int:
 
 
 def cmd_time(args: argparse.Namespace) -> int:
+    import math
+
+    from .errors import TimeFormatError
     from .spice import et_to_tdb, et_to_utc, to_et
 
     text = " ".join(args.time)
     try:
-        et = float(text)
+        number = float(text)
     except ValueError:
         et = float(to_et(text))
+    else:
+        if not math.isfinite(number):  # nan, inf, and 1e400 (which float() reads as inf)
+            raise TimeFormatError(
+                f"time {text!r} is not a finite number of ET seconds; give a UTC time "
+                "(2021-12-01T00:00) or a finite ET"
+            )
+        et = number
     print(f"UTC  {et_to_utc(et, precision=6)}")
     print(f"TDB  {et_to_tdb(et, precision=6)}")
     print(f"ET   {et:.6f}  (TDB seconds past J2000)")
@@ -379,7 +390,7 @@ def add_view_parser(sub) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="orbitviz",
         description="SPICE-driven flyby reports, shape models, lander paths, viewer and videos.",
     )

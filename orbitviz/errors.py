@@ -46,6 +46,20 @@ class SpiceError(OrbitvizError):
     """Any other error reported by CSPICE, with its long message."""
 
 
+class KernelSyntaxError(KernelError, SpiceError):
+    """A text kernel or meta-kernel that CSPICE cannot read. Nothing of it is loaded: the kernel
+    pool holds exactly what it held before. ``path``, ``line`` (None when CSPICE names none)
+    and ``detail`` (CSPICE's complaint) are attributes."""
+
+    def __init__(self, path, line: int | None, detail: str) -> None:
+        self.path, self.line, self.detail = path, line, detail
+        where = f" (line {line})" if line is not None else ""
+        super().__init__(
+            f"cannot load kernel {path}: {detail}. Nothing of it was loaded; fix the file"
+            f"{where} and load it again"
+        )
+
+
 class UnknownBody(OrbitvizError, ValueError):
     """A body name or NAIF id that SPICE does not know."""
 
@@ -60,6 +74,19 @@ class CoverageError(OrbitvizError):
 
 class TimeFormatError(OrbitvizError, ValueError):
     """A time that cannot be parsed or converted."""
+
+
+class NoLeapSecond(TimeFormatError):
+    """A UTC time with second 60 on a day that ended without a leap second. ``text`` (the time
+    as given), ``day`` (that UTC day) and ``kernels`` (the leap-seconds kernels consulted)."""
+
+    def __init__(self, text: str, day: str, kernels: list[str]) -> None:
+        self.text, self.day, self.kernels = text, day, kernels
+        source = ", ".join(kernels) or "the loaded leap-seconds kernel"
+        super().__init__(
+            f"time {text!r}: {day} ended without a leap second (by {source}), so it has no "
+            "second 23:59:60; write 23:59:59 or the next day's 00:00:00"
+        )
 
 
 class ShapeFormatError(OrbitvizError, ValueError):
@@ -131,6 +158,11 @@ class OutputError(OrbitvizError, ValueError):
 
 class RenderError(OrbitvizError):
     """A frame or a video could not be produced."""
+
+
+class TimeMapError(RenderError, ValueError):
+    """A video time map that cannot be built (a slow phase outside the span, a slowdown that is
+    not a positive number, ...)."""
 
 
 class NoGLBackend(RenderError):

@@ -390,13 +390,21 @@ def state_to_elements(state, mu_km3s2, et=0.0) -> np.ndarray:
     st = np.asarray(state, dtype=float)
     if st.shape[-1] != 6:
         raise ElementsError(
-            f"state_to_elements: states need 6 entries on the last axis, got {st.shape}"
+            f"cannot turn states into orbital elements: a state is 6 numbers (x, y, z in km, "
+            f"vx, vy, vz in km/s), got an array of shape {st.shape}"
         )
     mu = np.asarray(mu_km3s2, dtype=float)
     if np.any(~np.isfinite(mu) | (mu <= 0)):
-        raise ElementsError(f"state_to_elements: mu_km3s2 = {mu!r} must be finite and > 0")
+        raise ElementsError(
+            f"cannot turn states into orbital elements: the central body's GM {mu.tolist()} "
+            "km^3/s^2 must be finite and > 0 (check the PCK that provides it)"
+        )
     if not np.all(np.isfinite(st)):
-        raise ElementsError("state_to_elements: state contains NaN or inf")
+        first = np.argwhere(~np.isfinite(st))[0].tolist()
+        raise ElementsError(
+            f"cannot turn states into orbital elements: entry {first} is "
+            f"{st[tuple(first)]} (NaN or inf); check where the state came from"
+        )
     shape = np.broadcast_shapes(st.shape[:-1], mu.shape, np.shape(et))
     st = np.broadcast_to(st, shape + (6,))
     mu = np.broadcast_to(mu, shape)
@@ -404,15 +412,21 @@ def state_to_elements(state, mu_km3s2, et=0.0) -> np.ndarray:
     r_vec, v_vec = st[..., :3], st[..., 3:]
     r = np.linalg.norm(r_vec, axis=-1)
     if np.any(r == 0):
-        raise ElementsError("state_to_elements: position is zero; no orbit is defined")
+        first = np.argwhere(r == 0)[0].tolist()
+        raise ElementsError(
+            f"cannot turn a state into orbital elements: its position is (0, 0, 0) km"
+            f"{f' (state {first})' if first else ''}, at the centre of the central body, where "
+            "no orbit is defined; give the state relative to the body it orbits"
+        )
     v2 = np.einsum("...i,...i->...", v_vec, v_vec)
     rv = np.einsum("...i,...i->...", r_vec, v_vec)
     h_vec = np.cross(r_vec, v_vec)
     h = np.linalg.norm(h_vec, axis=-1)
     if np.any(h == 0):
         raise ElementsError(
-            "state_to_elements: position and velocity are parallel (radial orbit); "
-            "conic elements are undefined"
+            "cannot turn a state into orbital elements: its position and velocity are "
+            "parallel (a straight-line, radial orbit), which conic elements cannot describe; "
+            "check the velocity"
         )
     e_vec = ((v2 - mu / r)[..., None] * r_vec - rv[..., None] * v_vec) / mu[..., None]
     e = np.linalg.norm(e_vec, axis=-1)

@@ -369,8 +369,8 @@ def _initial_states(initial, et0) -> tuple[np.ndarray, float]:
     init2 = init[None, :] if single else init
     if init2.ndim != 2 or init2.shape[1] not in (6, 8):
         raise ElementsError(
-            "propagate_nbody: initial must be conic elements (8,) / (N, 8) or states (6,) / "
-            f"(N, 6), got shape {init.shape}"
+            "the N-body start must be conic elements (8 numbers per body) or states (6 numbers "
+            f"per body: km, km/s), got an array of shape {init.shape}"
         )
     if init2.shape[1] == 8:
         for row in init2:
@@ -378,16 +378,19 @@ def _initial_states(initial, et0) -> tuple[np.ndarray, float]:
         epochs = init2[:, 6]
         if np.ptp(epochs) > 0:
             raise ElementsError(
-                "propagate_nbody: elements of several bodies must share one epoch (t0_et); "
-                f"got {epochs.min():.3f} .. {epochs.max():.3f}"
+                "the elements of bodies integrated together must share one epoch; their epochs "
+                f"differ by {np.ptp(epochs) / 86400:.6g} days: propagate them separately"
             )
         return elements_to_state(init2), float(epochs[0])
     if et0 is None:
         raise ElementsError(
-            "propagate_nbody: initial states need et0 (their epoch, TDB s past J2000)"
+            "initial states need their epoch: pass et0 (TDB seconds past J2000, e.g. "
+            "to_et('2029-04-13'))"
         )
     if not np.all(np.isfinite(init2)):
-        raise ElementsError(f"propagate_nbody: initial state {init.tolist()} is not finite")
+        raise ElementsError(
+            f"the initial state {init.tolist()} has NaN or inf entries; check where it came from"
+        )
     return init2, float(et0)
 
 
@@ -435,7 +438,8 @@ def propagate_nbody(
     models = [NonGrav.from_mapping(g) if isinstance(g, Mapping) else g for g in nongrav]
     if len(models) != n_objects:
         raise ElementsError(
-            f"propagate_nbody: {len(models)} non-grav models for {n_objects} bodies"
+            f"{len(models)} non-gravitational models were given for {n_objects} bodies: "
+            "give one per body (or one for all)"
         )
     lo_et, hi_et = min(start_et, stop_et, et0), max(start_et, stop_et, et0)
     window = (min(start_et, stop_et), max(start_et, stop_et))  # where states are wanted

@@ -16,26 +16,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from ..cli_types import size
 from ..errors import OrbitvizError
 from .options import add_options, values
 from .registry import RECIPES, SceneRecipe, file_kind
 
-MIN_SIDE_PX, MAX_SIDE_PX = 16, 8192
-
-
-def size(text: str) -> tuple[int, int]:
-    """``"1280x720"`` -> ``(1280, 720)``: the one image-size parser of every command."""
-    try:
-        w, h = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"size {text!r}: write WIDTHxHEIGHT, e.g. 1280x720"
-        ) from None
-    if not (MIN_SIDE_PX <= w <= MAX_SIDE_PX and MIN_SIDE_PX <= h <= MAX_SIDE_PX):
-        raise argparse.ArgumentTypeError(
-            f"size {text!r}: each side must be {MIN_SIDE_PX}..{MAX_SIDE_PX} pixels"
-        )
-    return w, h
+__all__ = ["add_scene_parsers", "recipe_from_args", "size"]
 
 
 class _SceneOrFile(argparse._SubParsersAction):

@@ -7,34 +7,60 @@ The scene words and their options are the viewer's (:mod:`orbitviz.recipes.argum
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
+from ..cli_types import count, number, size
 from ..errors import RenderError
-from ..recipes.arguments import add_scene_parsers, recipe_from_args, size
+from ..recipes.arguments import add_scene_parsers, recipe_from_args
+
+DEFAULT_DURATION_S = 20.0
+_FACTOR = number(0, 1e6, low_open=True, unit="slowdown factor")
+
+
+class _Slow(argparse.Action):
+    """``--slow START STOP FACTOR``: FACTOR checked here (a finite number > 0)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        start, stop, factor = values
+        try:
+            value = _FACTOR(factor)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument {option_string}: FACTOR {exc}")
+        setattr(namespace, self.dest, (start, stop, value))
+
+
+def _ordered(option: str, a: str, b: str) -> tuple[float, float]:
+    """ET of two UTC texts, refused (in the user's words) when STOP is not after START."""
+    from ..spice import to_et
+
+    start, stop = float(to_et(a)), float(to_et(b))
+    if not stop > start:
+        raise RenderError(
+            f"{option} {a} {b}: STOP is not after START ({stop - start:+.3f} s); "
+            "give the earlier time first"
+        )
+    return start, stop
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..scene import TimeMap
-    from ..spice import to_et
     from .video import check_target, output_kind, render_video
 
     kind = output_kind(Path(args.output))  # a bad output name fails before any work
     check_target(Path(args.output), folder=kind == "png")
-    factor = _slow_factor(args.slow[2]) if args.slow else None
     scene = recipe_from_args(args).build()
+    duration = DEFAULT_DURATION_S if args.duration is None else args.duration
     time_range = None
     if args.time_range:
-        time_range = tuple(float(to_et(t)) for t in args.time_range)
+        time_range = _ordered("--time-range", *args.time_range)
     time_map = None
     if args.slow:
+        a, b, factor = args.slow
         start, stop = time_range or (scene.clock.start_et, scene.clock.stop_et)
-        phase = _slow_phase(args.slow[0], args.slow[1], start, stop)
-        time_map = TimeMap.with_slow_phase(
-            start, stop, args.duration or 20.0, phase_et=phase, slowdown=factor
-        )
+        phase = _slow_phase(a, b, start, stop)
+        time_map = TimeMap.with_slow_phase(start, stop, duration, phase_et=phase, slowdown=factor)
     overlays = tuple(o.strip() for o in args.overlay.split(",") if o.strip())
     if args.title:
         scene.title = args.title
@@ -44,7 +70,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         camera=args.camera,
         size=args.size,
         fps=args.fps,
-        duration_s=None if args.frames else (args.duration or 20.0),
+        duration_s=None if args.frames else duration,
         frames=args.frames,
         time_range=None if time_map else time_range,
         time_map=time_map,
@@ -59,19 +85,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def _slow_factor(text: str) -> float:
-    try:
-        factor = float(text)
-    except ValueError:
-        factor = math.nan
-    if not (math.isfinite(factor) and factor > 0):
-        raise RenderError(
-            f"--slow START STOP FACTOR: FACTOR {text!r} must be a number > 0 (e.g. 6: six "
-            "times slower)"
-        )
-    return factor
 
 
 def _slow_phase(a: str, b: str, start_et: float, stop_et: float) -> tuple[float, float]:
@@ -98,10 +111,19 @@ def _slow_phase(a: str, b: str, start_et: float, stop_et: float) -> tuple[float,
 def _render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, help="out.mp4, out.gif or a folder for PNGs")
     p.add_argument("--size", type=size, default=(1280, 720), help="WxH (default 1280x720)")
-    p.add_argument("--fps", type=float, default=30.0)
+    p.add_argument(
+        "--fps",
+        type=number(0, 240, low_open=True, unit="frames per second"),
+        default=30.0,
+        help="frames per second, in (0, 240] (default 30)",
+    )
     length = p.add_mutually_exclusive_group()
-    length.add_argument("--duration", type=float, help="video seconds (default 20)")
-    length.add_argument("--frames", type=int, help="number of frames")
+    length.add_argument(
+        "--duration",
+        type=number(0, 86400, low_open=True, unit="video seconds"),
+        help="video seconds, in (0, 86400] (default 20)",
+    )
+    length.add_argument("--frames", type=count(1), help="number of frames (at least 1)")
     p.add_argument(
         "--camera",
         default="turntable",
@@ -111,6 +133,7 @@ def _render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--slow",
         nargs=3,
+        action=_Slow,
         metavar=("START", "STOP", "FACTOR"),
         help="slow the scene time between START and STOP (UTC) by FACTOR",
     )

@@ -75,8 +75,10 @@ def plan_frames(
     ``camera``: a camera path, a CameraState, or a spec for ``camera_from_spec`` (default:
     one turntable turn around the scene).
     """
-    if fps <= 0:
-        raise RenderError(f"fps must be > 0, got {fps}")
+    if not (np.isfinite(fps) and fps > 0):
+        raise RenderError(f"fps must be a finite number > 0, got {fps}")
+    if duration_s is not None and not (np.isfinite(duration_s) and duration_s > 0):
+        raise RenderError(f"duration_s must be a finite number of seconds > 0, got {duration_s}")
     if frames is None:
         seconds = (
             duration_s

@@ -237,6 +237,25 @@ _KEY_FIELDS = {
 }
 
 
+_SCALARS = ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg")
+
+
+def _finite(value, what: str) -> float:
+    """``value`` as a finite float (TOML allows nan and inf), else ValueError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{what} = {value!r} must be a number")
+    if not np.isfinite(value):
+        raise ValueError(f"{what} = {value} must be a finite number")
+    return float(value)
+
+
+def _vector3(value, what: str) -> list[float]:
+    """``value`` as 3 finite floats, else ValueError naming ``what`` and what it holds."""
+    if not isinstance(value, list) or len(value) != 3:
+        raise ValueError(f"{what} = {value!r} must be 3 numbers [x, y, z] in km")
+    return [_finite(v, f"{what}[{i}]") for i, v in enumerate(value)]
+
+
 def read_keyframes(path: str | Path) -> KeyframedPath:
     """A :class:`KeyframedPath` from a TOML file such as::
 
@@ -288,7 +307,10 @@ def _keyframes(doc: dict) -> KeyframedPath:
     if interpolation not in ("smooth", "linear"):
         raise ValueError(f"interpolation = {interpolation!r}: use 'smooth' or 'linear'")
     default_easing = check_easing(doc.get("easing", "linear"), "easing")
-    state = {"center_km": [0.0, 0.0, 0.0], "fov_deg": float(doc.get("fov_deg", 30.0))}
+    fov_deg = _finite(doc.get("fov_deg", 30.0), "fov_deg")
+    if not 0 < fov_deg < 180:
+        raise ValueError(f"fov_deg = {fov_deg:g} must be in (0, 180) degrees")
+    state = {"center_km": [0.0, 0.0, 0.0], "fov_deg": fov_deg}
     rows, easings, times = [], [], []
     for n, key in enumerate(keys, start=1):
         unknown = set(key) - _KEY_FIELDS
@@ -298,7 +320,15 @@ def _keyframes(doc: dict) -> KeyframedPath:
             )
         if "t" not in key:
             raise ValueError(f"key {n} has no time t")
-        times.append(float(key["t"]))
+        times.append(_finite(key["t"], f"key {n}: t"))
+        for name in _SCALARS:
+            if name in key:
+                _finite(key[name], f"key {n}: {name}")
+        for name in ("center_km", "position_km"):
+            if name in key:
+                _vector3(key[name], f"key {n}: {name}")
+        if "fov_deg" in key and not 0 < float(key["fov_deg"]) < 180:
+            raise ValueError(f"key {n}: fov_deg = {key['fov_deg']} must be in (0, 180) degrees")
         state.update({k: key[k] for k in key if k not in ("t", "position_km", "easing")})
         if "position_km" in key:
             offset = np.asarray(key["position_km"], float) - np.asarray(state["center_km"], float)

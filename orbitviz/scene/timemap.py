@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import TimeMapError
+
 
 @dataclass(frozen=True)
 class TimeMap:
@@ -53,11 +55,13 @@ class TimeMap:
     ) -> TimeMap:
         """``duration_s`` of video over ``[start_et, stop_et]``, where the scene seconds within
         ``phase_et`` take ``slowdown`` times more video time than the others (e.g. a bounce)."""
+        if not (np.isfinite(slowdown) and slowdown > 0):
+            raise TimeMapError(f"slowdown {slowdown} must be a finite number > 0")
         p0, p1 = (min(max(float(v), start_et), stop_et) for v in phase_et)
-        if p1 <= p0 or slowdown <= 0:
-            raise ValueError(
-                f"slow phase {phase_et} must lie within [{start_et}, {stop_et}] "
-                f"with start < stop, and slowdown ({slowdown}) must be > 0"
+        if not p1 > p0:
+            raise TimeMapError(
+                f"slow phase ET {phase_et[0]:.3f} .. {phase_et[1]:.3f} must have start < stop "
+                f"and overlap the span ET {start_et:.3f} .. {stop_et:.3f}"
             )
         weighted = (stop_et - start_et) - (p1 - p0) + slowdown * (p1 - p0)
         video_per_scene = duration_s / weighted

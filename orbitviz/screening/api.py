@@ -15,6 +15,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from orbitviz import spice
@@ -62,6 +63,18 @@ def parts_dir_for(out: str | os.PathLike) -> Path:
     return Path(str(out) + ".parts")
 
 
+def _check_counts(*, workers, nbody_max, chunk_size) -> None:
+    """Whole-number arguments in range (a negative worker count would wait forever)."""
+    checks = [("chunk_size", chunk_size, 1)]
+    if workers is not None:
+        checks.append(("workers", workers, 1))
+    if nbody_max is not None:  # None: every approach
+        checks.append(("nbody_max", nbody_max, 0))
+    for name, value, low in checks:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ScreeningError(f"{name} = {value!r}: must be a whole number >= {low}")
+
+
 def screen(
     catalog="neodys",
     body: str = "EARTH",
@@ -101,6 +114,7 @@ def screen(
     ``attrs`` of the result: body, window, threshold, SOI radius, catalog source, number of
     objects, skipped bad rows (and the first reasons), chunks computed/resumed, run key.
     """
+    _check_counts(workers=workers, nbody_max=nbody_max, chunk_size=chunk_size)
     if out is not None:  # a name we cannot write fails before any work, not after it
         check_output(out, what="the screening table", suffixes=TABLE_SUFFIXES, create_folder=True)
     table = load_catalog(catalog, allow_hyperbolic)
@@ -108,6 +122,11 @@ def screen(
     with spice.KernelSet("default"):
         body_name = spice.body_name(body)
         start_et, stop_et = float(spice.to_et(start)), float(spice.to_et(stop))
+        if not stop_et > start_et:
+            raise ScreeningError(
+                f"screening window {start} .. {stop}: stop is not after start "
+                f"({(stop_et - start_et) / 86400:+.6g} days); give --start before --stop"
+            )
         from orbitviz.screening.bodies import soi_radius_km
 
         soi_km = soi_radius_km(body_name, start_et)

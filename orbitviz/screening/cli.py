@@ -11,6 +11,20 @@ from __future__ import annotations
 
 import argparse
 
+from orbitviz.cli_types import count
+from orbitviz.errors import ScreeningError
+
+
+def threshold(text: str) -> str:
+    """An argparse type: a threshold with a unit (0.05au, 1ld, 20000km) or 'soi'."""
+    from orbitviz.screening.params import parse_threshold
+
+    try:
+        parse_threshold(text)
+    except ScreeningError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
@@ -28,7 +42,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--start", required=True, help="window start (UTC)")
     p.add_argument("--stop", required=True, help="window stop (UTC)")
     p.add_argument(
-        "--threshold", default="0.05au", help="0.05au | 1ld | 20000km | soi (default 0.05au)"
+        "--threshold",
+        type=threshold,
+        default="0.05au",
+        help="0.05au | 1ld | 20000km | soi (default 0.05au)",
     )
     p.add_argument(
         "--refine",
@@ -38,7 +55,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--nbody-max",
-        type=int,
+        type=count(0),
         default=None,
         help="recompute only this many of the closest rows with --refine nbody (default: all)",
     )
@@ -48,9 +65,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="local | processes (local Dask processes, default) | synchronous | tcp://HOST:PORT",
     )
     p.add_argument(
-        "--workers", type=int, default=None, help="local worker processes (default: CPU count)"
+        "--workers",
+        type=count(1, 1024),
+        default=None,
+        help="local worker processes (default: CPU count)",
     )
-    p.add_argument("--chunk-size", type=int, default=1000, help="objects per task (default 1000)")
+    p.add_argument(
+        "--chunk-size", type=count(1), default=1000, help="objects per task (default 1000)"
+    )
     p.add_argument("--allow-hyperbolic", action="store_true", help="keep e > 1 rows of the catalog")
     p.add_argument(
         "-o",
@@ -59,7 +81,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="write the table (.parquet, .csv, .json); parts in OUTPUT.parts/ allow resuming",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+    p.add_argument("--top", type=count(0), default=20, help="rows to print (default 20)")
     p.add_argument("--plot", metavar="PNG", help="write distance vs date of every approach")
     p.set_defaults(func=cmd_screen)
     return p

@@ -76,10 +76,15 @@ def parse_threshold(threshold) -> tuple[float | None, str]:
         if text == "soi":
             return None, "soi"
         match = _THRESHOLD_RE.match(text)
+        if match and not match.group(2):
+            raise ScreeningError(
+                f"threshold {threshold!r} has no unit: write {text}au, {text}ld or {text}km "
+                "(a bare number is not taken as km)"
+            )
         if not match:
             raise ScreeningError(
                 f"cannot read threshold {threshold!r}: use a number with a unit (0.05au, 1ld, "
-                "20000km), a plain number of km, or 'soi' for the body's sphere of influence"
+                "20000km) or 'soi' for the body's sphere of influence"
             )
         km = float(match.group(1)) * _UNIT_KM[(match.group(2) or "km").lower()]
     if not np.isfinite(km) or km <= 0:

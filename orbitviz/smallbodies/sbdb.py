@@ -101,7 +101,12 @@ def _number(value, what: str, where: str) -> float | None:
         number = float(value)
     except (TypeError, ValueError):
         raise ElementsError(f"{where}: {what} = {value!r} is not a number") from None
-    return number if math.isfinite(number) else None
+    if not math.isfinite(number):  # present but not a number: not the same as missing
+        raise ElementsError(
+            f"{where}: {what} = {value!r} is not a finite number; the answer is damaged: "
+            "ask JPL SBDB again (--online) or fix the file"
+        )
+    return number
 
 
 def _check_answer(data: Any, where: str) -> None:

@@ -12,6 +12,7 @@ from ..errors import (
     CoverageError,
     KernelError,
     KernelNotFound,
+    NotAKernel,
     SpiceError,
     TimeFormatError,
     UnknownBody,
@@ -42,6 +43,19 @@ _BY_SHORT = {
 }
 
 
+# what to do, for CSPICE errors whose text does not say it
+_DAMAGED = (
+    "the file looks truncated or damaged (an interrupted download?); delete it and fetch it again"
+)
+_HINTS = {
+    "SPICE(DASFILEREADFAILED)": _DAMAGED,
+    "SPICE(DAFFILEREADFAILED)": _DAMAGED,
+    "SPICE(FILEREADFAILED)": _DAMAGED,
+    "SPICE(DAFBEGGTEND)": _DAMAGED,
+    "SPICE(BADRECORDCOUNT)": _DAMAGED,
+}
+
+
 def describe(exc: SpiceyError) -> str:
     """CSPICE's long message, on one line, without the traceback noise."""
     short = getattr(exc, "short", "") or ""
@@ -55,6 +69,9 @@ def translate(exc: SpiceyError, context: str = "") -> Exception:
     if isinstance(exc, NotFoundError):
         cls = SpiceError
     prefix = f"{context}: " if context else ""
+    short = getattr(exc, "short", "")
+    if short in _HINTS:  # what to do first, CSPICE's words after
+        return NotAKernel(f"{prefix}{_HINTS[short]} (CSPICE: {describe(exc)})")
     return cls(prefix + describe(exc))
 
 

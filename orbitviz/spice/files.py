@@ -11,7 +11,11 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import KernelNotFound, NotAKernel
+from spiceypy.utils.exceptions import SpiceyError
+
+from ..errors import KernelNotFound, KernelSyntaxError, NotAKernel
+from . import pool
+from .errors import describe
 
 _HTML = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<\?xml|<body)", re.IGNORECASE)
 
@@ -54,7 +58,7 @@ def sniff(path: str | Path) -> KernelFile:
                 f"{path}: a DAS file ({kind}) of {size} bytes is truncated (DAS files are whole "
                 "1024-byte records); fetch it again"
             )
-        return KernelFile(path, "DAS", kind)
+        return _check_das(path, head, size, kind)
     if head.startswith((b"DAFETF", b"DASETF")):
         raise NotAKernel(
             f"{path}: a SPICE transfer-format file; convert it with NAIF's tobin utility first"
@@ -93,6 +97,46 @@ def _text_head(path: Path, head: bytes) -> str:
             raise NotAKernel(f"{path}: not a text kernel") from None
 
 
+_DAS_RECORD = 1024
+
+
+def _das_records_needed(path: Path, head: bytes, size: int) -> int | None:
+    """How many 1024-byte records a DAS file's directory says it holds (None: unreadable)."""
+    fmt = head[84:92]
+    endian = "<" if fmt == b"LTL-IEEE" else ">" if fmt == b"BIG-IEEE" else None
+    if endian is None:
+        return None
+    n_reserved, _, n_comment, _ = struct.unpack(endian + "4i", head[68:84])
+    record, needed, seen = n_reserved + n_comment + 2, 0, set()
+    with open(path, "rb") as fh:
+        while record:
+            if record < 2 or record in seen or record * _DAS_RECORD > size:
+                return max(needed, record)  # a directory record past the end: truncated
+            seen.add(record)
+            fh.seek((record - 1) * _DAS_RECORD)
+            words = struct.unpack(endian + "256i", fh.read(_DAS_RECORD))
+            clusters = 0
+            for count in words[9:]:
+                if count == 0:
+                    break
+                clusters += abs(count)
+            needed = max(needed, record + clusters)
+            record = words[1]  # the next directory record (0: none)
+    return needed
+
+
+def _check_das(path: Path, head: bytes, size: int, kind: str) -> KernelFile:
+    """A DAS file whose directory records say it is longer than it is, refused as truncated."""
+    needed = _das_records_needed(path, head, size)
+    if needed is not None and needed * _DAS_RECORD > size:
+        raise NotAKernel(
+            f"{path}: truncated {kind} file: {size} bytes, but its directory says the data runs "
+            f"to byte {needed * _DAS_RECORD}. The download was cut short (or the file is "
+            "damaged); delete it and fetch it again."
+        )
+    return KernelFile(path, "DAS", kind)
+
+
 def _check_daf(path: Path, head: bytes, size: int) -> KernelFile:
     kind = head[4:8].decode("ascii", "replace").strip() if head.startswith(b"DAF/") else "SPK"
     if len(head) < 96:
@@ -114,55 +158,22 @@ def _check_daf(path: Path, head: bytes, size: int) -> KernelFile:
 
 # --- meta-kernels --------------------------------------------------------------------------
 
-_ASSIGN = re.compile(r"([A-Za-z_][^\s=()']*)\s*(\+?=)\s*", re.S)
-_STRING = re.compile(r"'((?:[^']|'')*)'")
+# the variables CSPICE's furnsh reads from a meta-kernel (and then deletes from the pool)
+META_VARIABLES = ("KERNELS_TO_LOAD", "PATH_SYMBOLS", "PATH_VALUES")
 
 
-def _data_blocks(text: str) -> str:
-    parts = re.split(r"(\\begindata|\\begintext)", text)
-    out, active = [], False
-    for part in parts:
-        if part == "\\begindata":
-            active = True
-        elif part == "\\begintext":
-            active = False
-        elif active:
-            out.append(part)
-    return "\n".join(out)
+@dataclass(frozen=True)
+class MetaKernel:
+    """A meta-kernel as CSPICE reads it: the ``files`` it loads (absolute, in order) and the
+    other ``variables`` it assigns (``BODY399_GM`` ...: name -> (type "N" or "C", values))."""
+
+    path: Path
+    files: tuple[Path, ...]
+    variables: dict[str, tuple[str, tuple]]
 
 
-def _assignments(text: str) -> dict[str, list[str]]:
-    data = _data_blocks(text)
-    found: dict[str, list[str]] = {}
-    pos = 0
-    while (m := _ASSIGN.search(data, pos)) is not None:
-        name, op = m.group(1), m.group(2)
-        rest = data[m.end() :]
-        if rest.startswith("("):
-            end = _closing_paren(rest)
-            body = rest[1:end]
-            pos = m.end() + end + 1
-        else:
-            token = re.match(r"'(?:[^']|'')*'|\S+", rest)
-            body = token.group(0) if token else ""
-            pos = m.end() + (token.end() if token else 0)
-        values = [s.replace("''", "'") for s in _STRING.findall(body)]
-        found[name] = (found.get(name, []) + values) if op == "+=" else values
-    return found
-
-
-def _closing_paren(text: str) -> int:
-    in_str = False
-    for i, ch in enumerate(text):
-        if ch == "'":
-            in_str = not in_str
-        elif ch == ")" and not in_str:
-            return i
-    return len(text)
-
-
-def _join_continued(values: list[str]) -> list[str]:
-    """Join strings continued with a trailing '+', as CSPICE does for long paths."""
+def _join_continued(values: tuple | list) -> list[str]:
+    """Join strings continued with a trailing '+', as CSPICE's furnsh (stpool) does."""
     out, buf = [], ""
     for value in values:
         if value.endswith("+"):
@@ -175,22 +186,55 @@ def _join_continued(values: list[str]) -> list[str]:
     return out
 
 
-def meta_kernel_files(path: str | Path) -> list[Path]:
-    """The files a meta-kernel names, with PATH_SYMBOLS expanded and relative paths resolved
-    against the meta-kernel's own folder. Raises :class:`KernelNotFound` naming the meta-kernel
-    and every missing file."""
+def _strings(path: Path, variables: dict, name: str) -> list[str]:
+    kind, values = variables.get(name, ("C", ()))
+    if kind != "C":
+        raise KernelSyntaxError(path, None, f"{name} must hold quoted strings ('...'), not numbers")
+    return _join_continued(values)
+
+
+def read_text_kernel(path: str | Path) -> dict[str, tuple[str, tuple]]:
+    """Every assignment of a text kernel, parsed by CSPICE itself (the pool is left as it was).
+    A syntax error raises :class:`KernelSyntaxError` with the file and the line."""
     path = Path(path)
-    values = _assignments(path.read_text(errors="replace"))
-    symbols = _join_continued(values.get("PATH_SYMBOLS", []))
-    paths = _join_continued(values.get("PATH_VALUES", []))
+    try:
+        return pool.read_text_kernel(path)
+    except SpiceyError as exc:
+        raise syntax_error(path, exc) from None
+
+
+def syntax_error(path: Path, exc: SpiceyError) -> KernelSyntaxError:
+    """Our error for CSPICE's complaint about the text kernel ``path``."""
+    detail = describe(exc)
+    line = re.search(r"\bline (\d+)\b", detail)
+    if '"' in detail:
+        detail += (
+            "; SPICE text kernels quote strings with single quotes ('like this'), "
+            "double quotes are not allowed"
+        )
+    return KernelSyntaxError(path, int(line.group(1)) if line else None, detail)
+
+
+def read_meta_kernel(path: str | Path) -> MetaKernel:
+    """A meta-kernel's files (PATH_SYMBOLS expanded; relative paths resolved against the
+    meta-kernel's own folder, not the working directory) and its other assignments. Raises
+    :class:`KernelSyntaxError` for what CSPICE cannot parse and :class:`KernelNotFound` naming
+    the meta-kernel and every missing file."""
+    path = Path(path)
+    variables = read_text_kernel(path)
+    symbols = _strings(path, variables, "PATH_SYMBOLS")
+    paths = _strings(path, variables, "PATH_VALUES")
     if len(symbols) != len(paths):
-        raise NotAKernel(
-            f"{path}: PATH_SYMBOLS has {len(symbols)} entries but PATH_VALUES has {len(paths)}"
+        raise KernelSyntaxError(
+            path,
+            None,
+            f"PATH_SYMBOLS has {len(symbols)} entries but PATH_VALUES has {len(paths)}; "
+            "give one value per symbol",
         )
     # longest symbol first, so $KERNELS_DIR is not replaced as $KERNELS
     table = sorted(zip(symbols, paths), key=lambda sv: -len(sv[0]))
     files, missing = [], []
-    for raw in _join_continued(values.get("KERNELS_TO_LOAD", [])):
+    for raw in _strings(path, variables, "KERNELS_TO_LOAD"):
         name = raw
         for sym, value in table:
             name = name.replace("$" + sym, value)
@@ -205,9 +249,15 @@ def meta_kernel_files(path: str | Path) -> list[Path]:
             "Relative paths are taken from the meta-kernel's folder; fix KERNELS_TO_LOAD or "
             "PATH_VALUES, or fetch the files."
         )
-    return files
+    others = {k: v for k, v in variables.items() if k not in META_VARIABLES}
+    return MetaKernel(path, tuple(files), others)
 
 
-def text_kernel_variables(path: str | Path) -> dict[str, list[str]]:
-    """Names assigned in a text kernel's data blocks (values only for strings)."""
-    return _assignments(Path(path).read_text(errors="replace"))
+def meta_kernel_files(path: str | Path) -> list[Path]:
+    """The files a meta-kernel loads (see :func:`read_meta_kernel`)."""
+    return list(read_meta_kernel(path).files)
+
+
+def text_kernel_variables(path: str | Path) -> dict[str, tuple[str, tuple]]:
+    """The variables a text kernel assigns, as CSPICE reads them (see :func:`read_text_kernel`)."""
+    return read_text_kernel(path)

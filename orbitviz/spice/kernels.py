@@ -14,17 +14,21 @@ in ``SPICE(NOMOREROOM)``; here it never happens.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import spiceypy
+from spiceypy.utils.exceptions import SpiceyError
 
 from .. import data
+from .._files import atomic_write
 from ..errors import KernelError, KernelNotFound, UnknownDataName
+from . import pool
 from .errors import spice_errors
-from .files import KernelFile, meta_kernel_files, sniff
+from .files import KernelFile, MetaKernel, read_meta_kernel, sniff, syntax_error
 
 
 class KernelPool:
@@ -41,13 +45,25 @@ class KernelPool:
         if self._counts[path] == 0:
             self.generation += 1
             try:
-                with spice_errors(f"cannot load kernel {path}"):
-                    spiceypy.furnsh(str(path))
+                self._furnish(kernel)
             except Exception:
                 self._forget(path)
                 raise
             self._kinds[path] = kernel
         self._counts[path] += 1
+
+    @staticmethod
+    def _furnish(kernel: KernelFile) -> None:
+        """furnsh, all or nothing: a text kernel that fails half-way leaves the pool as it was."""
+        if kernel.arch != "TEXT":
+            with spice_errors(f"cannot load kernel {kernel.path}"):
+                spiceypy.furnsh(str(kernel.path))
+            return
+        try:
+            with pool.unchanged_on_error():
+                spiceypy.furnsh(str(kernel.path))
+        except SpiceyError as exc:
+            raise syntax_error(kernel.path, exc) from None
 
     def release(self, path: Path) -> None:
         if self._counts[path] <= 0:
@@ -95,7 +111,10 @@ def resolve(items: Iterable[str | os.PathLike]) -> list[KernelFile]:
             path = Path(item).expanduser().resolve()
             kernel = sniff(path)
             if kernel.kind == "MK":
-                for member in meta_kernel_files(path):
+                meta = read_meta_kernel(path)
+                if meta.variables:  # CSPICE loads them before the meta-kernel's files
+                    add(sniff(_variables_kernel(meta)))
+                for member in meta.files:
                     add(sniff(member))
             else:
                 add(kernel)
@@ -123,6 +142,38 @@ def resolve(items: Iterable[str | os.PathLike]) -> list[KernelFile]:
     for item in items:
         visit(item, ())
     return out
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value).upper()
+
+
+def _variables_kernel(meta: MetaKernel) -> Path:
+    """A text kernel holding a meta-kernel's own assignments (``BODY399_GM = ...``), written
+    from what CSPICE read, in the cache: orbitviz loads a meta-kernel's files itself (relative
+    paths from the meta-kernel's folder, reference counted) and this file with them."""
+    lines = [
+        "KPL/TEXT",
+        "",
+        f"The assignments of the meta-kernel {meta.path}, other than the files it loads",
+        "(written by orbitviz; load the meta-kernel, not this file).",
+        "",
+        "\\begindata",
+    ]
+    for name, (kind, values) in meta.variables.items():
+        if kind == "N":
+            items = [_number(v) for v in values]
+        else:
+            items = ["'" + v.replace("'", "''") + "'" for v in values]
+        lines += [f"{name} = (", *(f"    {item}" for item in items), ")"]
+    lines += ["\\begintext", ""]
+    text = "\n".join(lines)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    path = data.cache_dir() / "meta-kernel-variables" / f"{meta.path.stem}-{digest}.tk"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+    return path
 
 
 class KernelSet:

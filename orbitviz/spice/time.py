@@ -19,9 +19,12 @@ from typing import Any
 import numpy as np
 import spiceypy
 
-from ..errors import TimeFormatError
+from ..errors import NoLeapSecond, TimeFormatError
 from .errors import spice_errors
-from .kernels import ensure_time_kernels
+from .kernels import POOL, ensure_time_kernels
+
+# hours:minutes:60, the leap second (with a fraction or not)
+_SECOND_60 = re.compile(r"(?<!\d)(\d{1,2}:\d{1,2}):60(\.\d*)?(?!\d)")
 
 _ISO_WITH_SYSTEM = re.compile(r"^[+-]?\d{4}-\d{2}-\d{2}T.*\s(UTC|TDB|TDT|TT)$", re.IGNORECASE)
 
@@ -55,9 +58,27 @@ def _as_text(value: Any) -> str | float:
 def _one(value: Any) -> float:
     text = _as_text(value)
     if isinstance(text, float):
+        if not np.isfinite(text):
+            raise TimeFormatError(f"time {value!r} is not a finite number of ET seconds")
         return text
     with spice_errors(f"cannot read time {value!r}"):
-        return float(spiceypy.str2et(text))
+        et = float(spiceypy.str2et(text))
+        _check_second_60(text, value)
+    return et
+
+
+def _check_second_60(text: str, value: Any) -> None:
+    """SPICE reads 23:59:60 on any day (as the next day's 00:00:00); it is a real UTC second
+    only at a leap second of the loaded leap-seconds kernel."""
+    match = _SECOND_60.search(text)
+    if match is None:
+        return
+    whole = text[: match.start()] + match.group(1) + ":60" + text[match.end() :]
+    et = float(spiceypy.str2et(whole))
+    if spiceypy.et2utc(et, "ISOC", 0)[17:19] == "60":
+        return
+    day = spiceypy.et2utc(et - 1.0, "ISOC", 0)[:10]
+    raise NoLeapSecond(str(value), day, [p.name for p in POOL.files_of_kind("LSK")])
 
 
 def to_et(t: Any) -> float | np.ndarray:
@@ -72,7 +93,14 @@ def to_et(t: Any) -> float | np.ndarray:
         return _one(t.item() if isinstance(t, np.ndarray) else t)
     arr = np.asarray(t)
     if np.issubdtype(arr.dtype, np.number):
-        return arr.astype(float)
+        out = arr.astype(float)
+        bad = np.flatnonzero(~np.isfinite(out))
+        if bad.size:
+            raise TimeFormatError(
+                f"{bad.size} of {out.size} times are not finite numbers of ET seconds "
+                f"(the first at index {int(bad[0])}: {out.ravel()[bad[0]]})"
+            )
+        return out
     if np.issubdtype(arr.dtype, np.datetime64):
         return _datetime64_to_et(arr)
     return np.array([_one(v) for v in arr.ravel()], dtype=float).reshape(arr.shape)

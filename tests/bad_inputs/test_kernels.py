@@ -1,0 +1,139 @@
+"""Bad kernels change nothing: a text kernel or meta-kernel that CSPICE cannot read leaves the
+kernel pool (every variable, every loaded file) exactly as it was, and says where it broke.
+
+``orbitviz.spice.pool.snapshot`` (every pool variable and its values) and ``spiceypy.ktotal``
+are the witnesses.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import spiceypy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orbitviz import data
+from orbitviz.cli import main
+from orbitviz.dynamics.spheres import soi_radius_km
+from orbitviz.errors import KernelSyntaxError
+from orbitviz.spice import KernelSet, gm_km3s2, loaded_kernels
+from orbitviz.spice.pool import snapshot
+
+EARTH_GM_DE = 398600.435507  # km^3/s^2, DE440 (orbitviz_planets.tpc)
+BAD_PCK = "KPL/PCK\n\\begindata\nBODY399_GM = ( 1.0 )\nORBITVIZ_NEW = 7\nBODY399_RADII = ( 1 2 'a' )\n\\begintext\n"
+
+
+@pytest.fixture
+def default_set(mirror):
+    with KernelSet("default") as ks:
+        yield ks
+
+
+def test_a_syntax_error_keeps_nothing_of_the_kernel(tmp_path, default_set):
+    bad = tmp_path / "bad_gm.tpc"
+    bad.write_text(BAD_PCK)
+    pool_before, files_before = snapshot(), spiceypy.ktotal("ALL")
+    with pytest.raises(KernelSyntaxError, match=r"bad_gm\.tpc.*line 5") as err:
+        KernelSet(bad).load()
+    assert err.value.path == bad and err.value.line == 5
+    assert "Nothing of it was loaded" in str(err.value)
+    assert snapshot() == pool_before and spiceypy.ktotal("ALL") == files_before
+    assert gm_km3s2(399) == pytest.approx(EARTH_GM_DE, rel=1e-9)  # not the file's 1.0
+    assert 924_600 < soi_radius_km("EARTH") < 924_700  # with GM 1.0 it would be ~4,700 km
+    assert not spiceypy.failed()
+
+
+def test_a_later_bad_file_unloads_the_files_of_the_set_loaded_before_it(tmp_path, default_set):
+    lsk, good, bad = tmp_path / "leap.tls", tmp_path / "good.tpc", tmp_path / "bad.tpc"
+    shutil.copy(data.fetch("orbitviz_leapseconds.tls"), lsk)
+    good.write_text("KPL/PCK\n\\begindata\nBODY399_GM = ( 2.0 )\nORBITVIZ_GOOD = 1\n\\begintext\n")
+    bad.write_text(BAD_PCK)
+    pool_before, files_before, held = snapshot(), spiceypy.ktotal("ALL"), loaded_kernels()
+    with pytest.raises(KernelSyntaxError, match=r"bad\.tpc"):
+        KernelSet(lsk, good, bad).load()
+    assert spiceypy.ktotal("ALL") == files_before and loaded_kernels() == held
+    assert snapshot() == pool_before
+
+
+# -- a property: any mix of good and bad lines, loaded or refused, never leaks ---------------------
+NAMES = ["BODY399_GM", "BODY399_RADII", "ORBITVIZ_A", "ORBITVIZ_B"]
+GOOD = st.one_of(
+    st.builds(lambda n, v: f"{n} = ( {v!r} )", st.sampled_from(NAMES), st.floats(-1e9, 1e9)),
+    st.builds(lambda n, v: f"{n} += ( {v} )", st.sampled_from(NAMES), st.integers(-99, 99)),
+    st.builds(
+        lambda n, s: f"{n} = '{s}'", st.sampled_from(NAMES[2:]), st.text("abc xyz", max_size=8)
+    ),
+)
+BAD = st.sampled_from(
+    [
+        "BODY399_RADII = ( 1 2 'a' )",  # mixed types
+        'ORBITVIZ_A = "double quoted"',
+        "ORBITVIZ_B = ( 1 2",  # unclosed
+        "= 3",
+        "ORBITVIZ_A = ( 1e )",
+        "ORBITVIZ_B = 'unterminated",
+    ]
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(st.one_of(GOOD, BAD), min_size=1, max_size=8))
+def test_any_mix_of_good_and_bad_lines_loads_whole_or_not_at_all(default_set, lines):
+    text = "KPL/PCK\n\\begindata\n" + "\n".join(lines) + "\n\\begintext\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.tpc"
+        path.write_text(text)
+        before, files_before = snapshot(), spiceypy.ktotal("ALL")
+        try:
+            with KernelSet(path):
+                assert spiceypy.ktotal("ALL") == files_before + 1
+        except KernelSyntaxError as exc:
+            assert exc.path == path
+        assert snapshot() == before
+        assert spiceypy.ktotal("ALL") == files_before
+
+
+# -- meta-kernels: read by CSPICE, all of their assignments kept -----------------------------------
+def test_a_meta_kernel_keeps_its_own_assignments(tmp_path, default_set):
+    (tmp_path / "pck").mkdir()
+    (tmp_path / "pck" / "extra.tpc").write_text(
+        "KPL/PCK\n\\begindata\nORBITVIZ_EXTRA = 5\n\\begintext\n"
+    )
+    mk = tmp_path / "mission.tm"
+    mk.write_text(
+        "KPL/MK\n\\begindata\nBODY399_GM = ( 398600.5 )\nORBITVIZ_NOTE = 'it''s'\n"
+        "KERNELS_TO_LOAD = ( 'pck/extra.tpc' )\n\\begintext\n"
+    )
+    before = snapshot()
+    with KernelSet(mk):
+        assert gm_km3s2(399) == 398600.5
+        assert spiceypy.gcpool("ORBITVIZ_NOTE", 0, 1, 80) == ["it's"]
+        assert spiceypy.gdpool("ORBITVIZ_EXTRA", 0, 1)[0] == 5.0
+        assert not spiceypy.expool("KERNELS_TO_LOAD")  # as CSPICE's furnsh leaves it
+    assert snapshot() == before
+
+
+def test_a_double_quoted_path_in_a_meta_kernel_is_refused(tmp_path, default_set):
+    mk = tmp_path / "quoted.tm"
+    mk.write_text('KPL/MK\n\\begindata\nKERNELS_TO_LOAD = ( "de421.bsp" )\n\\begintext\n')
+    before, files_before = snapshot(), spiceypy.ktotal("ALL")
+    with pytest.raises(KernelSyntaxError, match=r"quoted\.tm.*single quotes") as err:
+        KernelSet(mk).load()
+    assert err.value.line == 3
+    assert snapshot() == before and spiceypy.ktotal("ALL") == files_before
+
+
+def test_cli_double_quoted_meta_kernel_is_one_line_exit_2(tmp_path, capsys):
+    mk = tmp_path / "quoted.tm"
+    mk.write_text('KPL/MK\n\\begindata\nKERNELS_TO_LOAD = ( "de421.bsp" )\n\\begintext\n')
+    code = main(["kernels", "info", str(mk)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("orbitviz: error: ") and err.count("\n") == 1
+    assert str(mk) in err and "line 3" in err and "single quotes" in err
