@@ -81,7 +81,10 @@ def _prepared(recipe: SceneRecipe, time_utc: str | None):
     if time_utc is not None:
         from orbitviz import spice
 
-        prepared.scene.clock.et = float(spice.to_et(time_utc))
+        et = float(spice.to_et(time_utc))
+        clock = prepared.scene.clock
+        clock.require(et, et, "--time", lambda t: f"{spice.et_to_utc(t, precision=0)} UTC")
+        clock.et = et
     return prepared
 
 

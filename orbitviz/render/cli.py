@@ -29,6 +29,12 @@ class _Slow(argparse.Action):
         setattr(namespace, self.dest, (start, stop, value))
 
 
+def _utc(et: float) -> str:
+    from ..spice import et_to_utc
+
+    return f"{et_to_utc(et, precision=0)} UTC"
+
+
 def _ordered(option: str, a: str, b: str) -> tuple[float, float]:
     """ET of two UTC texts, refused (in the user's words) when STOP is not after START."""
     from ..spice import to_et
@@ -55,6 +61,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     time_range = None
     if args.time_range:
         time_range = _ordered("--time-range", *args.time_range)
+        scene.clock.require(*time_range, "--time-range", _utc)
     time_map = None
     if args.slow:
         a, b, factor = args.slow

@@ -99,9 +99,12 @@ def plan_frames(
         )
         if stop < start:
             raise RenderError(f"time range [{start}, {stop}] runs backwards; give START <= STOP")
+        if time_range is not None:
+            scene.clock.require(start, stop, "time_range")
         time_map = TimeMap.linear(start, stop, last_s)
     else:
         time_map = time_map.rescaled(last_s)
+        scene.clock.require(float(time_map.et[0]), float(time_map.et[-1]), "time_map")
     et = time_map.et_at(t_s)
     path = camera_from_spec(scene, camera)
     # the camera's clock is the whole video (a turntable's last frame is not its first again)

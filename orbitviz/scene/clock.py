@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
+from ..errors import CoverageError
 from .events import EventEmitter
 
 
@@ -46,6 +48,32 @@ class Clock:
 
     def _clamp(self, et: float) -> float:
         return min(max(et, self._start), self._stop)
+
+    def require(
+        self, first_et: float, last_et: float, what: str, fmt: Callable[[float], str] = str
+    ) -> None:
+        """Refuse times a user asked for outside the span (``what``: which option or
+        argument), naming the span with ``fmt`` (e.g. a UTC formatter). The slider and
+        playback clamp; an explicit request outside the data is an error, not a clamp.
+
+        >>> Clock(0.0, 60.0).require(10.0, 70.0, "time_range")
+        Traceback (most recent call last):
+        ...
+        orbitviz.errors.CoverageError: time_range 10.0 .. 70.0 is outside the scene's data, 0.0 .. 60.0: choose times inside it
+        """
+        slack = 1e-6 * max(1.0, abs(self._start), abs(self._stop))
+        if not (math.isfinite(first_et) and math.isfinite(last_et)):
+            raise CoverageError(f"{what}: the times must be finite numbers")
+        if first_et < self._start - slack or last_et > self._stop + slack:
+            if self._stop == self._start:
+                raise CoverageError(
+                    f"{what}: this scene has no time (a shape model on its own); leave it out"
+                )
+            span = fmt(first_et) if first_et == last_et else f"{fmt(first_et)} .. {fmt(last_et)}"
+            raise CoverageError(
+                f"{what} {span} is outside the scene's data, {fmt(self._start)} .. "
+                f"{fmt(self._stop)}: choose times inside it"
+            )
 
     @property
     def start_et(self) -> float:
