@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 
 from ._files import Terminated, check_output, removing_temporaries_on_signals
@@ -461,6 +462,11 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings at the command line: one line each, like the errors (no file:line noise)."""
+    print(f"orbitviz: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -473,7 +479,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "view"
             else removing_temporaries_on_signals()
         )
-        with signals:
+        with signals, warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
             return args.func(args)
     except OrbitvizError as exc:
         if args.debug:

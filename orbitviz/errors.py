@@ -69,7 +69,14 @@ class UnknownFrame(OrbitvizError, ValueError):
 
 
 class CoverageError(OrbitvizError):
-    """A time outside the data loaded for a body (SPK, CK or PCK coverage)."""
+    """A time outside the data loaded for a body (SPK, CK or PCK coverage) or a scene.
+
+    Where known: ``et`` (the time asked, TDB seconds past J2000), ``body`` and ``coverage``, a
+    list of ``(file name, start_et, stop_et)`` of what the loaded files hold for it."""
+
+    def __init__(self, message: str, *, et=None, body=None, coverage=()):
+        super().__init__(message)
+        self.et, self.body, self.coverage = et, body, list(coverage)
 
 
 class TimeFormatError(OrbitvizError, ValueError):

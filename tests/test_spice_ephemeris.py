@@ -110,3 +110,14 @@ def test_unknown_frame_and_body_errors_leave_spice_clean():
         states("ITOKAWA", 0.0)  # a known name without data in the default set
     assert not spiceypy.failed()
     assert np.isfinite(states("EARTH", 0.0)).all()
+
+
+def test_coverage_errors_carry_the_facts():
+    from orbitviz.errors import CoverageError
+
+    with pytest.raises(CoverageError) as caught:
+        states("EARTH", -4.0e9)
+    err = caught.value
+    assert err.et == -4.0e9 and err.body == "EARTH"
+    assert [name for name, _, _ in err.coverage] == ["de421.bsp"]
+    assert err.coverage[0][1] < -3.15e9 and err.coverage[0][2] > 1.69e9  # 1899 .. 2053

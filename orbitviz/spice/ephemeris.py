@@ -82,10 +82,15 @@ def coverage_error(target: str | int, observer: str | int, et: float) -> Coverag
     """The CoverageError for ``target`` relative to ``observer`` at ``et``: what each loaded
     file covers, in UTC."""
     lines = []
+    spans_of_target: list[tuple[str, float, float]] = []
     for body in (target, observer):
         if body_id(body) == 0:  # the solar-system barycenter: every SPK chain ends there
             continue
         covs = spk_coverage(body)
+        if body is target:
+            spans_of_target = [
+                (c.path.name, float(a), float(b)) for c in covs for a, b in c.intervals
+            ]
         name = f"{body_name(body)} ({body_id(body)})"
         if not covs:
             hint = ""
@@ -100,7 +105,10 @@ def coverage_error(target: str | int, observer: str | int, et: float) -> Coverag
         f"no ephemeris for {body_name(target)} relative to {body_name(observer)} at "
         f"{_utc(et)} UTC (ET {et:.3f}). Loaded coverage: "
         + " | ".join(lines)
-        + ". Choose a time inside the coverage or load an SPK that covers it."
+        + ". Choose a time inside the coverage or load an SPK that covers it.",
+        et=float(et),
+        body=body_name(target),
+        coverage=spans_of_target,
     )
 
 

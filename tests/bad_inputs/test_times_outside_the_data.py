@@ -71,3 +71,21 @@ def test_api_time_range_and_clock():
     clock = Clock(0.0, 60.0)
     clock.et = 100.0  # the slider clamps
     assert clock.et == 60.0
+
+
+def test_warnings_at_the_command_line_are_one_line(capsys, monkeypatch):
+    import warnings
+
+    from orbitviz import cli
+
+    def warns(args):
+        warnings.warn("catalog x.csv: skipped 1 bad row (empty designation, file line 3)")
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_time", warns)
+    assert main(["time", "2020-01-01"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        err
+        == "orbitviz: warning: catalog x.csv: skipped 1 bad row (empty designation, file line 3)\n"
+    )
