@@ -79,7 +79,9 @@ def test_warnings_at_the_command_line_are_one_line(capsys, monkeypatch):
     from orbitviz import cli
 
     def warns(args):
-        warnings.warn("catalog x.csv: skipped 1 bad row (empty designation, file line 3)")
+        warnings.warn(
+            "catalog x.csv: skipped 1 bad row (empty designation, file line 3)", stacklevel=1
+        )
         return 0
 
     monkeypatch.setattr(cli, "cmd_time", warns)
