@@ -98,12 +98,14 @@ def closest_approaches(
     """The approach to ``body`` of object ``objects[i]`` (a row of ``conics`` (M, 8)) nearest
     ``guesses_et[i]``, for every request ``i``. ``nongrav[m]``: the non-gravitational model of
     row ``m`` (a mapping or :class:`~orbitviz.dynamics.nbody.NonGrav`, None for none).
-    ``on_done(n)`` is called as requests finish (a progress bar). Needs the kernels loaded."""
+    ``half_window_s``: one for all, or one per request. ``on_done(n)`` is called as requests
+    finish (a progress bar). Needs the kernels loaded."""
     from .nbody import Perturbers, propagate_nbody
 
     objects = np.asarray(objects, dtype=int)
     guesses = np.asarray(guesses_et, dtype=float)
     n = len(objects)
+    halves = np.broadcast_to(np.asarray(half_window_s, dtype=float), (n,))
     out = np.full((n, 3), np.nan)
     reasons: dict[int, str] = {}
     method = "nbody"
@@ -114,8 +116,8 @@ def closest_approaches(
         requests.setdefault(int(obj), []).append(i)
     if perturbers is None:
         epochs = conics[list(requests), 6]
-        lo = float(min(epochs.min(), guesses.min() - half_window_s)) - MARGIN_S
-        hi = float(max(epochs.max(), guesses.max() + half_window_s)) + MARGIN_S
+        lo = float(min(epochs.min(), (guesses - halves).min())) - MARGIN_S
+        hi = float(max(epochs.max(), (guesses + halves).max())) + MARGIN_S
         perturbers = Perturbers.load(lo, hi)
     by_epoch: dict[float, list[int]] = {}
     for obj in sorted(requests, key=lambda o: (conics[o, 6], guesses[requests[o]].min())):
@@ -130,12 +132,12 @@ def closest_approaches(
         rel = _relative(traj, index, n_objects, body)
         for i in requests[obj]:
             try:
-                hit = nearest_minimum(rel, guesses[i], half_window_s, xtol_s)
+                hit = nearest_minimum(rel, guesses[i], halves[i], xtol_s)
             except (CoverageError, ElementsError) as exc:
                 reasons[i] = f"no minimum: {exc}"
             else:
                 if hit is None:
-                    hours = half_window_s / 3600.0
+                    hours = halves[i] / 3600.0
                     reasons[i] = f"no distance minimum within +-{hours:g} h of the time asked"
                 else:
                     out[i] = hit
@@ -143,10 +145,10 @@ def closest_approaches(
                 on_done(1)
 
     for batch in batches:
-        times = np.concatenate([guesses[requests[o]] for o in batch])
+        asked = np.concatenate([requests[o] for o in batch])
         window = (
-            times.min() - half_window_s - MARGIN_S,
-            times.max() + half_window_s + MARGIN_S,
+            (guesses[asked] - halves[asked]).min() - MARGIN_S,
+            (guesses[asked] + halves[asked]).max() + MARGIN_S,
         )
         models = [nongrav[o] or None for o in batch] if nongrav is not None else None
         try:

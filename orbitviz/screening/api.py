@@ -141,7 +141,12 @@ def screen(
             None if nbody_max is None else int(nbody_max),
         )
         names = table.table["designation"].astype(str).tolist()
-        chunks = split(table.conics, names, int(chunk_size))
+        nongrav = None
+        if params.refines_on_workers:
+            from orbitviz.screening.nbody import nongrav_by_row
+
+            nongrav = nongrav_by_row(table)
+        chunks = split(table.conics, names, int(chunk_size), nongrav)
         key = run_key(params, table.conics, names, chunk_size)
         parts = None
         if out is not None:
@@ -158,8 +163,8 @@ def screen(
         )
         frames = [f for f in frames if len(f)]
         result = sort_results(pd.concat(frames, ignore_index=True)) if frames else empty_results()
-        if refine == METHOD_NBODY and len(result):
-            from orbitviz.screening.nbody import refine_nbody
+        if refine == METHOD_NBODY and not params.refines_on_workers and len(result):
+            from orbitviz.screening.nbody import refine_nbody  # the closest of all, here
 
             result = sort_results(refine_nbody(result, table, params))
     result.attrs.update(

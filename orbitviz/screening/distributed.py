@@ -32,11 +32,13 @@ _TRACKS: dict = {}  # (body, grid bytes) -> BodyTrack, per process
 
 @dataclass(frozen=True)
 class Chunk:
-    """One slice of the catalog: its index, element rows and designations."""
+    """One slice of the catalog: its index, element rows, designations and (for an N-body
+    refinement) each row's non-gravitational parameters (a mapping, or None)."""
 
     index: int
     conics: np.ndarray
     designations: tuple[str, ...]
+    nongrav: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -70,16 +72,21 @@ def set_fault(fault: Fault | None) -> None:
     _fault = fault
 
 
-def split(conics: np.ndarray, designations: Sequence[str], chunk_size: int) -> list[Chunk]:
-    """Fixed-size chunks in catalog order (independent of the number of workers)."""
+def split(
+    conics: np.ndarray, designations: Sequence[str], chunk_size: int, nongrav=None
+) -> list[Chunk]:
+    """Fixed-size chunks in catalog order (independent of the number of workers);
+    ``nongrav``: per row, a mapping or None (default: none for every row)."""
     if chunk_size < 1:
         raise ScreeningError(f"chunk_size must be >= 1, got {chunk_size}")
     names = list(map(str, designations))
+    models = list(nongrav) if nongrav is not None else [None] * len(names)
     return [
         Chunk(
             i // chunk_size,
             np.ascontiguousarray(conics[i : i + chunk_size]),
             tuple(names[i : i + chunk_size]),
+            tuple(models[i : i + chunk_size]),
         )
         for i in range(0, len(names), chunk_size)
     ]
@@ -118,6 +125,10 @@ def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None
     _ensure_kernels()
     raw = screen_chunk(chunk.conics, chunk.designations, params, _track(params))
     rows = complete(raw, params.soi_km)
+    if params.refines_on_workers and len(rows):
+        from orbitviz.screening.nbody import refine_rows
+
+        rows = refine_rows(rows, chunk.conics, chunk.designations, chunk.nongrav, params)
     if part is not None:
         write_part(rows, Path(part))
     return rows

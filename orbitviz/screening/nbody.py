@@ -6,10 +6,11 @@ line with the same v_inf). Every approach the two-body pass found (or the ``nbod
 when given) is recomputed by the N-body engine from its object's catalog epoch, objects of one
 epoch integrated together (:func:`orbitviz.dynamics.approaches.closest_approaches`: Sun,
 planets, Moon, Ceres and Vesta from the SPK, 1PN Sun, the catalog's non-gravitational terms
-where it has them); the minimum is taken within +-5 days of the two-body time, to 0.1 ms. The
+where it has them); the minimum is taken near the two-body time (:func:`search_half_width_s`), to 0.1 ms. The
 rows say ``method = "nbody"`` and keep the two-body answer in ``two_body_et`` /
-``two_body_dist_km``; an approach the N-body run does not find within the window keeps its
-two-body row (``method`` says so) and is counted in ``attrs["nbody_not_found"]``.
+``two_body_dist_km``. An approach the N-body run does not find near the two-body time is looked
+for over the whole window; one the N-body run puts beyond the threshold, or nowhere, is
+dropped (two-body was wrong about it; counted in ``attrs["nbody_dropped"]``).
 """
 
 from __future__ import annotations
@@ -21,14 +22,44 @@ from orbitviz import spice
 from orbitviz.screening.params import METHOD_NBODY, REFINE_XTOL_S, ScreeningParams
 from orbitviz.units import AU_KM, DAY_S, LD_KM
 
-SEARCH_HALF_WIDTH_S = 5 * DAY_S
-"""N-body minimum searched within +-5 days of the two-body time (two-body timing errors for
-approaches a few years from the epoch are hours to ~2 days, see tests/test_screening_truth.py)."""
+SEARCH_DAYS_PER_YEAR = 2.0
+SEARCH_MIN_DAYS, SEARCH_MAX_DAYS = 5.0, 60.0
+"""The N-body minimum is searched within +-(2 days per year between the object's epoch and the
+two-body time), at least 5 and at most 60 days: two-body timing errors grow with the arc
+(hours to ~2 days a few years from the epoch, see tests/test_screening_truth.py; a week for
+NEODyS's 2022 elements in 2029)."""
+
+
+def search_half_width_s(epoch_et, event_et) -> np.ndarray:
+    """The +-window (s) of the N-body search around each two-body time."""
+    years = np.abs(np.asarray(event_et, float) - np.asarray(epoch_et, float)) / (365.25 * DAY_S)
+    return np.clip(SEARCH_DAYS_PER_YEAR * years, SEARCH_MIN_DAYS, SEARCH_MAX_DAYS) * DAY_S
 
 
 def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.DataFrame:
-    """``result`` with its approaches (all, or the ``params.nbody_max`` closest) recomputed by
-    N-body integration."""
+    """``result`` with its ``params.nbody_max`` closest approaches recomputed by N-body
+    integration (all of them when it is None; :func:`refine_rows` on the workers does that)."""
+    names = table.table["designation"].astype(str).tolist()
+    return refine_rows(result, table.conics, names, nongrav_by_row(table), params)
+
+
+def nongrav_by_row(table) -> list:
+    """Each catalog row's non-gravitational parameters (a mapping, or None)."""
+    columns = [c for c in ("A1_au_d2", "A2_au_d2", "A3_au_d2") if c in table.table]
+    if not columns or not hasattr(table, "nongrav"):
+        return [None] * len(table.table)
+    values = table.table[columns].apply(pd.to_numeric, errors="coerce").fillna(0.0).to_numpy()
+    active = np.flatnonzero((values != 0.0).any(axis=1))
+    out: list = [None] * len(table.table)
+    for i in active:
+        out[int(i)] = table.nongrav(int(i)) or None
+    return out
+
+
+def refine_rows(result: pd.DataFrame, conics, designations, nongrav, params: ScreeningParams):
+    """``result`` (sorted by distance) with its approaches (all, or the ``params.nbody_max``
+    closest) recomputed by the N-body engine from the objects' epochs; ``conics`` (M, 8),
+    ``designations`` (M,) and ``nongrav`` (M,: mapping or None) describe the objects."""
     from orbitviz.dynamics.approaches import closest_approaches
 
     out = result.copy()
@@ -39,20 +70,37 @@ def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.Dat
     out.attrs["nbody_not_found"] = 0
     if len(top) == 0:
         return out
-    row_of = {d: i for i, d in enumerate(table.table["designation"].astype(str))}
+    row_of = {str(d): i for i, d in enumerate(designations)}
     objects = np.array([row_of[d] for d in out.loc[top, "designation"]])
-    nongrav = None
-    if hasattr(table, "nongrav"):
-        nongrav = {int(o): table.nongrav(int(o)) or None for o in set(objects)}
+    models = None
+    if nongrav is not None and len(nongrav):
+        models = {int(o): nongrav[int(o)] for o in set(objects)}
+    conics = np.asarray(conics)
+    guesses = out.loc[top, "et"].to_numpy(dtype=float)
     hits = closest_approaches(
-        table.conics,
+        conics,
         objects,
-        out.loc[top, "et"].to_numpy(dtype=float),
+        guesses,
         params.body,
-        nongrav=nongrav,
-        half_window_s=SEARCH_HALF_WIDTH_S,
+        nongrav=models,
+        half_window_s=search_half_width_s(conics[objects, 6], guesses),
         xtol_s=REFINE_XTOL_S,
     )
+    missed = np.flatnonzero(~np.isfinite(hits.et))
+    if missed.size:  # not near the two-body time: the N-body minimum anywhere in the window
+        middle = 0.5 * (params.start_et + params.stop_et)
+        again = closest_approaches(
+            conics,
+            objects[missed],
+            np.full(missed.size, middle),
+            params.body,
+            nongrav=models,
+            half_window_s=0.5 * (params.stop_et - params.start_et),
+            xtol_s=REFINE_XTOL_S,
+        )
+        for k, i in enumerate(missed):
+            hits.et[i], hits.dist_km[i] = again.et[k], again.dist_km[k]
+            hits.v_rel_kms[i] = again.v_rel_kms[k]
     found = np.isfinite(hits.et)
     idx = top[found]
     d_km = hits.dist_km[found]
@@ -64,5 +112,9 @@ def refine_nbody(result: pd.DataFrame, table, params: ScreeningParams) -> pd.Dat
     out.loc[idx, "inside_soi"] = d_km < params.soi_km
     out.loc[idx, "utc"] = [str(u) for u in np.atleast_1d(spice.et_to_utc(hits.et[found]))]
     out.loc[idx, "method"] = METHOD_NBODY
+    # what the N-body run puts beyond the threshold, or nowhere in the window, is no approach
+    gone = top[~found].union(idx[d_km > params.threshold_km])
+    out = out.drop(index=gone)
     out.attrs["nbody_not_found"] = int((~found).sum())
+    out.attrs["nbody_dropped"] = len(gone)
     return out

@@ -105,6 +105,12 @@ class ScreeningParams:
     refine: str | None = None
     nbody_max: int | None = None  # None: every approach
 
+    @property
+    def refines_on_workers(self) -> bool:
+        """Every approach is refined, so each chunk refines its own, where it is screened
+        (the ``nbody_max`` closest of the whole catalog can only be chosen after the gather)."""
+        return self.refine == METHOD_NBODY and self.nbody_max is None
+
     def __post_init__(self) -> None:
         if (
             not (np.isfinite(self.start_et) and np.isfinite(self.stop_et))
