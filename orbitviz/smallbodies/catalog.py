@@ -432,12 +432,26 @@ def _bad_row_reasons(
     blank = out["designation"].str.len().to_numpy() == 0
     a = np.full(len(out), np.nan) if given_a is None else given_a
     jd = et_to_jd_tdb(out["epoch_et"].to_numpy())
+    with np.errstate(invalid="ignore"):
+        q_of_a = a * (1.0 - e)
+        contradicts = np.isfinite(a) & (np.abs(q_of_a - q) > 1e-6 * np.abs(q))
+    told = np.array(
+        [
+            f"a = {x:.10g} au and e = {y:.10g} give q = a (1 - e) = {z:.10g} au, but q = "
+            f"{w:.10g} au is given"
+            if bad
+            else ""
+            for x, y, z, w, bad in zip(a, e, q_of_a, q, contradicts)
+        ],
+        dtype=object,
+    )
     conditions = [
         blank,
         nan_any,
         e < 0,
         (a <= 0) & (e < 1),
         (a >= 0) & (e > 1),
+        contradicts,
         e == 1.0,
         (e > 1.0) & (not allow_hyperbolic),
         q <= 0,
@@ -453,6 +467,7 @@ def _bad_row_reasons(
         "negative eccentricity",
         "a <= 0 with e < 1 (an ellipse has a > 0)",
         "a >= 0 with e > 1 (a hyperbola has a < 0)",
+        told.astype(str),
         "parabolic (e == 1) not supported",
         "hyperbolic (e > 1) not allowed here",
         "perihelion distance q <= 0",

@@ -135,3 +135,21 @@ def test_unreadable_catalogs(capsys, tmp_path):
     except PermissionError:
         pass
     assert "cannot be read" in one_error_line(capsys, "flyby", "99942", "--catalog", str(locked))
+
+
+def test_a_catalog_row_whose_a_and_q_disagree_is_skipped_with_the_numbers(tmp_path):
+    from orbitviz.smallbodies import read_catalog
+
+    path = tmp_path / "aq.csv"
+    path.write_text(
+        "designation,a_au,q_au,e,i_deg,node_deg,peri_deg,M_deg,epoch_mjd\n"
+        "good,1.2,0.96,0.2,5,10,20,30,59600\n"
+        "bad,1.2,0.70,0.2,5,10,20,30,59600\n"
+    )
+    names = ["designation", "a_au", "q_au", "e", "i_deg", "node_deg", "peri_deg", "M_deg"]
+    columns = {**{n: n for n in names}, "epoch_mjd": "epoch_mjd"}
+    with pytest.warns(UserWarning, match="skipped 1 of 2 rows"):
+        table = read_catalog(path, columns=columns)
+    assert table.table.designation.tolist() == ["good"]
+    (reason,) = table.bad_rows.reason
+    assert reason == "a = 1.2 au and e = 0.2 give q = a (1 - e) = 0.96 au, but q = 0.7 au is given"
