@@ -64,3 +64,15 @@ def pytest_runtest_makereport(item, call):
         f"CI=true: this GUI/OpenGL test may not skip in CI (.ci/run installs what it needs); "
         f"it skipped because: {reason}"
     )
+
+
+def one_error_line(capsys, *argv) -> str:
+    """Run ``orbitviz ARGV...``: it must exit 2 with one line on stderr, ``orbitviz: error:
+    ...``; that line."""
+    from orbitviz.cli import main
+
+    code = main(list(argv))
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2, err
+    assert len(err) == 1 and err[0].startswith("orbitviz: error: "), err
+    return err[0]

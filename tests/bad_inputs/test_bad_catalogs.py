@@ -6,6 +6,7 @@ import json
 import warnings
 
 import pytest
+from conftest import one_error_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,14 +18,6 @@ from orbitviz.smallbodies.catalog import read_catalog
 HEADER = "pdes,full_name,epoch,q,e,i,om,w,ma,H\n"
 ROW = "{d},{d} X,2454733.5,0.7460724295867941,0.1911953048308701,3.331369520013644,"
 ROW += "204.4460289189818,126.401879524849,180.429373045644,19.1\n"
-
-
-def one_error_line(capsys, *argv) -> str:
-    code = main(list(argv))
-    err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2, err
-    assert len(err) == 1 and err[0].startswith("orbitviz: error: "), err
-    return err[0]
 
 
 def write(tmp_path, name, text, encoding="utf-8"):

@@ -14,23 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import one_error_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orbitviz.cli import main
 from orbitviz.errors import CameraPathError, InvalidArgument, OrbitvizError, TimeFormatError
 from orbitviz.scene.cameras import read_keyframes
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def one_error_line(capsys, *argv) -> str:
-    code = main(list(argv))
-    _, err = capsys.readouterr()
-    lines = err.strip().splitlines()
-    assert code == 2, err
-    assert len(lines) == 1 and lines[0].startswith("orbitviz: error: "), err
-    return lines[0]
 
 
 RENDER = ["render", "philae", "--shape", "67p-4k.obj", "--frames", "2", "--size", "64x48"]

@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import one_error_line
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from orbitviz.cli import main
 from orbitviz.dynamics.kepler import validate_elements
 from orbitviz.errors import InconsistentElements
 from orbitviz.smallbodies import OrbitalElements, jd_tdb_to_et
@@ -22,14 +22,6 @@ from orbitviz.units import EPOCH_JD_RANGE, MAX_ABS_MEAN_ANOMALY_DEG
 GOOD = {"q_au": 0.7460724, "e": 0.1911953, "i_deg": 3.33}
 GOOD.update(node_deg=204.4, peri_deg=126.4, M_deg=180.4)
 EPOCH = jd_tdb_to_et(2454733.5)
-
-
-def one_error_line(capsys, *argv) -> str:
-    code = main(list(argv))
-    err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2, err
-    assert len(err) == 1 and err[0].startswith("orbitviz: error: "), err
-    return err[0]
 
 
 @settings(max_examples=60, deadline=None)

@@ -4,18 +4,12 @@ the slider and playback clamp, ``--time``, ``--time-range`` and ``time_range=`` 
 from __future__ import annotations
 
 import pytest
+from conftest import one_error_line
 
 from orbitviz.cli import main
 from orbitviz.errors import CoverageError
 from orbitviz.render import plan_frames
 from orbitviz.scene import Clock, Scene
-
-
-def one_error_line(capsys, *argv) -> str:
-    assert main(list(argv)) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("orbitviz: error: "), err
-    return err[0]
 
 
 def test_render_time_range_outside_philae_is_refused(capsys, tmp_path, mirror):
