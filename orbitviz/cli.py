@@ -491,6 +491,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return 141  # 128 + SIGPIPE, as a shell reports a process killed by it
     except Terminated as exc:
+        # objects the signal caught half-built (a VisPy transform, say) complain from their
+        # __del__ as the process ends: that noise is not for the user, who asked it to stop
+        sys.unraisablehook = lambda unraisable: None
         print(f"orbitviz: {exc}; partial outputs removed", file=sys.stderr)
         return 128 + exc.signum
     except KeyboardInterrupt:
