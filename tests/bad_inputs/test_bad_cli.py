@@ -121,7 +121,7 @@ def test_ctrl_c_on_a_dask_screening_is_one_line(mirror):
         start_new_session=True,  # a process group of its own, as a terminal's job
     )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # a fresh venv starts its first cluster slowly
         while time.monotonic() < deadline:  # the workers are at work, the parent listens
             workers = psutil.Process(child.pid).children(recursive=True)
             busy = sum(_cpu_s(w) for w in workers)
