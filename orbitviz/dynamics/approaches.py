@@ -51,14 +51,12 @@ class Approaches:
     method: str
 
 
-def _relative(traj, index: int, n_objects: int, body: str):
-    from .. import spice
-
+def _relative(traj, index: int, n_objects: int, body_states):
     def rel(et):
         own = traj.states(et)
         if n_objects > 1:
             own = own[..., index, :]
-        return own - spice.states(body, et, observer="SUN")
+        return own - body_states(et)
 
     return rel
 
@@ -100,7 +98,8 @@ def closest_approaches(
     row ``m`` (a mapping or :class:`~orbitviz.dynamics.nbody.NonGrav`, None for none).
     ``half_window_s``: one for all, or one per request. ``on_done(n)`` is called as requests
     finish (a progress bar). Needs the kernels loaded."""
-    from .nbody import Perturbers, propagate_nbody
+    from .. import spice
+    from .nbody import Perturbers, body_states_function, propagate_nbody
 
     objects = np.asarray(objects, dtype=int)
     guesses = np.asarray(guesses_et, dtype=float)
@@ -128,8 +127,14 @@ def closest_approaches(
         for k in range(0, len(group), batch_size)
     ]
 
+    body_states = body_states_function(
+        spice.body_id(body),
+        float((guesses - halves).min()) - MARGIN_S,
+        float((guesses + halves).max()) + MARGIN_S,
+    )
+
     def finish(traj, index, n_objects, obj):
-        rel = _relative(traj, index, n_objects, body)
+        rel = _relative(traj, index, n_objects, body_states)
         for i in requests[obj]:
             try:
                 hit = nearest_minimum(rel, guesses[i], halves[i], xtol_s)

@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import spice
-from ..errors import CoverageError, KernelError, OrbitvizError
+from ..errors import OrbitvizError
 from ..units import AU_KM
 from . import kepler
 from .events import find_crossings, find_minima, time_grid
 from .methods import DEFAULT_METHOD, METHODS
+from .nbody import body_states_function
 from .relative import distance_functions
 from .spheres import primary_of, soi_radius_km
 
@@ -99,42 +100,6 @@ class FlybyResult:
     @property
     def samples_dist_km(self) -> np.ndarray:
         return np.linalg.norm(self.samples_rel_km, axis=1)
-
-
-def _memoized(states: StateFunction, size: int = 8) -> StateFunction:
-    """Remember the last few arrays asked for: the event searches evaluate the same coarse
-    grid several times (crossings, minima, derivative), and SPICE calls are the cost."""
-    cache: dict[bytes, np.ndarray] = {}
-
-    def wrapped(et):
-        et = np.atleast_1d(np.asarray(et, dtype=float))
-        key = et.tobytes()
-        if key not in cache:
-            if len(cache) >= size:
-                cache.pop(next(iter(cache)))
-            cache[key] = states(et)
-        return cache[key].copy()
-
-    return wrapped
-
-
-def _body_states(body_code: int, start_et: float, stop_et: float) -> StateFunction:
-    """Heliocentric ECLIPJ2000 states of the body over the window, from the SPK's Chebyshev
-    records as the N-body engine reads them (no SPICE call per time; equal to SPICE to
-    round-off), or from SPICE where the records cannot be read that way."""
-    from .nbody import Perturbers
-
-    try:
-        table = Perturbers.load(start_et, stop_et, (SUN, body_code))
-    except (CoverageError, KernelError):
-        return _memoized(lambda et: spice.states(body_code, et, observer=SUN, frame="ECLIPJ2000"))
-
-    def states(et):
-        et = np.atleast_1d(np.asarray(et, dtype=float))
-        both = table.states(et)
-        return both[:, 1] - both[:, 0]
-
-    return states
 
 
 def _samples(start_et: float, stop_et: float, step_s: float, closest_et: float) -> np.ndarray:
@@ -232,7 +197,7 @@ def analyze_flyby(
     except OrbitvizError:
         radius = None
 
-    body_state = _body_states(body_code, start_et, stop_et)
+    body_state = body_states_function(body_code, start_et, stop_et)
 
     if method == "nbody":
         options = dict(nbody_options or {})

@@ -33,14 +33,14 @@ dense output, forwards and/or backwards from the initial epoch; many bodies at o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from orbitviz.dynamics.kepler import elements_to_state, validate_elements
-from orbitviz.errors import CoverageError, ElementsError
+from orbitviz.errors import CoverageError, ElementsError, KernelError
 from orbitviz.units import AU_KM, AU_PER_DAY2_IN_KMS2, C_KMS, DAY_S
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 SSB = 0
+StateFunction = Callable[[np.ndarray], np.ndarray]
 SUN = 10
 DEFAULT_PERTURBERS: tuple[int, ...] = (10, 199, 299, 399, 301, 4, 5, 6, 7, 8, 9)
 ASTEROID_PERTURBERS: tuple[int, ...] = (2000001, 2000004)
@@ -254,6 +255,43 @@ class Perturbers:
                 f"the perturbers' records cover ET {lo:.0f} .. {hi:.0f}; asked for "
                 f"{et.min():.0f} .. {et.max():.0f}: load them over a wider span"
             )
+
+
+def _memoized(states: StateFunction, size: int = 8) -> StateFunction:
+    """Remember the last few arrays asked for: the event searches evaluate the same coarse
+    grid several times (crossings, minima, derivative), and SPICE calls are the cost."""
+    cache: dict[bytes, np.ndarray] = {}
+
+    def wrapped(et):
+        et = np.atleast_1d(np.asarray(et, dtype=float))
+        key = et.tobytes()
+        if key not in cache:
+            if len(cache) >= size:
+                cache.pop(next(iter(cache)))
+            cache[key] = states(et)
+        return cache[key].copy()
+
+    return wrapped
+
+
+def body_states_function(body_code: int, start_et: float, stop_et: float) -> StateFunction:
+    """Heliocentric ECLIPJ2000 states of the body over the window, from the SPK's Chebyshev
+    records as the N-body engine reads them (no SPICE call per time; equal to SPICE to
+    round-off), or from SPICE where the records cannot be read that way: the body's side of
+    every relative state the flyby analysis and the closest-approach searches form."""
+    from orbitviz import spice
+
+    try:
+        table = Perturbers.load(start_et, stop_et, (SUN, body_code))
+    except (CoverageError, KernelError):
+        return _memoized(lambda et: spice.states(body_code, et, observer=SUN, frame="ECLIPJ2000"))
+
+    def states(et):
+        et = np.atleast_1d(np.asarray(et, dtype=float))
+        both = table.states(et)
+        return both[:, 1] - both[:, 0]
+
+    return states
 
 
 def spice_name(body: int) -> str:
