@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Callable, Sequence
 
 from ._files import Terminated, check_output, removing_temporaries_on_signals
+from ._text import table as _table
 from .cli_types import Parser
 from .errors import OrbitvizError
 from .recipes.arguments import add_scene_parsers, recipe_from_args, size
@@ -42,14 +43,6 @@ def _human_size(n: int | None) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return str(n)
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(lines)
 
 
 # --- kernels ----------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._text import table as _table
 from .dynamics import approaches as _approaches
 from .errors import CoverageError, ElementsError, ValidationError
 from .units import AU_KM, jd_tdb_to_et
@@ -374,14 +375,6 @@ def _num(v) -> str:
     if v is None:
         return "-"
     return f"{v:.3g}"
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(lines)
 
 
 def _orbit_id(text) -> str:
