@@ -27,9 +27,9 @@ from collections.abc import Callable, Sequence
 
 from ._files import Terminated, check_output, removing_temporaries_on_signals
 from ._text import table as _table
-from .cli_types import Parser
+from .cli_types import Parser, size
 from .errors import OrbitvizError
-from .recipes.arguments import add_scene_parsers, recipe_from_args, size
+from .recipes.arguments import add_scene_parsers, recipe_from_args
 from .recipes.options import FLYBY_OPTIONS, add_options, values
 
 Handler = Callable[[argparse.Namespace], int]

@@ -4,6 +4,7 @@ options added from its declaration (:mod:`.options`).
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="orbitviz view")
+>>> from orbitviz.cli_types import size
 >>> add_scene_parsers(parser, lambda p: p.add_argument("--size", type=size))
 >>> recipe_from_args(parser.parse_args(["flyby", "Apophis", "--body", "MOON"])).options["body"]
 'MOON'
@@ -16,12 +17,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from ..cli_types import size
 from ..errors import OrbitvizError
 from .options import add_options, values
 from .registry import RECIPES, SceneRecipe, file_kind
 
-__all__ = ["add_scene_parsers", "recipe_from_args", "size"]
+__all__ = ["add_scene_parsers", "recipe_from_args"]
 
 
 class _SceneOrFile(argparse._SubParsersAction):
