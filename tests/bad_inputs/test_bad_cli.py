@@ -113,7 +113,7 @@ def test_ctrl_c_on_a_dask_screening_is_one_line(mirror):
     pytest.importorskip("dask.distributed")
     child = subprocess.Popen(
         [sys.executable, "-m", "orbitviz.cli", "screen", "--start", "2029-01-01"]
-        + ["--stop", "2039-01-01", "--scheduler", "local", "--workers", "2", "--no-progress"],
+        + ["--stop", "2053-01-01", "--scheduler", "local", "--workers", "2", "--no-progress"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
