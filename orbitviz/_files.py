@@ -215,9 +215,11 @@ def check_output(
     folder: bool = False,
 ) -> Path:
     """Fail before any work when ``path`` cannot be written: a suffix not in ``suffixes``, a
-    folder that does not exist (created when ``create_folder``), is not a folder or takes no
-    new files (read-only), or ``path`` itself a folder (unless ``folder``: an output that is a
-    folder, e.g. of PNG frames). Raises OutputError; returns the path."""
+    folder that does not exist (unless ``create_folder``: the writer will create it, so its
+    nearest existing ancestor is checked instead and nothing is created here, since a run that
+    fails later leaves no empty folder behind), is not a folder or takes no new files
+    (read-only), or ``path`` itself a folder (unless ``folder``: an output that is a folder,
+    e.g. of PNG frames). Raises OutputError; returns the path."""
     from orbitviz.errors import OutputError
 
     final = Path(path)
@@ -233,11 +235,9 @@ def check_output(
             f"use a name ending in {', '.join(suffixes)}",
         )
     parent = final.parent
-    if create_folder and not parent.exists():
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            fail(f"cannot create the folder {parent} ({exc.strerror})", "choose another folder")
+    if create_folder:
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
     if not parent.exists():
         fail(f"the folder {parent} does not exist", f"create it first (mkdir -p {parent})")
     if not parent.is_dir():

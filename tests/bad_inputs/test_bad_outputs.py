@@ -79,6 +79,23 @@ def test_screen_refuses_a_bad_suffix_before_screening(capsys, tmp_path, monkeypa
     assert f"{blocker} is not a folder" in line
 
 
+def test_a_failed_screening_leaves_no_new_folder(capsys, tmp_path):
+    """The folders of ``-o new/sub/out.csv`` are made by the writer, after the work: a run that
+    fails first (here on an unknown body) leaves nothing; a blocked ancestor is still refused."""
+    out = tmp_path / "new" / "sub" / "out.csv"
+    line, _ = one_error_line(
+        capsys, "screen", "--start", "2029-01-01", "--stop", "2029-02-01", "--body", "NOSUCH",
+        "-o", str(out),
+    )  # fmt: skip
+    assert "unknown body 'NOSUCH'" in line
+    assert leftovers(tmp_path) == []
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(OutputError, match="is not a folder"):
+        check_output(blocker / "new" / "out.csv", create_folder=True)
+    assert check_output(out, create_folder=True) == out and leftovers(tmp_path) == ["file"]
+
+
 def test_flyby_plot_into_a_missing_folder_fails_before_the_report(capsys, tmp_path):
     target = tmp_path / "missing" / "plot.png"
     line, out = one_error_line(capsys, "flyby", "2021 WP", "--plot", str(target))
