@@ -313,3 +313,28 @@ def test_save_image_and_shortcuts_help(window, qapp, tmp_path, monkeypatch):  # 
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
     window.actions_by_name["shortcuts"].trigger()
     assert "Ctrl+S" in shown[0] and "Save the 3D view" in shown[0]
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_a_signal_closes_the_viewer(qapp, monkeypatch, tmp_path, signame):  # noqa: F811
+    """``kill`` or Ctrl-C in the terminal ends ``orbitviz view`` (Qt's idle loop runs no Python
+    signal handler by itself): the window closes and the CLI's exception comes out, so it prints
+    its one line and exit code."""
+    import os
+    import signal
+
+    from PyQt5.QtCore import QTimer
+
+    from orbitviz._files import Terminated
+    from orbitviz._qt.app import run_viewer
+    from orbitviz.recipes import recipe
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # the window's settings go there
+    signum = getattr(signal, signame)
+    QTimer.singleShot(300, lambda: os.kill(os.getpid(), signum))
+    expected = KeyboardInterrupt if signame == "SIGINT" else Terminated
+    with pytest.raises(expected) as caught:
+        run_viewer(recipe("philae", shape="67p-4k.obj"), size=VIEW)
+    assert getattr(caught.value, "signum", signal.SIGINT) == signum
+    assert not [w for w in qapp.topLevelWidgets() if w.isVisible() and w.windowTitle()]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

@@ -4,10 +4,14 @@ otherwise)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
+from orbitviz._files import Terminated
 from orbitviz.recipes import SceneRecipe, prepare
 
 PRESENT_ENV = "ORBITVIZ_PRESENT"
@@ -95,7 +99,46 @@ def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None) -
 
     window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
     window.show()
-    return app.exec_()
+    with _quitting_on_signals(app) as caught:
+        code = app.exec_()
+    if caught:  # the CLI's one line and exit code, as for every other command
+        if caught[0] == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Terminated(caught[0])
+    return code
+
+
+@contextlib.contextmanager
+def _quitting_on_signals(app):
+    """Ctrl-C, SIGTERM and SIGHUP close the window and end the event loop (yielding the list
+    that gets the signal number). Python runs its signal handlers only between bytecodes, and
+    Qt's loop runs none while idle, so a timer wakes it; raising from a handler inside a Qt
+    callback would abort the process instead."""
+    from PyQt5.QtCore import QTimer
+
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    caught: list[int] = []
+    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.getsignal(sig) for sig in wanted}
+
+    def handler(signum, _frame):
+        caught.append(signum)
+        app.closeAllWindows()
+        app.quit()
+
+    for sig in wanted:
+        signal.signal(sig, handler)
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+    try:
+        yield caught
+    finally:
+        wake.stop()
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def screenshot(
