@@ -160,7 +160,7 @@ def cmd_flyby(args: argparse.Namespace) -> int:
     from .analysis import flyby
 
     if args.plot:  # before the analysis, not after the report printed
-        check_output(args.plot, what="the plot")
+        check_output(args.plot, what="the plot", suffixes=(".png",))
     report = flyby(**values(args, FLYBY_OPTIONS))
     text = {
         "table": report.to_table,
@@ -183,6 +183,8 @@ def cmd_validate_cad(args: argparse.Namespace) -> int:
     from .units import AU_KM
     from .validate import validate_cad
 
+    if args.plot:  # before the comparison, not after it
+        check_output(args.plot, what="the plot", suffixes=(".png",))
     max_dist_au = None if args.max_dist is None else parse_threshold(args.max_dist)[0] / AU_KM
     result = validate_cad(
         args.cad,
@@ -279,7 +281,7 @@ def cmd_lander(args: argparse.Namespace) -> int:
     from .shapes.lander import philae_path
 
     if args.plot:
-        check_output(args.plot, what="the plot")
+        check_output(args.plot, what="the plot", suffixes=(".png",))
     path = philae_path(args.shape)
     if args.format == "json":
         print(json.dumps(path.to_dict(), indent=2))
@@ -344,6 +346,8 @@ def cmd_lander(args: argparse.Namespace) -> int:
 def cmd_view(args: argparse.Namespace) -> int:
     from ._qt.app import run_viewer, screenshot
 
+    if args.screenshot:  # a name we cannot write fails before the scene is built
+        check_output(args.screenshot, what="the screenshot", suffixes=(".png",))
     recipe = recipe_from_args(args)
     if args.screenshot:
         path = screenshot(

@@ -218,6 +218,7 @@ def analyze_flyby(
             "encounter and is the better answer here"
         )
     result.body_radius_km = radius
+    result.warnings.extend(w for w in (spice.gm_warning(body_code),) if w)
     if compare and method == "nbody":
         other = analyze_flyby(
             conics, body_code, start_et, stop_et, method="patched", name=label, compare=False

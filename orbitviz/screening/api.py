@@ -20,7 +20,7 @@ import pandas as pd
 
 from orbitviz import spice
 from orbitviz._files import check_output
-from orbitviz.screening.distributed import run_chunks, split
+from orbitviz.screening.distributed import check_scheduler, run_chunks, split
 from orbitviz.screening.params import (
     DEFAULT_STEP_S,
     METHOD_NBODY,
@@ -115,6 +115,7 @@ def screen(
     objects, skipped bad rows (and the first reasons), chunks computed/resumed, run key.
     """
     _check_counts(workers=workers, nbody_max=nbody_max, chunk_size=chunk_size)
+    check_scheduler(scheduler)
     if out is not None:  # a name we cannot write fails before any work, not after it
         check_output(out, what="the screening table", suffixes=TABLE_SUFFIXES, create_folder=True)
     table = load_catalog(catalog, allow_hyperbolic)

@@ -92,7 +92,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
     from orbitviz.screening import screen
 
     if args.plot:  # before the screening, not after
-        check_output(args.plot, what="the plot")
+        check_output(args.plot, what="the plot", suffixes=(".png",))
     table = screen(
         args.catalog,
         args.body.upper(),

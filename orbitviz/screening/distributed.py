@@ -203,6 +203,18 @@ def _workers_ignore_sigint():
         signal.signal(signal.SIGINT, previous)
 
 
+SCHEDULERS = ("local", "processes", "synchronous")
+
+
+def check_scheduler(scheduler: str) -> str:
+    """``scheduler`` if it names one (checked before any work); else a ScreeningError."""
+    if scheduler in SCHEDULERS or str(scheduler).startswith(("tcp://", "tls://")):
+        return scheduler
+    raise ScreeningError(
+        f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
+    )
+
+
 def _client(scheduler: str, workers: int | None):
     try:
         from dask.distributed import Client, LocalCluster
@@ -219,10 +231,7 @@ def _client(scheduler: str, workers: int | None):
                 f"cannot reach the Dask scheduler at {scheduler} ({exc}); start "
                 "one (dask scheduler) or use --scheduler local"
             ) from None
-    if scheduler not in ("local", "processes"):
-        raise ScreeningError(
-            f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
-        )
+    check_scheduler(scheduler)
     import dask
 
     n = workers or os.cpu_count() or 1

@@ -105,6 +105,42 @@ def gm_km3s2(body: str | int) -> float:
     return float(_bodvar(body, "GM", 1)[0])
 
 
+REFERENCE_PCK = "orbitviz_planets.tpc"
+"""The default kernel set's GM values and radii (DE440's GMs, IAU radii: see its header)."""
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_gms() -> dict[int, float]:
+    from .. import data
+    from .files import read_text_kernel
+
+    out = {}
+    for name, (kind, values) in read_text_kernel(data.fetch(REFERENCE_PCK)).items():
+        code = name[4:-3]
+        if kind == "N" and name.startswith("BODY") and name.endswith("_GM") and code.isdigit():
+            out[int(code)] = float(values[0])
+    return out
+
+
+def gm_warning(body: str | int, tolerance: float = 1e-6) -> str | None:
+    """A one-line warning when the loaded GM of ``body`` is not the default kernel set's (a
+    user's PCK that sets ``BODY399_GM = 1`` shrinks Earth's SOI to 5,318 km without a word);
+    None when they agree to ``tolerance`` (DE ephemerides' GMs differ by ~1e-9) or there is no
+    reference value."""
+    code = body_id(body)
+    reference = _reference_gms().get(code)
+    if reference is None:
+        return None
+    loaded = gm_km3s2(code)
+    if abs(loaded / reference - 1.0) <= tolerance:
+        return None
+    return (
+        f"{body_name(code)} GM in the loaded kernels is {loaded:.10g} km^3/s^2, not "
+        f"{reference:.10g} ({REFERENCE_PCK}, DE440): this answer uses the loaded value; "
+        "check the kernels you load (--kernels) if that is not what you meant"
+    )
+
+
 def radii_km(body: str | int) -> np.ndarray:
     """Triaxial radii (a, b, c) in km from the loaded PCK."""
     return _bodvar(body, "RADII", 3)

@@ -244,3 +244,33 @@ def test_render_killed_by_a_signal_leaves_nothing(tmp_path, mirror, signum):
     name = signal.Signals(signum).name
     assert err.strip().splitlines() == [f"orbitviz: terminated by {name}; partial outputs removed"]
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["flyby", "2021 WP", "--plot", "{out}"],
+        ["screen", "--start", "2029-01-01", "--stop", "2029-02-01", "--plot", "{out}"],
+        ["lander", "philae", "--plot", "{out}"],
+        ["view", "philae", "--screenshot", "{out}"],
+        ["validate", "cad", "cad.json", "--catalog", "neos.csv", "--plot", "{out}"],
+    ],
+    ids=["flyby", "screen", "lander", "view", "validate"],
+)
+def test_pictures_are_png_by_name_before_any_work(capsys, tmp_path, argv):
+    """A PNG written under ``plot.txt`` (matplotlib's format was forced) or a traceback from
+    the image writer after the scene was built: the name is refused first."""
+    out = tmp_path / "picture.txt"
+    line, _ = one_error_line(capsys, *[a.format(out=out) for a in argv])
+    assert f"{out}: unknown suffix '.txt'; use a name ending in .png" in line
+    assert leftovers(tmp_path) == []
+
+
+def test_an_unknown_scheduler_is_refused_before_the_catalog_is_read(capsys, monkeypatch):
+    import orbitviz.screening.api as api
+
+    monkeypatch.setattr(api, "load_catalog", lambda *a: pytest.fail("the catalog was read"))
+    line, _ = one_error_line(
+        capsys, "screen", "--start", "2029-01-01", "--stop", "2029-02-01", "--scheduler", "bogus"
+    )
+    assert "unknown scheduler 'bogus'" in line

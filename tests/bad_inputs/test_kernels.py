@@ -7,6 +7,7 @@ are the witnesses.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -137,3 +138,19 @@ def test_cli_double_quoted_meta_kernel_is_one_line_exit_2(tmp_path, capsys):
     assert code == 2 and out == ""
     assert err.startswith("orbitviz: error: ") and err.count("\n") == 1
     assert str(mk) in err and "line 3" in err and "single quotes" in err
+
+
+def test_a_kernel_that_changes_a_gm_is_said_in_the_report(tmp_path, capsys, mirror):
+    """A PCK that loads fine but sets Earth's GM to 1 (SOI 5,318 km, "never enters the SOI")
+    is the user's choice, but not a silent one: the report warns with both values. NAIF's own
+    DE440 GM kernel agrees with the default and gives no warning."""
+    odd = tmp_path / "odd_gm.tpc"
+    odd.write_text("KPL/PCK\n\\begindata\nBODY399_GM = ( 1.0 )\n\\begintext\n")
+    assert main(["flyby", "2021 WP", "--kernels", str(odd), "--format", "json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert any(
+        "EARTH GM in the loaded kernels is 1 km^3/s^2, not 398600.4355" in w for w in warnings
+    )
+    assert main(["flyby", "2021 WP", "--kernels", "gm_de440.tpc", "--format", "json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert not any("GM in the loaded kernels" in w for w in warnings)
