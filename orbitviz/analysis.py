@@ -17,8 +17,22 @@ from .errors import OrbitvizError
 from .reports import FlybyReport
 
 
+def _target_name(target) -> str | None:
+    """A designation as text: ``99942`` (an int, as users type it) means ``"99942"``."""
+    import numbers
+
+    if target is None or isinstance(target, str):
+        return target
+    if isinstance(target, numbers.Integral) and not isinstance(target, bool):
+        return str(int(target))
+    raise OrbitvizError(
+        f"flyby target {target!r} ({type(target).__name__}): give a name or number, e.g. "
+        '"Apophis", 99942 or "2021 WP" (for your own elements, pass sbdb_file= or catalog=)'
+    )
+
+
 def flyby(
-    target: str,
+    target: str | int,
     body: str = "EARTH",
     start: str | float | None = None,
     stop: str | float | None = None,
@@ -45,6 +59,7 @@ def flyby(
     from .smallbodies import resolve_target
     from .spice import KernelSet, to_et
 
+    target = _target_name(target)
     elements, window = resolve_target(
         target, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
     )

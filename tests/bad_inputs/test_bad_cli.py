@@ -239,3 +239,14 @@ def test_philae_unknown_shape_name(mirror):
 
     with pytest.raises(OrbitvizError, match=r"no data file named 'nope\.obj'"):
         philae_path("nope.obj")
+
+
+def test_flyby_targets_are_names_or_numbers(mirror):
+    import orbitviz
+    from orbitviz.errors import OrbitvizError
+
+    report = orbitviz.flyby(99942, method="conic", compare=False)  # as users type it
+    assert report.summary["target"] == "99942 Apophis"
+    for wrong in (np.zeros(3), 1.5, True):
+        with pytest.raises(OrbitvizError, match="give a name or number"):
+            orbitviz.flyby(wrong)
