@@ -285,10 +285,24 @@ def _read_frame(path: Path, table: str | None) -> pd.DataFrame:
     raise _catalog_error(path, f"unknown format {suffix!r}", "use .csv, .parquet or .db")
 
 
+def _own_names(columns) -> dict[str, str] | None:
+    """The identity layout when a file already uses our names (as the error below asks)."""
+    needed = ("designation", "e", "i_deg", "node_deg", "peri_deg", "M_deg")
+    size = [c for c in ("q_au", "a_au") if c in columns][:1]
+    epoch = [c for c in _EPOCH_KINDS if c in columns][:1]
+    if not (all(c in columns for c in needed) and size and epoch):
+        return None
+    extra = [c for c in ("H_mag", "name") if c in columns]
+    return {c: c for c in (*needed, *size, *epoch, *extra)}
+
+
 def _guess_columns(frame: pd.DataFrame, path: Path) -> Mapping[str, str]:
     for preset in PRESETS.values():
         if all(col in frame.columns for col in preset.values()):
             return preset
+    own = _own_names(frame.columns)
+    if own is not None:
+        return own
     raise ElementsError(
         f"catalog {path}: columns {list(frame.columns)[:15]} match no known layout; pass "
         f"columns={{our name: column}} with our names designation, q_au or a_au, e, i_deg, "

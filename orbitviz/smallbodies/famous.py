@@ -119,6 +119,21 @@ def _close_matches(name: str, table: ElementsTable | None) -> list[str]:
     return matches[:8]
 
 
+def _refuse_a_skipped_row(table: ElementsTable, name: str) -> None:
+    """The user's catalog has ``name`` but refused its row: say why, rather than answer with
+    other elements (the embedded table's) or call the body unknown."""
+    bad = table.bad_rows
+    if not len(bad) or "designation" not in bad:
+        return
+    wanted = normalize_designation(name)
+    for designation, reason in zip(bad["designation"].astype(str), bad["reason"].astype(str)):
+        if normalize_designation(designation) == wanted:
+            raise ElementsError(
+                f"{name!r} is in {table.source}, but its row was skipped: {reason}; fix that "
+                "row of the catalog"
+            )
+
+
 def resolve_target(
     name: str,
     sbdb_file: str | Path | None = None,
@@ -166,6 +181,7 @@ def resolve_target(
         table = catalog if isinstance(catalog, ElementsTable) else read_catalog(catalog)
         if table.find(name) is not None:
             return table.elements(name), window
+        _refuse_a_skipped_row(table, name)
     if online:
         return query_sbdb(name).elements, window
     body = famous_bodies().get(normalize_designation(name))

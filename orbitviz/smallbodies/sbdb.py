@@ -254,6 +254,13 @@ def load_sbdb_json(path: str | Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ElementsError(f"SBDB file {path} does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise ElementsError(
+            f"SBDB file {path} is not JSON text (byte {exc.object[exc.start]:#04x} at offset "
+            f"{exc.start} is not UTF-8); save the raw answer of https://ssd-api.jpl.nasa.gov/sbdb.api"
+        ) from None
+    except OSError as exc:
+        raise ElementsError(f"SBDB file {path} cannot be read ({exc.strerror})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

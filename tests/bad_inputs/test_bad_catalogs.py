@@ -146,3 +146,34 @@ def test_a_catalog_row_whose_a_and_q_disagree_is_skipped_with_the_numbers(tmp_pa
     assert table.table.designation.tolist() == ["good"]
     (reason,) = table.bad_rows.reason
     assert reason == "a = 1.2 au and e = 0.2 give q = a (1 - e) = 0.96 au, but q = 0.7 au is given"
+
+
+OWN_NAMES = "designation,e,q_au,i_deg,node_deg,peri_deg,M_deg,epoch_jd\n"
+APOPHIS_199 = "99942,0.1911953048308701,0.7460724295867941,3.331369520013644,204.4460289189818,"
+APOPHIS_199 += "126.401879524849,{ma},2454733.5\n"
+
+
+def test_a_catalog_in_our_own_column_names_reads(tmp_path):
+    """The layout error lists our names: a file that uses them is read as it is."""
+    path = write(tmp_path, "own.csv", OWN_NAMES + APOPHIS_199.format(ma="180.429373045644"))
+    elements, _ = resolve_target("99942", catalog=path)
+    assert elements.e == pytest.approx(0.1911953048308701)
+    assert "own.csv" in elements.source
+
+
+def test_a_skipped_row_of_the_users_catalog_is_the_error(capsys, tmp_path):
+    """Apophis is in the embedded table too: its refused row in the user's catalog must not
+    quietly give the embedded elements, nor "unknown small body"."""
+    path = write(tmp_path, "bad.csv", OWN_NAMES + APOPHIS_199.format(ma="nan"))
+    assert main(["flyby", "99942", "--catalog", str(path)]) == 2
+    warning, error = capsys.readouterr().err.strip().splitlines()  # the skipped rows, the error
+    assert warning.startswith("orbitviz: warning: catalog") and "skipped 1 of 1 rows" in warning
+    assert error.startswith("orbitviz: error: '99942' is in catalog")
+    assert "its row was skipped: missing or non-finite M_deg" in error
+
+
+def test_a_binary_sbdb_file_is_one_line(capsys, tmp_path):
+    path = tmp_path / "answer.json"
+    path.write_bytes(b"\xff\xfe\x00binary")
+    line = one_error_line(capsys, "flyby", "Apophis", "--sbdb-file", str(path))
+    assert f"SBDB file {path} is not JSON text (byte 0xff at offset 0" in line
