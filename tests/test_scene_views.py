@@ -175,3 +175,34 @@ def test_camera_modes_read_back_the_pose_they_were_given(views, mode):
     finally:
         modes.set_mode("turntable", canvas.scene.home_camera())
         modes.close()
+
+
+def test_camera_presets_from_the_command_line(gl_backend, mirror, tmp_path, monkeypatch, capsys):  # noqa: F811
+    """``orbitviz render`` and ``orbitviz view --screenshot`` take a preset by name: the
+    Earth-centred video frame has Earth in its middle; the ecliptic-north screenshot differs
+    from the default one; an unknown word is one line and exit 2."""
+    import imageio.v3 as iio
+
+    from orbitviz.cli import main
+
+    monkeypatch.delenv("DISPLAY", raising=False)  # the offscreen screenshot, as headless
+    frames = tmp_path / "frames"
+    args = ["flyby", "2021 WP", "--size", "320x200"]
+    assert main(["render", *args, "--camera", "earth", "--frames", "1", "-o", str(frames)]) == 0
+    frame = iio.imread(next(frames.glob("*.png")))[..., :3].astype(int)
+    middle = frame[95:106, 155:166].reshape(-1, 3)
+    assert ((middle[:, 2] > middle[:, 0] + 40) & (middle[:, 2] > 90)).sum() >= 8  # Earth
+    shots = {}
+    for camera in (None, "north"):
+        png = tmp_path / f"{camera}.png"
+        extra = ["--camera", camera] if camera else []
+        assert main(["view", *args, "--screenshot", str(png), *extra]) == 0
+        shots[camera] = iio.imread(png)[..., :3].astype(int)
+    assert np.abs(shots["north"] - shots[None]).sum(axis=2).mean() > 5
+    capsys.readouterr()
+    assert (
+        main(["render", *args, "--camera", "sunn", "--frames", "1", "-o", str(tmp_path / "x")]) == 2
+    )
+    err = capsys.readouterr().err.strip()
+    assert "unknown camera 'sunn'" in err and "sun, north, follow, earth" in err
+    assert len(err.splitlines()) == 1
