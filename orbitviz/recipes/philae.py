@@ -69,6 +69,7 @@ def contact_labels(path: LanderPath, merge_km: float = 0.05) -> tuple[np.ndarray
 
 FOV_DEG = 30.0
 TOUCHDOWN_VIEW_KM = 0.6  # a touchdown preset's camera distance
+TOWARDS_SITE = 0.35  # the first view's centre, from the comet's centre to the landing region
 END_ON = 0.8  # |cos| of the angle between the view and the comet's long axis, at most
 SUN_LINE_KM = 0.6  # the Sun direction line's length, from the landing region
 
@@ -76,11 +77,13 @@ SUN_LINE_KM = 0.6  # the Sun direction line's length, from the landing region
 def landing_view(vertices_km, path_km, *, fov_deg: float = FOV_DEG, aspect: float = 1.5):
     """The comet (``vertices_km``, (V, 3)) whole in view and ``path_km`` (N, 3) as wide across
     it as the directions allow (10 degree steps) that face the landing region and see the
-    comet's long axis at least ~35 degrees from end-on (so its shape reads)."""
+    comet's long axis at least ~35 degrees from end-on (so its shape reads), looking at a
+    point ``TOWARDS_SITE`` of the way from the comet's centre to the region's."""
     step = max(1, len(vertices_km) // 20000)
     vertices = np.asarray(vertices_km, dtype=np.float64)[::step]
     centre = 0.5 * (vertices.min(axis=0) + vertices.max(axis=0))
     outward = np.mean(path_km, axis=0) - centre
+    centre = centre + TOWARDS_SITE * outward
     outward /= np.linalg.norm(outward)
     long_axis = np.linalg.eigh(np.cov((vertices - centre).T))[1][:, -1]
     best, best_width = None, -1.0
@@ -189,7 +192,11 @@ def philae_scene(
     spots, labels = contact_labels(path)
     scene.add(LabelLayer("touchdown labels", spots, labels, color="white"))
     site = np.mean([t.position_km for t in path.touchdowns], axis=0)
-    scene.add(DirectionLayer("Sun direction", site, sun_dir, et=sun_et, length_km=SUN_LINE_KM))
+    scene.add(
+        DirectionLayer(
+            "Sun direction", site, sun_dir, et=sun_et, length_km=SUN_LINE_KM, width_px=3.0
+        )
+    )
     scene.add(
         MarkerLayer(
             "Sun",
