@@ -68,12 +68,11 @@ def test_earth_and_moon_are_visible_at_the_default_flyby_view(views, target):
     canvas = views[target]
     canvas.set_camera(canvas.scene.home_camera())
     earth = body_colours(canvas, "Earth")
-    assert len(earth) >= 40  # measured ~90 (a 11 px disc); at true size ~5
-    assert (earth[:, 2] > earth[:, 0] + 40).mean() > 0.8  # Earth's blue
+    blue = (earth[:, 2] > earth[:, 0] + 40) & (earth[:, 2] > 80)
+    assert blue.sum() >= 25  # Earth's blue; measured 97 (2021 WP), 38 (Apophis); true size 3, 0
     moon = body_colours(canvas, "Moon")
-    assert len(moon) >= 15  # measured ~45 (an 8 px disc); at true size 0-1
-    spread = moon.max(axis=1) - moon.min(axis=1)
-    assert (spread < 40).mean() > 0.8 and moon.mean() > 60  # the Moon's grey, lit or not
+    grey = (moon.max(axis=1) - moon.min(axis=1) < 40) & (moon.mean(axis=1) > 60)
+    assert grey.sum() >= 12  # the Moon's grey, lit or not; measured 39 (2021 WP), 45 (Apophis)
 
 
 def test_bodies_grow_into_their_true_size_close_up(views):

@@ -184,7 +184,11 @@ def _add_closest_approach(scene: Scene, report: FlybyReport, et_track, track) ->
     c = report.result.closest
     ca_pos = np.array([np.interp(c.et, et_track, track[:, i]) for i in range(3)])
     utc = str(report.summary["closest_approach_utc"])[:16].replace("T", " ")
-    scene.add(MarkerLayer("closest approach", ca_pos[None, :], color="#ff4040", size_px=8.0))
+    scene.add(
+        MarkerLayer(
+            "closest approach", ca_pos[None, :], color="#ff4040", size_px=9.0, symbol="ring"
+        )
+    )
     scene.add(
         LabelLayer(
             "closest approach label",
