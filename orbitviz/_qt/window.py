@@ -215,8 +215,6 @@ class ViewerWindow(QMainWindow):
 
     def _show_presets(self, scene) -> None:
         """Camera > Presets: the scene's own views, Ctrl+1, Ctrl+2, ... in order."""
-        for action in self.preset_menu.actions():
-            self.removeAction(action)
         self.preset_menu.clear()
         for i, preset in enumerate(scene.camera_presets.values()):
             action = shortcuts.preset_action(
@@ -227,7 +225,6 @@ class ViewerWindow(QMainWindow):
                 partial(self.set_preset, preset.name),
             )
             self.preset_menu.addAction(action)
-            self.addAction(action)  # its shortcut works with the menu closed
         self.preset_menu.setEnabled(bool(scene.camera_presets))
 
     def set_preset(self, name: str) -> None:
