@@ -30,7 +30,7 @@ from ._text import table as _table
 from .cli_types import Parser, size
 from .errors import OrbitvizError
 from .recipes.arguments import add_scene_parsers, recipe_from_args
-from .recipes.options import FLYBY_OPTIONS, add_options, values
+from .recipes.options import CAMERA_OPTION, FLYBY_OPTIONS, add_options, values
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -351,11 +351,15 @@ def cmd_view(args: argparse.Namespace) -> int:
     recipe = recipe_from_args(args)
     if args.screenshot:
         path = screenshot(
-            recipe, args.screenshot, time_utc=args.time, size=args.size or (1280, 800)
+            recipe,
+            args.screenshot,
+            time_utc=args.time,
+            size=args.size or (1280, 800),
+            camera=args.camera,
         )
         print(f"screenshot written to {path}")
         return 0
-    return run_viewer(recipe, time_utc=args.time, size=args.size)
+    return run_viewer(recipe, time_utc=args.time, size=args.size, camera=args.camera)
 
 
 def _view_options(parser: argparse.ArgumentParser) -> None:
@@ -371,6 +375,7 @@ def _view_options(parser: argparse.ArgumentParser) -> None:
         metavar="WxH",
         help="size of the 3D view in pixels (screenshots default to 1280x800)",
     )
+    CAMERA_OPTION.add_to(parser)
     parser.set_defaults(func=cmd_view)
 
 

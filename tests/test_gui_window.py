@@ -85,6 +85,8 @@ def test_window_opens_with_the_default_philae_scene(qapp, qtbot, tmp_path):  # n
         "Philae path",
         "touchdowns",
         "touchdown labels",
+        "Sun direction",
+        "Sun",
         "Philae",
     }
     assert "lighting approximate" in win.lighting_banner.text() and win.lighting_banner.isVisible()
@@ -280,7 +282,7 @@ def test_a_broken_file_gives_a_dialog_and_keeps_the_scene(
     window.open_path(path)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert str(path) in shown[0] or path.name in shown[0], shown[0]
-    assert window.prepared.scene is scene and len(scene.layers) == 5
+    assert window.prepared.scene is scene and len(scene.layers) == 7
     assert spice.loaded_kernels() == kernels
     assert str(path) not in window.recent_files()
 
@@ -333,8 +335,40 @@ def test_a_signal_closes_the_viewer(qapp, monkeypatch, tmp_path, signame):  # no
     signum = getattr(signal, signame)
     QTimer.singleShot(300, lambda: os.kill(os.getpid(), signum))
     expected = KeyboardInterrupt if signame == "SIGINT" else Terminated
+    shown = {id(w) for w in qapp.topLevelWidgets() if w.isVisible()}
     with pytest.raises(expected) as caught:
         run_viewer(recipe("philae", shape="67p-4k.obj"), size=VIEW)
     assert getattr(caught.value, "signum", signal.SIGINT) == signum
-    assert not [w for w in qapp.topLevelWidgets() if w.isVisible() and w.windowTitle()]
+    assert {id(w) for w in qapp.topLevelWidgets() if w.isVisible()} == shown  # it closed
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_camera_presets_in_the_menu_and_on_keys(window, qapp):  # noqa: F811
+    """Camera > Presets lists the scene's presets with Ctrl+1, Ctrl+2, ...; choosing one shows
+    its view (here: touchdown 2 in the middle of the window, close up)."""
+    actions = window.preset_menu.actions()
+    scene = window.prepared.scene
+    assert [a.text() for a in actions] == [p.title for p in scene.camera_presets.values()]
+    assert len(actions) == len(scene["touchdowns"].positions_km) >= 2
+    assert [a.shortcut().toString() for a in actions] == [
+        f"Ctrl+{i + 1}" for i in range(len(actions))
+    ]
+    try:
+        before = grab(window)
+        actions[1].trigger()
+        settle(qapp)
+        preset = scene.camera_presets["touchdown2"].state
+        shown = window.canvas.camera_state()
+        np.testing.assert_allclose(shown.center_km, preset.center_km, atol=1e-6)
+        assert shown.distance_km == pytest.approx(preset.distance_km)
+        assert "touchdown2" in window.camera_label.text()
+        after = grab(window)
+        assert np.abs(after.astype(int) - before).sum(axis=2).mean() > 10  # another view
+        spot = window.canvas.project(scene["touchdowns"].positions_km[1:2])[0]
+        np.testing.assert_allclose(spot, np.array(VIEW) / 2, atol=1.5)
+        red = patch(after, spot, 3)
+        assert ((red[:, 0] > 150) & (red[:, 1] < 90)).sum() >= 4  # the touchdown marker (~5 px)
+    finally:
+        window.set_camera_mode("turntable")
+        window.cameras.reset()
+        settle(qapp)

@@ -22,6 +22,8 @@ def test_philae_scene_layers_and_clock(philae):
         "Philae path",
         "touchdowns",
         "touchdown labels",
+        "Sun direction",
+        "Sun",
         "Philae",
     ]
     clock = philae.clock

@@ -108,3 +108,32 @@ def test_frame_plan_maps_frames_to_scene_time_and_cameras():
     assert np.diff(plan.frame_times_et).min() < np.diff(plan.frame_times_et).max() / 5
     with pytest.raises(CameraPathError, match="unknown camera"):
         camera_from_spec(scene, "orbit")
+
+
+def test_scene_camera_presets_by_name():
+    """A preset is found by its --camera word (winning over a generic word of the same name),
+    a follow preset moves with the scene's follow target, an unknown word lists the presets,
+    and Scene.home is the first view when a recipe chose one."""
+    from orbitviz.scene import CameraPreset
+    from orbitviz.scene.cameras import FixedCamera, camera_words
+
+    scene = Scene(frame="J2000", clock=Clock(0.0, 4.0))
+    scene.add(MarkerLayer("rock", [[0, 0, 0], [4, 0, 0]], et=[0.0, 4.0]))
+    scene.follow_target = "rock"
+    north = CameraState((0.0, 0.0, 0.0), 0.0, 90.0, 50.0)
+    scene.add_camera_preset(CameraPreset("north", "From north", north))
+    scene.add_camera_preset(CameraPreset("follow", "Follow the rock", north, follow=True))
+    with pytest.raises(ValueError, match="already"):
+        scene.add_camera_preset(CameraPreset("north", "again", north))
+    assert camera_words(scene) == ("north", "follow", "turntable", "home")
+    fixed = camera_from_spec(scene, "north")
+    assert isinstance(fixed, FixedCamera) and fixed.state == north
+    follow = camera_from_spec(scene, "follow")
+    track = follow.track(np.zeros(2), np.array([1.0, 3.0]), 1.0)
+    assert np.allclose(track.center_km[:, 0], [1.0, 3.0]) and (track.distance_km == 50.0).all()
+    assert scene.camera_presets["follow"].state_at(scene, 2.0).center_km == (2.0, 0.0, 0.0)
+    with pytest.raises(CameraPathError, match="use north, follow, turntable, home"):
+        camera_from_spec(scene, "sun")
+    assert scene.home_camera() == scene.fit_camera()
+    scene.home = north
+    assert scene.home_camera() == north and camera_from_spec(scene, "home").state == north

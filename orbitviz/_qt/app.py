@@ -92,14 +92,16 @@ def _prepared(recipe: SceneRecipe, time_utc: str | None):
     return prepared
 
 
-def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None) -> int:
-    """Open the window on ``recipe``'s scene (built before the window shows) until closed."""
+def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None, camera=None) -> int:
+    """Open the window on ``recipe``'s scene (built before the window shows) until closed,
+    starting from ``camera`` (a ``--camera`` spec; default the scene's home view)."""
     app = qt_application()
     from .window import ViewerWindow
 
     window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
+    window.set_camera(camera)
     window.show()
-    with _quitting_on_signals(app) as caught:
+    with _quitting_on_signals(app, window) as caught:
         code = app.exec_()
     if caught:  # the CLI's one line and exit code, as for every other command
         if caught[0] == signal.SIGINT:
@@ -109,7 +111,7 @@ def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None) -
 
 
 @contextlib.contextmanager
-def _quitting_on_signals(app):
+def _quitting_on_signals(app, window):
     """Ctrl-C, SIGTERM and SIGHUP close the window and end the event loop (yielding the list
     that gets the signal number). Python runs its signal handlers only between bytecodes, and
     Qt's loop runs none while idle, so a timer wakes it; raising from a handler inside a Qt
@@ -125,7 +127,7 @@ def _quitting_on_signals(app):
 
     def handler(signum, _frame):
         caught.append(signum)
-        app.closeAllWindows()
+        window.close()
         app.quit()
 
     for sig in wanted:
@@ -142,23 +144,30 @@ def _quitting_on_signals(app):
 
 
 def screenshot(
-    recipe: SceneRecipe, path: str | Path, *, time_utc: str | None = None, size=(1280, 800)
+    recipe: SceneRecipe,
+    path: str | Path,
+    *,
+    time_utc: str | None = None,
+    size=(1280, 800),
+    camera=None,
 ) -> Path:
     """Render one frame of the scene to ``path`` (PNG) and return it: grabbed from the real
-    window when a display is available, else from an offscreen canvas (EGL, OSMesa, Xvfb)."""
+    window when a display is available, else from an offscreen canvas (EGL, OSMesa, Xvfb).
+    ``camera``: a ``--camera`` spec (default the scene's home view)."""
     path = Path(path)
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        _window_screenshot(recipe, path, time_utc, size)
+        _window_screenshot(recipe, path, time_utc, size, camera)
     else:
-        _offscreen_screenshot(recipe, path, time_utc, size)
+        _offscreen_screenshot(recipe, path, time_utc, size, camera)
     return path
 
 
-def _window_screenshot(recipe, path: Path, time_utc, size) -> None:
+def _window_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
     app = qt_application()
     from .window import ViewerWindow
 
     window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
+    window.set_camera(camera)
     window.show()
     for _ in range(5):  # layout, expose, first paint
         app.processEvents()
@@ -168,16 +177,20 @@ def _window_screenshot(recipe, path: Path, time_utc, size) -> None:
         window.close()
 
 
-def _offscreen_screenshot(recipe, path: Path, time_utc, size) -> None:
+def _offscreen_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
     from PIL import Image
 
     from orbitviz._files import atomic_path
     from orbitviz._vispy import SceneCanvas
     from orbitviz.render import select_backend
+    from orbitviz.scene import camera_from_spec
 
     select_backend()
     prepared = _prepared(recipe, time_utc)
-    canvas = SceneCanvas(prepared.scene, size=size, time_text=prepared.utc)
+    scene = prepared.scene
+    canvas = SceneCanvas(scene, size=size, time_text=prepared.utc)
+    if camera is not None:  # the first view of the path the spec names, as a video's
+        canvas.set_camera(camera_from_spec(scene, camera).track([0.0], [scene.clock.et], 1.0)[0])
     try:
         with atomic_path(path) as tmp:  # the format follows the suffix, which tmp keeps
             Image.fromarray(canvas.render()).save(tmp)

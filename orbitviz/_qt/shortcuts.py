@@ -25,6 +25,9 @@ KEYS = {
     "shortcuts": ("F1", "This list"),
 }
 
+PRESET_KEYS = tuple(f"Ctrl+{i}" for i in range(1, 10))
+"""The keys of the scene's camera presets, in the order of Camera > Presets."""
+
 GESTURES = (
     ("Left drag", "Rotate (turntable, arcball); look around (fly)"),
     ("Right drag, wheel", "Zoom"),
@@ -33,6 +36,7 @@ GESTURES = (
     ("I K J L Q E", "Fly: pitch, yaw, roll"),
     ("Mouse over the shape", "Latitude, longitude, radius and range in the status bar"),
     ("Drop a file", "Open it (shapes, SPKs, meta-kernels)"),
+    (f"{PRESET_KEYS[0]} ... {PRESET_KEYS[-1]}", "The scene's camera presets (Camera > Presets)"),
 )
 
 
@@ -45,6 +49,16 @@ def action(parent, name: str, text: str, slot, *, checkable: bool = False) -> QA
     made = QAction(text, parent, checkable=checkable)
     made.setShortcut(QKeySequence(key(name)))
     made.setToolTip(KEYS[name][1])
+    made.triggered.connect(slot)
+    return made
+
+
+def preset_action(parent, index: int, text: str, tip: str, slot) -> QAction:
+    """The QAction of the scene's ``index``-th (0-based) camera preset: Ctrl+1, Ctrl+2, ..."""
+    made = QAction(text, parent)
+    if index < len(PRESET_KEYS):
+        made.setShortcut(QKeySequence(PRESET_KEYS[index]))
+    made.setToolTip(tip)
     made.triggered.connect(slot)
     return made
 

@@ -157,6 +157,7 @@ class ViewerWindow(QMainWindow):
             )
         camera_menu.addSeparator()
         self._action(camera_menu, "reset", "&Reset", lambda: self.cameras.reset())
+        self.preset_menu = camera_menu.addMenu("&Presets")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
         self._show_recent()
@@ -191,6 +192,7 @@ class ViewerWindow(QMainWindow):
         self.actions_by_name["turntable"].setChecked(True)
         self.actions_by_name["follow"].setEnabled(self.cameras.can_follow)
         self.camera_label.setText("camera: turntable")
+        self._show_presets(scene)
         self.layer_list.set_scene(scene)
         self.time_bar.set_clock(scene.clock, prepared.utc)
         mesh = prepared.mesh_layer
@@ -205,8 +207,36 @@ class ViewerWindow(QMainWindow):
 
     def set_camera_mode(self, mode: str) -> None:
         self.cameras.set_mode(mode)
+        self._camera_mode_shown(mode)
+
+    def _camera_mode_shown(self, mode: str, preset: str = "") -> None:
         self.actions_by_name[mode].setChecked(True)
-        self.camera_label.setText(f"camera: {mode}")
+        self.camera_label.setText(f"camera: {mode}" + (f" ({preset})" if preset else ""))
+
+    def _show_presets(self, scene) -> None:
+        """Camera > Presets: the scene's own views, Ctrl+1, Ctrl+2, ... in order."""
+        self.preset_menu.clear()
+        for i, preset in enumerate(scene.camera_presets.values()):
+            action = shortcuts.preset_action(
+                self,
+                i,
+                preset.title,
+                f"--camera {preset.name}",
+                partial(self.set_preset, preset.name),
+            )
+            self.preset_menu.addAction(action)
+        self.preset_menu.setEnabled(bool(scene.camera_presets))
+
+    def set_preset(self, name: str) -> None:
+        """Show the scene's camera preset ``name`` (Camera > Presets, ``--camera NAME``)."""
+        self._camera_mode_shown(self.cameras.show_preset(name), name)
+
+    def set_camera(self, spec) -> None:
+        """Start from a ``--camera`` spec: a preset, turntable, follow, home or a TOML file."""
+        if spec in self.prepared.scene.camera_presets:
+            self.set_preset(spec)
+        elif spec is not None:
+            self._camera_mode_shown(self.cameras.show_spec(spec))
 
     # -- level of detail and picking --------------------------------------------------------
     def _set_coarse(self, coarse: bool) -> None:

@@ -2,8 +2,9 @@
 (and reset to) a :class:`CameraState`.
 
 VisPy's arcball and fly cameras get ``azimuth`` / ``elevation`` (and the fly camera a
-``distance``) derived from their pose, so ``SceneCanvas.camera_state()`` -- and with it the
-scale bar and the axes triad -- works whatever camera is active.
+``distance``) derived from their pose, and a ``state()``, so ``SceneCanvas.camera_state()`` --
+and with it the scale bar and the axes triad -- works whatever camera is active, in the scene
+model's convention (:mod:`orbitviz.scene.cameras`): what ``look(state)`` set reads back.
 """
 
 from __future__ import annotations
@@ -22,12 +23,23 @@ from orbitviz.scene.cameras import angles_from_offsets, camera_from_spec
 MODES = ("turntable", "arcball", "fly", "follow")
 
 
+# VisPy's cameras look along their -z with +y up; the turntable first maps those onto the
+# scene's +y (forward at azimuth 0) and +z (up): rows = images of the camera's x, y, z
+_CAMERA_TO_TURNTABLE = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])
+
+
 def _view_rotation(state: CameraState) -> np.ndarray:
     """The turntable's world -> camera rotation (VisPy's row-vector convention, 3x3)."""
     return np.dot(
         transforms.rotate(state.elevation_deg, (-1, 0, 0)),
         transforms.rotate(state.azimuth_deg, (0, 0, 1)),
     )[:3, :3]
+
+
+def _camera_to_scene(state: CameraState) -> np.ndarray:
+    """The rotation (row vectors) taking the camera's own axes into the scene, as the
+    turntable camera places them for ``state``."""
+    return _CAMERA_TO_TURNTABLE @ _view_rotation(state)
 
 
 class _PoseAngles:
@@ -44,6 +56,20 @@ class _PoseAngles:
     @property
     def elevation(self) -> float:
         return float(angles_from_offsets(-self._eye_and_forward()[1])[1])
+
+    def state(self) -> CameraState:
+        """The view as a :class:`CameraState`: the point ``distance`` ahead of the eye."""
+        eye, forward = self._eye_and_forward()
+        forward = forward / np.linalg.norm(forward)
+        azimuth, elevation, _ = angles_from_offsets(-forward)
+        center = eye + float(self.distance) * forward
+        return CameraState(
+            tuple(float(c) for c in center),
+            float(azimuth),
+            float(elevation),
+            float(self.distance),
+            float(self.fov),
+        )
 
 
 class ArcballCamera(_PoseAngles, vscene.ArcballCamera):
@@ -69,7 +95,7 @@ class FlyCamera(_PoseAngles, vscene.FlyCamera):
     distance = 1.0
 
     def look(self, state: CameraState) -> None:
-        x, y, z, w = Rotation.from_matrix(_view_rotation(state)).as_quat()
+        x, y, z, w = Rotation.from_matrix(_camera_to_scene(state)).as_quat()
         self.distance = state.distance_km
         compat.set_camera_pose(
             self,
@@ -130,6 +156,27 @@ class CameraModes:
         self.canvas.view.camera = camera
         self.mode = mode
         camera.look(self.home() if mode == "follow" and state is None else start)
+
+    def show_preset(self, name: str) -> str:
+        """Show the scene's camera preset ``name`` (a turntable from its view, or the follow
+        camera at its angles and distance); returns the mode it left the camera in."""
+        preset = self.scene.camera_presets[name]
+        if preset.follow:
+            self.set_mode("follow", preset.state_at(self.scene, self.scene.clock.et))
+        else:
+            self.set_mode("turntable", preset.state)
+        return self.mode
+
+    def show_spec(self, spec) -> str:
+        """Start from a ``--camera`` word or keyframe file (its first view); returns the mode."""
+        if spec in self.scene.camera_presets:
+            return self.show_preset(spec)
+        if spec == "follow":
+            self.set_mode("follow")
+            return self.mode
+        path = camera_from_spec(self.scene, spec)
+        self.set_mode("turntable", path.track([0.0], [self.scene.clock.et], 1.0)[0])
+        return self.mode
 
     def reset(self) -> None:
         self.canvas.view.camera.look(self.home())

@@ -15,6 +15,7 @@ from orbitviz.scene import CameraState, Scene
 from orbitviz.scene.events import Event
 
 from . import compat, resources
+from .direction_adapter import DirectionAdapter
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter
 from .marker_adapter import MarkerAdapter
@@ -29,6 +30,7 @@ ADAPTERS = {
     "markers": MarkerAdapter,
     "sphere": SphereAdapter,
     "labels": LabelAdapter,
+    "direction": DirectionAdapter,
 }
 OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
 DEPTH_RANGE = 100.0  # far/near = 10 * DEPTH_RANGE around the camera distance: 16-bit depth
@@ -193,6 +195,8 @@ class SceneCanvas:
 
     def camera_state(self) -> CameraState:
         camera = self.view.camera
+        if hasattr(camera, "state"):  # orbitviz's arcball and fly cameras know their own
+            return camera.state()
         return CameraState(
             tuple(float(c) for c in camera.center),
             float(camera.azimuth),

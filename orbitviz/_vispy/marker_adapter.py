@@ -50,8 +50,8 @@ class MarkerAdapter(LayerAdapter):
         self._points = points
         shown = np.isfinite(points).all(axis=1)
         r, g, b, a = layer.color
-        self._markers.visible = bool(shown.any())
-        if shown.any():
+        self._markers.visible = bool(shown.any()) and layer.symbol is not None
+        if self._markers.visible:
             size = layer.size_px * max(ui_scale(self._size_px), 0.5)
             self._markers.set_data(
                 points[shown].astype(np.float32),

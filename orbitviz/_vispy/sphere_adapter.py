@@ -1,4 +1,9 @@
-"""SphereLayer -> a unit sphere mesh scaled and moved by a transform (translucent or lit)."""
+"""SphereLayer -> a unit sphere mesh scaled and moved by a transform (translucent or lit).
+
+A body with a ``min_size_px`` is scaled up, before each frame and as it moves, to keep that
+many pixels across on screen; while it is enlarged its night side is lit more (ambient light),
+so the marker it has become shows the body's colour whatever the Sun's direction.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,11 @@ from orbitviz.scene.sphere_layer import SphereLayer
 
 from .layer_adapter import SurfaceAdapter
 from .lit_mesh_visual import LitMesh
+from .overlays import ui_scale
 
 RIM = 5.0  # an unlit translucent shell: alpha from 0.4x at its centre to 5.4x at its outline
+AMBIENT = 0.1  # a body at true size: a dark night side
+AMBIENT_MARKER = 0.6  # a body enlarged 3x or more: a marker of its colour
 
 
 @lru_cache(maxsize=1)
@@ -22,10 +30,24 @@ def _unit_sphere() -> tuple[np.ndarray, np.ndarray]:
     return data.get_vertices().astype(np.float32), data.get_faces().astype(np.uint32)
 
 
+def km_per_px_at(canvas, point_km: np.ndarray, probe_km: float) -> float:
+    """Kilometres per screen pixel at ``point_km`` across the view (NaN when behind the
+    camera): ``point_km`` and a point ``probe_km`` to its right on screen, projected."""
+    transform = canvas.view.camera.transform
+    origin = np.asarray(transform.map([0.0, 0.0, 0.0])[:3], dtype=np.float64)
+    right = np.asarray(transform.map([1.0, 0.0, 0.0])[:3], dtype=np.float64) - origin
+    right /= np.linalg.norm(right)
+    xy = canvas.project(np.stack([point_km, point_km + probe_km * right]))
+    span_px = float(np.linalg.norm(xy[1] - xy[0]))
+    return probe_km / span_px if span_px > 0 else float("nan")
+
+
 class SphereAdapter(SurfaceAdapter):
     layer: SphereLayer
 
     def _build(self, parent):
+        self._canvas = None  # known from the first on_view (min_size_px needs its projection)
+        self._enlarged = 1.0
         vertices, faces = _unit_sphere()
         node = LitMesh(rim=True, parent=parent)
         node.set_data(vertices, faces, vertices, closed=True)
@@ -39,15 +61,39 @@ class SphereAdapter(SurfaceAdapter):
         node.set_style(
             color=(*layer.color[:3], self._alpha),
             light_dir=layer.sun_dir,
-            ambient=0.1,
+            ambient=self._ambient(),
             lit=layer.lit,
             rim=RIM if translucent and not layer.lit else 0,
         )
         node.set_translucent(translucent)
-        node.transform.scale = (layer.radius_km,) * 3
+        node.transform.scale = (layer.radius_km * self._enlarged,) * 3
+
+    def _ambient(self) -> float:
+        grown = min(max((self._enlarged - 1.0) / 2.0, 0.0), 1.0)
+        return AMBIENT + (AMBIENT_MARKER - AMBIENT) * grown
 
     def _on_layer(self, event) -> None:
         self._style(self.node)
+        self._fit(self.clock.et)
+
+    def on_view(self, canvas) -> None:
+        self._canvas = canvas
+        self._fit(self.clock.et)
 
     def _on_time(self, et: float) -> None:
         self.node.transform.translate = self.layer.center_at(et)
+        self._fit(et)
+
+    def _fit(self, et: float) -> None:
+        """Scale to the layer's drawn radius at the current view (true size without one)."""
+        layer, canvas = self.layer, self._canvas
+        enlarged = 1.0
+        if layer.min_size_px > 0 and canvas is not None:
+            km_per_px = km_per_px_at(canvas, layer.center_at(et), layer.radius_km)
+            if np.isfinite(km_per_px):
+                drawn = layer.drawn_radius_km(km_per_px, scale=ui_scale(canvas.size))
+                enlarged = drawn / layer.radius_km
+        if enlarged != self._enlarged:
+            self._enlarged = enlarged
+            self.node.transform.scale = (layer.radius_km * enlarged,) * 3
+            self.node.set_style(ambient=self._ambient())

@@ -1,8 +1,12 @@
-"""The flyby scene: the body to scale, the Moon and its orbit, the SOI, the small body's track.
+"""The flyby scene: the body and the Moon, the SOI, the small body's track, labels and views.
 
-Body-centred ECLIPJ2000, km. The track is the flyby analysis' own model (conic, patched or
-N-body), coloured inside vs outside the SOI; the closest approach is marked with its distance in
-km and lunar distances. Everything is sampled up front (:mod:`.sampling`).
+Body-centred ECLIPJ2000, km. The body and the Moon are drawn to scale but never smaller than a
+few pixels (``SphereLayer.min_size_px``), the Moon where it is on the clock. The track is the
+flyby analysis' own model (N-body by default), coloured inside vs outside the SOI, with the other
+method's track beside it as a dimmer comparison layer. Labels name the body, the Moon, the SOI,
+the small body and the closest approach (km, LD, UTC). Camera presets: from the Sun, ecliptic
+north, following the small body, body-centred close-up. Everything is sampled up front
+(:mod:`.sampling`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import numpy as np
 
 from ..reports import FlybyReport
 from ..scene import (
+    CameraPreset,
+    CameraState,
     Clock,
     LabelLayer,
     MarkerLayer,
@@ -20,10 +26,14 @@ from ..scene import (
     SpiceOrigin,
     TrajectoryLayer,
 )
+from ..scene.cameras import angles_from_offsets, eye_offsets
 from ..units import LD_KM
 from . import sampling
 
 MOON_RADIUS_KM = 1737.4  # IAU mean radius
+BODY_MIN_PX = 10.0  # the body, never smaller on screen than this (at 720 px high)
+MOON_MIN_PX = 7.0
+FOV_DEG = 30.0
 
 
 def flyby_scene(
@@ -32,16 +42,9 @@ def flyby_scene(
     """A scene of ``report`` (from :func:`orbitviz.flyby`) around the SOI pass (or the closest
     approach when there is none), its ephemeris sampled from the kernels the report used."""
     result = report.result
-    et_all, rel_all = result.samples_et, result.samples_rel_km
-    if result.entered_soi:
-        start = float(result.entries_et[0]) - margin_s
-        stop = float(result.exits_et[-1]) + margin_s if result.exits_et.size else result.stop_et
-    else:
-        start, stop = result.closest.et - 3 * margin_s, result.closest.et + 3 * margin_s
-    start, stop = max(start, result.start_et), min(stop, result.stop_et)
-    keep = (et_all >= start) & (et_all <= stop)
-    et_track, track = et_all[keep], rel_all[keep]
-    dist = np.linalg.norm(track, axis=1)
+    start, stop = _time_span(result, margin_s)
+    keep = (result.samples_et >= start) & (result.samples_et <= stop)
+    et_track, track = result.samples_et[keep], result.samples_rel_km[keep]
     body = result.body.title()
     kernel_names = ("default", *report.kernels)
     with sampling.kernels(*kernel_names) as loaded:
@@ -59,8 +62,49 @@ def flyby_scene(
         follow_target=result.target,
         spice=SpiceOrigin(result.body, "ECLIPJ2000", kernel_names),
     )
+    sun_dir = sun / np.linalg.norm(sun)
+    _add_bodies(scene, result, sun_dir, moon_et, moon)
+    _add_tracks(scene, result, et_track, track, start, stop)
+    _add_body_labels(scene, result, moon_et, moon)
+    _add_closest_approach(scene, report, et_track, track)
+    _add_camera_presets(scene, result, sun_dir)
+    dist = np.linalg.norm(track, axis=1)
+
+    def distance_text(t: np.ndarray) -> list[str]:
+        d = np.interp(np.atleast_1d(t), et_track, dist)
+        return [f"distance {x:,.0f} km = {x / LD_KM:.3f} LD" for x in d]
+
+    scene.readouts.append(Readout("distance", distance_text))
+    return scene
+
+
+def _time_span(result, margin_s: float) -> tuple[float, float]:
+    """The SOI pass with ``margin_s`` either side (or 3 margins around the closest approach),
+    inside the analysed window."""
+    if result.entered_soi:
+        start = float(result.entries_et[0]) - margin_s
+        stop = float(result.exits_et[-1]) + margin_s if result.exits_et.size else result.stop_et
+    else:
+        start, stop = result.closest.et - 3 * margin_s, result.closest.et + 3 * margin_s
+    return max(start, result.start_et), min(stop, result.stop_et)
+
+
+def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon) -> None:
+    """The body (lit, at least BODY_MIN_PX across), the Moon and its orbit, the SOI shell,
+    and their labels."""
+    body = result.body.title()
     radius = result.body_radius_km or 1.0
-    scene.add(SphereLayer(body, radius, color="#2f6fd6", opacity=1.0, lit=True, sun_dir=sun))
+    scene.add(
+        SphereLayer(
+            body,
+            radius,
+            color="#2f6fd6",
+            opacity=1.0,
+            lit=True,
+            sun_dir=sun_dir,
+            min_size_px=BODY_MIN_PX,
+        )
+    )
     if moon is not None:
         scene.add(TrajectoryLayer("Moon orbit", moon_et, moon, color="#9a9a9a", width_px=1.0))
         scene.add(
@@ -72,10 +116,32 @@ def flyby_scene(
                 color="#c8c8c8",
                 opacity=1.0,
                 lit=True,
-                sun_dir=sun,
+                sun_dir=sun_dir,
+                min_size_px=MOON_MIN_PX,
             )
         )
     scene.add(SphereLayer(f"{body} SOI", result.soi_radius_km, color="#f0a030", opacity=0.12))
+
+
+def _add_body_labels(scene: Scene, result, moon_et, moon) -> None:
+    """Labels at the body's and the Moon's centres (beside their discs) and on the SOI's
+    outline, above its centre as the home view sees it."""
+    body = result.body.title()
+    scene.add(MarkerLayer(f"{body} label", [[0.0, 0.0, 0.0]], labels=[body], symbol=None))
+    if moon is not None:
+        scene.add(
+            MarkerLayer(
+                "Moon label", moon, et=moon_et, labels=["Moon"], symbol=None, hold_ends=True
+            )
+        )
+    soi = result.soi_radius_km
+    top = soi * eye_offsets(30.0, 25.0 + 90.0, 1.0)
+    scene.add(LabelLayer(f"{body} SOI label", top[None, :], [f"{body} SOI (r = {soi:,.0f} km)"]))
+
+
+def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float) -> None:
+    """The answer's track (red inside the SOI) and the other method's, dimmer, to compare."""
+    dist = np.linalg.norm(track, axis=1)
     scene.add(
         TrajectoryLayer(
             f"{result.target} track",
@@ -112,23 +178,44 @@ def flyby_scene(
             hold_ends=True,
         )
     )
-    c = result.closest
+
+
+def _add_closest_approach(scene: Scene, report: FlybyReport, et_track, track) -> None:
+    c = report.result.closest
     ca_pos = np.array([np.interp(c.et, et_track, track[:, i]) for i in range(3)])
-    scene.add(MarkerLayer("closest approach", ca_pos[None, :], color="#ff4040", size_px=8.0))
+    utc = str(report.summary["closest_approach_utc"])[:16].replace("T", " ")
+    scene.add(
+        MarkerLayer(
+            "closest approach", ca_pos[None, :], color="#ff4040", size_px=9.0, symbol="ring"
+        )
+    )
     scene.add(
         LabelLayer(
             "closest approach label",
             ca_pos[None, :],
-            [f"closest {c.dist_km:,.0f} km ({c.dist_km / LD_KM:.3f} LD)"],
+            [f"closest {c.dist_km:,.0f} km ({c.dist_km / LD_KM:.3f} LD) {utc} UTC"],
         )
     )
 
-    def distance_text(t: np.ndarray) -> list[str]:
-        d = np.interp(np.atleast_1d(t), et_track, dist)
-        return [f"distance {x:,.0f} km = {x / LD_KM:.3f} LD" for x in d]
 
-    scene.readouts.append(Readout("distance", distance_text))
-    return scene
+def _add_camera_presets(scene: Scene, result, sun_dir) -> None:
+    """From the Sun and from ecliptic north (the SOI pass), following the small body, and a
+    body-centred close-up of the closest approach."""
+    body = result.body.title()
+    half = np.sin(np.radians(FOV_DEG) / 2.0)
+    reach = max(result.soi_radius_km, 1.5 * result.closest.dist_km)
+    wide = 1.2 * reach / half
+    sun_az, sun_el, _ = angles_from_offsets(sun_dir)
+    presets = (
+        ("sun", f"From the Sun (towards {body})", float(sun_az), float(sun_el), wide, False),
+        ("north", "From ecliptic north", 0.0, 90.0, wide, False),
+        ("follow", f"Follow {result.target}", 30.0, 25.0, 4.0 * result.closest.dist_km, True),
+        ("earth" if body == "Earth" else "body", f"{body}-centred", 30.0, 25.0,
+         1.6 * result.closest.dist_km / half, False),
+    )  # fmt: skip
+    for name, title, az, el, distance, follow in presets:
+        state = CameraState((0.0, 0.0, 0.0), az, el, distance, FOV_DEG)
+        scene.add_camera_preset(CameraPreset(name, title, state, follow=follow))
 
 
 def build(**options) -> Scene:

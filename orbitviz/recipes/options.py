@@ -108,6 +108,16 @@ PHILAE_OPTIONS = (
     ),
 )
 
+CAMERA_OPTION = Option(
+    "camera",
+    "the view: a preset of the scene (flyby: sun, north, follow, earth; philae: touchdown1 "
+    "... touchdown4), turntable, follow, home, or a keyframe file PATH.toml (default: the "
+    "scene's home view; a turntable around it for videos)",
+    metavar="CAMERA",
+)
+"""``orbitviz view`` and ``orbitviz render`` take it (the scene's words are checked once the
+scene is built: :func:`orbitviz.scene.camera_from_spec`)."""
+
 SHAPE_OPTIONS = (
     Option("file", "an OBJ, PLY or DSK file, or a known shape name (67p-4k.obj)", positional=True),
 )

@@ -14,7 +14,10 @@ import numpy as np
 from .. import data
 from ..errors import OrbitvizError
 from ..scene import (
+    CameraPreset,
+    CameraState,
     Clock,
+    DirectionLayer,
     LabelLayer,
     MarkerLayer,
     MeshLayer,
@@ -23,6 +26,7 @@ from ..scene import (
     SpiceOrigin,
     TrajectoryLayer,
 )
+from ..scene.cameras import angles_from_offsets, fit_distance, view_axes, width_fraction
 from ..shapes.lander import LanderPath, philae_path
 from . import sampling
 
@@ -61,6 +65,66 @@ def contact_labels(path: LanderPath, merge_km: float = 0.05) -> tuple[np.ndarray
             spots.append(t.position_km)
             lines.append([text])
     return np.array(spots).reshape(-1, 3), [", ".join(group) for group in lines]
+
+
+FOV_DEG = 30.0
+TOUCHDOWN_VIEW_KM = 0.6  # a touchdown preset's camera distance
+TOWARDS_SITE = 0.35  # the first view's centre, from the comet's centre to the landing region
+END_ON = 0.8  # |cos| of the angle between the view and the comet's long axis, at most
+SUN_LINE_KM = 0.6  # the Sun direction line's length, from the landing region
+
+
+def landing_view(vertices_km, path_km, *, fov_deg: float = FOV_DEG, aspect: float = 1.5):
+    """The comet (``vertices_km``, (V, 3)) whole in view and ``path_km`` (N, 3) as wide across
+    it as the directions allow (10 degree steps) that face the landing region and see the
+    comet's long axis at least ~35 degrees from end-on (so its shape reads), looking at a
+    point ``TOWARDS_SITE`` of the way from the comet's centre to the region's."""
+    step = max(1, len(vertices_km) // 20000)
+    vertices = np.asarray(vertices_km, dtype=np.float64)[::step]
+    centre = 0.5 * (vertices.min(axis=0) + vertices.max(axis=0))
+    outward = np.mean(path_km, axis=0) - centre
+    centre = centre + TOWARDS_SITE * outward
+    outward /= np.linalg.norm(outward)
+    long_axis = np.linalg.eigh(np.cov((vertices - centre).T))[1][:, -1]
+    best, best_width = None, -1.0
+    for az in range(0, 360, 10):
+        for el in range(-60, 61, 10):
+            back = view_axes(az, el)[0]
+            if back @ outward < 0.5 or abs(back @ long_axis) > END_ON:
+                continue
+            distance = fit_distance(vertices, centre, az, el, fov_deg, aspect)
+            state = CameraState(tuple(float(c) for c in centre), az, el, distance, fov_deg)
+            width = width_fraction(path_km, state, aspect)
+            if width > best_width:
+                best, best_width = state, width
+    return best
+
+
+def surface_normal(mesh, point_km, radius_km: float = 0.1) -> np.ndarray:
+    """The mean outward normal (3,) of the faces within ``radius_km`` of ``point_km`` (the
+    radial direction where there are none)."""
+    v = mesh.vertices[mesh.faces]
+    near = np.linalg.norm(v.mean(axis=1) - point_km, axis=1) < radius_km
+    normal = np.cross(v[near, 1] - v[near, 0], v[near, 2] - v[near, 0]).sum(axis=0)
+    radial = np.asarray(point_km, dtype=np.float64) / np.linalg.norm(point_km)
+    if not np.linalg.norm(normal) > 0:
+        return radial
+    normal /= np.linalg.norm(normal)
+    return normal if normal @ radial >= 0 else -normal
+
+
+def touchdown_presets(path: LanderPath) -> list[CameraPreset]:
+    """One camera per touchdown, looking down its surface normal from TOUCHDOWN_VIEW_KM."""
+    presets = []
+    for i, t in enumerate(path.touchdowns, start=1):
+        normal = surface_normal(path.mesh, t.position_km)
+        az, el, _ = angles_from_offsets(normal)
+        el = float(np.clip(el, -89.0, 89.0))  # z stays up on screen
+        centre = tuple(float(c) for c in t.position_km)
+        state = CameraState(centre, float(az), el, TOUCHDOWN_VIEW_KM, FOV_DEG)
+        title = f"Touchdown {i}: {t.kind} {t.utc[11:19]}"
+        presets.append(CameraPreset(f"touchdown{i}", title, state))
+    return presets
 
 
 def philae_scene(
@@ -127,6 +191,24 @@ def philae_scene(
     scene.add(MarkerLayer("touchdowns", touch, color="red", size_px=9.0))
     spots, labels = contact_labels(path)
     scene.add(LabelLayer("touchdown labels", spots, labels, color="white"))
+    site = np.mean([t.position_km for t in path.touchdowns], axis=0)
+    scene.add(
+        DirectionLayer(
+            "Sun direction", site, sun_dir, et=sun_et, length_km=SUN_LINE_KM, width_px=3.0
+        )
+    )
+    scene.add(
+        MarkerLayer(
+            "Sun",
+            site + SUN_LINE_KM * sun_dir,
+            et=sun_et,
+            labels=["to the Sun"],
+            color="#ffd040",
+            symbol="star",
+            size_px=12.0,
+            hold_ends=True,
+        )
+    )
     scene.add(
         MarkerLayer(
             "Philae",
@@ -144,6 +226,9 @@ def philae_scene(
         return [f"Philae altitude {a:6.1f} m" for a in np.atleast_1d(alt)]
 
     scene.readouts.append(Readout("altitude", altitude_text))
+    scene.home = landing_view(mesh.vertices, path.position_km)
+    for preset in touchdown_presets(path):
+        scene.add_camera_preset(preset)
     if approximate:
         scene.readouts.append(
             Readout("lighting", lambda et: ["lighting approximate"] * np.size(et))

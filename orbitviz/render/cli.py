@@ -12,6 +12,7 @@ import sys
 from ..cli_types import count, number, size
 from ..errors import RenderError
 from ..recipes.arguments import add_scene_parsers, recipe_from_args
+from ..recipes.options import CAMERA_OPTION
 
 DEFAULT_DURATION_S = 20.0
 _FACTOR = number(0, 1e6, low_open=True, unit="slowdown factor")
@@ -74,7 +75,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     result = render_video(
         scene,
         args.output,
-        camera=args.camera,
+        camera=args.camera or "turntable",
         size=args.size,
         fps=args.fps,
         duration_s=None if args.frames else duration,
@@ -131,11 +132,7 @@ def _render_options(p: argparse.ArgumentParser) -> None:
         help="video seconds, in (0, 86400] (default 20)",
     )
     length.add_argument("--frames", type=count(1), help="number of frames (at least 1)")
-    p.add_argument(
-        "--camera",
-        default="turntable",
-        help="turntable, follow, home, or a keyframe file PATH.toml",
-    )
+    CAMERA_OPTION.add_to(p)
     p.add_argument("--time-range", nargs=2, metavar=("START", "STOP"), help="scene time, UTC")
     p.add_argument(
         "--slow",

@@ -16,6 +16,7 @@ and into videos by ``orbitviz.render``.
 
 from .cameras import (
     CameraPathError,
+    CameraPreset,
     CameraState,
     CameraTrack,
     FixedCamera,
@@ -23,9 +24,11 @@ from .cameras import (
     KeyframedPath,
     Turntable,
     camera_from_spec,
+    camera_words,
     read_keyframes,
 )
 from .clock import Clock
+from .direction_layer import DirectionLayer
 from .easing import EASINGS
 from .events import Event, EventEmitter
 from .label_layer import LabelLayer
@@ -40,9 +43,11 @@ from .trajectory_layer import TrajectoryLayer
 __all__ = [
     "EASINGS",
     "CameraPathError",
+    "CameraPreset",
     "CameraState",
     "CameraTrack",
     "Clock",
+    "DirectionLayer",
     "Event",
     "EventEmitter",
     "FixedCamera",
@@ -61,5 +66,6 @@ __all__ = [
     "TrajectoryLayer",
     "Turntable",
     "camera_from_spec",
+    "camera_words",
     "read_keyframes",
 ]

@@ -8,6 +8,10 @@ azimuth 90 looks along -x, elevation 90 looks straight down.
 >>> (CameraState((0, 0, 0), 90.0, 0.0, 10.0).eye_km.round(6) + 0.0).tolist()
 [10.0, 0.0, 0.0]
 
+A scene may name views of its own, its :class:`CameraPreset` s (the flyby's ``sun``, ``north``,
+``follow``, ``earth``; Philae's ``touchdown1`` ...): the window lists them in its Camera menu,
+``--camera NAME`` starts a view or a video with one.
+
 A path answers ``track(t_s, et, duration_s)``: video times ``t_s`` (F,), the scene times shown
 then ``et`` (F,), and the video length; it returns a :class:`CameraTrack`.
 
@@ -48,6 +52,39 @@ def angles_from_offsets(offset_km) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         np.arcsin(np.clip(offset[..., 2] / np.where(distance > 0, distance, 1), -1, 1))
     )
     return azimuth, elevation, distance
+
+
+def view_axes(azimuth_deg: float, elevation_deg: float) -> np.ndarray:
+    """The camera's axes (3, 3) in the scene: back (centre -> eye), right and up on screen."""
+    back = eye_offsets(azimuth_deg, elevation_deg, 1.0)
+    az = np.radians(azimuth_deg)
+    right = np.array([np.cos(az), np.sin(az), 0.0])
+    return np.stack([back, right, np.cross(back, right)])
+
+
+def fit_distance(
+    points_km, center_km, azimuth_deg, elevation_deg, fov_deg=30.0, aspect=1.5, margin=1.03
+) -> float:
+    """The smallest distance from ``center_km`` at which a camera with these angles sees all
+    ``points_km`` (N, 3), in a view ``aspect`` (>= 1) times wider than high, with ``margin``.
+
+    >>> round(fit_distance([[1, 0, 0], [-1, 0, 0]], (0, 0, 0), 0, 0, 90.0, 1.0, 1.0), 6)
+    1.0
+    """
+    back, right, up = view_axes(azimuth_deg, elevation_deg)
+    rel = np.asarray(points_km, dtype=np.float64).reshape(-1, 3) - np.asarray(center_km, float)
+    t = np.tan(np.radians(fov_deg) / 2.0)
+    need = np.maximum(np.abs(rel @ up) / t, np.abs(rel @ right) / (t * aspect)) + rel @ back
+    return float(margin * need.max())
+
+
+def width_fraction(points_km, state: CameraState, aspect=1.5) -> float:
+    """How much of a view's width (``aspect`` times its height) ``points_km`` (N, 3) span."""
+    back, right, _ = view_axes(state.azimuth_deg, state.elevation_deg)
+    rel = np.asarray(points_km, dtype=np.float64).reshape(-1, 3) - np.asarray(state.center_km)
+    depth = state.distance_km - rel @ back
+    x = (rel @ right) / depth / (np.tan(np.radians(state.fov_deg) / 2.0) * aspect)
+    return float(np.ptp(x) / 2.0)
 
 
 @dataclass(frozen=True)
@@ -225,6 +262,43 @@ class KeyframedPath:
         return CameraTrack(out[:, :3], out[:, 3], out[:, 4], np.exp(out[:, 5]), out[:, 6])
 
 
+@dataclass(frozen=True)
+class CameraPreset:
+    """A named view of a scene: ``name`` (the ``--camera`` word), ``title`` (the menu text),
+    ``state``, and ``follow``: keep the scene's ``follow_target`` in the centre (seen at the
+    state's angles and distance; its ``center_km`` is then only the first view's)."""
+
+    name: str
+    title: str
+    state: CameraState
+    follow: bool = False
+
+    def path(self, scene) -> FixedCamera | FollowTarget:
+        """The camera path of this view in ``scene`` (a follow preset moves with its target)."""
+        if not self.follow:
+            return FixedCamera(self.state)
+        return FollowTarget(
+            _follow_layer(scene),
+            distance_km=self.state.distance_km,
+            elevation_deg=self.state.elevation_deg,
+            azimuth_deg=self.state.azimuth_deg,
+            fov_deg=self.state.fov_deg,
+        )
+
+    def state_at(self, scene, et: float) -> CameraState:
+        """The view at scene time ``et``."""
+        return self.path(scene).track([0.0], [float(et)], 1.0)[0]
+
+
+def _follow_layer(scene) -> MarkerLayer:
+    if not scene.follow_target:
+        raise CameraPathError(
+            "this scene has nothing to follow (scene.follow_target is "
+            "unset); use --camera turntable or a keyframe file"
+        )
+    return scene.layers[scene.follow_target]
+
+
 _KEY_FIELDS = {
     "t",
     "center_km",
@@ -371,25 +445,31 @@ def _keyframes(doc: dict) -> KeyframedPath:
     )
 
 
+GENERIC_CAMERAS = ("turntable", "follow", "home")
+
+
+def camera_words(scene) -> tuple[str, ...]:
+    """The camera words ``scene`` takes: its presets', then the generic ones."""
+    return (*scene.camera_presets, *(w for w in GENERIC_CAMERAS if w not in scene.camera_presets))
+
+
 def camera_from_spec(scene, spec, *, turns: float = 1.0):
-    """A camera path from a CLI-style spec: ``"turntable"``, ``"follow"`` (the scene's
-    ``follow_target``), ``"home"`` (fixed), a TOML keyframe file, or a path object / state."""
+    """A camera path from a CLI-style spec: one of the scene's ``camera_presets`` by name,
+    ``"turntable"``, ``"follow"`` (the scene's ``follow_target``), ``"home"`` (fixed), a TOML
+    keyframe file, or a path object / state. A preset named like a generic word wins."""
     if hasattr(spec, "track"):
         return spec
     if isinstance(spec, CameraState):
         return FixedCamera(spec)
+    if spec in scene.camera_presets:
+        return scene.camera_presets[spec].path(scene)
     home = scene.home_camera()
     if spec in (None, "turntable"):
         return Turntable.around(home, turns=turns)
     if spec == "home":
         return FixedCamera(home)
     if spec == "follow":
-        if not scene.follow_target:
-            raise CameraPathError(
-                "this scene has nothing to follow (scene.follow_target is "
-                "unset); use --camera turntable or a keyframe file"
-            )
-        target = scene.layers[scene.follow_target]
+        target = _follow_layer(scene)
         reach = float(np.ptp(target.bounds_km(), axis=0).max()) or home.distance_km / 4
         return FollowTarget(
             target,
@@ -402,5 +482,5 @@ def camera_from_spec(scene, spec, *, turns: float = 1.0):
     if path.suffix.lower() == ".toml":
         return read_keyframes(path)
     raise CameraPathError(
-        f"unknown camera {spec!r}: use turntable, follow, home or a .toml keyframe file"
+        f"unknown camera {spec!r}: use {', '.join(camera_words(scene))} or a .toml keyframe file"
     )

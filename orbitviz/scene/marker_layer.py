@@ -15,6 +15,8 @@ class MarkerLayer(Layer):
     """Fixed points ``positions_km`` (K, 3), or, with ``et`` (N,), one point moving through
     ``positions_km`` (N, 3). A moving marker is hidden outside its sampled span unless
     ``hold_ends``. ``labels``: one text per fixed point, or one text for a moving marker.
+    ``symbol=None`` draws the labels only (the label of a body that a SphereLayer draws, at
+    its centre; ``size_px`` then says how big the thing labelled is on screen).
 
     >>> import numpy as np
     >>> lander = MarkerLayer("lander", [[0, 0, 0], [2, 0, 0]], et=[0.0, 10.0], labels=["Philae"])
@@ -38,7 +40,7 @@ class MarkerLayer(Layer):
         opacity: float = 1.0,
         visible: bool = True,
         size_px: float = 10.0,
-        symbol: str = "disc",
+        symbol: str | None = "disc",
         label_color="white",
         font_size_pt: float = 10.0,
         hold_ends: bool = False,

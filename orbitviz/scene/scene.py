@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cameras import CameraState
+from .cameras import CameraPreset, CameraState
 from .clock import Clock
 from .events import EventEmitter
 from .layer import Layer
@@ -84,7 +84,8 @@ class Scene:
     """What is shown: ``layers``, a ``clock``, the ``frame`` all positions are in (km), a
     ``title``, ``credits`` (data credit lines), ``readouts`` (overlay texts), for cameras
     that chase something ``follow_target`` (the name of a moving MarkerLayer) and, for scenes
-    built from SPICE, ``spice`` (a :class:`SpiceOrigin`)."""
+    built from SPICE, ``spice`` (a :class:`SpiceOrigin`). ``home``: the first view (default:
+    all the contents framed, :meth:`fit_camera`); ``camera_presets``: named views by name."""
 
     units = "km"
 
@@ -107,6 +108,14 @@ class Scene:
         self.readouts = list(readouts)
         self.follow_target = follow_target
         self.layers = LayerList()
+        self.home: CameraState | None = None
+        self.camera_presets: dict[str, CameraPreset] = {}
+
+    def add_camera_preset(self, preset: CameraPreset) -> CameraPreset:
+        if preset.name in self.camera_presets:
+            raise ValueError(f"a camera preset named {preset.name!r} is already in the scene")
+        self.camera_presets[preset.name] = preset
+        return preset
 
     def add(self, layer: Layer) -> Layer:
         return self.layers.append(layer)
@@ -123,7 +132,11 @@ class Scene:
         stacked = np.stack(boxes)
         return np.stack([stacked[:, 0].min(axis=0), stacked[:, 1].max(axis=0)])
 
-    def home_camera(
+    def home_camera(self) -> CameraState:
+        """The first view: ``home`` when the recipe chose one, else :meth:`fit_camera`."""
+        return self.home if self.home is not None else self.fit_camera()
+
+    def fit_camera(
         self,
         *,
         azimuth_deg: float = 30.0,

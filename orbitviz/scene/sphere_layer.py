@@ -1,4 +1,15 @@
-"""A sphere: a body drawn to scale or a translucent sphere of influence, fixed or moving."""
+"""A sphere: a body drawn to scale or a translucent sphere of influence, fixed or moving.
+
+A body far away would be a sub-pixel dot: ``min_size_px`` keeps it at least that many pixels
+across on screen (a marker of the body's colour), and it grows into the true-size sphere as the
+camera comes close enough for the true size to be bigger.
+
+>>> earth = SphereLayer("Earth", 6371.0, min_size_px=10.0)
+>>> earth.drawn_radius_km(km_per_px=5000.0)   # 2 million km across 400 px: 10 px is 50,000 km
+25000.0
+>>> earth.drawn_radius_km(km_per_px=100.0)    # close up: the true radius
+6371.0
+"""
 
 from __future__ import annotations
 
@@ -7,6 +18,13 @@ import numpy as np
 from .events import Evented
 from .layer import Layer
 from .sampling import check_samples, interp_rows
+
+
+def _size_px(value) -> float:
+    value = float(value)
+    if not value >= 0:
+        raise ValueError(f"a minimum size must be >= 0 pixels, got {value}")
+    return value
 
 
 def _positive(value) -> float:
@@ -18,10 +36,13 @@ def _positive(value) -> float:
 
 class SphereLayer(Layer):
     """A sphere of ``radius_km`` at ``center_km`` (3,), or moving through ``center_km`` (N, 3)
-    at times ``et`` (N,). ``lit``: shaded from ``sun_dir`` (a body) or flat (an SOI shell)."""
+    at times ``et`` (N,). ``lit``: shaded from ``sun_dir`` (a body) or flat (an SOI shell).
+    ``min_size_px``: never drawn smaller than this diameter on screen (0: always true size; the
+    size is for a 720-pixel-high output and grows with the output, as markers do)."""
 
     kind = "sphere"
     radius_km = Evented(_positive)
+    min_size_px = Evented(_size_px)
 
     def __init__(
         self,
@@ -35,6 +56,7 @@ class SphereLayer(Layer):
         visible: bool = True,
         lit: bool = False,
         sun_dir=(1.0, 0.0, 0.0),
+        min_size_px: float = 0.0,
     ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         centers = np.asarray(center_km, dtype=np.float64).reshape(-1, 3)
@@ -45,6 +67,7 @@ class SphereLayer(Layer):
         self.radius_km = radius_km
         self.lit = bool(lit)
         self.sun_dir = np.asarray(sun_dir, dtype=np.float64) / np.linalg.norm(sun_dir)
+        self.min_size_px = min_size_px
 
     @property
     def moving(self) -> bool:
@@ -55,6 +78,11 @@ class SphereLayer(Layer):
         if not self.moving:
             return self.centers_km[0]
         return interp_rows(self.et, self.centers_km, np.array([float(et)]))[0]
+
+    def drawn_radius_km(self, km_per_px: float, *, scale: float = 1.0) -> float:
+        """The radius to draw where one pixel spans ``km_per_px`` at the sphere's centre: the
+        true radius, or more to keep ``min_size_px * scale`` pixels across."""
+        return max(self.radius_km, 0.5 * self.min_size_px * scale * float(km_per_px))
 
     def bounds_km(self) -> np.ndarray:
         r = self.radius_km
