@@ -7,8 +7,9 @@ use of it:
 * ``orbit``: ``epoch`` (JD TDB), ``equinox`` (J2000), ``orbit_id``, ``source``, ``pe_used``
   (planetary ephemeris; it fixes the Sun GM behind ``n``), ``elements`` (a list of
   ``{name, value, sigma, units}``: e, a, q, i, om, w, ma, tp, per, n, ad; angles in deg in the
-  ecliptic J2000 frame, tp in JD TDB) and ``model_pars`` (non-gravitational A1/A2/A3 in au/d^2,
-  ...);
+  ecliptic J2000 frame, tp in JD TDB), ``model_pars`` (non-gravitational A1/A2/A3 in au/d^2,
+  ...) and ``covariance`` (``epoch``, ``labels``, ``data``: the solution's full covariance, kept
+  as ``elements.covariance``, see :mod:`orbitviz.smallbodies.covariance`);
 * ``ca_data``: close approaches. ``jd`` is the JD in TDB and ``cd`` the same instant as a
   calendar string rounded to the minute, also TDB (the SBDB and CAD API docs say "TDB"; and
   in every astroquery fixture ``cd`` equals ``jd`` rounded to the minute, which our tests check),
@@ -40,6 +41,7 @@ import pandas as pd
 
 from orbitviz._files import atomic_write
 from orbitviz.errors import DownloadError, ElementsError, UnknownBody
+from orbitviz.smallbodies.covariance import OrbitCovariance, sbdb_values
 from orbitviz.smallbodies.elements import (
     GM_SUN_DE440_KM3S2,
     SECONDS_PER_DAY,
@@ -186,6 +188,14 @@ def elements_from_sbdb(
                 sigmas[par["name"]] = sig
     if source is None:
         source = f"SBDB orbit {orbit.get('orbit_id', '?')} ({orbit.get('source', 'JPL')})"
+    covariance = None
+    if orbit.get("covariance"):
+        covariance = OrbitCovariance.from_sbdb(
+            orbit["covariance"],
+            sbdb_values(raw, orbit.get("model_pars")),
+            epoch_et,
+            f"{where}, orbit.covariance",
+        )
     common = {
         "i_deg": values["i"],
         "node_deg": values["om"],
@@ -196,6 +206,7 @@ def elements_from_sbdb(
         "sigmas": sigmas,
         "nongrav": nongrav,
         "source": source,
+        "covariance": covariance,
     }
     if values["ma"] is not None:
         return OrbitalElements(designation, q_au=q_au, e=values["e"], M_deg=values["ma"], **common)
