@@ -17,8 +17,8 @@ b-plane closer than that to the origin is an impact.
 >>> p = target_plane(rel, 398600.4, np.array([0.0, 0.0, 30.0]))
 >>> bool(p.b_km[0] > 7000.0), round(float(p.v_inf_kms[0]), 3)    # focusing: b > periapsis
 (True, 7.542)
->>> round(capture_radius_km(6378.1, 398600.4, 5.84), 1)      # Apophis 2029: 1.63 R_earth
-10385.5
+>>> round(capture_radius_km(6378.1, 398600.4, 5.84))      # Apophis 2029: 2.16 R_earth
+13775
 """
 
 from __future__ import annotations

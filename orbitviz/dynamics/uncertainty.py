@@ -53,6 +53,12 @@ from .events import refine_roots, time_grid
 from .kepler import elements_to_state
 
 MODES = ("linear", "mc", "both")
+CHOICES = ("auto", "linear", "mc", "none")
+"""What a user may ask for (``--uncertainty``): ``auto`` maps linearly whenever the elements carry
+a covariance or sigmas (a few extra objects in one integration: cheap) and adds the Monte Carlo
+clones where the linear answer is doubtful (the 3-sigma b-plane ellipse reaches the capture
+disc, or its major axis exceeds 10 % of the miss distance); ``mc`` runs both and compares them;
+``none`` skips."""
 DEFAULT_CLONES = 1000
 DEFAULT_SEED = 0
 WINDOW_S = 2 * 86400.0
@@ -405,6 +411,45 @@ def encounter_uncertainty(
     return result
 
 
+def needs_monte_carlo(u: EncounterUncertainty) -> bool:
+    """Whether a linear answer is doubtful: its 3-sigma b-plane ellipse reaches the capture disc
+    (an impact is possible: count clones) or is large beside the miss distance (> 10 %)."""
+    lin = u.linear
+    if lin is None:
+        return True
+    reach = 3.0 * lin.bplane_unc_major_km
+    near = u.capture_radius_km is not None and u.nominal_b_km - reach <= u.capture_radius_km
+    return near or reach > 0.1 * u.nominal_b_km
+
+
+def for_report(elements, body, ca_et, choice: str, *, clones, seed, nbody_options=None):
+    """The uncertainty a flyby report shows for ``--uncertainty choice``: an
+    :class:`EncounterUncertainty`, or a string saying why there is none (``auto`` on elements
+    without covariance or sigmas, ``none``). ``linear``/``mc`` on such elements raise
+    CovarianceError."""
+    from ..errors import CovarianceError
+
+    if choice == "none":
+        return "not computed (--uncertainty none)"
+    if choice not in CHOICES:
+        raise OrbitvizError(f"unknown uncertainty {choice!r}: use one of {', '.join(CHOICES)}")
+    mode = {"linear": "linear", "mc": "both", "auto": "linear"}[choice]
+    kw = {"clones": clones, "seed": seed, "nbody_options": nbody_options}
+    try:
+        u = encounter_uncertainty(elements, body, ca_et, mode=mode, **kw)
+    except CovarianceError as exc:
+        if choice != "auto" or exc.reason != "no sigmas":
+            raise
+        return f"no uncertainty: {exc}"
+    if choice == "auto" and needs_monte_carlo(u):
+        u = encounter_uncertainty(elements, body, ca_et, mode="both", **kw)
+        u.notes.append(
+            "auto: the linear ellipse is large or near the capture disc, so Monte "
+            "Carlo clones were run beside it"
+        )
+    return u
+
+
 def _disagreement(lin: Estimate, mc: Estimate) -> list[str]:
     """A warning when linear and Monte Carlo differ beyond the clones' sampling error."""
     allowed = max(DISAGREE_FRACTION, 5.0 / math.sqrt(2.0 * (mc.n_clones or 1)))
@@ -424,4 +469,13 @@ def _disagreement(lin: Estimate, mc: Estimate) -> list[str]:
     ]
 
 
-__all__ = ["DEFAULT_CLONES", "MODES", "EncounterUncertainty", "Estimate", "encounter_uncertainty"]
+__all__ = [
+    "CHOICES",
+    "DEFAULT_CLONES",
+    "MODES",
+    "EncounterUncertainty",
+    "Estimate",
+    "encounter_uncertainty",
+    "for_report",
+    "needs_monte_carlo",
+]

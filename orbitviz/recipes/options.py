@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..dynamics.methods import DEFAULT_METHOD, METHODS
+from ..dynamics.uncertainty import CHOICES as UNCERTAINTY_CHOICES
+from ..dynamics.uncertainty import DEFAULT_CLONES
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,16 @@ FLYBY_OPTIONS = (
         switch=True,
     ),
     Option("kernels", "extra kernels or meta-kernels to load", (), many=True, metavar="KERNEL"),
+    Option(
+        "uncertainty",
+        "orbit uncertainty at the closest approach: auto (linear mapping when the elements carry "
+        "a covariance or sigmas, Monte Carlo too where linear is doubtful), linear, mc (Monte "
+        "Carlo clones beside the linear mapping) or none",
+        "auto",
+        choices=UNCERTAINTY_CHOICES,
+    ),
+    Option("clones", "Monte Carlo clones", DEFAULT_CLONES, type=int, metavar="N"),
+    Option("seed", "seed of the Monte Carlo clones (same seed, same clones)", 0, type=int),
 )
 
 PHILAE_OPTIONS = (

@@ -387,7 +387,10 @@ class OrbitalElements:
             for name in ELEMENT_FIELDS
             if name in self.sigmas
         }
-        return dataclasses.replace(self, **changes, source=f"{self.source}, rounded to sigma")
+        # the covariance belongs to the unrounded solution: the sigmas stay, the matrix goes
+        return dataclasses.replace(
+            self, **changes, source=f"{self.source}, rounded to sigma", covariance=None
+        )
 
     def __str__(self) -> str:
         label = self.name or self.designation
