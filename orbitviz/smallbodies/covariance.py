@@ -326,19 +326,15 @@ class OrbitCovariance:
         return [{**dict(base), **{label: float(row[i]) for label, i in idx}} for row in p]
 
     def check_elements(self, elements) -> None:
-        """CovarianceError unless this covariance belongs to ``elements``: same epoch, the
-        nominal parameters give the same orbit (1e-9 relative in position), and every estimated
-        non-gravitational parameter is one the elements carry."""
+        """CovarianceError unless this covariance belongs to ``elements``: every estimated
+        non-gravitational parameter is one the elements carry, and at the same epoch the
+        nominal parameters give the same orbit (1e-9 relative in position). A covariance at
+        another epoch carries its own nominal parameters (SBDB's ``covariance.elements``) and
+        the uncertainty is mapped from those."""
         from orbitviz.dynamics.kepler import elements_to_state
 
         where = f"{elements.designation} ({elements.source})"
-        if abs(self.epoch_et - elements.epoch_et) > 1.0:
-            raise CovarianceError(
-                f"the covariance of {where} is at ET {self.epoch_et:.0f}, the elements at "
-                f"ET {elements.epoch_et:.0f}: give elements at the covariance's epoch",
-                reason="epoch",
-                labels=self.labels,
-            )
+        same_epoch = abs(self.epoch_et - elements.epoch_et) <= 1.0
         for label in self.nongrav_labels:
             if label not in (elements.nongrav or {}):
                 raise CovarianceError(
@@ -348,6 +344,11 @@ class OrbitCovariance:
                     reason="labels",
                     labels=self.labels,
                 )
+        if not same_epoch:
+            # SBDB gives such a covariance with its own elements (``nominal``): the mapping
+            # starts from those, at the covariance's epoch; nothing to compare without an
+            # integration
+            return
         mine = elements_to_state(self.conics(np.asarray(self.nominal), elements.gm_km3s2)[0])
         theirs = elements_to_state(elements.to_conics())
         off = float(np.linalg.norm(mine[:3] - theirs[:3]))

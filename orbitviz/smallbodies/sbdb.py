@@ -188,14 +188,6 @@ def elements_from_sbdb(
                 sigmas[par["name"]] = sig
     if source is None:
         source = f"SBDB orbit {orbit.get('orbit_id', '?')} ({orbit.get('source', 'JPL')})"
-    covariance = None
-    if orbit.get("covariance"):
-        covariance = OrbitCovariance.from_sbdb(
-            orbit["covariance"],
-            sbdb_values(raw, orbit.get("model_pars")),
-            epoch_et,
-            f"{where}, orbit.covariance",
-        )
     common = {
         "i_deg": values["i"],
         "node_deg": values["om"],
@@ -206,18 +198,35 @@ def elements_from_sbdb(
         "sigmas": sigmas,
         "nongrav": nongrav,
         "source": source,
-        "covariance": covariance,
     }
     if values["ma"] is not None:
-        return OrbitalElements(designation, q_au=q_au, e=values["e"], M_deg=values["ma"], **common)
+        elements = OrbitalElements(
+            designation, q_au=q_au, e=values["e"], M_deg=values["ma"], **common
+        )
+        return _with_covariance(elements, orbit, raw, epoch_et, where)
     tp = by_name.get("tp", {}).get("value")
     if tp is None:
         raise ElementsError(
             f"{where}: missing field 'orbit.elements ma' (and no 'tp' to derive it)"
         )
-    return OrbitalElements.from_perihelion_time(
+    elements = OrbitalElements.from_perihelion_time(
         designation, q_au=q_au, e=values["e"], tp_et=jd_tdb_to_et(str(tp)), **common
     )
+    return _with_covariance(elements, orbit, raw, epoch_et, where)
+
+
+def _with_covariance(elements, orbit, raw, epoch_et, where) -> OrbitalElements:
+    """``elements`` with the answer's ``orbit.covariance`` when it has one (checked against
+    them: CovarianceError when they do not match)."""
+    if not orbit.get("covariance"):
+        return elements
+    covariance = OrbitCovariance.from_sbdb(
+        orbit["covariance"],
+        sbdb_values(raw, orbit.get("model_pars")),
+        epoch_et,
+        f"{where}, orbit.covariance",
+    )
+    return dataclasses.replace(elements, covariance=covariance)
 
 
 def close_approaches_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answer") -> pd.DataFrame:
