@@ -89,5 +89,6 @@ def flyby(
             clones=DEFAULT_CLONES if clones is None else clones,
             seed=seed,
             nbody_options=nbody_options,
+            at_edge=result.closest_at_window_edge,
         )
         return FlybyReport.from_result(result, kernels, uncertainty=unc)

@@ -57,13 +57,16 @@ CHOICES = ("auto", "linear", "mc", "none")
 """What a user may ask for (``--uncertainty``): ``auto`` maps linearly whenever the elements carry
 a covariance or sigmas (a few extra objects in one integration: cheap) and adds the Monte Carlo
 clones where the linear answer is doubtful (the 3-sigma b-plane ellipse reaches the capture
-disc, or its major axis exceeds 10 % of the miss distance); ``mc`` runs both and compares them;
-``none`` skips."""
+disc, or its major axis exceeds 10 % of the miss distance) and the covariance is a full one (a
+diagonal one from sigmas alone is no orbit solution's uncertainty: not worth seconds of
+clones); ``mc`` runs both and compares them; ``none`` skips."""
 DEFAULT_CLONES = 1000
 DEFAULT_SEED = 0
 WINDOW_S = 2 * 86400.0
 """Half-width of the span integrated densely around the nominal closest approach."""
 DISAGREE_FRACTION = 0.2
+NARROW_S = 5.0
+"""Half-width (s) of the first bracket around the straight-line guess of a closest approach."""
 
 
 @dataclass
@@ -139,6 +142,22 @@ class EncounterUncertainty:
     """The N-body solution of all objects (nominal first, then the linear mapping's, then the
     clones) over the window: for scenes of the clone cloud."""
     clone_slice: slice | None = None
+    body_state: object | None = field(default=None, repr=False)
+    """Heliocentric states of the body at ET (the function the closest approaches used)."""
+
+    def relative_positions(self, et, objects) -> np.ndarray:
+        """Body-centred ECLIPJ2000 positions (T, K, 3) km of ``objects`` (indices into the
+        integration: 0 the nominal, the clones at :attr:`clone_slice`) at ``et`` (T,); NaN
+        outside the integrated window."""
+        et = np.atleast_1d(np.asarray(et, dtype=float))
+        traj = self.trajectory
+        inside = (et >= traj.start_et) & (et <= traj.stop_et)
+        out = np.full((len(et), len(np.atleast_1d(objects)), 3), np.nan)
+        if inside.any():
+            t = et[inside]
+            states = traj.states(t).reshape(len(t), traj.n_objects, 6)[:, objects, :3]
+            out[inside] = states.reshape(len(t), -1, 3) - self.body_state(t)[:, None, :3]
+        return out
 
     @property
     def answer(self) -> Estimate:
@@ -220,6 +239,17 @@ def _closest_approaches(traj, body_state, n_objects: int, lo: float, hi: float):
     fb = np.einsum("ij,ij->i", rel[ib, objs, :3], rel[ib, objs, 3:])
     t_ca = grid[i].astype(float)
     ok = ~edge & (fa < 0) & (fb > 0)
+    # a narrower bracket first: straight-line motion from the grid minimum puts the closest
+    # approach within seconds (fewer refinement rounds, each evaluating every object)
+    near = rel[i, objs]
+    guess = t_ca - np.einsum("ij,ij->i", near[:, :3], near[:, 3:]) / np.einsum(
+        "ij,ij->i", near[:, 3:], near[:, 3:]
+    )
+    guess = np.clip(guess, a + NARROW_S, b - NARROW_S)
+    fa2, fb2 = rdot(guess - NARROW_S, objs), rdot(guess + NARROW_S, objs)
+    narrow = ok & (fa2 < 0) & (fb2 > 0)
+    a, b = np.where(narrow, guess - NARROW_S, a), np.where(narrow, guess + NARROW_S, b)
+    fa, fb = np.where(narrow, fa2, fa), np.where(narrow, fb2, fb)
     if ok.any():
         sel = np.flatnonzero(ok)
         t_ca[sel] = refine_roots(
@@ -347,6 +377,7 @@ def encounter_uncertainty(
         capture_radius_km=capture,
         axes=axes,
         trajectory=traj,
+        body_state=body_state,
     )
     if edge[0]:
         raise OrbitvizError(
@@ -354,7 +385,7 @@ def encounter_uncertainty(
             "days of the time given: no uncertainty mapped"
         )
     if cov.diagonal_only:
-        result.warnings.append(
+        result.notes.append(
             "the uncertainty comes from 1-sigma values alone (diagonal covariance, correlations "
             "unknown): it is not the orbit solution's uncertainty and can be far larger or "
             "smaller than JPL's; use an SBDB API answer with its covariance (--sbdb-file, "
@@ -422,31 +453,40 @@ def needs_monte_carlo(u: EncounterUncertainty) -> bool:
     return near or reach > 0.1 * u.nominal_b_km
 
 
-def for_report(elements, body, ca_et, choice: str, *, clones, seed, nbody_options=None):
+def for_report(
+    elements, body, ca_et, choice: str, *, clones, seed, nbody_options=None, at_edge=False
+):
     """The uncertainty a flyby report shows for ``--uncertainty choice``: an
-    :class:`EncounterUncertainty`, or a string saying why there is none (``auto`` on elements
-    without covariance or sigmas, ``none``). ``linear``/``mc`` on such elements raise
-    CovarianceError."""
-    from ..errors import CovarianceError
-
+    :class:`EncounterUncertainty`, or a string saying why there is none. ``auto`` never fails
+    the report: elements without covariance or sigmas, a closest approach on the search
+    window's edge (``at_edge``: no encounter) or any other reason give the string; ``linear``
+    and ``mc`` raise instead (CovarianceError, OrbitvizError)."""
     if choice == "none":
         return "not computed (--uncertainty none)"
     if choice not in CHOICES:
         raise OrbitvizError(f"unknown uncertainty {choice!r}: use one of {', '.join(CHOICES)}")
+    if at_edge:
+        reason = (
+            "the closest approach is on the search window's edge: no encounter to map the "
+            "uncertainty to (widen --start/--stop)"
+        )
+        if choice == "auto":
+            return f"no uncertainty: {reason}"
+        raise OrbitvizError(f"--uncertainty {choice}: {reason}")
     mode = {"linear": "linear", "mc": "both", "auto": "linear"}[choice]
     kw = {"clones": clones, "seed": seed, "nbody_options": nbody_options}
     try:
         u = encounter_uncertainty(elements, body, ca_et, mode=mode, **kw)
-    except CovarianceError as exc:
-        if choice != "auto" or exc.reason != "no sigmas":
+        if choice == "auto" and not u.diagonal_only and needs_monte_carlo(u):
+            u = encounter_uncertainty(elements, body, ca_et, mode="both", **kw)
+            u.notes.append(
+                "auto: the linear ellipse is large or near the capture disc, so Monte Carlo "
+                "clones were run beside it"
+            )
+    except OrbitvizError as exc:
+        if choice != "auto":
             raise
         return f"no uncertainty: {exc}"
-    if choice == "auto" and needs_monte_carlo(u):
-        u = encounter_uncertainty(elements, body, ca_et, mode="both", **kw)
-        u.notes.append(
-            "auto: the linear ellipse is large or near the capture disc, so Monte "
-            "Carlo clones were run beside it"
-        )
     return u
 
 
