@@ -222,3 +222,35 @@ def test_report_fields_and_bplane_picture(tmp_path, capsys):
     )
     assert report.summary["uncertainty"] == {"status": "not computed (--uncertainty none)"}
     assert "uncertainty: closest distance, 3-sigma minimum" not in report.to_markdown()
+
+
+def test_scene_shows_the_clone_cloud_and_the_ellipse_on_the_bplane():
+    from orbitviz.analysis import flyby
+    from orbitviz.recipes.flyby import flyby_scene
+
+    report = flyby(
+        "Apophis",
+        sbdb_file=data.fetch("sbdb_api_apophis.dat"),
+        uncertainty="mc",
+        clones=30,
+        compare=False,
+    )
+    u = report.uncertainty
+    scene = flyby_scene(report)
+    names = [layer.name for layer in scene.layers]
+    ellipse = scene.layers[names.index("3-sigma b-plane ellipse")]
+    clones = [layer for layer in scene.layers if layer.name.startswith("clone ")]
+    assert len(clones) == 30
+    # the ring lies in a plane normal to the incoming asymptote, centred on the b-plane
+    ring = ellipse.positions_km
+    assert abs(float(ring.mean(axis=0) @ u.axes[1])) < 1.0
+    assert np.ptp(ring @ u.axes[1]) < 1e-6 * np.linalg.norm(ring.mean(axis=0))
+    # its 3-sigma extent is the b-plane ellipse's (semi-major axis x 3)
+    half = np.ptp(ring @ u.axes[0]), np.ptp(ring @ u.axes[2])
+    assert max(half) / 2 == pytest.approx(3 * u.answer.bplane_unc_major_km, rel=0.02)
+    # at the closest approach each clone sits at its own distance, around the nominal
+    at = np.array([c.positions_at(u.nominal_et)[0] for c in clones])
+    d = np.linalg.norm(at, axis=1)
+    assert np.all(np.abs(d - u.nominal_dist_km) < 6 * u.answer.dist_sigma_km)
+    first, last = clones[0], clones[-1]  # nearest (blue end) and farthest (red end)
+    assert first.color[2] > first.color[0] and last.color[0] > last.color[2]
