@@ -386,7 +386,7 @@ def encounter_uncertainty(
         )
     if cov.diagonal_only:
         result.notes.append(
-            "the uncertainty comes from 1-sigma values alone (diagonal covariance, correlations "
+            "from 1-sigma values alone (a diagonal covariance, correlations "
             "unknown): it is not the orbit solution's uncertainty and can be far larger or "
             "smaller than JPL's; use an SBDB API answer with its covariance (--sbdb-file, "
             "--online)"
