@@ -103,6 +103,9 @@ def test_apophis_2029_monte_carlo_agrees_with_linear(apophis_2029):
         # distance half-width is only 0.70 km at 10 million km (ours 0.79 km, 12 %): sub-km
         # numbers where model differences (ephemeris, perturbers) weigh most
         ("phaethon", "Earth", "2017-12-16T23:00", 0.05, 0.05, 1.0, 0.2),
+        # 67P 2021 at 0.42 au, comet with A1/A2/A3 and DT in its 10x10 covariance (orbit
+        # K154/2): measured sigma_t 0.002 %, major 0.3 %, angle 0.64 deg, half-width 0.01 %
+        ("67P", "Earth", "2021-11-12T00:49", 0.01, 0.02, 1.5, 0.02),
     ],
 )
 def test_other_jpl_rows(name, body, utc, rel_t, rel_axis, deg, rel_dist):
