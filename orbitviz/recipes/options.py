@@ -19,6 +19,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..cli_types import count
 from ..dynamics.methods import DEFAULT_METHOD, METHODS
 from ..dynamics.uncertainty import CHOICES as UNCERTAINTY_CHOICES
 from ..dynamics.uncertainty import DEFAULT_CLONES
@@ -108,7 +109,13 @@ FLYBY_OPTIONS = (
         "auto",
         choices=UNCERTAINTY_CHOICES,
     ),
-    Option("clones", "Monte Carlo clones", DEFAULT_CLONES, type=int, metavar="N"),
+    Option(
+        "clones",
+        "Monte Carlo clones (2 to 100,000)",
+        DEFAULT_CLONES,
+        type=count(2, 100_000),
+        metavar="N",
+    ),
     Option("seed", "seed of the Monte Carlo clones (same seed, same clones)", 0, type=int),
 )
 
