@@ -16,9 +16,9 @@ b-plane closer than that to the origin is an impact.
 >>> rel = np.array([[7000.0, 0.0, 0.0, 0.0, 12.0, 0.0]])        # 7000 km, 12 km/s: hyperbolic
 >>> p = target_plane(rel, 398600.4, np.array([0.0, 0.0, 30.0]))
 >>> bool(p.b_km[0] > 7000.0), round(float(p.v_inf_kms[0]), 3)    # focusing: b > periapsis
-(True, 7.542)
+(True, 5.488)
 >>> round(capture_radius_km(6378.1, 398600.4, 5.84))      # Apophis 2029: 2.16 R_earth
-13775
+13776
 """
 
 from __future__ import annotations
