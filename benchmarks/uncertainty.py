@@ -75,7 +75,7 @@ def main() -> int:
                     t["peer"] * clones / subset,
                     Target(max_ours_s=5.0),
                     note=f"peer: {subset} single-clone integrations scaled x{clones // subset}; "
-                    "best of the machine's load",
+                    "median of 3 rounds; shared machine: 10.6 s at load 5",
                 )
             )
         )
