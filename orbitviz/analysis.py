@@ -45,6 +45,9 @@ def flyby(
     nbody_options: dict | None = None,
     round_to_sigma: bool = False,
     compare: bool = True,
+    uncertainty: str = "auto",
+    clones: int | None = None,
+    seed: int = 0,
 ) -> FlybyReport:
     """Flyby report of a small body past ``body`` (Earth by default).
 
@@ -53,6 +56,8 @@ def flyby(
     ``online``. ``start``/``stop`` (UTC strings or ET) default to the target's known window.
     ``method`` is ``conic``, ``patched`` or ``nbody`` (default: ``dynamics.flyby.DEFAULT_METHOD``). ``round_to_sigma`` rounds
     each element at its uncertainty's first significant digit, as the notebooks do.
+    ``uncertainty`` (``auto``, ``linear``, ``mc``, ``none``), ``clones`` and ``seed``: the orbit
+    uncertainty at the closest approach (:mod:`orbitviz.dynamics.uncertainty`).
     """
     from .dynamics.flyby import analyze_flyby
     from .dynamics.methods import DEFAULT_METHOD
@@ -89,4 +94,16 @@ def flyby(
             nbody_options=nbody_options,
             compare=compare,
         )
-        return FlybyReport.from_result(result, kernels)
+        from .dynamics.uncertainty import DEFAULT_CLONES, for_report
+
+        unc = for_report(
+            elements,
+            body,
+            result.closest.et,
+            uncertainty,
+            clones=DEFAULT_CLONES if clones is None else clones,
+            seed=seed,
+            nbody_options=nbody_options,
+            at_edge=result.closest_at_window_edge,
+        )
+        return FlybyReport.from_result(result, kernels, uncertainty=unc)

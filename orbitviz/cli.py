@@ -161,6 +161,8 @@ def cmd_flyby(args: argparse.Namespace) -> int:
 
     if args.plot:  # before the analysis, not after the report printed
         check_output(args.plot, what="the plot", suffixes=(".png",))
+    if args.bplane:
+        check_output(args.bplane, what="the b-plane picture", suffixes=(".png",))
     report = flyby(**values(args, FLYBY_OPTIONS))
     text = {
         "table": report.to_table,
@@ -172,6 +174,9 @@ def cmd_flyby(args: argparse.Namespace) -> int:
     if args.plot:
         path = report.plot(args.plot)
         print(f"plot written to {path}", file=sys.stderr)
+    if args.bplane:
+        path = report.plot_bplane(args.bplane)
+        print(f"b-plane picture written to {path}", file=sys.stderr)
     return 0
 
 
@@ -421,6 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_options(p, FLYBY_OPTIONS)
     p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
     p.add_argument("--plot", metavar="PNG", help="write distance vs time to this PNG")
+    p.add_argument(
+        "--bplane",
+        metavar="PNG",
+        help="write the b-plane (body, capture disc, 1/2/3-sigma ellipses, clones) to this PNG",
+    )
     p.set_defaults(func=cmd_flyby)
 
     shape = sub.add_parser("shape", help="shape models: information")

@@ -113,6 +113,15 @@ class CatalogError(ElementsError):
         self.path, self.reason = path, reason
 
 
+class CovarianceError(ElementsError):
+    """An orbit covariance that cannot be used: labels not matching the elements, a matrix that
+    is not symmetric positive definite, no epoch, no sigmas. ``reason`` says which, in words."""
+
+    def __init__(self, message: str, *, reason: str = "", labels=()):
+        super().__init__(message)
+        self.reason, self.labels = reason, tuple(labels)
+
+
 class InconsistentElements(ElementsError):
     """Elements that contradict themselves or are absurd (a < 0 with e < 1, a != q / (1 - e),
     |M| or the epoch far outside any use). ``field`` names the element, ``value`` its value."""

@@ -29,6 +29,7 @@ from ..scene import (
 from ..scene.cameras import angles_from_offsets, eye_offsets
 from ..units import LD_KM
 from . import sampling
+from .uncertainty import uncertainty_layers
 
 MOON_RADIUS_KM = 1737.4  # IAU mean radius
 BODY_MIN_PX = 10.0  # the body, never smaller on screen than this (at 720 px high)
@@ -75,6 +76,8 @@ def flyby_scene(
         return [f"distance {x:,.0f} km = {x / LD_KM:.3f} LD" for x in d]
 
     scene.readouts.append(Readout("distance", distance_text))
+    for layer in uncertainty_layers(report, et_track, track, kernel_names):
+        scene.add(layer)
     return scene
 
 

@@ -19,7 +19,10 @@ import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..cli_types import count
 from ..dynamics.methods import DEFAULT_METHOD, METHODS
+from ..dynamics.uncertainty import CHOICES as UNCERTAINTY_CHOICES
+from ..dynamics.uncertainty import DEFAULT_CLONES
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,22 @@ FLYBY_OPTIONS = (
         switch=True,
     ),
     Option("kernels", "extra kernels or meta-kernels to load", (), many=True, metavar="KERNEL"),
+    Option(
+        "uncertainty",
+        "orbit uncertainty at the closest approach: auto (linear mapping when the elements carry "
+        "a covariance or sigmas, Monte Carlo too where linear is doubtful), linear, mc (Monte "
+        "Carlo clones beside the linear mapping) or none",
+        "auto",
+        choices=UNCERTAINTY_CHOICES,
+    ),
+    Option(
+        "clones",
+        "Monte Carlo clones (2 to 100,000)",
+        DEFAULT_CLONES,
+        type=count(2, 100_000),
+        metavar="N",
+    ),
+    Option("seed", "seed of the Monte Carlo clones (same seed, same clones)", 0, type=int),
 )
 
 PHILAE_OPTIONS = (

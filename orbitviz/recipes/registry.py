@@ -13,7 +13,7 @@ the notebook widget all build their scenes through here.
 >>> recipe("flyby", target="2021 WP", methd="nbody")
 Traceback (most recent call last):
 ...
-orbitviz.errors.OrbitvizError: recipe 'flyby' has no option 'methd'; its options: target, body, start, stop, method, sbdb_file, catalog, online, round_to_sigma, kernels
+orbitviz.errors.OrbitvizError: recipe 'flyby' has no option 'methd'; its options: target, body, start, stop, method, sbdb_file, catalog, online, round_to_sigma, kernels, uncertainty, clones, seed
 """
 
 from __future__ import annotations

@@ -92,9 +92,12 @@ class FlybyReport:
     result: FlybyResult
     summary: dict
     kernels: tuple = ()
+    uncertainty: object | None = None
+    """The :class:`orbitviz.dynamics.uncertainty.EncounterUncertainty` (None when there is none)."""
 
     @classmethod
-    def from_result(cls, result: FlybyResult, kernels: tuple = ()) -> FlybyReport:
+    def from_result(cls, result: FlybyResult, kernels: tuple = (), uncertainty=None) -> FlybyReport:
+        """``uncertainty``: an EncounterUncertainty, or a string saying why there is none."""
         r = result
         entry, exit_ = _first(r.entries_et), _first(r.exits_et)
         closest = r.closest
@@ -149,7 +152,14 @@ class FlybyReport:
             "ld_convention": LD_CONVENTION,
             "notes": list(r.notes),
         }
-        return cls(result, summary, tuple(kernels))
+        unc = uncertainty if uncertainty is not None and not isinstance(uncertainty, str) else None
+        if unc is not None:
+            summary["uncertainty"] = unc.to_dict()
+            summary["warnings"] += [f"uncertainty: {w}" for w in unc.warnings]
+            summary["notes"] += [f"uncertainty: {n}" for n in unc.notes]
+        else:
+            summary["uncertainty"] = {"status": uncertainty or "not computed"}
+        return cls(result, summary, tuple(kernels), unc)
 
     # --- text formats -------------------------------------------------------------------------
 
@@ -193,6 +203,7 @@ class FlybyReport:
                     (f"{k.rsplit('_', 1)[0]} {when}", v, k.rsplit("_", 1)[1] if "_" in k else "")
                     for k, v in el.items()
                 ]
+        rows += _uncertainty_rows(s["uncertainty"])
         c = s["comparison"]
         if c:
             title = c["title"]
@@ -344,11 +355,60 @@ class FlybyReport:
         ax.legend(loc="upper right", fontsize=8)
         return lay_out(fig)
 
+    def plot_bplane(self, path: str | Path) -> Path:
+        """PNG of the b-plane with the error ellipses and clones (:mod:`.bplane`)."""
+        from .bplane import plot_bplane
+
+        s = self.summary
+        return plot_bplane(self.uncertainty, path, f"{s['target']} past {s['body'].title()}")
+
     def plot(self, path: str | Path) -> Path:
         """PNG of :meth:`figure`, written atomically; returns the path."""
         from .figures import save_png
 
         return save_png(self.figure(), path)
+
+
+UNCERTAINTY_ROWS = (
+    ("dist_min_km", "closest distance, 3-sigma minimum", "km"),
+    ("dist_max_km", "closest distance, 3-sigma maximum", "km"),
+    ("t_sigma_s", "closest approach time, 1-sigma", "s"),
+    ("bplane_xi_km", "b-plane xi", "km"),
+    ("bplane_zeta_km", "b-plane zeta", "km"),
+    ("bplane_b_km", "b-plane impact parameter b", "km"),
+    ("bplane_unc_major_km", "b-plane ellipse semi-major axis, 1-sigma", "km"),
+    ("bplane_unc_minor_km", "b-plane ellipse semi-minor axis, 1-sigma", "km"),
+    ("bplane_unc_angle_deg", "b-plane ellipse angle (JPL unc_angle)", "deg"),
+    ("capture_radius_km", "capture radius on the b-plane", "km"),
+)
+
+
+def _uncertainty_rows(u: dict) -> list[tuple]:
+    """The uncertainty's rows: the answer (Monte Carlo when run, else linear), the linear
+    mapping's numbers beside a Monte Carlo answer, and the impact fraction."""
+    if "status" in u:
+        return [("uncertainty", u["status"], "")]
+    rows = [
+        ("uncertainty method", u["uncertainty_method"], ""),
+        ("uncertainty from", u["covariance"], ""),
+    ]
+    rows += [(f"uncertainty: {label}", u[key], unit) for key, label, unit in UNCERTAINTY_ROWS]
+    mc = u.get("monte_carlo")
+    if mc:
+        rows += [
+            ("uncertainty: Monte Carlo clones (seed)", f"{mc['n_clones']} ({mc['seed']})", ""),
+            ("uncertainty: clones hitting", mc["impacts"], ""),
+            ("uncertainty: impact fraction", mc["impact_fraction"], ""),
+            ("uncertainty: impact fraction error", mc["impact_fraction_err"], ""),
+        ]
+        lin = u.get("linear")
+        if lin:
+            rows += [
+                (f"uncertainty (linear): {label}", lin[key], unit)
+                for key, label, unit in UNCERTAINTY_ROWS
+                if key in lin
+            ]
+    return rows
 
 
 def _fmt(v) -> str:

@@ -19,6 +19,7 @@ from orbitviz.smallbodies.catalog import (
     read_catalog,
     read_neodys,
 )
+from orbitviz.smallbodies.covariance import OrbitCovariance
 from orbitviz.smallbodies.elements import (
     AU_KM,
     GM_SUN_DE431_KM3S2,
@@ -59,6 +60,7 @@ __all__ = [
     "SBDB_CSV_COLUMNS",
     "ElementsTable",
     "FamousBody",
+    "OrbitCovariance",
     "OrbitalElements",
     "SbdbRecord",
     "SearchWindow",

@@ -79,11 +79,31 @@ SBDB_CSV_OPTIONAL_COLUMNS = {
     "A2_au_d2": "A2",
     "A3_au_d2": "A3",
     "DT_d": "DT",
+    "sigma_e": "sigma_e",
+    "sigma_q_au": "sigma_q",
+    "sigma_tp_d": "sigma_tp",
+    "sigma_M_deg": "sigma_ma",
+    "sigma_i_deg": "sigma_i",
+    "sigma_node_deg": "sigma_om",
+    "sigma_peri_deg": "sigma_w",
 }
 """Columns of an SBDB query CSV kept when the export has them: the orbit solution's id
-("JPL 491"), the comet prefix (P, C, D, I, X; empty for asteroids) and the non-gravitational
+("JPL 491"), the comet prefix (P, C, D, I, X; empty for asteroids), the non-gravitational
 parameters (A1, A2, A3 in au/d^2, the delay DT in days) that :meth:`ElementsTable.nongrav`
-turns into the mapping the N-body engine takes."""
+turns into the mapping the N-body engine takes, and the elements' 1-sigma values
+(``sigma_*``: the export has no correlations, so the uncertainty built from them is diagonal
+only, see :meth:`orbitviz.smallbodies.covariance.OrbitCovariance.from_sigmas`)."""
+
+_SIGMA_COLUMNS = {
+    "sigma_e": ("e", 1.0),
+    "sigma_q_au": ("q_au", 1.0),
+    "sigma_tp_d": ("tp_et", 86400.0),
+    "sigma_M_deg": ("M_deg", 1.0),
+    "sigma_i_deg": ("i_deg", 1.0),
+    "sigma_node_deg": ("node_deg", 1.0),
+    "sigma_peri_deg": ("peri_deg", 1.0),
+}
+"""Our sigma columns -> (OrbitalElements.sigmas key, factor to its unit)."""
 
 COMET_PREFIXES = frozenset("PCDIX")
 """SBDB ``prefix`` values of comets (and interstellar objects): their non-gravitational
@@ -192,7 +212,19 @@ class ElementsTable:
             gm_km3s2=self.gm_km3s2,
             source=self.source,
             nongrav=self.nongrav(row),
+            sigmas=self.sigmas(row),
         )
+
+    def sigmas(self, row: int) -> dict[str, float]:
+        """1-sigma values of row ``row`` (OrbitalElements.sigmas keys and units) where the
+        catalog has sigma columns (SBDB query CSV: sigma_e, sigma_q, sigma_tp, ...)."""
+        rec = self.table.iloc[row]
+        out = {}
+        for column, (key, factor) in _SIGMA_COLUMNS.items():
+            value = float(rec[column]) if column in rec else np.nan
+            if np.isfinite(value) and value > 0:
+                out[key] = value * factor
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,7 +426,7 @@ def elements_table(
     for ours, theirs in (optional or {}).items():
         if theirs in frame.columns and ours not in out:
             column = frame[theirs]
-            if ours.endswith(("_au_d2", "_d")):
+            if ours.endswith(("_au_d2", "_d")) or ours.startswith("sigma_"):
                 out[ours] = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
             else:
                 out[ours] = column.fillna("").astype(str).str.strip().to_numpy()

@@ -175,7 +175,9 @@ class OrbitalElements:
     uncertainties in the same unit. ``nongrav`` holds non-gravitational parameters as given by
     the source, e.g. ``{"A1": ..., "A2": ..., "A3": ...}`` in au/d^2 (plus model constants
     such as ``"ALN"``, ``"NK"``, ``"NM"``, ``"R0"``, ``"DT"`` when the source states them).
-    ``source`` says where the numbers came from, in words.
+    ``source`` says where the numbers came from, in words. ``covariance`` is the solution's
+    :class:`~orbitviz.smallbodies.covariance.OrbitCovariance` when the source gives one (SBDB
+    API answers); it is checked against the elements (epoch, orbit, non-gravitational labels).
 
     Parabolic orbits (e == 1 exactly) are refused for now (ElementsError).
     """
@@ -194,6 +196,7 @@ class OrbitalElements:
     sigmas: Mapping[str, float] = field(default_factory=dict, hash=False)
     nongrav: Mapping[str, float] = field(default_factory=dict, hash=False)
     source: str = "user input"
+    covariance: object | None = field(default=None, hash=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         where = f"{self.designation or '?'} ({self.source})"
@@ -248,6 +251,8 @@ class OrbitalElements:
             )
         object.__setattr__(self, "sigmas", dict(self.sigmas or {}))
         object.__setattr__(self, "nongrav", dict(self.nongrav or {}))
+        if self.covariance is not None:
+            self.covariance.check_elements(self)
 
     # ---- construction -----------------------------------------------------------------------
 
@@ -382,7 +387,10 @@ class OrbitalElements:
             for name in ELEMENT_FIELDS
             if name in self.sigmas
         }
-        return dataclasses.replace(self, **changes, source=f"{self.source}, rounded to sigma")
+        # the covariance belongs to the unrounded solution: the sigmas stay, the matrix goes
+        return dataclasses.replace(
+            self, **changes, source=f"{self.source}, rounded to sigma", covariance=None
+        )
 
     def __str__(self) -> str:
         label = self.name or self.designation

@@ -7,8 +7,9 @@ use of it:
 * ``orbit``: ``epoch`` (JD TDB), ``equinox`` (J2000), ``orbit_id``, ``source``, ``pe_used``
   (planetary ephemeris; it fixes the Sun GM behind ``n``), ``elements`` (a list of
   ``{name, value, sigma, units}``: e, a, q, i, om, w, ma, tp, per, n, ad; angles in deg in the
-  ecliptic J2000 frame, tp in JD TDB) and ``model_pars`` (non-gravitational A1/A2/A3 in au/d^2,
-  ...);
+  ecliptic J2000 frame, tp in JD TDB), ``model_pars`` (non-gravitational A1/A2/A3 in au/d^2,
+  ...) and ``covariance`` (``epoch``, ``labels``, ``data``: the solution's full covariance, kept
+  as ``elements.covariance``, see :mod:`orbitviz.smallbodies.covariance`);
 * ``ca_data``: close approaches. ``jd`` is the JD in TDB and ``cd`` the same instant as a
   calendar string rounded to the minute, also TDB (the SBDB and CAD API docs say "TDB"; and
   in every astroquery fixture ``cd`` equals ``jd`` rounded to the minute, which our tests check),
@@ -40,6 +41,7 @@ import pandas as pd
 
 from orbitviz._files import atomic_write
 from orbitviz.errors import DownloadError, ElementsError, UnknownBody
+from orbitviz.smallbodies.covariance import OrbitCovariance, sbdb_values
 from orbitviz.smallbodies.elements import (
     GM_SUN_DE440_KM3S2,
     SECONDS_PER_DAY,
@@ -198,15 +200,33 @@ def elements_from_sbdb(
         "source": source,
     }
     if values["ma"] is not None:
-        return OrbitalElements(designation, q_au=q_au, e=values["e"], M_deg=values["ma"], **common)
+        elements = OrbitalElements(
+            designation, q_au=q_au, e=values["e"], M_deg=values["ma"], **common
+        )
+        return _with_covariance(elements, orbit, raw, epoch_et, where)
     tp = by_name.get("tp", {}).get("value")
     if tp is None:
         raise ElementsError(
             f"{where}: missing field 'orbit.elements ma' (and no 'tp' to derive it)"
         )
-    return OrbitalElements.from_perihelion_time(
+    elements = OrbitalElements.from_perihelion_time(
         designation, q_au=q_au, e=values["e"], tp_et=jd_tdb_to_et(str(tp)), **common
     )
+    return _with_covariance(elements, orbit, raw, epoch_et, where)
+
+
+def _with_covariance(elements, orbit, raw, epoch_et, where) -> OrbitalElements:
+    """``elements`` with the answer's ``orbit.covariance`` when it has one (checked against
+    them: CovarianceError when they do not match)."""
+    if not orbit.get("covariance"):
+        return elements
+    covariance = OrbitCovariance.from_sbdb(
+        orbit["covariance"],
+        sbdb_values(raw, orbit.get("model_pars")),
+        epoch_et,
+        f"{where}, orbit.covariance",
+    )
+    return dataclasses.replace(elements, covariance=covariance)
 
 
 def close_approaches_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answer") -> pd.DataFrame:

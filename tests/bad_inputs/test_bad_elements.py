@@ -116,6 +116,7 @@ def sbdb_file(tmp_path, mirror, **changes):
             item["value"] = str(changes.pop(item["name"]))
     if "epoch" in changes:
         orbit["epoch"] = str(changes.pop("epoch"))
+    orbit.pop("covariance", None)  # an edited orbit is no longer the one the covariance fits
     path = tmp_path / "apophis.json"
     path.write_text(json.dumps(data))
     return path
