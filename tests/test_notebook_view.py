@@ -90,7 +90,7 @@ def test_the_time_slider_moves_the_clock_the_label_and_the_lander(viewer):
     viewer.time.slider.value = 250  # a quarter of the span: the lander a quarter round
     assert clock.et == pytest.approx(25.0)
     assert viewer.time.label.value != label
-    after = view.get_frame()
+    after = view.get_frame()  # no event loop here: the level of detail settles at once
     x, y = view.canvas.project(lander.positions_at(clock.et))[0]
     patch = after[round(y) - 2 : round(y) + 3, round(x) - 2 : round(x) + 3].astype(int)
     yellow = (patch[..., 0] > 150) & (patch[..., 1] > 150) & (patch[..., 2] < 100)
@@ -98,6 +98,23 @@ def test_the_time_slider_moves_the_clock_the_label_and_the_lander(viewer):
     assert np.abs(after.astype(int) - before).sum() > 0
     clock.et = 50.0  # and the other way: code moves the clock, the slider follows
     assert viewer.time.slider.value == 500
+
+
+def test_while_the_time_moves_frames_are_coarse_then_one_full_frame(viewer):
+    import asyncio
+
+    from orbitviz.notebook.view import SETTLE_S
+
+    async def play() -> tuple:
+        for value in (100, 102, 104):  # what the Play widget does, on the kernel's loop
+            viewer.time.slider.value = value
+        playing = viewer.view.get_frame().shape
+        await asyncio.sleep(SETTLE_S + 0.1)
+        return playing, viewer.view.get_frame().shape
+
+    playing, stopped = asyncio.run(play())
+    assert playing == (SIZE[1] // 2, SIZE[0] // 2, 3)
+    assert stopped == (SIZE[1], SIZE[0], 3)
 
 
 def test_play_steps_the_span_in_the_scene_playback_time(viewer):

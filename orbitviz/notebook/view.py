@@ -8,7 +8,8 @@ zoom here too. Every canvas update asks jupyter_rfb for a frame; jupyter_rfb cal
 :meth:`SceneView.get_frame`, JPEG-encodes the array (simplejpeg), sends it, and sends a
 lossless PNG once the view is still. While the camera moves, frames are drawn at half
 resolution with the decimated mesh (the window's level of detail) and stretched by the
-browser.
+browser; so are they while the time slider moves (Play), and a full-resolution frame follows
+when the motion stops.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ class SceneView(RemoteFrameBuffer):
                 buttons=list(self._buttons),
                 modifiers=_modifiers(event),
             )
-            self._coarse_for_a_moment()
+            self.moving()
         elif kind in ("key_down", "key_up"):
             emit = canvas.events.key_press if kind == "key_down" else canvas.events.key_release
             emit(
@@ -148,16 +149,24 @@ class SceneView(RemoteFrameBuffer):
                 self.canvas.set_coarse(True)  # a drag: level of detail until the release
             compat.mouse_move(canvas, **fields)
 
-    def _coarse_for_a_moment(self) -> None:
+    def moving(self) -> None:
+        """Something moves (the wheel, the time slider or Play): frames at the level of detail
+        until nothing has moved for ``SETTLE_S``, then one at full resolution (which
+        jupyter_rfb sends again losslessly once the view stays still)."""
         self.canvas.set_coarse(True)
         if self._settle is not None:
             self._settle.cancel()
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (a script driving the view): settle at once
-            self.canvas.set_coarse(False)
+            self._settled()
             return
-        self._settle = loop.call_later(SETTLE_S, lambda: self.canvas.set_coarse(False))
+        self._settle = loop.call_later(SETTLE_S, self._settled)
+
+    def _settled(self) -> None:
+        self._settle = None
+        if self.canvas is not None and not self._buttons:  # a drag ends at its release
+            self.canvas.set_coarse(False)
 
     def close_view(self) -> None:
         """Free the canvas (also done when the widget is closed)."""

@@ -40,6 +40,7 @@ class Viewer(w.VBox):
         self.time = TimeControls(self.scene.clock, prepared.utc)
         self.layers = LayerToggles(self.scene)
         self.camera = CameraControls(self.view.cameras)
+        self.time.slider.observe(lambda change: self.view.moving(), "value")  # Play: LOD
         rows = [self.view, self.time, self.layers, self.camera]
         mesh = prepared.mesh_layer
         if mesh is not None and mesh.lighting_approximate and mesh.lighting_note:
