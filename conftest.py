@@ -55,6 +55,8 @@ if not _imports("vispy.scene"):
     collect_ignore_glob += ["orbitviz/_vispy/*", "orbitviz/_qt/*"]  # _qt draws with _vispy
 elif not _imports("PyQt5.QtWidgets"):
     collect_ignore_glob += ["orbitviz/_qt/*"]
+if not (_imports("vispy.scene") and _imports("jupyter_rfb")):  # the notebook extra
+    collect_ignore_glob += ["orbitviz/notebook/*"]
 
 
 # Doctests read real data: files named in ``fetch("...")``, the NEODyS snapshot, the Philae

@@ -42,6 +42,7 @@ _LAZY = {
     "philae_path": "orbitviz.shapes.lander",
     "render_video": "orbitviz.render",
     "screen": "orbitviz.screening",
+    "show": "orbitviz.display",
 }
 
 
@@ -68,5 +69,6 @@ __all__ = [  # noqa: RUF022 -- errors first, then the lazily loaded names
     "philae_path",
     "render_video",
     "screen",
+    "show",
 ]
 assert set(__all__) >= set(_LAZY)

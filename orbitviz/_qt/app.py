@@ -81,15 +81,7 @@ def presentation() -> str:
 
 
 def _prepared(recipe: SceneRecipe, time_utc: str | None):
-    prepared = prepare(recipe)
-    if time_utc is not None:
-        from orbitviz import spice
-
-        et = float(spice.to_et(time_utc))
-        clock = prepared.scene.clock
-        clock.require(et, et, "--time", lambda t: f"{spice.et_to_utc(t, precision=0)} UTC")
-        clock.et = et
-    return prepared
+    return prepare(recipe, time_utc=time_utc, time_option="--time")
 
 
 def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None, camera=None) -> int:

@@ -24,7 +24,7 @@ _LAZY = {
     "open_file": "orbitviz.recipes.prepared",
     "prepare": "orbitviz.recipes.prepared",
     **dict.fromkeys(
-        ["RECIPES", "Recipe", "SceneRecipe", "build_scene", "file_kind", "recipe"],
+        ["RECIPES", "Recipe", "SceneRecipe", "as_recipe", "build_scene", "file_kind", "recipe"],
         "orbitviz.recipes.registry",
     ),
 }

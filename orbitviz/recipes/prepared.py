@@ -28,9 +28,15 @@ class PreparedScene:
         return next((layer for layer in self.scene.layers if isinstance(layer, MeshLayer)), None)
 
 
-def prepare(scene_recipe: SceneRecipe) -> PreparedScene:
-    """Build the scene and everything a view needs from SPICE or heavy numpy, up front."""
+def prepare(
+    scene_recipe: SceneRecipe, *, time_utc: str | None = None, time_option: str = "time"
+) -> PreparedScene:
+    """Build the scene and everything a view needs from SPICE or heavy numpy, up front; with
+    ``time_utc`` the clock starts there (a time outside the scene's data is a
+    :class:`~orbitviz.errors.CoverageError` naming ``time_option``)."""
     scene = scene_recipe.build()
+    if time_utc is not None:
+        sampling.set_time(scene.clock, time_utc, time_option)
     utc = sampling.utc_labeller(scene.clock.start_et, scene.clock.stop_et)
     prepared = PreparedScene(scene, scene_recipe, utc)
     if prepared.mesh_layer is not None:  # build the ray-casting index now, not on first hover

@@ -130,6 +130,45 @@ def recipe(what: str, **options) -> SceneRecipe:
     return RECIPES["shape"](file=what, **options)
 
 
+def as_recipe(what, **options) -> SceneRecipe:
+    """What a front end was asked to show, as a :class:`SceneRecipe`: a recipe word with its
+    ``options`` (:func:`recipe`), a shape file, a :class:`SceneRecipe`, a
+    :class:`~orbitviz.scene.Scene` (or a function building one), or a flyby report from
+    :func:`orbitviz.flyby` (its own scene, no second analysis).
+
+    >>> as_recipe("67p-4k.obj").title
+    '67p-4k.obj'
+    >>> as_recipe(3.5)
+    Traceback (most recent call last):
+    ...
+    orbitviz.errors.OrbitvizError: cannot show a float: give a recipe name ('philae', 'flyby', 'shape'), a shape file, a Scene or a flyby report
+    """
+    from ..reports import FlybyReport
+    from ..scene import Scene
+
+    if isinstance(what, str | Path):
+        return recipe(str(what), **options)
+    if options:
+        raise OrbitvizError(
+            f"options {', '.join(sorted(options))} go with a recipe name, not with a "
+            f"{type(what).__name__}: build the scene with them first"
+        )
+    if isinstance(what, SceneRecipe):
+        return what
+    if isinstance(what, FlybyReport):
+        from .flyby import flyby_scene
+
+        result = what.result
+        title = f"{result.target} past {result.body.title()}"
+        return SceneRecipe(title, lambda: flyby_scene(what), "flyby", {"target": result.target})
+    if isinstance(what, Scene) or callable(what):
+        return SceneRecipe.of(what)
+    raise OrbitvizError(
+        f"cannot show a {type(what).__name__}: give a recipe name "
+        f"({', '.join(repr(n) for n in RECIPES)}), a shape file, a Scene or a flyby report"
+    )
+
+
 def build_scene(what: str, **options) -> Scene:
     """The scene of :func:`recipe` ``(what, **options)``, built now."""
     return recipe(what, **options).build()

@@ -79,6 +79,14 @@ def utc_labeller(start_et: float, stop_et: float) -> Callable[[float], str]:
     return spice.utc_labeller(start_et, stop_et)
 
 
+def set_time(clock, time_utc: str, what: str = "time") -> None:
+    """Set ``clock`` to ``time_utc`` (UTC), refusing a time outside its span
+    (:class:`~orbitviz.errors.CoverageError` naming ``what``, the option that asked)."""
+    et = float(spice.to_et(time_utc))
+    clock.require(et, et, what, lambda t: f"{spice.et_to_utc(t, precision=0)} UTC")
+    clock.et = et
+
+
 def spk_tracks(
     scene: Scene, spk: str | Path, *, samples: int = TRACK_SAMPLES
 ) -> list[TrajectoryLayer]:

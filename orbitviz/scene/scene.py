@@ -150,6 +150,14 @@ class Scene:
         distance = margin * radius / np.sin(np.radians(fov_deg) / 2.0)
         return CameraState(tuple((low + high) / 2.0), azimuth_deg, elevation_deg, distance, fov_deg)
 
+    def show(self, **options):
+        """Show this scene interactively: a widget in a notebook, the desktop window elsewhere
+        (:func:`orbitviz.show`, reached through the package's lazy names: the model imports
+        no viewer)."""
+        import orbitviz
+
+        return orbitviz.show(self, **options)
+
     def readout_texts(self, et: np.ndarray) -> list[list[str]]:
         """For each readout, its F texts at times ``et`` (F,)."""
         return [list(readout.text(np.atleast_1d(et))) for readout in self.readouts]
