@@ -85,7 +85,7 @@ def test_the_wheel_zooms_in_and_the_body_grows(viewer):
 def test_the_time_slider_moves_the_clock_the_label_and_the_lander(viewer):
     view, clock = viewer.view, viewer.scene.clock
     lander = viewer.scene["lander"]
-    viewer.view.canvas.set_camera(viewer.scene.home_camera(elevation_deg=80.0))
+    viewer.view.canvas.set_camera(viewer.scene.fit_camera(elevation_deg=80.0))
     before, label = view.get_frame(), viewer.time.label.value
     viewer.time.slider.value = 250  # a quarter of the span: the lander a quarter round
     assert clock.et == pytest.approx(25.0)
