@@ -28,7 +28,7 @@ from PyQt5.QtWidgets import (
 from orbitviz._files import atomic_path
 from orbitviz._vispy import SceneCanvas
 from orbitviz._vispy.cameras import CameraModes
-from orbitviz._vispy.picking import pick_surface
+from orbitviz._vispy.picking import describe_pick
 from orbitviz.errors import OrbitvizError
 from orbitviz.recipes import PreparedScene, file_kind, open_file
 from orbitviz.recipes.registry import KERNEL_SUFFIXES, SHAPE_SUFFIXES
@@ -227,18 +227,22 @@ class ViewerWindow(QMainWindow):
         if self._dragging:
             self._dragging = False
             self._set_coarse(False)
+        else:  # a click: say what is there now
+            self._pick_at = tuple(event.pos[:2])
+            self._pick()
 
     def _on_mouse_wheel(self, event) -> None:
         self._set_coarse(True)
         self._lod_timer.start()
 
     def _pick(self) -> None:
-        mesh = self.prepared.mesh_layer
-        if mesh is None or not mesh.visible or self._pick_at is None:
+        if self._pick_at is None:
             self.pick_label.setText("")
             return
-        point = pick_surface(self.canvas, mesh.mesh, *self._pick_at)
-        self.pick_label.setText(f"{mesh.name}: {point}" if point else "")
+        text = describe_pick(
+            self.canvas, self.prepared.mesh_layer, *self._pick_at, self.prepared.utc
+        )
+        self.pick_label.setText(text)
 
     # -- files ------------------------------------------------------------------------------
     def choose_file(self) -> None:
