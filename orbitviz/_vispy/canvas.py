@@ -17,6 +17,7 @@ from orbitviz.scene.events import Event
 from . import compat, resources
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter
+from .layer_adapter import sort_translucent
 from .marker_adapter import MarkerAdapter
 from .mesh_adapter import MeshAdapter
 from .overlays import AxesTriad, CornerText, ScaleBar
@@ -229,6 +230,8 @@ class SceneCanvas:
             self._view_changed = False
             for adapter in self.adapters.values():
                 adapter.on_view(self)
+        # translucent surfaces back to front (the camera or the clock may have moved them)
+        sort_translucent(self.adapters.values(), self.view.camera.transform.map([0.0, 0, 0])[:3])
 
     def shifted_on_screen(self, points_km, dy_px) -> np.ndarray:
         """Scene points (N, 3) moved ``dy_px`` (N,) pixels down the screen at their depth."""

@@ -109,6 +109,7 @@ class LitMeshVisual(Visual):
         self.shared_program["a_position"] = self._positions
         self.shared_program["a_normal"] = self._normals
         self._translucent, self._front_face = False, None
+        self.bounding_sphere = (np.zeros(3), 0.0)  # centre (3,) and radius, in its own frame
         self.set_style(
             color=(1, 1, 1, 1),
             light_dir=(1, 0, 0),
@@ -122,6 +123,7 @@ class LitMeshVisual(Visual):
         """Upload a small mesh, drawn whole. ``closed``: a watertight surface, drawn with back
         faces culled."""
         self._clusters = self._shown = None
+        self._bound(vertices)
         self._positions.set_data(np.ascontiguousarray(vertices, dtype=np.float32))
         self._normals.set_data(np.ascontiguousarray(normals, dtype=np.float32))
         self._faces.set_data(np.ascontiguousarray(faces, dtype=np.uint32))
@@ -133,11 +135,18 @@ class LitMeshVisual(Visual):
 
     def set_mesh(self, drawn: ClusteredMesh) -> None:
         """Upload a shape model whose clusters are tested against the view before each frame."""
+        self._bound(drawn.vertices)
         self._positions.set_data(drawn.vertices)
         self._normals.set_data(drawn.normals)
         self._clusters, self._shown = drawn, None
         self._front_face = ("ccw" if drawn.winding > 0 else "cw") if drawn.closed else None
         self._apply_gl_state()
+
+    def _bound(self, vertices) -> None:
+        """Keep a bounding sphere (box centre, farthest vertex) for depth sorting."""
+        v = np.asarray(vertices, dtype=np.float64)
+        centre = (v.min(axis=0) + v.max(axis=0)) / 2
+        self.bounding_sphere = (centre, float(np.linalg.norm(v - centre, axis=1).max()))
 
     def set_style(self, *, color=None, light_dir=None, ambient=None, lit=None, rim=None) -> None:
         """``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``)."""
