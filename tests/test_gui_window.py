@@ -389,3 +389,56 @@ def test_clicking_the_lander_marker_shows_the_clock_time(window, qapp, qtbot):  
     utc, dist, _ = _status_numbers(window.pick_label.text())
     assert utc == window.prepared.utc(scene.clock.et)[:19]
     assert dist == pytest.approx(np.linalg.norm(lander), abs=0.005)
+
+
+# -- preparing big meshes: progress shown, the window keeps answering ------------------------
+def test_opening_a_shape_reports_progress_while_the_window_answers(window, qtbot, mirror):
+    from PyQt5.QtCore import QTimer
+
+    steps, ticks = [], []
+    report = window._open_progress
+    window._open_progress = lambda path, what, fraction: (
+        steps.append((what, fraction, len(ticks))),
+        report(path, what, fraction),
+    )
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: ticks.append(window.progress_bar.isVisible()))
+    timer.start()
+    old = window.prepared
+    try:
+        window.open_path(mirror / "shapes" / "67p-spc.ply")  # 97k faces: a second or more
+        qtbot.waitUntil(lambda: window.prepared is not old, timeout=60_000)
+    finally:
+        timer.stop()
+        del window._open_progress
+    whats = [what for what, _, _ in steps]
+    assert "ordering the faces for drawing" in whats and whats[-1] == "ready", whats
+    assert [f for _, f, _ in steps] == sorted(f for _, f, _ in steps)
+    # the GUI thread ran its timer between the first step and the last: it was not frozen
+    assert steps[-1][2] - steps[0][2] >= 3, steps
+    assert any(ticks) and not window.progress_bar.isVisible()
+    window.show_scene(old)
+
+
+def test_run_with_progress_returns_or_raises_what_the_work_did(qapp):  # noqa: F811
+    import time
+
+    from orbitviz._qt.worker import run_with_progress
+    from orbitviz.errors import KernelNotFound
+
+    seen = []
+
+    def work(progress):
+        for k in range(3):
+            progress(f"step {k}", k / 3)
+            time.sleep(0.05)
+        seen.append("done")
+        return 42
+
+    assert run_with_progress(work, "Testing") == 42 and seen == ["done"]
+
+    def broken(progress):
+        raise KernelNotFound("no such kernel: test.bsp")
+
+    with pytest.raises(KernelNotFound, match=r"test\.bsp"):
+        run_with_progress(broken, "Testing")

@@ -76,8 +76,8 @@ def presentation() -> str:
     return _presentation
 
 
-def _prepared(recipe: SceneRecipe, time_utc: str | None):
-    prepared = prepare(recipe)
+def _prepared(recipe: SceneRecipe, time_utc: str | None, progress=None):
+    prepared = prepare(recipe) if progress is None else prepare(recipe, progress)
     if time_utc is not None:
         from orbitviz import spice
 
@@ -89,11 +89,16 @@ def _prepared(recipe: SceneRecipe, time_utc: str | None):
 
 
 def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None) -> int:
-    """Open the window on ``recipe``'s scene (built before the window shows) until closed."""
+    """Open the window on ``recipe``'s scene (built on the worker thread before the window
+    shows, with a progress dialog when that takes a while) until closed."""
     app = qt_application()
     from .window import ViewerWindow
+    from .worker import run_with_progress
 
-    window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
+    prepared = run_with_progress(
+        lambda progress: _prepared(recipe, time_utc, progress), f"Opening {recipe.title}"
+    )
+    window = ViewerWindow(prepared, view_size=size)
     window.show()
     return app.exec_()
 

@@ -20,6 +20,7 @@ from PyQt5.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -118,6 +119,9 @@ class ViewerWindow(QMainWindow):
         self.pick_label = QLabel()
         self.camera_label = QLabel()
         self.statusBar().addWidget(self.pick_label, 1)
+        self.progress_bar = QProgressBar(maximum=1000, textVisible=False, maximumWidth=200)
+        self.progress_bar.hide()  # shown while a file opens on the worker
+        self.statusBar().addPermanentWidget(self.progress_bar)
         self.statusBar().addPermanentWidget(self.camera_label)
 
     def _action(self, menu, name: str, text: str, slot, *, checkable=False) -> QAction:
@@ -259,19 +263,29 @@ class ViewerWindow(QMainWindow):
         path = str(path)
         self.statusBar().showMessage(f"opening {path} ...")
         recipe, session = self.prepared.recipe, self.session_kernels
+        self.progress_bar.setValue(0)
+        self.progress_bar.show()
         self.worker.submit(
-            lambda: open_file(path, recipe, session),
+            lambda progress: open_file(path, recipe, session, progress),
             partial(self._opened, path),
             partial(self._open_failed, path),
+            on_progress=partial(self._open_progress, path),
         )
 
+    def _open_progress(self, path: str, what: str, fraction: float) -> None:
+        """Say which step of opening ``path`` runs (the window keeps answering meanwhile)."""
+        self.statusBar().showMessage(f"opening {path}: {what} ...")
+        self.progress_bar.setValue(round(1000 * fraction))
+
     def _opened(self, path: str, prepared: PreparedScene) -> None:
+        self.progress_bar.hide()
         self.show_scene(prepared)
         self._remember(path)
         added = f": added {', '.join(prepared.added_tracks)}" if prepared.added_tracks else ""
         self.statusBar().showMessage(f"opened {path}{added}", 8000)
 
     def _open_failed(self, path: str, message: str) -> None:
+        self.progress_bar.hide()
         self.statusBar().showMessage(f"could not open {path}", 5000)
         QMessageBox.critical(self, "Cannot open file", message)
 
