@@ -16,6 +16,8 @@ picking and level of detail behave as in the OpenGL widget.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from PyQt5.QtCore import QRect, Qt
 from PyQt5.QtGui import QImage, QPainter, QTransform
@@ -93,8 +95,9 @@ class RasterView(QWidget):
         w, h = self.frame_size()
         if self._pixels is None or self._pixels.shape[:2] != (h, w):
             self._pixels = np.empty((h, w, 4), np.uint8)
-        self.scene_canvas.render_into(self._pixels)
-        image = QImage(self._pixels.data, w, h, 4 * w, QImage.Format_RGBX8888)
+        self.scene_canvas.render_into(self._pixels, bgra=sys.byteorder == "little")
+        layout = QImage.Format_RGB32 if sys.byteorder == "little" else QImage.Format_RGBX8888
+        image = QImage(self._pixels.data, w, h, 4 * w, layout)  # painted without a conversion
         painter = QPainter(self)
         painter.setTransform(QTransform(1, 0, 0, -1, 0, self.height()))  # GL rows: bottom first
         painter.drawImage(QRect(0, 0, *self.scene_canvas.size), image)

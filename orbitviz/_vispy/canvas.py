@@ -275,7 +275,7 @@ class SceneCanvas:
             self.canvas.pop_fbo()
             self._bound = None
 
-    def render_into(self, out: np.ndarray) -> np.ndarray:
+    def render_into(self, out: np.ndarray, *, bgra: bool = False) -> np.ndarray:
         """Draw offscreen and read into ``out``, (h, w, 3) RGB or (h, w, 4) RGBA uint8, bottom
         row first. A smaller ``out`` than the canvas gets the whole picture at its own
         resolution (a moving view drawn at half size costs a quarter of the pixels)."""
@@ -284,7 +284,7 @@ class SceneCanvas:
         framebuffer = self._bind(out.shape[1::-1])
         try:
             compat.draw_scene(self.canvas)
-            return framebuffer.read_into(out)
+            return framebuffer.read_into(out, bgra=bgra)
         finally:
             if not self._pooled:  # a window's canvas draws on screen between these frames
                 self._unbind()
