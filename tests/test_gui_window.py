@@ -321,7 +321,7 @@ def _status_numbers(text: str) -> tuple[str, float, float]:
     import re
 
     utc = re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", text).group(0)
-    dist = float(re.search(r"distance ([\d,.]+) km", text).group(1).replace(",", ""))
+    dist = float(re.search(r"([\d,.]+) km from ", text).group(1).replace(",", ""))
     alt = float(re.search(r"altitude (-?[\d,.]+) km", text).group(1).replace(",", ""))
     return utc, dist, alt
 

@@ -192,20 +192,20 @@ def central_body(scene):
 
 
 def describe_path_point(scene, point: PathPoint, utc) -> str:
-    """The status-bar text of a picked track or marker point: layer (and label), UTC time,
+    """The status-bar text of a picked track or marker point: its label (else its layer), UTC time,
     distance from the scene's origin and altitude above its central body. ``utc(et)``: the
     scene's UTC formatter."""
-    parts = [f"{point.layer} ({point.label})" if point.label else point.layer]
+    parts = [point.label or point.layer]  # a marker's label says more than its layer's name
     if point.et is not None:
         parts.append(utc(point.et))
     body = central_body(scene)
     dist = float(np.linalg.norm(point.position_km))
     if body is not None:
         name, altitude = body
-        parts.append(f"distance {_km(dist)} from {name}")
-        parts.append(f"altitude {_km(float(altitude(point.position_km.reshape(1, 3))[0]))}")
+        alt = float(altitude(point.position_km.reshape(1, 3))[0])
+        parts.append(f"{_km(dist)} from {name}, altitude {_km(alt)}")
     else:
-        parts.append(f"distance {_km(dist)} from the origin")
+        parts.append(f"{_km(dist)} from the origin")
     return "  ".join(parts)
 
 
