@@ -317,8 +317,10 @@ def test_save_image_and_shortcuts_help(window, qapp, tmp_path, monkeypatch):  # 
     assert "Ctrl+S" in shown[0] and "Save the 3D view" in shown[0]
 
 
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
-def test_a_signal_closes_the_viewer(qapp, monkeypatch, tmp_path, signame):  # noqa: F811
+@pytest.mark.parametrize(
+    ("signame", "delay_ms"), [("SIGTERM", 0), ("SIGTERM", 2500), ("SIGINT", 2500)]
+)  # 0: while the scene is prepared (the window never opens), 2500: in the window's loop
+def test_a_signal_closes_the_viewer(qapp, monkeypatch, tmp_path, signame, delay_ms):  # noqa: F811
     """``kill`` or Ctrl-C in the terminal ends ``orbitviz view`` (Qt's idle loop runs no Python
     signal handler by itself): the window closes and the CLI's exception comes out, so it prints
     its one line and exit code."""
@@ -333,7 +335,7 @@ def test_a_signal_closes_the_viewer(qapp, monkeypatch, tmp_path, signame):  # no
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # the window's settings go there
     signum = getattr(signal, signame)
-    QTimer.singleShot(300, lambda: os.kill(os.getpid(), signum))
+    QTimer.singleShot(delay_ms, lambda: os.kill(os.getpid(), signum))
     expected = KeyboardInterrupt if signame == "SIGINT" else Terminated
     shown = {id(w) for w in qapp.topLevelWidgets() if w.isVisible()}
     with pytest.raises(expected) as caught:
@@ -372,3 +374,132 @@ def test_camera_presets_in_the_menu_and_on_keys(window, qapp):  # noqa: F811
         window.set_camera_mode("turntable")
         window.cameras.reset()
         settle(qapp)
+
+
+# -- picking tracks and markers (the status bar says when, how far, how high) ----------------
+def _status_numbers(text: str) -> tuple[str, float, float]:
+    """UTC, distance and altitude (km) in a track or marker pick's status text."""
+    import re
+
+    utc = re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", text).group(0)
+    dist = float(re.search(r"([\d,.]+) km from ", text).group(1).replace(",", ""))
+    alt = float(re.search(r"altitude (-?[\d,.]+) km", text).group(1).replace(",", ""))
+    return utc, dist, alt
+
+
+def test_hovering_the_track_shows_its_time_distance_and_altitude(window, qapp, qtbot):  # noqa: F811
+    from PyQt5.QtCore import QPoint
+
+    from orbitviz._vispy.picking import pick_surface
+    from orbitviz.shapes.surface import altitude_km
+
+    scene, canvas = window.prepared.scene, window.canvas
+    path, mesh = scene["Philae path"], scene["67P"]
+    middle = path.positions_km.mean(axis=0)  # look down on the bounces from 2 km up
+    look_from(window, middle / np.linalg.norm(middle), center=middle, distance_km=2.0)
+    settle(qapp)
+    xy = canvas.project(path.display_positions_km)
+    drawn = path.colors_at(scene.clock.et)[:, 3] > 0
+    markers = np.vstack(
+        [
+            canvas.project(scene[name].positions_at(scene.clock.et))
+            for name in ("touchdowns", "Philae")
+        ]
+    )
+    far_from_markers = (
+        np.nanmin(np.linalg.norm(xy[:, None, :] - markers[None, :, :], axis=2), axis=1) > 25
+    )
+    inside = (
+        (xy[:, 0] > 10) & (xy[:, 0] < VIEW[0] - 10) & (xy[:, 1] > 10) & (xy[:, 1] < VIEW[1] - 10)
+    )
+    candidates = np.flatnonzero(drawn & far_from_markers & inside)
+    eye = canvas.view.camera.transform.map([0.0, 0.0, 0.0])[:3]
+    for i in candidates[:: max(1, len(candidates) // 20)]:  # one the comet does not hide
+        surface = pick_surface(canvas, mesh.mesh, *xy[i])
+        if surface is None or surface.range_km > np.linalg.norm(path.display_positions_km[i] - eye):
+            break
+    else:
+        pytest.fail("no point of the Philae path is in clear view")
+    point = path.display_positions_km[i]
+    qtbot.mouseMove(window.view, QPoint(round(xy[i, 0]), round(xy[i, 1])))
+    qtbot.waitUntil(lambda: "Philae path" in window.pick_label.text(), timeout=3000)
+    utc, dist, alt = _status_numbers(window.pick_label.text())
+    expected_et = path.display_et[i]
+    step_s = float(np.max(np.diff(path.display_et)))
+    shown_et = min(
+        (expected_et + d for d in np.arange(-3, 4) * step_s),
+        key=lambda et: 0 if window.prepared.utc(et)[:19] == utc else 1,
+    )
+    assert window.prepared.utc(shown_et)[:19] == utc, (utc, window.prepared.utc(expected_et))
+    assert dist == pytest.approx(np.linalg.norm(point), abs=0.02), window.pick_label.text()
+    truth_alt = float(altitude_km(mesh.mesh, point[None])[0])
+    assert alt == pytest.approx(truth_alt, abs=0.02), window.pick_label.text()
+
+
+def test_clicking_the_lander_marker_shows_the_clock_time(window, qapp, qtbot):  # noqa: F811
+    from PyQt5.QtCore import QPoint, Qt
+
+    window.actions_by_name["reset"].trigger()
+    settle(qapp)
+    scene = window.prepared.scene
+    lander = scene["Philae"].positions_at(scene.clock.et)
+    x, y = window.canvas.project(lander)[0]
+    window.pick_label.setText("")
+    qtbot.mouseClick(window.view, Qt.LeftButton, pos=QPoint(round(x), round(y)))
+    qtbot.waitUntil(lambda: window.pick_label.text().startswith("Philae"), timeout=3000)
+    utc, dist, _ = _status_numbers(window.pick_label.text())
+    assert utc == window.prepared.utc(scene.clock.et)[:19]
+    assert dist == pytest.approx(np.linalg.norm(lander), abs=0.005)
+
+
+# -- preparing big meshes: progress shown, the window keeps answering ------------------------
+def test_opening_a_shape_reports_progress_while_the_window_answers(window, qtbot, mirror):
+    from PyQt5.QtCore import QTimer
+
+    steps, ticks = [], []
+    report = window._open_progress
+    window._open_progress = lambda path, what, fraction: (
+        steps.append((what, fraction, len(ticks))),
+        report(path, what, fraction),
+    )
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: ticks.append(window.progress_bar.isVisible()))
+    timer.start()
+    old = window.prepared
+    try:
+        window.open_path(mirror / "shapes" / "67p-spc.ply")  # 97k faces: a second or more
+        qtbot.waitUntil(lambda: window.prepared is not old, timeout=60_000)
+    finally:
+        timer.stop()
+        del window._open_progress
+    whats = [what for what, _, _ in steps]
+    assert "ordering the faces for drawing" in whats and whats[-1] == "ready", whats
+    assert [f for _, f, _ in steps] == sorted(f for _, f, _ in steps)
+    # the GUI thread ran its timer between the first step and the last: it was not frozen
+    assert steps[-1][2] - steps[0][2] >= 3, steps
+    assert any(ticks) and not window.progress_bar.isVisible()
+    window.show_scene(old)
+
+
+def test_run_with_progress_returns_or_raises_what_the_work_did(qapp):  # noqa: F811
+    import time
+
+    from orbitviz._qt.worker import run_with_progress
+    from orbitviz.errors import KernelNotFound
+
+    seen = []
+
+    def work(progress):
+        for k in range(3):
+            progress(f"step {k}", k / 3)
+            time.sleep(0.05)
+        seen.append("done")
+        return 42
+
+    assert run_with_progress(work, "Testing") == 42 and seen == ["done"]
+
+    def broken(progress):
+        raise KernelNotFound("no such kernel: test.bsp")
+
+    with pytest.raises(KernelNotFound, match=r"test\.bsp"):
+        run_with_progress(broken, "Testing")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from orbitviz._files import Terminated
 from orbitviz.recipes import SceneRecipe, prepare
+from orbitviz.recipes.prepared import no_progress
 
 PRESENT_ENV = "ORBITVIZ_PRESENT"
 PRESENTATIONS = ("auto", "raster", "opengl")
@@ -80,21 +81,29 @@ def presentation() -> str:
     return _presentation
 
 
-def _prepared(recipe: SceneRecipe, time_utc: str | None):
-    return prepare(recipe, time_utc=time_utc, time_option="--time")
+def _prepared(recipe: SceneRecipe, time_utc: str | None, progress=no_progress):
+    return prepare(recipe, progress, time_utc=time_utc, time_option="--time")
 
 
 def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None, camera=None) -> int:
-    """Open the window on ``recipe``'s scene (built before the window shows) until closed,
-    starting from ``camera`` (a ``--camera`` spec; default the scene's home view)."""
+    """Open the window on ``recipe``'s scene (built on the worker thread before the window
+    shows, with a progress dialog when that takes a while) until closed, starting from
+    ``camera`` (a ``--camera`` spec; default the scene's home view)."""
     app = qt_application()
     from .window import ViewerWindow
+    from .worker import run_with_progress
 
-    window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
-    window.set_camera(camera)
-    window.show()
-    with _quitting_on_signals(app, window) as caught:
-        code = app.exec_()
+    with _quitting_on_signals(app) as caught:
+        prepared = run_with_progress(
+            lambda progress: _prepared(recipe, time_utc, progress), f"Opening {recipe.title}"
+        )
+        code = 0
+        if not caught:  # a signal while preparing: ends once the scene is built
+            window = ViewerWindow(prepared, view_size=size)
+            window.set_camera(camera)
+            window.show()
+            caught.window = window
+            code = app.exec_()
     if caught:  # the CLI's one line and exit code, as for every other command
         if caught[0] == signal.SIGINT:
             raise KeyboardInterrupt
@@ -102,25 +111,32 @@ def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None, c
     return code
 
 
+class _Caught(list):
+    """Signal numbers caught, and the window to close on the next one."""
+
+    window = None
+
+
 @contextlib.contextmanager
-def _quitting_on_signals(app, window):
-    """Ctrl-C, SIGTERM and SIGHUP close the window and end the event loop (yielding the list
-    that gets the signal number). Python runs its signal handlers only between bytecodes, and
-    Qt's loop runs none while idle, so a timer wakes it; raising from a handler inside a Qt
-    callback would abort the process instead."""
+def _quitting_on_signals(app):
+    """Ctrl-C, SIGTERM and SIGHUP close the window (``caught.window``) and end the event loop
+    (yielding the list that gets the signal number). Python runs its signal handlers only
+    between bytecodes, and Qt's loop runs none while idle, so a timer wakes it; raising from a
+    handler inside a Qt callback would abort the process instead."""
     from PyQt5.QtCore import QTimer
 
+    caught = _Caught()
     if threading.current_thread() is not threading.main_thread():
-        yield []
+        yield caught
         return
-    caught: list[int] = []
     wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
     previous = {sig: signal.getsignal(sig) for sig in wanted}
 
     def handler(signum, _frame):
         caught.append(signum)
-        window.close()
-        app.quit()
+        if caught.window is not None:  # else the scene is still being built: stop after it
+            caught.window.close()
+            app.quit()
 
     for sig in wanted:
         signal.signal(sig, handler)

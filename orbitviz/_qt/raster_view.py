@@ -6,13 +6,17 @@ framebuffer object and then composes the WHOLE window through OpenGL every frame
 1920x1080 VisPy canvas manages 28 fps that way here, before drawing anything. Rendering
 offscreen (EGL or OSMesa), reading the RGBA pixels (1.3 ms at 1080p) and painting them as an
 image costs ~6 ms instead, and the window's other widgets are left alone. While the camera
-moves, frames are drawn at half resolution (see :data:`MOVING_DIVISOR`).
+moves, frames are drawn at half resolution (see :data:`MOVING_DIVISOR`). On a HiDPI screen
+frames are drawn at the screen's device pixels (``devicePixelRatio`` times the view's size in
+Qt's logical pixels), so the picture is as sharp as the screen.
 
 :class:`RasterView` forwards Qt's mouse, wheel and key events to the VisPy canvas, so cameras,
 picking and level of detail behave as in the OpenGL widget.
 """
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 from PyQt5.QtCore import QRect, Qt
@@ -78,14 +82,22 @@ class RasterView(QWidget):
         self.resize(*scene_canvas.size)
 
     # -- drawing ----------------------------------------------------------------------------
-    def paintEvent(self, event) -> None:
-        w, h = self.scene_canvas.size
+    def frame_size(self) -> tuple[int, int]:
+        """Pixels (w, h) of the next frame: the screen's device pixels under the view (a
+        HiDPI screen's 2x, so the picture is as sharp as the screen), divided while moving."""
+        ratio = max(1.0, float(self.devicePixelRatioF()))
+        w, h = (max(1, round(side * ratio)) for side in self.scene_canvas.size)
         if self.scene_canvas.coarse:  # the camera moves: half the resolution, a quarter the pixels
             w, h = max(1, w // MOVING_DIVISOR), max(1, h // MOVING_DIVISOR)
+        return w, h
+
+    def paintEvent(self, event) -> None:
+        w, h = self.frame_size()
         if self._pixels is None or self._pixels.shape[:2] != (h, w):
             self._pixels = np.empty((h, w, 4), np.uint8)
-        self.scene_canvas.render_into(self._pixels)
-        image = QImage(self._pixels.data, w, h, 4 * w, QImage.Format_RGBX8888)
+        self.scene_canvas.render_into(self._pixels, bgra=sys.byteorder == "little")
+        layout = QImage.Format_RGB32 if sys.byteorder == "little" else QImage.Format_RGBX8888
+        image = QImage(self._pixels.data, w, h, 4 * w, layout)  # painted without a conversion
         painter = QPainter(self)
         painter.setTransform(QTransform(1, 0, 0, -1, 0, self.height()))  # GL rows: bottom first
         painter.drawImage(QRect(0, 0, *self.scene_canvas.size), image)

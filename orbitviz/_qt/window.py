@@ -20,6 +20,7 @@ from PyQt5.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -28,7 +29,7 @@ from PyQt5.QtWidgets import (
 from orbitviz._files import atomic_path
 from orbitviz._vispy import SceneCanvas
 from orbitviz._vispy.cameras import CameraModes
-from orbitviz._vispy.picking import pick_surface
+from orbitviz._vispy.picking import describe_pick
 from orbitviz.errors import OrbitvizError
 from orbitviz.recipes import PreparedScene, file_kind, open_file
 from orbitviz.recipes.registry import KERNEL_SUFFIXES, SHAPE_SUFFIXES
@@ -118,6 +119,9 @@ class ViewerWindow(QMainWindow):
         self.pick_label = QLabel()
         self.camera_label = QLabel()
         self.statusBar().addWidget(self.pick_label, 1)
+        self.progress_bar = QProgressBar(maximum=1000, textVisible=False, maximumWidth=200)
+        self.progress_bar.hide()  # shown while a file opens on the worker
+        self.statusBar().addPermanentWidget(self.progress_bar)
         self.statusBar().addPermanentWidget(self.camera_label)
 
     def _action(self, menu, name: str, text: str, slot, *, checkable=False) -> QAction:
@@ -257,18 +261,22 @@ class ViewerWindow(QMainWindow):
         if self._dragging:
             self._dragging = False
             self._set_coarse(False)
+        else:  # a click: say what is there now
+            self._pick_at = tuple(event.pos[:2])
+            self._pick()
 
     def _on_mouse_wheel(self, event) -> None:
         self._set_coarse(True)
         self._lod_timer.start()
 
     def _pick(self) -> None:
-        mesh = self.prepared.mesh_layer
-        if mesh is None or not mesh.visible or self._pick_at is None:
+        if self._pick_at is None:
             self.pick_label.setText("")
             return
-        point = pick_surface(self.canvas, mesh.mesh, *self._pick_at)
-        self.pick_label.setText(f"{mesh.name}: {point}" if point else "")
+        text = describe_pick(
+            self.canvas, self.prepared.mesh_layer, *self._pick_at, self.prepared.utc
+        )
+        self.pick_label.setText(text)
 
     # -- files ------------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -285,19 +293,29 @@ class ViewerWindow(QMainWindow):
         path = str(path)
         self.statusBar().showMessage(f"opening {path} ...")
         recipe, session = self.prepared.recipe, self.session_kernels
+        self.progress_bar.setValue(0)
+        self.progress_bar.show()
         self.worker.submit(
-            lambda: open_file(path, recipe, session),
+            lambda progress: open_file(path, recipe, session, progress),
             partial(self._opened, path),
             partial(self._open_failed, path),
+            on_progress=partial(self._open_progress, path),
         )
 
+    def _open_progress(self, path: str, what: str, fraction: float) -> None:
+        """Say which step of opening ``path`` runs (the window keeps answering meanwhile)."""
+        self.statusBar().showMessage(f"opening {path}: {what} ...")
+        self.progress_bar.setValue(round(1000 * fraction))
+
     def _opened(self, path: str, prepared: PreparedScene) -> None:
+        self.progress_bar.hide()
         self.show_scene(prepared)
         self._remember(path)
         added = f": added {', '.join(prepared.added_tracks)}" if prepared.added_tracks else ""
         self.statusBar().showMessage(f"opened {path}{added}", 8000)
 
     def _open_failed(self, path: str, message: str) -> None:
+        self.progress_bar.hide()
         self.statusBar().showMessage(f"could not open {path}", 5000)
         QMessageBox.critical(self, "Cannot open file", message)
 

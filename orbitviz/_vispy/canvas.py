@@ -18,6 +18,7 @@ from . import compat, resources
 from .direction_adapter import DirectionAdapter
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter
+from .layer_adapter import sort_translucent
 from .marker_adapter import MarkerAdapter
 from .mesh_adapter import MeshAdapter
 from .overlays import AxesTriad, CornerText, ScaleBar
@@ -233,6 +234,8 @@ class SceneCanvas:
             self._view_changed = False
             for adapter in self.adapters.values():
                 adapter.on_view(self)
+        # translucent surfaces back to front (the camera or the clock may have moved them)
+        sort_translucent(self.adapters.values(), self.view.camera.transform.map([0.0, 0, 0])[:3])
 
     def shifted_on_screen(self, points_km, dy_px) -> np.ndarray:
         """Scene points (N, 3) moved ``dy_px`` (N,) pixels down the screen at their depth."""
@@ -276,7 +279,7 @@ class SceneCanvas:
             self.canvas.pop_fbo()
             self._bound = None
 
-    def render_into(self, out: np.ndarray) -> np.ndarray:
+    def render_into(self, out: np.ndarray, *, bgra: bool = False) -> np.ndarray:
         """Draw offscreen and read into ``out``, (h, w, 3) RGB or (h, w, 4) RGBA uint8, bottom
         row first. A smaller ``out`` than the canvas gets the whole picture at its own
         resolution (a moving view drawn at half size costs a quarter of the pixels)."""
@@ -285,7 +288,7 @@ class SceneCanvas:
         framebuffer = self._bind(out.shape[1::-1])
         try:
             compat.draw_scene(self.canvas)
-            return framebuffer.read_into(out)
+            return framebuffer.read_into(out, bgra=bgra)
         finally:
             if not self._pooled:  # a window's canvas draws on screen between these frames
                 self._unbind()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from orbitviz.scene.events import Event
 from orbitviz.scene.layer import Layer
 
@@ -79,12 +81,39 @@ class LayerAdapter:
 
 
 class SurfaceAdapter(LayerAdapter):
-    """A mesh or a sphere: drawn with the opaque things, or after them when translucent."""
+    """A mesh or a sphere: drawn with the opaque things, or after them when translucent.
+
+    Translucent surfaces are drawn back to front: :func:`sort_translucent` ranks them by the
+    distance from the eye to their far side before each frame (``depth_rank`` in 0..1)."""
+
+    depth_rank = 0.0
 
     @property
-    def order(self) -> int:
-        return TRANSLUCENT if self._alpha < 1.0 else OPAQUE
+    def order(self) -> float:
+        return TRANSLUCENT + self.depth_rank if self._alpha < 1.0 else OPAQUE
+
+    def far_distance(self, eye_km: np.ndarray) -> float:
+        """Distance from ``eye_km`` (scene km) to the far side of the node's bounding sphere."""
+        centre, radius = self.node.bounding_sphere
+        transform = self.node.transform
+        mapped = np.asarray(transform.map(np.asarray(centre, dtype=np.float64)))[:3]
+        scale = float(np.abs(getattr(transform, "scale", (1.0,))[0]))
+        return float(np.linalg.norm(mapped - eye_km) + radius * scale)
 
     @property
     def _alpha(self) -> float:
         return self.layer.color[3] * self.layer.opacity
+
+
+def sort_translucent(adapters, eye_km) -> None:
+    """Rank the translucent surfaces among ``adapters`` farthest first (painter's order: each
+    is blended over those behind it) and re-attach those whose place changed."""
+    surfaces = [
+        a for a in adapters if isinstance(a, SurfaceAdapter) and a._alpha < 1.0 and a.node.visible
+    ]
+    if len(surfaces) < 2:
+        return
+    surfaces.sort(key=lambda a: -a.far_distance(np.asarray(eye_km, dtype=np.float64)))
+    for rank, adapter in enumerate(surfaces):
+        adapter.depth_rank = rank / len(surfaces)
+        adapter._update_order()

@@ -6,7 +6,7 @@ from orbitviz.scene.mesh_layer import MeshLayer
 from orbitviz.shapes.clusters import ClusteredMesh
 
 from .layer_adapter import SurfaceAdapter
-from .lit_mesh_visual import LitMesh
+from .lit_mesh_visual import PER_VERTEX_FACES, LitMesh
 
 
 class MeshAdapter(SurfaceAdapter):
@@ -14,7 +14,7 @@ class MeshAdapter(SurfaceAdapter):
 
     def _build(self, parent):
         self._coarse = False
-        node = LitMesh(parent=parent)
+        node = LitMesh(per_vertex=len(self.layer.mesh.faces) >= PER_VERTEX_FACES, parent=parent)
         self._upload(node, self._full)
         self._style(node)
         return node

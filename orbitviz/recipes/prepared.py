@@ -28,38 +28,71 @@ class PreparedScene:
         return next((layer for layer in self.scene.layers if isinstance(layer, MeshLayer)), None)
 
 
+Progress = Callable[[str, float], None]
+"""``progress(what, fraction_done)``: told before each step of :func:`prepare`."""
+
+PREPARE_STEPS = (  # what the user is told, and the share of the time (2 M faces, measured)
+    ("building the scene", 0.0),
+    ("indexing the surface for picking", 0.15),
+    ("ordering the faces for drawing", 0.45),
+    ("decimating a copy for smooth motion", 0.75),
+)
+
+
+def no_progress(what: str, fraction: float) -> None:
+    pass
+
+
 def prepare(
-    scene_recipe: SceneRecipe, *, time_utc: str | None = None, time_option: str = "time"
+    scene_recipe: SceneRecipe,
+    progress: Progress = no_progress,
+    *,
+    time_utc: str | None = None,
+    time_option: str = "time",
 ) -> PreparedScene:
-    """Build the scene and everything a view needs from SPICE or heavy numpy, up front; with
-    ``time_utc`` the clock starts there (a time outside the scene's data is a
+    """Build the scene and everything a view needs from SPICE or heavy numpy, up front;
+    ``progress`` hears of each step (seconds each for millions of faces). With ``time_utc``
+    the clock starts there (a time outside the scene's data is a
     :class:`~orbitviz.errors.CoverageError` naming ``time_option``)."""
+    steps = iter(PREPARE_STEPS)
+    progress(*next(steps))
     scene = scene_recipe.build()
     if time_utc is not None:
         sampling.set_time(scene.clock, time_utc, time_option)
     utc = sampling.utc_labeller(scene.clock.start_et, scene.clock.stop_et)
     prepared = PreparedScene(scene, scene_recipe, utc)
-    if prepared.mesh_layer is not None:  # build the ray-casting index now, not on first hover
+    mesh = prepared.mesh_layer
+    if mesh is not None:  # build the ray-casting index now, not on first hover
         from ..shapes.surface import ray_intersect
 
-        ray_intersect(prepared.mesh_layer.mesh, [0.0, 0.0, 0.0], [1.0, 0.0, 0.0])
-    for layer in scene.layers:  # drawing order, clusters and the decimated copy: not on the
-        if isinstance(layer, MeshLayer):  # GUI thread (2 M faces: ~7 s, the first drag froze)
+        progress(*next(steps))
+        ray_intersect(mesh.mesh, [0.0, 0.0, 0.0], [1.0, 0.0, 0.0])
+        # drawing order, clusters and the decimated copy: not on the GUI thread (2 M faces:
+        # ~7 s, the first drag froze)
+        progress(*next(steps))
+        _ = mesh.drawn
+        progress(*next(steps))
+    for layer in scene.layers:
+        if isinstance(layer, MeshLayer):
             layer.prepare_drawing()
+    progress("ready", 1.0)
     return prepared
 
 
-def open_file(path: str | Path, current: SceneRecipe, session: list) -> PreparedScene:
+def open_file(
+    path: str | Path, current: SceneRecipe, session: list, progress: Progress = no_progress
+) -> PreparedScene:
     """What opening ``path`` shows: a shape replaces the scene; a kernel (or meta-kernel) is
     loaded for the rest of the session (appended to ``session``, a list of loaded KernelSets)
     and the current scene is rebuilt with it -- e.g. a 67P attitude CK gives Philae's scene
     its true lighting -- with a track for each body of the session's SPKs that has data in
-    the scene's time span. On any error nothing stays loaded and the error propagates."""
+    the scene's time span. On any error nothing stays loaded and the error propagates.
+    ``progress``: as for :func:`prepare`."""
     if file_kind(path) == "shape":
-        return prepare(recipe("shape", file=path))
+        return prepare(recipe("shape", file=path), progress)
     kernels = sampling.kernels(Path(path)).load()
     try:
-        prepared = prepare(current)
+        prepared = prepare(current, progress)
         added = []
         spks = [f.path for loaded in (*session, kernels) for f in loaded.files if f.kind == "SPK"]
         for spk in spks:
