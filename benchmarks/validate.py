@@ -7,7 +7,7 @@ minimum to 1 ms), the peer the same comparison with each row's two-body conic (w
 screening's coarse pass uses). Both run once, warm (the compiled engine loaded by a 3-row call
 first). The distribution of the differences is printed as ``#`` lines for each.
 
-Target: ``validate_2020``: ours <= 60 s for the 999 approaches (measured 4.5 s here, on a
+Target: ``validate_2020``: ours <= 60 s for the 999 approaches (measured 2.5 s here, on a
 shared 2-core machine; the two-body peer took 11 s, its minimum search asking SPICE for the
 Earth as often, on more grid minima). The speedup is reported, not a target: the point of the
 peer is its accuracy line (median 2,900 km off, against 0.15 km). Measured, full run: all 999
@@ -23,9 +23,11 @@ engine), in this process (one core; the goal is for two), then each of JPL's 999
 looked up in the result (same object, within 2 days). Prints the found fraction, the
 distribution of the differences, the rows found that JPL does not list, and CPU time next to
 the wall time (the machine is shared). Peer: the two-body screening alone (which loses three of
-JPL's passes, printed too). Target: ours <= 60 s, nothing lost. Measured here (12:40 UTC,
-shared machine): 999 of 999 found, no extra rows, 31 s wall / 11 s CPU; median |d dist|/dist
-4.4e-8, p95 7.3e-7; |dt| median 0.014 s, p95 0.075 s. ``--quick``: every 20th object.
+JPL's passes, printed too). Target: ours <= 60 s, nothing lost. Measured here (one process,
+load ~1.6 on 2 cores): 999 of 999 found, no extra rows, 8.5 s wall / 8.4 s CPU (two-body
+alone: 2.3 s, 7 of JPL's passes lost or > 2 days off); median |d dist|/dist 4.4e-8, p95
+7.3e-7; |dt| median 0.014 s, p95 0.075 s (max 40 min: the three short-arc rows below).
+``--quick``: every 20th object.
 
     python benchmarks/validate.py [--quick]
 """

@@ -28,7 +28,10 @@ from platformdirs import user_cache_dir
 
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(user_cache_dir("orbitviz"), "numba"))
 
-from numba import njit  # imported after the cache folder is chosen
+from numba import config, njit  # imported after the cache folder is chosen
+
+if not config.CACHE_DIR:  # numba was imported first (it reads its settings once): tell it now
+    config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
 
 # status codes of integrate()
 OK, TOO_MANY_STEPS, STEP_TOO_SMALL, OUT_OF_EPHEMERIS = 0, 1, 2, 3
