@@ -1,6 +1,6 @@
 """N-body engine: Apophis (JPL orbit 199, 2008 epoch) to its 2029 Earth pass, ours vs scipy.
 
-Ours: ``analyze_flyby(method="nbody")``, the compiled DOP853 over the SPK's Chebyshev records,
+Ours: ``analyze_flyby(method="nbody")``, the compiled IAS15 over the SPK's Chebyshev records,
 propagation plus the closest-approach search (the patched comparison left out). Peer: the
 approach orbitviz had before and most Python codes take: the perturbers sampled through SPICE
 on a 0.25-day grid, Hermite-interpolated, and scipy's ``solve_ivp(method="DOP853")`` (the
@@ -13,7 +13,19 @@ Targets (issue #12):
   on this case, takes 0.027 s).
 - ``apophis_first_call``: ours <= 1 s for the first call in a new process with the on-disk
   JIT cache warm (the peer's first call: its own time, no compilation).
-Both answers against JPL's close approach (same orbit solution) are printed (``#``).
+Both answers against JPL's close approach (same orbit solution) are printed (``#``), with
+the first call's parts (numba's own start-up: import and its target registries, which load
+scipy.linalg for BLAS; none of it is our code) and the many-objects path (1,000 clones of
+Apophis integrated together, CPU time).
+
+Peers not measured: kete 3.3.0 (BSD-3, ``pip install kete`` works) downloads its core files
+when imported (DE440s, the WISE/Spitzer/SPHEREx kernels, five asteroid SPKs from Horizons and
+NAIF's Earth-orientation PCK), with five retries each; offline the import fails
+(UnboundLocalError in kete.spice._download_core_files), and with a stand-in PCK and our DE421,
+Ceres and Vesta in its cache (KETE_CACHE_DIR) it still blocks on the downloads of the
+spacecraft kernels and of Pallas, Hygiea and Interamnia, which we do not have. ASSIST/REBOUND
+(GPL-3) need their own ephemeris files (linux_p1550p2650.440, sb441-n16.bsp), not here.
+The numbers issue #12 quotes for them (kete 0.027 s, ASSIST 0.185 s) were measured elsewhere.
 
     python benchmarks/nbody.py [--quick]
 """
@@ -115,12 +127,55 @@ with KernelSet("default"):
 """
 
 
+NUMBA_START = """
+import time
+start = time.perf_counter()
+import numba
+from numba.core.registry import cpu_target
+cpu_target.target_context.refresh()
+print(time.perf_counter() - start)
+"""
+
+
+def numba_start_s() -> float:
+    """numba's import and target set-up in a fresh process: the floor of any first call."""
+    done = subprocess.run(
+        [sys.executable, "-c", NUMBA_START], check=True, capture_output=True, text=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def many_objects(elements, a: float, b: float, n: int = 1000) -> tuple[float, int]:
+    """CPU seconds for ``n`` clones of the orbit (q and e moved by ~1e-7) integrated together
+    over the same span, and the steps taken."""
+    from orbitviz.dynamics.nbody import Perturbers, propagate_nbody
+
+    conics = elements.to_conics()
+    rng = np.random.default_rng(0)
+    clones = np.tile(conics, (n, 1))
+    clones[:, 0] *= 1 + 1e-7 * rng.standard_normal(n)
+    clones[:, 1] += 1e-7 * rng.standard_normal(n)
+    et0 = float(conics[6])
+    perturbers = Perturbers.load(min(a, et0), max(b, et0))
+    propagate_nbody(clones[:2], a, b, nongrav=elements.nongrav, perturbers=perturbers)  # warm
+    start = time.process_time()
+    traj = propagate_nbody(clones, a, b, nongrav=elements.nongrav, perturbers=perturbers)
+    return time.process_time() - start, traj.steps
+
+
 def first_call_s() -> float:
     """The first N-body flyby in a fresh process (imports done before the clock starts)."""
     code = FIRST_CALL.format(*WINDOW)
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # fill cache
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return float(done.stdout.strip().splitlines()[-1])
+
+
+def closest_method(record, a: float, b: float) -> str:
+    """The method string of our run (integrator, ephemeris, perturbers, tolerance)."""
+    return analyze_flyby(
+        record.elements, "EARTH", a, b, method="nbody", compare=False
+    ).method_detail
 
 
 def main() -> int:
@@ -145,6 +200,7 @@ def main() -> int:
             repeat=1 if args.quick else 3,
         )
         closest = ours().closest
+        many_cpu, many_steps = many_objects(record.elements, a, b)
     jpl_km = row.dist_au * AU_KM
     info(f"JPL orbit 199 close approach {row.time_tdb} TDB, {jpl_km:,.1f} km")
     info(f"  ours: dt {closest.et - row.et:+.1f} s, d {closest.dist_km - jpl_km:+.2f} km")
@@ -160,6 +216,13 @@ def main() -> int:
             )
         )
     )
+    with spice.KernelSet("default"):
+        info(f"  ours: {closest_method(record, a, b)}")
+    info(
+        f"1,000 Apophis clones together: {many_cpu:.2f} s CPU ({many_cpu:.2f} ms per object), "
+        f"{many_steps} steps"
+    )
+    info(f"numba start-up in a new process (import + registries): {numba_start_s():.2f} s")
     results.append(
         report(
             Result(

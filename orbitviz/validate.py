@@ -488,7 +488,7 @@ def compare_close_approaches(
                 not_found.append((int(i), hits.reasons[k]))
         detail = re.sub(r", A1/A2/A3 [^,]*(, DT [^,]*)?", "", hits.method)
         extra = "the catalog's A1/A2/A3/DT" if nongrav else "no non-gravitational forces"
-        detail = detail.replace(", rtol", f", {extra}, rtol")
+        detail = detail.replace(", epsilon", f", {extra}, epsilon")
     bar.close()
 
     ok = np.flatnonzero(np.isfinite(result[:, 0]))

@@ -42,8 +42,8 @@ def test_integrator_matches_two_body_forwards_and_backwards():
     et = np.linspace(start, stop, 333)
     ours, exact = traj.states(et), propagate(elts, et)
     dr = np.linalg.norm(ours[:, :3] - exact[:, :3], axis=1)
-    assert dr.max() < 0.05  # km after ~1.3 orbits each way (rtol 1e-12)
-    assert np.abs(ours[:, 3:] - exact[:, 3:]).max() < 1e-8
+    assert dr.max() < 1e-4  # km after ~1.3 orbits each way (IAS15 at 1e-9: 3 mm measured)
+    assert np.abs(ours[:, 3:] - exact[:, 3:]).max() < 1e-11
     assert traj.states(2.5e8).shape == (6,)
     with pytest.raises(CoverageError, match="covers ET"):
         traj.states(stop + DAY_S)
@@ -250,7 +250,7 @@ def test_apophis_2029_needs_yarkovsky_and_nbody(apophis):
     assert 200.0 < abs(no_a2_km - jpl_km) < 1500.0  # measured ~630 km: A2 drift over 20 years
     _dt_2b, two_body_km = closest(lambda et: propagate(elts, et), "EARTH", float(ca["jd"]))
     assert two_body_km > 10 * jpl_km  # two-body misses the encounter entirely (~540,000 km)
-    assert "DOP853" in runs["nbody+A2"].method and "de421" in runs["nbody+A2"].method
+    assert "IAS15" in runs["nbody+A2"].method and "de421" in runs["nbody+A2"].method
 
 
 def test_bad_initial_conditions(kernels):

@@ -179,9 +179,12 @@ def test_nbody_refinement_runs_on_the_workers_and_equals_one_process(subset, clu
         pd.read_parquet(p) for p in (tmp_path / "refined.parquet.parts").rglob("*.parquet")
     )
     assert (parts.method == "nbody").all() and "99942" in set(parts.designation)
-    # of the two-body pass's 4 approaches only Apophis's is real: N-body puts the other three
-    # (2022 discoveries, their elements 7 years away) beyond 0.05 au, and they are dropped
-    assert list(dask.designation) == list(sync.designation) == ["99942"]
+    # of the two-body pass's 4 approaches within 0.05 au only Apophis's is real: N-body puts
+    # the other three (2022 discoveries, their elements 7 years away) beyond it, and they are
+    # dropped; the candidate margin adds 2022 GT, whose two-body minimum is at 0.124 au on
+    # 2029-06-07 and its N-body one at 0.0173 au on 2029-04-16 (the DOP853 engine of before
+    # agrees to 1e-11 au): a pass two-body alone loses
+    assert list(dask.designation) == list(sync.designation) == ["99942", "2022GT"]
     assert (dask.method == "nbody").all()
     pd.testing.assert_frame_equal(
         sync.reset_index(drop=True), dask.reset_index(drop=True), check_exact=False, rtol=1e-9

@@ -218,3 +218,43 @@ def test_refine_nbody_recomputes_every_candidate_as_jpl_does():
         f"\n{len(ours)} approaches: median |dd| {np.median(ours):.3f} km, two-body {np.median(two_body):.0f} km"
     )
     assert np.median(ours) < 2.0 and np.median(two_body) > 50 * np.median(ours)
+
+
+def test_refine_nbody_loses_no_pass_that_two_body_puts_outside():
+    """JPL's 2020 approaches within 0.05 au that two-body screening alone misses: 2018 DN1,
+    2020 SG3 (two-body 4,546 and 10,015 km beyond the threshold), 2018 AL12 (two years from
+    its epoch: two-body 0.073 au, JPL 0.047 au) and 2020 AY1 (2020-Jan-01 00:54, its two-body
+    minimum before the window starts). The candidate margin and the edge pad of
+    orbitviz.screening.params keep them; the N-body run finds each where JPL does."""
+    from orbitviz.smallbodies import read_catalog
+
+    cad = _cad_2020()
+    table = read_catalog(fetch("sbdb_query_neos_2020.csv"), warn=False)
+    keys = ["2018 DN1", "2020 SG3", "2018 AL12", "2020 AY1"]
+    sel = table.table.designation.isin(keys).to_numpy()
+    assert sel.sum() == len(keys)
+    sub = type(table)(
+        table.table[sel].reset_index(drop=True),
+        table.conics[sel],
+        table.bad_rows.iloc[:0],
+        "four NEOs of 2020",
+        table.gm_km3s2,
+    )
+    res = screen(
+        sub,
+        "EARTH",
+        "2020-01-01",
+        "2021-01-01",
+        "0.05au",
+        refine="nbody",
+        scheduler="synchronous",
+        progress=False,
+    )
+    jpl = cad[cad.des.isin(keys) & (cad.dist < 0.05)]
+    assert len(jpl) == len(keys)
+    for row in jpl.itertuples():
+        mine = res[res.designation == row.des]
+        assert len(mine) == 1, f"{row.des} {row.cd} lost"
+        assert abs(mine.et.iloc[0] - row.et) < 60.0
+        assert abs(mine.dist_km.iloc[0] - row.dist * AU_KM) < 1e-4 * row.dist * AU_KM
+    assert len(res) == len(keys)  # the margin's other candidates are dropped

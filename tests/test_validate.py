@@ -8,7 +8,8 @@ from the approach or whose A1/A2 is large: 2020 CD3 (minimoon, radiation pressur
 au/d^2), 2013 BA74 (A2 1.5e-12), Apophis (epoch 2008, 2 rows), 2008 CE119 (epoch 2011, 2 rows),
 2011 PU1 (2015), comets 321P (2005) and 249P (2014): 45 rows.
 
-Measured here (DE421 + Ceres/Vesta, compiled DOP853 at rtol 1e-12):
+Measured here (DE421 + Ceres/Vesta, with the DOP853 engine of before at rtol 1e-12; the IAS15
+engine passes the same bounds, its benchmark numbers in benchmarks/validate.py):
 
 =================  ========  ========  ========
                    median    p95       max

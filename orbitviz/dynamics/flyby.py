@@ -197,14 +197,13 @@ def analyze_flyby(
     except OrbitvizError:
         radius = None
 
-    body_state = body_states_function(body_code, start_et, stop_et)
-
     if method == "nbody":
         options = dict(nbody_options or {})
         if getattr(target, "nongrav", None) and "nongrav" not in options:
             options["nongrav"] = target.nongrav
-        result = _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options)
+        result = _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options)
     else:
+        body_state = body_states_function(body_code, start_et, stop_et)
         result = _conic_or_patched(
             conics, method, start_et, stop_et, body_state, gm_body, gm_sun, soi
         )
@@ -424,7 +423,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
 # --- N-body -------------------------------------------------------------------------------------
 
 
-def _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options):
+def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
     from . import nbody
 
     trajectory = nbody.propagate_nbody(conics, start_et, stop_et, **options)
@@ -432,8 +431,16 @@ def _nbody(conics, start_et, stop_et, body_state, gm_body, gm_sun, soi, options)
     def helio(et):
         return trajectory.states(np.atleast_1d(et))
 
-    def rel(et):
-        return helio(et) - body_state(et)
+    if body_code in trajectory.perturbers.ids:  # the body's states from the same records
+
+        def rel(et):
+            return trajectory.relative_states(body_code, np.atleast_1d(et))
+
+    else:
+        body_state = body_states_function(body_code, start_et, stop_et)
+
+        def rel(et):
+            return helio(et) - body_state(et)
 
     step = _grid_step_s(start_et, stop_et)
     dist, _ = distance_functions(rel)

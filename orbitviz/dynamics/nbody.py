@@ -13,8 +13,9 @@ Model (barycentric ECLIPJ2000, km and s):
 The perturbers' states come straight from the loaded SPK's Chebyshev records (read once by
 :func:`orbitviz.spice.segments.chebyshev_chains`, the segments SPICE itself would use), evaluated
 inside the compiled force routine: equal to SPICE's to round-off, no SPICE call while integrating.
-Integration: DOP853 (the scipy tableau, compiled: :mod:`orbitviz.dynamics._engine`), rtol 1e-12,
-dense output, forwards and/or backwards from the initial epoch; many bodies at once share steps.
+Integration: IAS15 (15th-order Gauss-Radau with the step control of Pham, Rein & Spiegel 2024,
+compiled: :mod:`orbitviz.dynamics._engine`), epsilon 1e-9 (converged to round-off), dense
+output, forwards and/or backwards from the initial epoch; many bodies at once share steps.
 
 >>> from orbitviz import spice
 >>> from orbitviz.smallbodies import resolve_target
@@ -25,7 +26,7 @@ dense output, forwards and/or backwards from the initial epoch; many bodies at o
 ...     et = np.linspace(start, stop, 5)
 ...     earth = spice.states("EARTH", et)
 >>> traj.method
-'nbody (DOP853, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, rtol 1e-12)'
+'nbody (IAS15, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, epsilon 1e-09)'
 >>> helio = traj.states(et)            # heliocentric ECLIPJ2000 states (N, 6), no SPICE calls
 >>> (np.linalg.norm(helio[:, :3] - earth[:, :3], axis=1) / 1e3).round().tolist()  # 1000 km
 [4715.0, 2588.0, 478.0, 1709.0, 3829.0]
@@ -319,11 +320,13 @@ def _nongrav_row(nongrav: NonGrav | None) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Leg:
-    """One integration from the epoch: step times (M+1,), states (M+1, n), interpolants."""
+    """One integration from the epoch: step times (M+1,), states (M+1, n), and the
+    acceleration polynomials (K, 8, n/2) of the steps k0 .. k0 + K - 1 (those in the window)."""
 
     ts: np.ndarray
     ys: np.ndarray
     dense: np.ndarray
+    k0: int = 0
 
     @property
     def lo(self) -> float:
@@ -352,7 +355,7 @@ class NBodyTrajectory:
         self.method = method
         self.nfev = int(nfev)
         self.n_objects = int(n_objects)
-        self.steps = sum(len(leg.dense) for leg in legs)
+        self.steps = sum(len(leg.ts) - 1 for leg in legs)
         lo = min([self.et0] + [leg.lo for leg in legs])
         hi = max([self.et0] + [leg.hi for leg in legs])
         # states are kept (dense output) over the window asked for, not the way to it
@@ -382,7 +385,7 @@ class NBodyTrajectory:
         for leg in self._legs:  # at most two (backwards, forwards)
             sel = ~done & (flat >= leg.lo) & (flat <= leg.hi)
             if sel.any():
-                out[sel] = _engine.dense_states(leg.ts, leg.ys, leg.dense, flat[sel])
+                out[sel] = _engine.dense_states(leg.ts, leg.ys, leg.dense, leg.k0, flat[sel])
                 done |= sel
         if not done.all():  # only the epoch itself, with no leg (zero-length window)
             out[~done] = self._legs[0].ys[0] if self._legs else self._y0
@@ -390,11 +393,17 @@ class NBodyTrajectory:
 
     def states(self, et) -> np.ndarray:
         """Heliocentric ECLIPJ2000 states [km, km/s]; no SPICE calls."""
+        return self.relative_states(SUN, et)
+
+    def relative_states(self, body_id: int, et) -> np.ndarray:
+        """ECLIPJ2000 states [km, km/s] relative to one of the perturbers (NAIF id), e.g.
+        399 for the Earth: the relative state of every closest-approach search, from the
+        same records that moved the bodies; no SPICE calls."""
         bary = self.barycentric_states(et)
-        sun = self.perturbers.body_states(SUN, np.asarray(et, dtype=float))
+        body = self.perturbers.body_states(body_id, np.asarray(et, dtype=float))
         if self.n_objects > 1:
-            sun = sun[..., None, :]
-        return bary - sun
+            body = body[..., None, :]
+        return bary - body
 
 
 # --------------------------------------------------------------------------------------------
@@ -441,8 +450,8 @@ def propagate_nbody(
     bodies: Sequence[int | str] = DEFAULT_PERTURBERS,
     relativity: bool = True,
     nongrav: NonGrav | Mapping[str, float] | Sequence | None = None,
-    rtol: float = 1e-12,
-    atol_km: float = 1e-6,
+    rtol: float = 1e-9,
+    atol_km: float | None = None,
     perturbers: Perturbers | None = None,
     max_steps: int = 1_000_000,
 ) -> NBodyTrajectory:
@@ -461,7 +470,10 @@ def propagate_nbody(
     relativity : 1PN correction for the Sun.
     nongrav : :class:`NonGrav` or an SBDB-style mapping (A1, A2, A3 in au/d^2, ALN, NM, NK,
         R0...), or a sequence of those, one per body.
-    rtol, atol_km : DOP853 tolerances (velocity atol is atol_km / 1e6 s).
+    rtol : IAS15's step tolerance epsilon (dimensionless; 1e-9 converges to round-off here:
+        Apophis 2008 -> 2029 moves < 1 m between 1e-8 and 1e-10).
+    atol_km : unused (the DOP853 engine's absolute tolerance; IAS15 has none), kept so that
+        callers passing it still work.
     perturbers : :class:`Perturbers` to reuse (must cover the span).
 
     Needs a furnished SPK and PCK (``orbitviz.spice.KernelSet("default")``) unless
@@ -497,19 +509,17 @@ def propagate_nbody(
     ng = np.array([_nongrav_row(m) for m in models])
     sun0 = perturbers.body_states(SUN, et0) if isun >= 0 else np.zeros(6)
     y0 = np.ascontiguousarray((states0 + sun0).ravel())
-    atol = np.array([atol_km] * 3 + [atol_km * 1e-6] * 3)
     eph = perturbers.jit_args()
     legs, nfev = [], 0
     for target in (lo_et, hi_et):
         if target == et0:
             continue
-        h_first = min(abs(target - et0), DAY_S)  # DOP853 shrinks it at once where needed
-        ts, ys, dense, calls, status = _engine.integrate(
+        h_first = min(abs(target - et0), DAY_S)  # IAS15 shrinks it at once where needed
+        ts, ys, dense, k0, calls, _evaluations, status = _engine.integrate(
             et0,
             y0,
             float(target),
             rtol,
-            atol,
             h_first,
             max_steps,
             eph,
@@ -529,12 +539,12 @@ def propagate_nbody(
                 _engine.OUT_OF_EPHEMERIS: "it left the perturbers' records",
             }[status]
             raise ElementsError(f"N-body integration stopped at ET {ts[-1]:.3f}: {reason}")
-        legs.append(_Leg(ts, ys, dense))
+        legs.append(_Leg(ts, ys, dense, int(k0)))
     names = "+".join(map(str, perturbers.ids))
     if set(perturbers.ids) >= set(DEFAULT_PERTURBERS):
         extra = [spice_name(b) for b in perturbers.ids if b not in DEFAULT_PERTURBERS]
         names = "+".join(["Sun+planets+Moon", *extra])
-    parts = [f"DOP853, {perturbers.ephemeris}, {names}"]
+    parts = [f"IAS15, {perturbers.ephemeris}, {names}"]
     if relativity:
         parts.append("1PN Sun")
     active = [m for m in models if m is not None and m.active]
@@ -545,7 +555,7 @@ def propagate_nbody(
             parts.append(f"DT {m.dt_d:.4g} d")
     elif active:
         parts.append(f"A1/A2/A3 for {len(active)} of {n_objects} bodies")
-    parts.append(f"rtol {rtol:g}")
+    parts.append(f"epsilon {rtol:g}")
     traj = NBodyTrajectory(
         et0, legs, perturbers, "nbody (" + ", ".join(parts) + ")", nfev, n_objects, window
     )

@@ -11,7 +11,7 @@
 ...     print(line)
 # Flyby of 2021 WP past Earth
 <BLANKLINE>
-Method: nbody (DOP853, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, rtol 1e-12)
+Method: nbody (IAS15, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, epsilon 1e-09)
 >>> fig = report.figure()                     # a matplotlib Figure, e.g. to show in a notebook
 >>> [line.get_gid() for line in fig.axes[0].lines]
 ['distance', 'compared distance', 'SOI radius', '1 LD', 'SOI entry', 'SOI exit', 'closest approach']

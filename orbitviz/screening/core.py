@@ -63,7 +63,8 @@ def find_candidates(conics: np.ndarray, params: ScreeningParams, track: BodyTrac
     v_bound = perihelion_speed_kms(conics) + track.v_max_kms  # (K,)
     lower = 0.5 * (dist[:, :-1] + dist[:, 1:] - v_bound[:, None] * h)
     turning = (rate[:, :-1] < 0.0) & (rate[:, 1:] >= 0.0)
-    obj, k = np.nonzero(turning & (lower <= params.threshold_km))
+    limit = params.candidate_km(conics[:, 6, None], grid[None, :-1])
+    obj, k = np.nonzero(turning & (lower <= limit))
     return obj, grid[k], grid[k + 1]
 
 
@@ -102,7 +103,9 @@ def screen_chunk(
     """Two-body close approaches of one chunk: columns :data:`RAW_COLUMNS`, unsorted.
 
     One row per approach with refined time inside [start, stop] and distance below the
-    threshold. SPICE kernels must be loaded (the body's states come from the SPK).
+    threshold (with ``refine="nbody"``: the candidates, inside the wider span and limit of
+    :meth:`ScreeningParams.candidate_span_et` / :meth:`~ScreeningParams.candidate_km`, for the
+    N-body run to decide). SPICE kernels must be loaded (the body's states come from the SPK).
     """
     conics = np.asarray(conics, dtype=float)
     names = np.asarray(designations, dtype=object)
@@ -110,7 +113,8 @@ def screen_chunk(
     t_min = closest_approach_times(conics[obj], t0, t1, params.body)
     rel = relative_states(conics[obj], t_min, params.body) if obj.size else np.empty((0, 6))
     dist = distance_km(rel)
-    keep = (dist <= params.threshold_km) & (t_min >= params.start_et) & (t_min <= params.stop_et)
+    lo, hi = params.candidate_span_et()
+    keep = (dist <= params.candidate_km(conics[obj, 6], t_min)) & (t_min >= lo) & (t_min <= hi)
     return pd.DataFrame(
         {
             "designation": names[obj[keep]].astype(str),

@@ -9,8 +9,11 @@ planets, Moon, Ceres and Vesta from the SPK, 1PN Sun, the catalog's non-gravitat
 where it has them); the minimum is taken near the two-body time (:func:`search_half_width_s`), to 0.1 ms. The
 rows say ``method = "nbody"`` and keep the two-body answer in ``two_body_et`` /
 ``two_body_dist_km``. An approach the N-body run does not find near the two-body time is looked
-for over the whole window; one the N-body run puts beyond the threshold, or nowhere, is
-dropped (two-body was wrong about it; counted in ``attrs["nbody_dropped"]``).
+for over the whole window; one the N-body run puts beyond the threshold, outside the window, or nowhere, is
+dropped (two-body was wrong about it; counted in ``attrs["nbody_dropped"]``). The two-body pass
+hands over its minima up to a margin beyond the threshold (derived from the time to the
+elements' epoch: :func:`orbitviz.screening.params.candidate_margin_km`), so that a pass inside
+the threshold in reality is not lost because two-body puts it outside.
 """
 
 from __future__ import annotations
@@ -112,8 +115,17 @@ def refine_rows(result: pd.DataFrame, conics, designations, nongrav, params: Scr
     out.loc[idx, "inside_soi"] = d_km < params.soi_km
     out.loc[idx, "utc"] = [str(u) for u in np.atleast_1d(spice.et_to_utc(hits.et[found]))]
     out.loc[idx, "method"] = METHOD_NBODY
-    # what the N-body run puts beyond the threshold, or nowhere in the window, is no approach
-    gone = top[~found].union(idx[d_km > params.threshold_km])
+    # what the N-body run puts beyond the threshold, outside the window or nowhere is no
+    # approach; nor is a candidate of the margin (see orbitviz.screening.params) left unrefined
+    outside = (hits.et[found] < params.start_et) | (hits.et[found] > params.stop_et)
+    rest = out.index[limit:]
+    unrefined = out.loc[rest]
+    beyond = (
+        (unrefined["dist_km"] > params.threshold_km)
+        | (unrefined["et"] < params.start_et)
+        | (unrefined["et"] > params.stop_et)
+    )
+    gone = top[~found].union(idx[(d_km > params.threshold_km) | outside]).union(rest[beyond])
     out = out.drop(index=gone)
     out.attrs["nbody_not_found"] = int((~found).sum())
     out.attrs["nbody_dropped"] = len(gone)

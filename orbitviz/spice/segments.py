@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import spiceypy
@@ -66,7 +67,7 @@ class ChebyshevTable:
     files: tuple[str, ...]
     link_files: tuple[str, ...] = ()  # (L,) the file of each link's first piece
 
-    @property
+    @cached_property
     def span_et(self) -> tuple[float, float]:
         last = self.link_first + self.link_count - 1
         stop = self.init[last] + self.intlen[last] * self.n_records[last]
@@ -225,8 +226,22 @@ def chebyshev_chains(
 ) -> ChebyshevTable:
     """The segment chains of ``bodies`` (ids or names) to the solar-system barycenter over
     [``lo_et``, ``hi_et``], as SPICE would choose them from the loaded SPKs, their coefficients
-    rotated into the inertial ``frame``."""
+    rotated into the inertial ``frame``. The last few tables are kept per state of the kernel
+    pool (a flyby asked again, a screening's batches: ~3 ms each to assemble)."""
     ids = tuple(body_id(b) for b in bodies)
+    key = (ids, float(lo_et), float(hi_et), frame.upper(), POOL.generation)
+    if key not in _TABLES:
+        if len(_TABLES) >= 16:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = _assemble(ids, lo_et, hi_et, frame)
+    return _TABLES[key]
+
+
+_TABLES: dict[tuple, ChebyshevTable] = {}
+
+
+def _assemble(ids: tuple[int, ...], lo_et: float, hi_et: float, frame: str) -> ChebyshevTable:
+    """:func:`chebyshev_chains` without the memory."""
     rotation = None if frame.upper() == "J2000" else _rotation_from_j2000(frame)
     links: dict[int, tuple] = {}
     chains = []
