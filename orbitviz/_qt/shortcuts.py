@@ -23,6 +23,7 @@ KEYS = {
     "reset": ("Home", "Reset the camera"),
     "layers": ("Ctrl+L", "Show / hide the layer list"),
     "shortcuts": ("F1", "This list"),
+    "about_data": ("Ctrl+I", "About this data: the full credits and notes of the scene"),
 }
 
 GESTURES = (
@@ -33,6 +34,7 @@ GESTURES = (
     ("I K J L Q E", "Fly: pitch, yaw, roll"),
     ("Mouse over the shape", "Latitude, longitude, radius and range in the status bar"),
     ("Drop a file", "Open it (shapes, SPKs, meta-kernels)"),
+    ("Click the credits line", "About this data"),
 )
 
 
