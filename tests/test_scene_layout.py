@@ -40,9 +40,11 @@ def test_a_label_prefers_its_side_and_keeps_clear_of_its_marker():
 
 def test_overlays_are_never_covered_and_labels_stay_in_the_frame():
     corner = Box(500, 440, 640, 480)  # e.g. the scale bar
-    label = Label("near the corner", (600, 425), (100, 16), gap_px=4)
+    label = Label("near the corner", (400, 450), (100, 16), gap_px=4)
     (placed,) = place_labels([label], FRAME, reserved=[corner])
     assert placed.shown and not placed.box.intersects(corner) and placed.box.inside(FRAME)
+    (free,) = place_labels([label], FRAME)
+    assert free.box.intersects(corner)  # its first choice, were the corner not reserved
 
 
 def test_when_nothing_fits_the_lowest_priority_label_is_hidden():
