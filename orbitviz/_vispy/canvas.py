@@ -52,6 +52,8 @@ class SceneCanvas:
     placed around them (:class:`ViewLabels`); ``overlay_boxes`` and ``labels.shown`` say where.
     """
 
+    _pass_transform = None  # scene -> canvas, while a layout pass runs
+
     def __init__(
         self,
         scene: Scene,
@@ -204,10 +206,20 @@ class SceneCanvas:
 
     def _layout(self) -> None:
         """Overlays first, then the labels around them."""
-        self._layout_overlays()
-        margin = 0.5 * margin_px(self.size)
-        frame = Box(margin, margin, self.size[0] - margin, self.size[1] - margin)
-        self.labels.update(self, list(self.overlay_boxes.values()), frame)
+        self._pass_transform = self._scene_to_canvas()  # one projection for the whole pass
+        try:
+            self._layout_overlays()
+            margin = 0.5 * margin_px(self.size)
+            frame = Box(margin, margin, self.size[0] - margin, self.size[1] - margin)
+            self.labels.update(self, list(self.overlay_boxes.values()), frame)
+        finally:
+            self._pass_transform = None
+
+    def _scene_to_canvas(self):
+        """Scene km -> canvas pixels (a chain VisPy builds anew each call: ~1 ms)."""
+        if self._pass_transform is not None:
+            return self._pass_transform
+        return self.view.scene.node_transform(self.canvas.scene)
 
     def resize(self, size) -> None:
         """Change an offscreen canvas's size (a window's canvas follows its widget)."""
@@ -272,9 +284,7 @@ class SceneCanvas:
     def project(self, points_km) -> np.ndarray:
         """Pixel (x, y) of scene points (N, 3) km: x right, y down, origin top left; NaN for
         points behind the camera."""
-        mapped = self.view.scene.node_transform(self.canvas.scene).map(
-            np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
-        )
+        mapped = self._scene_to_canvas().map(np.asarray(points_km, dtype=np.float64).reshape(-1, 3))
         w = mapped[:, 3:4]
         xy = mapped[:, :2] / w
         xy[w[:, 0] <= 0] = np.nan
@@ -300,7 +310,7 @@ class SceneCanvas:
     def centre_plane_points(self, xy_px) -> np.ndarray:
         """Scene points (N, 3) km seen at pixels ``xy_px`` (N, 2) on the plane through the
         camera's centre of interest that faces the camera (the plane the scale bar measures)."""
-        transform = self.view.scene.node_transform(self.canvas.scene)
+        transform = self._scene_to_canvas()
         centre = transform.map(self.centre_of_interest())
         depth = centre[2] / centre[3]
         xy = np.asarray(xy_px, dtype=np.float64).reshape(-1, 2)
@@ -313,7 +323,7 @@ class SceneCanvas:
         camera = self.view.camera
         if not isinstance(camera, vscene.FlyCamera):
             return np.asarray(camera.center, dtype=np.float64)
-        transform = self.view.scene.node_transform(self.canvas.scene)
+        transform = self._scene_to_canvas()
         w, h = self.size
         near, far = transform.imap([[w / 2, h / 2, -1.0, 1.0], [w / 2, h / 2, 1.0, 1.0]])
         ray = far[:3] / far[3] - near[:3] / near[3]

@@ -91,20 +91,29 @@ class CornerText:
         )
         self.lines: list[str] = []
         self._shown: tuple = ()
+        self._fitted: tuple = ()
 
     def fit(self, lines, max_width_px: float, size_px, dpi: float) -> tuple[float, float]:
         """Keep the non-empty ``lines``, each ellipsized to ``max_width_px``; returns the
         block (w, h) they take (0, 0 when none)."""
         self.size_pt = font_pt(self.base_pt, size_px)
         self.dpi = dpi
-        fitted = [
-            ellipsize(line, max_width_px, self._width) for line in lines if line and line.strip()
-        ]
-        self.lines = [line for line in fitted if line]
-        if not self.lines:
-            return 0.0, 0.0
-        self.line_px = line_height_px(self.size_pt, dpi)
-        return max(self._width(line) for line in self.lines), self.line_px * len(self.lines)
+        key = (tuple(lines), max_width_px, self.size_pt, dpi)
+        if key != self._fitted:  # the same lines again (the title, each frame): as they were
+            fitted = [
+                ellipsize(line, max_width_px, self._width)
+                for line in lines
+                if line and line.strip()
+            ]
+            self.lines = [line for line in fitted if line]
+            self.line_px = line_height_px(self.size_pt, dpi)
+            self._block = (
+                (max(self._width(line) for line in self.lines), self.line_px * len(self.lines))
+                if self.lines
+                else (0.0, 0.0)
+            )
+            self._fitted = key
+        return self._block
 
     def _width(self, text: str) -> float:
         return text_width_px(text, self.size_pt, self.dpi)

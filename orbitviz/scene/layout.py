@@ -214,8 +214,8 @@ class ObstacleGrid:
         steps = np.ceil(np.abs(b - a).max(axis=1, initial=0) / (0.5 * self.cell_px)).astype(int)
         steps = np.clip(steps, 1, 4 * max(self.shape)) + 1
         index = np.repeat(np.arange(len(a)), steps)
-        t = np.concatenate([np.linspace(0.0, 1.0, n) for n in steps]) if len(steps) else []
-        t = np.asarray(t)[:, None]
+        first = np.repeat(np.cumsum(steps) - steps, steps)  # each segment's first point
+        t = ((np.arange(len(index)) - first) / np.repeat(steps - 1, steps))[:, None]
         self._mark(a[index] * (1 - t) + b[index] * t)
 
     def add_disc(self, xy, radius_px: float) -> None:
@@ -372,12 +372,22 @@ def ellipsize(text: str, max_px: float, width_of: Callable[[str], float]) -> str
     if width_of(text) <= max_px:
         return text
     words = text.split(" ")
-    for n in range(len(words) - 1, 0, -1):
-        cut = " ".join(words[:n]).rstrip(",;:-\u00b7 ") + ELLIPSIS
-        if width_of(cut) <= max_px:
-            return cut
-    for n in range(len(text) - 1, 0, -1):
-        cut = text[:n].rstrip() + ELLIPSIS
-        if width_of(cut) <= max_px:
-            return cut
+
+    def at_word(n: int) -> str:
+        return " ".join(words[:n]).rstrip(",;:-\u00b7 ") + ELLIPSIS
+
+    def at_char(n: int) -> str:
+        return text[:n].rstrip() + ELLIPSIS
+
+    for cut, count in ((at_word, len(words) - 1), (at_char, len(text) - 1)):
+        # the longest cut that fits (widths grow with the cut): a binary search
+        low, high = 0, count
+        while low < high:
+            mid = (low + high + 1) // 2
+            if width_of(cut(mid)) <= max_px:
+                low = mid
+            else:
+                high = mid - 1
+        if low > 0:
+            return cut(low)
     return ""
