@@ -122,3 +122,21 @@ def test_ellipsize_fits_the_width_and_ends_in_an_ellipsis(limit):
     assert cut == text if len(text) <= limit else cut.endswith("\u2026")
     assert text.startswith(cut.rstrip("\u2026"))
     assert ellipsize("word", 0, len) == ""
+
+
+def test_a_label_is_never_nearer_another_point_than_its_own_without_a_leader():
+    # B's label takes the place right of B; A, just left of B, would sit nearer B a line up or
+    # down: it goes to its left side instead, or, with no room there, gets a leader line
+    b = Label("B", (320, 240), (100, 16), priority=2, gap_px=4)
+    for x, side_free in ((300, True), (6, False)):
+        a = Label("A", (x, 240), (100, 16), priority=1, gap_px=4)
+        b_at = Label("B", (x + 20, 240), b.size_px, priority=2, gap_px=4)
+        placed_a, placed_b = place_labels([a, b_at], FRAME)
+        box = placed_a.box
+        own = box.distance_to(x, 240)
+        nearer_b = box.distance_to(x + 20, 240) < own
+        if side_free:
+            assert box.x1 <= x and placed_a.leader is None and not nearer_b
+        else:
+            assert nearer_b and placed_a.leader == ((x, 240), box.nearest_point(x, 240))
+        assert not box.intersects(placed_b.box)

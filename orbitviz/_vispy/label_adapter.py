@@ -28,7 +28,7 @@ from .overlays import font_pt, ui_scale
 from .text_metrics import PAD_PX, text_size_px
 
 MOVING_PRIORITY, LAYER_PRIORITY, FIXED_PRIORITY = 3000.0, 2000.0, 1000.0
-LEADER_ALPHA = 0.7
+LEADER_ALPHA = 0.85
 
 
 class LabelAdapter(LayerAdapter):

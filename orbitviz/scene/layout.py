@@ -69,6 +69,12 @@ class Box:
     def inset(self, px: float) -> Box:
         return Box(self.x0 + px, self.y0 + px, self.x1 - px, self.y1 - px)
 
+    def distance_to(self, x: float, y: float) -> float:
+        """How far (x, y) is from the box (0 inside it)."""
+        return float(
+            np.hypot(max(self.x0 - x, 0.0, x - self.x1), max(self.y0 - y, 0.0, y - self.y1))
+        )
+
     def nearest_point(self, x: float, y: float) -> tuple[float, float]:
         """The point of the box closest to (x, y) (where a leader line meets it)."""
         return min(max(x, self.x0), self.x1), min(max(y, self.y0), self.y1)
@@ -146,6 +152,7 @@ LEADER_COST = 8.0  # a leader line costs this much more than a box next to its a
 LEADER_STEP_COST = 2.0  # ...and this per ring further out
 OBSTACLE_COST = 2.0  # per grid cell of a drawn line or marker a box covers
 CROSSING_COST = 20.0  # a leader line crossing another one
+AMBIGUOUS_COST = 5.0  # a box nearer another label's point than its own (it gets a leader)
 
 
 def _next_to(label: Label, pad_px: float) -> list[Box]:
@@ -265,10 +272,16 @@ def place_labels(
     4 line heights), joined by a leader line. Free: inside the frame, ``pad_px`` clear of the
     ``reserved`` boxes (overlays) and of the labels already placed, its leader crossing none of
     them. Cheapest: fewest ``obstacles`` cells covered, fewest leader crossings, nearest
-    candidate. A label with no free box, or whose anchor is outside the frame or not finite
+    candidate, not nearer another label's point than its own (when it is, a leader line
+    joins it to its point). A label with no free box, or whose anchor is outside the frame or not finite
     (behind the camera), is hidden.
     """
     order = sorted(range(len(labels)), key=lambda i: -labels[i].priority)
+    anchors = [
+        tuple(float(v) for v in label.anchor_px)
+        for label in labels
+        if np.isfinite(label.anchor_px[0]) and np.isfinite(label.anchor_px[1])
+    ]
     taken: list[Box] = list(reserved)
     leaders: list[tuple[tuple[float, float], tuple[float, float]]] = []
     result: dict[int, Placed] = {}
@@ -280,7 +293,9 @@ def place_labels(
         ):
             result[i] = Placed(label.key, None)
             continue
-        best = _best_box(label, frame, taken, leaders, obstacles, pad_px, max_leader_px)
+        near = max(label.gap_px, 4.0)  # points this close share their labels' places
+        others = [a for a in anchors if np.hypot(a[0] - ax, a[1] - ay) > near]
+        best = _best_box(label, frame, taken, leaders, obstacles, pad_px, max_leader_px, others)
         result[i] = Placed(label.key, *best) if best else Placed(label.key, None)
         if best:
             taken.append(best[0])
@@ -289,7 +304,7 @@ def place_labels(
     return [result[i] for i in range(len(labels))]
 
 
-def _best_box(label, frame, taken, leaders, obstacles, pad_px, max_leader_px):
+def _best_box(label, frame, taken, leaders, obstacles, pad_px, max_leader_px, others):
     step = max(label.size_px[1], 4.0)
     rings = int((max_leader_px if max_leader_px is not None else 4 * step) // step)
     anchor = tuple(float(v) for v in label.anchor_px)
@@ -300,10 +315,20 @@ def _best_box(label, frame, taken, leaders, obstacles, pad_px, max_leader_px):
     def cost(box: Box) -> float:
         return OBSTACLE_COST * obstacles.count(box) if obstacles is not None else 0.0
 
+    def ambiguous(box: Box) -> bool:
+        own = box.distance_to(*anchor)
+        return any(box.distance_to(*other) < own for other in others)
+
     best, best_cost = None, np.inf
     for k, box in enumerate(_next_to(label, pad_px)):
         c = NEXT_TO_COST * k + cost(box)
-        if c < best_cost and free(box):
+        if c >= best_cost or not free(box):
+            continue
+        if ambiguous(box):  # nearer another point: a leader says whose it is
+            c += AMBIGUOUS_COST
+            if c < best_cost:
+                best, best_cost = (box, (anchor, box.nearest_point(*anchor))), c
+        else:
             best, best_cost = (box, None), c
     if best is not None and best_cost == NEXT_TO_COST * 0:
         return best
