@@ -25,7 +25,7 @@ def test_labels_on_one_point_share_it_without_overlapping():
     labels = [Label(i, (320, 240), (120, 16), priority=-i, gap_px=5) for i in range(6)]
     placed = place_labels(labels, FRAME)
     boxes = [p.box for p in placed]
-    assert all(p.shown for p in placed) and not any(p.leader for p in placed)
+    assert all(p.shown for p in placed)
     assert _disjoint(boxes, pad=2.0)  # 2 px apart at least
     assert all(box.inside(FRAME) for box in boxes)
     # the first takes the preferred place: right of the point, centred on it, gap away
@@ -60,11 +60,12 @@ def test_crowded_labels_move_out_on_a_leader_line():
     labels = [Label(i, (320, 240), (90, 16), priority=10 - i, gap_px=4) for i in range(10)]
     placed = place_labels(labels, FRAME)
     assert [p.shown for p in placed] == [True] * 8 + [False] * 2
-    assert [p.leader is not None for p in placed[:8]] == [False] * 6 + [True] * 2
+    # beside the point (no leader), a line up or down (a short one), further out (a long one)
+    assert [p.leader is not None for p in placed[:8]] == [False, True, True] * 2 + [True] * 2
     shown = [p for p in placed if p.shown]
     assert _disjoint([p.box for p in shown], pad=2.0)
     assert {p.box.x0 for p in shown[:3]} == {324.0} and {p.box.x1 for p in shown[3:6]} == {316.0}
-    for p in shown[6:]:
+    for p in (p for p in shown if p.leader):
         (ax, ay), end = p.leader
         assert (ax, ay) == (320, 240)
         assert end == p.box.nearest_point(ax, ay)  # the line ends on its box

@@ -155,14 +155,16 @@ CROSSING_COST = 20.0  # a leader line crossing another one
 AMBIGUOUS_COST = 5.0  # a box nearer another label's point than its own (it gets a leader)
 
 
-def _next_to(label: Label, pad_px: float) -> list[Box]:
+def _next_to(label: Label, pad_px: float) -> list[tuple[Box, bool]]:
+    """The candidate boxes beside the anchor, each with whether it is a line up or down
+    (those get a short leader line: beside a neighbour's point, whose they are is unclear)."""
     (ax, ay), (w, h), g = label.anchor_px, label.size_px, label.gap_px
     boxes = []
     for fx, fy, gx, gy, lines in _NEXT_TO:
         if label.side == "left":
             fx, gx = -1.0 - fx, -gx
         y0 = ay + fy * h + gy * g + lines * (h + pad_px)
-        boxes.append(Box.sized(ax + fx * w + gx * g, y0, w, h))
+        boxes.append((Box.sized(ax + fx * w + gx * g, y0, w, h), lines != 0))
     return boxes
 
 
@@ -320,16 +322,16 @@ def _best_box(label, frame, taken, leaders, obstacles, pad_px, max_leader_px, ot
         return any(box.distance_to(*other) < own for other in others)
 
     best, best_cost = None, np.inf
-    for k, box in enumerate(_next_to(label, pad_px)):
+    for k, (box, shifted) in enumerate(_next_to(label, pad_px)):
         c = NEXT_TO_COST * k + cost(box)
         if c >= best_cost or not free(box):
             continue
         if ambiguous(box):  # nearer another point: a leader says whose it is
             c += AMBIGUOUS_COST
-            if c < best_cost:
-                best, best_cost = (box, (anchor, box.nearest_point(*anchor))), c
-        else:
-            best, best_cost = (box, None), c
+            if c >= best_cost:
+                continue
+        leader = (anchor, box.nearest_point(*anchor)) if shifted or ambiguous(box) else None
+        best, best_cost = (box, leader), c
     if best is not None and best_cost == NEXT_TO_COST * 0:
         return best
     for ring in range(1, rings + 1):
