@@ -6,6 +6,7 @@ import pytest
 
 from orbitviz.recipes import shape_scene
 from orbitviz.scene import MarkerLayer, TrajectoryLayer
+from orbitviz.scene.layout import Box
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +33,49 @@ def comet_scene(sun_dir=(1.0, 0.0, 0.0)):
     scene.add(MarkerLayer("lander", ring, et=et, color="yellow", labels=["Philae"]))
     scene.follow_target = "lander"
     return scene
+
+
+def layout_boxes(canvas):
+    """The boxes the canvas laid out: ``{name: Box}`` for the overlays and each shown label
+    (``layer[i]: text``), and the labels' leader lines."""
+    boxes = dict(canvas.overlay_boxes)
+    leaders = []
+    for label in canvas.labels.shown:
+        if label.box is not None:
+            boxes[f"{label.layer}[{label.index}]: {label.text}"] = label.box
+            if label.leader is not None:
+                leaders.append(label.leader)
+    return boxes, leaders
+
+
+def check_layout_pixels(full, bare, boxes, leaders, *, threshold=40):
+    """The layout seen in pixels: ``full`` the frame, ``bare`` the same frame without labels
+    and overlays (RGB, top row first). Checks that the boxes are inside the frame and apart,
+    that each box has ink (something drawn in it), and that every pixel the labels and
+    overlays drew lies in its box (1 px of antialiasing allowed) or on a leader line; returns
+    the ink mask."""
+    h, w = full.shape[:2]
+    ink = np.abs(full.astype(int) - bare.astype(int)).max(axis=2) > threshold
+    names = list(boxes)
+    for i, a in enumerate(names):
+        box = boxes[a]
+        assert box.inside(Box(0, 0, w, h)), f"{a} {box} off frame"
+        for b in names[i + 1 :]:
+            assert not box.intersects(boxes[b]), f"{a} {box} overlaps {b} {boxes[b]}"
+    covered = np.zeros_like(ink)
+    for name, box in boxes.items():
+        y0, y1 = max(int(np.floor(box.y0)) - 1, 0), int(np.ceil(box.y1)) + 1
+        x0, x1 = max(int(np.floor(box.x0)) - 1, 0), int(np.ceil(box.x1)) + 1
+        assert ink[y0:y1, x0:x1].sum() >= 3, f"nothing drawn in the box of {name} {box}"
+        covered[y0:y1, x0:x1] = True
+    yy, xx = np.mgrid[0:h, 0:w]
+    for (ax, ay), (bx, by) in leaders:
+        d = np.array([bx - ax, by - ay])
+        t = np.clip(((xx - ax) * d[0] + (yy - ay) * d[1]) / max(d @ d, 1e-9), 0, 1)
+        covered |= np.hypot(xx - ax - t * d[0], yy - ay - t * d[1]) <= 2.5
+    stray = ink & ~covered
+    ys, xs = np.nonzero(stray)
+    assert not stray.any(), f"{stray.sum()} pixels drawn outside their boxes, e.g. at " + str(
+        list(zip(xs[:5].tolist(), ys[:5].tolist()))
+    )
+    return ink

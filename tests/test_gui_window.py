@@ -503,3 +503,71 @@ def test_run_with_progress_returns_or_raises_what_the_work_did(qapp):  # noqa: F
 
     with pytest.raises(KernelNotFound, match=r"test\.bsp"):
         run_with_progress(broken, "Testing")
+
+
+@pytest.mark.parametrize("view_size", [(640, 480), (1280, 800)], ids=["640x480", "1280x800"])
+def test_labels_and_overlays_never_overlap_in_the_window(
+    qapp,  # noqa: F811
+    qtbot,
+    prepared_4k,
+    tmp_path,
+    view_size,
+):
+    """The window's own pixels: every label and overlay drawn in its box, the boxes apart
+    (the same layout as the videos: one scene path)."""
+    import imageio.v3 as iio
+    from PyQt5.QtCore import QSettings
+    from render_support import check_layout_pixels, layout_boxes
+
+    from orbitviz._qt.window import ViewerWindow
+
+    win = ViewerWindow(
+        prepared_4k,
+        view_size=view_size,
+        settings=QSettings(str(tmp_path / "viewer.ini"), QSettings.IniFormat),
+    )
+    qtbot.addWidget(win)
+    win.show()
+    settle(qapp, 6)
+    try:
+        full = grab(win)
+        win.canvas.overlay_root.visible = False
+        win.canvas.canvas.update()
+        settle(qapp)
+        bare = grab(win)
+        win.canvas.overlay_root.visible = True
+        iio.imwrite(tmp_path / "window.png", full)
+        boxes, leaders = layout_boxes(win.canvas)
+        check_layout_pixels(full, bare, boxes, leaders)
+        scene = prepared_4k.scene
+        wanted = sum(  # every label of the scene: label layers' and markers'
+            len(getattr(layer, "texts", None) or getattr(layer, "labels", None) or ())
+            for layer in scene.layers
+        )
+        assert [s.box is not None for s in win.canvas.labels.shown] == [True] * wanted
+        assert {"title", "readouts", "credit", "scale", "axes"} <= set(boxes)
+    finally:
+        win.close()
+
+
+def test_about_this_data_shows_the_credits_in_full(window, qapp, qtbot):  # noqa: F811
+    from PyQt5.QtCore import QPoint, Qt
+
+    scene = window.prepared.scene
+    (line,) = window.canvas._credit.lines  # one line in the view, cut with an ellipsis
+    assert line.endswith("\u2026") and len(line) < len(" ".join(scene.credits))
+    credit = window.canvas.overlay_boxes["credit"]
+    centre = QPoint(int((credit.x0 + credit.x1) / 2), int((credit.y0 + credit.y1) / 2))
+    qtbot.mouseClick(window.view, Qt.LeftButton, pos=centre)  # a click on the credits line
+    qtbot.waitUntil(lambda: window.about_dialog is not None, timeout=3000)
+    dialog = window.about_dialog
+    text = dialog.text.text()
+    from html import escape
+
+    assert all(escape(c) in text for c in scene.credits)  # every credit, in full
+    assert "ROS_CGS_RSOC_V03" in text  # and the approximate-lighting note
+    dialog.close()
+    window.about_dialog = None
+    window.actions_by_name["about_data"].trigger()  # Help > About this data
+    assert window.about_dialog is not None and window.about_dialog.isVisible()
+    window.about_dialog.close()

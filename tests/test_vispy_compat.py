@@ -228,3 +228,12 @@ def test_mouse_events_drag_the_camera_of_an_offscreen_canvas(canvas):
     time.sleep(0.02)
     compat.mouse_move(canvas, pos=(60, 24), buttons=[], **common)  # released: no more drag
     assert camera.azimuth == turned
+
+
+def test_glyph_metrics_are_opensans_in_em():
+    """Without any OpenGL: an 'M' is wider than an 'i', a 'j' reaches below the baseline,
+    and the advances are those of OpenSans (hmtx table / unitsPerEm 2048: M 1849, i 518)."""
+    m, i, j = (compat.glyph_metrics(c) for c in "Mij")
+    assert m[0] == pytest.approx(1849 / 2048, abs=1 / 64)
+    assert i[0] == pytest.approx(518 / 2048, abs=1 / 64)
+    assert m[1] == pytest.approx(0.71, abs=0.05) and j[2] < -0.15  # cap height, descender

@@ -23,6 +23,7 @@ KEYS = {
     "reset": ("Home", "Reset the camera"),
     "layers": ("Ctrl+L", "Show / hide the layer list"),
     "shortcuts": ("F1", "This list"),
+    "about_data": ("Ctrl+I", "About this data: the full credits and notes of the scene"),
 }
 
 PRESET_KEYS = tuple(f"Ctrl+{i}" for i in range(1, 10))
@@ -37,6 +38,7 @@ GESTURES = (
     ("Mouse over the shape", "Latitude, longitude, radius and range in the status bar"),
     ("Drop a file", "Open it (shapes, SPKs, meta-kernels)"),
     (f"{PRESET_KEYS[0]} ... {PRESET_KEYS[-1]}", "The scene's camera presets (Camera > Presets)"),
+    ("Click the credits line", "About this data"),
 )
 
 

@@ -35,6 +35,7 @@ from orbitviz.recipes import PreparedScene, file_kind, open_file
 from orbitviz.recipes.registry import KERNEL_SUFFIXES, SHAPE_SUFFIXES
 
 from . import shortcuts
+from .about_data import AboutDataDialog
 from .app import presentation
 from .layer_list import LayerList
 from .raster_view import RasterView
@@ -73,6 +74,7 @@ class ViewerWindow(QMainWindow):
         self.worker = Worker(self)
         self.session_kernels: list = []
         self.canvas = self.cameras = self.prepared = self.view = None
+        self.about_dialog = None
         self._dragging = False
         self.setAcceptDrops(True)
         self._build_central()
@@ -164,6 +166,7 @@ class ViewerWindow(QMainWindow):
         self.preset_menu = camera_menu.addMenu("&Presets")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
+        self._action(help_menu, "about_data", "About this &data...", self.show_about_data)
         self._show_recent()
 
     # -- scenes -----------------------------------------------------------------------------
@@ -261,9 +264,14 @@ class ViewerWindow(QMainWindow):
         if self._dragging:
             self._dragging = False
             self._set_coarse(False)
-        else:  # a click: say what is there now
-            self._pick_at = tuple(event.pos[:2])
-            self._pick()
+            return
+        credit = self.canvas.overlay_boxes.get("credit")
+        x, y = event.pos[:2]
+        if credit is not None and credit.x0 <= x <= credit.x1 and credit.y0 <= y <= credit.y1:
+            self.show_about_data()
+            return
+        self._pick_at = tuple(event.pos[:2])  # a click: say what is there now
+        self._pick()
 
     def _on_mouse_wheel(self, event) -> None:
         self._set_coarse(True)
@@ -399,6 +407,15 @@ class ViewerWindow(QMainWindow):
             self.view.deleteLater()
         self.canvas.close()
         self.view = None
+
+    def show_about_data(self) -> AboutDataDialog:
+        """The scene's credits and notes in full (the view shows them cut to one line)."""
+        if self.about_dialog is not None:
+            self.about_dialog.close()
+        scene = self.prepared.scene
+        self.about_dialog = AboutDataDialog(self, scene.title, scene.credits, self.canvas.notes())
+        self.about_dialog.open()
+        return self.about_dialog
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", shortcuts.shortcuts_html())

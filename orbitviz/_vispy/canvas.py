@@ -13,15 +13,16 @@ from vispy import scene as vscene
 
 from orbitviz.scene import CameraState, Scene
 from orbitviz.scene.events import Event
+from orbitviz.scene.layout import Box, stack_corners
 
 from . import compat, resources
 from .direction_adapter import DirectionAdapter
 from .framebuffer import Framebuffer
-from .label_adapter import LabelAdapter
+from .label_adapter import LabelAdapter, ViewLabels
 from .layer_adapter import sort_translucent
 from .marker_adapter import MarkerAdapter
 from .mesh_adapter import MeshAdapter
-from .overlays import AxesTriad, CornerText, ScaleBar
+from .overlays import AxesTriad, CornerText, ScaleBar, credit_line, margin_px
 from .sphere_adapter import SphereAdapter
 from .trajectory_adapter import TrajectoryAdapter
 
@@ -47,7 +48,14 @@ class SceneCanvas:
     ``overlays``: any of ``title, time, distance, scale, credit, axes``. ``time_text(et)``
     formats the clock for the time overlay (the window passes a UTC formatter; videos set the
     text per frame with :meth:`set_time_text`).
+
+    One layout for the whole view, redone before each frame that needs it: the overlays take
+    their corners first (title top left, readouts top right, credits on one line bottom left
+    with the axes above them, the scale bar bottom right), then the labels of every layer are
+    placed around them (:class:`ViewLabels`); ``overlay_boxes`` and ``labels.shown`` say where.
     """
+
+    _pass_transform = None  # scene -> canvas, while a layout pass runs
 
     def __init__(
         self,
@@ -89,7 +97,7 @@ class SceneCanvas:
         self._bound: Framebuffer | None = None
         self.coarse = False
         self.view.scene.transform.changed.connect(lambda event: self._camera_changed())
-        self.set_camera(scene.home_camera())  # places the scale bar and the axes
+        self.set_camera(scene.home_camera())
         self.canvas.events.resize.connect(self._on_resize)  # overlays are laid out in pixels
         if not self._pooled:  # drawn on screen by VisPy: follow the view before each frame
             self.canvas.events.draw.connect(self._before_draw, position="first")
@@ -108,13 +116,20 @@ class SceneCanvas:
         adapter = adapter_type(layer, self.view.scene, self.scene.clock, self.fonts)
         adapter.set_output_size(self.size)
         self.adapters[layer.name] = adapter
+        layer.events.connect(self._on_layer_event)
+
+    def _on_layer_event(self, event: Event) -> None:
+        self._layout_dirty = True  # labels shown, hidden, renamed, recoloured...
+        if event.type == "visible":
+            self._view_changed = True  # the tracks that labels avoid changed
 
     def _on_layers(self, event: Event) -> None:
         if event.type == "added":
             self._add(event.value)
-            self._view_changed = True
         elif event.type == "removed":
             self.adapters.pop(event.value.name).close()
+            event.value.events.disconnect(self._on_layer_event)
+        self._view_changed = True
         self.canvas.update()
 
     def set_coarse(self, coarse: bool) -> None:
@@ -126,27 +141,88 @@ class SceneCanvas:
 
     # -- overlays --------------------------------------------------------------------------
     def _build_overlays(self) -> None:
-        root = self._overlay_root = vscene.Node(parent=self.canvas.scene)
+        root = self.overlay_root = vscene.Node(parent=self.canvas.scene)
         self._title = CornerText(root, self.fonts, "top-left", 13.0)
         self._readouts = CornerText(root, self.fonts, "top-right", 11.0)
         self._credit = CornerText(root, self.fonts, "bottom-left", 8.0, color=(0.8, 0.8, 0.8, 1))
         self._scale_bar = ScaleBar(root, self.fonts)
         self._axes = AxesTriad(root, self.fonts)
-        self._scale_bar.visible = "scale" in self.overlays
-        self._axes.visible = "axes" in self.overlays
+        self.labels = ViewLabels(root, self.fonts)
         self._title_lines = [self.scene.title] if "title" in self.overlays else []
-        notes = [
+        self.credit_lines = self.scene.credits + self.notes() if "credit" in self.overlays else []
+        self._readout_lines: list[str] = []
+        self._time_line = ""
+        self.overlay_boxes: dict[str, Box] = {}
+        self._layout_dirty = True
+
+    def notes(self) -> list[str]:
+        """What the layers say about themselves (e.g. approximate lighting), after the credits."""
+        return [
             layer.lighting_note
             for layer in self.scene.layers
             if getattr(layer, "lighting_approximate", False) and layer.lighting_note
         ]
-        self._credit_lines = self.scene.credits + notes if "credit" in self.overlays else []
-        self._layout_corner_texts()
-        self._time_line = ""
 
-    def _layout_corner_texts(self) -> None:
-        self._title.set_lines(self._title_lines, self.size)
-        self._credit.set_lines(self._credit_lines, self.size)
+    @property
+    def dpi(self) -> float:
+        return float(self.canvas.dpi or 96.0)
+
+    def _layout_overlays(self) -> None:
+        """Stack the overlays into the corners (they are never ellipsized into each other:
+        each row's texts share the width left by the block beside them)."""
+        size, dpi = self.size, self.dpi
+        w, _ = size
+        margin = margin_px(size)
+        usable = w - 3.0 * margin
+        scale = self._scale_bar.block(size, dpi) if "scale" in self.overlays else (0.0, 0.0)
+        axes = self._axes.block(size, dpi) if "axes" in self.overlays else (0.0, 0.0)
+        readouts = self._readouts.fit(self._readout_lines, 0.5 * usable, size, dpi)
+        title = self._title.fit(self._title_lines, usable - readouts[0], size, dpi)
+        credit = self._credit.fit([credit_line(self.credit_lines)], usable - scale[0], size, dpi)
+        blocks = {
+            "top-left": [title],
+            "top-right": [readouts],
+            "bottom-left": [credit, axes],
+            "bottom-right": [scale],
+        }
+        boxes = stack_corners(Box(0.0, 0.0, *size), blocks, margin)
+        named = {
+            "title": boxes["top-left"][0],
+            "readouts": boxes["top-right"][0],
+            "credit": boxes["bottom-left"][0],
+            "axes": boxes["bottom-left"][1],
+            "scale": boxes["bottom-right"][0],
+        }
+        sizes = {"title": title, "readouts": readouts, "credit": credit, "axes": axes}
+        sizes["scale"] = scale
+        self.overlay_boxes = {k: box for k, box in named.items() if sizes[k][0] > 0}
+        if credit[0] == 0.0 and axes[0] > 0:  # no credits: the axes take the corner
+            self.overlay_boxes["axes"] = stack_corners(
+                Box(0.0, 0.0, *size), {"bottom-left": [axes]}, margin
+            )["bottom-left"][0]
+        self._title.place(self.overlay_boxes.get("title"))
+        self._readouts.place(self.overlay_boxes.get("readouts"))
+        self._credit.place(self.overlay_boxes.get("credit"))
+        camera = self.camera_state()
+        self._scale_bar.place(self.overlay_boxes.get("scale"), self.km_between, size)
+        self._axes.place(self.overlay_boxes.get("axes"), camera)
+
+    def _layout(self) -> None:
+        """Overlays first, then the labels around them."""
+        self._pass_transform = self._scene_to_canvas()  # one projection for the whole pass
+        try:
+            self._layout_overlays()
+            margin = 0.5 * margin_px(self.size)
+            frame = Box(margin, margin, self.size[0] - margin, self.size[1] - margin)
+            self.labels.update(self, list(self.overlay_boxes.values()), frame)
+        finally:
+            self._pass_transform = None
+
+    def _scene_to_canvas(self):
+        """Scene km -> canvas pixels (a chain VisPy builds anew each call: ~1 ms)."""
+        if self._pass_transform is not None:
+            return self._pass_transform
+        return self.view.scene.node_transform(self.canvas.scene)
 
     def resize(self, size) -> None:
         """Change an offscreen canvas's size (a window's canvas follows its widget)."""
@@ -160,7 +236,6 @@ class SceneCanvas:
         self.size = size
         for adapter in self.adapters.values():
             adapter.set_output_size(size)
-        self._layout_corner_texts()
         self._update_readouts(self.scene.clock.et)
         self._camera_changed()
 
@@ -174,12 +249,13 @@ class SceneCanvas:
         lines = [self._time_line] if show_time else []
         if "distance" in self.overlays:
             lines += [texts[0] for texts in self.scene.readout_texts(np.array([et]))]
-        self._readouts.set_lines(lines, self.size)
+        self._readout_lines = lines
+        self._layout_dirty = True
 
     def _on_clock(self, event: Event) -> None:
         if self.time_text is not None:
             self._time_line = self.time_text(event.value)
-        self._update_readouts(event.value)
+        self._update_readouts(event.value)  # moving markers' labels move, too
         self.canvas.update()
 
     # -- camera ----------------------------------------------------------------------------
@@ -207,18 +283,13 @@ class SceneCanvas:
         )
 
     def _camera_changed(self) -> None:
-        state = self.camera_state()
-        self._scale_bar.update(state, self.size)
-        self._axes.update(state, self.size)
-        self._view_changed = True  # adapters follow it before the next frame
+        self._view_changed = True  # adapters and the layout follow it before the next frame
 
     # -- pixels ----------------------------------------------------------------------------
     def project(self, points_km) -> np.ndarray:
         """Pixel (x, y) of scene points (N, 3) km: x right, y down, origin top left; NaN for
         points behind the camera."""
-        mapped = self.view.scene.node_transform(self.canvas.scene).map(
-            np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
-        )
+        mapped = self._scene_to_canvas().map(np.asarray(points_km, dtype=np.float64).reshape(-1, 3))
         w = mapped[:, 3:4]
         xy = mapped[:, :2] / w
         xy[w[:, 0] <= 0] = np.nan
@@ -228,23 +299,49 @@ class SceneCanvas:
         self._follow_view()
 
     def _follow_view(self) -> None:
-        """Let adapters follow a changed camera or size (labels that would overlap move),
-        once per frame, just before drawing: only then are VisPy's transforms up to date."""
+        """Let adapters follow a changed camera or size and lay the overlays and labels out
+        again, once per frame, just before drawing: only then are VisPy's transforms up to
+        date."""
         if self._view_changed:
             self._view_changed = False
+            self._layout_dirty = True
+            self.labels.view_changed()
             for adapter in self.adapters.values():
                 adapter.on_view(self)
         # translucent surfaces back to front (the camera or the clock may have moved them)
         sort_translucent(self.adapters.values(), self.view.camera.transform.map([0.0, 0, 0])[:3])
+        if self._layout_dirty:
+            self._layout_dirty = False
+            self._layout()
 
-    def shifted_on_screen(self, points_km, dy_px) -> np.ndarray:
-        """Scene points (N, 3) moved ``dy_px`` (N,) pixels down the screen at their depth."""
-        transform = self.view.scene.node_transform(self.canvas.scene)
-        mapped = transform.map(np.asarray(points_km, dtype=np.float64).reshape(-1, 3))
-        mapped = mapped / mapped[:, 3:4]
-        mapped[:, 1] += dy_px
-        back = transform.imap(mapped)
+    def centre_plane_points(self, xy_px) -> np.ndarray:
+        """Scene points (N, 3) km seen at pixels ``xy_px`` (N, 2) on the plane through the
+        camera's centre of interest that faces the camera (the plane the scale bar measures)."""
+        transform = self._scene_to_canvas()
+        centre = transform.map(self.centre_of_interest())
+        depth = centre[2] / centre[3]
+        xy = np.asarray(xy_px, dtype=np.float64).reshape(-1, 2)
+        back = transform.imap(np.c_[xy, np.full(len(xy), depth), np.ones(len(xy))])
         return back[:, :3] / back[:, 3:4]
+
+    def centre_of_interest(self) -> np.ndarray:
+        """The scene point the camera looks at, ``distance`` ahead of it (a turntable's or an
+        arcball's centre; for the fly camera, the point it looked at when it started)."""
+        camera = self.view.camera
+        if not isinstance(camera, vscene.FlyCamera):
+            return np.asarray(camera.center, dtype=np.float64)
+        transform = self._scene_to_canvas()
+        w, h = self.size
+        near, far = transform.imap([[w / 2, h / 2, -1.0, 1.0], [w / 2, h / 2, 1.0, 1.0]])
+        ray = far[:3] / far[3] - near[:3] / near[3]
+        eye = np.asarray(camera.center, dtype=np.float64)
+        return eye + ray / np.linalg.norm(ray) * float(camera.distance)
+
+    def km_between(self, a_px, b_px) -> float:
+        """Scene km between two pixels, on the camera's centre plane (see
+        :meth:`centre_plane_points`)."""
+        a, b = self.centre_plane_points([a_px, b_px])
+        return float(np.linalg.norm(b - a))
 
     def _bind(self, pixels: tuple[int, int]) -> Framebuffer:
         """Make a framebuffer of ``pixels`` (w, h) the drawing target, covering the whole
@@ -300,6 +397,8 @@ class SceneCanvas:
         return self.render_into(np.empty((h, w, 4), np.uint8))[::-1, :, :3]
 
     def close(self) -> None:
+        for layer in self.scene.layers:
+            layer.events.disconnect(self._on_layer_event)
         for adapter in self.adapters.values():
             adapter.close()
         self.scene.layers.events.disconnect(self._on_layers)
@@ -312,7 +411,7 @@ class SceneCanvas:
             framebuffer.delete()
         self._framebuffers.clear()
         if self._pooled:
-            self._overlay_root.parent = None
+            self.overlay_root.parent = None
             self.canvas.central_widget.remove_widget(self.view)
             resources.checkin(self.canvas)
         else:

@@ -3,8 +3,9 @@
 VisPy has no public way to do a few things orbitviz needs: to draw a scene into a framebuffer
 it did not make, to call a GL function with a numpy pointer, to set a camera's whole pose with
 one transform update, to feed mouse events to an offscreen canvas, to know or drop the app that
-``vispy.use`` chose. Each is a small function here, named for what it does, whose docstring
-says which internal it touches and why there is no public way. Nothing else in orbitviz,
+``vispy.use`` chose, to measure a text without drawing it. Each is a small function here,
+named for what it does, whose docstring says which internal it touches and why there is no
+public way. Nothing else in orbitviz,
 its benchmarks or its tests reads or writes a VisPy attribute that starts with an underscore.
 
 ``tests/test_vispy_compat.py`` exercises every function on a real offscreen canvas, so a VisPy
@@ -113,6 +114,33 @@ def set_indexed_draw(visual, mode: str, index_buffer) -> None:
         _require(type(visual), name)
     visual._draw_mode = mode
     visual._index_buffer = index_buffer
+
+
+# -- text -------------------------------------------------------------------------------------
+GLYPH_SIZE = 64  # the size glyphs are measured at (advances scale with it)
+
+
+def glyph_metrics(char: str, face: str = "OpenSans") -> tuple[float, float, float]:
+    """``(advance, top, bottom)`` of one glyph in em, as VisPy's Text lays it out (top above
+    the baseline > 0, bottom below it < 0), for measuring a text's box without drawing it.
+
+    Calls ``vispy.util.fonts._load_glyph``: the FreeType loader VisPy's own Text uses (with
+    its flags: no hinting), so the widths are those it draws; VisPy has no public way to
+    measure a text. CPU only (no OpenGL context needed)."""
+    from vispy.util import fonts
+
+    _require(type(fonts), "_load_glyph", instance=fonts)
+    glyphs: dict = {}
+    fonts._load_glyph(
+        {"face": face, "size": GLYPH_SIZE, "bold": False, "italic": False}, char, glyphs
+    )
+    glyph = glyphs[char]
+    top = glyph["offset"][1]
+    return (
+        glyph["advance"] / GLYPH_SIZE,
+        top / GLYPH_SIZE,
+        (top - glyph["bitmap"].shape[0]) / GLYPH_SIZE,
+    )
 
 
 # -- cameras ----------------------------------------------------------------------------------

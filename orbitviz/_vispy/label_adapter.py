@@ -1,56 +1,220 @@
-"""LabelLayer -> text anchored at scene points."""
+"""The labels of every layer, laid out together on screen.
+
+Label layers (:class:`LabelLayer`) and marker labels (:class:`MarkerLayer` ``labels``) are not
+drawn at their 3D points: each frame, :class:`ViewLabels` projects their anchors, measures
+their texts and asks :func:`orbitviz.scene.layout.place_labels` for boxes that overlap neither
+each other nor the overlays (whose boxes the canvas reserves first), preferring boxes clear of
+the drawn tracks and markers; it then draws them in canvas pixels, with a leader line where a
+label had to move away from its point, and hides what does not fit (lowest priority first).
+
+Priorities: a moving marker's label (the lander, the asteroid) first, then label layers (in
+scene order, each layer's texts in order), then fixed markers' labels.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-from vispy.scene.visuals import Text
+from vispy.scene import Node
+from vispy.scene.visuals import Line, Text
 
 from orbitviz.scene.label_layer import LabelLayer
+from orbitviz.scene.layout import Box, Label, ObstacleGrid, place_labels
+from orbitviz.scene.marker_layer import MarkerLayer
 
 from .layer_adapter import LABELS, LayerAdapter
-from .overlays import GLYPH_EM, REFERENCE_SIZE_PX, declutter, font_pt
+from .overlays import font_pt, ui_scale
+from .text_metrics import PAD_PX, text_size_px
 
-LINE_EM = 1.4  # a label's box height, in em
+MOVING_PRIORITY, LAYER_PRIORITY, FIXED_PRIORITY = 3000.0, 2000.0, 1000.0
+LEADER_ALPHA = 0.85
 
 
 class LabelAdapter(LayerAdapter):
+    """A label layer's node: empty, its texts are drawn by the view's :class:`ViewLabels`
+    (one layout for the whole view); it keeps the layer in the canvas's adapter set."""
+
     layer: LabelLayer
     order = LABELS
 
     def _build(self, parent):
-        self._size_px = REFERENCE_SIZE_PX
-        layer = self.layer
-        node = Text(
-            text=layer.texts,
-            pos=layer.positions_km.astype(np.float32),
-            anchor_x="left",
-            anchor_y="bottom",
-            parent=parent,
-            font_manager=self.fonts,
+        return Node(parent=parent)
+
+
+@dataclass(frozen=True)
+class LabelSource:
+    """Texts of one layer to lay out: ``texts`` (K,) at ``positions_km`` (K, 3) now."""
+
+    layer: str
+    texts: list[str]
+    positions_km: np.ndarray
+    color: tuple
+    font_size_pt: float
+    priority: float
+    gap_px: float
+    side: str
+
+
+def label_sources(scene, et: float, size_px) -> list[LabelSource]:
+    """What every visible layer wants labelled at scene time ``et``."""
+    ui = max(ui_scale(size_px), 0.5)
+    sources = []
+    for rank, layer in enumerate(scene.layers):
+        if not layer.visible:
+            continue
+        if isinstance(layer, LabelLayer) and layer.texts:
+            r, g, b, a = layer.color
+            sources.append(
+                LabelSource(
+                    layer.name,
+                    layer.texts,
+                    layer.positions_km,
+                    (r, g, b, a * layer.opacity),
+                    layer.font_size_pt,
+                    LAYER_PRIORITY - rank,
+                    5.0 * ui,
+                    "right",
+                )
+            )
+        elif isinstance(layer, MarkerLayer) and layer.labels:
+            r, g, b, a = layer.label_color
+            sources.append(
+                LabelSource(
+                    layer.name,
+                    layer.labels,
+                    layer.positions_at(et)[: len(layer.labels)],
+                    (r, g, b, a * layer.opacity),
+                    layer.font_size_pt,
+                    (MOVING_PRIORITY if layer.moving else FIXED_PRIORITY) - rank,
+                    0.5 * layer.size_px * ui + 3.0,
+                    "left" if layer.moving else "right",
+                )
+            )
+    return sources
+
+
+def obstacle_grid(canvas, size_px, *, moving: bool) -> ObstacleGrid:
+    """The drawn tracks and markers on screen, as cells labels would rather not cover:
+    the fixed ones (``moving=False``, kept while the view stays) or the moving markers."""
+    grid = ObstacleGrid(size_px, cell_px=max(3.0, 4.0 * ui_scale(size_px)))
+    ui = max(ui_scale(size_px), 0.5)
+    et = canvas.scene.clock.et
+    for layer in canvas.scene.layers:
+        if not layer.visible:
+            continue
+        if layer.kind == "trajectory" and not moving:
+            grid.add_polyline(canvas.project(layer.display_positions_km))
+        elif isinstance(layer, MarkerLayer) and layer.moving == moving:
+            grid.add_disc(canvas.project(layer.positions_at(et)), 0.5 * layer.size_px * ui)
+    return grid
+
+
+@dataclass(frozen=True)
+class ShownLabel:
+    """A label as drawn: its text, its box in canvas pixels, its leader line (or None)."""
+
+    layer: str
+    index: int
+    text: str
+    box: Box | None
+    leader: tuple | None
+
+
+class ViewLabels:
+    """Draws the labels of every layer of ``canvas.scene`` in canvas pixels (see the module).
+
+    ``shown``: the last layout, one :class:`ShownLabel` per label (``box`` None: hidden)."""
+
+    def __init__(self, parent, fonts):
+        self.root = Node(parent=parent)
+        self.fonts = fonts
+        self._texts: dict[str, Text] = {}
+        self._drawn: dict[str, tuple] = {}
+        self._leaders = Line(parent=self.root, connect="segments", method="gl", width=1.0)
+        self._leaders.set_gl_state("translucent", depth_test=False)
+        self._leaders.visible = False
+        self._fixed: ObstacleGrid | None = None
+        self.shown: list[ShownLabel] = []
+
+    def view_changed(self) -> None:
+        """The camera, the size or the layers changed: the drawn tracks moved on screen."""
+        self._fixed = None
+
+    def update(self, canvas, reserved: list[Box], frame: Box) -> None:
+        size_px, dpi = canvas.size, canvas.dpi
+        sources = label_sources(canvas.scene, canvas.scene.clock.et, size_px)
+        if self._fixed is None:
+            self._fixed = obstacle_grid(canvas, size_px, moving=False)
+        grid = self._fixed.merged(obstacle_grid(canvas, size_px, moving=True))
+        labels, texts = [], []
+        for source in sources:
+            anchors = canvas.project(source.positions_km)
+            size_pt = font_pt(source.font_size_pt, size_px)
+            for i, (text, anchor) in enumerate(zip(source.texts, anchors)):
+                labels.append(
+                    Label(
+                        (source.layer, i),
+                        (float(anchor[0]), float(anchor[1])),
+                        text_size_px(text, size_pt, dpi),
+                        priority=source.priority - 1e-3 * i,
+                        gap_px=source.gap_px,
+                        side=source.side,
+                    )
+                )
+                texts.append(text)
+        placed = place_labels(
+            labels, frame, reserved=reserved, obstacles=grid, max_leader_px=0.25 * frame.height
         )
-        node.set_gl_state("translucent", depth_test=False)
-        self._style(node)
-        return node
+        self.shown = [
+            ShownLabel(p.key[0], p.key[1], text, p.box, p.leader) for p, text in zip(placed, texts)
+        ]
+        self._draw(sources, size_px)
 
-    def _style(self, node) -> None:
-        r, g, b, a = self.layer.color
-        node.color = (r, g, b, a * self.layer.opacity)
-        node.font_size = font_pt(self.layer.font_size_pt, self._size_px)
+    def _draw(self, sources: list[LabelSource], size_px) -> None:
+        by_layer: dict[str, list[ShownLabel]] = {}
+        for label in self.shown:
+            if label.box is not None:
+                by_layer.setdefault(label.layer, []).append(label)
+        wanted = {source.layer: source for source in sources}
+        for name in list(self._texts):
+            if name not in wanted:
+                self._texts.pop(name).parent = None
+                self._drawn.pop(name, None)
+        segments, colors = [], []
+        for name, source in wanted.items():
+            node = self._texts.get(name)
+            if node is None:
+                node = self._texts[name] = Text(
+                    parent=self.root,
+                    font_manager=self.fonts,
+                    anchor_x="left",
+                    anchor_y="center",
+                )
+                node.set_gl_state("translucent", depth_test=False)
+            labels = by_layer.get(name, [])
+            size_pt = font_pt(source.font_size_pt, size_px)
+            drawn = (tuple((s.text, s.box) for s in labels), source.color, size_pt)
+            node.visible = bool(labels)
+            if labels and drawn != self._drawn.get(name):
+                node.text = [s.text for s in labels]
+                node.pos = np.array(
+                    [(s.box.x0 + PAD_PX, (s.box.y0 + s.box.y1) / 2.0) for s in labels]
+                )
+                node.color = source.color
+                node.font_size = size_pt
+                self._drawn[name] = drawn
+            r, g, b, a = source.color
+            for s in labels:
+                if s.leader is not None:
+                    (ax, ay), (bx, by) = s.leader
+                    d = np.hypot(bx - ax, by - ay) or 1.0
+                    start = (ax + (bx - ax) * source.gap_px / d, ay + (by - ay) * source.gap_px / d)
+                    segments += [start, (bx, by)]
+                    colors += [(r, g, b, a * LEADER_ALPHA)] * 2
+        self._leaders.visible = bool(segments)
+        if segments:
+            self._leaders.set_data(pos=np.array(segments), color=np.array(colors))
 
-    def _on_layer(self, event) -> None:
-        self._style(self.node)
-
-    def set_output_size(self, size_px: tuple[int, int]) -> None:
-        self._size_px = size_px
-        self._style(self.node)
-
-    def on_view(self, canvas) -> None:
-        """Move labels that would overlap on screen down a line or more (their points stay)."""
-        positions = self.layer.positions_km
-        if len(positions) < 2:
-            return
-        em_px = font_pt(self.layer.font_size_pt, self._size_px) * 96.0 / 72.0
-        widths = [GLYPH_EM * em_px * (len(text) + 1) for text in self.layer.texts]
-        dy = declutter(canvas.project(positions), widths, LINE_EM * em_px)
-        shown = positions if not dy.any() else canvas.shifted_on_screen(positions, dy)
-        self.node.pos = shown.astype(np.float32)
+    def close(self) -> None:
+        self.root.parent = None

@@ -1,15 +1,16 @@
-"""MarkerLayer -> screen-sized markers (moving or fixed) with optional text labels."""
+"""MarkerLayer -> screen-sized markers (moving or fixed). Their labels are laid out with all the
+others by the canvas (:class:`orbitviz._vispy.label_adapter.ViewLabels`)."""
 
 from __future__ import annotations
 
 import numpy as np
 from vispy.scene import Node
-from vispy.scene.visuals import Markers, Text
+from vispy.scene.visuals import Markers
 
 from orbitviz.scene.marker_layer import MarkerLayer
 
 from .layer_adapter import MARKERS, LayerAdapter
-from .overlays import REFERENCE_SIZE_PX, font_pt, ui_scale
+from .overlays import REFERENCE_SIZE_PX, ui_scale
 
 
 class MarkerAdapter(LayerAdapter):
@@ -21,15 +22,6 @@ class MarkerAdapter(LayerAdapter):
         node = Node(parent=parent)
         self._markers = Markers(parent=node)
         self._markers.set_gl_state("translucent", depth_test=False)
-        # a moving marker's label sits to its left: fixed labels (touchdowns...) sit to the right
-        self._labels = Text(
-            parent=node,
-            anchor_x="right" if self.layer.moving else "left",
-            anchor_y="bottom",
-            font_manager=self.fonts,
-            font_size=self.layer.font_size_pt,
-        )
-        self._labels.set_gl_state("translucent", depth_test=False)
         self._points = np.zeros((0, 3))
         return node
 
@@ -61,11 +53,3 @@ class MarkerAdapter(LayerAdapter):
                 edge_width=1.0,
                 symbol=layer.symbol,
             )
-        texts = [text for text, keep in zip(layer.labels, shown) if keep]
-        self._labels.visible = bool(texts)
-        if texts:
-            pad = (lambda t: t + " ") if layer.moving else (lambda t: " " + t)
-            self._labels.text = [pad(text) for text in texts]
-            self._labels.pos = points[shown][: len(texts)].astype(np.float32)
-            self._labels.color = layer.label_color
-            self._labels.font_size = font_pt(layer.font_size_pt, self._size_px)

@@ -1,20 +1,24 @@
-"""Screen-space overlays: corner texts (title, time, readouts, credits), a km scale bar and an
-axes triad that turns with the camera. Everything is placed in canvas pixels."""
+"""Screen-space overlays: corner texts (title, readouts, one line of credits), a km scale bar
+and an axes triad that turns with the camera. Each measures the block it needs; the canvas
+stacks the blocks into the corners (:func:`orbitviz.scene.layout.stack_corners`) before any
+label is placed, and hands each its box. Everything is in canvas pixels (x right, y down)."""
 
 from __future__ import annotations
 
 import math
-import textwrap
 
 import numpy as np
 from vispy.scene.visuals import Line, Text
 
 from orbitviz.scene.cameras import CameraState, eye_offsets
+from orbitviz.scene.layout import Box, ellipsize
+
+from .text_metrics import PAD_PX, line_height_px, text_width_px
 
 AXIS_COLORS = ((0.95, 0.3, 0.3, 1.0), (0.3, 0.9, 0.3, 1.0), (0.35, 0.55, 1.0, 1.0))
 REFERENCE_SIZE_PX = (1280, 720)  # font and marker sizes are given for this output height
-GLYPH_EM = 0.6  # a generous mean advance of OpenSans glyphs, in em (measured 0.48-0.57)
-SCALE_BAR_LABEL_CHARS = 12  # "1,000,000 km"
+CREDIT_SEPARATOR = " \u00b7 "
+SCALE_BAR_SHARE = 0.2  # the bar is at most this share of the width
 
 
 def ui_scale(size_px: tuple[int, int]) -> float:
@@ -29,53 +33,6 @@ def margin_px(size_px: tuple[int, int]) -> float:
 def font_pt(base_pt: float, size_px: tuple[int, int]) -> float:
     """``base_pt`` scaled with the output height, never below half of it or 5 pt."""
     return max(base_pt * ui_scale(size_px), 0.5 * base_pt, 5.0)
-
-
-def chars_per_width(width_px: float, font_size_pt: float, dpi: float = 96.0) -> int:
-    """How many characters surely fit in ``width_px`` at ``font_size_pt``."""
-    return max(int(width_px / (GLYPH_EM * font_size_pt * dpi / 72.0)), 1)
-
-
-def declutter(xy: np.ndarray, widths_px, line_px: float, max_steps: int = 6) -> np.ndarray:
-    """Downward shifts (px) for labels anchored bottom-left at ``xy`` (N, 2; y down) so that
-    their boxes (``widths_px`` wide, ``line_px`` high) do not overlap: labels are placed from
-    the top of the screen down, each moved a line at a time while it overlaps one already
-    placed (at most ``max_steps`` lines). NaN positions (behind the camera) stay put."""
-    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-    dy = np.zeros(len(xy))
-    placed: list[tuple[float, float, float, float]] = []
-    for i in np.argsort(xy[:, 1], kind="stable"):
-        x, y = xy[i]
-        if not (np.isfinite(x) and np.isfinite(y)):
-            continue
-        x1 = x + float(widths_px[i])
-        for _ in range(max_steps):
-            bottom = y + dy[i]
-            if not any(
-                x < bx1 and bx0 < x1 and bottom - line_px < by1 and by0 < bottom
-                for bx0, by0, bx1, by1 in placed
-            ):
-                break
-            dy[i] += line_px
-        placed.append((x, y + dy[i] - line_px, x1, y + dy[i]))
-    return dy
-
-
-def fit_lines(lines, width_chars: int, max_lines: int | None = None) -> list[str]:
-    """``lines`` wrapped to ``width_chars``; beyond ``max_lines`` every entry is cut to one line
-    ending in an ellipsis (and the list, too, when still longer)."""
-    entries = [line for line in lines if line]
-    wrapped = [part for line in entries for part in textwrap.wrap(line, width_chars)]
-    if max_lines is None or len(wrapped) <= max_lines:
-        return wrapped
-    short = [textwrap.shorten(line, width_chars, placeholder="\u2026") for line in entries]
-    return short[: max_lines - 1] + ["\u2026"] if len(short) > max_lines else short
-
-
-def scale_bar_width_px(size_px: tuple[int, int], dpi: float = 96.0) -> float:
-    """Room taken at the bottom right by the scale bar and its label."""
-    label = SCALE_BAR_LABEL_CHARS * GLYPH_EM * font_pt(ScaleBar.font_size_pt, size_px) * dpi / 72
-    return max(0.2 * size_px[0], label) + margin_px(size_px)
 
 
 def nice_length(limit: float) -> float:
@@ -95,129 +52,152 @@ def format_km(length_km: float) -> str:
     return f"{length_km * 1e5:.0f} cm"
 
 
-def km_per_px(camera: CameraState, size_px: tuple[int, int]) -> float:
-    """Size of one pixel at the camera's centre of interest (perspective)."""
-    visible_km = 2.0 * camera.distance_km * math.tan(math.radians(camera.fov_deg) / 2.0)
-    return visible_km / min(size_px)
-
-
 def screen_axes(camera: CameraState) -> np.ndarray:
     """Unit x, y, z axes as seen on screen: (3, 2) pixel directions (y down)."""
     forward = -eye_offsets(camera.azimuth_deg, camera.elevation_deg, 1.0)
     right = np.cross(forward, (0.0, 0.0, 1.0))
     norm = np.linalg.norm(right)
-    right = (
-        right / norm
-        if norm > 1e-9
-        else np.array(
-            [
-                math.cos(math.radians(camera.azimuth_deg)),
-                math.sin(math.radians(camera.azimuth_deg)),
-                0,
-            ]
-        )
-    )
+    if norm > 1e-9:
+        right = right / norm
+    else:
+        azimuth = math.radians(camera.azimuth_deg)
+        right = np.array([math.cos(azimuth), math.sin(azimuth), 0.0])
     up = np.cross(right, forward)
     return np.stack([right, -up], axis=1)  # row k: (right . e_k, -up . e_k)
 
 
+def _overlay(node):
+    node.set_gl_state("translucent", depth_test=False)
+    return node
+
+
 class CornerText:
-    """Lines of text stacked from one corner of the canvas, sized for the output.
+    """Lines of text for one corner (``top-left``, ``top-right`` or ``bottom-left``), each
+    cut to the width it is given with an ellipsis. ``font_size_pt`` is the size at 720 px
+    height (it scales with the height)."""
 
-    ``font_size_pt`` is the size at 720 px height (it scales with the height). The top corners
-    share the width (each gets half: a title never runs into the readouts); the bottom-left
-    text leaves room for the scale bar and shortens its entries to one line each (with an
-    ellipsis) when wrapping them would take more than a fifth of the height.
-    """
-
-    def __init__(
-        self,
-        parent,
-        fonts,
-        corner: str,
-        font_size_pt: float = 11.0,
-        color="white",
-        dpi: float = 96.0,
-    ):
-        self.corner, self.base_pt, self.dpi = corner, font_size_pt, dpi
-        top = corner.startswith("top")
-        self.node = Text(
-            parent=parent,
-            font_manager=fonts,
-            color=color,
-            font_size=font_size_pt,
-            anchor_x="left" if corner.endswith("left") else "right",
-            anchor_y="bottom" if top else "top",
-        )  # VisPy: y grows upward
-        self.node.set_gl_state("translucent", depth_test=False)
+    def __init__(self, parent, fonts, corner: str, font_size_pt: float = 11.0, color="white"):
+        self.corner, self.base_pt = corner, font_size_pt
+        self.right = corner.endswith("right")
+        self.node = _overlay(
+            Text(
+                parent=parent,
+                font_manager=fonts,
+                color=color,
+                font_size=font_size_pt,
+                anchor_x="right" if self.right else "left",
+                anchor_y="center",
+            )
+        )
         self.lines: list[str] = []
+        self._shown: tuple = ()
+        self._fitted: tuple = ()
 
-    def layout(self, size_px: tuple[int, int]) -> tuple[float, float, int | None]:
-        """Font size (pt), line step (px) and the maximum number of lines at ``size_px``."""
-        size_pt = font_pt(self.base_pt, size_px)
-        step = 1.9 * size_pt * self.dpi / 96.0
-        top = self.corner.startswith("top")
-        return size_pt, step, None if top else max(int(0.2 * size_px[1] / step), 1)
+    def fit(self, lines, max_width_px: float, size_px, dpi: float) -> tuple[float, float]:
+        """Keep the non-empty ``lines``, each ellipsized to ``max_width_px``; returns the
+        block (w, h) they take (0, 0 when none)."""
+        self.size_pt = font_pt(self.base_pt, size_px)
+        self.dpi = dpi
+        key = (tuple(lines), max_width_px, self.size_pt, dpi)
+        if key != self._fitted:  # the same lines again (the title, each frame): as they were
+            fitted = [
+                ellipsize(line, max_width_px, self._width)
+                for line in lines
+                if line and line.strip()
+            ]
+            self.lines = [line for line in fitted if line]
+            self.line_px = line_height_px(self.size_pt, dpi)
+            self._block = (
+                (max(self._width(line) for line in self.lines), self.line_px * len(self.lines))
+                if self.lines
+                else (0.0, 0.0)
+            )
+            self._fitted = key
+        return self._block
 
-    def width_px(self, size_px: tuple[int, int]) -> float:
-        """The width the text may take."""
-        w, _ = size_px
-        margin = margin_px(size_px)
-        if self.corner.startswith("top"):
-            return w / 2.0 - 1.5 * margin
-        return w - 2.0 * margin - scale_bar_width_px(size_px, self.dpi)
+    def _width(self, text: str) -> float:
+        return text_width_px(text, self.size_pt, self.dpi)
 
-    def set_lines(self, lines, size_px: tuple[int, int]) -> None:
-        w, h = size_px
-        size_pt, step, max_lines = self.layout(size_px)
-        width_chars = chars_per_width(self.width_px(size_px), size_pt, self.dpi)
-        self.lines = fit_lines(lines, width_chars, max_lines)
-        self.node.visible = bool(self.lines)
-        if not self.lines:
+    def place(self, box: Box | None) -> None:
+        shown = (tuple(self.lines), box, self.size_pt) if box is not None and self.lines else ()
+        self.node.visible = bool(shown)
+        if not shown or shown == self._shown:
             return
-        margin = margin_px(size_px)
-        x = margin if self.corner.endswith("left") else w - margin
-        rows = np.arange(len(self.lines)) * step
-        y = margin + rows if self.corner.startswith("top") else h - margin - rows[::-1]
-        self.node.font_size = size_pt
-        self.node.text = self.lines
-        self.node.pos = np.c_[np.full(len(rows), x), y]
+        self._shown = shown
+        rows = box.y0 + (np.arange(len(self.lines)) + 0.5) * self.line_px
+        x = box.x1 - PAD_PX if self.right else box.x0 + PAD_PX
+        self.node.font_size = self.size_pt
+        self.node.text = list(self.lines)
+        self.node.pos = np.c_[np.full(len(rows), x), rows]
+
+
+def credit_line(entries) -> str:
+    """The credits (and notes) as one line."""
+    return CREDIT_SEPARATOR.join(entry.strip() for entry in entries if entry and entry.strip())
 
 
 class ScaleBar:
-    """A horizontal bar of a round number of km at the bottom right, with its length."""
+    """A horizontal bar of a round number of km with its length above it.
+
+    The length is exact where the bar is drawn: on the plane through the camera's centre of
+    interest, facing the camera (the plane the view is framed on; a perspective camera has
+    the same scale all over such a plane, smaller in front of it, larger behind it). The
+    canvas measures it by unprojecting the bar's ends onto that plane
+    (:meth:`SceneCanvas.km_between`), so it holds for any size, field of view and camera.
+    """
 
     font_size_pt = 10.0  # at 720 px height
 
     def __init__(self, parent, fonts, color="white"):
-        self.line = Line(parent=parent, color=color, width=2.0, method="gl")
-        self.label = Text(
-            parent=parent,
-            font_manager=fonts,
-            color=color,
-            font_size=self.font_size_pt,
-            anchor_x="center",
-            anchor_y="top",
-        )  # VisPy's anchors assume y grows upward
-        for node in (self.line, self.label):
-            node.set_gl_state("translucent", depth_test=False)
+        self.line = _overlay(Line(parent=parent, color=color, width=2.0, method="gl"))
+        self.label = _overlay(
+            Text(
+                parent=parent,
+                font_manager=fonts,
+                color=color,
+                font_size=self.font_size_pt,
+                anchor_x="center",
+                anchor_y="center",
+            )
+        )
+        self.length_km = self.length_px = math.nan
 
-    def update(self, camera: CameraState, size_px: tuple[int, int]) -> float:
-        """Place the bar; returns its length in km."""
-        w, h = size_px
-        scale, margin, ui = km_per_px(camera, size_px), margin_px(size_px), ui_scale(size_px)
-        length_km = nice_length(0.2 * w * scale)
-        length_px = length_km / scale
-        tick = max(2.0, 4.0 * ui)
-        x1, y = w - 2 * margin, h - 2 * margin - max(8.0, 12.0 * ui)
+    def block(self, size_px, dpi: float) -> tuple[float, float]:
+        """The box (w, h) it needs at ``size_px``."""
+        ui = ui_scale(size_px)
+        self.size_pt = font_pt(self.font_size_pt, size_px)
+        self.text_px = line_height_px(self.size_pt, dpi)
+        self.tick_px = max(2.0, 4.0 * ui)
+        self.dpi = dpi
+        label_px = text_width_px("1,000,000 km", self.size_pt, dpi)
+        return max(SCALE_BAR_SHARE * size_px[0], label_px), self.text_px + self.tick_px + 2.0
+
+    def place(self, box: Box | None, km_between, size_px) -> float:
+        """Draw it in ``box`` (right-aligned); ``km_between(p0, p1)``: km between two pixels
+        on the plane it measures. Returns its length in km (NaN when hidden)."""
+        self.visible = box is not None
+        if box is None:
+            return math.nan
+        y = box.y1 - 1.0
+        x1 = box.x1
+        probe = min(box.width, SCALE_BAR_SHARE * size_px[0])
+        km = km_between((x1 - probe, y), (x1, y))
+        if not (np.isfinite(km) and km > 0):
+            self.visible = False
+            return math.nan
+        length_km = nice_length(km)
+        length_px = probe * length_km / km
         x0 = x1 - length_px
+        ui = ui_scale(size_px)
+        tick = self.tick_px
         self.line.set_data(
             pos=np.array([[x0, y - tick], [x0, y], [x1, y], [x1, y - tick]]),
             width=max(1.0, 2.0 * ui),
         )
-        self.label.font_size = font_pt(self.font_size_pt, size_px)
+        self.label.font_size = self.size_pt
         self.label.text = format_km(length_km)
-        self.label.pos = ((x0 + x1) / 2.0, y - tick - 2)
+        self.label.pos = ((x0 + x1) / 2.0, box.y0 + self.text_px / 2.0)
+        self.length_km, self.length_px, self.ends_px = length_km, length_px, ((x0, y), (x1, y))
         return length_km
 
     @property
@@ -230,35 +210,51 @@ class ScaleBar:
 
 
 class AxesTriad:
-    """x (red), y (green), z (blue) of the scene frame, bottom left, turning with the camera."""
+    """x (red), y (green), z (blue) of the scene frame, turning with the camera (its block
+    holds the axes in any direction, with their letters)."""
 
-    def __init__(self, parent, fonts, length_px: float = 36.0):
-        self.length_px = length_px
+    font_size_pt = 9.0
+    length_at_720_px = 36.0
+
+    def __init__(self, parent, fonts):
         colors = np.repeat(np.asarray(AXIS_COLORS), 2, axis=0)
-        self.lines = Line(parent=parent, color=colors, width=2.0, connect="segments", method="gl")
-        self.letters = Text(
-            text=["x", "y", "z"],
-            parent=parent,
-            font_manager=fonts,
-            color=list(AXIS_COLORS),
-            font_size=9,
+        self.lines = _overlay(
+            Line(parent=parent, color=colors, width=2.0, connect="segments", method="gl")
         )
-        for node in (self.lines, self.letters):
-            node.set_gl_state("translucent", depth_test=False)
+        self.letters = _overlay(
+            Text(
+                text=["x", "y", "z"],
+                parent=parent,
+                font_manager=fonts,
+                color=list(AXIS_COLORS),
+                font_size=self.font_size_pt,
+                anchor_x="center",
+                anchor_y="center",
+            )
+        )
+        self.box: Box | None = None
 
-    def update(self, camera: CameraState, size_px: tuple[int, int], bottom_offset_px=0.0) -> None:
-        margin = margin_px(size_px)
-        origin = np.array(
-            [
-                margin + self.length_px + 8,
-                size_px[1] - margin - self.length_px - 8 - bottom_offset_px,
-            ]
-        )
-        tips = origin + screen_axes(camera) * self.length_px
+    def block(self, size_px, dpi: float) -> tuple[float, float]:
+        ui = max(ui_scale(size_px), 0.5)
+        self.length_px = self.length_at_720_px * ui
+        self.size_pt = font_pt(self.font_size_pt, size_px)
+        self.letter_px = line_height_px(self.size_pt, dpi)
+        side = 2.0 * (self.length_px + self.letter_px)
+        return side, side
+
+    def place(self, box: Box | None, camera: CameraState) -> None:
+        self.box = box
+        self.visible = box is not None
+        if box is None:
+            return
+        origin = np.array([(box.x0 + box.x1) / 2.0, (box.y0 + box.y1) / 2.0])
+        axes = screen_axes(camera)
+        tips = origin + axes * self.length_px
         self.lines.set_data(
             pos=np.column_stack([np.repeat(origin[None], 3, 0), tips]).reshape(6, 2)
         )
-        self.letters.pos = origin + screen_axes(camera) * (self.length_px + 9)
+        self.letters.font_size = self.size_pt
+        self.letters.pos = origin + axes * (self.length_px + 0.5 * self.letter_px)
 
     @property
     def visible(self) -> bool:

@@ -1,0 +1,143 @@
+"""The label layout (orbitviz.scene.layout): boxes in, positions out, no OpenGL."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from orbitviz.scene.layout import (
+    Box,
+    Label,
+    ObstacleGrid,
+    ellipsize,
+    place_labels,
+    stack_corners,
+)
+
+FRAME = Box(0, 0, 640, 480)
+
+
+def _disjoint(boxes, pad=0.0):
+    return all(not a.intersects(b, pad) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_labels_on_one_point_share_it_without_overlapping():
+    labels = [Label(i, (320, 240), (120, 16), priority=-i, gap_px=5) for i in range(6)]
+    placed = place_labels(labels, FRAME)
+    boxes = [p.box for p in placed]
+    assert all(p.shown for p in placed)
+    assert _disjoint(boxes, pad=2.0)  # 2 px apart at least
+    assert all(box.inside(FRAME) for box in boxes)
+    # the first takes the preferred place: right of the point, centred on it, gap away
+    assert boxes[0] == Box(325, 232, 445, 248) and placed[0].leader is None
+
+
+def test_a_label_prefers_its_side_and_keeps_clear_of_its_marker():
+    (right,) = place_labels([Label("r", (300, 200), (80, 14), gap_px=6)], FRAME)
+    (left,) = place_labels([Label("l", (300, 200), (80, 14), gap_px=6, side="left")], FRAME)
+    assert right.box.x0 == 306 and left.box.x1 == 294
+
+
+def test_overlays_are_never_covered_and_labels_stay_in_the_frame():
+    corner = Box(500, 440, 640, 480)  # e.g. the scale bar
+    label = Label("near the corner", (400, 450), (100, 16), gap_px=4)
+    (placed,) = place_labels([label], FRAME, reserved=[corner])
+    assert placed.shown and not placed.box.intersects(corner) and placed.box.inside(FRAME)
+    (free,) = place_labels([label], FRAME)
+    assert free.box.intersects(corner)  # its first choice, were the corner not reserved
+
+
+def test_when_nothing_fits_the_lowest_priority_label_is_hidden():
+    frame = Box(0, 0, 200, 40)
+    labels = [Label(k, (100, 30), (150, 20), priority=p) for k, p in (("low", 1), ("high", 5))]
+    low, high = place_labels(labels, frame)
+    assert high.shown and not low.shown
+
+
+def test_crowded_labels_move_out_on_a_leader_line():
+    # six labels stack in a list each side of the point, the next ones go further out with a
+    # leader line; when the point is walled in, the lowest-priority ones are hidden
+    labels = [Label(i, (320, 240), (90, 16), priority=10 - i, gap_px=4) for i in range(10)]
+    placed = place_labels(labels, FRAME)
+    assert [p.shown for p in placed] == [True] * 8 + [False] * 2
+    # beside the point (no leader), a line up or down (a short one), further out (a long one)
+    assert [p.leader is not None for p in placed[:8]] == [False, True, True] * 2 + [True] * 2
+    shown = [p for p in placed if p.shown]
+    assert _disjoint([p.box for p in shown], pad=2.0)
+    assert {p.box.x0 for p in shown[:3]} == {324.0} and {p.box.x1 for p in shown[3:6]} == {316.0}
+    for p in (p for p in shown if p.leader):
+        (ax, ay), end = p.leader
+        assert (ax, ay) == (320, 240)
+        assert end == p.box.nearest_point(ax, ay)  # the line ends on its box
+        # and it crosses no other label's box
+        assert not any(q.box.crosses_segment((ax, ay), end) for q in shown if q is not p)
+
+
+def test_labels_keep_off_drawn_lines_when_they_can():
+    grid = ObstacleGrid((640, 480))
+    grid.add_polyline([[300, 240], [640, 240]])  # a track leaving the point to the right
+    (placed,) = place_labels([Label("a", (300, 240), (100, 16), gap_px=4)], FRAME, obstacles=grid)
+    assert grid.count(placed.box) == 0
+    (free,) = place_labels([Label("a", (300, 240), (100, 16), gap_px=4)], FRAME)
+    assert grid.count(free.box) > 0  # without the grid it would have sat on the line
+
+
+def test_anchors_off_screen_or_behind_the_camera_are_hidden():
+    labels = [Label("nan", (np.nan, np.nan), (50, 10)), Label("off", (-30, 100), (50, 10))]
+    assert [p.shown for p in place_labels(labels, FRAME)] == [False, False]
+
+
+def test_obstacle_grid_counts_lines_and_discs():
+    grid = ObstacleGrid((100, 100), cell_px=4)
+    grid.add_polyline([[0, 50], [100, 50], [np.nan, np.nan], [50, 0], [50, 10]])
+    grid.add_disc([[80, 80]], 6)
+    assert grid.count(Box(0, 40, 100, 60)) == 25  # the line across: one cell per 4 px
+    assert grid.count(Box(45, 0, 55, 12)) > 0 and grid.count(Box(20, 0, 40, 30)) == 0
+    assert grid.count(Box(74, 74, 86, 86)) >= 9 and grid.count(Box(0, 0, 30, 30)) == 0
+    both = grid.merged(ObstacleGrid((100, 100), cell_px=4))
+    assert both.count(Box(0, 0, 100, 100)) == grid.count(Box(0, 0, 100, 100))
+
+
+def test_corners_stack_inwards_without_overlapping():
+    blocks = {
+        "top-left": [(300, 20)],
+        "top-right": [(200, 60)],
+        "bottom-left": [(400, 12), (60, 60)],
+        "bottom-right": [(128, 30)],
+    }
+    boxes = stack_corners(FRAME, blocks, 10)
+    flat = [b for corner in boxes.values() for b in corner]
+    assert _disjoint(flat, pad=10) and all(b.inside(FRAME.inset(10)) for b in flat)
+    credits, axes = boxes["bottom-left"]
+    assert credits.y1 == 470 and axes.y1 == credits.y0 - 10 and axes.x0 == 10
+    assert boxes["top-right"][0].x1 == 630
+    with pytest.raises(ValueError, match="unknown corner"):
+        stack_corners(FRAME, {"middle": [(1, 1)]}, 0)
+
+
+@pytest.mark.parametrize("limit", [5, 12, 20, 40, 100])
+def test_ellipsize_fits_the_width_and_ends_in_an_ellipsis(limit):
+    text = "Shape: R. Gaskell, L. Jorda, C. Capanna: SPC SHAP5 Cartesian plate model"
+    cut = ellipsize(text, limit, len)
+    assert len(cut) <= limit
+    assert cut == text if len(text) <= limit else cut.endswith("\u2026")
+    assert text.startswith(cut.rstrip("\u2026"))
+    assert ellipsize("word", 0, len) == ""
+
+
+def test_a_label_is_never_nearer_another_point_than_its_own_without_a_leader():
+    # B's label takes the place right of B; A, just left of B, would sit nearer B a line up or
+    # down: it goes to its left side instead, or, with no room there, gets a leader line
+    b = Label("B", (320, 240), (100, 16), priority=2, gap_px=4)
+    for x, side_free in ((300, True), (6, False)):
+        a = Label("A", (x, 240), (100, 16), priority=1, gap_px=4)
+        b_at = Label("B", (x + 20, 240), b.size_px, priority=2, gap_px=4)
+        placed_a, placed_b = place_labels([a, b_at], FRAME)
+        box = placed_a.box
+        own = box.distance_to(x, 240)
+        nearer_b = box.distance_to(x + 20, 240) < own
+        if side_free:
+            assert box.x1 <= x and placed_a.leader is None and not nearer_b
+        else:
+            assert nearer_b and placed_a.leader == ((x, 240), box.nearest_point(x, 240))
+        assert not box.intersects(placed_b.box)
