@@ -257,3 +257,16 @@ def test_scene_shows_the_clone_cloud_and_the_ellipse_on_the_bplane():
     assert np.all(np.abs(d - u.nominal_dist_km) < 6 * u.answer.dist_sigma_km)
     first, last = clones[0], clones[-1]  # nearest (blue end) and farthest (red end)
     assert first.color[2] > first.color[0] and last.color[0] > last.color[2]
+
+
+def test_the_embedded_apophis_carries_its_solutions_covariance(mirror):
+    """``orbitviz flyby Apophis`` (the embedded table, no file given) reports the 3-sigma range
+    of orbit 199's full covariance, as JPL's ca_data of the same solution does, not a range
+    from the diagonal sigmas alone (37,161..38,288 km: 130 km off JPL's)."""
+    import orbitviz
+
+    _, row = _jpl_row("apophis", "Earth", "2029-04-13T21:45")
+    u = orbitviz.flyby("Apophis", compare=False).summary["uncertainty"]
+    assert u["covariance_diagonal_only"] is False
+    assert u["dist_min_km"] == pytest.approx(row["dist_min_au"] * AU_KM, abs=5.0)
+    assert u["dist_max_km"] == pytest.approx(row["dist_max_au"] * AU_KM, abs=5.0)

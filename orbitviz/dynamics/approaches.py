@@ -18,8 +18,8 @@ the screening's N-body refinement.
 ...         apophis.to_conics()[None, :], [0], [to_et("2029-04-13T21:00")], "EARTH",
 ...         nongrav=[apophis.nongrav],
 ...     )
->>> round(float(found.dist_km[0]))                          # JPL (orbit 199): 37,725 km
-37725
+>>> round(float(found.dist_km[0]), 1)                       # JPL (orbit 199): 37,724.5 km
+37724.5
 """
 
 from __future__ import annotations

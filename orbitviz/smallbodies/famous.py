@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import tomllib
@@ -76,6 +77,8 @@ def _entry_to_body(entry: dict, path: Path) -> FamousBody:
         nongrav=entry.get("nongrav", {}),
         source=entry["source"],
     )
+    if "covariance" in entry:  # the solution's own, as SBDB gave it (labels, data, epoch)
+        elements = _with_covariance(elements, entry["covariance"], where)
     window = None
     if "window_utc" in entry:
         start, stop = entry["window_utc"]
@@ -86,6 +89,24 @@ def _entry_to_body(entry: dict, path: Path) -> FamousBody:
         *entry.get("aliases", []),
     )
     return FamousBody(elements, window, tuple(aliases))
+
+
+def _with_covariance(elements: OrbitalElements, table: dict, where: str) -> OrbitalElements:
+    """``elements`` with the covariance of an entry's ``covariance`` table (SBDB's
+    ``orbit.covariance``: ``epoch_jd_tdb``, ``labels``, ``data``, and the nominal ``elements``
+    by label), checked against the elements as an SBDB answer's is."""
+    from orbitviz.smallbodies.covariance import OrbitCovariance
+
+    sbdb_like = {
+        "epoch": table.get("epoch_jd_tdb"),
+        "labels": table.get("labels"),
+        "data": table.get("data"),
+        "elements": [{"label": k, "value": v} for k, v in table.get("elements", {}).items()],
+    }
+    covariance = OrbitCovariance.from_sbdb(
+        sbdb_like, {}, elements.epoch_et, table.get("source", f"{where}, covariance")
+    )
+    return dataclasses.replace(elements, covariance=covariance)
 
 
 @functools.lru_cache(maxsize=4)
