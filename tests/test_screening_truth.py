@@ -31,6 +31,17 @@ from orbitviz.units import AU_KM
 pytestmark = needs_mirror
 
 
+def _rows(table, sel, source: str):
+    """The rows ``sel`` of an ElementsTable, as a table of their own."""
+    return type(table)(
+        table.table[sel].reset_index(drop=True),
+        table.conics[sel],
+        table.bad_rows.iloc[:0],
+        source,
+        table.gm_km3s2,
+    )
+
+
 def _cad_2020() -> pd.DataFrame:
     from orbitviz.smallbodies.names import normalize_designations
 
@@ -187,13 +198,7 @@ def test_refine_nbody_recomputes_every_candidate_as_jpl_does():
     close = cad[cad.dist < 0.03]
     keys = sorted(set(close.key) & set(table.table.key))[:40]
     sel = table.table.key.isin(keys).to_numpy()
-    sub = type(table)(
-        table.table[sel].reset_index(drop=True),
-        table.conics[sel],
-        table.bad_rows.iloc[:0],
-        "40 NEOs of 2020",
-        table.gm_km3s2,
-    )
+    sub = _rows(table, sel, "40 NEOs of 2020")
     res = screen(
         sub,
         "EARTH",
@@ -233,13 +238,7 @@ def test_refine_nbody_loses_no_pass_that_two_body_puts_outside():
     keys = ["2018 DN1", "2020 SG3", "2018 AL12", "2020 AY1"]
     sel = table.table.designation.isin(keys).to_numpy()
     assert sel.sum() == len(keys)
-    sub = type(table)(
-        table.table[sel].reset_index(drop=True),
-        table.conics[sel],
-        table.bad_rows.iloc[:0],
-        "four NEOs of 2020",
-        table.gm_km3s2,
-    )
+    sub = _rows(table, sel, "four NEOs of 2020")
     res = screen(
         sub,
         "EARTH",
