@@ -261,41 +261,76 @@ def _client(scheduler: str, workers: int | None):
 def _run_dask(
     todo, params, scheduler, workers, retries, results: dict, advance: Callable[[int], None]
 ) -> set[str]:
-    from dask.distributed import as_completed
+    from dask.distributed import wait
 
     client, cluster = _client(scheduler, workers)
-    try:
-        futures = {}
-        for chunk, path in todo:
-            fut = client.submit(
-                process_chunk,
-                chunk,
-                params,
-                path,
-                retries=retries,
-                pure=False,
-                key=f"orbitviz-screen-chunk-{chunk.index:05d}-{os.getpid()}",
-            )
-            futures[fut] = chunk.index
-        used: set[str] = set()
-        for fut in as_completed(futures):
-            index = futures[fut]
-            used.update(client.who_has(fut).get(fut.key, ()))
-            try:
-                results[index] = fut.result()
-            except Exception as exc:
-                from orbitviz.errors import OrbitvizError
+    with _sigint_sets(threading.Event()) as interrupted:
+        try:
+            futures = {}
+            for chunk, path in todo:
+                fut = client.submit(
+                    process_chunk,
+                    chunk,
+                    params,
+                    path,
+                    retries=retries,
+                    pure=False,
+                    key=f"orbitviz-screen-chunk-{chunk.index:05d}-{os.getpid()}",
+                )
+                futures[fut] = chunk.index
+            used: set[str] = set()
+            remaining = set(futures)
+            while remaining:
+                if interrupted.is_set():  # Ctrl-C, raised here: never inside Dask's own code
+                    raise KeyboardInterrupt
+                try:
+                    done, remaining = wait(remaining, timeout=0.5, return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    continue
+                for fut in done:
+                    _collect(client, fut, futures[fut], retries, results, used)
+                    advance(1)
+            return used
+        finally:
+            _close(client, cluster)
 
-                if isinstance(exc, OrbitvizError):
-                    raise
-                raise ScreeningError(
-                    f"chunk {index} failed on the Dask cluster after {retries} "
-                    f"retries: {type(exc).__name__}: {exc}. Finished chunks are "
-                    "saved; run again to resume"
-                ) from exc
-            advance(1)
-        return used
+
+def _collect(client, fut, index: int, retries: int, results: dict, used: set) -> None:
+    """A finished chunk's rows into ``results`` (its worker into ``used``), or its error."""
+    used.update(client.who_has(fut).get(fut.key, ()))
+    try:
+        results[index] = fut.result()
+    except Exception as exc:
+        from orbitviz.errors import OrbitvizError
+
+        if isinstance(exc, OrbitvizError):
+            raise
+        raise ScreeningError(
+            f"chunk {index} failed on the Dask cluster after {retries} "
+            f"retries: {type(exc).__name__}: {exc}. Finished chunks are "
+            "saved; run again to resume"
+        ) from exc
+
+
+def _close(client, cluster, timeout_s: float = 20.0) -> None:
+    """Close the client and our own cluster within ``timeout_s`` each (after a Ctrl-C too)."""
+    with contextlib.suppress(Exception):
+        client.close(timeout=timeout_s)
+    if cluster is not None:
+        with contextlib.suppress(Exception):
+            cluster.close(timeout=timeout_s)
+
+
+@contextlib.contextmanager
+def _sigint_sets(event: threading.Event):
+    """Within the block, Ctrl-C sets ``event`` instead of raising wherever the main thread is
+    (a KeyboardInterrupt inside Dask's client code could leave its close waiting forever:
+    seen once in a fresh venv); main thread only, else nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield event
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: event.set())
+    try:
+        yield event
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        signal.signal(signal.SIGINT, previous)
