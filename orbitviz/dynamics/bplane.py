@@ -137,6 +137,9 @@ def error_ellipse(cov_km2: np.ndarray, reference=None) -> tuple[float, float, fl
     return float(np.sqrt(vals[1])), float(np.sqrt(vals[0])), float(angle)
 
 
-def capture_radius_km(radius_km: float, mu_km3s2: float, v_inf_kms: float) -> float:
-    """b_capture = R sqrt(1 + 2 GM / (R v_inf^2)): the b-plane radius of the impact disc."""
-    return float(radius_km * math.sqrt(1.0 + 2.0 * mu_km3s2 / (radius_km * v_inf_kms**2)))
+def capture_radius_km(radius_km: float, mu_km3s2: float, v_inf_kms):
+    """b_capture = R sqrt(1 + 2 GM / (R v_inf^2)): the b-plane radius of the impact disc (a
+    float, or an array for an array of ``v_inf_kms``)."""
+    v = np.asarray(v_inf_kms, dtype=float)
+    b = radius_km * np.sqrt(1.0 + 2.0 * mu_km3s2 / (radius_km * v**2))
+    return float(b) if b.ndim == 0 else b

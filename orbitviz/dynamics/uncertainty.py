@@ -418,7 +418,7 @@ def encounter_uncertainty(
         n = len(t)
         hits = 0
         if capture is not None:
-            b_cap = np.array([capture_radius_km(radius, mu, v) for v in plane.v_inf_kms[sl]])
+            b_cap = capture_radius_km(radius, mu, plane.v_inf_kms[sl])
             hits = int(np.count_nonzero(plane.b_km[sl] < b_cap))
         p = hits / n
         est.n_clones, est.seed, est.impacts = n, seed, hits
