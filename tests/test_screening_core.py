@@ -304,3 +304,18 @@ def test_approaches_figure_colours_by_the_tables_soi_flag():
     np.testing.assert_array_equal(blue, [3.0, 40.0])
     assert find_artist(ax, "SOI radius") is None
     assert ax.get_title() == "5 close approaches to Earth within 0.2au (synthetic)"
+
+
+@needs_mirror
+def test_a_two_body_screening_says_its_numbers_are_not_the_answer(capsys):
+    """Apophis screens at 537,236 km two-body in April 2029 (JPL: 37,725 km): the two-body
+    table warns and points at --refine nbody; the refined one, which is the answer, does not."""
+    from orbitviz.cli import main
+
+    argv = ["screen", "--start", "2029-04-10", "--stop", "2029-04-20"]
+    argv += ["--threshold", "0.01au", "--scheduler", "synchronous", "--no-progress"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "WARNING: two-body distances" in out and "--refine nbody" in out
+    assert main([*argv, "--refine", "nbody"]) == 0
+    assert "WARNING" not in capsys.readouterr().out

@@ -63,6 +63,18 @@ def parts_dir_for(out: str | os.PathLike) -> Path:
     return Path(str(out) + ".parts")
 
 
+def _two_body_warning(refine, result: pd.DataFrame) -> list[str]:
+    """Two-body rows are a screen, not the answer: say so where there are rows (Apophis 2029
+    screens at 537,236 km two-body; N-body and JPL say 37,725 km)."""
+    if refine is not None or not len(result):
+        return []
+    return [
+        "two-body distances and times (no planet's pull since each orbit's epoch): a close "
+        "pass can be off by far more than the threshold (Apophis 2029 screens 14 times too "
+        "far); rerun with --refine nbody (refine='nbody') for the answer"
+    ]
+
+
 def _check_counts(*, workers, nbody_max, chunk_size) -> None:
     """Whole-number arguments in range (a negative worker count would wait forever)."""
     checks = [("chunk_size", chunk_size, 1)]
@@ -189,6 +201,7 @@ def screen(
             "refine": refine or "none",
             "scheduler": scheduler,
             "workers_used": stats["workers_used"],
+            "warnings": _two_body_warning(refine, result),
         }
     )
     if out is not None:

@@ -120,6 +120,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    for warning in attrs.get("warnings", ()):
+        print(f"  WARNING: {warning}")
     if len(table):
         cols = [
             "designation",
