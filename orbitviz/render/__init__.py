@@ -5,10 +5,20 @@
 >>> render_video(shape_scene("67p-4k.obj"), "spin.gif", size=(320, 240), frames=24)  # doctest: +SKIP
 """
 
-from .backend import GLBackend, select_backend
+from .._lazy import lazy_getattr
 from .errors import NoGLBackend, RenderError
-from .plan import FramePlan, plan_frames
-from .video import RenderResult, render_video
+
+# loaded on first use: ``orbitviz render --help`` and every other command build their parser
+# from :mod:`.cli` without importing the scene, the shapes and scipy
+_LAZY = {
+    "GLBackend": f"{__name__}.backend",
+    "select_backend": f"{__name__}.backend",
+    "FramePlan": f"{__name__}.plan",
+    "plan_frames": f"{__name__}.plan",
+    "RenderResult": f"{__name__}.video",
+    "render_video": f"{__name__}.video",
+}
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 __all__ = [
     "FramePlan",
