@@ -441,32 +441,36 @@ def compare_close_approaches(
         total=len(found), desc="validate", unit="approach", file=sys.stderr, disable=not progress
     )
 
-    def finish(i: int, rel) -> None:
-        try:
-            hit = _approaches.nearest_minimum(rel, jpl_et[i], half_window_s, xtol_s)
-        except (CoverageError, ElementsError) as exc:
-            not_found.append((i, f"no minimum: {exc}"))
-        else:
-            if hit is None:
-                hours = half_window_s / 3600.0
-                not_found.append((i, f"no distance minimum within +-{hours:g} h of JPL's time"))
-            else:
-                result[i] = hit
-        bar.update(1)
-
+    rows = np.array(found, dtype=int)
     if method == "two-body":
         from . import spice
         from .dynamics.kepler import propagate
 
-        for i in found:
-            elts = table.conics[cat_row[i]]
+        elts = table.conics[cat_row[rows]]
 
-            def rel(t, e=elts):
-                return propagate(e, t) - spice.states(body, t, observer="SUN")
+        def rel_of(t, k):
+            return propagate(elts[k], t, outer=False) - spice.states(body, t, observer="SUN")
 
-            finish(i, rel)
+        try:
+            hits = _approaches.nearest_minima(
+                rel_of,
+                np.arange(len(rows)),
+                jpl_et[rows],
+                np.full(len(rows), half_window_s),
+                xtol_s,
+            )
+        except (CoverageError, ElementsError) as exc:
+            not_found.extend((int(i), f"no minimum: {exc}") for i in rows)
+        else:
+            hours = half_window_s / 3600.0
+            for k, i in enumerate(rows):
+                if np.isfinite(hits[k, 0]):
+                    result[i] = hits[k]
+                else:
+                    reason = f"no distance minimum within +-{hours:g} h of JPL's time"
+                    not_found.append((int(i), reason))
+        bar.update(len(rows))
     else:
-        rows = np.array(found, dtype=int)
         objects = cat_row[rows]
         models = {int(o): table.nongrav(int(o)) or None for o in set(objects)} if nongrav else None
         hits = _approaches.closest_approaches(

@@ -586,41 +586,59 @@ def integrate(
 
 
 @njit(cache=True)
-def dense_states(ts, ys, dense, k0, query):
+def _step_of(ts, t, forward):
+    """The step ``lo`` (ts[lo] .. ts[lo + 1]) holding time ``t``: a binary search."""
+    lo, hi = 0, ts.shape[0] - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if (ts[mid] <= t) == forward:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True)
+def _body_state(ys, dense, lo, row, s, dt, i, out, col):
+    """Body ``i``'s state at fraction ``s`` of step ``lo`` (polynomial ``row``) into
+    ``out[col:col + 6]``."""
+    for c in range(3):
+        px = XC[7] * dense[row, 7, 3 * i + c]
+        pv = VC[7] * dense[row, 7, 3 * i + c]
+        for k in range(6, -1, -1):
+            px = px * s + XC[k] * dense[row, k, 3 * i + c]
+            pv = pv * s + VC[k] * dense[row, k, 3 * i + c]
+        x0 = ys[lo, 6 * i + c]
+        v0 = ys[lo, 6 * i + 3 + c]
+        out[col + c] = x0 + dt * s * (v0 + dt * s * px)
+        out[col + 3 + c] = v0 + dt * s * pv
+
+
+@njit(cache=True)
+def dense_states_of(ts, ys, dense, k0, query, objects):
     """States (Q, 6 N) at times ``query`` from the steps' polynomials (steps k0 .. k0 + K - 1
-    hold them; NaN elsewhere)."""
+    hold them; NaN elsewhere): of every body, or (``objects``: one index per query, else an
+    empty array) of body ``objects[q]`` alone, in the first 6 columns."""
     n = ys.shape[1]
     nb = n // 6
-    m = ts.shape[0] - 1
-    out = np.empty((query.shape[0], n))
+    one = objects.shape[0] > 0
+    out = np.empty((query.shape[0], 6 if one else n))
     forward = ts[-1] >= ts[0]
     for q in range(query.shape[0]):
-        t = query[q]
-        if m == 0:
-            out[q] = ys[0]
-            continue
-        lo, hi = 0, m
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if (ts[mid] <= t) == forward:
-                lo = mid
-            else:
-                hi = mid
+        lo = _step_of(ts, query[q], forward)
         row = lo - k0
+        if ts.shape[0] == 1:  # no step: the epoch's state
+            for c in range(out.shape[1]):
+                out[q, c] = ys[0, 6 * objects[q] + c] if one else ys[0, c]
+            continue
         if row < 0 or row >= dense.shape[0]:
             out[q] = np.nan
             continue
         dt = ts[lo + 1] - ts[lo]
-        s = (t - ts[lo]) / dt
-        for i in range(nb):
-            for c in range(3):
-                px = XC[7] * dense[row, 7, 3 * i + c]
-                pv = VC[7] * dense[row, 7, 3 * i + c]
-                for k in range(6, -1, -1):
-                    px = px * s + XC[k] * dense[row, k, 3 * i + c]
-                    pv = pv * s + VC[k] * dense[row, k, 3 * i + c]
-                x0 = ys[lo, 6 * i + c]
-                v0 = ys[lo, 6 * i + 3 + c]
-                out[q, 6 * i + c] = x0 + dt * s * (v0 + dt * s * px)
-                out[q, 6 * i + 3 + c] = v0 + dt * s * pv
+        s = (query[q] - ts[lo]) / dt
+        if one:
+            _body_state(ys, dense, lo, row, s, dt, objects[q], out[q], 0)
+        else:
+            for i in range(nb):
+                _body_state(ys, dense, lo, row, s, dt, i, out[q], 6 * i)
     return out

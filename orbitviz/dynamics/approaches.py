@@ -51,33 +51,49 @@ class Approaches:
     method: str
 
 
-def _relative(traj, index: int, n_objects: int, body_states):
-    def rel(et):
-        own = traj.states(et)
-        if n_objects > 1:
-            own = own[..., index, :]
-        return own - body_states(et)
+def nearest_minima(rel_of, objects, guesses_et, halves_s, xtol_s: float) -> np.ndarray:
+    """``(et, dist_km, v_rel_kms)`` (R, 3) of the distance minimum nearest ``guesses_et[r]``
+    within ``+-halves_s[r]`` of object ``objects[r]``, for every request ``r`` together (NaN
+    rows where there is none): one grid per request (step <= 1 h, 4 or more points across it),
+    the rising zeros of d|r|/dt bracketed on them and refined all at once. ``rel_of(et, objs)``
+    gives the relative state (Q, 6) of object ``objs[q]`` at ``et[q]``."""
+    from .events import refine_roots
+    from .relative import distance_rate_kms
 
-    return rel
-
-
-def nearest_minimum(rel, guess_et: float, half_window_s: float, xtol_s: float):
-    """``(et, dist_km, v_rel_kms)`` of the distance minimum of the relative-state function
-    ``rel`` nearest ``guess_et`` within ``+-half_window_s``, or None."""
-    from .events import find_minima
-    from .relative import distance_functions
-
-    dist, rate = distance_functions(rel)
-    a, b = guess_et - half_window_s, guess_et + half_window_s
-    minima = find_minima(
-        dist, a, b, min(GRID_STEP_S, half_window_s / 4), fprime=rate, xtol_s=xtol_s
+    objects = np.asarray(objects, dtype=int)
+    guesses = np.asarray(guesses_et, dtype=float)
+    halves = np.asarray(halves_s, dtype=float)
+    out = np.full((len(objects), 3), np.nan)
+    if not len(objects):
+        return out
+    points = np.maximum(np.ceil(2.0 * halves / np.minimum(GRID_STEP_S, halves / 4.0)), 3) + 1
+    points = points.astype(int)
+    owner = np.repeat(np.arange(len(objects)), points)
+    first = np.cumsum(points) - points
+    place = np.arange(owner.size) - first[owner]
+    t = guesses[owner] - halves[owner] + (2.0 * halves / (points - 1))[owner] * place
+    rate = distance_rate_kms(rel_of(t, objects[owner]))
+    j = np.flatnonzero((rate[:-1] < 0.0) & (rate[1:] >= 0.0) & (owner[:-1] == owner[1:]))
+    if not j.size:
+        return out
+    whose = objects[owner[j]]
+    t_min = refine_roots(
+        lambda x, k: distance_rate_kms(rel_of(x, whose[k])),
+        t[j],
+        t[j + 1],
+        rate[j],
+        rate[j + 1],
+        xtol_s,
+        indexed=True,
     )
-    if len(minima) == 0:
-        return None
-    k = int(np.argmin(np.abs(minima.et - guess_et)))
-    t = float(minima.et[k])
-    state = rel(np.array([t]))[0]
-    return t, float(np.linalg.norm(state[:3])), float(np.linalg.norm(state[3:]))
+    request = owner[j]
+    order = np.lexsort((np.abs(t_min - guesses[request]), request))  # nearest first, per request
+    keep = order[np.r_[True, request[order][1:] != request[order][:-1]]]
+    state = rel_of(t_min[keep], whose[keep])
+    out[request[keep]] = np.c_[
+        t_min[keep], np.linalg.norm(state[:, :3], axis=1), np.linalg.norm(state[:, 3:], axis=1)
+    ]
+    return out
 
 
 def closest_approaches(
@@ -133,21 +149,26 @@ def closest_approaches(
         float((guesses + halves).max()) + MARGIN_S,
     )
 
-    def finish(traj, index, n_objects, obj):
-        rel = _relative(traj, index, n_objects, body_states)
-        for i in requests[obj]:
-            try:
-                hit = nearest_minimum(rel, guesses[i], halves[i], xtol_s)
-            except (CoverageError, ElementsError) as exc:
-                reasons[i] = f"no minimum: {exc}"
-            else:
-                if hit is None:
-                    hours = halves[i] / 3600.0
-                    reasons[i] = f"no distance minimum within +-{hours:g} h of the time asked"
-                else:
-                    out[i] = hit
-            if on_done:
-                on_done(1)
+    def finish(traj, objs):
+        asked = np.concatenate([requests[o] for o in objs])
+        index = np.concatenate([np.full(len(requests[o]), k) for k, o in enumerate(objs)])
+        many = traj.n_objects > 1
+
+        def rel_of(et, which):
+            return traj.states(et, which if many else None) - body_states(et)
+
+        try:
+            hits = nearest_minima(rel_of, index, guesses[asked], halves[asked], xtol_s)
+        except (CoverageError, ElementsError) as exc:
+            for i in asked:
+                reasons[int(i)] = f"no minimum: {exc}"
+        else:
+            out[asked] = hits
+            for i in asked[~np.isfinite(hits[:, 0])]:
+                hours = halves[i] / 3600.0
+                reasons[int(i)] = f"no distance minimum within +-{hours:g} h of the time asked"
+        if on_done:
+            on_done(len(asked))
 
     for batch in batches:
         asked = np.concatenate([requests[o] for o in batch])
@@ -182,6 +203,5 @@ def closest_approaches(
                     runs.append((one, [obj]))
         for traj, objs in runs:
             method = traj.method if method == "nbody" else method
-            for k, obj in enumerate(objs):
-                finish(traj, k, len(objs), obj)
+            finish(traj, objs)
     return Approaches(out[:, 0], out[:, 1], out[:, 2], reasons, method)

@@ -367,12 +367,20 @@ class NBodyTrajectory:
     def _shape(self, et_shape: tuple) -> tuple:
         return et_shape + ((6,) if self.n_objects == 1 else (self.n_objects, 6))
 
-    def barycentric_states(self, et) -> np.ndarray:
-        """Solar-system-barycentric states [km, km/s] at ET inside the span."""
+    def barycentric_states(self, et, objects=None) -> np.ndarray:
+        """Solar-system-barycentric states [km, km/s] at ET inside the span; with ``objects``
+        (body indices, shaped like ``et``) the state of body ``objects[q]`` at ``et[q]`` alone,
+        (..., 6): many bodies' own times in one call."""
         from . import _engine
 
         et_arr = np.asarray(et, dtype=float)
         flat = np.atleast_1d(et_arr).ravel()
+        one = objects is not None
+        index = (
+            np.broadcast_to(np.asarray(objects, dtype=np.int64), et_arr.shape).ravel()
+            if one
+            else np.empty(0, dtype=np.int64)
+        )
         slack = 1e-3  # s: round-off only; never extrapolate the dense output
         if flat.size and (flat.min() < self.start_et - slack or flat.max() > self.stop_et + slack):
             raise CoverageError(
@@ -380,28 +388,33 @@ class NBodyTrajectory:
                 f"{flat.min():.3f} .. {flat.max():.3f}: propagate over a wider window"
             )
         flat = np.clip(flat, self.start_et, self.stop_et)
-        out = np.empty((flat.size, 6 * self.n_objects))
+        out = np.empty((flat.size, 6 if one else 6 * self.n_objects))
         done = np.zeros(flat.size, dtype=bool)
         for leg in self._legs:  # at most two (backwards, forwards)
             sel = ~done & (flat >= leg.lo) & (flat <= leg.hi)
             if sel.any():
-                out[sel] = _engine.dense_states(leg.ts, leg.ys, leg.dense, leg.k0, flat[sel])
+                out[sel] = _engine.dense_states_of(
+                    leg.ts, leg.ys, leg.dense, leg.k0, flat[sel], index[sel] if one else index
+                )
                 done |= sel
         if not done.all():  # only the epoch itself, with no leg (zero-length window)
-            out[~done] = self._legs[0].ys[0] if self._legs else self._y0
-        return out.reshape(self._shape(et_arr.shape))
+            first = self._legs[0].ys[0] if self._legs else self._y0
+            out[~done] = first.reshape(-1, 6)[index[~done]] if one else first
+        return out.reshape(et_arr.shape + (6,) if one else self._shape(et_arr.shape))
 
-    def states(self, et) -> np.ndarray:
-        """Heliocentric ECLIPJ2000 states [km, km/s]; no SPICE calls."""
-        return self.relative_states(SUN, et)
+    def states(self, et, objects=None) -> np.ndarray:
+        """Heliocentric ECLIPJ2000 states [km, km/s]; no SPICE calls. ``objects``: as for
+        :meth:`barycentric_states`."""
+        return self.relative_states(SUN, et, objects)
 
-    def relative_states(self, body_id: int, et) -> np.ndarray:
+    def relative_states(self, body_id: int, et, objects=None) -> np.ndarray:
         """ECLIPJ2000 states [km, km/s] relative to one of the perturbers (NAIF id), e.g.
         399 for the Earth: the relative state of every closest-approach search, from the
-        same records that moved the bodies; no SPICE calls."""
-        bary = self.barycentric_states(et)
+        same records that moved the bodies; no SPICE calls. ``objects``: as for
+        :meth:`barycentric_states`."""
+        bary = self.barycentric_states(et, objects)
         body = self.perturbers.body_states(body_id, np.asarray(et, dtype=float))
-        if self.n_objects > 1:
+        if self.n_objects > 1 and objects is None:
             body = body[..., None, :]
         return bary - body
 
