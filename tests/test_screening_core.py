@@ -113,6 +113,7 @@ def test_nothing_missed_against_a_fine_grid(earth_crossers, brute, threshold):
         START,
         STOP,
         threshold,
+        refine=None,
         scheduler="synchronous",
         progress=False,
         chunk_size=64,
@@ -131,7 +132,7 @@ def test_nothing_missed_against_a_fine_grid(earth_crossers, brute, threshold):
 
 def test_coarse_step_makes_no_difference(earth_crossers):
     """Completeness does not rest on a lucky step: 1-day and 2-day grids give the same rows."""
-    kw = {"scheduler": "synchronous", "progress": False, "chunk_size": 100}
+    kw = {"refine": None, "scheduler": "synchronous", "progress": False, "chunk_size": 100}
     a = screen(earth_crossers, "EARTH", START, STOP, "0.05au", **kw)
     b = screen(earth_crossers, "EARTH", START, STOP, "0.05au", step_s=172800.0, **kw)
     assert len(a) == len(b) > 0
@@ -145,8 +146,9 @@ def test_refined_minimum_agrees_with_spiceypy_to_1ms(earth_crossers):
     from orbitviz.spice import KernelSet
 
     res = screen(
-        earth_crossers, "EARTH", START, STOP, "0.05au", scheduler="synchronous", progress=False
-    )
+        earth_crossers, "EARTH", START, STOP, "0.05au", refine=None, scheduler="synchronous",
+        progress=False,
+    )  # fmt: skip
     row_of = {d: i for i, d in enumerate(earth_crossers.table.designation)}
     with KernelSet("default"):
         for row in res.head(6).itertuples():
@@ -169,8 +171,9 @@ def test_refined_minimum_agrees_with_spiceypy_to_1ms(earth_crossers):
 
 def test_columns_units_and_soi(earth_crossers):
     res = screen(
-        earth_crossers, "EARTH", START, STOP, "soi", scheduler="synchronous", progress=False
-    )
+        earth_crossers, "EARTH", START, STOP, "soi", refine=None, scheduler="synchronous",
+        progress=False,
+    )  # fmt: skip
     assert list(res.columns) == [
         "designation",
         "utc",
@@ -241,6 +244,8 @@ def test_cli_plot_of_the_approaches(tmp_path, capsys, mirror, monkeypatch):
             "2026-01-01",
             "--scheduler",
             "synchronous",
+            "--refine",  # the two-body rows of these objects fall inside and outside the SOI
+            "none",
             "--no-progress",
             "--output",
             str(csv),
@@ -309,13 +314,19 @@ def test_approaches_figure_colours_by_the_tables_soi_flag():
 @needs_mirror
 def test_a_two_body_screening_says_its_numbers_are_not_the_answer(capsys):
     """Apophis screens at 537,236 km two-body in April 2029 (JPL: 37,725 km): the two-body
-    table warns and points at --refine nbody; the refined one, which is the answer, does not."""
+    table (--refine none) warns and says how to get the answer; the default, N-body refined,
+    which is the answer, does not."""
     from orbitviz.cli import main
 
     argv = ["screen", "--start", "2029-04-10", "--stop", "2029-04-20"]
     argv += ["--threshold", "0.01au", "--scheduler", "synchronous", "--no-progress"]
+    assert main([*argv, "--refine", "none"]) == 0
+    out = capsys.readouterr().out
+    assert "WARNING: two-body distances" in out and "without --refine none" in out
+    assert " 537236 " in out  # the two-body row
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "WARNING: two-body distances" in out and "--refine nbody" in out
-    assert main([*argv, "--refine", "nbody"]) == 0
-    assert "WARNING" not in capsys.readouterr().out
+    assert "WARNING" not in out
+    [apophis] = [line.split() for line in out.splitlines() if line.lstrip().startswith("99942 ")]
+    # JPL (orbit 199): 37,725 km; NEODyS's own orbit solution lands within 500 km of it
+    assert apophis[-1] == "nbody" and abs(float(apophis[2]) - 37_725) < 500

@@ -16,7 +16,10 @@ from orbitviz.screening.distributed import Fault
 
 pytestmark = needs_mirror
 
+# the two-body screen (refine=None) unless a test says otherwise: the Dask machinery, not the
+# N-body refinement (tested on its own below), is what these tests are about
 WINDOW = {"body": "EARTH", "start": "2029-01-01", "stop": "2030-01-01", "threshold": "0.05au"}
+TWO_BODY = {**WINDOW, "refine": None}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,7 @@ def subset():
 
 @pytest.fixture(scope="module")
 def reference(subset):
-    return screen(subset, **WINDOW, scheduler="synchronous", chunk_size=200, progress=False)
+    return screen(subset, **TWO_BODY, scheduler="synchronous", chunk_size=200, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +75,7 @@ def test_reference_is_meaningful(reference):
 def test_local_cluster_equals_single_process(subset, reference, cluster):
     assert len(cluster.workers) == 2
     got = screen(
-        subset, **WINDOW, scheduler=cluster.scheduler_address, chunk_size=200, progress=False
+        subset, **TWO_BODY, scheduler=cluster.scheduler_address, chunk_size=200, progress=False
     )
     pd.testing.assert_frame_equal(got, reference, check_exact=True)
     assert len(got.attrs["workers_used"]) == 2, "both worker processes must have taken chunks"
@@ -84,7 +87,7 @@ def test_killed_worker_chunk_is_retried(subset, reference, cluster, tmp_path):
     assert len(on_workers(cluster, distributed.set_fault, Fault(index=2, marker=str(marker)))) == 2
     try:
         got = screen(
-            subset, **WINDOW, scheduler=cluster.scheduler_address, chunk_size=200, progress=False
+            subset, **TWO_BODY, scheduler=cluster.scheduler_address, chunk_size=200, progress=False
         )
     finally:
         on_workers(cluster, distributed.set_fault, None)
@@ -101,14 +104,14 @@ def test_resume_after_interruption(subset, reference, cluster, tmp_path, monkeyp
     # the fault hook raises a plain RuntimeError (a bug-like failure, not an OrbitvizError);
     # the synchronous scheduler lets it through unchanged
     with pytest.raises(RuntimeError, match=r"^injected failure in chunk 2$"):
-        screen(subset, **WINDOW, scheduler="synchronous", chunk_size=200, out=out, progress=False)
+        screen(subset, **TWO_BODY, scheduler="synchronous", chunk_size=200, out=out, progress=False)
     monkeypatch.setattr(distributed, "_fault", None)
     assert marker.exists()
     parts = list((tmp_path / "approaches.parquet.parts").rglob("chunk-*.parquet"))
     assert len(parts) == 2 and not out.exists()
     got = screen(
         subset,
-        **WINDOW,
+        **TWO_BODY,
         scheduler=cluster.scheduler_address,
         chunk_size=200,
         out=out,
@@ -121,7 +124,7 @@ def test_resume_after_interruption(subset, reference, cluster, tmp_path, monkeyp
     # other parameters, other key: nothing reused
     again = screen(
         subset,
-        **{**WINDOW, "threshold": "0.04au"},
+        **{**TWO_BODY, "threshold": "0.04au"},
         scheduler="synchronous",
         chunk_size=200,
         out=tmp_path / "b.csv",

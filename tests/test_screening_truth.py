@@ -71,7 +71,14 @@ def test_cad_2020_approaches_found_by_two_body_screening():
         tb.gm_km3s2,
     )
     res = screen(
-        sub, "EARTH", "2019-12-01", "2021-02-01", "0.1au", scheduler="synchronous", progress=False
+        sub,
+        "EARTH",
+        "2019-12-01",
+        "2021-02-01",
+        "0.1au",
+        refine=None,
+        scheduler="synchronous",
+        progress=False,
     )
     res["key"] = normalize_designations(res.designation).to_numpy()
     by_key = dict(iter(res.groupby("key")))  # pandas 3: a GroupBy has a .keys attribute

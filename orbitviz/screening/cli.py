@@ -1,7 +1,7 @@
 """``orbitviz screen``: the command line over :func:`orbitviz.screening.screen`.
 
     orbitviz screen --catalog neodys --body earth --start 2029-01-01 --stop 2030-01-01 \
-        --threshold 0.05au [--refine nbody] [--scheduler local|processes|synchronous|tcp://H:P] \
+        --threshold 0.05au [--refine nbody|none] [--scheduler local|processes|synchronous|tcp://H:P] \
         [--workers 2] [-o out.parquet|out.csv|out.json]
 
 Register with ``add_parser(subparsers)`` (sets ``func`` to :func:`cmd_screen`).
@@ -31,7 +31,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "screen",
         help="close approaches of a whole catalog to a body (local or Dask cluster)",
         description="Every close approach of a catalog's objects to a body in a time window, "
-        "two-body (optionally N-body for the closest), sorted by distance.",
+        "found by a two-body screen and refined by the N-body engine, sorted by distance.",
     )
     p.add_argument(
         "--catalog",
@@ -49,9 +49,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--refine",
-        choices=["nbody"],
-        default=None,
-        help="recompute the closest approaches with the N-body propagator",
+        choices=["nbody", "none"],
+        default="nbody",
+        help="nbody (default): every approach recomputed by the N-body engine; none: the "
+        "two-body screen alone (faster, not the answer: it warns)",
     )
     p.add_argument(
         "--nbody-max",

@@ -164,7 +164,7 @@ class ScreeningParams:
                 "only proven complete for steps far below the ~58-day tidal timescale)"
             )
         if self.refine not in (None, METHOD_NBODY):
-            raise ScreeningError(f"refine={self.refine!r}: use None or 'nbody'")
+            raise ScreeningError(f"refine={self.refine!r}: use 'nbody' (the default) or None")
 
     def grid(self) -> np.ndarray:
         """The coarse ET grid: the candidates' span (:meth:`candidate_span_et`) plus one step

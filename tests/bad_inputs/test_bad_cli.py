@@ -102,7 +102,7 @@ def test_ctrl_c_on_a_dask_screening_is_one_line(mirror, tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-m", "orbitviz.cli", "screen", "--start", "2029-01-01"]
         + ["--stop", "2053-01-01", "--scheduler", "local", "--workers", "2", "--no-progress"]
-        + ["--chunk-size", "100", "-o", str(out)],
+        + ["--chunk-size", "100", "--refine", "none", "-o", str(out)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
