@@ -1,7 +1,8 @@
 """Screening: the whole NEODyS catalog for one year against Earth at 0.05 au, ours vs the
 notebooks' per-object loop.
 
-ours:  ``orbitviz.screening.screen`` in-process (``scheduler="synchronous"``) and on a Dask
+ours:  ``orbitviz.screening.screen(refine=None)``, the two-body screen alone (the peer's
+       method; the default N-body refinement is measured by ``validate.py``), in-process (``scheduler="synchronous"``) and on a Dask
        LocalCluster of 1 and 2 worker processes (cluster start-up included)
 peer:  a per-object Python loop over days calling ``spiceypy.conics`` and ``spiceypy.spkez``
        (the notebooks' way), timed on a random sample of the same catalog in the same run and
@@ -81,6 +82,7 @@ def main() -> int:
             args.start,
             args.stop,
             "0.05au",
+            refine=None,  # the two-body screen, like the peer (the N-body default: validate.py)
             scheduler=scheduler,
             workers=workers,
             progress=False,
