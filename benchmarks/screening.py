@@ -2,8 +2,9 @@
 notebooks' per-object loop.
 
 ours:  ``orbitviz.screening.screen(refine=None)``, the two-body screen alone (the peer's
-       method; the default N-body refinement is measured by ``validate.py``), in-process (``scheduler="synchronous"``) and on a Dask
-       LocalCluster of 1 and 2 worker processes (cluster start-up included)
+       method; the default N-body refinement is measured by ``validate.py``), in-process
+       (``scheduler="synchronous"``) and on a Dask LocalCluster of 1 and 2 worker processes
+       (cluster start-up included)
 peer:  a per-object Python loop over days calling ``spiceypy.conics`` and ``spiceypy.spkez``
        (the notebooks' way), timed on a random sample of the same catalog in the same run and
        extrapolated to the whole catalog (its cost is the same for every object: one call pair
