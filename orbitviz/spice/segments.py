@@ -110,12 +110,20 @@ def _segment(body: int, et: float):
 
 
 def _file_of(handle: int) -> str:
-    """The loaded SPK file that has ``handle``."""
-    for k in range(spiceypy.ktotal("SPK")):
-        path, _kind, _source, found = spiceypy.kdata(k, "SPK")
-        if found == handle:
-            return path
-    return f"(SPK handle {handle})"
+    """The loaded SPK file that has ``handle`` (the handles are read once per state of the
+    kernel pool: a table of 130 segment pieces asked kdata 1,300 times)."""
+    global _FILES
+    generation, files = _FILES
+    if generation != POOL.generation:
+        files = {}
+        for k in range(spiceypy.ktotal("SPK")):
+            path, _kind, _source, found = spiceypy.kdata(k, "SPK")
+            files[found] = path
+        _FILES = (POOL.generation, files)
+    return files.get(handle, f"(SPK handle {handle})")
+
+
+_FILES: tuple[int, dict[int, str]] = (-1, {})  # the pool's generation, {handle: path}
 
 
 # Records already read, per segment and frame: {(file, mtime_ns, size, begin, frame): (first,
