@@ -324,6 +324,9 @@ def test_a_two_body_screening_says_its_numbers_are_not_the_answer(capsys):
     out = capsys.readouterr().out
     assert "WARNING: two-body distances" in out and "without --refine none" in out
     assert " 537236 " in out  # the two-body row
+    # --nbody-max 0 refines none of them: the rows stay two-body, and so does the warning
+    assert main([*argv, "--nbody-max", "0"]) == 0
+    assert "WARNING: two-body distances" in capsys.readouterr().out
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "WARNING" not in out

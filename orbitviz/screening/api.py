@@ -24,6 +24,7 @@ from orbitviz.screening.distributed import check_scheduler, run_chunks, split
 from orbitviz.screening.params import (
     DEFAULT_STEP_S,
     METHOD_NBODY,
+    METHOD_TWO_BODY,
     ScreeningError,
     ScreeningParams,
     parse_threshold,
@@ -63,15 +64,19 @@ def parts_dir_for(out: str | os.PathLike) -> Path:
     return Path(str(out) + ".parts")
 
 
-def _two_body_warning(refine, result: pd.DataFrame) -> list[str]:
-    """Two-body rows are a screen, not the answer: say so where there are rows (Apophis 2029
-    screens at 537,236 km two-body; N-body and JPL say 37,725 km)."""
-    if refine is not None or not len(result):
+def _two_body_warning(result: pd.DataFrame) -> list[str]:
+    """Two-body rows are a screen, not the answer: say so where there are any (Apophis 2029
+    screens at 537,236 km two-body; N-body and JPL say 37,725 km), also when ``nbody_max``
+    refined only the closest."""
+    n = int((result["method"] == METHOD_TWO_BODY).sum()) if len(result) else 0
+    if n == 0:
         return []
+    rows = "" if n == len(result) else f"{n} of the {len(result)} rows have "
     return [
-        "two-body distances and times (no planet's pull since each orbit's epoch): a close "
-        "pass can be off by far more than the threshold (Apophis 2029 screens 14 times too "
-        "far); rerun without --refine none (refine='nbody', the default) for the answer"
+        f"{rows}two-body distances and times (no planet's pull since each orbit's epoch): a "
+        "close pass can be off by far more than the threshold (Apophis 2029 screens 14 times "
+        "too far); rerun without --refine none or --nbody-max (every row refined by N-body, "
+        "the default) for the answer"
     ]
 
 
@@ -210,7 +215,7 @@ def screen(
             "refine": refine or "none",
             "scheduler": scheduler,
             "workers_used": stats["workers_used"],
-            "warnings": _two_body_warning(refine, result),
+            "warnings": _two_body_warning(result),
         }
     )
     if out is not None:
