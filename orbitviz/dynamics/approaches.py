@@ -35,7 +35,11 @@ from ..units import DAY_S
 HALF_WINDOW_S = DAY_S
 BATCH_SIZE = 64
 XTOL_S = 1e-3
-GRID_STEP_S = 3600.0
+# The bracketing grid needs one point between neighbouring extrema of the distance, which
+# are days apart at the least (a pass itself is one minimum however fast; the Earth's monthly
+# wobble about the Earth-Moon barycentre is the quickest other wiggle): 6 h leaves a margin of
+# several, and the brackets are then refined to xtol_s.
+GRID_STEP_S = 6 * 3600.0
 MARGIN_S = 60.0
 
 
@@ -54,7 +58,7 @@ class Approaches:
 def nearest_minima(rel_of, objects, guesses_et, halves_s, xtol_s: float) -> np.ndarray:
     """``(et, dist_km, v_rel_kms)`` (R, 3) of the distance minimum nearest ``guesses_et[r]``
     within ``+-halves_s[r]`` of object ``objects[r]``, for every request ``r`` together (NaN
-    rows where there is none): one grid per request (step <= 1 h, 4 or more points across it),
+    rows where there is none): one grid per request (step <= 6 h, 4 or more points across it),
     the rising zeros of d|r|/dt bracketed on them and refined all at once. ``rel_of(et, objs)``
     gives the relative state (Q, 6) of object ``objs[q]`` at ``et[q]``."""
     from .events import refine_roots
