@@ -21,14 +21,27 @@ the first call's parts (numba's own start-up: import and its target registries, 
 scipy.linalg for BLAS; none of it is our code) and the many-objects path (1,000 clones of
 Apophis integrated together, CPU time).
 
-Peers not measured: kete 3.3.0 (BSD-3, ``pip install kete`` works) downloads its core files
+Peer ASSIST/REBOUND (C, GPL-3; optional, ``pip install assist``, see benchmarks/_assist_peer.py):
+``apophis_2008_2029_vs_assist`` (target: ahead of it), the same case, both warm, propagation
+plus the same closest-approach search, with its force model set to ours (point masses of the
+Sun, planets, Moon, Ceres and Vesta, 1PN Sun by its ``GR_SIMPLE``, A2 with g = 1/r^2; not its
+default EIH GR and Earth/Sun harmonics) and IAS15 with ``adaptive_mode = 2`` (ASSIST 1.2.3's
+own default, the legacy step control, took 2.65 M steps and 87 s on this case). What differs:
+ASSIST reads DE421 and GM values through a copy of de421.bsp with the constants it wants added
+as SPK comments (the numbers of our PCK), and Ceres and Vesta through a uniform re-fit of the
+Horizons SPKs (7 mm from SPICE), both written to a temporary folder each run; its search
+calls ``integrate_or_interpolate`` from Python for each time asked (its integration alone is
+about 80% of its time). Measured here (2 shared cores, medians of 3 with ``--quick`` and of
+7 without, three runs): ours 0.023-0.028 s, ASSIST 0.044-0.052 s (speedup 1.8-2.0); ASSIST
+lands dt -0.03 s, d -0.042 km from JPL (ours -0.0 s, -0.04 km), in 1,050 IAS15 steps.
+
+Peer not measured: kete 3.3.0 (BSD-3, ``pip install kete`` works) downloads its core files
 when imported (DE440s, the WISE/Spitzer/SPHEREx kernels, five asteroid SPKs from Horizons and
 NAIF's Earth-orientation PCK), with five retries each; offline the import fails
 (UnboundLocalError in kete.spice._download_core_files), and with a stand-in PCK and our DE421,
 Ceres and Vesta in its cache (KETE_CACHE_DIR) it still blocks on the downloads of the
-spacecraft kernels and of Pallas, Hygiea and Interamnia, which we do not have. ASSIST/REBOUND
-(GPL-3) need their own ephemeris files (linux_p1550p2650.440, sb441-n16.bsp), not here.
-The numbers issue #12 quotes for them (kete 0.027 s, ASSIST 0.185 s) were measured elsewhere.
+spacecraft kernels and of Pallas, Hygiea and Interamnia, which we do not have. The kete
+number issue #12 quotes (0.027 s) was measured elsewhere.
 
     python benchmarks/nbody.py [--quick]
 """
@@ -38,6 +51,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import _bench
 import numpy as np
@@ -217,6 +231,33 @@ def backward(record, quick: bool, span_s: float) -> Result:
     )
 
 
+def assist_peer(record, row, a: float, b: float, ours, quick: bool) -> Result | None:
+    """ASSIST/REBOUND on the same case (optional: a ``#`` line says why when it cannot run):
+    its answer against JPL and the warm times of both, propagation + closest-approach search."""
+    import tempfile
+
+    from _assist_peer import load
+
+    with tempfile.TemporaryDirectory() as folder, spice.KernelSet("default"):
+        peer, note = load(record.elements, Path(folder))
+        info(note)
+        if peer is None:
+            return None
+        t = measure({"ours": ours, "assist": lambda: peer.closest(a, b)}, repeat=3 if quick else 7)
+        et, km = peer.closest(a, b)
+    jpl_km = row.dist_au * AU_KM
+    info(f"  ASSIST: dt {et - row.et:+.2f} s, d {km - jpl_km:+.3f} km, {peer.steps} steps")
+    return report(
+        Result(
+            "apophis_2008_2029_vs_assist",
+            t["ours"],
+            t["assist"],
+            Target(min_speedup=1.0),
+            note="same forces (ASSIST's GR_SIMPLE, no harmonics), IAS15 adaptive_mode 2, warm",
+        )
+    )
+
+
 def closest_method(record, a: float, b: float) -> str:
     """The method string of our run (integrator, ephemeris, perturbers, tolerance)."""
     return analyze_flyby(
@@ -264,6 +305,8 @@ def main() -> int:
     )
     with spice.KernelSet("default"):
         info(f"  ours: {closest_method(record, a, b)}")
+    if (vs_assist := assist_peer(record, row, a, b, ours, args.quick)) is not None:
+        results.append(vs_assist)
     info(
         f"1,000 Apophis clones together: {many_cpu:.2f} s CPU ({many_cpu:.2f} ms per object), "
         f"{many_steps} steps"

@@ -204,3 +204,10 @@ def test_measure_reports_the_median_per_call(bench, monkeypatch):
     assert t == {"ours": 2.0, "peer": 4.0}  # the warmup (9 s) left out; median, not min/mean
     per_call = bench.measure(costing(3.0, 3.0, 6.0, 6.0), repeat=2, warmup=0, number=2)
     assert per_call == pytest.approx(4.5)  # each round: 2 calls, seconds per call
+
+
+def test_assist_peer_helper_imports(bench_path):
+    """benchmarks/_assist_peer.py (nbody.py's optional ASSIST peer, loaded only when it runs)
+    still imports against the current code, without ASSIST itself; its force set is ours."""
+    module = load(BENCH_DIR / "_assist_peer.py")
+    assert module.FORCES == ["SUN", "PLANETS", "ASTEROIDS", "NON_GRAVITATIONAL", "GR_SIMPLE"]
