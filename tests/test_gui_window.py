@@ -341,7 +341,8 @@ def test_a_signal_closes_the_viewer(qapp, monkeypatch, tmp_path, signame, delay_
     with pytest.raises(expected) as caught:
         run_viewer(recipe("philae", shape="67p-4k.obj"), size=VIEW)
     assert getattr(caught.value, "signum", signal.SIGINT) == signum
-    assert {id(w) for w in qapp.topLevelWidgets() if w.isVisible()} == shown  # it closed
+    # it closed: no window it opened is left (a window of an earlier test may close meanwhile)
+    assert {id(w) for w in qapp.topLevelWidgets() if w.isVisible()} <= shown
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
