@@ -311,6 +311,50 @@ def test_approaches_figure_colours_by_the_tables_soi_flag():
     assert ax.get_title() == "5 close approaches to Earth within 0.2au (synthetic)"
 
 
+def test_approaches_figure_labels_never_overlap():
+    """Ten approaches within a day at nearly one distance, in a year's plot: the labels, the
+    closest first, overlap neither each other nor the legend, and each stays next to its point
+    or is joined to it by a leader line (they once sat on top of each other, each 4 px right of
+    its point); one with no room left is not drawn."""
+    import pandas as pd
+    from matplotlib.dates import date2num
+    from matplotlib.text import Annotation, Text
+    from plot_support import find_artists
+
+    from orbitviz.reports.screening import approaches_figure
+
+    dist_ld = np.r_[3.0 + 0.01 * np.arange(10), 15.0, 15.0]  # the last two span the year
+    table = pd.DataFrame(
+        {
+            "designation": [f"2029 XA{k}" for k in range(12)],
+            "utc": [f"2029-06-01T{2 * k:02d}:00:00" for k in range(10)]
+            + ["2029-01-01T00:00:00", "2029-12-31T00:00:00"],
+            "dist_km": dist_ld * LD_KM,
+            "dist_ld": dist_ld,
+            "inside_soi": [False] * 12,
+        }
+    )
+    table.attrs.update(body="EARTH", threshold="0.05au", catalog="synthetic")
+    fig = approaches_figure(table, label_top=10)
+    fig.canvas.draw()  # where the annotations' texts go is worked out when drawn
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    labels = find_artists(ax, "designation label")
+    # the closest first: those the layout finds no room for are the farthest (8 of 10 drawn)
+    drawn = sorted(t.get_text() for t in labels)
+    assert len(drawn) >= 6 and drawn == sorted(table["designation"][: len(drawn)])
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]  # the text, not its leader
+    legend = ax.get_legend().get_window_extent(renderer)
+    for i, a in enumerate(boxes):
+        assert not a.overlaps(legend)
+        assert not any(a.overlaps(b) for b in boxes[i + 1 :]), labels[i].get_text()
+    for label, box in zip(labels, boxes):
+        assert isinstance(label, Annotation)
+        px, py = ax.transData.transform((date2num(label.xy[0]), label.xy[1]))
+        gap = np.hypot(max(box.x0 - px, 0, px - box.x1), max(box.y0 - py, 0, py - box.y1))
+        assert gap < 12 or label.arrow_patch is not None, (label.get_text(), gap)
+
+
 @needs_mirror
 def test_a_two_body_screening_says_its_numbers_are_not_the_answer(capsys):
     """Apophis screens at 537,236 km two-body in April 2029 (JPL: 37,725 km): the two-body

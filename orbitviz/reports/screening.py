@@ -48,15 +48,6 @@ def approaches_figure(table: pd.DataFrame, *, label_top: int = 10):
             label=f"{attrs.get('body', 'body').title()} SOI",
             gid="SOI radius",
         )
-    for _, row in table.nsmallest(label_top, "dist_km").iterrows():
-        ax.annotate(
-            str(row.designation),
-            (np.datetime64(pd.to_datetime(row.utc)), row.dist_ld),
-            textcoords="offset points",
-            xytext=(4, 2),
-            fontsize=7,
-            gid="designation label",
-        )
     ax.set_yscale("log")
     ax.set_ylabel("closest distance (lunar distances)")
     ax.set_xlabel("UTC")
@@ -67,7 +58,57 @@ def approaches_figure(table: pd.DataFrame, *, label_top: int = 10):
     )
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="lower right", fontsize=8)
-    return lay_out(fig)
+    lay_out(fig)
+    closest = table.nsmallest(label_top, "dist_km")
+    _label_points(
+        fig,
+        ax,
+        [str(d) for d in closest["designation"]],
+        pd.to_datetime(closest["utc"]).to_numpy(),
+        closest["dist_ld"].to_numpy(),
+    )
+    return fig
+
+
+def _label_points(fig, ax, texts, x, y) -> None:
+    """Label the points (x, y) with ``texts``, closest first, where the labels overlap neither
+    each other, the legend nor the frame: the view's label layout (:mod:`orbitviz.scene.
+    layout`), in the figure's pixels; a label pushed away from its point gets a leader line,
+    one with no room left is not drawn. Needs the figure laid out (the axes where they stay)."""
+    from matplotlib.dates import date2num
+
+    from ..scene.layout import Box, Label, place_labels
+
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+
+    def down(extent) -> Box:  # matplotlib's pixels have y up; the layout's y down
+        return Box(extent.x0, height - extent.y1, extent.x1, height - extent.y0)
+
+    anchors = ax.transData.transform(np.c_[date2num(x), y])
+    labels = []
+    for k, (text, (px, py)) in enumerate(zip(texts, anchors)):
+        probe = ax.text(0, 0, text, fontsize=7)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        labels.append(Label(k, (px, height - py), (extent.width, extent.height), -k, 4.0))
+    legend = ax.get_legend()
+    reserved = [down(legend.get_window_extent(renderer))] if legend else []
+    placed = place_labels(labels, down(ax.get_window_extent(renderer)), reserved=reserved)
+    for where, text, xi, yi in zip(placed, texts, x, y):
+        if not where.shown:
+            continue
+        ax.annotate(
+            text,
+            (xi, yi),
+            xytext=(where.box.x0 / width, 1.0 - where.box.y1 / height),
+            textcoords="figure fraction",  # the same place at any dpi the PNG is saved with
+            ha="left",
+            va="bottom",
+            fontsize=7,
+            gid="designation label",
+            arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "0.4"} if where.leader else None,
+        )
 
 
 def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10) -> Path:
