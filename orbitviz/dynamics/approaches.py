@@ -119,7 +119,7 @@ def closest_approaches(
     ``half_window_s``: one for all, or one per request. ``on_done(n)`` is called as requests
     finish (a progress bar). Needs the kernels loaded."""
     from .. import spice
-    from .nbody import Perturbers, body_states_function, propagate_nbody
+    from .nbody import Perturbers, propagate_nbody, relative_state_function
 
     objects = np.asarray(objects, dtype=int)
     guesses = np.asarray(guesses_et, dtype=float)
@@ -147,21 +147,14 @@ def closest_approaches(
         for k in range(0, len(group), batch_size)
     ]
 
-    body_states = body_states_function(
-        spice.body_id(body),
-        float((guesses - halves).min()) - MARGIN_S,
-        float((guesses + halves).max()) + MARGIN_S,
-    )
+    body_code = spice.body_id(body)
+    span = (float((guesses - halves).min()) - MARGIN_S, float((guesses + halves).max()) + MARGIN_S)
 
     def finish(traj, objs):
         asked = np.concatenate([requests[o] for o in objs])
         index = np.concatenate([np.full(len(requests[o]), k) for k, o in enumerate(objs)])
-        many = traj.n_objects > 1
-
-        def rel_of(et, which):
-            return traj.states(et, which if many else None) - body_states(et)
-
         try:
+            rel_of = relative_state_function(traj, body_code, *span)
             hits = nearest_minima(rel_of, index, guesses[asked], halves[asked], xtol_s)
         except (CoverageError, ElementsError) as exc:
             for i in asked:

@@ -431,16 +431,10 @@ def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
     def helio(et):
         return trajectory.states(np.atleast_1d(et))
 
-    if body_code in trajectory.perturbers.ids:  # the body's states from the same records
+    relative = nbody.relative_state_function(trajectory, body_code, start_et, stop_et)
 
-        def rel(et):
-            return trajectory.relative_states(body_code, np.atleast_1d(et))
-
-    else:
-        body_state = body_states_function(body_code, start_et, stop_et)
-
-        def rel(et):
-            return helio(et) - body_state(et)
+    def rel(et):
+        return relative(np.atleast_1d(et))
 
     step = _grid_step_s(start_et, stop_et)
     dist, _ = distance_functions(rel)

@@ -275,6 +275,26 @@ def _memoized(states: StateFunction, size: int = 8) -> StateFunction:
     return wrapped
 
 
+def relative_state_function(trajectory: NBodyTrajectory, body_code: int, start_et, stop_et):
+    """``rel(et, objects=None)``: the states (ET 1-d) of ``trajectory``'s bodies relative to
+    ``body_code``, shaped as :meth:`NBodyTrajectory.states` (``objects`` too). From the
+    records that moved them when the body is one of the perturbers, else its states from
+    :func:`body_states_function` over [``start_et``, ``stop_et``]: the relative state of every
+    closest-approach search of an N-body run."""
+    if body_code in trajectory.perturbers.ids:
+        return lambda et, objects=None: trajectory.relative_states(body_code, et, objects)
+    body_state = body_states_function(body_code, start_et, stop_et)
+    every = trajectory.n_objects > 1
+
+    def rel(et, objects=None):
+        body = body_state(et)
+        return trajectory.states(et, objects) - (
+            body[:, None] if every and objects is None else body
+        )
+
+    return rel
+
+
 def body_states_function(body_code: int, start_et: float, stop_et: float) -> StateFunction:
     """Heliocentric ECLIPJ2000 states of the body over the window, from the SPK's Chebyshev
     records as the N-body engine reads them (no SPICE call per time; equal to SPICE to

@@ -212,13 +212,14 @@ def _jacobian_elements_to_state(cov, p0: np.ndarray, gm: float, orbit_idx: list[
     return jac
 
 
-def _closest_approaches(traj, body_state, n_objects: int, lo: float, hi: float):
+def _closest_approaches(rel_of, n_objects: int, lo: float, hi: float):
     """Closest approach time (N,), body-centred state (N, 6) there, and whether it sits on the
-    window's edge, for every object of ``traj``: grid minimum, then the zero of r.v."""
+    window's edge, for every object of an N-body run (``rel_of``: its
+    :func:`~orbitviz.dynamics.nbody.relative_state_function`): grid minimum, then the zero of
+    r.v, each object's state evaluated at its own times alone."""
     step = min(600.0, (hi - lo) / 200.0)
     grid = time_grid(lo, hi, step)
-    states = traj.states(grid).reshape(len(grid), n_objects, 6)
-    rel = states - body_state(grid)[:, None, :]
+    rel = rel_of(grid).reshape(len(grid), n_objects, 6)
     dist = np.linalg.norm(rel[..., :3], axis=-1)
     i = np.argmin(dist, axis=0)
     edge = (i == 0) | (i == len(grid) - 1)
@@ -226,9 +227,7 @@ def _closest_approaches(traj, body_state, n_objects: int, lo: float, hi: float):
     a, b = grid[ia], grid[ib]
 
     def rel_at(t, idx):
-        t = np.asarray(t, dtype=float)
-        s = traj.states(t).reshape(len(t), n_objects, 6)[np.arange(len(t)), idx]
-        return s - body_state(t)
+        return rel_of(np.asarray(t, dtype=float), idx)
 
     def rdot(t, idx):
         r = rel_at(t, idx)
@@ -293,7 +292,7 @@ def encounter_uncertainty(
     (``KernelSet("default")``)."""
     from .. import spice
     from ..smallbodies.covariance import OrbitCovariance
-    from .nbody import body_states_function, propagate_nbody
+    from .nbody import body_states_function, propagate_nbody, relative_state_function
 
     if mode not in MODES:
         raise OrbitvizError(f"unknown uncertainty mode {mode!r}: use one of {', '.join(MODES)}")
@@ -354,7 +353,8 @@ def encounter_uncertainty(
         **options,
     )
     body_state = body_states_function(body_code, lo - 1.0, hi + 1.0)
-    t_ca, rel_ca, edge = _closest_approaches(traj, body_state, n_objects, lo, hi)
+    rel_of = relative_state_function(traj, body_code, lo - 1.0, hi + 1.0)
+    t_ca, rel_ca, edge = _closest_approaches(rel_of, n_objects, lo, hi)
     d_ca = np.linalg.norm(rel_ca[:, :3], axis=1)
     body_vel = body_state(np.array([t_ca[0]]))[0, 3:]
     nominal_plane = target_plane(rel_ca[:1], mu, body_vel)
