@@ -213,13 +213,14 @@ def backward(record, quick: bool, span_s: float) -> Result:
     sigma_km = (row.dist_max_au - row.dist_min_au) / 6 * AU_KM
     sigma_s = row.sigma_t_min * 60
     dd, dt = closest.dist_km - row.dist_au * AU_KM, closest.et - row.et
-    years = (float(record.elements.to_conics()[6]) - row.et) / (365.25 * DAY_S)
+    span = float(record.elements.to_conics()[6]) - row.et  # epoch - pass: backwards
+    years = span / (365.25 * DAY_S)
     info(
         f"JPL orbit 199 close approach {row.time_tdb} TDB, {row.dist_au * AU_KM:,.0f} km, "
         f"{years:.1f} years before the epoch: ours dt {dt:+.1f} s ({dt / sigma_s:+.3f} sigma), "
         f"d {dd:+.1f} km ({dd / sigma_km:+.3f} sigma)"
     )
-    scale = (float(record.elements.to_conics()[6]) - row.et) / span_s
+    scale = span / span_s
     return report(
         Result(
             "apophis_1924_backward",
