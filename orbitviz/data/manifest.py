@@ -14,6 +14,7 @@ from .paths import resource_dir
 MANIFEST_FILES = (
     ("kernels", "manifest.toml"),
     ("kernels", "catalogs.toml"),
+    ("kernels", "lightcurves.toml"),
     ("shapes", "manifest.toml"),
 )
 
