@@ -183,3 +183,18 @@ class TimeMapError(RenderError, ValueError):
 
 class NoGLBackend(RenderError):
     """No OpenGL context can be created without a display (EGL, OSMesa and Xvfb all failed)."""
+
+
+class LightCurveError(OrbitvizError, ValueError):
+    """A light curve that cannot be used: a missing or unreadable file, no flux column, no
+    finite flux, times not increasing, an unknown time system, files that overlap in time.
+    ``path`` names the file (None for arrays given in Python), ``reason`` the fact in words."""
+
+    def __init__(self, message: str, *, path=None, reason: str = ""):
+        super().__init__(message)
+        self.path, self.reason = path, reason
+
+
+class TransitError(OrbitvizError, ValueError):
+    """A transit search, fit or vetting that cannot run as asked (an unknown star, a period
+    range outside the data, star parameters out of physical range, ...)."""

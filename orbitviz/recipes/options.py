@@ -54,7 +54,7 @@ class Option:
                 if getattr(self, key) is not None:
                     kwargs[key] = getattr(self, key)
             if self.many:
-                kwargs["nargs"] = "*"
+                kwargs["nargs"] = "+" if self.positional else "*"
         if self.positional:
             parser.add_argument(self.name, **kwargs)
             return
@@ -140,3 +140,31 @@ scene is built: :func:`orbitviz.scene.camera_from_spec`)."""
 SHAPE_OPTIONS = (
     Option("file", "an OBJ, PLY or DSK file, or a known shape name (67p-4k.obj)", positional=True),
 )
+
+TRANSIT_OPTIONS = (
+    Option(
+        "files",
+        "light curves of one star: Kepler/K2/TESS FITS files (quarters, sectors) or CSV/TSV/"
+        "Parquet tables",
+        positional=True,
+        many=True,
+        metavar="FILE",
+    ),
+    Option(
+        "star",
+        "the star in the KOI table, for its Teff, radius and log g: KIC 11442793, Kepler-90",
+        metavar="NAME",
+    ),
+    Option("teff", "the star's effective temperature, K", type=float, metavar="K"),
+    Option("radius", "the star's radius, solar radii", type=float, metavar="RSUN"),
+    Option("logg", "the star's surface gravity, log10(cm/s^2)", type=float, metavar="DEX"),
+    Option("mass", "the star's mass, solar masses", type=float, metavar="MSUN"),
+    Option(
+        "time_format",
+        "what a table's 'time' column counts: bjd (BJD_TDB), bkjd (Kepler, BJD - 2454833) "
+        "or btjd (TESS, BJD - 2457000)",
+        choices=("bjd", "bkjd", "btjd"),
+    ),
+)
+"""The transit analysis's options: ``orbitviz transit``, ``orbitviz view transit`` and
+``orbitviz render transit`` take them, and :func:`orbitviz.transits` the same keywords."""
