@@ -33,12 +33,15 @@ from .easing import EASINGS
 from .events import Event, EventEmitter
 from .label_layer import LabelLayer
 from .layer import Layer
+from .lightcurve_layer import LightCurveLayer, TimeAxis, TransitSeries
 from .marker_layer import MarkerLayer
 from .mesh_layer import MeshLayer
+from .ring_layer import RingLayer
 from .scene import LayerList, Readout, Scene, SpiceOrigin
 from .sphere_layer import SphereLayer
 from .timemap import TimeMap
 from .trajectory_layer import TrajectoryLayer
+from .video import SceneVideo
 
 __all__ = [
     "EASINGS",
@@ -56,14 +59,19 @@ __all__ = [
     "LabelLayer",
     "Layer",
     "LayerList",
+    "LightCurveLayer",
     "MarkerLayer",
     "MeshLayer",
     "Readout",
+    "RingLayer",
     "Scene",
+    "SceneVideo",
     "SphereLayer",
     "SpiceOrigin",
+    "TimeAxis",
     "TimeMap",
     "TrajectoryLayer",
+    "TransitSeries",
     "Turntable",
     "camera_from_spec",
     "camera_words",

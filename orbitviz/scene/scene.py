@@ -85,7 +85,8 @@ class Scene:
     ``title``, ``credits`` (data credit lines), ``readouts`` (overlay texts), for cameras
     that chase something ``follow_target`` (the name of a moving MarkerLayer) and, for scenes
     built from SPICE, ``spice`` (a :class:`SpiceOrigin`). ``home``: the first view (default:
-    all the contents framed, :meth:`fit_camera`); ``camera_presets``: named views by name."""
+    all the contents framed, :meth:`fit_camera`); ``camera_presets``: named views by name;
+    ``video``: what a video shows when not told (a :class:`~orbitviz.scene.SceneVideo`)."""
 
     units = "km"
 
@@ -110,6 +111,7 @@ class Scene:
         self.layers = LayerList()
         self.home: CameraState | None = None
         self.camera_presets: dict[str, CameraPreset] = {}
+        self.video = None  # a SceneVideo: the recipe's camera path and time map for videos
 
     def add_camera_preset(self, preset: CameraPreset) -> CameraPreset:
         if preset.name in self.camera_presets:
