@@ -64,6 +64,7 @@ class SphereAdapter(SurfaceAdapter):
             ambient=self._ambient(),
             lit=layer.lit,
             rim=RIM if translucent and not layer.lit else 0,
+            limb=layer.limb_darkening,
         )
         node.set_translucent(translucent)
         node.transform.scale = (layer.radius_km * self._enlarged,) * 3
