@@ -75,7 +75,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     result = render_video(
         scene,
         args.output,
-        camera=args.camera or "turntable",
+        camera=args.camera,  # None: the scene's own video camera, else a turntable
         size=args.size,
         fps=args.fps,
         duration_s=None if args.frames else duration,
