@@ -3,14 +3,14 @@ front end (the desktop window, ``orbitviz render``, the notebook widget) takes.
 
 >>> import orbitviz.recipes as recipes
 >>> sorted(recipes.RECIPES)
-['flyby', 'philae', 'shape']
+['flyby', 'philae', 'shape', 'transit']
 >>> scene = recipes.build_scene("67p-4k.obj")
 >>> scene.layers.names
 ['shape']
 
 Modules: :mod:`.options` (every option declared once), :mod:`.registry` (the recipes),
 :mod:`.sampling` (the one place scenes ask SPICE), :mod:`.philae`, :mod:`.flyby`,
-:mod:`.shape` (the scenes), :mod:`.prepared` (a scene ready to show; opening files),
+:mod:`.shape`, :mod:`.transit` (the scenes), :mod:`.prepared` (a scene ready to show; opening files),
 :mod:`.arguments` (the command-line scene words).
 """
 
@@ -20,6 +20,7 @@ _LAZY = {
     "flyby_scene": "orbitviz.recipes.flyby",
     "philae_scene": "orbitviz.recipes.philae",
     "shape_scene": "orbitviz.recipes.shape",
+    "transit_scene": "orbitviz.recipes.transit",
     "PreparedScene": "orbitviz.recipes.prepared",
     "open_file": "orbitviz.recipes.prepared",
     "prepare": "orbitviz.recipes.prepared",

@@ -1,6 +1,6 @@
 """Recipes: the named ways to build a scene, each with its options declared once.
 
-A :class:`Recipe` (``philae``, ``flyby``, ``shape``) takes its options as keywords and gives a
+A :class:`Recipe` (``philae``, ``flyby``, ``shape``, ``transit``) takes its options as keywords and gives a
 :class:`SceneRecipe`: a title and a ``build()`` that returns the :class:`~orbitviz.scene.Scene`
 (and may call SPICE: a viewer runs it on its worker). The desktop window, the video renderer and
 the notebook widget all build their scenes through here.
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OrbitvizError
-from .options import FLYBY_OPTIONS, PHILAE_OPTIONS, SHAPE_OPTIONS, Option
+from .options import FLYBY_OPTIONS, PHILAE_OPTIONS, SHAPE_OPTIONS, TRANSIT_OPTIONS, Option
 
 if TYPE_CHECKING:
     from ..scene import Scene
@@ -105,6 +105,13 @@ RECIPES = {
         "orbitviz.recipes.shape",
         lambda *, file: str(file),
     ),
+    "transit": Recipe(
+        "transit",
+        "a planetary system found in light curves, in 3D beside its light curve",
+        TRANSIT_OPTIONS,
+        "orbitviz.recipes.transit",
+        lambda *, files, star=None, **_: f"transits of {star or ', '.join(map(str, files))}",
+    ),
 }
 
 
@@ -123,8 +130,8 @@ def file_kind(path: str | Path) -> str:
 
 
 def recipe(what: str, **options) -> SceneRecipe:
-    """The scene recipe ``what`` (``"philae"``, ``"flyby"``, ``"shape"``) with ``options``;
-    any other word is a shape file or shape name (``recipe("eros.obj")``)."""
+    """The scene recipe ``what`` (``"philae"``, ``"flyby"``, ``"shape"``, ``"transit"``) with
+    ``options``; any other word is a shape file or shape name (``recipe("eros.obj")``)."""
     if what in RECIPES:
         return RECIPES[what](**options)
     return RECIPES["shape"](file=what, **options)
@@ -141,7 +148,7 @@ def as_recipe(what, **options) -> SceneRecipe:
     >>> as_recipe(3.5)
     Traceback (most recent call last):
     ...
-    orbitviz.errors.OrbitvizError: cannot show a float: give a recipe name ('philae', 'flyby', 'shape'), a shape file, a Scene or a flyby report
+    orbitviz.errors.OrbitvizError: cannot show a float: give a recipe name ('philae', 'flyby', 'shape', 'transit'), a shape file, a Scene or a flyby report
     """
     from ..reports import FlybyReport
     from ..scene import Scene
