@@ -127,7 +127,14 @@ class _Problem:
             t0, period, rp, a_rs, b, level = p
         # the model is even in b: b is free on both sides of 0 (a bound at 0 would stop the
         # solver there, where the gradient in b vanishes), and |b| is reported
-        return dict(t0=t0, period=period, rp_rs=rp, a_rs=a_rs, impact=abs(b), level=level)
+        return {
+            "t0": t0,
+            "period": period,
+            "rp_rs": rp,
+            "a_rs": a_rs,
+            "impact": abs(b),
+            "level": level,
+        }
 
     def model(self, p: np.ndarray, time=None) -> np.ndarray:
         v = self.unpack(p)
