@@ -203,7 +203,7 @@ def fit_signal(
     exposure = cadence_d
     rp0 = math.sqrt(max(signal.depth, 1e-6))
     if signal.single:
-        problem, x, cov, chi2_red, period_err = _fit_single(
+        problem, x, cov, chi2_red, period_err, shape = _fit_single(
             signal, data, star, u, exposure, all_time, cadence_d
         )
         best_alias = None
@@ -251,7 +251,7 @@ def fit_signal(
             )
             problem = free
             x, cov, _, chi2_red = _solve(free, start, lower, upper)
-        period_err = None
+        period_err = shape = None
     return _candidate(
         problem,
         x,
@@ -266,6 +266,7 @@ def fit_signal(
         best_alias,
         data,
         period_err,
+        shape,
     )
 
 
@@ -303,8 +304,9 @@ def _fit_single(signal, data, star, u, exposure, all_time, cadence_d):
     x, cov, _, chi2_red = _solve(problem, fits[k][1], *_single_bounds(signal))
     # the star's density is known to a factor ~1.6 (the prior of periodic fits); the period of
     # a transit of given shape scales as density^(-1/2): add that in quadrature
-    relative = math.hypot(0.5 * (hi - lo) / median, 0.5 * DENSITY_PRIOR_DEX)
-    return problem, x, cov, chi2_red, float(relative * median)
+    shape = 0.5 * (hi - lo) / median
+    relative = math.hypot(shape, 0.5 * DENSITY_PRIOR_DEX)
+    return problem, x, cov, chi2_red, float(relative * median), shape
 
 
 def _single_bounds(signal):
@@ -319,7 +321,20 @@ def _nearest_epoch(signal: Signal, period: float) -> float:
 
 
 def _candidate(
-    problem, x, cov, chi2_red, signal, star, u, exposure, name, seed, alias, data, period_err=None
+    problem,
+    x,
+    cov,
+    chi2_red,
+    signal,
+    star,
+    u,
+    exposure,
+    name,
+    seed,
+    alias,
+    data,
+    period_err=None,
+    shape=None,
 ):
     rng = np.random.default_rng(seed)
     good = bool(np.all(np.isfinite(cov)))
@@ -386,7 +401,8 @@ def _candidate(
         rp_rs=float(v["rp_rs"]),
         rp_rs_err=spread(lambda s: s["rp_rs"]),
         a_rs=float(v["a_rs"]),
-        a_rs_err=spread(lambda s: s["a_rs"]),
+        # a single transit's shape fixes a/R* about as well as the period (a ~ P^(2/3))
+        a_rs_err=spread(lambda s: s["a_rs"]) if shape is None else (2 / 3) * shape * v["a_rs"],
         impact=float(v["impact"]),
         impact_err=spread(lambda s: s["impact"]),
         depth_ppm=depth_ppm,
