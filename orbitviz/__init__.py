@@ -32,6 +32,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "flyby": "orbitviz.analysis",
+    "transits": "orbitviz.analysis",
     "build_scene": "orbitviz.recipes",
     "fetch": "orbitviz.data",
     "KernelSet": "orbitviz.spice",
@@ -59,6 +60,7 @@ __all__ = [  # noqa: RUF022 -- errors first, then the lazily loaded names
     "ShapeFormatError",
     "UnknownBody",
     "flyby",
+    "transits",
     "build_scene",
     "fetch",
     "KernelSet",

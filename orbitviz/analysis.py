@@ -107,3 +107,58 @@ def flyby(
             at_edge=result.closest_at_window_edge,
         )
         return FlybyReport.from_result(result, kernels, uncertainty=unc)
+
+
+def transits(
+    files,
+    *,
+    star: str | int | None = None,
+    teff: float | None = None,
+    radius: float | None = None,
+    logg: float | None = None,
+    mass: float | None = None,
+    time_format: str | None = None,
+    progress=None,
+    **search_options,
+):
+    """The transit report of one star from its light curves: Kepler/K2/TESS FITS files
+    (quarters, sectors) or CSV/TSV/Parquet tables, or a
+    :class:`~orbitviz.exoplanets.lightcurve.LightCurve`.
+
+    ``star`` (a KIC number or a name in the KOI table, e.g. ``"Kepler-90"``), ``teff`` (K),
+    ``radius`` (R_sun), ``logg`` (cgs) and ``mass`` (M_sun) give the star's parameters (else the
+    FITS header's, else guessed, and the report says so); ``time_format`` says what a table's
+    ``time`` column counts (``bjd``, ``bkjd``, ``btjd``); ``search_options`` set
+    :class:`~orbitviz.exoplanets.search.SearchSettings` (``period_min_d``, ``period_max_d``,
+    ``window_d``, ``snr_min``, ...); ``progress(text)`` hears of each step.
+
+    Returns a :class:`~orbitviz.reports.TransitReport` (``headline``, ``candidates``,
+    ``to_table()``, ``to_json()``, ``to_csv()``, ``plot(path)``; ``orbitviz.show(report)``
+    draws the system beside its light curve).
+    """
+    from .exoplanets.analysis import analyze
+    from .exoplanets.lightcurve import LightCurve
+    from .exoplanets.search import SearchSettings
+    from .reports import TransitReport
+
+    if isinstance(files, str | os.PathLike | LightCurve):
+        files = files if isinstance(files, LightCurve) else [files]
+    try:
+        settings = SearchSettings(**search_options) if search_options else None
+    except TypeError as exc:
+        raise OrbitvizError(
+            f"transits(): {exc}; the search options are those of SearchSettings: "
+            f"{', '.join(SearchSettings.__dataclass_fields__)}"
+        ) from None
+    result = analyze(
+        files,
+        star=star,
+        teff=teff,
+        radius=radius,
+        logg=logg,
+        mass=mass,
+        time_format=time_format,
+        settings=settings,
+        progress=progress,
+    )
+    return TransitReport(result)

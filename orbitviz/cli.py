@@ -450,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="PNG", help="write altitude vs time with the contacts")
     p.set_defaults(func=cmd_lander)
 
+    from .exoplanets.cli import add_parser as add_transit_parser
     from .render.cli import add_parser as add_render_parser
     from .screening.cli import add_parser as add_screen_parser
 
@@ -457,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_render_parser(sub)
     add_screen_parser(sub)
     add_validate_parser(sub)
+    add_transit_parser(sub)
 
     p = sub.add_parser("time", help="convert UTC <-> ET (TDB seconds past J2000)")
     p.add_argument("time", nargs="+", metavar="UTC|ET")

@@ -15,7 +15,7 @@ _LAZY = {
     "LightCurve": "orbitviz.exoplanets.lightcurve",
     "read_lightcurves": "orbitviz.exoplanets.readers",
     "Star": "orbitviz.exoplanets.star",
-    "search": "orbitviz.exoplanets.search",
+    "analyze": "orbitviz.exoplanets.analysis",
     "SearchSettings": "orbitviz.exoplanets.search",
 }
 

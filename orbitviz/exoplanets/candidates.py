@@ -52,7 +52,8 @@ class Candidate:
     ``u`` are the quadratic limb-darkening coefficients used, ``exposure_d`` the integration
     time of the model. ``p_planet`` is the vetting classifier's calibrated probability that
     the signal is a planet (None before vetting), ``flags`` the vetting diagnostics in words,
-    ``diagnostics`` their numbers."""
+    ``diagnostics`` their numbers; ``known_as`` the catalogued planet it matches (the KOI
+    table's name and number), if any."""
 
     name: str
     period_d: float
@@ -90,6 +91,7 @@ class Candidate:
     p_planet: float | None = None
     flags: tuple[str, ...] = ()
     diagnostics: dict = field(default_factory=dict)
+    known_as: str = ""
 
     def flux(self, time_bjd) -> np.ndarray:
         """This candidate's model light curve (1 out of transit) at ``time_bjd``. A single

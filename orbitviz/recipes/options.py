@@ -19,7 +19,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..cli_types import count
+from ..cli_types import count, number
 from ..dynamics.methods import DEFAULT_METHOD, METHODS
 from ..dynamics.uncertainty import CHOICES as UNCERTAINTY_CHOICES
 from ..dynamics.uncertainty import DEFAULT_CLONES
@@ -155,10 +155,30 @@ TRANSIT_OPTIONS = (
         "the star in the KOI table, for its Teff, radius and log g: KIC 11442793, Kepler-90",
         metavar="NAME",
     ),
-    Option("teff", "the star's effective temperature, K", type=float, metavar="K"),
-    Option("radius", "the star's radius, solar radii", type=float, metavar="RSUN"),
-    Option("logg", "the star's surface gravity, log10(cm/s^2)", type=float, metavar="DEX"),
-    Option("mass", "the star's mass, solar masses", type=float, metavar="MSUN"),
+    Option(
+        "teff",
+        "the star's effective temperature, K",
+        type=number(2300, 50_000, unit="K"),
+        metavar="K",
+    ),
+    Option(
+        "radius",
+        "the star's radius, solar radii",
+        type=number(0.08, 200, unit="solar radii"),
+        metavar="RSUN",
+    ),
+    Option(
+        "logg",
+        "the star's surface gravity, log10(g / (cm/s^2))",
+        type=number(0.5, 6.0, unit="dex"),
+        metavar="DEX",
+    ),
+    Option(
+        "mass",
+        "the star's mass, solar masses",
+        type=number(0.07, 150, unit="solar masses"),
+        metavar="MSUN",
+    ),
     Option(
         "time_format",
         "what a table's 'time' column counts: bjd (BJD_TDB), bkjd (Kepler, BJD - 2454833) "

@@ -61,3 +61,25 @@ def save_png(fig, out: str | Path) -> Path:
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png")
     return out
+
+
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def save_figure(fig, out: str | Path) -> Path:
+    """Write ``fig`` atomically in the format its suffix names: PNG, PDF (vector, for papers)
+    or SVG."""
+    from ..errors import OutputError
+
+    out = Path(out)
+    kind = out.suffix.lower()
+    if kind not in FIGURE_SUFFIXES:
+        raise OutputError(
+            f"{out}: a figure is written as {', '.join(FIGURE_SUFFIXES)}; give one of those "
+            "suffixes",
+            path=out,
+            reason="unknown suffix",
+        )
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format=kind[1:])
+    return out
