@@ -21,7 +21,7 @@ from .layer_adapter import LABELS, LayerAdapter
 from .overlays import font_pt, ui_scale
 from .text_metrics import PAD_PX, line_height_px, text_width_px
 
-BACKGROUND = (0.0, 0.0, 0.0, 0.88)
+BACKGROUND = (0.0, 0.0, 0.0, 1.0)
 FRAME = (0.55, 0.55, 0.55, 1.0)
 GRID = (0.35, 0.35, 0.35, 0.6)
 TEXT = (0.85, 0.85, 0.85, 1.0)

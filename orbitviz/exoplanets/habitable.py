@@ -7,8 +7,8 @@ The effective stellar flux at each limit is the paper's polynomial in ``Teff - 5
 ``d = sqrt(L / S_eff)`` au. For the Sun this gives the abstract's 0.99 and 1.70 au.
 
 >>> inner, outer = habitable_zone_au(5780.0, 1.0)
->>> round(inner, 2), round(outer, 2)
-(0.99, 1.7)
+>>> round(inner, 3), round(outer, 3)
+(0.993, 1.705)
 """
 
 from __future__ import annotations

@@ -244,7 +244,7 @@ class LightCurveLayer(Layer):
             if not len(series.mid_et) or series.depth <= 0:
                 continue
             gap = np.abs(series.mid_et - centre) - half - 0.5 * series.duration_s
-            gap = np.clip(gap, 0.0, None) / max(half, 1e-9)
+            gap = np.clip(gap, 0.0, None) / max(2.0 * half, 1e-9)  # in window widths
             weight = np.where(gap < 1.0, 0.5 * (1.0 + np.cos(np.pi * np.minimum(gap, 1.0))), 0.0)
             dip = max(dip, float(series.depth * weight.max()))
         return 1.0 - base - dip, 1.0 + base
