@@ -279,14 +279,23 @@ def allowed_aliases(
 def epoch_depths(
     t: np.ndarray, dflux: np.ndarray, weight: np.ndarray, mids, duration_d: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each transit's own box depth and its error (fractions) at mid-times ``mids``."""
+    """Each transit's own box depth and its error (fractions) near mid-times ``mids``: the
+    box may slide by up to half its duration (a trial period's small error moves the
+    predicted times), the deepest placement counts."""
     depths, errors = [], []
     for mid in mids:
-        inside = np.abs(t - mid) < 0.5 * duration_d
-        w = weight[inside]
-        total = float(w.sum())
-        depths.append(-float(np.sum(w * dflux[inside])) / total if total > 0 else np.nan)
-        errors.append(1.0 / math.sqrt(total) if total > 0 else np.inf)
+        best, best_err = np.nan, np.inf
+        for shift in np.linspace(-0.5, 0.5, 9) * duration_d:
+            inside = np.abs(t - mid - shift) < 0.5 * duration_d
+            w = weight[inside]
+            total = float(w.sum())
+            if total <= 0:
+                continue
+            depth = -float(np.sum(w * dflux[inside])) / total
+            if not depth <= best:
+                best, best_err = depth, 1.0 / math.sqrt(total)
+        depths.append(best)
+        errors.append(best_err)
     return np.array(depths), np.array(errors)
 
 
