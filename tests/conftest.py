@@ -76,3 +76,36 @@ def one_error_line(capsys, *argv) -> str:
     assert code == 2, err
     assert len(err) == 1 and err[0].startswith("orbitviz: error: "), err
     return err[0]
+
+
+# -- exoplanet transits: Kepler-90's three quarters, analysed once per session ----------------
+KEPLER90_FILES = (
+    "kplr011442793-2009350155506_llc.fits",
+    "kplr011442793-2010009091648_llc.fits",
+    "kplr011442793-2010174085026_llc.fits",
+)
+
+
+@pytest.fixture(scope="session")
+def kepler90_files(mirror) -> list[Path]:
+    """Kepler-90's quarters 3, 4 and 5 (long cadence), from the mirror."""
+    from orbitviz import data
+
+    return [data.fetch(name) for name in KEPLER90_FILES]
+
+
+@pytest.fixture(scope="session")
+def kepler90_report(kepler90_files):
+    """The transit report of Kepler-90's three quarters (the whole analysis, ~15 s)."""
+    import orbitviz
+
+    return orbitviz.transits(kepler90_files)
+
+
+@pytest.fixture(scope="session")
+def kepler90_kois():
+    """The KOI table's rows of Kepler-90 (independent truth), by planet letter."""
+    from orbitviz.exoplanets.catalogs import koi_planets
+
+    rows = koi_planets(11442793)
+    return {str(r["kepler_name"]).split()[-1]: r for _, r in rows.iterrows()}

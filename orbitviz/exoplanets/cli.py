@@ -12,7 +12,8 @@ import argparse
 import sys
 import time
 
-from ..cli_types import number
+from ..cli_types import count, number
+from ..errors import TransitError
 from ..recipes.options import TRANSIT_OPTIONS, add_options, values
 
 FORMATS = ("table", "json", "csv", "md")
@@ -44,6 +45,24 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="detrending window, days (about 3x the longest transit; default 1.5)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
+    many = p.add_argument_group(
+        "many stars",
+        "a folder, or files of several stars: each star's analysis is one task (on Dask, as "
+        "orbitviz screen), the candidates of all in one table",
+    )
+    many.add_argument(
+        "-o",
+        "--output",
+        metavar="TABLE",
+        help="write the table of every star's candidates (.parquet, .csv, .json); an "
+        "interrupted run resumes from <TABLE>.parts/",
+    )
+    many.add_argument(
+        "--scheduler",
+        default="local",
+        help="local (default: processes on this machine), synchronous, or tcp://HOST:PORT",
+    )
+    many.add_argument("--workers", type=count(1, 512), help="local worker processes")
     p.set_defaults(func=cmd_transit)
     return p
 
@@ -60,10 +79,21 @@ def _progress(enabled: bool):
 
 
 def cmd_transit(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .._files import check_output
     from ..analysis import transits
     from ..reports.figures import FIGURE_SUFFIXES
+    from .batch import group_by_star, light_curve_files
 
+    files = light_curve_files(args.files)
+    if any(Path(f).is_dir() for f in args.files) or len(group_by_star(files)) > 1:
+        return _many(args, files)
+    if args.output:
+        raise TransitError(
+            "--output writes the table of many stars; for one star use --format csv (or json) "
+            "and redirect it, or give a folder of several stars"
+        )
     if args.plot:  # a name we cannot write fails before the work
         check_output(args.plot, what="the plot", suffixes=FIGURE_SUFFIXES)
     options = {
@@ -88,3 +118,62 @@ def cmd_transit(args: argparse.Namespace) -> int:
     if args.plot:
         print(f"plot written to {report.plot(args.plot)}", file=sys.stderr)
     return 0
+
+
+def _many(args: argparse.Namespace, files) -> int:
+    from .batch import transits_many
+
+    if args.plot:
+        raise TransitError(
+            "--plot draws one star's light curve; these files are of several stars: plot one "
+            "star at a time (orbitviz transit ITS_FILES --plot OUT.png)"
+        )
+    options = {k: v for k, v in values(args, TRANSIT_OPTIONS).items() if k != "files"}
+    options = {k: v for k, v in options.items() if v is not None}
+    table = transits_many(
+        files,
+        out=args.output,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        progress=not args.no_progress,
+        **options,
+    )
+    a = table.attrs
+    summary = (
+        f"{a['stars']} star(s): {a['with_candidates']} with transit candidates, "
+        f"{int(table['n_candidates'].gt(0).sum())} candidate(s) in all"
+        + (f", {a['errors']} star(s) could not be analysed (see 'error')" if a["errors"] else "")
+        + (f"; {a['resumed']} resumed from an earlier run" if a["resumed"] else "")
+    )
+    if args.format == "json":
+        print(table.to_json(orient="records", indent=1))
+    elif args.format == "csv":
+        print(table.to_csv(index=False, float_format="%.6g").rstrip("\n"))
+    else:
+        from .._text import table as text_table
+
+        shown = [
+            "star",
+            "candidate",
+            "known_as",
+            "period_d",
+            "depth_ppm",
+            "rp_earth",
+            "snr",
+            "p_planet",
+            "error",
+        ]
+        rows = [[_cell(v) for v in row] for row in table[shown].itertuples(index=False)]
+        print(summary + "\n")
+        print(text_table(rows, shown))
+    if args.output:
+        print(f"table written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return str(value)

@@ -182,6 +182,7 @@ def normalised(
     target: str = "",
     cadence_d: float | None = None,
     segment: int = 0,
+    path=None,
     **meta,
 ) -> LightCurve:
     """One segment's finite points as a :class:`LightCurve`, flux divided by its median;
@@ -190,16 +191,16 @@ def normalised(
         raise LightCurveError(
             f"{source}: no point has both a finite time and a finite flux; check the file's "
             "flux column (or give another one)",
-            path=source,
+            path=path or source,
             reason="no finite flux",
         )
     steps = np.diff(time)
     if np.any(steps <= 0):
         bad = int(np.flatnonzero(steps <= 0)[0]) + 1
         raise LightCurveError(
-            f"{source}: times are not increasing (point {bad}: {time[bad]!r} after "
-            f"{time[bad - 1]!r}); sort the rows by time and drop repeated times",
-            path=source,
+            f"{source}: times are not increasing (point {bad}: BJD {time[bad]:.6f} after "
+            f"{time[bad - 1]:.6f}); sort the rows by time and drop repeated times",
+            path=path or source,
             reason="times not increasing",
         )
     median = float(np.median(raw))
@@ -207,7 +208,7 @@ def normalised(
         raise LightCurveError(
             f"{source}: the median flux is {median:g}; give fluxes (electrons/s or relative), "
             "not magnitudes or differences",
-            path=source,
+            path=path or source,
             reason="flux not positive",
         )
     flux = raw / median

@@ -249,6 +249,7 @@ def _read_fits(path: Path, *, quality: str, flux: str) -> LightCurve:
         values[keep],
         errors[keep],
         source=_segment_name(primary, mission, path),
+        path=path,
         target=_target(primary, mission),
         cadence_d=cadence,
         mission=mission,
@@ -329,4 +330,4 @@ def _read_table(path: Path, *, time_format: str | None) -> LightCurve:
             path=path,
             reason="all NaN",
         )
-    return normalised(time[keep], flux[keep], err[keep], source=path.name, target="")
+    return normalised(time[keep], flux[keep], err[keep], source=path.name, path=path)

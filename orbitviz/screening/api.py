@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from orbitviz import spice
 from orbitviz._files import check_output
+from orbitviz.parallel import TABLE_SUFFIXES, parts_dir_for
 from orbitviz.screening.distributed import check_scheduler, run_chunks, split
 from orbitviz.screening.params import (
     DEFAULT_STEP_S,
@@ -30,12 +30,7 @@ from orbitviz.screening.params import (
     parse_threshold,
     run_key,
 )
-from orbitviz.screening.results import (
-    TABLE_SUFFIXES,
-    empty_results,
-    sort_results,
-    write_table,
-)
+from orbitviz.screening.results import empty_results, sort_results, write_table
 
 
 def load_catalog(catalog, allow_hyperbolic: bool = False):
@@ -57,11 +52,6 @@ def load_catalog(catalog, allow_hyperbolic: bool = False):
     raise ScreeningError(
         f"catalog {catalog!r}: give 'neodys', a .csv/.parquet/.sqlite path or an ElementsTable"
     )
-
-
-def parts_dir_for(out: str | os.PathLike) -> Path:
-    """Where the part files of ``out`` live: ``<out>.parts/``."""
-    return Path(str(out) + ".parts")
 
 
 def _two_body_warning(result: pd.DataFrame) -> list[str]:

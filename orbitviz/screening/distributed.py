@@ -1,4 +1,5 @@
-"""Run chunks on Dask (a local cluster of processes, or an existing scheduler) or in-process.
+"""Screening chunks, run on :mod:`orbitviz.parallel` (Dask: a local cluster of processes, or
+an existing scheduler; or in-process).
 
 Each chunk is one task: a worker process furnishes its own kernels once (SPICE is per process and
 not thread-safe, so workers have one thread each), computes the body's grid track once per
@@ -13,11 +14,8 @@ Dask scheduler; its workers need orbitviz installed and access to the data files
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,8 +115,9 @@ def _track(params: ScreeningParams):
 
 def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None) -> pd.DataFrame:
     """Screen one chunk in this process (kernels and body track loaded once per process)."""
+    from orbitviz.parallel import write_part
     from orbitviz.screening.core import screen_chunk
-    from orbitviz.screening.results import complete, write_part
+    from orbitviz.screening.results import complete
 
     if _fault is not None:
         _fault.maybe_trigger(chunk.index)
@@ -132,19 +131,6 @@ def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None
     if part is not None:
         write_part(rows, Path(part))
     return rows
-
-
-def _progress(total: int, initial: int, enabled: bool):
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        total=total,
-        initial=initial,
-        unit="chunk",
-        desc="screening",
-        disable=not enabled,
-        leave=False,
-    )
 
 
 def run_chunks(
@@ -161,176 +147,27 @@ def run_chunks(
     """Rows of every chunk (finished parts read back, the others computed) and how many were
     resumed from parts. Order of the list follows the chunks. ``stats["workers_used"]`` gets the
     Dask workers that computed chunks."""
-    results: dict[int, pd.DataFrame] = {}
-    todo = []
-    for chunk in chunks:
-        path = part_path(parts_dir, chunk.index) if parts_dir is not None else None
-        if path is not None and path.exists():
-            from orbitviz.screening.results import read_part
+    from orbitviz.parallel import read_part, run_tasks
 
-            results[chunk.index] = read_part(path)
-        else:
-            todo.append((chunk, str(path) if path is not None else None))
-    resumed = len(results)
-    bar = _progress(len(chunks), resumed, progress)
-    try:
-        if scheduler == "synchronous":
-            for chunk, path in todo:
-                results[chunk.index] = process_chunk(chunk, params, path)
-                bar.update(1)
-        elif todo:
-            used = _run_dask(todo, params, scheduler, workers, retries, results, bar.update)
-            if stats is not None:
-                stats["workers_used"] = sorted(used)
-    finally:
-        bar.close()
-    return [results[c.index] for c in chunks], resumed
-
-
-@contextlib.contextmanager
-def _workers_ignore_sigint():
-    """Start worker processes with SIGINT ignored (a Python started with SIGINT ignored keeps
-    it so): Ctrl-C in a terminal reaches the whole process group, and each worker used to die
-    with its own traceback (67 lines for 2 workers). Only this process sees the Ctrl-C and
-    closes the cluster."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-SCHEDULERS = ("local", "processes", "synchronous")
+    return run_tasks(
+        [(chunk.index, (chunk, params)) for chunk in chunks],
+        process_chunk,
+        scheduler=scheduler,
+        workers=workers,
+        part_of=None if parts_dir is None else (lambda index: part_path(parts_dir, index)),
+        read_part=read_part,
+        progress=progress,
+        desc="screening",
+        unit="chunk",
+        retries=retries,
+        stats=stats,
+        error=ScreeningError,
+        key="orbitviz-screen-chunk",
+    )
 
 
 def check_scheduler(scheduler: str) -> str:
     """``scheduler`` if it names one (checked before any work); else a ScreeningError."""
-    if scheduler in SCHEDULERS or str(scheduler).startswith(("tcp://", "tls://")):
-        return scheduler
-    raise ScreeningError(
-        f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
-    )
+    from orbitviz.parallel import check_scheduler as check
 
-
-def _client(scheduler: str, workers: int | None):
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError:  # pragma: no cover - optional dependency
-        raise ScreeningError(
-            f"scheduler {scheduler!r} needs dask[distributed]: pip install 'orbitviz[dask]' "
-            "or use scheduler='synchronous'"
-        ) from None
-    if scheduler.startswith(("tcp://", "tls://")):
-        try:
-            return Client(scheduler, timeout="20s"), None
-        except OSError as exc:
-            raise ScreeningError(
-                f"cannot reach the Dask scheduler at {scheduler} ({exc}); start "
-                "one (dask scheduler) or use --scheduler local"
-            ) from None
-    check_scheduler(scheduler)
-    import dask
-
-    n = workers or os.cpu_count() or 1
-    # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which switches off glibc's adaptive
-    # mmap threshold: every large numpy temporary is then mmap'ed and page-faulted afresh, and
-    # this array-heavy work ran ~1.5x slower per worker (measured: 1 worker 34.7 s -> 26.0 s,
-    # 2 workers 19.8 s -> 14.7 s for the catalog-year). Keep the thread limits, drop the trim.
-    environ = {
-        k: v
-        for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
-        if k != "MALLOC_TRIM_THRESHOLD_"
-    }
-    with (
-        dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
-        _workers_ignore_sigint(),
-    ):
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=40,
-        )
-    return Client(cluster), cluster
-
-
-def _run_dask(
-    todo, params, scheduler, workers, retries, results: dict, advance: Callable[[int], None]
-) -> set[str]:
-    from dask.distributed import wait
-
-    client, cluster = _client(scheduler, workers)
-    with _sigint_sets(threading.Event()) as interrupted:
-        try:
-            futures = {}
-            for chunk, path in todo:
-                fut = client.submit(
-                    process_chunk,
-                    chunk,
-                    params,
-                    path,
-                    retries=retries,
-                    pure=False,
-                    key=f"orbitviz-screen-chunk-{chunk.index:05d}-{os.getpid()}",
-                )
-                futures[fut] = chunk.index
-            used: set[str] = set()
-            remaining = set(futures)
-            while remaining:
-                if interrupted.is_set():  # Ctrl-C, raised here: never inside Dask's own code
-                    raise KeyboardInterrupt
-                try:
-                    done, remaining = wait(remaining, timeout=0.5, return_when="FIRST_COMPLETED")
-                except TimeoutError:
-                    continue
-                for fut in done:
-                    _collect(client, fut, futures[fut], retries, results, used)
-                    advance(1)
-            return used
-        finally:
-            _close(client, cluster)
-
-
-def _collect(client, fut, index: int, retries: int, results: dict, used: set) -> None:
-    """A finished chunk's rows into ``results`` (its worker into ``used``), or its error."""
-    used.update(client.who_has(fut).get(fut.key, ()))
-    try:
-        results[index] = fut.result()
-    except Exception as exc:
-        from orbitviz.errors import OrbitvizError
-
-        if isinstance(exc, OrbitvizError):
-            raise
-        raise ScreeningError(
-            f"chunk {index} failed on the Dask cluster after {retries} "
-            f"retries: {type(exc).__name__}: {exc}. Finished chunks are "
-            "saved; run again to resume"
-        ) from exc
-
-
-def _close(client, cluster, timeout_s: float = 20.0) -> None:
-    """Close the client and our own cluster within ``timeout_s`` each (after a Ctrl-C too)."""
-    with contextlib.suppress(Exception):
-        client.close(timeout=timeout_s)
-    if cluster is not None:
-        with contextlib.suppress(Exception):
-            cluster.close(timeout=timeout_s)
-
-
-@contextlib.contextmanager
-def _sigint_sets(event: threading.Event):
-    """Within the block, Ctrl-C sets ``event`` instead of raising wherever the main thread is
-    (a KeyboardInterrupt inside Dask's client code could leave its close waiting forever:
-    seen once in a fresh venv); main thread only, else nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
-        yield event
-        return
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: event.set())
-    try:
-        yield event
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    return check(scheduler, ScreeningError)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from orbitviz import spice
-from orbitviz._files import atomic_path
+from orbitviz.parallel import write_table as _write_table
 from orbitviz.screening.params import ScreeningError
 from orbitviz.units import AU_KM, LD_KM
 
@@ -80,36 +80,6 @@ def empty_results() -> pd.DataFrame:
     )
 
 
-TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".json")
-"""What :func:`write_table` writes (chosen by suffix)."""
-
-
-def write_part(frame: pd.DataFrame, path: Path) -> None:
-    """Write one chunk's rows atomically (:func:`orbitviz._files.atomic_path`): a part file that
-    exists is always complete, so a resumed run can trust it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:
-        frame.to_parquet(tmp, index=False)
-
-
-def read_part(path: Path) -> pd.DataFrame:
-    return pd.read_parquet(path)
-
-
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write the result as .parquet, .csv or .json (by suffix), atomically; returns the path."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        raise ScreeningError(f"cannot write {path}: use a .parquet, .csv or .json output file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    plain = frame.copy()
-    plain.attrs = {}
-    with atomic_path(path) as tmp:
-        if suffix == ".csv":
-            plain.to_csv(tmp, index=False, float_format="%.10g")
-        elif suffix == ".json":
-            plain.to_json(tmp, orient="records", indent=1, double_precision=15)
-        else:
-            plain.to_parquet(tmp, index=False)
-    return path
+    return _write_table(frame, path, ScreeningError)
