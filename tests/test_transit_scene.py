@@ -256,3 +256,16 @@ def test_transit_is_a_recipe_on_view_and_render(mirror, monkeypatch):
     built = RECIPES["transit"](files=files, star="Kepler-90").build()
     assert asked["star"] == "Kepler-90" and list(asked["files"]) == files
     assert "light curve" in built.layers and built.video is not None
+
+
+def test_a_light_curve_without_candidates_still_has_a_scene(result):
+    """Nothing found: the star, its habitable zone and the light curve, the whole system
+    framed (no planet presets, no transit to fly to)."""
+    from dataclasses import replace
+
+    empty = transit_scene(replace(result, candidates=[]))
+    assert {"Kepler-90", "habitable zone", "light curve"} <= set(empty.layers.names)
+    assert list(empty.camera_presets) == ["top", "system"] and empty.video is None
+    assert empty.home == empty.camera_presets["system"].state
+    assert empty["light curve"].transits == ()
+    assert empty.readout_texts(np.array([empty.clock.et]))[0][0].startswith("BJD ")

@@ -253,12 +253,13 @@ def observer_view(star_radius_km: float, outermost_km: float) -> CameraState:
 
 
 def camera_presets(star_radius_km: float, planets: list[Planet], reach_km: float):
-    """The scene's named views (see the module)."""
-    outermost = max(p.candidate.a_rs for p in planets) * star_radius_km
-    presets = [
-        CameraPreset(
-            "observer", "From Earth (the transits)", observer_view(star_radius_km, outermost)
-        ),
+    """The scene's named views (see the module); from Earth only with planets to see."""
+    presets = []
+    if planets:
+        outermost = max(p.candidate.a_rs for p in planets) * star_radius_km
+        view = observer_view(star_radius_km, outermost)
+        presets.append(CameraPreset("observer", "From Earth (the transits)", view))
+    presets += [
         CameraPreset(
             "top", "The orbits from above", centred_view(0.0, 90.0, _free(1.12 * reach_km))
         ),
@@ -450,8 +451,9 @@ def transit_scene(
     scene.add(LabelLayer(f"{name} label", [[0.0, 0.0, 1.15 * radius]], [name]))
     scene.add(light_curve_layer(result, planets))
     scene.readouts.append(_transit_readout(planets, radius))
-    for preset in camera_presets(radius, planets, reach) if planets else ():
+    for preset in camera_presets(radius, planets, reach):
         scene.add_camera_preset(preset)
+    scene.home = scene.camera_presets["system"].state  # the panel under it, unlike fit_camera
     focused = focus_transit(planets, lc, focus)
     if focused is not None:
         planet, mid = focused
