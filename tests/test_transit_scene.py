@@ -269,3 +269,19 @@ def test_a_light_curve_without_candidates_still_has_a_scene(result):
     assert empty.home == empty.camera_presets["system"].state
     assert empty["light curve"].transits == ()
     assert empty.readout_texts(np.array([empty.clock.et]))[0][0].startswith("BJD ")
+
+
+def test_candidates_matched_to_the_koi_table_are_named_after_their_planets(result):
+    """The analysis names candidates 01, 02, ... and says which catalogued planet each matches
+    (``known_as``): the scene calls them by their letters, the star by their host's name."""
+    from dataclasses import replace
+
+    renamed = [
+        replace(c, name=f"{i + 1:02d}", known_as=f"{c.name} (K00351.0{i + 1})")
+        for i, c in enumerate(result.candidates[:2])
+    ]
+    unmatched = replace(result.candidates[2], name="03", known_as="")
+    scene = transit_scene(replace(result, candidates=[*renamed, unmatched]))
+    assert [s.label for s in scene["light curve"].transits] == ["b", "c", "03"]
+    assert {"b", "c", "03"} <= set(scene.camera_presets)
+    assert scene.title.startswith("Kepler-90: 3 transiting planet candidates")

@@ -117,6 +117,27 @@ def planet_label(name: str, index: int) -> str:
     return word if 0 < len(word) <= 3 else (name or f"planet {index + 1}")
 
 
+def catalogue_name(candidate: Candidate) -> tuple[str, str] | None:
+    """The host and the letter of the catalogued planet a candidate matches (its
+    ``known_as``, e.g. ``Kepler-90 h (K00351.01)`` -> ``("Kepler-90", "h")``), or None.
+
+    >>> from types import SimpleNamespace as C
+    >>> catalogue_name(C(known_as="Kepler-90 h (K00351.01)")), catalogue_name(C(known_as="K00351.07"))
+    (('Kepler-90', 'h'), None)
+    """
+    name = (getattr(candidate, "known_as", "") or "").split(" (")[0]
+    host, _, letter = name.rpartition(" ")
+    return (host, letter) if host and 0 < len(letter) <= 2 and letter.isalpha() else None
+
+
+def star_name(result: TransitResult) -> str:
+    """The star's name: its catalogued planets' host (Kepler-90) when the candidates match
+    some, else the name it was given or the light curve's target (KIC 11442793)."""
+    hosts = {known[0] for c in result.candidates if (known := catalogue_name(c))}
+    given = result.star.name or result.lightcurve.target or "star"
+    return hosts.pop() if len(hosts) == 1 else given
+
+
 def time_axis(mission: str) -> TimeAxis:
     """Kepler/K2: BKJD days; TESS: BTJD; anything else: BJD - 2450000."""
     mission = mission.upper()
@@ -154,7 +175,8 @@ def _planets(result: TransitResult, first_bjd: float, last_bjd: float) -> list[P
     ]
     planets, labels = [], set()
     for i, candidate in enumerate(usable):
-        label = planet_label(candidate.name, i)
+        known = catalogue_name(candidate)  # "h" for Kepler-90 h, else the candidate's name
+        label = known[1] if known else planet_label(candidate.name, i)
         label = label if label not in labels else f"{label}{i + 1}"
         labels.add(label)
         step = candidate.period_d / samples_per_orbit(candidate.a_rs)
@@ -209,7 +231,7 @@ def light_curve_layer(result: TransitResult, planets: list[Planet]) -> LightCurv
     ]
     longest = max((p.duration_d for p in planets), default=0.25)
     axis = time_axis(lc.mission)
-    name = result.star.name or lc.target or "the star"
+    name = star_name(result)
     return LightCurveLayer(
         "light curve",
         lc.time_et,
@@ -370,7 +392,9 @@ def transit_scene(
     first, last = float(lc.time_bjd[0]), float(lc.time_bjd[-1])
     radius = star.radius_km
     planets = _planets(result, first, last)
-    name = star.name or lc.target or "star"
+    name = star_name(result)
+    other = star.name or lc.target
+    also = f" ({other})" if other and other != name else ""
     inner_au, outer_au = habitable_zone_au(star.teff_k, star.luminosity_lsun)
     outermost = max((p.candidate.a_rs for p in planets), default=5.0) * radius
     reach = max(outermost, outer_au * AU_KM)
@@ -380,7 +404,8 @@ def transit_scene(
         clock=Clock(
             float(bjd_to_et(first)), float(bjd_to_et(last)), rate=innermost * 86400.0 / playback_s
         ),
-        title=f"{name}: {len(planets)} transiting planet candidate{'s' * (len(planets) != 1)}",
+        title=f"{name}{also}: {len(planets)} transiting planet candidate"
+        + "s" * (len(planets) != 1),
         credits=[
             *(f"Light curve: {source}" for source in lc.sources[:1]),
             f"Star: Teff {star.teff_k:.0f} K, R {star.radius_rsun:.2f} R_sun "
