@@ -10,8 +10,8 @@ What passes (the report states these numbers):
   curve, where no transit can be (red noise and systematics reach it; white noise alone would
   not);
 - a **single transit**, or a signal seen in two transits only (one repetition proves little):
-  ``SNR >= single_snr_min`` (10). Transits whose depths disagree (chi-square p < 0.001) are not
-  one planet: the strongest is kept as a single transit and the others are searched again.
+  ``SNR >= single_snr_min`` (10). Transits whose depths disagree (chi-square p < 1e-4, the
+  errors widened by the red noise measured on the transit's time scale) are not one planet: the strongest is kept as a single transit and the others are searched again.
   Single transits left after the periodic search are looked for twice: in the same trend, and
   (those over 10 h) in a 3-day trend that does not eat a day-long transit; each time a dip must
   also beat 1.5 times the strongest single dip of the inverted flux;
@@ -299,7 +299,29 @@ def epoch_depths(
     return np.array(depths), np.array(errors)
 
 
-def depths_agree(depths: np.ndarray, errors: np.ndarray, p_min: float = 1e-3) -> bool:
+def red_noise_factor(
+    t: np.ndarray, dflux: np.ndarray, weight: np.ndarray, duration_d: float
+) -> float:
+    """How much more the flux scatters, averaged over ``duration_d``, than white noise would
+    (the "beta" of Pont, Zucker & Queloz 2006): the scatter of box means of that length over
+    what the per-point noise predicts; at least 1."""
+    use = weight > 0
+    if use.sum() < 20:
+        return 1.0
+    bins = np.floor((t[use] - t[use][0]) / duration_d).astype(np.int64)
+    counts = np.bincount(bins)
+    sums = np.bincount(bins, weights=dflux[use])
+    full = counts >= max(3, 0.5 * np.median(counts[counts > 0]))
+    if full.sum() < 5:
+        return 1.0
+    means = sums[full] / counts[full]
+    white = 1.0 / math.sqrt(float(np.median(weight[use])))
+    expected = white / np.sqrt(counts[full])
+    observed = 1.4826 * np.median(np.abs(means - np.median(means)))
+    return max(1.0, float(observed / np.median(expected)))
+
+
+def depths_agree(depths: np.ndarray, errors: np.ndarray, p_min: float = 1e-4) -> bool:
     """Whether transits' depths agree with one planet (chi-square probability >= p_min)."""
     from scipy.stats import chi2
 
@@ -382,6 +404,7 @@ class _Grid:
         full, part = epochs_with_data(self.t, period, float(mid[k]), duration, self.cadence_d)
         if len(full) >= 2:
             depths, errors = epoch_depths(self.t, dflux, weight, full, duration)
+            errors = errors * red_noise_factor(self.t, dflux, weight, duration)
             if not depths_agree(depths, errors):  # not one planet: its strongest transit alone
                 best = int(np.nanargmax(depths / errors))
                 one = float(depths[best] / errors[best])
