@@ -20,9 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..cli_types import count
-from ..dynamics.methods import DEFAULT_METHOD, METHODS
-from ..dynamics.uncertainty import CHOICES as UNCERTAINTY_CHOICES
-from ..dynamics.uncertainty import DEFAULT_CLONES
+from ..dynamics.methods import DEFAULT_CLONES, DEFAULT_METHOD, METHODS, UNCERTAINTY_CHOICES
 
 
 @dataclass(frozen=True)
