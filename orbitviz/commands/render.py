@@ -52,8 +52,8 @@ def _ordered(option: str, a: str, b: str) -> tuple[float, float]:
 def cmd_render(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ..render.video import check_target, output_kind, render_video
     from ..scene import TimeMap
-    from .video import check_target, output_kind, render_video
 
     kind = output_kind(Path(args.output))  # a bad output name fails before any work
     check_target(Path(args.output), folder=kind == "png")
