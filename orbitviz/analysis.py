@@ -13,8 +13,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .dynamics.flyby import analyze_flyby
+from .dynamics.methods import DEFAULT_METHOD
+from .dynamics.uncertainty import DEFAULT_CLONES, for_report
 from .errors import OrbitvizError
 from .reports import FlybyReport
+from .smallbodies import resolve_target
+from .spice import KernelSet, to_et
 
 
 def _target_name(target) -> str | None:
@@ -59,11 +64,6 @@ def flyby(
     ``uncertainty`` (``auto``, ``linear``, ``mc``, ``none``), ``clones`` and ``seed``: the orbit
     uncertainty at the closest approach (:mod:`orbitviz.dynamics.uncertainty`).
     """
-    from .dynamics.flyby import analyze_flyby
-    from .dynamics.methods import DEFAULT_METHOD
-    from .smallbodies import resolve_target
-    from .spice import KernelSet, to_et
-
     target = _target_name(target)
     elements, window = resolve_target(
         target, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
@@ -94,7 +94,6 @@ def flyby(
             nbody_options=nbody_options,
             compare=compare,
         )
-        from .dynamics.uncertainty import DEFAULT_CLONES, for_report
 
         unc = for_report(
             elements,

@@ -53,9 +53,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import spice
 from ._text import table as _table
 from .dynamics import approaches as _approaches
+from .dynamics.kepler import propagate
 from .errors import CoverageError, ElementsError, ValidationError
+from .smallbodies import normalize_designations, read_catalog
+from .spice import KernelSet
 from .units import AU_KM, jd_tdb_to_et
 
 __all__ = [
@@ -407,8 +411,6 @@ def compare_close_approaches(
     """
     from tqdm import tqdm
 
-    from .smallbodies import normalize_designations
-
     if method not in METHODS:
         raise ValidationError(f"method {method!r}: use one of {', '.join(METHODS)}")
     started = time.perf_counter()
@@ -443,9 +445,6 @@ def compare_close_approaches(
 
     rows = np.array(found, dtype=int)
     if method == "two-body":
-        from . import spice
-        from .dynamics.kepler import propagate
-
         elts = table.conics[cat_row[rows]]
 
         def rel_of(t, k):
@@ -557,9 +556,6 @@ def validate_cad(
     """:func:`compare_close_approaches` from files: a saved CAD API answer and an SBDB query
     CSV (or any catalog :func:`~orbitviz.smallbodies.read_catalog` reads) with the same orbit
     solutions, the ``default`` kernels loaded for the run."""
-    from .smallbodies import read_catalog
-    from .spice import KernelSet
-
     cad = select_rows(read_cad_answer(cad_path), max_dist_au, sample, seed)
     if len(cad) == 0:
         raise ValidationError(

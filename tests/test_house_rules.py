@@ -72,3 +72,70 @@ def test_one_camera_module_per_layer():
         str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if "camera" in path.stem
     )
     assert found == ["_vispy/cameras.py", "scene/cameras.py"]
+
+
+def _module_name(path: Path) -> tuple[str, str]:
+    """(module, package) of a file of orbitviz/."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+        return ".".join(parts), ".".join(parts)
+    return ".".join(parts), ".".join(parts[:-1])
+
+
+def _imports_inside_functions(path: Path) -> list[tuple[int, str]]:
+    """(line, name) of every orbitviz name imported inside a function of ``path``: a module,
+    or ``module.attribute`` for ``from module import attribute``."""
+    package = _module_name(path)[1].split(".")
+    found = []
+    for function in ast.walk(ast.parse(path.read_text(), str(path))):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.ImportFrom):
+                base = package[: len(package) - node.level + 1] if node.level else []
+                name = ".".join([*base, node.module] if node.module else base)
+                names = [f"{name}.{alias.name}" for alias in node.names]  # maybe submodules
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            found += [(node.lineno, n) for n in names if n.split(".")[0] == "orbitviz"]
+    return found
+
+
+def _covered(name: str, table: dict[str, str]) -> bool:
+    return any(name == key or (key != "orbitviz" and name.startswith(key + ".")) for key in table)
+
+
+def test_imports_inside_functions_are_the_ones_that_buy_start_up_time():
+    """An orbitviz import inside a function comes from a module of orbitviz._lazy.DEFERRING or
+    loads one of DEFERRED (or the package's own lazy names): every other import sits at the top
+    of its module, where a reader and the import contracts see it."""
+    from orbitviz._lazy import DEFERRED, DEFERRING
+
+    loose = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if not _covered(_module_name(path)[0], DEFERRING)
+        for line, name in _imports_inside_functions(path)
+        if not (_covered(name, DEFERRED) or name in ("orbitviz", "orbitviz.show"))
+    ]
+    assert loose == [], (
+        "move these imports to the top (or say why in orbitviz/_lazy.py):\n" + "\n".join(loose)
+    )
+
+
+HEAVY = ("pandas", "spiceypy", "numba", "scipy", "matplotlib", "vispy", "PyQt5", "dask", "astropy")
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """``orbitviz --help`` and every argument error: the parser of every command is built
+    without importing pandas, CSPICE, numba, scipy, matplotlib, VisPy, Qt, Dask or astropy."""
+    code = (
+        "import sys; from orbitviz.cli import build_parser; build_parser(); "
+        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    done = _run(sys.executable, "-c", code)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == []

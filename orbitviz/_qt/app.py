@@ -11,9 +11,13 @@ import sys
 import threading
 from pathlib import Path
 
-from orbitviz._files import Terminated
+from orbitviz._files import Terminated, atomic_path
+from orbitviz.errors import OrbitvizError
 from orbitviz.recipes import SceneRecipe, prepare
 from orbitviz.recipes.prepared import no_progress
+from orbitviz.render import NoGLBackend, select_backend
+from orbitviz.render.backend import forget_backend
+from orbitviz.scene import camera_from_spec
 
 PRESENT_ENV = "ORBITVIZ_PRESENT"
 PRESENTATIONS = ("auto", "raster", "opengl")
@@ -43,13 +47,9 @@ def presentation() -> str:
     import vispy
 
     from orbitviz._vispy import compat
-    from orbitviz.render import NoGLBackend, select_backend
-    from orbitviz.render.backend import forget_backend
 
     wanted = os.environ.get(PRESENT_ENV, "auto").lower()
     if wanted not in PRESENTATIONS:
-        from orbitviz.errors import OrbitvizError
-
         raise OrbitvizError(f"{PRESENT_ENV}={wanted!r}: choose one of {', '.join(PRESENTATIONS)}")
     current = compat.default_app()
     if current is not None:  # VisPy already has its app: follow it
@@ -188,10 +188,7 @@ def _window_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
 def _offscreen_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
     from PIL import Image
 
-    from orbitviz._files import atomic_path
     from orbitviz._vispy import SceneCanvas
-    from orbitviz.render import select_backend
-    from orbitviz.scene import camera_from_spec
 
     select_backend()
     prepared = _prepared(recipe, time_utc)
@@ -203,8 +200,6 @@ def _offscreen_screenshot(recipe, path: Path, time_utc, size, camera=None) -> No
         with atomic_path(path) as tmp:  # the format follows the suffix, which tmp keeps
             Image.fromarray(canvas.render()).save(tmp)
     except OSError as exc:
-        from orbitviz.errors import OrbitvizError
-
         raise OrbitvizError(
             f"cannot write the image {path}: {exc}; check the folder exists and is writable"
         ) from None

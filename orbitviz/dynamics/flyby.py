@@ -33,7 +33,8 @@ import numpy as np
 from .. import spice
 from ..errors import OrbitvizError
 from ..units import AU_KM
-from . import kepler
+from . import kepler, nbody
+from .drift import pulls_on_the_way
 from .events import find_crossings, find_minima, time_grid
 from .methods import DEFAULT_METHOD, METHODS
 from .nbody import body_states_function
@@ -252,8 +253,6 @@ WARN_TIME_S = 60.0
 def _two_body_warnings(result: FlybyResult, conics: np.ndarray, body_code: int) -> list[str]:
     """What is wrong with a two-body answer: how far it is from the N-body one (measured on the
     same elements), how long from the elements' epoch, and whose pull it ignored."""
-    from .drift import pulls_on_the_way
-
     diff = result.comparison
     epoch = float(conics[6])
     event = result.closest.et
@@ -424,8 +423,6 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
 
 
 def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
-    from . import nbody
-
     trajectory = nbody.propagate_nbody(conics, start_et, stop_et, **options)
 
     def helio(et):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..analysis import flyby
 from ..reports import FlybyReport
 from ..scene import (
     CameraPreset,
@@ -223,6 +224,4 @@ def _add_camera_presets(scene: Scene, result, sun_dir) -> None:
 
 def build(**options) -> Scene:
     """The flyby recipe: :func:`orbitviz.flyby` with the recipe's options, then its scene."""
-    from ..analysis import flyby
-
     return flyby_scene(flyby(**options))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..scene import MeshLayer, Scene
+from ..shapes.surface import ray_intersect
 from . import sampling
 from .registry import SceneRecipe, file_kind, recipe
 
@@ -63,8 +64,6 @@ def prepare(
     prepared = PreparedScene(scene, scene_recipe, utc)
     mesh = prepared.mesh_layer
     if mesh is not None:  # build the ray-casting index now, not on first hover
-        from ..shapes.surface import ray_intersect
-
         progress(*next(steps))
         ray_intersect(mesh.mesh, [0.0, 0.0, 0.0], [1.0, 0.0, 0.0])
         # drawing order, clusters and the decimated copy: not on the GUI thread (2 M faces:

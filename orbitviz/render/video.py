@@ -22,6 +22,7 @@ import numpy as np
 from orbitviz._files import atomic_path, check_output
 from orbitviz.errors import OrbitvizError
 from orbitviz.scene import Scene, TimeMap
+from orbitviz.spice import utc_label
 
 from .backend import GLBackend, select_backend
 from .errors import RenderError
@@ -82,8 +83,6 @@ def check_target(final: Path, *, folder: bool) -> None:
 
 def utc_texts(et: np.ndarray) -> list[str]:
     """UTC labels for the time overlay, computed once before the frame loop (SPICE here only)."""
-    from orbitviz.spice import utc_label
-
     try:
         return utc_label(np.asarray(et, dtype=float).reshape(-1))
     except OrbitvizError as exc:

@@ -20,7 +20,9 @@ import pandas as pd
 
 from orbitviz import spice
 from orbitviz._files import check_output
+from orbitviz.screening.bodies import soi_radius_km
 from orbitviz.screening.distributed import check_scheduler, run_chunks, split
+from orbitviz.screening.nbody import nongrav_by_row, refine_nbody
 from orbitviz.screening.params import (
     DEFAULT_STEP_S,
     METHOD_NBODY,
@@ -36,6 +38,7 @@ from orbitviz.screening.results import (
     sort_results,
     write_table,
 )
+from orbitviz.smallbodies import ElementsTable, read_catalog, read_neodys
 
 
 def load_catalog(catalog, allow_hyperbolic: bool = False):
@@ -43,8 +46,6 @@ def load_catalog(catalog, allow_hyperbolic: bool = False):
 
     Bad rows are skipped with a warning by the readers (count in ``table.bad_rows``).
     """
-    from orbitviz.smallbodies import ElementsTable, read_catalog, read_neodys
-
     if isinstance(catalog, ElementsTable):
         return catalog
     if isinstance(catalog, str) and catalog.strip().lower() == "neodys":
@@ -154,7 +155,6 @@ def screen(
                 f"screening window {start} .. {stop}: stop is not after start "
                 f"({(stop_et - start_et) / 86400:+.6g} days); give --start before --stop"
             )
-        from orbitviz.screening.bodies import soi_radius_km
 
         soi_km = soi_radius_km(body_name, start_et)
         params = ScreeningParams(
@@ -170,8 +170,6 @@ def screen(
         names = table.table["designation"].astype(str).tolist()
         nongrav = None
         if params.refines_on_workers:
-            from orbitviz.screening.nbody import nongrav_by_row
-
             nongrav = nongrav_by_row(table)
         chunks = split(table.conics, names, int(chunk_size), nongrav)
         key = run_key(params, table.conics, names, chunk_size)
@@ -191,8 +189,6 @@ def screen(
         frames = [f for f in frames if len(f)]
         result = sort_results(pd.concat(frames, ignore_index=True)) if frames else empty_results()
         if refine == METHOD_NBODY and not params.refines_on_workers and len(result):
-            from orbitviz.screening.nbody import refine_nbody  # the closest of all, here
-
             result = sort_results(refine_nbody(result, table, params))
     result.attrs.update(
         {

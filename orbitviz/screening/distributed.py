@@ -24,7 +24,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from orbitviz.errors import OrbitvizError
+from orbitviz.screening.bodies import BodyTrack
+from orbitviz.screening.core import screen_chunk
+from orbitviz.screening.nbody import refine_rows
 from orbitviz.screening.params import ScreeningError, ScreeningParams
+from orbitviz.screening.results import complete, read_part, write_part
+from orbitviz.spice import KernelSet
 
 _PROCESS_KERNELS = None  # this process's KernelSet (loaded once)
 _TRACKS: dict = {}  # (body, grid bytes) -> BodyTrack, per process
@@ -99,14 +105,10 @@ def part_path(parts_dir: Path, index: int) -> Path:
 def _ensure_kernels() -> None:
     global _PROCESS_KERNELS
     if _PROCESS_KERNELS is None:
-        from orbitviz.spice import KernelSet
-
         _PROCESS_KERNELS = KernelSet("default").load()
 
 
 def _track(params: ScreeningParams):
-    from orbitviz.screening.bodies import BodyTrack
-
     grid = params.grid()
     key = (params.body, grid.tobytes())
     if key not in _TRACKS:
@@ -117,17 +119,12 @@ def _track(params: ScreeningParams):
 
 def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None) -> pd.DataFrame:
     """Screen one chunk in this process (kernels and body track loaded once per process)."""
-    from orbitviz.screening.core import screen_chunk
-    from orbitviz.screening.results import complete, write_part
-
     if _fault is not None:
         _fault.maybe_trigger(chunk.index)
     _ensure_kernels()
     raw = screen_chunk(chunk.conics, chunk.designations, params, _track(params))
     rows = complete(raw, params.soi_km)
     if params.refines_on_workers and len(rows):
-        from orbitviz.screening.nbody import refine_rows
-
         rows = refine_rows(rows, chunk.conics, chunk.designations, chunk.nongrav, params)
     if part is not None:
         write_part(rows, Path(part))
@@ -166,8 +163,6 @@ def run_chunks(
     for chunk in chunks:
         path = part_path(parts_dir, chunk.index) if parts_dir is not None else None
         if path is not None and path.exists():
-            from orbitviz.screening.results import read_part
-
             results[chunk.index] = read_part(path)
         else:
             todo.append((chunk, str(path) if path is not None else None))
@@ -301,8 +296,6 @@ def _collect(client, fut, index: int, retries: int, results: dict, used: set) ->
     try:
         results[index] = fut.result()
     except Exception as exc:
-        from orbitviz.errors import OrbitvizError
-
         if isinstance(exc, OrbitvizError):
             raise
         raise ScreeningError(

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from orbitviz.data import fetch
 from orbitviz.errors import CatalogError, ElementsError, UnknownBody
 from orbitviz.smallbodies.elements import (
     ELEMENT_FIELDS,
@@ -569,8 +570,6 @@ def read_neodys(path: str | Path | None = None) -> ElementsTable:
     heliocentric ecliptic J2000; each row keeps its own epoch. Results are memoised per file.
     """
     if path is None:
-        from orbitviz.data import fetch
-
         path = fetch("neodys.db")
     path = Path(path)
     stat = path.stat()
