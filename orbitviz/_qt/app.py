@@ -14,10 +14,10 @@ from pathlib import Path
 from orbitviz._files import Terminated, atomic_path
 from orbitviz.errors import OrbitvizError
 from orbitviz.recipes import SceneRecipe, prepare
+from orbitviz.recipes.cameras import camera_from_spec
 from orbitviz.recipes.prepared import no_progress
 from orbitviz.render import NoGLBackend, select_backend
 from orbitviz.render.backend import forget_backend
-from orbitviz.scene import camera_from_spec
 
 PRESENT_ENV = "ORBITVIZ_PRESENT"
 PRESENTATIONS = ("auto", "raster", "opengl")

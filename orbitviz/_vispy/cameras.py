@@ -17,8 +17,9 @@ from vispy.util.quaternion import Quaternion
 
 from orbitviz._vispy import compat
 from orbitviz._vispy.canvas import DEPTH_RANGE
+from orbitviz.recipes.cameras import camera_from_spec
 from orbitviz.scene import CameraState
-from orbitviz.scene.cameras import angles_from_offsets, camera_from_spec
+from orbitviz.scene.cameras import angles_from_offsets
 
 MODES = ("turntable", "arcball", "fly", "follow")
 

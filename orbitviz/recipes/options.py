@@ -133,7 +133,7 @@ CAMERA_OPTION = Option(
     metavar="CAMERA",
 )
 """``orbitviz view`` and ``orbitviz render`` take it (the scene's words are checked once the
-scene is built: :func:`orbitviz.scene.camera_from_spec`)."""
+scene is built: :func:`orbitviz.recipes.cameras.camera_from_spec`)."""
 
 SHAPE_OPTIONS = (
     Option("file", "an OBJ, PLY or DSK file, or a known shape name (67p-4k.obj)", positional=True),

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbitviz.scene import CameraTrack, Scene, TimeMap, camera_from_spec
+from orbitviz.recipes.cameras import camera_from_spec
+from orbitviz.scene import CameraTrack, Scene, TimeMap
 
 from .errors import RenderError
 

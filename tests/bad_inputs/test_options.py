@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from orbitviz.cli import build_parser, main
 from orbitviz.errors import CameraPathError, ScreeningError, TimeMapError
+from orbitviz.recipes.keyframes import read_keyframes
 from orbitviz.scene import TimeMap
-from orbitviz.scene.cameras import read_keyframes
 from orbitviz.screening.params import parse_threshold
 
 SCREEN = ["screen", "--start", "2029-01-01", "--stop", "2029-02-01"]
