@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from orbitviz.errors import DataError, ElementsError, UnknownBody
 from orbitviz.smallbodies import sbdb
-from orbitviz.smallbodies.catalog import ElementsTable, read_catalog, read_neodys
+from orbitviz.smallbodies.catalog import read_catalog, read_neodys
 from orbitviz.smallbodies.covariance import OrbitCovariance
 from orbitviz.smallbodies.elements import (
     GM_SUN_DE440_KM3S2,
@@ -27,6 +27,7 @@ from orbitviz.smallbodies.elements import (
     mjd_tdb_to_et,
 )
 from orbitviz.smallbodies.names import FAMOUS_TOML, normalize_designation, pack_key
+from orbitviz.smallbodies.table import ElementsTable
 
 
 class SearchWindow(NamedTuple):
