@@ -20,6 +20,7 @@ from .errors import OrbitvizError
 from .reports import FlybyReport
 from .smallbodies import resolve_target
 from .spice import KernelSet, to_et
+from .units import TimeLike
 
 
 def _target_name(target) -> str | None:
@@ -39,8 +40,8 @@ def _target_name(target) -> str | None:
 def flyby(
     target: str | int,
     body: str = "EARTH",
-    start: str | float | None = None,
-    stop: str | float | None = None,
+    start: TimeLike | None = None,
+    stop: TimeLike | None = None,
     *,
     method: str | None = None,
     sbdb_file: str | os.PathLike | None = None,
@@ -58,7 +59,8 @@ def flyby(
 
     The target's elements come from ``sbdb_file`` (a saved JPL SBDB answer), the embedded table
     of famous close approachers, the NEODyS snapshot (or ``catalog``), or live SBDB when
-    ``online``. ``start``/``stop`` (UTC strings or ET) default to the target's known window.
+    ``online``. ``start``/``stop`` (:data:`~orbitviz.units.TimeLike`) default to the target's known
+    window.
     ``method`` is ``conic``, ``patched`` or ``nbody`` (default: ``dynamics.flyby.DEFAULT_METHOD``). ``round_to_sigma`` rounds
     each element at its uncertainty's first significant digit, as the notebooks do.
     ``uncertainty`` (``auto``, ``linear``, ``mc``, ``none``), ``clones`` and ``seed``: the orbit

@@ -18,6 +18,7 @@ from orbitviz.recipes.cameras import camera_from_spec
 from orbitviz.recipes.prepared import no_progress
 from orbitviz.render import NoGLBackend, select_backend
 from orbitviz.render.backend import forget_backend
+from orbitviz.units import TimeLike
 
 PRESENT_ENV = "ORBITVIZ_PRESENT"
 PRESENTATIONS = ("auto", "raster", "opengl")
@@ -81,11 +82,11 @@ def presentation() -> str:
     return _presentation
 
 
-def _prepared(recipe: SceneRecipe, time_utc: str | None, progress=no_progress):
-    return prepare(recipe, progress, time_utc=time_utc, time_option="--time")
+def _prepared(recipe: SceneRecipe, time: TimeLike | None, progress=no_progress):
+    return prepare(recipe, progress, time=time, time_option="--time")
 
 
-def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None, camera=None) -> int:
+def run_viewer(recipe: SceneRecipe, *, time: TimeLike | None = None, size=None, camera=None) -> int:
     """Open the window on ``recipe``'s scene (built on the worker thread before the window
     shows, with a progress dialog when that takes a while) until closed, starting from
     ``camera`` (a ``--camera`` spec; default the scene's home view)."""
@@ -95,7 +96,7 @@ def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None, c
 
     with _quitting_on_signals(app) as caught:
         prepared = run_with_progress(
-            lambda progress: _prepared(recipe, time_utc, progress), f"Opening {recipe.title}"
+            lambda progress: _prepared(recipe, time, progress), f"Opening {recipe.title}"
         )
         code = 0
         if not caught:  # a signal while preparing: ends once the scene is built
@@ -155,7 +156,7 @@ def screenshot(
     recipe: SceneRecipe,
     path: str | Path,
     *,
-    time_utc: str | None = None,
+    time: TimeLike | None = None,
     size=(1280, 800),
     camera=None,
 ) -> Path:
@@ -164,17 +165,17 @@ def screenshot(
     ``camera``: a ``--camera`` spec (default the scene's home view)."""
     path = Path(path)
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        _window_screenshot(recipe, path, time_utc, size, camera)
+        _window_screenshot(recipe, path, time, size, camera)
     else:
-        _offscreen_screenshot(recipe, path, time_utc, size, camera)
+        _offscreen_screenshot(recipe, path, time, size, camera)
     return path
 
 
-def _window_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
+def _window_screenshot(recipe, path: Path, time, size, camera=None) -> None:
     app = qt_application()
     from .window import ViewerWindow
 
-    window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
+    window = ViewerWindow(_prepared(recipe, time), view_size=size)
     window.set_camera(camera)
     window.show()
     for _ in range(5):  # layout, expose, first paint
@@ -185,13 +186,13 @@ def _window_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
         window.close()
 
 
-def _offscreen_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
+def _offscreen_screenshot(recipe, path: Path, time, size, camera=None) -> None:
     from PIL import Image
 
     from orbitviz._vispy import SceneCanvas
 
     select_backend()
-    prepared = _prepared(recipe, time_utc)
+    prepared = _prepared(recipe, time)
     scene = prepared.scene
     canvas = SceneCanvas(scene, size=size, time_text=prepared.utc)
     if camera is not None:  # the first view of the path the spec names, as a video's

@@ -21,13 +21,13 @@ def cmd_view(args: argparse.Namespace) -> int:
         path = screenshot(
             recipe,
             args.screenshot,
-            time_utc=args.time,
+            time=args.time,
             size=args.size or (1280, 800),
             camera=args.camera,
         )
         print(f"screenshot written to {path}")
         return 0
-    return run_viewer(recipe, time_utc=args.time, size=args.size, camera=args.camera)
+    return run_viewer(recipe, time=args.time, size=args.size, camera=args.camera)
 
 
 def _view_options(parser: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..scene import MeshLayer, Scene
 from ..shapes.surface import ray_intersect
+from ..units import TimeLike
 from . import sampling
 from .registry import SceneRecipe, file_kind, recipe
 
@@ -48,18 +49,18 @@ def prepare(
     scene_recipe: SceneRecipe,
     progress: Progress = no_progress,
     *,
-    time_utc: str | None = None,
+    time: TimeLike | None = None,
     time_option: str = "time",
 ) -> PreparedScene:
     """Build the scene and everything a view needs from SPICE or heavy numpy, up front;
-    ``progress`` hears of each step (seconds each for millions of faces). With ``time_utc``
-    the clock starts there (a time outside the scene's data is a
+    ``progress`` hears of each step (seconds each for millions of faces). With ``time``
+    (:data:`~orbitviz.units.TimeLike`) the clock starts there (a time outside the scene's data is a
     :class:`~orbitviz.errors.CoverageError` naming ``time_option``)."""
     steps = iter(PREPARE_STEPS)
     progress(*next(steps))
     scene = scene_recipe.build()
-    if time_utc is not None:
-        sampling.set_time(scene.clock, time_utc, time_option)
+    if time is not None:
+        sampling.set_time(scene.clock, time, time_option)
     utc = sampling.utc_labeller(scene.clock.start_et, scene.clock.stop_et)
     prepared = PreparedScene(scene, scene_recipe, utc)
     mesh = prepared.mesh_layer

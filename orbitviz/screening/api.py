@@ -39,6 +39,7 @@ from orbitviz.screening.results import (
     write_table,
 )
 from orbitviz.smallbodies import ElementsTable, read_catalog, read_neodys
+from orbitviz.units import TimeLike
 
 
 def load_catalog(catalog, allow_hyperbolic: bool = False):
@@ -102,8 +103,8 @@ def _check_counts(*, workers, nbody_max, chunk_size) -> None:
 def screen(
     catalog="neodys",
     body: str = "EARTH",
-    start="2025-01-01",
-    stop="2026-01-01",
+    start: TimeLike = "2025-01-01",
+    stop: TimeLike = "2026-01-01",
     threshold="0.05au",
     *,
     refine: str | None = METHOD_NBODY,
@@ -124,7 +125,7 @@ def screen(
     ----------
     catalog : "neodys" (the offline NEODyS snapshot), a CSV/Parquet/SQLite path, or an ElementsTable.
     body : any body with ephemeris in the default kernel set (EARTH, MOON, MARS BARYCENTER...).
-    start, stop : UTC strings, datetimes or ET.
+    start, stop : :data:`~orbitviz.units.TimeLike` (a UTC string, a datetime, an astropy Time, ET).
     threshold : "0.05au", "1ld", "20000km", "soi" or a number of km.
     refine : "nbody" (default): every approach found (or the ``nbody_max`` closest) is
         recomputed by the N-body engine from its object's epoch, on the workers, from the
@@ -193,8 +194,8 @@ def screen(
     result.attrs.update(
         {
             "body": body_name,
-            "start_utc": str(start),
-            "stop_utc": str(stop),
+            "start_utc": start if isinstance(start, str) else spice.et_to_utc(start_et),
+            "stop_utc": stop if isinstance(stop, str) else spice.et_to_utc(stop_et),
             "start_et": start_et,
             "stop_et": stop_et,
             "threshold": text,
