@@ -139,3 +139,22 @@ def test_the_command_line_starts_without_the_heavy_libraries():
     done = _run(sys.executable, "-c", code)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == []
+
+
+BUILTIN_ERRORS = {"ValueError", "TypeError", "KeyError", "IndexError", "RuntimeError"}
+
+
+def test_the_scene_model_raises_orbitviz_errors_only():
+    """What the scene model refuses reaches a user (the window, the notebook, orbitviz render)
+    as an OrbitvizError subclass (SceneError, CameraPathError, TimeMapError ...), which the
+    command line prints in one line: never a bare ValueError."""
+    bare = [
+        f"{path.relative_to(ROOT)}:{node.lineno} raises {node.exc.func.id}"
+        for path in sorted((PACKAGE / "scene").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Raise)
+        and isinstance(node.exc, ast.Call)
+        and isinstance(node.exc.func, ast.Name)
+        and node.exc.func.id in BUILTIN_ERRORS
+    ]
+    assert bare == []

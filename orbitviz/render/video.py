@@ -118,9 +118,12 @@ def render_video(
     overlay (default: UTC via SPICE, computed before rendering). ``on_frame(index, et)`` is
     called before each frame (e.g. for a GUI's progress).
     """
+    from orbitviz._vispy.canvas import check_overlays
+
     path = Path(path)
     kind = output_kind(path)
     check_quality(quality)
+    check_overlays(overlays)
     check_target(path, folder=kind == "png")
     if kind != "png":
         size = even_size(size)
