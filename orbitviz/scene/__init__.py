@@ -23,9 +23,6 @@ from .cameras import (
     FollowTarget,
     KeyframedPath,
     Turntable,
-    camera_from_spec,
-    camera_words,
-    read_keyframes,
 )
 from .clock import Clock
 from .direction_layer import DirectionLayer
@@ -65,7 +62,4 @@ __all__ = [
     "TimeMap",
     "TrajectoryLayer",
     "Turntable",
-    "camera_from_spec",
-    "camera_words",
-    "read_keyframes",
 ]

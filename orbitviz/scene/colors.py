@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
+
 RGBA = tuple[float, float, float, float]
 
 
@@ -14,7 +16,7 @@ def to_rgba(color) -> RGBA:
     try:
         return tuple(float(c) for c in _to_rgba(color))  # type: ignore[return-value]
     except ValueError:
-        raise ValueError(
+        raise SceneError(
             f"{color!r} is not a colour; use a name ('orange'), '#ff8800' or "
             "(r, g, b[, a]) floats in 0..1"
         ) from None
@@ -27,7 +29,7 @@ def colormap(name: str, values: np.ndarray, clim: tuple[float, float]) -> np.nda
     try:
         cmap = matplotlib.colormaps[name]
     except KeyError:
-        raise ValueError(
+        raise SceneError(
             f"unknown colormap {name!r}; try 'viridis', 'plasma' or 'coolwarm'"
         ) from None
     low, high = clim
