@@ -51,7 +51,8 @@ COMMANDS = (kernels, flyby, shape, lander, view, render, screen, validate, trans
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="orbitviz",
-        description="SPICE-driven flyby reports, shape models, lander paths, viewer and videos.",
+        description="SPICE-driven flyby reports, shape models, lander paths, exoplanet transits, "
+        "viewer and videos.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
