@@ -44,6 +44,7 @@ _LAZY = {
     "render_video": "orbitviz.render",
     "screen": "orbitviz.screening",
     "show": "orbitviz.display",
+    "TimeLike": "orbitviz.units",
 }
 
 
@@ -72,5 +73,6 @@ __all__ = [  # noqa: RUF022 -- errors first, then the lazily loaded names
     "render_video",
     "screen",
     "show",
+    "TimeLike",
 ]
 assert set(__all__) >= set(_LAZY)

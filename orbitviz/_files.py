@@ -54,6 +54,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from orbitviz.errors import OutputError
+
 __all__ = [
     "STALE_AFTER_S",
     "atomic_open",
@@ -220,8 +222,6 @@ def check_output(
     fails later leaves no empty folder behind), is not a folder or takes no new files
     (read-only), or ``path`` itself a folder (unless ``folder``: an output that is a folder,
     e.g. of PNG frames). Raises OutputError; returns the path."""
-    from orbitviz.errors import OutputError
-
     final = Path(path)
 
     def fail(reason: str, todo: str):

@@ -13,8 +13,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .dynamics.flyby import analyze_flyby
+from .dynamics.methods import DEFAULT_METHOD
+from .dynamics.uncertainty import DEFAULT_CLONES, for_report
 from .errors import OrbitvizError
-from .reports import FlybyReport
+from .exoplanets.analysis import analyze
+from .exoplanets.lightcurve import LightCurve
+from .exoplanets.search import SearchSettings
+from .reports import FlybyReport, TransitReport
+from .smallbodies import resolve_target
+from .spice import KernelSet, to_et
+from .units import TimeLike
 
 
 def _target_name(target) -> str | None:
@@ -34,8 +43,8 @@ def _target_name(target) -> str | None:
 def flyby(
     target: str | int,
     body: str = "EARTH",
-    start: str | float | None = None,
-    stop: str | float | None = None,
+    start: TimeLike | None = None,
+    stop: TimeLike | None = None,
     *,
     method: str | None = None,
     sbdb_file: str | os.PathLike | None = None,
@@ -53,17 +62,13 @@ def flyby(
 
     The target's elements come from ``sbdb_file`` (a saved JPL SBDB answer), the embedded table
     of famous close approachers, the NEODyS snapshot (or ``catalog``), or live SBDB when
-    ``online``. ``start``/``stop`` (UTC strings or ET) default to the target's known window.
+    ``online``. ``start``/``stop`` (:data:`~orbitviz.units.TimeLike`) default to the target's known
+    window.
     ``method`` is ``conic``, ``patched`` or ``nbody`` (default: ``dynamics.flyby.DEFAULT_METHOD``). ``round_to_sigma`` rounds
     each element at its uncertainty's first significant digit, as the notebooks do.
     ``uncertainty`` (``auto``, ``linear``, ``mc``, ``none``), ``clones`` and ``seed``: the orbit
     uncertainty at the closest approach (:mod:`orbitviz.dynamics.uncertainty`).
     """
-    from .dynamics.flyby import analyze_flyby
-    from .dynamics.methods import DEFAULT_METHOD
-    from .smallbodies import resolve_target
-    from .spice import KernelSet, to_et
-
     target = _target_name(target)
     elements, window = resolve_target(
         target, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
@@ -94,7 +99,6 @@ def flyby(
             nbody_options=nbody_options,
             compare=compare,
         )
-        from .dynamics.uncertainty import DEFAULT_CLONES, for_report
 
         unc = for_report(
             elements,
@@ -136,11 +140,6 @@ def transits(
     ``to_table()``, ``to_json()``, ``to_csv()``, ``plot(path)``; ``orbitviz.show(report)``
     draws the system beside its light curve).
     """
-    from .exoplanets.analysis import analyze
-    from .exoplanets.lightcurve import LightCurve
-    from .exoplanets.search import SearchSettings
-    from .reports import TransitReport
-
     if isinstance(files, str | os.PathLike | LightCurve):
         files = files if isinstance(files, LightCurve) else [files]
     try:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sys
 
+from .units import TimeLike
+
 
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (JupyterLab, Notebook, VS Code), where widgets display."""
@@ -18,10 +20,10 @@ def in_notebook() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def show(what, *, size=None, time: str | None = None, **options):
+def show(what, *, size=None, time: TimeLike | None = None, **options):
     """Show ``what`` interactively: a recipe name with its options (``show("philae")``,
     ``show("flyby", target="2021 WP")``), a shape file, a :class:`~orbitviz.scene.Scene`, or a
-    flyby report (``show(orbitviz.flyby("Apophis"))``); the clock starts at ``time`` (UTC).
+    flyby report (``show(orbitviz.flyby("Apophis"))``); the clock starts at ``time`` (:data:`~orbitviz.units.TimeLike`).
 
     In a notebook: returns a :class:`orbitviz.notebook.Viewer` (display it: the last value of
     a cell) of ``size`` (w, h) CSS pixels, default 960x540. Elsewhere: opens the desktop window
@@ -36,4 +38,4 @@ def show(what, *, size=None, time: str | None = None, **options):
         return viewer(recipe, size=size or (960, 540), time=time)
     from ._qt import run_viewer
 
-    return run_viewer(recipe, time_utc=time, size=size)
+    return run_viewer(recipe, time=time, size=size)

@@ -158,6 +158,18 @@ class ValidationError(OrbitvizError, ValueError):
         self.path = path
 
 
+class SceneError(OrbitvizError, ValueError):
+    """A scene model that cannot be made as asked: a colour, an opacity or a size out of range,
+    a layer name already taken, arrays of mismatched shapes, an unknown easing or colouring."""
+
+
+class UnknownLayer(SceneError, KeyError):
+    """No layer of that name in the scene (the message names those it has)."""
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
 class CameraPathError(OrbitvizError, ValueError):
     """A camera path that cannot be built (bad keyframe file, unknown follow target, ...)."""
 

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ._files import atomic_path
 from .errors import OrbitvizError
 
 SCHEDULERS = ("local", "processes", "synchronous")
@@ -242,8 +243,6 @@ def parts_dir_for(out: str | os.PathLike) -> Path:
 def write_part(frame, path: Path) -> None:
     """Write one task's rows (a DataFrame) atomically: a part file that exists is always
     complete, so a resumed run can trust it."""
-    from ._files import atomic_path
-
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         frame.to_parquet(tmp, index=False)
@@ -257,8 +256,6 @@ def read_part(path: Path):
 
 def write_table(frame, path: str | os.PathLike, error: type[OrbitvizError] = OrbitvizError) -> Path:
     """Write a result table as .parquet, .csv or .json (by suffix), atomically."""
-    from ._files import atomic_path
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:

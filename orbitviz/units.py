@@ -22,11 +22,31 @@ Example
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, TypeAlias, Union
 
 import numpy as np
 
 from orbitviz.errors import ElementsError
+
+if TYPE_CHECKING:
+    from astropy.time import Time as AstropyTime
+
+TimeLike: TypeAlias = Union[str, datetime.date, np.datetime64, "AstropyTime", float]
+"""A time going into orbitviz: every parameter that takes one (``start``, ``stop``, ``time``,
+``time_range``) takes any of these, converted by :func:`orbitviz.spice.to_et`:
+
+- a UTC string in any form SPICE reads (``"2021-11-19T03:33"``, ``"2021 NOV 19 03:33 UTC"``,
+  ``"2021-11-19T03:33:00Z"``); append ``TDB`` for TDB (``"2000-01-01T12:00 TDB"``,
+  ``"JD 2459600.5 TDB"``);
+- a :class:`datetime.datetime` (naive means UTC) or :class:`datetime.date`;
+- a :class:`numpy.datetime64` (UTC);
+- an :class:`astropy.time.Time` (any scale: converted through UTC, as SPICE counts leap
+  seconds);
+- a number: ET, TDB seconds past J2000, the time scale of every parameter named ``*_et``.
+
+Where times (plural) go, arrays and lists of these do."""
 
 AU_KM: float = 149_597_870.7
 """Astronomical unit in km (IAU 2012 B2, exact)."""

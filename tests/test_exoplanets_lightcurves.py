@@ -135,3 +135,41 @@ def test_missing_and_non_light_curve_files(tmp_path, capsys):
     other.write_text("x")
     line = one_error_line(capsys, "transit", str(other), "--no-progress")
     assert "not a light curve orbitviz reads" in line
+
+
+def _tess_file(path, *, timesys="TDB", quality_bad=()):
+    """A TESS-style light-curve file written with astropy (TESS's header keys and columns)."""
+    n = 720
+    time = 1325.3 + np.arange(n) * (2.0 / 1440.0)  # BTJD, 2-minute cadence
+    flux = np.full(n, 5000.0) + np.random.default_rng(0).normal(0, 5, n)
+    quality = np.zeros(n, dtype=np.int32)
+    for i in quality_bad:
+        quality[i] = 32  # desaturation event: in TESS's default bitmask
+    primary = fits.PrimaryHDU()
+    primary.header.update(
+        TELESCOP="TESS", TICID=261136679, SECTOR=1, TEFF=4599.0, LOGG=4.6, RADIUS=0.68
+    )
+    table = fits.BinTableHDU.from_columns(
+        [
+            fits.Column("TIME", "D", array=time),
+            fits.Column("PDCSAP_FLUX", "E", array=flux),
+            fits.Column("PDCSAP_FLUX_ERR", "E", array=np.full(n, 5.0)),
+            fits.Column("QUALITY", "J", array=quality),
+        ],
+        name="LIGHTCURVE",
+    )
+    table.header.update(
+        TIMESYS=timesys, TIMEREF="SOLARSYSTEM", BJDREFI=2457000, BJDREFF=0.0, TIMEDEL=2.0 / 1440.0
+    )
+    fits.HDUList([primary, table]).writeto(path)
+    return path
+
+
+def test_tess_files_read_with_btjd_and_tess_quality_bits(tmp_path):
+    path = _tess_file(tmp_path / "tess.fits", quality_bad=(5, 6, 7))
+    lc = read_lightcurves([path])
+    assert lc.mission == "TESS" and lc.target == "TIC 261136679"
+    assert lc.time_bjd[0] == pytest.approx(2457000.0 + 1325.3, abs=1e-9)
+    assert len(lc) == 717 and any("3 cadences flagged" in n for n in lc.notes)
+    assert lc.header_star == {"teff_k": 4599.0, "logg_cgs": 4.6, "radius_rsun": 0.68}
+    assert lc.cadence_d == pytest.approx(2.0 / 1440.0)

@@ -416,3 +416,21 @@ def test_a_two_body_answer_close_to_nbody_is_not_called_wrong():
         assert _two_body_warnings(nb, elements.to_conics(), 399) == []
         nb.closest = Approach(nb.closest.et, 50.0, 1.0)  # now 1 km is 2 % of the distance
         assert "1 km farther" in _two_body_warnings(nb, elements.to_conics(), 399)[0]
+
+
+def test_a_window_given_as_any_kind_of_time_gives_the_same_report():
+    """start/stop take any TimeLike: a UTC string, a datetime, a numpy datetime64, an astropy
+    Time, ET seconds."""
+    import datetime
+
+    from astropy.time import Time
+
+    options = {"method": "conic", "compare": False, "uncertainty": "none"}
+    ref = flyby("2021 WP", start="2021-11-15", stop="2021-11-28", **options).summary
+    with KernelSet("default"):
+        stop_et = float(to_et("2021-11-28"))
+    for start, stop in (
+        (datetime.datetime(2021, 11, 15), Time("2021-11-28")),
+        (np.datetime64("2021-11-15"), stop_et),
+    ):
+        assert flyby("2021 WP", start=start, stop=stop, **options).summary == ref

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from orbitviz.recipes.cameras import camera_from_spec
+from orbitviz.recipes.keyframes import read_keyframes
 from orbitviz.render.plan import plan_frames
 from orbitviz.scene import (
     CameraPathError,
@@ -13,8 +15,6 @@ from orbitviz.scene import (
     Scene,
     TimeMap,
     Turntable,
-    camera_from_spec,
-    read_keyframes,
 )
 from orbitviz.scene.easing import EASINGS, interpolate_keys
 
@@ -114,8 +114,9 @@ def test_scene_camera_presets_by_name():
     """A preset is found by its --camera word (winning over a generic word of the same name),
     a follow preset moves with the scene's follow target, an unknown word lists the presets,
     and Scene.home is the first view when a recipe chose one."""
+    from orbitviz.recipes.cameras import camera_words
     from orbitviz.scene import CameraPreset
-    from orbitviz.scene.cameras import FixedCamera, camera_words
+    from orbitviz.scene.cameras import FixedCamera
 
     scene = Scene(frame="J2000", clock=Clock(0.0, 4.0))
     scene.add(MarkerLayer("rock", [[0, 0, 0], [4, 0, 0]], et=[0.0, 4.0]))

@@ -39,6 +39,26 @@ def test_all_input_kinds_agree():
     assert to_et(ref) == ref
 
 
+def test_astropy_times_are_read_in_their_own_scale():
+    """A UTC astropy Time through SPICE's leap seconds (the leap second itself too, and its
+    precision left as it was); a TDB one exactly, by its two-part JD: not through UTC, which
+    would move it by SPICE's TDB model, 27 microseconds here."""
+    from astropy.time import Time
+
+    utc = Time(["2016-12-31T23:59:60.5", "2021-11-19T03:33:00.123456789"], precision=3)
+    assert np.array_equal(
+        to_et(utc), to_et(["2016-12-31T23:59:60.5", "2021-11-19T03:33:00.123456789"])
+    )
+    assert to_et(utc[1]) == to_et("2021-11-19T03:33:00.123456789") and utc.precision == 3
+    assert to_et(Time("2021-11-19T03:33:00", scale="tt")) == to_et(
+        "2021-11-19T03:31:50.816"
+    )  # TT - UTC = 69.184 s
+    tdb = Time(2459600.5, 0.125, format="jd", scale="tdb")
+    assert to_et(tdb) == (2459600.5 - 2451545.0 + 0.125) * 86400.0
+    assert to_et(Time([2451545.0], format="jd", scale="tdb")).tolist() == [0.0]
+    assert to_et([tdb, "JD 2451545.0 TDB"]).tolist() == [to_et(tdb), 0.0]
+
+
 def test_arrays_of_datetime64_are_exact_across_a_leap_second():
     stamps = np.array(
         [

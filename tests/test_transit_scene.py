@@ -11,7 +11,7 @@ import pytest
 from conftest import needs_mirror
 from transit_support import kepler90_files, kepler90_result
 
-from orbitviz.errors import TransitError
+from orbitviz.errors import SceneError, TransitError
 from orbitviz.exoplanets.habitable import habitable_zone_au
 from orbitviz.exoplanets.lightcurve import bjd_to_et, et_to_bjd
 from orbitviz.exoplanets.model import transit_flux
@@ -159,7 +159,7 @@ def test_blackbody_colours():
     assert r == pytest.approx(1.0) and r > g > b
     r, g, b = blackbody_rgb(12000.0)
     assert b == pytest.approx(1.0) and b > g > r
-    with pytest.raises(ValueError, match="> 0 K"):
+    with pytest.raises(SceneError, match="> 0 K"):
         blackbody_rgb(-5.0)
 
 

@@ -11,6 +11,7 @@ sigma level (x3), a wrong STM (tens of %) or a wrong angle convention (degrees t
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 
@@ -19,7 +20,7 @@ import pytest
 
 from orbitviz import data
 from orbitviz.cli import main
-from orbitviz.dynamics.uncertainty import encounter_uncertainty, for_report
+from orbitviz.dynamics.uncertainty import check_nominal, encounter_uncertainty, for_report
 from orbitviz.errors import CovarianceError
 from orbitviz.smallbodies import parse_sbdb, read_catalog, read_sbdb_file
 from orbitviz.smallbodies.covariance import OrbitCovariance
@@ -270,3 +271,25 @@ def test_the_embedded_apophis_carries_its_solutions_covariance(mirror):
     assert u["covariance_diagonal_only"] is False
     assert u["dist_min_km"] == pytest.approx(row["dist_min_au"] * AU_KM, abs=5.0)
     assert u["dist_max_km"] == pytest.approx(row["dist_max_au"] * AU_KM, abs=5.0)
+
+
+def _with_nominal_q(cov, factor):
+    nominal = list(cov.nominal)
+    nominal[cov.labels.index("q")] *= factor
+    return dataclasses.replace(cov, nominal=tuple(nominal))
+
+
+def test_a_covariance_of_another_orbit_is_refused_where_it_is_mapped():
+    """A nominal q 1e-9 too large puts Apophis 0.56 km from its elements' position at the
+    epoch, 3.4 times the tolerance (1e-9 of its 164 million km, + 1 m): refused, the reason
+    named. 1e-10 (56 m, a third of it) is the same orbit printed to fewer digits."""
+    el = read_sbdb_file(data.fetch("sbdb_api_apophis.dat")).elements
+    check_nominal(_with_nominal_q(el.covariance, 1 + 1e-10), el)
+    other = _with_nominal_q(el.covariance, 1 + 1e-9)
+    with pytest.raises(CovarianceError) as info:
+        check_nominal(other, el)
+    assert info.value.reason == "nominal" and "km from the elements'" in str(info.value)
+    el = dataclasses.replace(el, covariance=other)
+    with KernelSet("default"):
+        status = for_report(el, "EARTH", 0.0, "auto", clones=10, seed=0)
+    assert status.startswith("no uncertainty: the covariance's nominal parameters")

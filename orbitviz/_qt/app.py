@@ -11,9 +11,14 @@ import sys
 import threading
 from pathlib import Path
 
-from orbitviz._files import Terminated
+from orbitviz._files import Terminated, atomic_path
+from orbitviz.errors import OrbitvizError
 from orbitviz.recipes import SceneRecipe, prepare
+from orbitviz.recipes.cameras import camera_from_spec
 from orbitviz.recipes.prepared import no_progress
+from orbitviz.render import NoGLBackend, select_backend
+from orbitviz.render.backend import forget_backend
+from orbitviz.units import TimeLike
 
 PRESENT_ENV = "ORBITVIZ_PRESENT"
 PRESENTATIONS = ("auto", "raster", "opengl")
@@ -43,13 +48,9 @@ def presentation() -> str:
     import vispy
 
     from orbitviz._vispy import compat
-    from orbitviz.render import NoGLBackend, select_backend
-    from orbitviz.render.backend import forget_backend
 
     wanted = os.environ.get(PRESENT_ENV, "auto").lower()
     if wanted not in PRESENTATIONS:
-        from orbitviz.errors import OrbitvizError
-
         raise OrbitvizError(f"{PRESENT_ENV}={wanted!r}: choose one of {', '.join(PRESENTATIONS)}")
     current = compat.default_app()
     if current is not None:  # VisPy already has its app: follow it
@@ -81,11 +82,11 @@ def presentation() -> str:
     return _presentation
 
 
-def _prepared(recipe: SceneRecipe, time_utc: str | None, progress=no_progress):
-    return prepare(recipe, progress, time_utc=time_utc, time_option="--time")
+def _prepared(recipe: SceneRecipe, time: TimeLike | None, progress=no_progress):
+    return prepare(recipe, progress, time=time, time_option="--time")
 
 
-def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None, camera=None) -> int:
+def run_viewer(recipe: SceneRecipe, *, time: TimeLike | None = None, size=None, camera=None) -> int:
     """Open the window on ``recipe``'s scene (built on the worker thread before the window
     shows, with a progress dialog when that takes a while) until closed, starting from
     ``camera`` (a ``--camera`` spec; default the scene's home view)."""
@@ -95,7 +96,7 @@ def run_viewer(recipe: SceneRecipe, *, time_utc: str | None = None, size=None, c
 
     with _quitting_on_signals(app) as caught:
         prepared = run_with_progress(
-            lambda progress: _prepared(recipe, time_utc, progress), f"Opening {recipe.title}"
+            lambda progress: _prepared(recipe, time, progress), f"Opening {recipe.title}"
         )
         code = 0
         if not caught:  # a signal while preparing: ends once the scene is built
@@ -155,7 +156,7 @@ def screenshot(
     recipe: SceneRecipe,
     path: str | Path,
     *,
-    time_utc: str | None = None,
+    time: TimeLike | None = None,
     size=(1280, 800),
     camera=None,
 ) -> Path:
@@ -164,17 +165,17 @@ def screenshot(
     ``camera``: a ``--camera`` spec (default the scene's home view)."""
     path = Path(path)
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        _window_screenshot(recipe, path, time_utc, size, camera)
+        _window_screenshot(recipe, path, time, size, camera)
     else:
-        _offscreen_screenshot(recipe, path, time_utc, size, camera)
+        _offscreen_screenshot(recipe, path, time, size, camera)
     return path
 
 
-def _window_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
+def _window_screenshot(recipe, path: Path, time, size, camera=None) -> None:
     app = qt_application()
     from .window import ViewerWindow
 
-    window = ViewerWindow(_prepared(recipe, time_utc), view_size=size)
+    window = ViewerWindow(_prepared(recipe, time), view_size=size)
     window.set_camera(camera)
     window.show()
     for _ in range(5):  # layout, expose, first paint
@@ -185,16 +186,13 @@ def _window_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
         window.close()
 
 
-def _offscreen_screenshot(recipe, path: Path, time_utc, size, camera=None) -> None:
+def _offscreen_screenshot(recipe, path: Path, time, size, camera=None) -> None:
     from PIL import Image
 
-    from orbitviz._files import atomic_path
     from orbitviz._vispy import SceneCanvas
-    from orbitviz.render import select_backend
-    from orbitviz.scene import camera_from_spec
 
     select_backend()
-    prepared = _prepared(recipe, time_utc)
+    prepared = _prepared(recipe, time)
     scene = prepared.scene
     canvas = SceneCanvas(scene, size=size, time_text=prepared.utc)
     if camera is not None:  # the first view of the path the spec names, as a video's
@@ -203,8 +201,6 @@ def _offscreen_screenshot(recipe, path: Path, time_utc, size, camera=None) -> No
         with atomic_path(path) as tmp:  # the format follows the suffix, which tmp keeps
             Image.fromarray(canvas.render()).save(tmp)
     except OSError as exc:
-        from orbitviz.errors import OrbitvizError
-
         raise OrbitvizError(
             f"cannot write the image {path}: {exc}; check the folder exists and is writable"
         ) from None

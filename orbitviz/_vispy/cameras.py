@@ -17,8 +17,10 @@ from vispy.util.quaternion import Quaternion
 
 from orbitviz._vispy import compat
 from orbitviz._vispy.canvas import DEPTH_RANGE
+from orbitviz.errors import CameraPathError
+from orbitviz.recipes.cameras import camera_from_spec
 from orbitviz.scene import CameraState
-from orbitviz.scene.cameras import angles_from_offsets, camera_from_spec
+from orbitviz.scene.cameras import angles_from_offsets
 
 MODES = ("turntable", "arcball", "fly", "follow")
 
@@ -146,9 +148,9 @@ class CameraModes:
         """Switch to ``mode``, starting from ``state`` (default: what is seen now, or the
         follow camera's own view)."""
         if mode not in MODES:
-            raise ValueError(f"unknown camera mode {mode!r}; choose from {MODES}")
+            raise CameraPathError(f"unknown camera mode {mode!r}; choose from {MODES}")
         if mode == "follow" and not self.can_follow:
-            raise ValueError("this scene has nothing to follow (no follow_target)")
+            raise CameraPathError("this scene has nothing to follow (no follow_target)")
         start = state or self.canvas.camera_state()
         camera_type = {"arcball": ArcballCamera, "fly": FlyCamera}.get(mode, TurntableCamera)
         camera = camera_type(fov=start.fov_deg)

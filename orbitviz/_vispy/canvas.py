@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from vispy import scene as vscene
 
+from orbitviz.errors import RenderError
 from orbitviz.scene import CameraState, Scene
 from orbitviz.scene.events import Event
 from orbitviz.scene.layout import Box, dock_bottom, stack_corners
@@ -39,6 +40,17 @@ ADAPTERS = {
     "ring": RingAdapter,
 }
 OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
+
+
+def check_overlays(overlays) -> None:
+    """RenderError unless every name of ``overlays`` is one of :data:`OVERLAYS`."""
+    unknown = set(overlays) - set(OVERLAYS)
+    if unknown:
+        raise RenderError(
+            f"unknown overlay(s) {', '.join(sorted(unknown))}: choose from {', '.join(OVERLAYS)}"
+        )
+
+
 DEPTH_RANGE = 100.0  # far/near = 10 * DEPTH_RANGE around the camera distance: 16-bit depth
 
 
@@ -72,9 +84,7 @@ class SceneCanvas:
         time_text=default_time_text,
         parent=None,
     ):
-        unknown = set(overlays) - set(OVERLAYS)
-        if unknown:
-            raise ValueError(f"unknown overlay(s) {sorted(unknown)}; choose from {OVERLAYS}")
+        check_overlays(overlays)
         self.scene = scene
         self.size = (int(size[0]), int(size[1]))
         self.overlays = tuple(overlays)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbitviz.shapes.surface import lat_lon_deg, ray_intersect
+from orbitviz.shapes.surface import altitude_km, lat_lon_deg, ray_intersect
 
 
 def pixel_ray(canvas, x_px: float, y_px: float) -> tuple[np.ndarray, np.ndarray]:
@@ -178,8 +178,6 @@ def _km(value: float) -> str:
 def central_body(scene):
     """(name, altitude(points (N, 3)) -> km) of the body at the scene's origin -- its shape
     model, else a lit sphere centred there -- or None when there is none."""
-    from orbitviz.shapes.surface import altitude_km
-
     for layer in scene.layers:
         if layer.kind == "mesh":
             return layer.name, lambda p, mesh=layer.mesh: altitude_km(mesh, p)

@@ -29,8 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import spice
 from ..errors import CoverageError, ElementsError
 from ..units import DAY_S
+from .events import refine_roots
+from .nbody import Perturbers, propagate_nbody, relative_state_function
+from .relative import distance_rate_kms
 
 HALF_WINDOW_S = DAY_S
 BATCH_SIZE = 64
@@ -61,9 +65,6 @@ def nearest_minima(rel_of, objects, guesses_et, halves_s, xtol_s: float) -> np.n
     rows where there is none): one grid per request (step <= 6 h, 4 or more points across it),
     the rising zeros of d|r|/dt bracketed on them and refined all at once. ``rel_of(et, objs)``
     gives the relative state (Q, 6) of object ``objs[q]`` at ``et[q]``."""
-    from .events import refine_roots
-    from .relative import distance_rate_kms
-
     objects = np.asarray(objects, dtype=int)
     guesses = np.asarray(guesses_et, dtype=float)
     halves = np.asarray(halves_s, dtype=float)
@@ -118,9 +119,6 @@ def closest_approaches(
     row ``m`` (a mapping or :class:`~orbitviz.dynamics.nbody.NonGrav`, None for none).
     ``half_window_s``: one for all, or one per request. ``on_done(n)`` is called as requests
     finish (a progress bar). Needs the kernels loaded."""
-    from .. import spice
-    from .nbody import Perturbers, propagate_nbody, relative_state_function
-
     objects = np.asarray(objects, dtype=int)
     guesses = np.asarray(guesses_et, dtype=float)
     n = len(objects)

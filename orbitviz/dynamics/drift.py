@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import spice
 from . import kepler
 from .nbody import DEFAULT_PERTURBERS, SUN, Perturbers
 
@@ -40,8 +41,6 @@ def pulls_on_the_way(
     (8,) most between its epoch and ``event_et`` (shares of the total, largest first; at least
     one). Patched conics include ``skip_body``'s pull within ``skip_within_km`` (its SOI):
     that part is left out. Needs an SPK with the planets loaded."""
-    from .. import spice
-
     epoch = float(conics[6])
     et = np.linspace(epoch, float(event_et), samples)
     bodies = tuple(b for b in DEFAULT_PERTURBERS if b != SUN)

@@ -33,7 +33,8 @@ import numpy as np
 from .. import spice
 from ..errors import OrbitvizError
 from ..units import AU_KM
-from . import kepler
+from . import kepler, nbody
+from .drift import pulls_on_the_way
 from .events import find_crossings, find_minima, time_grid
 from .methods import DEFAULT_METHOD, METHODS
 from .nbody import body_states_function
@@ -63,6 +64,25 @@ class Hyperbola:
     e: float
     v_inf_kms: float | None  # None for a bound (e < 1) orbit
     periapsis_et: float
+
+
+@dataclass
+class _Pass:
+    """What one method found over the window; :func:`analyze_flyby` makes the
+    :class:`FlybyResult` of it. ``rel`` gives the target's state relative to the body."""
+
+    method: str
+    method_detail: str
+    rel: StateFunction
+    entries_et: np.ndarray
+    exits_et: np.ndarray
+    approaches: list[Approach]
+    closest: Approach
+    at_edge: bool
+    hyperbola: Hyperbola
+    elements_before: np.ndarray
+    elements_after: np.ndarray | None
+    notes: list[str]
 
 
 @dataclass
@@ -201,14 +221,35 @@ def analyze_flyby(
         options = dict(nbody_options or {})
         if getattr(target, "nongrav", None) and "nongrav" not in options:
             options["nongrav"] = target.nongrav
-        result = _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options)
+        found = _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options)
     else:
         body_state = body_states_function(body_code, start_et, stop_et)
-        result = _conic_or_patched(
+        found = _conic_or_patched(
             conics, method, start_et, stop_et, body_state, gm_body, gm_sun, soi
         )
-    result.target, result.body = label, body_name
-    result.elements_source = getattr(target, "source", "conic elements given directly")
+    samples_et = _samples(start_et, stop_et, _grid_step_s(start_et, stop_et), found.closest.et)
+    result = FlybyResult(
+        target=label,
+        body=body_name,
+        method=found.method,
+        method_detail=found.method_detail,
+        start_et=start_et,
+        stop_et=stop_et,
+        soi_radius_km=soi,
+        body_radius_km=radius,
+        entries_et=found.entries_et,
+        exits_et=found.exits_et,
+        approaches=found.approaches,
+        closest=found.closest,
+        closest_at_window_edge=found.at_edge,
+        hyperbola=found.hyperbola,
+        elements_before=found.elements_before,
+        elements_after=found.elements_after,
+        samples_et=samples_et,
+        samples_rel_km=found.rel(samples_et)[:, :3],
+        notes=found.notes,
+        elements_source=getattr(target, "source", "conic elements given directly"),
+    )
     epoch = float(conics[6])
     if method != "nbody" and result.entered_soi and epoch > float(result.entries_et[0]):
         result.notes.append(
@@ -216,7 +257,6 @@ def analyze_flyby(
             "encounter) orbit for the incoming leg too; --method nbody integrates through the "
             "encounter and is the better answer here"
         )
-    result.body_radius_km = radius
     result.warnings.extend(w for w in (spice.gm_warning(body_code),) if w)
     if compare and method == "nbody":
         other = analyze_flyby(
@@ -252,8 +292,6 @@ WARN_TIME_S = 60.0
 def _two_body_warnings(result: FlybyResult, conics: np.ndarray, body_code: int) -> list[str]:
     """What is wrong with a two-body answer: how far it is from the N-body one (measured on the
     same elements), how long from the elements' epoch, and whose pull it ignored."""
-    from .drift import pulls_on_the_way
-
     diff = result.comparison
     epoch = float(conics[6])
     event = result.closest.et
@@ -327,27 +365,19 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
                 "patched: the target never enters the SOI in this window, so the "
                 "heliocentric conic is the whole answer"
             )
-        samples_et = _samples(start_et, stop_et, step, closest.et)
-        return FlybyResult(
-            target="",
-            body="",
-            method=method,
-            method_detail="two-body heliocentric conic (body's gravity ignored)",
-            start_et=start_et,
-            stop_et=stop_et,
-            soi_radius_km=soi,
-            body_radius_km=None,
-            entries_et=entries,
-            exits_et=exits,
-            approaches=interior,
-            closest=closest,
-            closest_at_window_edge=at_edge,
-            hyperbola=hyper,
-            elements_before=before,
-            elements_after=before.copy(),
-            samples_et=samples_et,
-            samples_rel_km=rel(samples_et)[:, :3],
-            notes=notes,
+        return _Pass(
+            method,
+            "two-body heliocentric conic (body's gravity ignored)",
+            rel,
+            entries,
+            exits,
+            interior,
+            closest,
+            at_edge,
+            hyper,
+            before,
+            before.copy(),
+            notes,
         )
 
     # patched conics: heliocentric -> body-centred hyperbola -> heliocentric
@@ -395,28 +425,20 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
             f"patched: the conic shows {entries.size} SOI entries in the window; "
             "only the first pass is patched"
         )
-    samples_et = _samples(start_et, stop_et, step, closest.et)
-    return FlybyResult(
-        target="",
-        body="",
-        method="patched",
-        method_detail="patched conics: heliocentric two-body, body-centred two-body inside the "
-        "SOI, heliocentric two-body after",
-        start_et=start_et,
-        stop_et=stop_et,
-        soi_radius_km=soi,
-        body_radius_km=None,
-        entries_et=np.array([t_in]),
-        exits_et=exits_et,
-        approaches=interior,
-        closest=closest,
-        closest_at_window_edge=at_edge,
-        hyperbola=hyper,
-        elements_before=before,
-        elements_after=after,
-        samples_et=samples_et,
-        samples_rel_km=rel_patched(samples_et)[:, :3],
-        notes=notes,
+    return _Pass(
+        "patched",
+        "patched conics: heliocentric two-body, body-centred two-body inside the SOI, "
+        "heliocentric two-body after",
+        rel_patched,
+        np.array([t_in]),
+        exits_et,
+        interior,
+        closest,
+        at_edge,
+        hyper,
+        before,
+        after,
+        notes,
     )
 
 
@@ -424,8 +446,6 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
 
 
 def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
-    from . import nbody
-
     trajectory = nbody.propagate_nbody(conics, start_et, stop_et, **options)
 
     def helio(et):
@@ -452,27 +472,19 @@ def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
     notes = [f"nbody: osculating heliocentric elements at {at_in} and {at_out}"]
     if not entries.size:
         notes.append("nbody: the target never enters the SOI in this window")
-    samples_et = _samples(start_et, stop_et, step, closest.et)
-    return FlybyResult(
-        target="",
-        body="",
-        method="nbody",
-        method_detail=trajectory.method,
-        start_et=start_et,
-        stop_et=stop_et,
-        soi_radius_km=soi,
-        body_radius_km=None,
-        entries_et=entries,
-        exits_et=exits,
-        approaches=interior,
-        closest=closest,
-        closest_at_window_edge=at_edge,
-        hyperbola=hyper,
-        elements_before=before,
-        elements_after=after,
-        samples_et=samples_et,
-        samples_rel_km=rel(samples_et)[:, :3],
-        notes=notes,
+    return _Pass(
+        "nbody",
+        trajectory.method,
+        rel,
+        entries,
+        exits,
+        interior,
+        closest,
+        at_edge,
+        hyper,
+        before,
+        after,
+        notes,
     )
 
 

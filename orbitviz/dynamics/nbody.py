@@ -40,8 +40,10 @@ from pathlib import Path
 
 import numpy as np
 
+from orbitviz import spice
 from orbitviz.dynamics.kepler import elements_to_state, validate_elements
 from orbitviz.errors import CoverageError, ElementsError, KernelError
+from orbitviz.spice.segments import ChebyshevTable, chebyshev_chains, constant_table
 from orbitviz.units import AU_KM, AU_PER_DAY2_IN_KMS2, C_KMS, DAY_S
 
 __all__ = [
@@ -158,7 +160,7 @@ class Perturbers:
 
     ids: tuple[int, ...]
     gm_km3s2: np.ndarray
-    chebyshev: object
+    chebyshev: ChebyshevTable
     ephemeris: str = "spk"
 
     @classmethod
@@ -174,9 +176,6 @@ class Perturbers:
         """The loaded SPKs' records for ``bodies`` over [start_et, stop_et] (plus a margin),
         and of ``asteroids`` (default: :data:`ASTEROID_PERTURBERS` with the default bodies,
         none otherwise) wherever a loaded SPK covers the whole span."""
-        from orbitviz import spice
-        from orbitviz.spice.segments import chebyshev_chains
-
         lo, hi = min(start_et, stop_et) - DAY_S, max(start_et, stop_et) + DAY_S
         if asteroids is None:
             asteroids = ASTEROID_PERTURBERS if tuple(bodies) == DEFAULT_PERTURBERS else ()
@@ -204,8 +203,6 @@ class Perturbers:
     @classmethod
     def fixed_sun(cls, gm_km3s2: float, start_et: float, stop_et: float) -> Perturbers:
         """The Sun alone, at rest at the origin: exact two-body dynamics (for tests)."""
-        from orbitviz.spice.segments import constant_table
-
         return cls(
             (SUN,), np.array([gm_km3s2]), constant_table(SUN, start_et, stop_et), "fixed-sun"
         )
@@ -300,8 +297,6 @@ def body_states_function(body_code: int, start_et: float, stop_et: float) -> Sta
     records as the N-body engine reads them (no SPICE call per time; equal to SPICE to
     round-off), or from SPICE where the records cannot be read that way: the body's side of
     every relative state the flyby analysis and the closest-approach searches form."""
-    from orbitviz import spice
-
     try:
         table = Perturbers.load(start_et, stop_et, (SUN, body_code))
     except (CoverageError, KernelError):
@@ -317,8 +312,6 @@ def body_states_function(body_code: int, start_et: float, stop_et: float) -> Sta
 
 def spice_name(body: int) -> str:
     """``Ceres`` for 2000001: the body's SPICE name, title-cased (its id if it has none)."""
-    from orbitviz import spice
-
     try:
         return spice.body_name(body).title()
     except Exception:  # noqa: BLE001 -- a label only

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from orbitviz import spice
 from orbitviz.dynamics.kepler import state_to_elements
 from orbitviz.errors import ElementsError
 
@@ -74,16 +75,12 @@ def hill_radius_km(a_km, gm_body_km3s2, gm_central_km3s2, ecc=0.0):
 def primary_of(body) -> int:
     """NAIF id of the body ``body`` orbits: the planet for a natural satellite (301 -> 399),
     the Sun (10) for everything else."""
-    from orbitviz import spice
-
     code = spice.body_id(body)
     return spice.planet_id(code) if spice.is_satellite_id(code) else 10
 
 
 def _orbiting_id(body_id: int, central_id: int) -> int:
     """The id whose orbit around ``central`` defines a: a planet's system barycenter about the Sun."""
-    from orbitviz import spice
-
     if central_id == 10 and spice.is_planet_id(body_id):
         return spice.system_barycenter_id(body_id)
     return body_id
@@ -94,8 +91,6 @@ def body_orbit(body, central="SUN", et: float = 0.0) -> tuple[float, float]:
 
     Needs kernels with the ephemeris and GM values (``orbitviz.spice.KernelSet("default")``).
     """
-    from orbitviz import spice
-
     bid, cid = spice.body_id(body), spice.body_id(central)
     oid = _orbiting_id(bid, cid)
     gm_c = spice.gm_km3s2(cid)
@@ -121,8 +116,6 @@ def soi_radius_km(body, central="SUN", et: float = 0.0, a_km: float | None = Non
     ...     round(soi_radius_km("EARTH"), -3), round(soi_radius_km("MOON", "EARTH"), -3)
     (925000.0, 66000.0)
     """
-    from orbitviz import spice
-
     if a_km is None:
         a_km, _ = body_orbit(body, central, et)
     return float(laplace_soi_km(a_km, spice.gm_km3s2(body), spice.gm_km3s2(central)))
@@ -130,7 +123,5 @@ def soi_radius_km(body, central="SUN", et: float = 0.0, a_km: float | None = Non
 
 def body_hill_radius_km(body, central="SUN", et: float = 0.0) -> float:
     """Hill radius [km] ``a (1 - e) (m/3M)^(1/3)`` of ``body`` about ``central`` (as :func:`soi_radius_km`)."""
-    from orbitviz import spice
-
     a_km, ecc = body_orbit(body, central, et)
     return float(hill_radius_km(a_km, spice.gm_km3s2(body), spice.gm_km3s2(central), ecc))

@@ -47,21 +47,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import OrbitvizError
+from .. import spice
+from ..errors import CovarianceError, OrbitvizError
+from ..smallbodies.covariance import OrbitCovariance
+from ..smallbodies.elements import OrbitalElements
 from .bplane import capture_radius_km, error_ellipse, target_plane
 from .events import refine_roots, time_grid
 from .kepler import elements_to_state
+from .methods import DEFAULT_CLONES, DEFAULT_SEED
+from .methods import UNCERTAINTY_CHOICES as CHOICES
+from .methods import UNCERTAINTY_MODES as MODES
+from .nbody import (
+    NBodyTrajectory,
+    StateFunction,
+    body_states_function,
+    propagate_nbody,
+    relative_state_function,
+)
 
-MODES = ("linear", "mc", "both")
-CHOICES = ("auto", "linear", "mc", "none")
-"""What a user may ask for (``--uncertainty``): ``auto`` maps linearly whenever the elements carry
-a covariance or sigmas (a few extra objects in one integration: cheap) and adds the Monte Carlo
-clones where the linear answer is doubtful (the 3-sigma b-plane ellipse reaches the capture
-disc, or its major axis exceeds 10 % of the miss distance) and the covariance is a full one (a
-diagonal one from sigmas alone is no orbit solution's uncertainty: not worth seconds of
-clones); ``mc`` runs both and compares them; ``none`` skips."""
-DEFAULT_CLONES = 1000
-DEFAULT_SEED = 0
 WINDOW_S = 2 * 86400.0
 """Half-width of the span integrated densely around the nominal closest approach."""
 DISAGREE_FRACTION = 0.2
@@ -138,11 +141,11 @@ class EncounterUncertainty:
     monte_carlo: Estimate | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    trajectory: object | None = field(default=None, repr=False)
+    trajectory: NBodyTrajectory | None = field(default=None, repr=False)
     """The N-body solution of all objects (nominal first, then the linear mapping's, then the
     clones) over the window: for scenes of the clone cloud."""
     clone_slice: slice | None = None
-    body_state: object | None = field(default=None, repr=False)
+    body_state: StateFunction | None = field(default=None, repr=False)
     """Heliocentric states of the body at ET (the function the closest approaches used)."""
 
     def relative_positions(self, et, objects) -> np.ndarray:
@@ -274,31 +277,51 @@ def _estimate_from_samples(method, t, d, xi, zeta, reference) -> Estimate:
     )
 
 
+def check_nominal(cov: OrbitCovariance, elements: OrbitalElements) -> None:
+    """CovarianceError (``reason`` ``"nominal"``) unless the covariance's nominal parameters
+    give the elements' orbit: at the same epoch, the same position to 1e-9 relative (+ 1 m).
+    A covariance at another epoch carries its own nominal parameters (SBDB's
+    ``covariance.elements``) and the uncertainty is mapped from those: nothing to compare
+    without an integration. (Its labels are checked when the elements are made:
+    :meth:`~orbitviz.smallbodies.covariance.OrbitCovariance.check_elements`.)"""
+    if abs(cov.epoch_et - elements.epoch_et) > 1.0:
+        return
+    mine = elements_to_state(cov.conics(np.asarray(cov.nominal), elements.gm_km3s2)[0])
+    theirs = elements_to_state(elements.to_conics())
+    off = float(np.linalg.norm(mine[:3] - theirs[:3]))
+    if off > 1e-9 * float(np.linalg.norm(theirs[:3])) + 1e-3:
+        raise CovarianceError(
+            f"the covariance's nominal parameters of {elements.designation} "
+            f"({elements.source}) give an orbit {off:,.3f} km from the elements' at the epoch: "
+            "the covariance does not belong to these elements",
+            reason="nominal",
+            labels=cov.labels,
+        )
+
+
 def encounter_uncertainty(
-    elements,
+    elements: OrbitalElements,
     body: str | int,
     ca_et: float,
     *,
     mode: str = "linear",
     clones: int = DEFAULT_CLONES,
     seed: int | None = DEFAULT_SEED,
-    covariance=None,
+    covariance: OrbitCovariance | None = None,
     window_s: float = WINDOW_S,
     nbody_options: Mapping | None = None,
 ) -> EncounterUncertainty:
     """Map the orbit uncertainty of ``elements`` (its ``covariance``, else a diagonal one from
     its sigmas: CovarianceError when it has neither) to its closest approach to ``body`` near
     ``ca_et`` (ET), by ``mode`` ``linear``, ``mc`` or ``both``. Needs the kernels loaded
-    (``KernelSet("default")``)."""
-    from .. import spice
-    from ..smallbodies.covariance import OrbitCovariance
-    from .nbody import body_states_function, propagate_nbody, relative_state_function
-
+    (``KernelSet("default")``). A covariance whose nominal orbit is not the elements' (at the
+    same epoch) is refused: :func:`check_nominal`."""
     if mode not in MODES:
         raise OrbitvizError(f"unknown uncertainty mode {mode!r}: use one of {', '.join(MODES)}")
     if mode != "linear" and clones < 2:
         raise OrbitvizError(f"a Monte Carlo run needs at least 2 clones, got {clones}")
     cov = covariance or elements.covariance or OrbitCovariance.from_sigmas(elements)
+    check_nominal(cov, elements)
     gm_sun = float(elements.gm_km3s2)
     body_code = spice.body_id(body)
     mu = spice.gm_km3s2(body_code)
@@ -515,6 +538,7 @@ __all__ = [
     "MODES",
     "EncounterUncertainty",
     "Estimate",
+    "check_nominal",
     "encounter_uncertainty",
     "for_report",
     "needs_monte_carlo",

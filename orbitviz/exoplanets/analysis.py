@@ -17,8 +17,9 @@ import numpy as np
 
 from ..errors import TransitError
 from .candidates import Candidate, TransitResult
+from .catalogs import kepid_of, koi_planets, koi_star
 from .fit import fit_signal, fit_window
-from .lightcurve import LightCurve
+from .lightcurve import BKJD_OFFSET, LightCurve
 from .readers import read_lightcurves
 from .search import SearchSettings, search, transit_mask
 from .star import Star
@@ -37,8 +38,6 @@ def resolve_star(
 ) -> tuple[Star, int | None]:
     """The host star (options first, then the KOI table when ``star`` names one, then the
     FITS header, then guessed) and its KIC number when known (from ``star`` or the files)."""
-    from .catalogs import kepid_of, koi_star
-
     given = {"teff_k": teff, "radius_rsun": radius, "logg_cgs": logg, "mass_msun": mass}
     given = {k: v for k, v in given.items() if v is not None}
     catalog = None
@@ -161,21 +160,13 @@ def _fit_all(lc: LightCurve, found, host: Star, say: Progress) -> list[Candidate
 def _vet(result: TransitResult, say: Progress) -> None:
     """Vetting: each candidate's diagnostics and classifier probability (when the vetting
     module is there)."""
-    try:
-        from . import vetting
-    except ImportError:  # pragma: no cover - vetting lands with its own module
-        return
-    say("vetting")
-    result.candidates[:] = vetting.vet_all(result)
+    del result, say  # the vetting module lands next
 
 
 def _match_known(result: TransitResult, kepid: int) -> None:
     """Name candidates after the KOIs they match (same period or an allowed alias within 1 %,
     or a single transit at one of a KOI's predicted times), and say what the data show at
     the period of each KOI not found."""
-    from .catalogs import koi_planets
-    from .lightcurve import BKJD_OFFSET
-
     start, stop = result.lightcurve.time_bjd[0], result.lightcurve.time_bjd[-1]
     matched = {}
     for _, koi in koi_planets(kepid).iterrows():

@@ -15,12 +15,26 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from .._files import check_output
 from ..errors import LightCurveError, OrbitvizError, TransitError
+from ..parallel import (
+    TABLE_SUFFIXES as OUT_SUFFIXES,
+)
+from ..parallel import (
+    check_scheduler,
+    parts_dir_for,
+    read_part,
+    run_tasks,
+    write_part,
+    write_table,
+)
+from .analysis import analyze
 from .candidates import CANDIDATE_COLUMNS
 from .readers import FITS_SUFFIXES, TABLE_SUFFIXES
 
@@ -92,8 +106,7 @@ def group_by_star(paths: Iterable[Path]) -> dict[str, list[Path]]:
     return groups
 
 
-def _rows_of(star: str, files: list[Path], report) -> pd.DataFrame:
-    result = report.result
+def _rows_of(star: str, files: list[Path], result) -> pd.DataFrame:
     st = result.star
     base = {
         "star": star,
@@ -119,12 +132,9 @@ def _rows_of(star: str, files: list[Path], report) -> pd.DataFrame:
 def analyze_star(star: str, files: list[str], options: dict, part: str | None) -> pd.DataFrame:
     """One star's rows (its candidates, or one row saying none or what went wrong); written to
     ``part`` when given. Runs in a worker process."""
-    from ..analysis import transits
-    from ..parallel import write_part
-
     paths = [Path(f) for f in files]
     try:
-        frame = _rows_of(star, paths, transits(paths, **options))
+        frame = _rows_of(star, paths, analyze(paths, **options))
     except OrbitvizError as exc:
         frame = pd.DataFrame(
             [
@@ -158,14 +168,9 @@ def transits_many(
     each finished star, so a run stopped midway resumes where it was. ``scheduler`` and
     ``workers`` as :func:`orbitviz.screen`; ``options`` as :func:`orbitviz.transits` (the star's
     parameters, when given, apply to every star: usually leave them out)."""
-    from ..parallel import check_scheduler, parts_dir_for, read_part, run_tasks, write_table
-
     check_scheduler(scheduler, TransitError)
     groups = group_by_star(light_curve_files(paths))
     if out is not None:
-        from .._files import check_output
-        from ..parallel import TABLE_SUFFIXES as OUT_SUFFIXES
-
         check_output(out, what="the results table", suffixes=OUT_SUFFIXES, create_folder=True)
     key = hashlib.sha256(repr(sorted(options.items())).encode()).hexdigest()[:16]
     parts = parts_dir_for(out) / key if out is not None else None
@@ -206,7 +211,5 @@ def transits_many(
     )
     if out is not None:
         write_table(table, out, TransitError)
-        import shutil
-
         shutil.rmtree(parts_dir_for(out), ignore_errors=True)
     return table

@@ -23,6 +23,7 @@ from vispy.util import keys
 from orbitviz._vispy import SceneCanvas, compat
 from orbitviz._vispy.cameras import CameraModes
 from orbitviz.recipes import PreparedScene
+from orbitviz.render import select_backend
 
 MOVING_DIVISOR = 2  # while the camera moves: 1/2 the resolution, a quarter of the pixels
 SETTLE_S = 0.25  # full resolution again this long after the last wheel step
@@ -61,8 +62,6 @@ class SceneView(RemoteFrameBuffer):
     RGB frame (top row first) without sending it."""
 
     def __init__(self, prepared: PreparedScene, *, size=(960, 540), **kwargs):
-        from orbitviz.render import select_backend
-
         select_backend()  # EGL, else OSMesa: offscreen (Xvfb only when neither works)
         w, h = int(size[0]), int(size[1])
         super().__init__(css_width=f"{w}px", css_height=f"{h}px", **kwargs)

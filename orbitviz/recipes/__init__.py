@@ -10,8 +10,9 @@ front end (the desktop window, ``orbitviz render``, the notebook widget) takes.
 
 Modules: :mod:`.options` (every option declared once), :mod:`.registry` (the recipes),
 :mod:`.sampling` (the one place scenes ask SPICE), :mod:`.philae`, :mod:`.flyby`,
-:mod:`.shape`, :mod:`.transit` (the scenes), :mod:`.prepared` (a scene ready to show; opening files),
-:mod:`.arguments` (the command-line scene words).
+:mod:`.shape`, :mod:`.transit` (the scenes), :mod:`.prepared` (a scene ready to show;
+opening files), :mod:`.arguments` (the command-line scene words), :mod:`.cameras` (the camera
+words), :mod:`.keyframes` (camera keyframe files).
 """
 
 from .._lazy import lazy_getattr
@@ -21,6 +22,9 @@ _LAZY = {
     "philae_scene": "orbitviz.recipes.philae",
     "shape_scene": "orbitviz.recipes.shape",
     "transit_scene": "orbitviz.recipes.transit",
+    "camera_from_spec": "orbitviz.recipes.cameras",
+    "camera_words": "orbitviz.recipes.cameras",
+    "read_keyframes": "orbitviz.recipes.keyframes",
     "PreparedScene": "orbitviz.recipes.prepared",
     "open_file": "orbitviz.recipes.prepared",
     "prepare": "orbitviz.recipes.prepared",

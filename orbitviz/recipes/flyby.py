@@ -219,10 +219,3 @@ def _add_camera_presets(scene: Scene, result, sun_dir) -> None:
     for name, title, az, el, distance, follow in presets:
         state = CameraState((0.0, 0.0, 0.0), az, el, distance, FOV_DEG)
         scene.add_camera_preset(CameraPreset(name, title, state, follow=follow))
-
-
-def build(**options) -> Scene:
-    """The flyby recipe: :func:`orbitviz.flyby` with the recipe's options, then its scene."""
-    from ..analysis import flyby
-
-    return flyby_scene(flyby(**options))

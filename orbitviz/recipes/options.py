@@ -20,9 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..cli_types import count, number
-from ..dynamics.methods import DEFAULT_METHOD, METHODS
-from ..dynamics.uncertainty import CHOICES as UNCERTAINTY_CHOICES
-from ..dynamics.uncertainty import DEFAULT_CLONES
+from ..dynamics.methods import DEFAULT_CLONES, DEFAULT_METHOD, METHODS, UNCERTAINTY_CHOICES
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,7 @@ CAMERA_OPTION = Option(
     metavar="CAMERA",
 )
 """``orbitviz view`` and ``orbitviz render`` take it (the scene's words are checked once the
-scene is built: :func:`orbitviz.scene.camera_from_spec`)."""
+scene is built: :func:`orbitviz.recipes.cameras.camera_from_spec`)."""
 
 SHAPE_OPTIONS = (
     Option("file", "an OBJ, PLY or DSK file, or a known shape name (67p-4k.obj)", positional=True),

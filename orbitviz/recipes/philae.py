@@ -234,7 +234,3 @@ def philae_scene(
             Readout("lighting", lambda et: ["lighting approximate"] * np.size(et))
         )
     return scene
-
-
-def build(*, shape: str) -> Scene:
-    return philae_scene(shape)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..scene import MeshLayer, Scene
+from ..shapes.surface import ray_intersect
+from ..units import TimeLike
 from . import sampling
 from .registry import SceneRecipe, file_kind, recipe
 
@@ -47,24 +49,22 @@ def prepare(
     scene_recipe: SceneRecipe,
     progress: Progress = no_progress,
     *,
-    time_utc: str | None = None,
+    time: TimeLike | None = None,
     time_option: str = "time",
 ) -> PreparedScene:
     """Build the scene and everything a view needs from SPICE or heavy numpy, up front;
-    ``progress`` hears of each step (seconds each for millions of faces). With ``time_utc``
-    the clock starts there (a time outside the scene's data is a
+    ``progress`` hears of each step (seconds each for millions of faces). With ``time``
+    (:data:`~orbitviz.units.TimeLike`) the clock starts there (a time outside the scene's data is a
     :class:`~orbitviz.errors.CoverageError` naming ``time_option``)."""
     steps = iter(PREPARE_STEPS)
     progress(*next(steps))
     scene = scene_recipe.build()
-    if time_utc is not None:
-        sampling.set_time(scene.clock, time_utc, time_option)
+    if time is not None:
+        sampling.set_time(scene.clock, time, time_option)
     utc = sampling.utc_labeller(scene.clock.start_et, scene.clock.stop_et)
     prepared = PreparedScene(scene, scene_recipe, utc)
     mesh = prepared.mesh_layer
     if mesh is not None:  # build the ray-casting index now, not on first hover
-        from ..shapes.surface import ray_intersect
-
         progress(*next(steps))
         ray_intersect(mesh.mesh, [0.0, 0.0, 0.0], [1.0, 0.0, 0.0])
         # drawing order, clusters and the decimated copy: not on the GUI thread (2 M faces:

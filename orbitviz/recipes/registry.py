@@ -1,8 +1,9 @@
 """Recipes: the named ways to build a scene, each with its options declared once.
 
-A :class:`Recipe` (``philae``, ``flyby``, ``shape``, ``transit``) takes its options as keywords and gives a
-:class:`SceneRecipe`: a title and a ``build()`` that returns the :class:`~orbitviz.scene.Scene`
-(and may call SPICE: a viewer runs it on its worker). The desktop window, the video renderer and
+A :class:`Recipe` (``philae``, ``flyby``, ``shape``, ``transit``: :data:`RECIPES`, a plain
+mapping from names to recipes) takes its options as keywords and gives a :class:`SceneRecipe`: a title and a
+``build()`` that returns the :class:`~orbitviz.scene.Scene` (and may call SPICE: a viewer runs
+it on its worker). The desktop window, the video renderer and
 the notebook widget all build their scenes through here.
 
 >>> spec = recipe("philae", shape="67p-4k.obj")
@@ -18,11 +19,11 @@ orbitviz.errors.OrbitvizError: recipe 'flyby' has no option 'methd'; its options
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import OrbitvizError
 from .options import FLYBY_OPTIONS, PHILAE_OPTIONS, SHAPE_OPTIONS, TRANSIT_OPTIONS, Option
@@ -53,16 +54,14 @@ class SceneRecipe:
 
 @dataclass(frozen=True)
 class Recipe:
-    """A named way to build a scene: its options and the functions that use them."""
+    """A named way to build a scene: its ``options``, ``build(**options)`` that makes the
+    scene, and ``title(options)`` that names it."""
 
     name: str
     help: str
     options: Sequence[Option]
-    module: str  # the module whose ``build(**options)`` makes the scene (imported when used)
-    titler: Callable[..., str] = field(repr=False)
-
-    def build(self, **options) -> Scene:
-        return importlib.import_module(self.module).build(**options)
+    build: Callable[..., Scene] = field(repr=False)
+    title: Callable[[Mapping[str, Any]], str] = field(repr=False)
 
     def __call__(self, **options) -> SceneRecipe:
         names = [o.name for o in self.options]
@@ -80,39 +79,88 @@ class Recipe:
             )
         chosen = {o.name: options.get(o.name, o.default) for o in self.options}
         chosen = {k: tuple(v) if isinstance(v, list) else v for k, v in chosen.items()}
-        return SceneRecipe(self.titler(**chosen), lambda: self.build(**chosen), self.name, chosen)
+        return SceneRecipe(self.title(chosen), partial(self.build, **chosen), self.name, chosen)
 
 
-RECIPES = {
-    "philae": Recipe(
-        "philae",
-        "Philae's bounces on 67P, lit by the Sun",
-        PHILAE_OPTIONS,
-        "orbitviz.recipes.philae",
-        lambda *, shape: f"Philae on 67P ({shape})",
-    ),
-    "flyby": Recipe(
-        "flyby",
-        "a small body passing a planet (as orbitviz flyby)",
-        FLYBY_OPTIONS,
-        "orbitviz.recipes.flyby",
-        lambda *, target, body, **_: f"{target} past {body.title()}",
-    ),
-    "shape": Recipe(
-        "shape",
-        "a shape model file: OBJ, PLY or DSK",
-        SHAPE_OPTIONS,
-        "orbitviz.recipes.shape",
-        lambda *, file: str(file),
-    ),
-    "transit": Recipe(
-        "transit",
-        "a planetary system found in light curves, in 3D beside its light curve",
-        TRANSIT_OPTIONS,
-        "orbitviz.recipes.transit",
-        lambda *, files, star=None, **_: f"transits of {star or ', '.join(map(str, files))}",
-    ),
+# The recipes' modules load when a scene is built, not when the command line lists the recipes
+# (orbitviz._lazy.DEFERRING): each build function imports its own.
+
+
+def build_philae(*, shape: str) -> Scene:
+    """Philae's bounces on 67P: :func:`orbitviz.recipes.philae.philae_scene`."""
+    from .philae import philae_scene
+
+    return philae_scene(shape)
+
+
+def build_flyby(**options: Any) -> Scene:
+    """:func:`orbitviz.flyby` with the flyby options, then its scene
+    (:func:`orbitviz.recipes.flyby.flyby_scene`)."""
+    from ..analysis import flyby
+    from .flyby import flyby_scene
+
+    return flyby_scene(flyby(**options))
+
+
+def build_shape(*, file: str | Path) -> Scene:
+    """A shape model file or name: :func:`orbitviz.recipes.shape.shape_scene`."""
+    from .shape import shape_scene
+
+    return shape_scene(file)
+
+
+def build_transit(*, files, **star: Any) -> Scene:
+    """The transit analysis of the light curves ``files`` (search, fit, vetting:
+    :func:`orbitviz.exoplanets.analysis.analyze`, with the star's options), then its scene
+    (:func:`orbitviz.recipes.transit.transit_scene`)."""
+    from ..exoplanets.analysis import analyze
+    from .transit import transit_scene
+
+    return transit_scene(analyze(files, **star))
+
+
+def flyby_title(options: Mapping[str, Any]) -> str:
+    return f"{options['target']} past {options['body'].title()}"
+
+
+def transit_title(options: Mapping[str, Any]) -> str:
+    return f"transits of {options['star'] or ', '.join(map(str, options['files']))}"
+
+
+RECIPES: dict[str, Recipe] = {
+    recipe.name: recipe
+    for recipe in (
+        Recipe(
+            "philae",
+            "Philae's bounces on 67P, lit by the Sun",
+            PHILAE_OPTIONS,
+            build_philae,
+            lambda options: f"Philae on 67P ({options['shape']})",
+        ),
+        Recipe(
+            "flyby",
+            "a small body passing a planet (as orbitviz flyby)",
+            FLYBY_OPTIONS,
+            build_flyby,
+            flyby_title,
+        ),
+        Recipe(
+            "shape",
+            "a shape model file: OBJ, PLY or DSK",
+            SHAPE_OPTIONS,
+            build_shape,
+            lambda options: str(options["file"]),
+        ),
+        Recipe(
+            "transit",
+            "a planetary system found in light curves, in 3D beside its light curve",
+            TRANSIT_OPTIONS,
+            build_transit,
+            transit_title,
+        ),
+    )
 }
+"""The recipes by name: the window, ``orbitviz view | render`` and the notebook offer these."""
 
 
 def file_kind(path: str | Path) -> str:
@@ -165,9 +213,8 @@ def as_recipe(what, **options) -> SceneRecipe:
     if isinstance(what, FlybyReport):
         from .flyby import flyby_scene
 
-        result = what.result
-        title = f"{result.target} past {result.body.title()}"
-        return SceneRecipe(title, lambda: flyby_scene(what), "flyby", {"target": result.target})
+        options = {"target": what.result.target, "body": what.result.body}
+        return SceneRecipe(flyby_title(options), partial(flyby_scene, what), "flyby", options)
     if isinstance(what, Scene) or callable(what):
         return SceneRecipe.of(what)
     raise OrbitvizError(

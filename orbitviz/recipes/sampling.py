@@ -21,6 +21,7 @@ from .. import data, spice
 from ..errors import OrbitvizError, UnknownDataName
 from ..scene import Scene, TrajectoryLayer
 from ..spice.inspect import kernel_info
+from ..units import TimeLike
 
 TRACK_SAMPLES = 2000
 MAX_TRACKS = 8  # a planetary ephemeris holds ~15 bodies: show a few, not a tangle
@@ -79,10 +80,10 @@ def utc_labeller(start_et: float, stop_et: float) -> Callable[[float], str]:
     return spice.utc_labeller(start_et, stop_et)
 
 
-def set_time(clock, time_utc: str, what: str = "time") -> None:
-    """Set ``clock`` to ``time_utc`` (UTC), refusing a time outside its span
+def set_time(clock, time: TimeLike, what: str = "time") -> None:
+    """Set ``clock`` to ``time`` (:data:`~orbitviz.units.TimeLike`), refusing a time outside its span
     (:class:`~orbitviz.errors.CoverageError` naming ``what``, the option that asked)."""
-    et = float(spice.to_et(time_utc))
+    et = float(spice.to_et(time))
     clock.require(et, et, what, lambda t: f"{spice.et_to_utc(t, precision=0)} UTC")
     clock.et = et
 

@@ -48,7 +48,3 @@ def shape_scene(
     )
     scene.add(MeshLayer("shape", mesh, sun_dir=sun_dir, credit=credit))
     return scene
-
-
-def build(*, file) -> Scene:
-    return shape_scene(file)

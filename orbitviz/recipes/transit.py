@@ -515,16 +515,3 @@ def _transit_readout(planets: list[Planet], star_radius_km: float) -> Readout:
         return lines
 
     return Readout("transit", text)
-
-
-def build(
-    *, files, star=None, teff=None, radius=None, logg=None, mass=None, time_format=None
-) -> Scene:
-    """The transit recipe: the analysis of the light-curve ``files`` (search, fit, vetting:
-    :func:`orbitviz.exoplanets.analysis.analyze`), then its scene."""
-    from ..exoplanets.analysis import analyze
-
-    result = analyze(
-        files, star=star, teff=teff, radius=radius, logg=logg, mass=mass, time_format=time_format
-    )
-    return transit_scene(result)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..reports.bplane import ellipse_points
 from ..scene import MarkerLayer, TrajectoryLayer
 from ..scene.colors import colormap
 from . import sampling
@@ -36,8 +37,6 @@ def _crossing(u, et: np.ndarray, track: np.ndarray):
 def ellipse_layer(u, et: np.ndarray, track: np.ndarray, n_sigma: float = 3.0):
     """The n-sigma b-plane ellipse (xi, zeta axes of the b-plane) centred on the nominal
     track's crossing of the b-plane; None when the track does not cross it in ``et``."""
-    from ..reports.bplane import ellipse_points
-
     found = _crossing(u, et, track)
     if found is None:
         return None

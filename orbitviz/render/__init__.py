@@ -8,8 +8,8 @@
 from .._lazy import lazy_getattr
 from .errors import NoGLBackend, RenderError
 
-# loaded on first use: ``orbitviz render --help`` and every other command build their parser
-# from :mod:`.cli` without importing the scene, the shapes and scipy
+# loaded on first use: ``from orbitviz.render import RenderError`` (the window, the notebook)
+# imports neither the scene, the shapes and scipy nor VisPy
 _LAZY = {
     "GLBackend": f"{__name__}.backend",
     "select_backend": f"{__name__}.backend",

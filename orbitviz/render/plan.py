@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbitviz.scene import CameraTrack, Scene, TimeMap, camera_from_spec
+from orbitviz.recipes.cameras import camera_from_spec
+from orbitviz.scene import CameraTrack, Scene, TimeMap
 
 from .errors import RenderError
 
@@ -71,7 +72,9 @@ def plan_frames(
 
     The number of frames comes from ``frames``, else ``duration_s * fps``, else the time map's
     duration, else 10 s. Scene time runs linearly over ``time_range`` (default: the clock's
-    span) from the first frame to the last, unless ``time_map`` (video s -> et) is given.
+    span; ET, TDB s: :func:`orbitviz.render.render_video` converts any
+    :data:`~orbitviz.units.TimeLike`) from the first frame to the last, unless ``time_map``
+    (video s -> et) is given.
     ``camera``: a camera path, a CameraState, or a spec for ``camera_from_spec`` (default:
     the scene's own video camera, ``scene.video``, else one turntable turn around the scene).
     Without ``time_map`` and ``time_range``, ``scene.video``'s time map is used when it has one.

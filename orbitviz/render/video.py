@@ -22,6 +22,8 @@ import numpy as np
 from orbitviz._files import atomic_path, check_output
 from orbitviz.errors import OrbitvizError
 from orbitviz.scene import Scene, TimeMap
+from orbitviz.spice import to_et, utc_label
+from orbitviz.units import TimeLike
 
 from .backend import GLBackend, select_backend
 from .errors import RenderError
@@ -82,8 +84,6 @@ def check_target(final: Path, *, folder: bool) -> None:
 
 def utc_texts(et: np.ndarray) -> list[str]:
     """UTC labels for the time overlay, computed once before the frame loop (SPICE here only)."""
-    from orbitviz.spice import utc_label
-
     try:
         return utc_label(np.asarray(et, dtype=float).reshape(-1))
     except OrbitvizError as exc:
@@ -100,7 +100,7 @@ def render_video(
     fps: float = 30.0,
     duration_s: float | None = None,
     frames: int | None = None,
-    time_range=None,
+    time_range: tuple[TimeLike, TimeLike] | None = None,
     time_map: TimeMap | None = None,
     overlays: Sequence[str] = DEFAULT_OVERLAYS,
     quality: str = "standard",
@@ -113,14 +113,17 @@ def render_video(
 
     Frames stream into the encoder while the next one renders; the output appears under
     ``path`` only when complete (an error or Ctrl-C leaves nothing there). ``camera``, ``fps``,
-    ``duration_s``/``frames``, ``time_range`` and ``time_map`` are as in
-    :func:`orbitviz.render.plan.plan_frames`. ``time_labels(et) -> texts`` formats the time
+    ``duration_s``/``frames`` and ``time_map`` are as in :func:`orbitviz.render.plan.plan_frames`;
+    ``time_range`` is its (start, stop), each a :data:`~orbitviz.units.TimeLike`. ``time_labels(et) -> texts`` formats the time
     overlay (default: UTC via SPICE, computed before rendering). ``on_frame(index, et)`` is
     called before each frame (e.g. for a GUI's progress).
     """
+    from orbitviz._vispy.canvas import check_overlays
+
     path = Path(path)
     kind = output_kind(path)
     check_quality(quality)
+    check_overlays(overlays)
     check_target(path, folder=kind == "png")
     if kind != "png":
         size = even_size(size)
@@ -129,7 +132,9 @@ def render_video(
         fps=fps,
         duration_s=duration_s,
         frames=frames,
-        time_range=time_range,
+        time_range=None
+        if time_range is None
+        else (float(to_et(time_range[0])), float(to_et(time_range[1]))),
         time_map=time_map,
         camera=camera,
         size=size,

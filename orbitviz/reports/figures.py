@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._files import atomic_path
+from ..errors import OutputError
 
 
 def new_figure(width_in: float, height_in: float):
@@ -69,8 +70,6 @@ FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
 def save_figure(fig, out: str | Path) -> Path:
     """Write ``fig`` atomically in the format its suffix names: PNG, PDF (vector, for papers)
     or SVG."""
-    from ..errors import OutputError
-
     out = Path(out)
     kind = out.suffix.lower()
     if kind not in FIGURE_SUFFIXES:

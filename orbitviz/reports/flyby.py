@@ -34,20 +34,18 @@ import numpy as np
 import pandas as pd
 
 from ..dynamics.flyby import FlybyResult, elements_dict
+from ..spice import et_to_datetime64, et_to_tdb, et_to_utc, utc_label
 from ..units import AU_KM, LD_KM
+from .bplane import plot_bplane
 
 LD_CONVENTION = f"1 LD = {LD_KM:,.0f} km (semi-major axis of the Moon's geocentric orbit)"
 
 
 def _utc(et: float | None) -> str | None:
-    from ..spice import et_to_utc
-
     return None if et is None else str(et_to_utc(et, precision=3)) + "Z"
 
 
 def _tdb(et: float | None) -> str | None:
-    from ..spice import et_to_tdb
-
     return None if et is None else et_to_tdb(et, precision=3)
 
 
@@ -276,7 +274,6 @@ class FlybyReport:
         vertical line each, with a ``... label`` text), ``closest approach`` (the marker) and
         ``closest approach label``, and, where the report has the other method beside it,
         ``compared distance`` (its track, dashed: patched conics beside an N-body answer)."""
-        from ..spice import et_to_datetime64, utc_label
         from .figures import lay_out, new_figure
 
         r, s = self.result, self.summary
@@ -357,8 +354,6 @@ class FlybyReport:
 
     def plot_bplane(self, path: str | Path) -> Path:
         """PNG of the b-plane with the error ellipses and clones (:mod:`.bplane`)."""
-        from .bplane import plot_bplane
-
         s = self.summary
         return plot_bplane(self.uncertainty, path, f"{s['target']} past {s['body'].title()}")
 

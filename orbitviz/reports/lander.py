@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..shapes.lander import LanderPath
+from ..spice import et_to_datetime64
 from .figures import lay_out, new_figure, save_png
 
 
@@ -15,8 +16,6 @@ def lander_figure(path: LanderPath):
     the hops' apexes marked. Gids: ``altitude`` (the line), ``surface`` (zero altitude), one
     ``contact`` line and ``contact marker`` per touchdown (in ``path.touchdowns`` order, each
     with a ``contact label`` text) and an ``apex label`` text per hop higher than 5 m."""
-    from ..spice import et_to_datetime64
-
     t = et_to_datetime64(path.et)
     altitude_m = path.altitude_km * 1e3
     fig, ax = new_figure(10, 4.8)

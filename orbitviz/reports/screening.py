@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..scene.layout import Box, Label, place_labels
 from ..units import LD_KM
 from .figures import lay_out, new_figure, save_png
 
@@ -76,8 +77,6 @@ def _label_points(fig, ax, texts, x, y) -> None:
     layout`), in the figure's pixels; a label pushed away from its point gets a leader line,
     one with no room left is not drawn. Needs the figure laid out (the axes where they stay)."""
     from matplotlib.dates import date2num
-
-    from ..scene.layout import Box, Label, place_labels
 
     renderer = fig.canvas.get_renderer()
     width, height = fig.bbox.width, fig.bbox.height

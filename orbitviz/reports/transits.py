@@ -21,8 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._text import table
 from ..exoplanets.candidates import CANDIDATE_COLUMNS, Candidate, TransitResult
-from ..exoplanets.lightcurve import BKJD_OFFSET, BTJD_OFFSET
+from ..exoplanets.lightcurve import BKJD_OFFSET, BTJD_OFFSET, LightCurve
+from ..exoplanets.search import SearchResult, SearchSettings
+from ..exoplanets.star import Star
 
 COLORS = ("#e4572e", "#17bebb", "#ffc914", "#76b041", "#a05cd5", "#2e86ab", "#f49d37", "#d81159")
 """One colour per candidate, in order (the 3D scene uses the same ones)."""
@@ -286,8 +289,6 @@ class TransitReport:
         )
 
     def to_table(self) -> str:
-        from .._text import table
-
         out = [self.headline, ""]
         out += [f"WARNING: {w}" for w in self.result.warnings]
         out += [f"Star {self.star.name}: " + line for line in self._star_lines()]
@@ -329,12 +330,6 @@ class TransitReport:
         from .figures import save_figure
 
         return save_figure(self.figure(), path)
-
-    def scene(self):
-        """The 3D scene of this system (the ``transit`` recipe)."""
-        from ..recipes import as_recipe
-
-        return as_recipe(self).build()
 
     def with_candidates(self, candidates: list[Candidate]) -> TransitReport:
         return TransitReport(replace(self.result, candidates=list(candidates)))
@@ -489,10 +484,6 @@ def _fold(ax, result: TransitResult, c: Candidate, color: str) -> None:
 
 def example_result() -> TransitResult:
     """A small synthetic result (one 3-day planet in white noise) for examples and tests."""
-    from ..exoplanets.lightcurve import LightCurve
-    from ..exoplanets.search import SearchResult, SearchSettings
-    from ..exoplanets.star import Star
-
     star = Star.resolve("KIC 0000000", given={"teff_k": 5800, "logg_cgs": 4.44, "radius_rsun": 1.0})
     time = np.arange(2455000.0, 2455030.0, 0.0204)
     c = Candidate(

@@ -23,9 +23,6 @@ from .cameras import (
     FollowTarget,
     KeyframedPath,
     Turntable,
-    camera_from_spec,
-    camera_words,
-    read_keyframes,
 )
 from .clock import Clock
 from .direction_layer import DirectionLayer
@@ -73,7 +70,4 @@ __all__ = [
     "TrajectoryLayer",
     "TransitSeries",
     "Turntable",
-    "camera_from_spec",
-    "camera_words",
-    "read_keyframes",
 ]

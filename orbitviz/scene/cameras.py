@@ -12,6 +12,9 @@ A scene may name views of its own, its :class:`CameraPreset` s (the flyby's ``su
 ``follow``, ``earth``; Philae's ``touchdown1`` ...): the window lists them in its Camera menu,
 ``--camera NAME`` starts a view or a video with one.
 
+Camera words (``--camera north``, ``turntable``, a keyframe file) become paths in
+:mod:`orbitviz.recipes.cameras`; keyframe files are read by :mod:`orbitviz.recipes.keyframes`.
+
 A path answers ``track(t_s, et, duration_s)``: video times ``t_s`` (F,), the scene times shown
 then ``et`` (F,), and the video length; it returns a :class:`CameraTrack`.
 
@@ -23,14 +26,12 @@ then ``et`` (F,), and the video length; it returns a :class:`CameraTrack`.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import CameraPathError
-from .easing import check_easing, interpolate_keys
+from .easing import interpolate_keys
 from .marker_layer import MarkerLayer
 
 
@@ -278,7 +279,7 @@ class CameraPreset:
         if not self.follow:
             return FixedCamera(self.state)
         return FollowTarget(
-            _follow_layer(scene),
+            follow_layer(scene),
             distance_km=self.state.distance_km,
             elevation_deg=self.state.elevation_deg,
             azimuth_deg=self.state.azimuth_deg,
@@ -290,197 +291,11 @@ class CameraPreset:
         return self.path(scene).track([0.0], [float(et)], 1.0)[0]
 
 
-def _follow_layer(scene) -> MarkerLayer:
+def follow_layer(scene) -> MarkerLayer:
+    """The moving marker a follow camera keeps in the centre: the scene's ``follow_target``."""
     if not scene.follow_target:
         raise CameraPathError(
             "this scene has nothing to follow (scene.follow_target is "
             "unset); use --camera turntable or a keyframe file"
         )
     return scene.layers[scene.follow_target]
-
-
-_KEY_FIELDS = {
-    "t",
-    "center_km",
-    "azimuth_deg",
-    "elevation_deg",
-    "distance_km",
-    "position_km",
-    "fov_deg",
-    "easing",
-}
-
-
-_SCALARS = ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg")
-
-
-def _finite(value, what: str) -> float:
-    """``value`` as a finite float (TOML allows nan and inf), else ValueError naming ``what``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{what} = {value!r} must be a number")
-    if not np.isfinite(value):
-        raise ValueError(f"{what} = {value} must be a finite number")
-    return float(value)
-
-
-def _vector3(value, what: str) -> list[float]:
-    """``value`` as 3 finite floats, else ValueError naming ``what`` and what it holds."""
-    if not isinstance(value, list) or len(value) != 3:
-        raise ValueError(f"{what} = {value!r} must be 3 numbers [x, y, z] in km")
-    return [_finite(v, f"{what}[{i}]") for i, v in enumerate(value)]
-
-
-def read_keyframes(path: str | Path) -> KeyframedPath:
-    """A :class:`KeyframedPath` from a TOML file such as::
-
-        time = "seconds"            # key times t: "seconds" of video (default) or "fraction"
-        interpolation = "smooth"    # "smooth" (Catmull-Rom, default) or "linear"
-        easing = "ease-in-out"      # default easing of every segment (default "linear")
-
-        [[key]]
-        t = 0
-        center_km = [0, 0, 0]
-        azimuth_deg = 0
-        elevation_deg = 30
-        distance_km = 12
-        fov_deg = 30
-
-        [[key]]
-        t = 6
-        position_km = [0, -8, 2]    # or the camera position: az/el/distance about center_km
-        easing = "linear"           # easing of the segment that starts at this key
-
-    A key's missing values repeat the previous key's. Azimuths are taken literally (write 370,
-    not 10, to keep turning the same way). Distances are interpolated in log space.
-    """
-    path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CameraPathError(
-            f"cannot read camera path {path}: {exc}; it must be a TOML file "
-            "with [[key]] tables (see orbitviz.scene.read_keyframes)"
-        ) from None
-    try:
-        return _keyframes(doc)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise CameraPathError(f"camera path {path}: {exc}") from None
-
-
-def _keyframes(doc: dict) -> KeyframedPath:
-    keys = doc.get("key", [])
-    if not keys:
-        raise ValueError(
-            "no [[key]] tables; add at least one key with t, azimuth_deg, "
-            "elevation_deg and distance_km (or position_km)"
-        )
-    unit = doc.get("time", "seconds")
-    if unit not in ("seconds", "fraction"):
-        raise ValueError(f"time = {unit!r}: use 'seconds' or 'fraction'")
-    interpolation = doc.get("interpolation", "smooth")
-    if interpolation not in ("smooth", "linear"):
-        raise ValueError(f"interpolation = {interpolation!r}: use 'smooth' or 'linear'")
-    default_easing = check_easing(doc.get("easing", "linear"), "easing")
-    fov_deg = _finite(doc.get("fov_deg", 30.0), "fov_deg")
-    if not 0 < fov_deg < 180:
-        raise ValueError(f"fov_deg = {fov_deg:g} must be in (0, 180) degrees")
-    state = {"center_km": [0.0, 0.0, 0.0], "fov_deg": fov_deg}
-    rows, easings, times = [], [], []
-    for n, key in enumerate(keys, start=1):
-        unknown = set(key) - _KEY_FIELDS
-        if unknown:
-            raise ValueError(
-                f"key {n}: unknown field(s) {sorted(unknown)}; known: {sorted(_KEY_FIELDS)}"
-            )
-        if "t" not in key:
-            raise ValueError(f"key {n} has no time t")
-        times.append(_finite(key["t"], f"key {n}: t"))
-        for name in _SCALARS:
-            if name in key:
-                _finite(key[name], f"key {n}: {name}")
-        for name in ("center_km", "position_km"):
-            if name in key:
-                _vector3(key[name], f"key {n}: {name}")
-        if "fov_deg" in key and not 0 < float(key["fov_deg"]) < 180:
-            raise ValueError(f"key {n}: fov_deg = {key['fov_deg']} must be in (0, 180) degrees")
-        state.update({k: key[k] for k in key if k not in ("t", "position_km", "easing")})
-        if "position_km" in key:
-            offset = np.asarray(key["position_km"], float) - np.asarray(state["center_km"], float)
-            az, el, dist = angles_from_offsets(offset)
-            state.update(azimuth_deg=float(az), elevation_deg=float(el), distance_km=float(dist))
-        missing = {"azimuth_deg", "elevation_deg", "distance_km"} - set(state)
-        if missing:
-            raise ValueError(f"key {n} lacks {sorted(missing)} (or position_km)")
-        row = [
-            *map(float, state["center_km"]),
-            float(state["azimuth_deg"]),
-            float(state["elevation_deg"]),
-            float(state["distance_km"]),
-            float(state["fov_deg"]),
-        ]
-        names = ("center_km", "center_km", "center_km", "azimuth_deg", "elevation_deg")
-        for name, value in zip((*names, "distance_km", "fov_deg", "t"), (*row, times[-1])):
-            if not np.isfinite(value):
-                raise ValueError(f"key {n}: {name} = {value} must be a finite number")
-        if row[5] <= 0:
-            raise ValueError(f"key {n}: distance_km = {row[5]} must be > 0")
-        if not 0 < row[6] < 180:
-            raise ValueError(f"key {n}: fov_deg = {row[6]} must be > 0 and < 180")
-        rows.append(row)
-        easings.append(check_easing(key.get("easing", default_easing), f"key {n}"))
-    times_arr = np.asarray(times)
-    if (np.diff(times_arr) <= 0).any():
-        raise ValueError(f"key times must increase, got {times}")
-    table = np.asarray(rows)
-    return KeyframedPath(
-        times_arr,
-        table[:, :3],
-        table[:, 3],
-        table[:, 4],
-        table[:, 5],
-        table[:, 6],
-        tuple(easings[:-1]) or ("linear",),
-        smooth=interpolation == "smooth",
-        fractions=unit == "fraction",
-    )
-
-
-GENERIC_CAMERAS = ("turntable", "follow", "home")
-
-
-def camera_words(scene) -> tuple[str, ...]:
-    """The camera words ``scene`` takes: its presets', then the generic ones."""
-    return (*scene.camera_presets, *(w for w in GENERIC_CAMERAS if w not in scene.camera_presets))
-
-
-def camera_from_spec(scene, spec, *, turns: float = 1.0):
-    """A camera path from a CLI-style spec: one of the scene's ``camera_presets`` by name,
-    ``"turntable"``, ``"follow"`` (the scene's ``follow_target``), ``"home"`` (fixed), a TOML
-    keyframe file, or a path object / state. A preset named like a generic word wins."""
-    if hasattr(spec, "track"):
-        return spec
-    if isinstance(spec, CameraState):
-        return FixedCamera(spec)
-    if spec in scene.camera_presets:
-        return scene.camera_presets[spec].path(scene)
-    home = scene.home_camera()
-    if spec in (None, "turntable"):
-        return Turntable.around(home, turns=turns)
-    if spec == "home":
-        return FixedCamera(home)
-    if spec == "follow":
-        target = _follow_layer(scene)
-        reach = float(np.ptp(target.bounds_km(), axis=0).max()) or home.distance_km / 4
-        return FollowTarget(
-            target,
-            distance_km=max(reach, home.distance_km / 4),
-            elevation_deg=home.elevation_deg,
-            azimuth_deg=home.azimuth_deg,
-            fov_deg=home.fov_deg,
-        )
-    path = Path(spec)
-    if path.suffix.lower() == ".toml":
-        return read_keyframes(path)
-    raise CameraPathError(
-        f"unknown camera {spec!r}: use {', '.join(camera_words(scene))} or a .toml keyframe file"
-    )

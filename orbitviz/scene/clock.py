@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ..errors import CoverageError
+from ..errors import CoverageError, SceneError
 from .events import EventEmitter
 
 
@@ -41,7 +41,7 @@ class Clock:
     @staticmethod
     def _check_range(start_et: float, stop_et: float) -> None:
         if not (math.isfinite(start_et) and math.isfinite(stop_et)) or stop_et < start_et:
-            raise ValueError(
+            raise SceneError(
                 f"clock span [{start_et}, {stop_et}] is empty or not finite; "
                 "give start_et <= stop_et"
             )

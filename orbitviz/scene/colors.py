@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
+
 RGBA = tuple[float, float, float, float]
 
 
@@ -14,7 +16,7 @@ def to_rgba(color) -> RGBA:
     try:
         return tuple(float(c) for c in _to_rgba(color))  # type: ignore[return-value]
     except ValueError:
-        raise ValueError(
+        raise SceneError(
             f"{color!r} is not a colour; use a name ('orange'), '#ff8800' or "
             "(r, g, b[, a]) floats in 0..1"
         ) from None
@@ -27,7 +29,7 @@ def colormap(name: str, values: np.ndarray, clim: tuple[float, float]) -> np.nda
     try:
         cmap = matplotlib.colormaps[name]
     except KeyError:
-        raise ValueError(
+        raise SceneError(
             f"unknown colormap {name!r}; try 'viridis', 'plasma' or 'coolwarm'"
         ) from None
     low, high = clim
@@ -58,7 +60,7 @@ def blackbody_rgb(teff_k: float) -> tuple[float, float, float]:
     True
     """
     if not (np.isfinite(teff_k) and teff_k > 0):
-        raise ValueError(f"a black body's temperature must be > 0 K, got {teff_k}")
+        raise SceneError(f"a black body's temperature must be > 0 K, got {teff_k}")
     wavelength_nm = np.arange(360.0, 831.0, 1.0)
     metres = wavelength_nm * 1e-9
     h, c, k = 6.62607015e-34, 2.99792458e8, 1.380649e-23

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
+
 EASINGS = {
     "linear": lambda u: u,
     "ease-in": lambda u: u**3,
@@ -19,7 +21,7 @@ EASINGS = {
 
 def check_easing(name: str, where: str) -> str:
     if name not in EASINGS:
-        raise ValueError(f"{where}: unknown easing {name!r}; choose one of {', '.join(EASINGS)}")
+        raise SceneError(f"{where}: unknown easing {name!r}; choose one of {', '.join(EASINGS)}")
     return name
 
 

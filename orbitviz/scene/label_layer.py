@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
 from .events import Evented
 from .layer import Layer
 
@@ -29,7 +30,7 @@ class LabelLayer(Layer):
         self.positions_km = np.asarray(positions_km, dtype=np.float64).reshape(-1, 3)
         self.texts = [str(text) for text in texts]
         if len(self.texts) != len(self.positions_km):
-            raise ValueError(
+            raise SceneError(
                 f"labels {name!r}: {len(self.texts)} texts for {len(self.positions_km)} positions"
             )
         self.font_size_pt = font_size_pt

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
 from .colors import to_rgba
 from .events import Evented, EventEmitter
 
@@ -15,7 +16,7 @@ from .events import Evented, EventEmitter
 def _opacity(value) -> float:
     value = float(value)
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"opacity must be within 0..1, got {value}")
+        raise SceneError(f"opacity must be within 0..1, got {value}")
     return value
 
 

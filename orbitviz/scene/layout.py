@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import SceneError
+
 ELLIPSIS = "\u2026"
 
 
@@ -376,7 +378,7 @@ def stack_corners(
     out: dict[str, list[Box]] = {}
     for corner, sizes in blocks.items():
         if corner not in CORNERS:
-            raise ValueError(f"unknown corner {corner!r}; choose from {CORNERS}")
+            raise SceneError(f"unknown corner {corner!r}; choose from {CORNERS}")
         top, left = corner.startswith("top"), corner.endswith("left")
         y = frame.y0 + margin_px if top else frame.y1 - margin_px
         boxes = []

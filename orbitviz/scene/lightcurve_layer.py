@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import SceneError
 from .colors import to_rgba
 from .events import Evented
 from .layer import Layer
@@ -51,14 +52,14 @@ def _window(value) -> float | None:
         return None
     value = float(value)
     if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"a light-curve window must be > 0 seconds (or None: all), got {value}")
+        raise SceneError(f"a light-curve window must be > 0 seconds (or None: all), got {value}")
     return value
 
 
 def _height_frac(value) -> float:
     value = float(value)
     if not 0.05 <= value <= 0.8:
-        raise ValueError(
+        raise SceneError(
             f"a panel's height is a fraction of the view within 0.05..0.8, got {value}"
         )
     return value
@@ -66,7 +67,7 @@ def _height_frac(value) -> float:
 
 def _placement(value) -> str:
     if value not in PLACEMENTS:
-        raise ValueError(f"placement={value!r}: choose one of {', '.join(PLACEMENTS)}")
+        raise SceneError(f"placement={value!r}: choose one of {', '.join(PLACEMENTS)}")
     return value
 
 
@@ -177,16 +178,16 @@ class LightCurveLayer(Layer):
         et = np.asarray(et, dtype=np.float64)
         flux = np.asarray(flux, dtype=np.float64)
         if et.shape != flux.shape:
-            raise ValueError(
+            raise SceneError(
                 f"light curve {name!r}: {et.shape} times and {flux.shape} fluxes; give one "
                 "flux per time"
             )
         keep = np.isfinite(et) & np.isfinite(flux)
         if not keep.any():
-            raise ValueError(f"light curve {name!r} has no finite point to show")
+            raise SceneError(f"light curve {name!r} has no finite point to show")
         self.et, self.flux = check_samples(et[keep], flux[keep], f"light curve {name!r}")
         if (model_et is None) != (model_flux is None):
-            raise ValueError(f"light curve {name!r}: give model_et and model_flux together")
+            raise SceneError(f"light curve {name!r}: give model_et and model_flux together")
         if model_et is None:
             self.model_et, self.model_flux = np.zeros(0), np.zeros(0)
         else:
@@ -194,7 +195,7 @@ class LightCurveLayer(Layer):
                 model_et, model_flux, f"model of light curve {name!r}"
             )
             if self.model_flux.ndim != 1:
-                raise ValueError(f"light curve {name!r}: model_flux must be (M,)")
+                raise SceneError(f"light curve {name!r}: model_flux must be (M,)")
         self.transits = tuple(transits)
         self.time_axis = time_axis or TimeAxis()
         self.title = title

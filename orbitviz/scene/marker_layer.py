@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
 from .colors import to_rgba
 from .events import Evented
 from .layer import Layer
@@ -55,7 +56,7 @@ class MarkerLayer(Layer):
         self.labels = [str(text) for text in (labels or [])]
         expected = 1 if self.moving else len(self.positions_km)
         if self.labels and len(self.labels) != expected:
-            raise ValueError(f"marker {name!r}: {len(self.labels)} labels for {expected} points")
+            raise SceneError(f"marker {name!r}: {len(self.labels)} labels for {expected} points")
         self.symbol = symbol
         self.hold_ends = bool(hold_ends)
         self.size_px, self.label_color, self.font_size_pt = size_px, label_color, font_size_pt
@@ -73,7 +74,7 @@ class MarkerLayer(Layer):
     def track_at(self, et, *, hold: bool = True) -> np.ndarray:
         """Positions (F, 3) of a moving marker at times ``et`` (F,) (end values held by default)."""
         if not self.moving:
-            raise ValueError(f"marker {self.name!r} has fixed points, not a track over time")
+            raise SceneError(f"marker {self.name!r} has fixed points, not a track over time")
         return interp_rows(self.et, self.positions_km, et, outside="hold" if hold else "nan")
 
     def bounds_km(self) -> np.ndarray:

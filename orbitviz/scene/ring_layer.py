@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
 from .layer import Layer
 from .sampling import unit
 
@@ -38,7 +39,7 @@ class RingLayer(Layer):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         inner_km, outer_km = float(inner_km), float(outer_km)
         if not (np.isfinite(inner_km) and np.isfinite(outer_km) and 0 <= inner_km < outer_km):
-            raise ValueError(
+            raise SceneError(
                 f"ring {name!r}: need 0 <= inner < outer radius, got {inner_km} .. {outer_km} km"
             )
         self.inner_km, self.outer_km = inner_km, outer_km

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
+
 
 def check_samples(et: np.ndarray, values: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
     """``et`` (N,) strictly increasing and ``values`` (N, k) as float arrays, or ValueError."""
     et = np.asarray(et, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
     if et.ndim != 1 or len(et) == 0 or values.shape[0] != len(et):
-        raise ValueError(
+        raise SceneError(
             f"{what}: need et (N,) and values (N, ...) with the same N >= 1, got "
             f"et {et.shape} and values {values.shape}"
         )
     if len(et) > 1 and not (np.diff(et) > 0).all():
-        raise ValueError(
+        raise SceneError(
             f"{what}: sample times must be strictly increasing; sort them and drop "
             "duplicates (np.unique) first"
         )
@@ -60,5 +62,5 @@ def unit(vector) -> np.ndarray:
     v = np.asarray(vector, dtype=np.float64)
     norm = np.linalg.norm(v, axis=-1, keepdims=True)
     if (norm == 0).any() or not np.isfinite(norm).all():
-        raise ValueError(f"cannot make a unit vector of {v.tolist()}: it is zero or not finite")
+        raise SceneError(f"cannot make a unit vector of {v.tolist()}: it is zero or not finite")
     return v / norm

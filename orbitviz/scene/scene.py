@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import SceneError, UnknownLayer
 from .cameras import CameraPreset, CameraState
 from .clock import Clock
 from .events import EventEmitter
@@ -45,7 +46,7 @@ class LayerList:
 
     def append(self, layer: Layer) -> Layer:
         if layer.name in self.names:
-            raise ValueError(
+            raise SceneError(
                 f"a layer named {layer.name!r} is already in the scene; "
                 "give each layer its own name"
             )
@@ -67,7 +68,7 @@ class LayerList:
             for layer in self._layers:
                 if layer.name == key:
                     return layer
-            raise KeyError(f"no layer named {key!r}; the scene has {self.names}")
+            raise UnknownLayer(f"no layer named {key!r}; the scene has {self.names}")
         return self._layers[key]
 
     def __contains__(self, name: str) -> bool:
@@ -115,7 +116,7 @@ class Scene:
 
     def add_camera_preset(self, preset: CameraPreset) -> CameraPreset:
         if preset.name in self.camera_presets:
-            raise ValueError(f"a camera preset named {preset.name!r} is already in the scene")
+            raise SceneError(f"a camera preset named {preset.name!r} is already in the scene")
         self.camera_presets[preset.name] = preset
         return preset
 

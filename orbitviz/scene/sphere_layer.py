@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
 from .events import Evented
 from .layer import Layer
 from .sampling import check_samples, interp_rows
@@ -23,21 +24,21 @@ from .sampling import check_samples, interp_rows
 def _size_px(value) -> float:
     value = float(value)
     if not value >= 0:
-        raise ValueError(f"a minimum size must be >= 0 pixels, got {value}")
+        raise SceneError(f"a minimum size must be >= 0 pixels, got {value}")
     return value
 
 
 def _positive(value) -> float:
     value = float(value)
     if not value > 0:
-        raise ValueError(f"a sphere radius must be > 0 km, got {value}")
+        raise SceneError(f"a sphere radius must be > 0 km, got {value}")
     return value
 
 
 def _limb(value) -> tuple[float, float]:
     u1, u2 = (float(u) for u in value)
     if not (np.isfinite(u1) and np.isfinite(u2) and u1 >= 0 and u1 + u2 <= 1):
-        raise ValueError(
+        raise SceneError(
             f"limb darkening (u1, u2) = ({u1}, {u2}): need u1 >= 0 and u1 + u2 <= 1 "
             "(the limb no darker than black)"
         )

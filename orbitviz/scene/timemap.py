@@ -25,12 +25,12 @@ class TimeMap:
         video = np.asarray(self.video_s, dtype=np.float64)
         et = np.asarray(self.et, dtype=np.float64)
         if video.ndim != 1 or video.shape != et.shape or len(video) < 1:
-            raise ValueError(
+            raise TimeMapError(
                 f"a time map needs matching 1-D knots, got {video.shape} video "
                 f"times and {et.shape} scene times"
             )
         if (np.diff(video) <= 0).any() or (np.diff(et) < 0).any():
-            raise ValueError(
+            raise TimeMapError(
                 "time map knots: video times must increase and scene times must not "
                 "decrease (a hold is allowed, going back in time is not)"
             )

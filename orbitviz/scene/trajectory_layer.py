@@ -19,6 +19,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..errors import SceneError
 from .colors import colormap, to_rgba
 from .events import Evented
 from .layer import Layer
@@ -34,7 +35,7 @@ def _optional_seconds(value) -> float | None:
 def _fade(value) -> float:
     value = float(value)
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"fade is a fraction of the trail within 0..1, got {value}")
+        raise SceneError(f"fade is a fraction of the trail within 0..1, got {value}")
     return value
 
 
@@ -79,12 +80,12 @@ class TrajectoryLayer(Layer):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         self.et, self.positions_km = check_samples(et, positions_km, f"trajectory {name!r}")
         if color_by not in COLOR_BY:
-            raise ValueError(f"color_by={color_by!r}: choose one of {', '.join(COLOR_BY)}")
+            raise SceneError(f"color_by={color_by!r}: choose one of {', '.join(COLOR_BY)}")
         for what, array in (("scalar", scalar), ("mask", mask)):
             if color_by == what and array is None:
-                raise ValueError(f"trajectory {name!r}: color_by={what!r} needs {what}=array (N,)")
+                raise SceneError(f"trajectory {name!r}: color_by={what!r} needs {what}=array (N,)")
             if array is not None and np.shape(array) != self.et.shape:
-                raise ValueError(
+                raise SceneError(
                     f"trajectory {name!r}: {what} has shape {np.shape(array)}, "
                     f"expected {self.et.shape} (one value per sample)"
                 )

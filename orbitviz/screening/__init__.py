@@ -13,7 +13,8 @@ which puts Apophis at 1.40 LD).
 
 Modules: :mod:`.params` (threshold, step and why nothing is missed), :mod:`.core` (one chunk,
 vectorised), :mod:`.distributed` (Dask orchestration, part files, resume), :mod:`.results`
-(table, writers), :mod:`.nbody` (the N-body refinement), :mod:`.cli` (``orbitviz screen``).
+(table, writers), :mod:`.nbody` (the N-body refinement); ``orbitviz screen`` is
+:mod:`orbitviz.commands.screen`.
 """
 
 from orbitviz._lazy import lazy_getattr

@@ -20,7 +20,9 @@ import pandas as pd
 from orbitviz import spice
 from orbitviz._files import check_output
 from orbitviz.parallel import TABLE_SUFFIXES, parts_dir_for
+from orbitviz.screening.bodies import soi_radius_km
 from orbitviz.screening.distributed import check_scheduler, run_chunks, split
+from orbitviz.screening.nbody import nongrav_by_row, refine_nbody
 from orbitviz.screening.params import (
     DEFAULT_STEP_S,
     METHOD_NBODY,
@@ -31,6 +33,8 @@ from orbitviz.screening.params import (
     run_key,
 )
 from orbitviz.screening.results import empty_results, sort_results, write_table
+from orbitviz.smallbodies import ElementsTable, read_catalog, read_neodys
+from orbitviz.units import TimeLike
 
 
 def load_catalog(catalog, allow_hyperbolic: bool = False):
@@ -38,8 +42,6 @@ def load_catalog(catalog, allow_hyperbolic: bool = False):
 
     Bad rows are skipped with a warning by the readers (count in ``table.bad_rows``).
     """
-    from orbitviz.smallbodies import ElementsTable, read_catalog, read_neodys
-
     if isinstance(catalog, ElementsTable):
         return catalog
     if isinstance(catalog, str) and catalog.strip().lower() == "neodys":
@@ -91,8 +93,8 @@ def _check_counts(*, workers, nbody_max, chunk_size) -> None:
 def screen(
     catalog="neodys",
     body: str = "EARTH",
-    start="2025-01-01",
-    stop="2026-01-01",
+    start: TimeLike = "2025-01-01",
+    stop: TimeLike = "2026-01-01",
     threshold="0.05au",
     *,
     refine: str | None = METHOD_NBODY,
@@ -113,7 +115,7 @@ def screen(
     ----------
     catalog : "neodys" (the offline NEODyS snapshot), a CSV/Parquet/SQLite path, or an ElementsTable.
     body : any body with ephemeris in the default kernel set (EARTH, MOON, MARS BARYCENTER...).
-    start, stop : UTC strings, datetimes or ET.
+    start, stop : :data:`~orbitviz.units.TimeLike` (a UTC string, a datetime, an astropy Time, ET).
     threshold : "0.05au", "1ld", "20000km", "soi" or a number of km.
     refine : "nbody" (default): every approach found (or the ``nbody_max`` closest) is
         recomputed by the N-body engine from its object's epoch, on the workers, from the
@@ -144,7 +146,6 @@ def screen(
                 f"screening window {start} .. {stop}: stop is not after start "
                 f"({(stop_et - start_et) / 86400:+.6g} days); give --start before --stop"
             )
-        from orbitviz.screening.bodies import soi_radius_km
 
         soi_km = soi_radius_km(body_name, start_et)
         params = ScreeningParams(
@@ -160,8 +161,6 @@ def screen(
         names = table.table["designation"].astype(str).tolist()
         nongrav = None
         if params.refines_on_workers:
-            from orbitviz.screening.nbody import nongrav_by_row
-
             nongrav = nongrav_by_row(table)
         chunks = split(table.conics, names, int(chunk_size), nongrav)
         key = run_key(params, table.conics, names, chunk_size)
@@ -181,14 +180,12 @@ def screen(
         frames = [f for f in frames if len(f)]
         result = sort_results(pd.concat(frames, ignore_index=True)) if frames else empty_results()
         if refine == METHOD_NBODY and not params.refines_on_workers and len(result):
-            from orbitviz.screening.nbody import refine_nbody  # the closest of all, here
-
             result = sort_results(refine_nbody(result, table, params))
     result.attrs.update(
         {
             "body": body_name,
-            "start_utc": str(start),
-            "stop_utc": str(stop),
+            "start_utc": start if isinstance(start, str) else spice.et_to_utc(start_et),
+            "stop_utc": stop if isinstance(stop, str) else spice.et_to_utc(stop_et),
             "start_et": start_et,
             "stop_et": stop_et,
             "threshold": text,

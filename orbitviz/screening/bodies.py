@@ -16,13 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitviz import spice
+from orbitviz.dynamics.spheres import primary_of
+from orbitviz.dynamics.spheres import soi_radius_km as _soi
 
 
 def soi_radius_km(body: str | int, et: float) -> float:
     """Laplace SOI radius (km) of ``body`` about its primary (Sun, or the planet of a moon)."""
-    from orbitviz.dynamics.spheres import primary_of
-    from orbitviz.dynamics.spheres import soi_radius_km as _soi
-
     return _soi(body, primary_of(body), float(et))
 
 

@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from orbitviz.parallel import check_scheduler as parallel_check_scheduler
+from orbitviz.parallel import read_part, run_tasks, write_part
+from orbitviz.screening.bodies import BodyTrack
+from orbitviz.screening.core import screen_chunk
+from orbitviz.screening.nbody import refine_rows
 from orbitviz.screening.params import ScreeningError, ScreeningParams
+from orbitviz.screening.results import complete
+from orbitviz.spice import KernelSet
 
 _PROCESS_KERNELS = None  # this process's KernelSet (loaded once)
 _TRACKS: dict = {}  # (body, grid bytes) -> BodyTrack, per process
@@ -97,14 +104,10 @@ def part_path(parts_dir: Path, index: int) -> Path:
 def _ensure_kernels() -> None:
     global _PROCESS_KERNELS
     if _PROCESS_KERNELS is None:
-        from orbitviz.spice import KernelSet
-
         _PROCESS_KERNELS = KernelSet("default").load()
 
 
 def _track(params: ScreeningParams):
-    from orbitviz.screening.bodies import BodyTrack
-
     grid = params.grid()
     key = (params.body, grid.tobytes())
     if key not in _TRACKS:
@@ -115,18 +118,12 @@ def _track(params: ScreeningParams):
 
 def process_chunk(chunk: Chunk, params: ScreeningParams, part: str | None = None) -> pd.DataFrame:
     """Screen one chunk in this process (kernels and body track loaded once per process)."""
-    from orbitviz.parallel import write_part
-    from orbitviz.screening.core import screen_chunk
-    from orbitviz.screening.results import complete
-
     if _fault is not None:
         _fault.maybe_trigger(chunk.index)
     _ensure_kernels()
     raw = screen_chunk(chunk.conics, chunk.designations, params, _track(params))
     rows = complete(raw, params.soi_km)
     if params.refines_on_workers and len(rows):
-        from orbitviz.screening.nbody import refine_rows
-
         rows = refine_rows(rows, chunk.conics, chunk.designations, chunk.nongrav, params)
     if part is not None:
         write_part(rows, Path(part))
@@ -147,8 +144,6 @@ def run_chunks(
     """Rows of every chunk (finished parts read back, the others computed) and how many were
     resumed from parts. Order of the list follows the chunks. ``stats["workers_used"]`` gets the
     Dask workers that computed chunks."""
-    from orbitviz.parallel import read_part, run_tasks
-
     return run_tasks(
         [(chunk.index, (chunk, params)) for chunk in chunks],
         process_chunk,
@@ -168,6 +163,4 @@ def run_chunks(
 
 def check_scheduler(scheduler: str) -> str:
     """``scheduler`` if it names one (checked before any work); else a ScreeningError."""
-    from orbitviz.parallel import check_scheduler as check
-
-    return check(scheduler, ScreeningError)
+    return parallel_check_scheduler(scheduler, ScreeningError)

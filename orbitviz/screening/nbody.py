@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from orbitviz import spice
+from orbitviz.dynamics.approaches import closest_approaches
 from orbitviz.screening.params import METHOD_NBODY, REFINE_XTOL_S, ScreeningParams
 from orbitviz.units import AU_KM, DAY_S, LD_KM
 
@@ -63,8 +64,6 @@ def refine_rows(result: pd.DataFrame, conics, designations, nongrav, params: Scr
     """``result`` (sorted by distance) with its approaches (all, or the ``params.nbody_max``
     closest) recomputed by the N-body engine from the objects' epochs; ``conics`` (M, 8),
     ``designations`` (M,) and ``nongrav`` (M,: mapping or None) describe the objects."""
-    from orbitviz.dynamics.approaches import closest_approaches
-
     out = result.copy()
     out["two_body_et"] = out["et"]
     out["two_body_dist_km"] = out["dist_km"]

@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import spice
+from .. import data, spice
 from ..dynamics.events import refine_minima, refine_roots
 from ..errors import CoverageError, InvalidArgument
+from .cache import load_mesh
 from .mesh import Mesh
 from .surface import altitude_km, lat_lon_deg, nearest_points
 
@@ -323,9 +324,6 @@ def philae_path(shape: str = "67p-spc.ply", **kwargs) -> LanderPath:
     """Philae's rebound path on 67P from the ``philae`` kernel set and a 67P shape model
     (a manifest name or a file path)."""
     from pathlib import Path
-
-    from .. import data
-    from .cache import load_mesh
 
     _check_philae_arguments(shape, kwargs)
     source = Path(shape) if Path(shape).exists() else data.fetch(str(shape))

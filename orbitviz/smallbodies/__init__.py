@@ -14,8 +14,6 @@ from orbitviz.smallbodies.catalog import (
     MPC_COMETS_COLUMNS,
     NEODYS_COLUMNS,
     SBDB_CSV_COLUMNS,
-    ElementsTable,
-    elements_table,
     read_catalog,
     read_neodys,
 )
@@ -49,6 +47,7 @@ from orbitviz.smallbodies.sbdb import (
     query_sbdb,
     read_sbdb_file,
 )
+from orbitviz.smallbodies.table import ElementsTable, elements_table
 
 __all__ = [
     "AU_KM",

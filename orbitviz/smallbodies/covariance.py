@@ -25,12 +25,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from orbitviz.errors import CovarianceError
+from orbitviz.smallbodies.elements import conics_from_arrays, mean_anomaly_from_tp_deg
 from orbitviz.units import DAY_S, J2000_JD
+
+if TYPE_CHECKING:  # the elements hold their covariance
+    from orbitviz.smallbodies.elements import OrbitalElements
 
 ORBIT_LABELS = ("e", "q", "tp", "node", "peri", "i")
 """SBDB's labels of the six orbital parameters (q in au, tp in JD TDB, angles in deg)."""
@@ -239,7 +243,7 @@ class OrbitCovariance:
         return cls(tuple(labels), matrix, cov_epoch_et, tuple(nominal), False, source)
 
     @classmethod
-    def from_sigmas(cls, elements, source: str | None = None) -> OrbitCovariance:
+    def from_sigmas(cls, elements: OrbitalElements, source: str | None = None) -> OrbitCovariance:
         """A diagonal covariance from ``elements.sigmas`` (1-sigma values, e.g. the sigma columns
         of an SBDB query CSV): correlations unknown, taken as zero (``diagonal_only``). Needs
         sigmas of e, q, i, node, peri and of tp or M; estimated A1/A2/A3/DT sigmas join in."""
@@ -305,8 +309,6 @@ class OrbitCovariance:
 
     def conics(self, params: np.ndarray, gm_km3s2: float) -> np.ndarray:
         """Conic elements (n, 8) at :attr:`epoch_et` of parameter vectors (n, k)."""
-        from orbitviz.smallbodies.elements import conics_from_arrays, mean_anomaly_from_tp_deg
-
         p = np.atleast_2d(np.asarray(params, dtype=float))
         col = {label: p[:, i] for i, label in enumerate(self.labels)}
         if "tp" in col:
@@ -325,16 +327,12 @@ class OrbitCovariance:
         idx = [(label, self.labels.index(label)) for label in self.nongrav_labels]
         return [{**dict(base), **{label: float(row[i]) for label, i in idx}} for row in p]
 
-    def check_elements(self, elements) -> None:
-        """CovarianceError unless this covariance belongs to ``elements``: every estimated
-        non-gravitational parameter is one the elements carry, and at the same epoch the
-        nominal parameters give the same orbit (1e-9 relative in position). A covariance at
-        another epoch carries its own nominal parameters (SBDB's ``covariance.elements``) and
-        the uncertainty is mapped from those."""
-        from orbitviz.dynamics.kepler import elements_to_state
-
+    def check_elements(self, elements: OrbitalElements) -> None:
+        """CovarianceError unless every estimated non-gravitational parameter of this
+        covariance is one the ``elements`` carry. (That its nominal parameters give the
+        elements' orbit is checked where the covariance is mapped to states, with the two-body
+        conversion: :func:`orbitviz.dynamics.uncertainty.check_nominal`.)"""
         where = f"{elements.designation} ({elements.source})"
-        same_epoch = abs(self.epoch_et - elements.epoch_et) <= 1.0
         for label in self.nongrav_labels:
             if label not in (elements.nongrav or {}):
                 raise CovarianceError(
@@ -344,22 +342,6 @@ class OrbitCovariance:
                     reason="labels",
                     labels=self.labels,
                 )
-        if not same_epoch:
-            # SBDB gives such a covariance with its own elements (``nominal``): the mapping
-            # starts from those, at the covariance's epoch; nothing to compare without an
-            # integration
-            return
-        mine = elements_to_state(self.conics(np.asarray(self.nominal), elements.gm_km3s2)[0])
-        theirs = elements_to_state(elements.to_conics())
-        off = float(np.linalg.norm(mine[:3] - theirs[:3]))
-        if off > 1e-9 * float(np.linalg.norm(theirs[:3])) + 1e-3:
-            raise CovarianceError(
-                f"the covariance's nominal parameters of {where} give an orbit {off:,.3f} km "
-                "from the elements' at the epoch: the covariance does not belong to these "
-                "elements",
-                reason="nominal",
-                labels=self.labels,
-            )
 
 
 def _label_of(name: str | None) -> str | None:

@@ -22,6 +22,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,6 +37,9 @@ from orbitviz.units import (  # noqa: F401 - re-exported for orbitviz.smallbodie
     mjd_tdb_to_et,
 )
 from orbitviz.units import DAY_S as SECONDS_PER_DAY
+
+if TYPE_CHECKING:  # covariance.py builds on this module's conversions
+    from orbitviz.smallbodies.covariance import OrbitCovariance
 
 GM_SUN_DE440_KM3S2 = 132712440041.279419
 """Sun GM from DE440 (Park et al. 2021), km^3/s^2: our default central body."""
@@ -177,7 +181,8 @@ class OrbitalElements:
     such as ``"ALN"``, ``"NK"``, ``"NM"``, ``"R0"``, ``"DT"`` when the source states them).
     ``source`` says where the numbers came from, in words. ``covariance`` is the solution's
     :class:`~orbitviz.smallbodies.covariance.OrbitCovariance` when the source gives one (SBDB
-    API answers); it is checked against the elements (epoch, orbit, non-gravitational labels).
+    API answers); its non-gravitational labels are checked against the elements here, its
+    nominal orbit where it is mapped (:func:`orbitviz.dynamics.uncertainty.check_nominal`).
 
     Parabolic orbits (e == 1 exactly) are refused for now (ElementsError).
     """
@@ -196,7 +201,7 @@ class OrbitalElements:
     sigmas: Mapping[str, float] = field(default_factory=dict, hash=False)
     nongrav: Mapping[str, float] = field(default_factory=dict, hash=False)
     source: str = "user input"
-    covariance: object | None = field(default=None, hash=False, compare=False, repr=False)
+    covariance: OrbitCovariance | None = field(default=None, hash=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         where = f"{self.designation or '?'} ({self.source})"

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from orbitviz.errors import DataError, ElementsError, UnknownBody
-from orbitviz.smallbodies.catalog import ElementsTable, read_catalog, read_neodys
+from orbitviz.smallbodies import sbdb
+from orbitviz.smallbodies.catalog import read_catalog, read_neodys
+from orbitviz.smallbodies.covariance import OrbitCovariance
 from orbitviz.smallbodies.elements import (
     GM_SUN_DE440_KM3S2,
     OrbitalElements,
@@ -25,6 +27,7 @@ from orbitviz.smallbodies.elements import (
     mjd_tdb_to_et,
 )
 from orbitviz.smallbodies.names import FAMOUS_TOML, normalize_designation, pack_key
+from orbitviz.smallbodies.table import ElementsTable
 
 
 class SearchWindow(NamedTuple):
@@ -95,7 +98,6 @@ def _with_covariance(elements: OrbitalElements, table: dict, where: str) -> Orbi
     """``elements`` with the covariance of an entry's ``covariance`` table (SBDB's
     ``orbit.covariance``: ``epoch_jd_tdb``, ``labels``, ``data``, and the nominal ``elements``
     by label), checked against the elements as an SBDB answer's is."""
-    from orbitviz.smallbodies.covariance import OrbitCovariance
 
     sbdb_like = {
         "epoch": table.get("epoch_jd_tdb"),
@@ -178,11 +180,10 @@ def resolve_target(
     The window comes from the embedded table whatever the elements' source (None if the
     target is not there). Unknown targets raise UnknownBody listing close matches.
     """
-    from orbitviz.smallbodies.sbdb import query_sbdb, read_sbdb_file
 
     window = default_window(name) if name else None
     if sbdb_file is not None:
-        elements = read_sbdb_file(sbdb_file).elements
+        elements = sbdb.read_sbdb_file(sbdb_file).elements
         if name and normalize_designation(name) not in (
             normalize_designation(elements.designation),
             normalize_designation(elements.name or elements.designation),
@@ -204,7 +205,7 @@ def resolve_target(
             return table.elements(name), window
         _refuse_a_skipped_row(table, name)
     if online:
-        return query_sbdb(name).elements, window
+        return sbdb.query_sbdb(name).elements, window
     body = famous_bodies().get(normalize_designation(name))
     if body is not None:
         if table is not None:

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from orbitviz._files import atomic_write
+from orbitviz.data.paths import cache_dir
 from orbitviz.errors import DownloadError, ElementsError, UnknownBody
 from orbitviz.smallbodies.covariance import OrbitCovariance, sbdb_values
 from orbitviz.smallbodies.elements import (
@@ -337,8 +338,6 @@ def _fetch_sbdb_text(designation: str, timeout_s: float) -> str:
 
 
 def _cache_path(designation: str) -> Path:
-    from orbitviz.data.paths import cache_dir
-
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", designation.strip()).strip("_").lower() or "_"
     return cache_dir() / "sbdb" / f"{safe}.json"
 

@@ -8,8 +8,10 @@ import functools
 import numpy as np
 import spiceypy
 
+from .. import data
 from ..errors import KernelError, UnknownBody
 from .errors import spice_errors
+from .files import read_text_kernel
 
 
 def body_id(body: str | int) -> int:
@@ -111,9 +113,6 @@ REFERENCE_PCK = "orbitviz_planets.tpc"
 
 @functools.lru_cache(maxsize=1)
 def _reference_gms() -> dict[int, float]:
-    from .. import data
-    from .files import read_text_kernel
-
     out = {}
     for name, (kind, values) in read_text_kernel(data.fetch(REFERENCE_PCK)).items():
         code = name[4:-3]

@@ -16,6 +16,7 @@ from ..errors import CoverageError, TimeFormatError, UnknownFrame
 from .bodies import body_id, body_name, is_planet_id, system_barycenter_id
 from .errors import spice_errors, translate
 from .kernels import POOL
+from .time import et_to_utc
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,6 @@ def ck_coverage(ident: int, files: list[Path] | None = None) -> list[Coverage]:
 
 
 def _utc(et: float) -> str:
-    from .time import et_to_utc
-
     try:
         return et_to_utc(et, precision=0)
     except Exception:  # noqa: BLE001 -- no LSK (or any SPICE state): say ET

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orbitviz.errors import CameraPathError, InvalidArgument, OrbitvizError, TimeFormatError
-from orbitviz.scene.cameras import read_keyframes
+from orbitviz.recipes.keyframes import read_keyframes
 
 ROOT = Path(__file__).resolve().parents[2]
 

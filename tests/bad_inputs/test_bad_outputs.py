@@ -171,7 +171,7 @@ def test_signals_remove_the_temporaries(tmp_path, signum):
 
 
 def test_cli_exit_code_and_line_on_sigterm(capsys, tmp_path, monkeypatch):
-    import orbitviz.cli as cli
+    from orbitviz.commands import time as cli_time
 
     def slow_writer(args):
         with atomic_path(tmp_path / "out.csv") as tmp:
@@ -180,7 +180,7 @@ def test_cli_exit_code_and_line_on_sigterm(capsys, tmp_path, monkeypatch):
             time.sleep(5)
         return 0
 
-    monkeypatch.setattr(cli, "cmd_time", slow_writer)
+    monkeypatch.setattr(cli_time, "cmd_time", slow_writer)
     code = main(["time", "2029-04-13"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 128 + signal.SIGTERM

@@ -7,13 +7,14 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import one_error_line
 from hypothesis import given
 from hypothesis import strategies as st
 
 from orbitviz.cli import build_parser, main
 from orbitviz.errors import CameraPathError, ScreeningError, TimeMapError
+from orbitviz.recipes.keyframes import read_keyframes
 from orbitviz.scene import TimeMap
-from orbitviz.scene.cameras import read_keyframes
 from orbitviz.screening.params import parse_threshold
 
 SCREEN = ["screen", "--start", "2029-01-01", "--stop", "2029-02-01"]
@@ -172,3 +173,37 @@ def test_cli_render_with_a_four_value_center_is_one_line_exit_2(tmp_path, capsys
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("orbitviz: error: ") and err.count("\n") == 1, err
     assert "center_km" in err and "3 numbers" in err
+
+
+def test_cli_render_with_an_unknown_overlay_is_one_line_exit_2_before_any_work(
+    tmp_path, capsys, monkeypatch
+):
+    """It was a ValueError traceback from the VisPy canvas, after the scene was built."""
+    import dataclasses
+
+    from orbitviz.recipes.registry import RECIPES
+
+    never = dataclasses.replace(RECIPES["shape"], build=lambda **_: pytest.fail("built the scene"))
+    monkeypatch.setitem(RECIPES, "shape", never)
+    argv = ["render", "67p-4k.obj", "-o", str(tmp_path / "v.gif"), "--overlay", "time,clock"]
+    line = one_error_line(capsys, *argv)
+    assert "unknown overlay(s) clock" in line and "title, time, distance" in line
+    assert not (tmp_path / "v.gif").exists()
+
+
+def test_scene_model_errors_are_orbitviz_errors():
+    """What a user gets wrong in a scene (a colour, an opacity, a name) is an OrbitvizError,
+    which the command line reports in one line."""
+    from orbitviz.errors import OrbitvizError, SceneError, UnknownLayer
+    from orbitviz.scene import Clock, MarkerLayer, Scene
+
+    scene = Scene(frame="J2000", clock=Clock(0.0, 1.0))
+    layer = scene.add(MarkerLayer("A", [[0.0, 0.0, 0.0]]))
+    for bad in (lambda: setattr(layer, "opacity", 2.0), lambda: setattr(layer, "color", "nope")):
+        with pytest.raises(SceneError):
+            bad()
+    with pytest.raises(SceneError, match="already in the scene"):
+        scene.add(MarkerLayer("A", [[1.0, 0.0, 0.0]]))
+    with pytest.raises(UnknownLayer, match=r"no layer named 'B'; the scene has \['A'\]"):
+        scene["B"]
+    assert issubclass(SceneError, OrbitvizError)

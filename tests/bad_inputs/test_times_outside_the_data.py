@@ -70,7 +70,7 @@ def test_api_time_range_and_clock():
 def test_warnings_at_the_command_line_are_one_line(capsys, monkeypatch):
     import warnings
 
-    from orbitviz import cli
+    from orbitviz.commands import time as cli_time
 
     def warns(args):
         warnings.warn(
@@ -78,7 +78,7 @@ def test_warnings_at_the_command_line_are_one_line(capsys, monkeypatch):
         )
         return 0
 
-    monkeypatch.setattr(cli, "cmd_time", warns)
+    monkeypatch.setattr(cli_time, "cmd_time", warns)
     assert main(["time", "2020-01-01"]) == 0
     err = capsys.readouterr().err
     assert (

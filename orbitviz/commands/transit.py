@@ -83,8 +83,8 @@ def cmd_transit(args: argparse.Namespace) -> int:
 
     from .._files import check_output
     from ..analysis import transits
+    from ..exoplanets.batch import group_by_star, light_curve_files
     from ..reports.figures import FIGURE_SUFFIXES
-    from .batch import group_by_star, light_curve_files
 
     files = light_curve_files(args.files)
     if any(Path(f).is_dir() for f in args.files) or len(group_by_star(files)) > 1:
@@ -121,7 +121,7 @@ def cmd_transit(args: argparse.Namespace) -> int:
 
 
 def _many(args: argparse.Namespace, files) -> int:
-    from .batch import transits_many
+    from ..exoplanets.batch import transits_many
 
     if args.plot:
         raise TransitError(

@@ -52,11 +52,14 @@ def _ordered(option: str, a: str, b: str) -> tuple[float, float]:
 def cmd_render(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .._vispy.canvas import check_overlays
+    from ..render.video import check_target, output_kind, render_video
     from ..scene import TimeMap
-    from .video import check_target, output_kind, render_video
 
     kind = output_kind(Path(args.output))  # a bad output name fails before any work
     check_target(Path(args.output), folder=kind == "png")
+    overlays = tuple(o.strip() for o in args.overlay.split(",") if o.strip())
+    check_overlays(overlays)
     scene = recipe_from_args(args).build()
     duration = DEFAULT_DURATION_S if args.duration is None else args.duration
     time_range = None
@@ -69,7 +72,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         start, stop = time_range or (scene.clock.start_et, scene.clock.stop_et)
         phase = _slow_phase(a, b, start, stop)
         time_map = TimeMap.with_slow_phase(start, stop, duration, phase_et=phase, slowdown=factor)
-    overlays = tuple(o.strip() for o in args.overlay.split(",") if o.strip())
     if args.title:
         scene.title = args.title
     result = render_video(

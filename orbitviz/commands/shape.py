@@ -1,0 +1,48 @@
+"""``orbitviz shape info FILE``: format, size, area, volume and watertightness of a shape."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub) -> None:
+    shape = sub.add_parser("shape", help="shape models: information")
+    ssub = shape.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = ssub.add_parser("info", help="format, size, area, volume, watertightness of a shape")
+    p.add_argument("file", metavar="FILE", help="an OBJ, PLY or DSK file, or a known shape name")
+    p.set_defaults(func=cmd_shape_info)
+
+
+def _shape_format(path) -> str:
+    with open(path, "rb") as stream:
+        head = stream.read(64)
+    if head.startswith(b"ply"):
+        return "PLY " + head.split(b"\n")[1].split()[1].decode(errors="replace")
+    return "SPICE DSK" if head.startswith(b"DAS/DSK") else "Wavefront OBJ"
+
+
+def cmd_shape_info(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .. import data
+    from ..shapes import load_mesh
+
+    path = Path(args.file)
+    if not path.exists() and args.file in data.manifest():
+        path = data.fetch(args.file)
+    mesh = load_mesh(path)
+    ext = mesh.extent_km
+    rows = [
+        ("file", str(path)),
+        ("format", _shape_format(path)),
+        ("vertices", f"{len(mesh.vertices):,}"),
+        ("faces", f"{len(mesh.faces):,}"),
+        ("area", f"{mesh.area_km2:.4f} km^2"),
+        ("volume", f"{mesh.volume_km3:.4f} km^3"),
+        ("equivalent radius", f"{mesh.equivalent_radius_km:.4f} km"),
+        ("extent", f"{ext[0]:.3f} x {ext[1]:.3f} x {ext[2]:.3f} km"),
+        ("watertight", "yes" if mesh.is_watertight else "no"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print("\n".join(f"{k.ljust(width)}  {v}" for k, v in rows))
+    return 0

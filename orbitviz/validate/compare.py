@@ -1,0 +1,227 @@
+"""orbitviz's close approaches recomputed for the rows of a CAD answer, from the catalog
+holding the same orbit solutions (see :mod:`orbitviz.validate`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import spice
+from ..dynamics import approaches as _approaches
+from ..dynamics.kepler import propagate
+from ..errors import CoverageError, ElementsError, ValidationError
+from ..smallbodies import normalize_designations, read_catalog
+from ..spice import KernelSet
+from ..units import AU_KM
+from .cad import read_cad_answer, select_rows
+from .report import CadComparison
+
+# The search: within +-1 day of JPL's time (JPL's own 3-sigma time uncertainty, t_sigma_f, is
+# under a minute for most rows of a 2020 answer, a few hours at worst), batches of 64 bodies
+# sharing an epoch, times refined to 1 ms (orbitviz.dynamics.approaches).
+HALF_WINDOW_S, BATCH_SIZE, XTOL_S = (
+    _approaches.HALF_WINDOW_S,
+    _approaches.BATCH_SIZE,
+    _approaches.XTOL_S,
+)
+
+METHODS = ("nbody", "two-body")
+
+
+def _orbit_id(text) -> str:
+    """JPL's orbit id without SBDB's "JPL " prefix: "JPL 491" -> "491"."""
+    return re.sub(r"^\s*JPL\s+", "", str(text)).strip()
+
+
+def compare_close_approaches(
+    cad: pd.DataFrame,
+    table,
+    body: str = "EARTH",
+    *,
+    method: str = "nbody",
+    perturbers=None,
+    nongrav: bool = True,
+    half_window_s: float = HALF_WINDOW_S,
+    batch_size: int = BATCH_SIZE,
+    xtol_s: float = XTOL_S,
+    progress: bool = False,
+) -> CadComparison:
+    """Recompute the approaches of ``cad`` (from :func:`read_cad_answer`) from the orbit
+    solutions of ``table`` (an :class:`~orbitviz.smallbodies.ElementsTable`), needs the
+    kernels loaded (``KernelSet("default")``).
+
+    ``method``: ``"nbody"`` (the engine, see the module docstring) or ``"two-body"`` (each
+    row's heliocentric conic, for comparison). ``perturbers``: a
+    :class:`~orbitviz.dynamics.nbody.Perturbers` covering the rows' epochs and times (default:
+    loaded once for the whole span); ``nongrav=False`` leaves the catalog's A1/A2/A3 out.
+    ``progress`` shows a bar on stderr.
+    """
+    from tqdm import tqdm
+
+    if method not in METHODS:
+        raise ValidationError(f"method {method!r}: use one of {', '.join(METHODS)}")
+    started = time.perf_counter()
+    cad = cad.reset_index(drop=True)
+    keys = normalize_designations(cad["des"]).to_numpy() if len(cad) else np.array([])
+    row_of: dict[str, int] = {}
+    for i, key in enumerate(table.table["key"]):
+        row_of.setdefault(key, i)
+    bad_reason: dict[str, str] = {}
+    if len(table.bad_rows):
+        bad_keys = normalize_designations(table.bad_rows["designation"])
+        bad_reason = dict(zip(bad_keys, table.bad_rows["reason"]))
+
+    not_found: list[tuple[int, str]] = []
+    found: list[int] = []
+    cat_row = np.full(len(cad), -1)
+    for i, key in enumerate(keys):
+        if key in row_of:
+            cat_row[i] = row_of[key]
+            found.append(i)
+        elif key in bad_reason:
+            not_found.append((i, f"catalog row unusable: {bad_reason[key]}"))
+        else:
+            not_found.append((i, f"not in the catalog ({table.source})"))
+
+    jpl_et = cad["jpl_et"].to_numpy(dtype=float)
+    result = np.full((len(cad), 3), np.nan)  # ours_et, ours_dist_km, ours_v_rel_kms
+    detail = "two-body heliocentric conic from each row's epoch (planets' pull ignored)"
+    bar = tqdm(
+        total=len(found), desc="validate", unit="approach", file=sys.stderr, disable=not progress
+    )
+
+    rows = np.array(found, dtype=int)
+    if method == "two-body":
+        elts = table.conics[cat_row[rows]]
+
+        def rel_of(t, k):
+            return propagate(elts[k], t, outer=False) - spice.states(body, t, observer="SUN")
+
+        try:
+            hits = _approaches.nearest_minima(
+                rel_of,
+                np.arange(len(rows)),
+                jpl_et[rows],
+                np.full(len(rows), half_window_s),
+                xtol_s,
+            )
+        except (CoverageError, ElementsError) as exc:
+            not_found.extend((int(i), f"no minimum: {exc}") for i in rows)
+        else:
+            hours = half_window_s / 3600.0
+            for k, i in enumerate(rows):
+                if np.isfinite(hits[k, 0]):
+                    result[i] = hits[k]
+                else:
+                    reason = f"no distance minimum within +-{hours:g} h of JPL's time"
+                    not_found.append((int(i), reason))
+        bar.update(len(rows))
+    else:
+        objects = cat_row[rows]
+        models = {int(o): table.nongrav(int(o)) or None for o in set(objects)} if nongrav else None
+        hits = _approaches.closest_approaches(
+            table.conics,
+            objects,
+            jpl_et[rows],
+            body,
+            nongrav=models,
+            perturbers=perturbers,
+            half_window_s=half_window_s,
+            batch_size=batch_size,
+            xtol_s=xtol_s,
+            on_done=bar.update,
+        )
+        for k, i in enumerate(rows):
+            if np.isfinite(hits.et[k]):
+                result[i] = hits.et[k], hits.dist_km[k], hits.v_rel_kms[k]
+            else:
+                not_found.append((int(i), hits.reasons[k]))
+        detail = re.sub(r", A1/A2/A3 [^,]*(, DT [^,]*)?", "", hits.method)
+        extra = "the catalog's A1/A2/A3/DT" if nongrav else "no non-gravitational forces"
+        detail = detail.replace(", epsilon", f", {extra}, epsilon")
+    bar.close()
+
+    ok = np.flatnonzero(np.isfinite(result[:, 0]))
+    jpl_km = cad["dist_au"].to_numpy(dtype=float) * AU_KM
+    rows = pd.DataFrame(
+        {
+            "des": cad["des"].to_numpy()[ok],
+            "cd": cad["cd"].to_numpy()[ok],
+            "orbit_id": cad["orbit_id"].to_numpy()[ok],
+        }
+    )
+    has_id = "orbit_id" in table.table
+    cat_ids = table.table["orbit_id"].to_numpy() if has_id else None
+    rows["catalog_orbit_id"] = [cat_ids[cat_row[i]] if has_id else "" for i in ok]
+    rows["orbit_id_match"] = [
+        (_orbit_id(cat_ids[cat_row[i]]) == _orbit_id(cad["orbit_id"].iloc[i])) if has_id else None
+        for i in ok
+    ]
+    rows["jpl_et"] = jpl_et[ok]
+    rows["jpl_dist_km"] = jpl_km[ok]
+    rows["ours_et"] = result[ok, 0]
+    rows["ours_dist_km"] = result[ok, 1]
+    rows["dt_s"] = result[ok, 0] - jpl_et[ok]
+    rows["d_dist_km"] = result[ok, 1] - jpl_km[ok]
+    rows["rel_d_dist"] = np.abs(rows["d_dist_km"].to_numpy()) / jpl_km[ok]
+    rows["ours_v_rel_kms"] = result[ok, 2]
+    for col in ("v_rel_kms", "t_sigma_f"):
+        if col in cad:
+            rows[col] = cad[col].to_numpy()[ok]
+    not_found.sort()
+    missing = pd.DataFrame(
+        {
+            "des": [cad["des"].iloc[i] for i, _ in not_found],
+            "cd": [cad["cd"].iloc[i] for i, _ in not_found],
+            "reason": [reason for _, reason in not_found],
+        }
+    )
+    return CadComparison(
+        rows,
+        missing,
+        len(cad),
+        str(body).upper(),
+        method,
+        detail,
+        time.perf_counter() - started,
+        source=str(cad.attrs.get("source", "")),
+        catalog=str(table.source),
+    )
+
+
+def validate_cad(
+    cad_path: str | os.PathLike,
+    catalog_path: str | os.PathLike,
+    body: str = "EARTH",
+    *,
+    max_dist_au: float | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+    method: str = "nbody",
+    progress: bool = False,
+) -> CadComparison:
+    """:func:`compare_close_approaches` from files: a saved CAD API answer and an SBDB query
+    CSV (or any catalog :func:`~orbitviz.smallbodies.read_catalog` reads) with the same orbit
+    solutions, the ``default`` kernels loaded for the run."""
+    cad = select_rows(read_cad_answer(cad_path), max_dist_au, sample, seed)
+    if len(cad) == 0:
+        raise ValidationError(
+            f"no approach of {Path(cad_path).name} to compare"
+            + (f" (none closer than {max_dist_au:g} au)" if max_dist_au is not None else "")
+            + ": raise --max-dist or give another answer",
+            cad_path,
+        )
+    table = read_catalog(catalog_path, warn=False)
+    with KernelSet("default"):
+        result = compare_close_approaches(cad, table, body, method=method, progress=progress)
+    if max_dist_au is not None:
+        result.notes.append(f"rows with JPL distance < {max_dist_au:g} au")
+    if sample is not None:
+        result.notes.append(f"a random sample of {sample} rows (seed {seed})")
+    return result
