@@ -477,7 +477,6 @@ def propagate_nbody(
     relativity: bool = True,
     nongrav: NonGrav | Mapping[str, float] | Sequence | None = None,
     rtol: float = 1e-9,
-    atol_km: float | None = None,
     perturbers: Perturbers | None = None,
     max_steps: int = 1_000_000,
 ) -> NBodyTrajectory:
@@ -498,8 +497,6 @@ def propagate_nbody(
         R0...), or a sequence of those, one per body.
     rtol : IAS15's step tolerance epsilon (dimensionless; 1e-9 converges to round-off here:
         Apophis 2008 -> 2029 moves < 1 m between 1e-8 and 1e-10).
-    atol_km : unused (the DOP853 engine's absolute tolerance; IAS15 has none), kept so that
-        callers passing it still work.
     perturbers : :class:`Perturbers` to reuse (must cover the span).
 
     Needs a furnished SPK and PCK (``orbitviz.spice.KernelSet("default")``) unless

@@ -88,8 +88,6 @@ class Scene:
     built from SPICE, ``spice`` (a :class:`SpiceOrigin`). ``home``: the first view (default:
     all the contents framed, :meth:`fit_camera`); ``camera_presets``: named views by name."""
 
-    units = "km"
-
     def __init__(
         self,
         *,
