@@ -318,6 +318,17 @@ def spice_name(body: int) -> str:
         return str(body)
 
 
+def compile_engine() -> None:
+    """Compile the N-body engine now, or load it from its cache (:mod:`._engine.jit`): a day
+    of a two-body orbit about a fixed Sun, with relativity and a non-gravitational push, then
+    its dense output. Processes started afterwards (Dask workers, a command in a subprocess)
+    then load it instead of each compiling it (~20 s of CPU). Needs no kernels."""
+    conics = np.array([AU_KM, 0.1, 0.1, 0.0, 0.0, 0.0, 0.0, 1.32712440041e11])
+    sun = Perturbers.fixed_sun(float(conics[7]), -2 * DAY_S, 2 * DAY_S)
+    trajectory = propagate_nbody(conics, -DAY_S, DAY_S, nongrav={"A2": 1e-14}, perturbers=sun)
+    trajectory.states(np.array([0.5 * DAY_S]))
+
+
 def _nongrav_row(nongrav: NonGrav | None) -> np.ndarray:
     """The compiled force routine's row for ``nongrav``: A1..A3 in km/s^2, alpha, r0 (km), m,
     n, k, and the delay DT in s."""
