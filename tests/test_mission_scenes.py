@@ -31,7 +31,7 @@ def test_philae_scene_layers_and_clock(philae):
     assert clock.stop_et == pytest.approx(to_et("2014-11-12T17:31:17"), abs=0.1)
     labels = philae["touchdown labels"].texts
     assert labels[0].startswith("first contact 15:34:0") and "final rest 17:31:17" in labels[-1]
-    assert philae.follow_target == "Philae"
+    assert philae.follow_target is philae["Philae"]
     assert any("Gaskell" in c for c in philae.credits)
 
 

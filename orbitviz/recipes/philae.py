@@ -150,7 +150,6 @@ def philae_scene(
         clock=Clock(start, stop, rate=(stop - start) / playback_s),
         title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
         credits=[c for c in (f"Shape: {credit}" if credit else "", LANDER_CREDIT) if c],
-        follow_target="Philae",
         spice=SpiceOrigin(path.body, path.frame, ("philae",)),
     )
     scene.add(
@@ -209,7 +208,7 @@ def philae_scene(
             hold_ends=True,
         )
     )
-    scene.add(
+    scene.follow_target = scene.add(
         MarkerLayer(
             "Philae",
             path.position_km,

@@ -293,9 +293,11 @@ class CameraPreset:
 
 def follow_layer(scene) -> MarkerLayer:
     """The moving marker a follow camera keeps in the centre: the scene's ``follow_target``."""
-    if not scene.follow_target:
+    target = scene.follow_target
+    if target is None or target not in scene.layers:
+        unset = "unset" if target is None else f"{target.name!r}, not in the scene"
         raise CameraPathError(
-            "this scene has nothing to follow (scene.follow_target is "
-            "unset); use --camera turntable or a keyframe file"
+            f"this scene has nothing to follow (scene.follow_target is {unset}); use "
+            "--camera turntable or a keyframe file"
         )
-    return scene.layers[scene.follow_target]
+    return target

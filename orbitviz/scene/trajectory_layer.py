@@ -99,7 +99,7 @@ class TrajectoryLayer(Layer):
         self.sample_count = sample_count
         self.trail_s, self.lead_s, self.fade = trail_s, lead_s, fade
         self.width_px = width_px
-        self.events.connect(self._forget_colors, "color")
+        self.events.color.connect(self._forget_colors)
 
     # -- what is drawn ---------------------------------------------------------------------
     @cached_property
