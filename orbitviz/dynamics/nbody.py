@@ -371,9 +371,18 @@ class NBodyTrajectory:
     """
 
     def __init__(
-        self, et0, legs, perturbers: Perturbers, method: str, nfev: int, n_objects=1, window=None
+        self,
+        et0,
+        y0: np.ndarray,
+        legs,
+        perturbers: Perturbers,
+        method: str,
+        nfev: int,
+        n_objects=1,
+        window=None,
     ):
         self.et0 = float(et0)
+        self._y0 = y0  # the initial states (6 N,): what a zero-length window holds
         self._legs = legs
         self.perturbers = perturbers
         self.method = method
@@ -590,8 +599,6 @@ def propagate_nbody(
     elif active:
         parts.append(f"A1/A2/A3 for {len(active)} of {n_objects} bodies")
     parts.append(f"epsilon {rtol:g}")
-    traj = NBodyTrajectory(
-        et0, legs, perturbers, "nbody (" + ", ".join(parts) + ")", nfev, n_objects, window
+    return NBodyTrajectory(
+        et0, y0, legs, perturbers, "nbody (" + ", ".join(parts) + ")", nfev, n_objects, window
     )
-    traj._y0 = y0
-    return traj

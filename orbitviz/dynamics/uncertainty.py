@@ -137,16 +137,16 @@ class EncounterUncertainty:
     body_radius_km: float | None
     capture_radius_km: float | None
     axes: np.ndarray
+    trajectory: NBodyTrajectory = field(repr=False)
+    """The N-body solution of all objects (nominal first, then the linear mapping's, then the
+    clones) over the window: for scenes of the clone cloud."""
+    body_state: StateFunction = field(repr=False)
+    """Heliocentric states of the body at ET (the function the closest approaches used)."""
     linear: Estimate | None = None
     monte_carlo: Estimate | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    trajectory: NBodyTrajectory | None = field(default=None, repr=False)
-    """The N-body solution of all objects (nominal first, then the linear mapping's, then the
-    clones) over the window: for scenes of the clone cloud."""
     clone_slice: slice | None = None
-    body_state: StateFunction | None = field(default=None, repr=False)
-    """Heliocentric states of the body at ET (the function the closest approaches used)."""
 
     def relative_positions(self, et, objects) -> np.ndarray:
         """Body-centred ECLIPJ2000 positions (T, K, 3) km of ``objects`` (indices into the
@@ -164,7 +164,10 @@ class EncounterUncertainty:
 
     @property
     def answer(self) -> Estimate:
-        return self.monte_carlo or self.linear
+        answer = self.monte_carlo or self.linear
+        if answer is None:  # every mode maps one of them
+            raise OrbitvizError("no uncertainty was mapped")
+        return answer
 
     def to_dict(self) -> dict:
         a = self.answer
@@ -339,7 +342,7 @@ def encounter_uncertainty(
     # the objects: nominal, linear mapping's perturbed pairs, clones
     states, nongrav = [x0], [base_ng]
     cov_y = None
-    deltas = []
+    deltas = np.empty(0)
     if mode in ("linear", "both"):
         jac = _jacobian_elements_to_state(cov, p0, gm_sun, orbit_idx)
         k = len(labels)
@@ -440,7 +443,7 @@ def encounter_uncertainty(
         est = _estimate_from_samples("mc", t, d, xi, zeta, out[2:, 0])
         n = len(t)
         hits = 0
-        if capture is not None:
+        if capture is not None and radius is not None:
             b_cap = capture_radius_km(radius, mu, plane.v_inf_kms[sl])
             hits = int(np.count_nonzero(plane.b_km[sl] < b_cap))
         p = hits / n

@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -15,6 +16,8 @@ from .clock import Clock
 from .events import EmitterGroup, Event
 from .layer import Layer
 from .marker_layer import MarkerLayer
+
+AnyLayer = TypeVar("AnyLayer", bound=Layer)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class LayerList:
         self.events = EmitterGroup(self, ("added", "removed"))
         self._layers: list[Layer] = []
 
-    def append(self, layer: Layer) -> Layer:
+    def append(self, layer: AnyLayer) -> AnyLayer:
         if layer.name in self.names:
             raise SceneError(
                 f"a layer named {layer.name!r} is already in the scene; "
@@ -145,7 +148,10 @@ class Scene:
 
     @follow_target.setter
     def follow_target(self, target: MarkerLayer | str | None) -> None:
-        self._follow_target = self.layers[target] if isinstance(target, str) else target
+        layer = self.layers[target] if isinstance(target, str) else target
+        if layer is not None and not isinstance(layer, MarkerLayer):
+            raise SceneError(f"a follow camera follows a MarkerLayer, not {layer!r}")
+        self._follow_target = layer
 
     def add_camera_preset(self, preset: CameraPreset) -> CameraPreset:
         if preset.name in self.camera_presets:
@@ -153,7 +159,7 @@ class Scene:
         self.camera_presets[preset.name] = preset
         return preset
 
-    def add(self, layer: Layer) -> Layer:
+    def add(self, layer: AnyLayer) -> AnyLayer:
         return self.layers.append(layer)
 
     def __getitem__(self, name: str) -> Layer:
@@ -161,8 +167,8 @@ class Scene:
 
     def bounds_km(self, *, visible_only: bool = True) -> np.ndarray:
         """Bounding box (2, 3) of the layers' contents (a unit box around 0 when empty)."""
-        boxes = [layer.bounds_km() for layer in self.layers if layer.visible or not visible_only]
-        boxes = [box for box in boxes if box is not None]
+        shown = [layer for layer in self.layers if layer.visible or not visible_only]
+        boxes = [box for layer in shown if (box := layer.bounds_km()) is not None]
         if not boxes:
             return np.array([[-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]])
         stacked = np.stack(boxes)

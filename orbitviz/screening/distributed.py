@@ -170,8 +170,8 @@ def run_chunks(
     bar = _progress(len(chunks), resumed, progress)
     try:
         if scheduler == "synchronous":
-            for chunk, path in todo:
-                results[chunk.index] = process_chunk(chunk, params, path)
+            for chunk, part in todo:
+                results[chunk.index] = process_chunk(chunk, params, part)
                 bar.update(1)
         elif todo:
             used = _run_dask(todo, params, scheduler, workers, retries, results, bar.update)

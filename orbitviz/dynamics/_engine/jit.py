@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from numba import config, njit
 from numba.core import caching
@@ -26,9 +27,10 @@ SOURCE_HASH = hashlib.sha256(
 ).hexdigest()[:16]
 CACHE_DIR = Path(user_cache_dir("orbitviz")) / "numba" / f"engine-{SOURCE_HASH}"
 
-# newer numba names it CacheImpl, older _CacheImpl (0.60); _CacheLocator in both
-_CacheImpl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
-_CacheLocator = getattr(caching, "_CacheLocator", None)
+# numba's internals (a numba that moved them gets its default cache): newer numba names it
+# CacheImpl, older _CacheImpl (0.60)
+_CacheImpl: Any = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
+_CacheLocator: Any = getattr(caching, "_CacheLocator", None)
 
 if _CacheImpl is not None and _CacheLocator is not None:
 
