@@ -43,6 +43,9 @@ def test_clock_advances_loops_and_pauses():
     clock.play()
     assert clock.advance(2.5) == 25.0
     assert clock.advance(8.0) == pytest.approx(5.0)  # wraps around
+    clock.et = 90.0
+    assert clock.advance(1.0) == 100.0 and clock.playing  # the last frame is shown, then
+    assert clock.advance(0.5) == 5.0  # it wraps
     clock.loop = False
     clock.et = 95.0
     assert clock.advance(1.0) == 100.0 and not clock.playing
@@ -184,3 +187,14 @@ def test_layers_are_themselves_whatever_their_names():
     assert b.name == "Philae"
     with pytest.raises(UnknownLayer, match="no layer named 'B'"):
         scene.follow_target = "B"
+
+
+def test_a_track_shows_exactly_lead_s_ahead_and_trail_s_behind_the_time():
+    """One-second samples at scene time 50 s with a 10 s lead and a 15 s trail: the points of
+    35 s to 60 s are drawn, both ends included, and nothing else."""
+    et = np.linspace(0.0, 100.0, 101)
+    pos = np.c_[et, 0 * et, 0 * et]
+    layer = TrajectoryLayer("t", et, pos, trail_s=15.0, lead_s=10.0, fade=0.0)
+    assert np.flatnonzero(layer.colors_at(50.0)[:, 3]).tolist() == list(range(35, 61))
+    layer.lead_s = None  # no lead limit: everything ahead
+    assert np.flatnonzero(layer.colors_at(50.0)[:, 3]).tolist() == list(range(35, 101))

@@ -446,10 +446,8 @@ def encounter_uncertainty(
         if capture is not None and radius is not None:
             b_cap = capture_radius_km(radius, mu, plane.v_inf_kms[sl])
             hits = int(np.count_nonzero(plane.b_km[sl] < b_cap))
-        p = hits / n
         est.n_clones, est.seed, est.impacts = n, seed, hits
-        est.impact_fraction = p
-        est.impact_fraction_err = math.sqrt(max(p * (1 - p), 1.0 / n) / n) if hits else None
+        est.impact_fraction, est.impact_fraction_err = impact_fraction(hits, n)
         est.clones_et, est.clones_dist_km, est.clones_xi_km, est.clones_zeta_km = t, d, xi, zeta
         result.monte_carlo = est
         if hits == 0:
@@ -466,6 +464,19 @@ def encounter_uncertainty(
     if result.linear and result.monte_carlo:
         result.warnings.extend(_disagreement(result.linear, result.monte_carlo))
     return result
+
+
+def impact_fraction(hits: int, n: int) -> tuple[float, float | None]:
+    """The fraction of ``n`` clones that hit and its binomial standard error, floored at one
+    clone's worth (0 or all hits would otherwise claim no error); None without a hit.
+
+    >>> impact_fraction(0, 1000), impact_fraction(500, 1000)
+    ((0.0, None), (0.5, 0.0158...))
+    >>> impact_fraction(1000, 1000)
+    (1.0, 0.001)
+    """
+    p = hits / n
+    return p, (math.sqrt(max(p * (1 - p), 1.0 / n) / n) if hits else None)
 
 
 def needs_monte_carlo(u: EncounterUncertainty) -> bool:
