@@ -12,7 +12,17 @@ import numpy as np
 from vispy import scene as vscene
 
 from orbitviz.errors import RenderError
-from orbitviz.scene import CameraState, Scene
+from orbitviz.scene import (
+    CameraState,
+    DirectionLayer,
+    LabelLayer,
+    Layer,
+    MarkerLayer,
+    MeshLayer,
+    Scene,
+    SphereLayer,
+    TrajectoryLayer,
+)
 from orbitviz.scene.events import Event
 from orbitviz.scene.layout import Box, stack_corners
 
@@ -20,21 +30,22 @@ from . import compat, resources
 from .direction_adapter import DirectionAdapter
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter, ViewLabels
-from .layer_adapter import sort_translucent
+from .layer_adapter import LayerAdapter, sort_translucent
 from .marker_adapter import MarkerAdapter
 from .mesh_adapter import MeshAdapter
 from .overlays import AxesTriad, CornerText, ScaleBar, credit_line, margin_px
 from .sphere_adapter import SphereAdapter
 from .trajectory_adapter import TrajectoryAdapter
 
-ADAPTERS = {
-    "mesh": MeshAdapter,
-    "trajectory": TrajectoryAdapter,
-    "markers": MarkerAdapter,
-    "sphere": SphereAdapter,
-    "labels": LabelAdapter,
-    "direction": DirectionAdapter,
+ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
+    MeshLayer: MeshAdapter,
+    TrajectoryLayer: TrajectoryAdapter,
+    MarkerLayer: MarkerAdapter,
+    SphereLayer: SphereAdapter,
+    LabelLayer: LabelAdapter,
+    DirectionLayer: DirectionAdapter,
 }
+"""The adapter of each layer class (a subclass of one takes its adapter)."""
 OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
 
 
@@ -96,12 +107,13 @@ class SceneCanvas:
         self.view = self.canvas.central_widget.add_view()
         self.view.camera = vscene.TurntableCamera(fov=30.0, distance=1.0)
         self.view.camera.depth_value = DEPTH_RANGE
-        self.adapters: dict[str, object] = {}
+        self.adapters: dict[Layer, LayerAdapter] = {}  # by the layer itself, not its name
         for layer in scene.layers:
             self._add(layer)
         self._build_overlays()
-        scene.layers.events.connect(self._on_layers)
-        scene.clock.events.connect(self._on_clock, "time")
+        scene.layers.events.added.connect(self._on_added)
+        scene.layers.events.removed.connect(self._on_removed)
+        scene.clock.events.time.connect(self._on_clock)
         self._view_changed = True
         self._framebuffers: dict[tuple[int, int], Framebuffer] = {}
         self._bound: Framebuffer | None = None
@@ -120,12 +132,12 @@ class SceneCanvas:
 
     # -- layers ----------------------------------------------------------------------------
     def _add(self, layer) -> None:
-        adapter_type = ADAPTERS.get(layer.kind)
+        adapter_type = next((ADAPTERS[c] for c in type(layer).__mro__ if c in ADAPTERS), None)
         if adapter_type is None:
-            raise TypeError(f"no VisPy adapter for layer kind {layer.kind!r} ({layer!r})")
+            raise RenderError(f"no VisPy adapter for {type(layer).__name__} ({layer!r})")
         adapter = adapter_type(layer, self.view.scene, self.scene.clock, self.fonts)
         adapter.set_output_size(self.size)
-        self.adapters[layer.name] = adapter
+        self.adapters[layer] = adapter
         layer.events.connect(self._on_layer_event)
 
     def _on_layer_event(self, event: Event) -> None:
@@ -133,12 +145,14 @@ class SceneCanvas:
         if event.type == "visible":
             self._view_changed = True  # the tracks that labels avoid changed
 
-    def _on_layers(self, event: Event) -> None:
-        if event.type == "added":
-            self._add(event.value)
-        elif event.type == "removed":
-            self.adapters.pop(event.value.name).close()
-            event.value.events.disconnect(self._on_layer_event)
+    def _on_added(self, event: Event) -> None:
+        self._add(event.value)
+        self._view_changed = True
+        self.canvas.update()
+
+    def _on_removed(self, event: Event) -> None:
+        self.adapters.pop(event.value).close()
+        event.value.events.disconnect(self._on_layer_event)
         self._view_changed = True
         self.canvas.update()
 
@@ -411,8 +425,9 @@ class SceneCanvas:
             layer.events.disconnect(self._on_layer_event)
         for adapter in self.adapters.values():
             adapter.close()
-        self.scene.layers.events.disconnect(self._on_layers)
-        self.scene.clock.events.disconnect(self._on_clock)
+        self.scene.layers.events.added.disconnect(self._on_added)
+        self.scene.layers.events.removed.disconnect(self._on_removed)
+        self.scene.clock.events.time.disconnect(self._on_clock)
         self.canvas.events.resize.disconnect(self._on_resize)
         if not self._pooled:
             self.canvas.events.draw.disconnect(self._before_draw)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from vispy.scene.visuals import Line
 
@@ -11,6 +13,7 @@ from .layer_adapter import LINES, LayerAdapter
 
 
 class DirectionAdapter(LayerAdapter):
+    handlers: ClassVar[dict[str, str]] = {"length_km": "_restyle", "width_px": "_restyle"}
     layer: DirectionLayer
     order = LINES
 
@@ -30,7 +33,7 @@ class DirectionAdapter(LayerAdapter):
         r, g, b, a = self.layer.color
         node.set_data(color=(r, g, b, a * self.layer.opacity), width=self.layer.width_px)
 
-    def _on_layer(self, event) -> None:
+    def _restyle(self, event) -> None:
         self._style(self.node)
         self._on_time(self.clock.et)
 

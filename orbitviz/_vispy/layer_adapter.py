@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 import numpy as np
 
 from orbitviz.scene.events import Event
@@ -15,9 +18,19 @@ OPAQUE, LINES, TRANSLUCENT, MARKERS, LABELS = range(5)
 class LayerAdapter:
     """Keeps a VisPy node in sync with a :class:`Layer`.
 
-    Subclasses create ``self.node`` in ``_build()``, redraw what changed in ``_on_layer(event)``
-    and follow the scene time in ``_on_time(et)``.
+    Subclasses create ``self.node`` in ``_build()``, follow the scene time in ``_on_time(et)``
+    and name one handler per event their layer class declares in ``handlers`` (event ->
+    method; the base class's are added): ``_restyle`` redraws what the layer's settings
+    change, ``_ignore`` marks an event the node does not show. A misspelt event is an
+    AttributeError when the adapter is made.
     """
+
+    handlers: ClassVar[dict[str, str]] = {
+        "visible": "_on_visible",
+        "color": "_restyle",
+        "opacity": "_restyle",
+        "name": "_ignore",  # names are label texts: the canvas lays labels out
+    }
 
     def __init__(self, layer: Layer, parent, clock, fonts):
         self.layer = layer
@@ -26,17 +39,46 @@ class LayerAdapter:
         self.node = self._build(parent)
         self.node.visible = layer.visible
         self.node.order = self.order
-        layer.events.connect(self._on_any)
-        clock.events.connect(self._on_clock, "time")
+        self._connections = [
+            (getattr(layer.events, event), self._handling(getattr(self, method)))
+            for event, method in self.event_handlers().items()
+        ]
+        for emitter, callback in self._connections:
+            emitter.connect(callback)
+        clock.events.time.connect(self._on_clock)
         self._on_time(clock.et)
 
     order = OPAQUE
 
+    @classmethod
+    def event_handlers(cls) -> dict[str, str]:
+        """Event name -> handler method, this class's over its bases'."""
+        out: dict[str, str] = {}
+        for klass in reversed(cls.__mro__):
+            out.update(vars(klass).get("handlers", {}))
+        return out
+
+    def _handling(self, handler: Callable[[Event], None]) -> Callable[[Event], None]:
+        def handle(event: Event) -> None:
+            handler(event)
+            self._update_order()
+            self.node.update()
+
+        return handle
+
     def _build(self, parent):
         raise NotImplementedError
 
-    def _on_layer(self, event: Event) -> None:
-        """Redraw after ``layer.<event.type>`` changed."""
+    def _on_visible(self, event: Event) -> None:
+        self.node.visible = event.value
+        if event.value:
+            self._on_time(self.clock.et)
+
+    def _restyle(self, event: Event) -> None:
+        """Redraw after one of the layer's settings changed."""
+
+    def _ignore(self, event: Event) -> None:
+        """An event the node does not show."""
 
     def _on_time(self, et: float) -> None:
         """Follow the scene time."""
@@ -50,16 +92,6 @@ class LayerAdapter:
     def on_view(self, canvas) -> None:
         """Follow a changed camera or output size, just before a frame is drawn (``canvas``:
         the SceneCanvas, e.g. for projecting points)."""
-
-    def _on_any(self, event: Event) -> None:
-        if event.type == "visible":
-            self.node.visible = event.value
-            if event.value:
-                self._on_time(self.clock.et)
-        else:
-            self._on_layer(event)
-            self._update_order()
-        self.node.update()
 
     def _update_order(self) -> None:
         """Apply a changed ``order`` (VisPy keeps its draw order until the scene graph changes,
@@ -75,8 +107,9 @@ class LayerAdapter:
             self._on_time(event.value)
 
     def close(self) -> None:
-        self.layer.events.disconnect(self._on_any)
-        self.clock.events.disconnect(self._on_clock)
+        for emitter, callback in self._connections:
+            emitter.disconnect(callback)
+        self.clock.events.time.disconnect(self._on_clock)
         self.node.parent = None
 
 

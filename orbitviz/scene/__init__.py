@@ -27,7 +27,7 @@ from .cameras import (
 from .clock import Clock
 from .direction_layer import DirectionLayer
 from .easing import EASINGS
-from .events import Event, EventEmitter
+from .events import EmitterGroup, Event, EventEmitter
 from .label_layer import LabelLayer
 from .layer import Layer
 from .marker_layer import MarkerLayer
@@ -45,6 +45,7 @@ __all__ = [
     "CameraTrack",
     "Clock",
     "DirectionLayer",
+    "EmitterGroup",
     "Event",
     "EventEmitter",
     "FixedCamera",
