@@ -504,9 +504,21 @@ def test_features_are_the_same_for_a_koi_row_and_its_candidate():
 
 
 def test_no_answer_among_the_features():
-    forbidden = ("fpflag", "score", "pdisposition", "disposition")
+    """The features do not change when every column that holds the answer is scrambled."""
+    forbidden = ("fpflag", "score", "disposition")
     assert not any(
         word in column for column in classifier.KOI_INPUTS.values() for word in forbidden
+    )
+    table = koi_table()
+    scrambled = table.copy()
+    answers = [c for c in table if any(word in c for word in forbidden)]
+    assert len(answers) == 7  # disposition, pdisposition, score, four fpflags
+    rng = np.random.default_rng(3)
+    for column in answers:
+        scrambled[column] = rng.permutation(table[column].to_numpy())
+    assert (scrambled["koi_disposition"] != table["koi_disposition"]).mean() > 0.3
+    assert np.array_equal(
+        classifier.koi_features(scrambled), classifier.koi_features(table), equal_nan=True
     )
 
 
