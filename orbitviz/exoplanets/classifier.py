@@ -51,6 +51,10 @@ outer fold predicted by a model trained and calibrated (by its own inner split b
 without that fold's stars; per-fold ROC AUC and log-loss, their mean and spread. Training
 (all 30 tree ensembles) runs on one thread: the same numbers every run, and no fight with
 other processes for the cores (on a busy machine, two OpenMP threads took ten times longer).
+Measured (``python benchmarks/vetting.py``): AUC 0.980 +- 0.001, log-loss 0.170 +- 0.005 over
+the five folds, in 4.5 s; the trees alone are nearly as well calibrated (log-loss 0.173), a
+Gaussian-process classifier as in Armstrong et al. (2021) does worse (0.972, 0.210) in 37 s
+on 1,000 KOIs per fold (it grows as n^3).
 
 ``p_planet`` means: the calibrated probability that a signal with these fitted parameters,
 on this star, is a confirmed planet rather than a false positive, *among signals like the
@@ -366,9 +370,12 @@ def cross_validate(
     n_splits: int = N_SPLITS,
 ) -> dict:
     """Out-of-fold scores of ``fit(x, y, groups) -> fitted model`` over folds split by star:
-    ``auc``, ``log_loss``, ``brier`` (means over folds), ``auc_std``, ``log_loss_std``
-    (their spread), ``fold_auc``, ``fold_log_loss``, ``oof`` (each KOI's out-of-fold
-    probability) and ``stars_in_two_folds`` (0 when the split is by star)."""
+    ``auc``, ``log_loss`` (means over folds), ``auc_std``, ``log_loss_std`` (their spread),
+    ``fold_auc``, ``fold_log_loss``, ``brier`` and ``calibration_error`` (the expected
+    calibration error: over ten bins of predicted probability, the mean gap between the
+    predictions and the fraction confirmed, weighted by the bins' sizes) of all out-of-fold
+    predictions, ``oof`` (each KOI's out-of-fold probability) and ``stars_in_two_folds`` (0
+    when the split is by star)."""
     from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
     oof = np.full(len(y), np.nan)
@@ -380,12 +387,16 @@ def cross_validate(
         oof[test] = p
         fold_auc.append(float(roc_auc_score(y[test], p)))
         fold_loss.append(float(log_loss(y[test], p, labels=[0, 1])))
+    bins = np.minimum((oof * 10).astype(int), 9)
+    count = np.bincount(bins, minlength=10)
+    gap = np.abs(np.bincount(bins, oof, 10) - np.bincount(bins, y.astype(float), 10))
     return {
         "auc": float(np.mean(fold_auc)),
         "auc_std": float(np.std(fold_auc)),
         "log_loss": float(np.mean(fold_loss)),
         "log_loss_std": float(np.std(fold_loss)),
         "brier": float(brier_score_loss(y, oof)),
+        "calibration_error": float(gap.sum() / count.sum()),
         "fold_auc": fold_auc,
         "fold_log_loss": fold_loss,
         "stars_in_two_folds": int(shared),
