@@ -609,3 +609,16 @@ def test_diagnose_rejects_bad_input(kepler90, planet):
         vetting.diagnose(t[:10], flat[:10], err[:10], candidate, star)
     with pytest.raises(TransitError, match="not a KOI"):
         vetting.koi_candidate("Kepler-90 z")
+
+
+def test_vet_goes_on_past_a_candidate_it_cannot_diagnose(kepler90, planet, trained):
+    flat, candidate = planet
+    broken = replace(candidate, name="broken", duration_h=float("nan"), impact=5.0)
+    vetted = vetting.vet(
+        kepler90["t"], flat, None, [broken, candidate], kepler90["star"],
+        mask=kepler90["planets"], vetting_model=trained,
+    )  # fmt: skip
+    assert vetted[0].p_planet is None and len(vetted[0].flags) == 2
+    assert vetted[0].flags[0].startswith("not vetted by the classifier: candidate(s) broken")
+    assert vetted[0].flags[1].startswith("no light-curve diagnostics: vetting broken")
+    assert vetted[1].diagnostics["eb_signs"] == () and vetted[1].p_planet > 0.3  # no flux_err

@@ -532,7 +532,11 @@ def vet(time_bjd, flat, flux_err, candidates, star: Star, *, mask=None, vetting_
         for j, window in enumerate(windows):
             if j != i:
                 others |= window
-        numbers, flags = diagnose(time_bjd, flat, flux_err, candidate, star, others_mask=others)
+        try:
+            numbers, flags = diagnose(time_bjd, flat, flux_err, candidate, star, others_mask=others)
+        except TransitError as exc:  # one candidate's bad fit must not stop the others
+            numbers = {"eb_signs": (), "cautions": ("not_diagnosed",)}
+            flags = (f"no light-curve diagnostics: {exc}",)
         try:
             p = trained.p_planet(candidate, star)
         except TransitError as exc:
