@@ -23,6 +23,7 @@ from .lightcurve import BKJD_OFFSET, LightCurve
 from .readers import read_lightcurves
 from .search import SearchSettings, search, transit_mask
 from .star import Star
+from .vetting import vet
 
 Progress = Callable[[str], None]
 
@@ -158,9 +159,12 @@ def _fit_all(lc: LightCurve, found, host: Star, say: Progress) -> list[Candidate
 
 
 def _vet(result: TransitResult, say: Progress) -> None:
-    """Vetting: each candidate's diagnostics and classifier probability (when the vetting
-    module is there)."""
-    del result, say  # the vetting module lands next
+    """Vetting: each candidate's diagnostics and the classifier's probability."""
+    say("vetting (the classifier trains once, in seconds, then loads from the cache)")
+    lc = result.lightcurve
+    result.candidates[:] = vet(
+        lc.time_bjd, result.flat, lc.flux_err, result.candidates, result.star
+    )
 
 
 def _match_known(result: TransitResult, kepid: int) -> None:

@@ -90,6 +90,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -363,7 +364,7 @@ def trees(seed: int = SEED):
 
 
 def cross_validate(
-    fit: Callable[[np.ndarray, np.ndarray, np.ndarray], object],
+    fit: Callable[[np.ndarray, np.ndarray, np.ndarray], Any],
     x: np.ndarray,
     y: np.ndarray,
     groups: np.ndarray,
@@ -419,7 +420,7 @@ class VettingModel:
     ``n_stars``, ``n_positives``, ``n_dropped``, ``stars_in_two_folds``, ``train_s``,
     ``eb_sign_planet_rate``, ``features``, versions, ``table_sha256``, ``source``)."""
 
-    estimator: object
+    estimator: Any  # a fitted scikit-learn classifier (no type information)
     metrics: dict
 
     def predict(self, x: np.ndarray) -> np.ndarray:

@@ -70,7 +70,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import TransitError
+from . import classifier
 from .candidates import Candidate
+from .catalogs import koi_star, koi_table
 from .lightcurve import BKJD_OFFSET, robust_std
 from .model import duration_d, inclination_deg, limb_darkening, occulted, transit_flux
 from .star import GM_SUN_KM3_S2, R_EARTH_KM, R_SUN_KM, Star
@@ -519,8 +521,6 @@ def vet(time_bjd, flat, flux_err, candidates, star: Star, *, mask=None, vetting_
     out of every candidate's diagnostics (transits of known planets that are not among the
     candidates, flares); they do not count as gaps. ``vetting_model``: a
     :class:`~orbitviz.exoplanets.classifier.VettingModel` (default: the cached one)."""
-    from . import classifier
-
     candidates = list(candidates)
     trained = vetting_model or classifier.model()
     cap = float(trained.metrics["eb_sign_planet_rate"])
@@ -547,8 +547,50 @@ def vet(time_bjd, flat, flux_err, candidates, star: Star, *, mask=None, vetting_
             capped = min(p, cap)
             flags = (f"eclipsing binary? p_planet capped at {cap:.3f} (classifier {p:.2f})", *flags)
             p = capped
-        vetted.append(replace(candidate, p_planet=p, flags=flags, diagnostics=numbers))
-    return vetted
+        vetted.append(
+            replace(
+                candidate,
+                p_planet=p,
+                flags=(*candidate.flags, *flags),
+                diagnostics={**candidate.diagnostics, **numbers},
+            )
+        )
+    return shared_periods(vetted, cap)
+
+
+def shared_periods(candidates: list[Candidate], cap: float) -> list[Candidate]:
+    """Two candidates on one period, the second half an orbit (0.3-0.7 in phase: eccentric
+    orbits move it) after the first, are one eclipsing binary's primary and secondary
+    eclipses, not two planets: both get that eclipsing-binary sign and their ``p_planet``
+    capped at ``cap`` (planets on one orbit would collide)."""
+    out = list(candidates)
+    for i, a in enumerate(candidates):
+        for j, b in enumerate(candidates):
+            if j <= i or a.single_event or b.single_event:
+                continue
+            if abs(a.period_d / b.period_d - 1.0) > 2e-3:
+                continue
+            phase = ((b.t0_bjd - a.t0_bjd) / a.period_d) % 1.0
+            if not 0.3 <= phase <= 0.7:
+                continue
+            deep, shallow = (i, j) if a.depth_ppm >= b.depth_ppm else (j, i)
+            pair = {deep: candidates[shallow].name, shallow: candidates[deep].name}
+            for k, other in pair.items():
+                c = out[k]
+                role = "secondary" if k == shallow else "primary"
+                flag = (
+                    f"eclipsing binary: the {role} eclipse of the period candidate {other} "
+                    f"also shows (phase {phase:.2f} apart); p_planet capped at {cap:.3f}"
+                )
+                signs = tuple(c.diagnostics.get("eb_signs", ())) + ("shared_period",)
+                p = None if c.p_planet is None else min(c.p_planet, cap)
+                out[k] = replace(
+                    c,
+                    p_planet=p,
+                    flags=(flag, *c.flags),
+                    diagnostics={**c.diagnostics, "eb_signs": signs},
+                )
+    return out
 
 
 # -- a KOI as a candidate ----------------------------------------------------------------------
@@ -578,9 +620,6 @@ def koi_candidate(
     give it; ``n_transits`` the number Kepler's four years hold
     (:func:`~orbitviz.exoplanets.classifier.kepler_transits`: the table's SNR is from all of
     them)."""
-    from .catalogs import koi_star, koi_table
-    from .classifier import kepler_transits
-
     table = koi_table()
     rows = table[(table["kepoi_name"] == name) | (table["kepler_name"] == name)]
     if rows.empty:
@@ -620,7 +659,7 @@ def koi_candidate(
             float(np.mean(by_impact)) if by_impact else 0.0,
             float(np.mean(by_duration)) if by_duration else 0.0,
         )
-    n_transits = round(float(kepler_transits(period)))
+    n_transits = round(float(classifier.kepler_transits(period)))
     return (
         Candidate(
             name=str(row["kepler_name"])
