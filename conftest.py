@@ -37,6 +37,19 @@ os.environ["ORBITVIZ_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
+def pytest_sessionstart(session) -> None:
+    """Compile the N-body engine once, before any test starts processes that would each compile
+    it (~20 s of CPU each: the command line in a subprocess, Dask workers). Later runs, and
+    other checkouts of the same code, find it in the cache (orbitviz.dynamics._engine.jit)
+    and skip this."""
+    from orbitviz.dynamics._engine.jit import CACHE_DIR
+
+    if not any(CACHE_DIR.glob("ias15.integrate-*.nbi")):
+        from orbitviz.dynamics.nbody import compile_engine
+
+        compile_engine()
+
+
 def _imports(module: str) -> bool:
     """Whether ``module`` really imports here (installed is not enough: PyQt5 without its
     system libraries, or a VisPy without a usable backend, fails at import)."""

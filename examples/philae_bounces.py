@@ -8,11 +8,11 @@ touchdowns from the data alone.
 Run:  ORBITVIZ_DATA_MIRROR=../shared/data python examples/philae_bounces.py
 """
 
-from orbitviz.shapes.lander import philae_path
+import orbitviz
 
 # 1. Load the kernels (lander SPK, comet orbit, Rosetta frames) and the 96,834-face shape model,
 #    sample Philae's path relative to the comet, and measure its altitude above the surface.
-path = philae_path("67p-spc.ply")
+path = orbitviz.philae_path("67p-spc.ply")
 print(
     f"{len(path.et)} samples, altitude {path.altitude_km.min() * 1e3:.1f} "
     f"to {path.altitude_km.max() * 1e3:.1f} m"

@@ -7,23 +7,21 @@ bounce four times, and streams the frames into an H.264 MP4 -- headless, no wind
 Run:  ORBITVIZ_DATA_MIRROR=../shared/data python examples/philae_video.py
 """
 
-from orbitviz import render_video
-from orbitviz.recipes import philae_scene
+import orbitviz
 from orbitviz.scene import TimeMap
-from orbitviz.spice import to_et
 
 # 1. The scene: everything sampled up front (SPICE is asked here, never while drawing).
-scene = philae_scene("67p-spc.ply")
+scene = orbitviz.build_scene("philae", shape="67p-spc.ply")
 start, stop = scene.clock.start_et, scene.clock.stop_et
 print(f"scene: {[layer.name for layer in scene.layers]}")
 
 # 2. Scene time -> video time: 12 s of video, the final bounce (17:25 -> 17:31) four times slower.
 timing = TimeMap.with_slow_phase(
-    start, stop, 12.0, phase_et=(to_et("2014-11-12T17:24"), stop), slowdown=4.0
+    start, stop, 12.0, phase_et=(orbitviz.to_et("2014-11-12T17:24"), stop), slowdown=4.0
 )
 
 # 3. Render: the camera chases Philae; UTC, altitude, scale bar and credits are overlaid.
-result = render_video(
+result = orbitviz.render_video(
     scene, "philae_bounces.mp4", camera="follow", size=(1280, 720), fps=25, time_map=timing
 )
 print(

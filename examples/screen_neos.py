@@ -6,13 +6,13 @@ processes, every approach refined by the N-body engine (the default), and plots 
 Run:  ORBITVIZ_DATA_MIRROR=../shared/data python examples/screen_neos.py
 """
 
+import orbitviz
 from orbitviz.reports.screening import plot_approaches
-from orbitviz.screening import screen
 
 if __name__ == "__main__":  # Dask starts worker processes that import this file
     # 1. Every approach within 0.05 au: two-body candidates on a daily grid, each one
     #    recomputed by the N-body engine and refined to 0.1 ms.
-    approaches = screen("neodys", "EARTH", "2029-01-01", "2030-01-01", "0.05au", workers=2)
+    approaches = orbitviz.screen("neodys", "EARTH", "2029-01-01", "2030-01-01", "0.05au", workers=2)
 
     # 2. The closest ones: Apophis's April 2029 pass leads the list.
     print(

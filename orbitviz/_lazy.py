@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any
 
 DEFERRING = {
     "orbitviz.commands": "`orbitviz --help` and every argument error answer in 0.1 s: a "
@@ -36,7 +37,7 @@ DEFERRED = {
 submodules, except ``orbitviz`` itself."""
 
 
-def lazy_getattr(package: str, names: dict[str, str], namespace: dict) -> Callable[[str], object]:
+def lazy_getattr(package: str, names: dict[str, str], namespace: dict) -> Callable[[str], Any]:
     """A module ``__getattr__`` serving ``names`` (attribute -> module) and caching them in
     the package's ``namespace``."""
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 from pathlib import Path
 
@@ -26,10 +27,8 @@ from .spice import KernelSet, to_et
 from .units import TimeLike
 
 
-def _target_name(target) -> str | None:
+def _target_name(target: str | int | None) -> str | None:
     """A designation as text: ``99942`` (an int, as users type it) means ``"99942"``."""
-    import numbers
-
     if target is None or isinstance(target, str):
         return target
     if isinstance(target, numbers.Integral) and not isinstance(target, bool):
@@ -41,7 +40,7 @@ def _target_name(target) -> str | None:
 
 
 def flyby(
-    target: str | int,
+    target: str | int | None,
     body: str = "EARTH",
     start: TimeLike | None = None,
     stop: TimeLike | None = None,
@@ -69,16 +68,16 @@ def flyby(
     ``uncertainty`` (``auto``, ``linear``, ``mc``, ``none``), ``clones`` and ``seed``: the orbit
     uncertainty at the closest approach (:mod:`orbitviz.dynamics.uncertainty`).
     """
-    target = _target_name(target)
+    name = _target_name(target)
     elements, window = resolve_target(
-        target, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
+        name, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
     )
     if round_to_sigma:
         elements = elements.rounded_to_sigma()
     if start is None or stop is None:
         if window is None:
             raise OrbitvizError(
-                f"no default search window for {target!r}: give --start and --stop (UTC)"
+                f"no default search window for {name!r}: give --start and --stop (UTC)"
             )
         start = start if start is not None else window.start_utc
         stop = stop if stop is not None else window.stop_utc

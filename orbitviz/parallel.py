@@ -66,11 +66,11 @@ def run_tasks(
     results: dict[int, object] = {}
     todo = []
     for index, args in tasks:
-        path = part_of(index) if part_of is not None else None
-        if path is not None and path.exists() and read_part is not None:
-            results[index] = read_part(path)
+        part = part_of(index) if part_of is not None else None
+        if part is not None and part.exists() and read_part is not None:
+            results[index] = read_part(part)
         else:
-            todo.append((index, args, str(path) if path is not None else None))
+            todo.append((index, args, str(part) if part is not None else None))
     resumed = len(results)
     bar = _progress(len(tasks), resumed, progress, desc, unit)
     try:

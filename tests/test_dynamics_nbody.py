@@ -12,6 +12,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -311,3 +314,25 @@ def test_an_epoch_outside_the_ephemeris_says_what_is_covered(kernels):
     elts = np.array([1.5e8, 0.1, 0.1, 1.0, 1.0, 1.0, -4.0e9, GM_SUN])  # epoch 1873
     with pytest.raises(CoverageError, match=r"1873-03-30.*de421\.bsp: 1899-07-28.* to 2053-10-08"):
         propagate_nbody(elts, -4.0e9, -3.9e9)
+
+
+def test_the_engine_caches_in_its_own_folder_without_touching_the_environment(tmp_path):
+    """Importing the engine used to set NUMBA_CACHE_DIR for the user's whole process (and its
+    children). Now only the engine's functions are cached in orbitviz's user cache, in a
+    folder named by the engine's source (not the checkout's path), and the environment and
+    numba's settings stay as they were."""
+    code = (
+        "import os, numba; from orbitviz.dynamics._engine import jit, radius_after; "
+        "radius_after(1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.1); "
+        "print(os.environ.get('NUMBA_CACHE_DIR'), repr(numba.config.CACHE_DIR), jit.CACHE_DIR)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    numba_env, numba_setting, folder = done.stdout.split()
+    assert (numba_env, numba_setting) == ("None", "''")
+    assert Path(folder).parent == tmp_path / "orbitviz" / "numba"
+    assert Path(folder).name.startswith("engine-")
+    assert list(Path(folder).glob("forces.radius_after-*.nbi"))

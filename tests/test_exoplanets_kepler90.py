@@ -133,3 +133,57 @@ def test_derived_quantities_follow_the_koi_tables_conventions(kepler90_report, k
     d, koi = _match(kepler90_report, "d"), kepler90_kois["d"]
     assert abs(d.teq_k / koi.koi_teq - 1) < 0.02
     assert abs(d.insol_earth / koi.koi_insol - 1) < 0.03
+
+
+def test_kepler90s_planets_are_vetted_as_planets(kepler90_report):
+    for c in kepler90_report.candidates:
+        assert c.p_planet is not None and c.p_planet > 0.5, (c.name, c.p_planet, c.flags)
+        assert not c.diagnostics.get("eb_signs"), (c.name, c.flags)
+
+
+def test_an_eclipsing_binary_in_kepler90s_noise_does_not_come_out_as_a_planet(kepler90_files):
+    """A grazing, V-shaped 3.3-day eclipsing binary with a secondary eclipse, injected into the
+    real light curve with Kepler-90's planets cut out, through the whole analysis."""
+    import orbitviz
+    from orbitviz.exoplanets.catalogs import koi_planets
+    from orbitviz.exoplanets.model import transit_flux
+    from orbitviz.exoplanets.readers import read_lightcurves
+
+    lc = read_lightcurves(kepler90_files)
+    keep = np.ones(len(lc), dtype=bool)
+    for _, koi in koi_planets(11442793).iterrows():
+        phase = (lc.time_bjd - (koi.koi_time0bk + BKJD) + 0.5 * koi.koi_period) % koi.koi_period
+        keep &= np.abs(phase - 0.5 * koi.koi_period) > (
+            1.5 if koi.koi_period > 200 else koi.koi_duration / 24
+        )
+    lc = lc.select(keep)
+    primary = transit_flux(
+        lc.time_bjd,
+        period_d=3.3,
+        t0=2455100.1,
+        rp_rs=0.3,
+        a_rs=7.0,
+        impact=1.05,
+        u=(0.47, 0.19),
+        exposure_d=lc.cadence_d,
+    )
+    secondary = transit_flux(
+        lc.time_bjd,
+        period_d=3.3,
+        t0=2455100.1 + 1.65,
+        rp_rs=0.08,
+        a_rs=7.0,
+        impact=0.3,
+        u=(0.0, 0.0),
+        exposure_d=lc.cadence_d,
+    )
+    report = orbitviz.transits(lc.with_flux(lc.flux * primary * secondary))
+    binary = [
+        c
+        for c in report.candidates
+        if not c.single_event and min(abs(c.period_d / p - 1) for p in (3.3, 1.65)) < 0.01
+    ]
+    assert binary, report.to_table()
+    for c in binary:
+        assert c.p_planet is not None and c.p_planet < 0.5, (c.p_planet, c.flags)
+        assert c.flags, "the report must say why"

@@ -80,7 +80,7 @@ def test_window_opens_with_the_default_philae_scene(qapp, qtbot, tmp_path):  # n
     win.show()
     settle(qapp)
     assert len(win.prepared.mesh_layer.mesh.faces) > 90_000  # the SPC model, not a light one
-    assert set(win.layer_list.rows) == {
+    assert {layer.name for layer in win.layer_list.rows} == {
         "67P",
         "Philae path",
         "touchdowns",
@@ -140,18 +140,19 @@ def test_time_slider_moves_the_lander_on_screen(window, qapp):  # noqa: F811
 def test_hiding_a_layer_in_the_list_changes_the_pixels(window, qapp):  # noqa: F811
     look_from(window, (1.0, -0.5, 0.4))
     before = grab(window)
-    window.layer_list.rows["67P"].visible_box.click()
+    window.layer_list.rows[window.prepared.scene["67P"]].visible_box.click()
     settle(qapp)
     after = grab(window)
     assert window.prepared.scene["67P"].visible is False
     assert (before != after).any(axis=2).sum() > 5000
-    window.layer_list.rows["67P"].visible_box.click()
+    window.layer_list.rows[window.prepared.scene["67P"]].visible_box.click()
     settle(qapp)
     assert window.prepared.scene["67P"].visible is True
 
 
 def test_layer_rows_follow_the_model_and_set_it(window):
-    row, layer = window.layer_list.rows["Philae path"], window.prepared.scene["Philae path"]
+    layer = window.prepared.scene["Philae path"]
+    row = window.layer_list.rows[layer]
     layer.opacity = 0.4
     assert row.opacity_slider.value() == 40
     row.opacity_slider.setValue(90)
@@ -159,6 +160,9 @@ def test_layer_rows_follow_the_model_and_set_it(window):
     layer.visible = False
     assert not row.visible_box.isChecked()
     layer.visible, layer.opacity = True, 1.0
+    layer.name = "Philae"  # taken: the scene makes it unique, the row follows its layer
+    assert row.visible_box.text() == "Philae [2]" and window.layer_list.rows[layer] is row
+    layer.name = "Philae path"
 
 
 def test_trajectory_colour_appears_where_projected(window, qapp):  # noqa: F811
@@ -617,7 +621,7 @@ def test_the_transit_scene_in_the_window(qapp, qtbot, mirror, tmp_path):  # noqa
         h = np.round(np.asarray(scene["h"].color[:3]) * 255)
         assert (np.abs(patch(full, (x, y), 2) - h).max(axis=1) < 40).mean() > 0.5
         # a click on the light curve, a tenth of the plot from its left edge
-        area = win.canvas.adapters["light curve"].plot_area
+        area = win.canvas.adapters[scene["light curve"]].plot_area
         px, py = area.box.x0 + 0.1 * area.box.width, 0.5 * (area.box.y0 + area.box.y1)
         wanted, slider = area.et_at(px), win.time_bar.slider.value()
         view = win.view

@@ -158,3 +158,11 @@ def test_the_scene_model_raises_orbitviz_errors_only():
         and node.exc.func.id in BUILTIN_ERRORS
     ]
     assert bare == []
+
+
+def test_types_check():
+    """mypy over every package but the drawing front ends (``[tool.mypy]`` in pyproject.toml);
+    orbitviz ships its annotations (py.typed)."""
+    done = _run(_tool("mypy"))
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert (PACKAGE / "py.typed").is_file()

@@ -31,7 +31,7 @@ def test_philae_scene_layers_and_clock(philae):
     assert clock.stop_et == pytest.approx(to_et("2014-11-12T17:31:17"), abs=0.1)
     labels = philae["touchdown labels"].texts
     assert labels[0].startswith("first contact 15:34:0") and "final rest 17:31:17" in labels[-1]
-    assert philae.follow_target == "Philae"
+    assert philae.follow_target is philae["Philae"]
     assert any("Gaskell" in c for c in philae.credits)
 
 
@@ -79,6 +79,10 @@ def test_flyby_scene_for_2021_wp():
     # the Moon's orbit is drawn at the Moon's distance
     moon_r = np.linalg.norm(scene["Moon orbit"].positions_km, axis=1)
     assert moon_r.min() > 355e3 and moon_r.max() < 407e3
+    # the clock: the SOI pass with a day before the entry and a day after the exit
+    entry, exit_ = to_et(s["soi_entry_utc"]), to_et(s["soi_exit_utc"])
+    assert scene.clock.start_et == pytest.approx(entry - 86400.0, abs=0.01)
+    assert scene.clock.stop_et == pytest.approx(exit_ + 86400.0, abs=0.01)
 
 
 def test_prepared_scenes_have_their_meshes_ready_to_draw(mirror):

@@ -130,11 +130,14 @@ def test_play_steps_the_span_in_the_scene_playback_time(viewer):
 def test_a_layer_checkbox_hides_the_layer_and_follows_it(viewer):
     view = viewer.view
     shown = body_pixels(view.get_frame())
-    viewer.layers.boxes["shape"].value = False
-    assert viewer.scene["shape"].visible is False
+    shape = viewer.scene["shape"]
+    viewer.layers.boxes[shape].value = False
+    assert shape.visible is False
     assert body_pixels(view.get_frame()) < 0.2 * shown
-    viewer.scene["shape"].visible = True
-    assert viewer.layers.boxes["shape"].value is True
+    shape.visible = True
+    assert viewer.layers.boxes[shape].value is True
+    shape.name = "comet"  # the box follows its layer, whatever its name
+    assert viewer.layers.boxes[shape].description == "comet"
 
 
 def test_resize_from_the_browser_resizes_the_frames(viewer):
@@ -170,7 +173,7 @@ def test_show_takes_a_flyby_report_and_a_scene(gl_backend, monkeypatch):  # noqa
     shown = orbitviz.show(orbitviz.flyby("Apophis", method="conic"), size=SIZE)
     try:
         assert "99942 Apophis track" in shown.scene.layers
-        assert set(shown.layers.boxes) == set(shown.scene.layers.names)
+        assert list(shown.layers.boxes) == list(shown.scene.layers)
     finally:
         shown.close()
     scene = comet_scene()
@@ -253,7 +256,7 @@ def test_the_transit_scene_in_a_notebook(gl_backend, mirror, monkeypatch):  # no
         assert "light curve" in shown.scene.layers
         view = shown.view
         frame = view.get_frame()
-        panel = view.canvas.adapters["light curve"]
+        panel = view.canvas.adapters[shown.scene["light curve"]]
         box = panel.plot_area.box
         plot = frame[int(box.y0) + 2 : int(box.y1) - 2, int(box.x0) : int(box.x1)].astype(int)
         cursor = np.abs(plot - np.array([255, 209, 64])).max(axis=2) < 40

@@ -166,7 +166,7 @@ def test_translucent_shell_shows_what_is_inside_and_its_outline(shelled, tmp_pat
 
 def test_closed_mesh_looks_the_same_with_back_faces_culled(canvas):
     canvas.set_camera(CameraState((0, 0, 0), 40.0, 30.0, 9.0))
-    adapter = canvas.adapters["shape"]
+    adapter = canvas.adapters[canvas.scene["shape"]]
     assert adapter.layer.mesh.is_watertight
     culled = canvas.render()
     drawn = adapter._full
@@ -192,7 +192,7 @@ def test_skipping_clusters_leaves_the_picture_unchanged(gl_backend, camera):  # 
     canvas = SceneCanvas(scene, size=SIZE, overlays=())
     try:
         canvas.set_camera(camera)
-        node = canvas.adapters["shape"].node
+        node = canvas.adapters[canvas.scene["shape"]].node
         skipping = canvas.render().copy()
         drawn = node._clusters
         shown = len(drawn.faces_of(node._shown))

@@ -19,7 +19,7 @@ def render_67p(per_vertex_faces: int, monkeypatch) -> tuple[np.ndarray, bool]:
     canvas = SceneCanvas(scene, size=(480, 360), overlays=())
     try:
         canvas.set_camera(CameraState((0.0, 0.0, 0.0), 30.0, 20.0, 9.0))
-        node = canvas.adapters["shape"].node
+        node = canvas.adapters[canvas.scene["shape"]].node
         return canvas.render().astype(int), node.per_vertex
     finally:
         canvas.close()

@@ -105,7 +105,7 @@ def _cursor_x(image, box) -> float:
 def test_the_panels_cursor_is_at_the_clocks_time(canvas, scene):
     """Mid-light-curve the window is centred on the clock (the cursor in the middle); near its
     start the window stops at the data and the cursor moves left, to the clock's time."""
-    panel = canvas.adapters["light curve"]
+    panel = canvas.adapters[scene["light curve"]]
     image = canvas.render()
     box = panel.plot_area.box
     assert _cursor_x(image, box) == pytest.approx(float(panel.plot_area.x(scene.clock.et)), abs=1.5)
@@ -124,7 +124,7 @@ def test_the_panels_cursor_is_at_the_clocks_time(canvas, scene):
 def test_the_panel_marks_transits_in_their_planets_colours(canvas, scene, result):
     """At h's transit, its span is shaded in h's colour and its points drop below the
     out-of-transit ones."""
-    panel = canvas.adapters["light curve"]
+    panel = canvas.adapters[scene["light curve"]]
     image = canvas.render().astype(int)
     area = panel.plot_area
     _, (mid,) = _mid(result, "h")

@@ -17,8 +17,23 @@ from orbitviz.scene.layout import (
 FRAME = Box(0, 0, 640, 480)
 
 
+def _gap(a, b):
+    """Pixels between two boxes, measured here (not by Box.intersects, which the layout uses):
+    the larger of the horizontal and vertical gaps, negative when they overlap."""
+    return max(b.x0 - a.x1, a.x0 - b.x1, b.y0 - a.y1, a.y0 - b.y1)
+
+
 def _disjoint(boxes, pad=0.0):
-    return all(not a.intersects(b, pad) for a, b in itertools.combinations(boxes, 2))
+    return all(_gap(a, b) >= pad for a, b in itertools.combinations(boxes, 2))
+
+
+def test_boxes_intersect_when_nearer_than_the_padding():
+    a, b, c = Box(0, 0, 10, 10), Box(13, 4, 20, 8), Box(2, 14, 8, 20)  # b right, c below a
+    for near, gap in ((b, 3.0), (c, 4.0)):
+        assert not a.intersects(near) and not near.intersects(a)
+        assert not a.intersects(near, pad=gap) and not near.intersects(a, pad=gap)  # just enough
+        assert a.intersects(near, pad=gap + 0.5) and near.intersects(a, pad=gap + 0.5)
+    assert a.intersects(Box(9, 9, 12, 12)) and not a.intersects(Box(10, 0, 12, 10))  # touching
 
 
 def test_labels_on_one_point_share_it_without_overlapping():

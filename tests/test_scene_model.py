@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from orbitviz.errors import UnknownLayer
 from orbitviz.scene import (
     Clock,
     LabelLayer,
@@ -37,11 +38,14 @@ def test_layer_events_fire_on_change_only():
 def test_clock_advances_loops_and_pauses():
     clock = Clock(0.0, 100.0, rate=10.0)
     times = []
-    clock.events.connect(lambda e: times.append(e.value), "time")
+    clock.events.time.connect(lambda e: times.append(e.value))
     assert clock.advance(1.0) == 0.0  # paused
     clock.play()
     assert clock.advance(2.5) == 25.0
     assert clock.advance(8.0) == pytest.approx(5.0)  # wraps around
+    clock.et = 90.0
+    assert clock.advance(1.0) == 100.0 and clock.playing  # the last frame is shown, then
+    assert clock.advance(0.5) == 5.0  # it wraps
     clock.loop = False
     clock.et = 95.0
     assert clock.advance(1.0) == 100.0 and not clock.playing
@@ -145,3 +149,52 @@ def test_scene_layers_bounds_home_camera_and_readouts():
     assert events == [("added", "comet"), ("added", "soi"), ("removed", "soi")]
     scene.readouts.append(Readout("d", lambda et: [f"{v:.0f}" for v in et]))
     assert scene.readout_texts(np.array([1.0, 2.0])) == [["1", "2"]]
+
+
+def test_each_layer_class_declares_its_events_and_a_misspelt_one_fails_where_connected():
+    layer = TrajectoryLayer("t", [0.0, 1.0], [[0, 0, 0], [1, 0, 0]])
+    assert list(layer.events) == [
+        *("visible", "color", "opacity", "name"),
+        *("trail_s", "lead_s", "fade", "width_px"),
+    ]
+    assert "sun" in MeshLayer("m", TETRA).events and "sun" not in layer.events
+    widths = []
+    layer.events.width_px.connect(lambda e: widths.append(e.value))
+    layer.fade, layer.width_px = 0.5, 4.0
+    assert widths == [4.0]
+    with pytest.raises(AttributeError, match="'TrajectoryLayer' has no event 'widht_px'"):
+        layer.events.widht_px.connect(widths.append)
+
+
+def test_layers_are_themselves_whatever_their_names():
+    """Renaming a layer to a name taken makes it unique (napari's rule), the follow target
+    stays the layer it was, and removing a renamed layer removes that one."""
+    scene = Scene(frame="J2000", clock=Clock(0.0, 10.0))
+    a = scene.add(MarkerLayer("A", [[0, 0, 0], [1, 0, 0]], et=[0.0, 10.0]))
+    b = scene.add(MarkerLayer("B", [[0, 0, 0]]))
+    scene.follow_target = "A"
+    names = []
+    b.events.name.connect(lambda e: names.append(e.value))
+    b.name = "A"
+    assert scene.layers.names == ["A", "A [2]"] and names[-1] == "A [2]" and b.name == "A [2]"
+    a.name = "Philae"
+    assert scene.follow_target is a and scene["Philae"] is a
+    b.name = "Philae"
+    assert b.name == "Philae [2]"
+    scene.layers.remove(b)
+    assert scene.layers.names == ["Philae"] and b not in scene.layers and a in scene.layers
+    b.name = "Philae"  # out of the scene: no longer kept unique by it
+    assert b.name == "Philae"
+    with pytest.raises(UnknownLayer, match="no layer named 'B'"):
+        scene.follow_target = "B"
+
+
+def test_a_track_shows_exactly_lead_s_ahead_and_trail_s_behind_the_time():
+    """One-second samples at scene time 50 s with a 10 s lead and a 15 s trail: the points of
+    35 s to 60 s are drawn, both ends included, and nothing else."""
+    et = np.linspace(0.0, 100.0, 101)
+    pos = np.c_[et, 0 * et, 0 * et]
+    layer = TrajectoryLayer("t", et, pos, trail_s=15.0, lead_s=10.0, fade=0.0)
+    assert np.flatnonzero(layer.colors_at(50.0)[:, 3]).tolist() == list(range(35, 61))
+    layer.lead_s = None  # no lead limit: everything ahead
+    assert np.flatnonzero(layer.colors_at(50.0)[:, 3]).tolist() == list(range(35, 101))

@@ -38,6 +38,16 @@ def test_tetrahedron_and_shifted_centroid():
     assert tetra.is_watertight
 
 
+def test_a_pyramid_has_its_centroid_a_quarter_up_not_at_its_vertex_mean():
+    """Every shape above has its centroid at the mean of its vertices; a square pyramid of
+    height 1 has it at z = 1/4 (its vertices' mean: 1/5), volume 1/3."""
+    v = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0.5, 0.5, 1.0]])
+    f = np.array([[0, 2, 1], [0, 3, 2], [0, 1, 4], [1, 2, 4], [2, 3, 4], [3, 0, 4]])
+    pyramid = Mesh(v + [3.0, -2.0, 7.0], f)
+    assert pyramid.is_watertight and pyramid.volume_km3 == pytest.approx(1 / 3)
+    assert np.allclose(pyramid.centroid, np.array([0.5, 0.5, 0.25]) + [3.0, -2.0, 7.0])
+
+
 def test_icosphere_matches_the_sphere():
     v, f = icosphere(4, radius=2.0)
     sphere = Mesh(v, f)

@@ -13,6 +13,8 @@ from orbitviz.data import fetch
 from orbitviz.errors import ElementsError, UnknownBody
 from orbitviz.smallbodies import (
     AU_KM,
+    OrbitalElements,
+    elements_table,
     normalize_designation,
     normalize_designations,
     read_catalog,
@@ -205,3 +207,30 @@ def test_sbdb_csv_keeps_orbit_id_and_nongrav_parameters():
     assert set(comet) == {"A1", "A2"} and comet["A1"] == pytest.approx(-8.489626383171774e-11)
     assert table.nongrav(table.find("2020 AY1")) == {}
     assert (table.table["orbit_id"].str.startswith("JPL ")).all()
+
+
+def test_inclinations_are_kept_from_0_to_180_degrees_and_refused_beyond():
+    """A retrograde orbit reaches 180 deg; a row beyond it (or below 0) is skipped with its
+    reason, in a catalog as in one set of elements."""
+    incl = [0.0, 90.0, 180.0, 180.5, 270.0, -0.1]
+    frame = pd.DataFrame(
+        {
+            "designation": [f"X{k}" for k in range(len(incl))],
+            "q_au": 1.0,
+            "e": 0.2,
+            "i_deg": incl,
+            "node_deg": 10.0,
+            "peri_deg": 20.0,
+            "M_deg": 30.0,
+            "epoch_et": 0.0,
+        }
+    )
+    table = elements_table(frame, {c: c for c in frame.columns}, source="test", warn=False)
+    assert table.table["i_deg"].tolist() == [0.0, 90.0, 180.0]
+    assert table.bad_rows["designation"].tolist() == ["X3", "X4", "X5"]
+    assert set(table.bad_rows["reason"]) == {"inclination outside [0, 180] deg"}
+    one = {"q_au": 1.0, "e": 0.2, "node_deg": 10.0, "peri_deg": 20.0, "M_deg": 30.0}
+    assert OrbitalElements("R", i_deg=180.0, epoch_et=0.0, **one).i_deg == 180.0
+    for bad in (180.5, 270.0, -0.1):
+        with pytest.raises(ElementsError, match=r"'i_deg' = .* is outside \[0, 180\]"):
+            OrbitalElements("R", i_deg=bad, epoch_et=0.0, **one)

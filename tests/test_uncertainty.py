@@ -293,3 +293,31 @@ def test_a_covariance_of_another_orbit_is_refused_where_it_is_mapped():
     with KernelSet("default"):
         status = for_report(el, "EARTH", 0.0, "auto", clones=10, seed=0)
     assert status.startswith("no uncertainty: the covariance's nominal parameters")
+
+
+def test_monte_carlo_is_needed_where_the_linear_ellipse_is_large_or_near_the_disc():
+    """The rule --uncertainty auto follows: clones when the 3-sigma b-plane ellipse reaches
+    the capture disc, or its major axis exceeds 10 % of the miss distance."""
+    from types import SimpleNamespace
+
+    from orbitviz.dynamics.uncertainty import needs_monte_carlo
+
+    def case(major_km, b_km=100_000.0, capture_km=10_000.0):
+        linear = SimpleNamespace(bplane_unc_major_km=major_km)
+        return SimpleNamespace(linear=linear, nominal_b_km=b_km, capture_radius_km=capture_km)
+
+    assert not needs_monte_carlo(case(3_300.0))  # 3 sigma: 9,900 km, 9.9 % of b
+    assert needs_monte_carlo(case(3_400.0))  # 10.2 %
+    assert needs_monte_carlo(case(100.0, b_km=10_250.0))  # the ellipse reaches the disc
+    assert not needs_monte_carlo(case(100.0, b_km=10_350.0, capture_km=None))
+    assert needs_monte_carlo(SimpleNamespace(linear=None))  # no linear answer at all
+
+
+def test_an_impact_fraction_of_all_or_none_still_has_an_error():
+    """The binomial error of the clones' impact fraction is floored at one clone's worth: all
+    1,000 clones hitting is 1.000 +- 0.001, not +- 0."""
+    from orbitviz.dynamics.uncertainty import impact_fraction
+
+    assert impact_fraction(1000, 1000) == (1.0, pytest.approx(0.001))
+    assert impact_fraction(500, 1000) == (0.5, pytest.approx(math.sqrt(0.25 / 1000)))
+    assert impact_fraction(0, 1000) == (0.0, None)

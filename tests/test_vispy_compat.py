@@ -237,3 +237,16 @@ def test_glyph_metrics_are_opensans_in_em():
     assert m[0] == pytest.approx(1849 / 2048, abs=1 / 64)
     assert i[0] == pytest.approx(518 / 2048, abs=1 / 64)
     assert m[1] == pytest.approx(0.71, abs=0.05) and j[2] < -0.15  # cap height, descender
+
+
+def test_every_adapter_handles_each_event_of_its_layer_class_once():
+    """napari's rule: each layer class declares its events, each adapter connects one handler
+    per event. An event a layer class adds without a handler in its adapter (or a handler
+    for an event no layer declares) fails here, not silently at run time."""
+    from orbitviz._vispy import ADAPTERS
+    from orbitviz.scene.events import declared_events
+
+    for layer_class, adapter in ADAPTERS.items():
+        handled = adapter.event_handlers()
+        assert sorted(handled) == sorted(declared_events(layer_class)), layer_class.__name__
+        assert all(callable(getattr(adapter, method)) for method in handled.values())

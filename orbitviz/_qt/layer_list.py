@@ -45,7 +45,9 @@ class LayerRow(QWidget):
         self.visible_box.toggled.connect(lambda on: setattr(layer, "visible", on))
         self.opacity_slider.valueChanged.connect(lambda v: setattr(layer, "opacity", v / 100.0))
         self.color_button.clicked.connect(self.choose_color)
-        layer.events.connect(self._on_layer)
+        for event in ("visible", "color", "opacity"):
+            getattr(layer.events, event).connect(self._on_style)
+        layer.events.name.connect(self._on_name)
 
     def _show(self, layer) -> None:
         for widget in (self.visible_box, self.opacity_slider):
@@ -58,9 +60,11 @@ class LayerRow(QWidget):
         for widget in (self.visible_box, self.opacity_slider):
             widget.blockSignals(False)
 
-    def _on_layer(self, event) -> None:
-        if event.type in ("visible", "color", "opacity"):
-            self._show(self.layer)
+    def _on_style(self, event) -> None:
+        self._show(self.layer)
+
+    def _on_name(self, event) -> None:
+        self.visible_box.setText(event.value)
 
     def choose_color(self) -> None:
         color = QColorDialog.getColor(
@@ -73,7 +77,8 @@ class LayerRow(QWidget):
             self.layer.color = color.getRgbF()
 
     def close_row(self) -> None:
-        self.layer.events.disconnect(self._on_layer)
+        self.layer.events.disconnect(self._on_style)
+        self.layer.events.name.disconnect(self._on_name)
 
 
 class LayerList(QWidget):
@@ -81,7 +86,7 @@ class LayerList(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: dict[str, LayerRow] = {}
+        self.rows: dict[object, LayerRow] = {}  # by layer
         self._column = QVBoxLayout(self)
         self._column.setContentsMargins(4, 4, 4, 4)
         self._column.addStretch(1)
@@ -89,26 +94,28 @@ class LayerList(QWidget):
 
     def set_scene(self, scene) -> None:
         if self.scene is not None:
-            self.scene.layers.events.disconnect(self._on_layers)
-        for name in list(self.rows):
-            self._remove(name)
+            self.scene.layers.events.added.disconnect(self._on_added)
+            self.scene.layers.events.removed.disconnect(self._on_removed)
+        for layer in list(self.rows):
+            self._remove(layer)
         self.scene = scene
         for layer in scene.layers:
             self._add(layer)
-        scene.layers.events.connect(self._on_layers)
+        scene.layers.events.added.connect(self._on_added)
+        scene.layers.events.removed.connect(self._on_removed)
 
     def _add(self, layer) -> None:
-        row = self.rows[layer.name] = LayerRow(layer, self)
+        row = self.rows[layer] = LayerRow(layer, self)
         self._column.insertWidget(self._column.count() - 1, row)
 
-    def _remove(self, name: str) -> None:
-        row = self.rows.pop(name)
+    def _remove(self, layer) -> None:
+        row = self.rows.pop(layer)
         row.close_row()
         row.setParent(None)
         row.deleteLater()
 
-    def _on_layers(self, event) -> None:
-        if event.type == "added":
-            self._add(event.value)
-        elif event.type == "removed":
-            self._remove(event.value.name)
+    def _on_added(self, event) -> None:
+        self._add(event.value)
+
+    def _on_removed(self, event) -> None:
+        self._remove(event.value)

@@ -57,14 +57,16 @@ class TimeBar(QWidget):
 
     def set_clock(self, clock, utc_label) -> None:
         if self.clock is not None:
-            self.clock.events.disconnect(self._on_clock)
+            self.clock.events.time.disconnect(self._on_time)
+            self.clock.events.playing.disconnect(self._on_playing)
             self.clock.pause()
         self.clock, self.utc = clock, utc_label
         self.base_rate = clock.rate
         self.speed.blockSignals(True)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.speed.blockSignals(False)
-        clock.events.connect(self._on_clock)
+        clock.events.time.connect(self._on_time)
+        clock.events.playing.connect(self._on_playing)
         self.setEnabled(clock.span_s > 0)
         self._show_time(clock.et)
         self._show_playing(clock.playing)
@@ -84,11 +86,11 @@ class TimeBar(QWidget):
     def _on_speed(self, index: int) -> None:
         self.clock.rate = self.base_rate * SPEEDS[index]
 
-    def _on_clock(self, event) -> None:
-        if event.type == "time":
-            self._show_time(event.value)
-        elif event.type == "playing":
-            self._show_playing(event.value)
+    def _on_time(self, event) -> None:
+        self._show_time(event.value)
+
+    def _on_playing(self, event) -> None:
+        self._show_playing(event.value)
 
     def _show_time(self, et: float) -> None:
         self.slider.blockSignals(True)

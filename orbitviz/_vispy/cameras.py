@@ -131,12 +131,13 @@ class CameraModes:
         self.canvas = canvas
         self.scene = canvas.scene
         self.mode = "turntable"
-        self.scene.clock.events.connect(self._on_time, "time")
+        self.scene.clock.events.time.connect(self._on_time)
         self.set_mode("turntable", canvas.camera_state())
 
     @property
     def can_follow(self) -> bool:
-        return bool(self.scene.follow_target) and self.scene.follow_target in self.scene.layers
+        target = self.scene.follow_target
+        return target is not None and target in self.scene.layers
 
     def home(self) -> CameraState:
         if self.mode == "follow":
@@ -186,9 +187,9 @@ class CameraModes:
     def _on_time(self, event) -> None:
         if self.mode != "follow":
             return
-        target = self.scene.layers[self.scene.follow_target].positions_at(event.value)[0]
+        target = self.scene.follow_target.positions_at(event.value)[0]
         if np.isfinite(target).all():
             compat.set_camera_pose(self.canvas.view.camera, center=tuple(float(c) for c in target))
 
     def close(self) -> None:
-        self.scene.clock.events.disconnect(self._on_time)
+        self.scene.clock.events.time.disconnect(self._on_time)

@@ -12,7 +12,19 @@ import numpy as np
 from vispy import scene as vscene
 
 from orbitviz.errors import RenderError
-from orbitviz.scene import CameraState, Scene
+from orbitviz.scene import (
+    CameraState,
+    DirectionLayer,
+    LabelLayer,
+    Layer,
+    LightCurveLayer,
+    MarkerLayer,
+    MeshLayer,
+    RingLayer,
+    Scene,
+    SphereLayer,
+    TrajectoryLayer,
+)
 from orbitviz.scene.events import Event
 from orbitviz.scene.layout import Box, dock_bottom, stack_corners
 
@@ -20,7 +32,7 @@ from . import compat, resources
 from .direction_adapter import DirectionAdapter
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter, ViewLabels
-from .layer_adapter import sort_translucent
+from .layer_adapter import LayerAdapter, PanelAdapter, sort_translucent
 from .lightcurve_adapter import LightCurveAdapter
 from .marker_adapter import MarkerAdapter
 from .mesh_adapter import MeshAdapter
@@ -29,16 +41,17 @@ from .ring_adapter import RingAdapter
 from .sphere_adapter import SphereAdapter
 from .trajectory_adapter import TrajectoryAdapter
 
-ADAPTERS = {
-    "mesh": MeshAdapter,
-    "trajectory": TrajectoryAdapter,
-    "markers": MarkerAdapter,
-    "sphere": SphereAdapter,
-    "labels": LabelAdapter,
-    "direction": DirectionAdapter,
-    "lightcurve": LightCurveAdapter,
-    "ring": RingAdapter,
+ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
+    MeshLayer: MeshAdapter,
+    TrajectoryLayer: TrajectoryAdapter,
+    MarkerLayer: MarkerAdapter,
+    SphereLayer: SphereAdapter,
+    LabelLayer: LabelAdapter,
+    DirectionLayer: DirectionAdapter,
+    LightCurveLayer: LightCurveAdapter,
+    RingLayer: RingAdapter,
 }
+"""The adapter of each layer class (a subclass of one takes its adapter)."""
 OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
 
 
@@ -100,12 +113,13 @@ class SceneCanvas:
         self.view = self.canvas.central_widget.add_view()
         self.view.camera = vscene.TurntableCamera(fov=30.0, distance=1.0)
         self.view.camera.depth_value = DEPTH_RANGE
-        self.adapters: dict[str, object] = {}
+        self.adapters: dict[Layer, LayerAdapter] = {}  # by the layer itself, not its name
         self._build_overlays()  # before the adapters: screen-space ones draw among them
         for layer in scene.layers:
             self._add(layer)
-        scene.layers.events.connect(self._on_layers)
-        scene.clock.events.connect(self._on_clock, "time")
+        scene.layers.events.added.connect(self._on_added)
+        scene.layers.events.removed.connect(self._on_removed)
+        scene.clock.events.time.connect(self._on_clock)
         self._view_changed = True
         self._framebuffers: dict[tuple[int, int], Framebuffer] = {}
         self._bound: Framebuffer | None = None
@@ -124,14 +138,14 @@ class SceneCanvas:
 
     # -- layers ----------------------------------------------------------------------------
     def _add(self, layer) -> None:
-        adapter_type = ADAPTERS.get(layer.kind)
+        adapter_type = next((ADAPTERS[c] for c in type(layer).__mro__ if c in ADAPTERS), None)
         if adapter_type is None:
-            raise TypeError(f"no VisPy adapter for layer kind {layer.kind!r} ({layer!r})")
+            raise RenderError(f"no VisPy adapter for {type(layer).__name__} ({layer!r})")
         # a panel (the light curve) is drawn in canvas pixels among the overlays
-        parent = self.overlay_root if getattr(adapter_type, "screen_space", False) else None
-        adapter = adapter_type(layer, parent or self.view.scene, self.scene.clock, self.fonts)
+        parent = self.overlay_root if issubclass(adapter_type, PanelAdapter) else self.view.scene
+        adapter = adapter_type(layer, parent, self.scene.clock, self.fonts)
         adapter.set_output_size(self.size)
-        self.adapters[layer.name] = adapter
+        self.adapters[layer] = adapter
         layer.events.connect(self._on_layer_event)
 
     def _on_layer_event(self, event: Event) -> None:
@@ -139,12 +153,14 @@ class SceneCanvas:
         if event.type == "visible":
             self._view_changed = True  # the tracks that labels avoid changed
 
-    def _on_layers(self, event: Event) -> None:
-        if event.type == "added":
-            self._add(event.value)
-        elif event.type == "removed":
-            self.adapters.pop(event.value.name).close()
-            event.value.events.disconnect(self._on_layer_event)
+    def _on_added(self, event: Event) -> None:
+        self._add(event.value)
+        self._view_changed = True
+        self.canvas.update()
+
+    def _on_removed(self, event: Event) -> None:
+        self.adapters.pop(event.value).close()
+        event.value.events.disconnect(self._on_layer_event)
         self._view_changed = True
         self.canvas.update()
 
@@ -235,19 +251,19 @@ class SceneCanvas:
         self._scale_bar.place(self.overlay_boxes.get("scale"), self.km_between, size)
         self._axes.place(self.overlay_boxes.get("axes"), camera)
 
-    def _panels(self) -> list:
+    def _panels(self) -> list[PanelAdapter]:
         """The adapters of visible screen panels (the light curve), in scene order."""
         return [
             adapter
             for adapter in self.adapters.values()
-            if getattr(adapter, "screen_space", False) and adapter.layer.visible
+            if isinstance(adapter, PanelAdapter) and adapter.layer.visible
         ]
 
     def _dock_panels(self, panels, frame: Box, credit, margin: float) -> list[Box]:
         """Boxes for ``panels`` at the bottom of ``frame``, above the line of credits
         (:func:`orbitviz.scene.layout.dock_bottom`); hidden panels are told so."""
         for adapter in self.adapters.values():
-            if getattr(adapter, "screen_space", False) and not adapter.layer.visible:
+            if isinstance(adapter, PanelAdapter) and not adapter.layer.visible:
                 adapter.place(None)
         if not panels:
             return []
@@ -458,8 +474,9 @@ class SceneCanvas:
             layer.events.disconnect(self._on_layer_event)
         for adapter in self.adapters.values():
             adapter.close()
-        self.scene.layers.events.disconnect(self._on_layers)
-        self.scene.clock.events.disconnect(self._on_clock)
+        self.scene.layers.events.added.disconnect(self._on_added)
+        self.scene.layers.events.removed.disconnect(self._on_removed)
+        self.scene.clock.events.time.disconnect(self._on_clock)
         self.canvas.events.resize.disconnect(self._on_resize)
         if not self._pooled:
             self.canvas.events.draw.disconnect(self._before_draw)

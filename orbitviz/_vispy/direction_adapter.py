@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from vispy.scene.visuals import Line
 
@@ -11,6 +13,12 @@ from .layer_adapter import LINES, LayerAdapter
 
 
 class DirectionAdapter(LayerAdapter):
+    handlers: ClassVar[dict[str, str]] = {
+        "length_km": "_restyle",
+        "width_px": "_restyle",
+        "label": "_ignore",  # the canvas lays labels out
+        "font_size_pt": "_ignore",
+    }
     layer: DirectionLayer
     order = LINES
 
@@ -33,7 +41,7 @@ class DirectionAdapter(LayerAdapter):
         alpha = a * self.layer.opacity * self._end_on
         node.set_data(color=(r, g, b, alpha), width=self.layer.width_px)
 
-    def _on_layer(self, event) -> None:
+    def _restyle(self, event) -> None:
         self._style(self.node)
         self._on_time(self.clock.et)
 

@@ -15,6 +15,7 @@ scene order, each layer's texts in order), then fixed markers' labels.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from vispy.scene import Node
@@ -40,6 +41,7 @@ class LabelAdapter(LayerAdapter):
 
     layer: LabelLayer
     order = LABELS
+    handlers: ClassVar[dict[str, str]] = {"font_size_pt": "_ignore"}  # the canvas lays labels out
 
     def _build(self, parent):
         return Node(parent=parent)

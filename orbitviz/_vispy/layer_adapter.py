@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 import numpy as np
 
 from orbitviz.scene.events import Event
 from orbitviz.scene.layer import Layer
+from orbitviz.scene.layout import Box
 
 # draw order: opaque surfaces, lines (depth-tested), translucent surfaces (depth-tested, not
 # written, so what is inside them stays visible), then screen-sized markers and labels on top
@@ -15,9 +19,19 @@ OPAQUE, LINES, TRANSLUCENT, MARKERS, LABELS = range(5)
 class LayerAdapter:
     """Keeps a VisPy node in sync with a :class:`Layer`.
 
-    Subclasses create ``self.node`` in ``_build()``, redraw what changed in ``_on_layer(event)``
-    and follow the scene time in ``_on_time(et)``.
+    Subclasses create ``self.node`` in ``_build()``, follow the scene time in ``_on_time(et)``
+    and name one handler per event their layer class declares in ``handlers`` (event ->
+    method; the base class's are added): ``_restyle`` redraws what the layer's settings
+    change, ``_ignore`` marks an event the node does not show. A misspelt event is an
+    AttributeError when the adapter is made.
     """
+
+    handlers: ClassVar[dict[str, str]] = {
+        "visible": "_on_visible",
+        "color": "_restyle",
+        "opacity": "_restyle",
+        "name": "_ignore",  # names are label texts: the canvas lays labels out
+    }
 
     def __init__(self, layer: Layer, parent, clock, fonts):
         self.layer = layer
@@ -26,17 +40,46 @@ class LayerAdapter:
         self.node = self._build(parent)
         self.node.visible = layer.visible
         self.node.order = self.order
-        layer.events.connect(self._on_any)
-        clock.events.connect(self._on_clock, "time")
+        self._connections = [
+            (getattr(layer.events, event), self._handling(getattr(self, method)))
+            for event, method in self.event_handlers().items()
+        ]
+        for emitter, callback in self._connections:
+            emitter.connect(callback)
+        clock.events.time.connect(self._on_clock)
         self._on_time(clock.et)
 
     order = OPAQUE
 
+    @classmethod
+    def event_handlers(cls) -> dict[str, str]:
+        """Event name -> handler method, this class's over its bases'."""
+        out: dict[str, str] = {}
+        for klass in reversed(cls.__mro__):
+            out.update(vars(klass).get("handlers", {}))
+        return out
+
+    def _handling(self, handler: Callable[[Event], None]) -> Callable[[Event], None]:
+        def handle(event: Event) -> None:
+            handler(event)
+            self._update_order()
+            self.node.update()
+
+        return handle
+
     def _build(self, parent):
         raise NotImplementedError
 
-    def _on_layer(self, event: Event) -> None:
-        """Redraw after ``layer.<event.type>`` changed."""
+    def _on_visible(self, event: Event) -> None:
+        self.node.visible = event.value
+        if event.value:
+            self._on_time(self.clock.et)
+
+    def _restyle(self, event: Event) -> None:
+        """Redraw after one of the layer's settings changed."""
+
+    def _ignore(self, event: Event) -> None:
+        """An event the node does not show."""
 
     def _on_time(self, et: float) -> None:
         """Follow the scene time."""
@@ -50,16 +93,6 @@ class LayerAdapter:
     def on_view(self, canvas) -> None:
         """Follow a changed camera or output size, just before a frame is drawn (``canvas``:
         the SceneCanvas, e.g. for projecting points)."""
-
-    def _on_any(self, event: Event) -> None:
-        if event.type == "visible":
-            self.node.visible = event.value
-            if event.value:
-                self._on_time(self.clock.et)
-        else:
-            self._on_layer(event)
-            self._update_order()
-        self.node.update()
 
     def _update_order(self) -> None:
         """Apply a changed ``order`` (VisPy keeps its draw order until the scene graph changes,
@@ -75,8 +108,9 @@ class LayerAdapter:
             self._on_time(event.value)
 
     def close(self) -> None:
-        self.layer.events.disconnect(self._on_any)
-        self.clock.events.disconnect(self._on_clock)
+        for emitter, callback in self._connections:
+            emitter.disconnect(callback)
+        self.clock.events.time.disconnect(self._on_clock)
         self.node.parent = None
 
 
@@ -103,6 +137,27 @@ class SurfaceAdapter(LayerAdapter):
     @property
     def _alpha(self) -> float:
         return self.layer.color[3] * self.layer.opacity
+
+
+class PanelAdapter(LayerAdapter):
+    """A 2D panel drawn over the 3D view in canvas pixels (the light curve): the canvas
+    parents its node to the overlays (not to the 3D scene), docks it in the view's one layout
+    (:meth:`panel_height`, then :meth:`place` with its box) and asks it for the time under a
+    click (:meth:`time_at`)."""
+
+    order = LABELS
+
+    def panel_height(self, size_px) -> float:
+        """The height (px) the panel asks for in a view of ``size_px``."""
+        raise NotImplementedError
+
+    def place(self, box: Box | None, dpi: float = 96.0) -> None:
+        """Draw in ``box`` (canvas pixels; None: hidden, nothing to draw)."""
+        raise NotImplementedError
+
+    def time_at(self, x_px: float, y_px: float) -> float | None:
+        """The scene time under a canvas pixel of the panel, or None."""
+        return None
 
 
 def sort_translucent(adapters, eye_km) -> None:

@@ -10,6 +10,8 @@ in the notebook alike: it is part of the canvas.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from vispy.scene import Node
 from vispy.scene.visuals import Line, Markers, Mesh, Text
@@ -17,7 +19,7 @@ from vispy.scene.visuals import Line, Markers, Mesh, Text
 from orbitviz.scene.layout import Box
 from orbitviz.scene.lightcurve_layer import LightCurveLayer, PlotArea, panel_areas, ticks
 
-from .layer_adapter import LABELS, LayerAdapter
+from .layer_adapter import PanelAdapter
 from .overlays import font_pt, ui_scale
 from .text_metrics import PAD_PX, line_height_px, text_width_px
 
@@ -59,13 +61,20 @@ def _decimals(step: float) -> int:
     return max(0, int(-np.floor(np.log10(step) + 1e-9))) if step > 0 else 0
 
 
-class LightCurveAdapter(LayerAdapter):
-    """The light-curve panel. ``screen_space``: the canvas parents it to its overlays (not to
-    the 3D scene) and docks it (:meth:`panel_height`, :meth:`place`)."""
+class LightCurveAdapter(PanelAdapter):
+    """The light-curve panel: a :class:`PanelAdapter`, so the canvas parents it to its
+    overlays (not to the 3D scene) and docks it (:meth:`panel_height`, :meth:`place`)."""
 
     layer: LightCurveLayer
-    order = LABELS
-    screen_space = True
+    handlers: ClassVar[dict[str, str]] = {
+        "window_s": "_restyle",
+        "overview": "_restyle",
+        "point_size_px": "_restyle",
+        "model_color": "_restyle",
+        # where the panel sits: the canvas docks it anew and places it in its new box
+        "height_frac": "_ignore",
+        "placement": "_ignore",
+    }
 
     def _build(self, parent):
         self._box: Box | None = None
@@ -143,7 +152,7 @@ class LightCurveAdapter(LayerAdapter):
         return None
 
     # -- events ---------------------------------------------------------------------------
-    def _on_layer(self, event) -> None:
+    def _restyle(self, event) -> None:
         if self._box is not None:
             self._drawn = None
             self._draw_static()

@@ -3,6 +3,8 @@ others by the canvas (:class:`orbitviz._vispy.label_adapter.ViewLabels`)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from vispy.scene import Node
 from vispy.scene.visuals import Markers
@@ -14,6 +16,11 @@ from .overlays import REFERENCE_SIZE_PX, ui_scale
 
 
 class MarkerAdapter(LayerAdapter):
+    handlers: ClassVar[dict[str, str]] = {
+        "size_px": "_restyle",
+        "label_color": "_restyle",
+        "font_size_pt": "_restyle",
+    }
     layer: MarkerLayer
     order = MARKERS
 
@@ -25,7 +32,7 @@ class MarkerAdapter(LayerAdapter):
         self._points = np.zeros((0, 3))
         return node
 
-    def _on_layer(self, event) -> None:
+    def _restyle(self, event) -> None:
         self._draw(self._points)
 
     def set_output_size(self, size_px: tuple[int, int]) -> None:

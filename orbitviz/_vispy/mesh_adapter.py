@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from orbitviz.scene.mesh_layer import MeshLayer
 from orbitviz.shapes.clusters import ClusteredMesh
 
@@ -10,6 +12,7 @@ from .lit_mesh_visual import PER_VERTEX_FACES, LitMesh
 
 
 class MeshAdapter(SurfaceAdapter):
+    handlers: ClassVar[dict[str, str]] = {"ambient": "_restyle", "sun": "_restyle"}
     layer: MeshLayer
 
     def _build(self, parent):
@@ -43,7 +46,7 @@ class MeshAdapter(SurfaceAdapter):
         )
         node.set_translucent(self._alpha < 1.0)
 
-    def _on_layer(self, event) -> None:
+    def _restyle(self, event) -> None:
         self._style(self.node)
 
     def _on_time(self, et: float) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from orbitviz.scene import Layer
 from orbitviz.shapes.surface import altitude_km, lat_lon_deg, ray_intersect
 
 
@@ -69,7 +70,7 @@ class PathPoint:
     a fixed marker that lies on no track), its distance from the camera, and the marker's
     label when it has one."""
 
-    layer: str
+    layer: Layer
     position_km: np.ndarray
     et: float | None
     range_km: float
@@ -150,7 +151,7 @@ def pick_path(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_P
             et = et_now if layer.moving else time_on_paths(scene, point)
             label = layer.labels[k] if k < len(layer.labels) else _label_at(scene, point)
             candidate = PathPoint(
-                layer.name, point, et, float(np.linalg.norm(point - eye)), label.strip()
+                layer, point, et, float(np.linalg.norm(point - eye)), label.strip()
             )
             score = max(float(gap[k]), 0.0) - radius_px  # markers first
         elif layer.kind == "trajectory":
@@ -163,7 +164,7 @@ def pick_path(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_P
             point = points_km[i] + t * (points_km[i + 1] - points_km[i])
             times = layer.display_et
             et = float(times[i] + t * (times[i + 1] - times[i]))
-            candidate = PathPoint(layer.name, point, et, float(np.linalg.norm(point - eye)))
+            candidate = PathPoint(layer, point, et, float(np.linalg.norm(point - eye)))
         else:
             continue
         if found is None or (score, candidate.range_km) < (found[0], found[1].range_km):
@@ -193,7 +194,7 @@ def describe_path_point(scene, point: PathPoint, utc) -> str:
     """The status-bar text of a picked track or marker point: its label (else its layer), UTC time,
     distance from the scene's origin and altitude above its central body. ``utc(et)``: the
     scene's UTC formatter."""
-    parts = [point.label or point.layer]  # a marker's label says more than its layer's name
+    parts = [point.label or point.layer.name]  # a marker's label says more than its layer's name
     if point.et is not None:
         parts.append(utc(point.et))
     body = central_body(scene)
@@ -216,7 +217,7 @@ def describe_pick(canvas, mesh_layer, x_px: float, y_px: float, utc) -> str:
     if mesh_layer is not None and mesh_layer.visible:
         surface = pick_surface(canvas, mesh_layer.mesh, x_px, y_px)
     if point is not None:
-        on_top = canvas.scene[point.layer].kind == "markers"  # drawn without depth test
+        on_top = point.layer.kind == "markers"  # drawn without depth test
         if on_top or surface is None or point.range_km <= surface.range_km:
             return describe_path_point(canvas.scene, point, utc)
     return f"{mesh_layer.name}: {surface}" if surface is not None else ""

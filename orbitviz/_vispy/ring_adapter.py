@@ -39,5 +39,5 @@ class RingAdapter(SurfaceAdapter):
         node.set_style(color=(*self.layer.color[:3], self._alpha), lit=False)
         node.set_translucent(self._alpha < 1.0)
 
-    def _on_layer(self, event) -> None:
+    def _restyle(self, event) -> None:
         self._style(self.node)

@@ -8,6 +8,7 @@ so the marker it has become shows the body's colour whatever the Sun's direction
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import ClassVar
 
 import numpy as np
 from vispy.geometry import create_sphere
@@ -43,6 +44,11 @@ def km_per_px_at(canvas, point_km: np.ndarray, probe_km: float) -> float:
 
 
 class SphereAdapter(SurfaceAdapter):
+    handlers: ClassVar[dict[str, str]] = {
+        "radius_km": "_restyle",
+        "min_size_px": "_restyle",
+        "limb_darkening": "_restyle",
+    }
     layer: SphereLayer
 
     def _build(self, parent):
@@ -73,7 +79,7 @@ class SphereAdapter(SurfaceAdapter):
         grown = min(max((self._enlarged - 1.0) / 2.0, 0.0), 1.0)
         return AMBIENT + (AMBIENT_MARKER - AMBIENT) * grown
 
-    def _on_layer(self, event) -> None:
+    def _restyle(self, event) -> None:
         self._style(self.node)
         self._fit(self.clock.et)
 

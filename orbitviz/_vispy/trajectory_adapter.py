@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from vispy.scene.visuals import Line
 
@@ -13,6 +15,12 @@ from .layer_adapter import LINES, LayerAdapter
 class TrajectoryAdapter(LayerAdapter):
     layer: TrajectoryLayer
     order = LINES
+    handlers: ClassVar[dict[str, str]] = {
+        "width_px": "_on_width",
+        "trail_s": "_restyle",
+        "lead_s": "_restyle",
+        "fade": "_restyle",
+    }
 
     def _build(self, parent):
         layer = self.layer
@@ -27,11 +35,11 @@ class TrajectoryAdapter(LayerAdapter):
         node.set_gl_state("translucent", depth_test=True)
         return node
 
-    def _on_layer(self, event) -> None:
-        if event.type == "width_px":
-            self.node.set_data(width=event.value)
-        else:
-            self._recolor(self.clock.et)
+    def _on_width(self, event) -> None:
+        self.node.set_data(width=event.value)
+
+    def _restyle(self, event) -> None:
+        self._recolor(self.clock.et)
 
     def _on_time(self, et: float) -> None:
         if self.layer.time_dependent:

@@ -104,7 +104,7 @@ def _slow_phase(a: str, b: str, start_et: float, stop_et: float) -> tuple[float,
     p0, p1 = float(to_et(a)), float(to_et(b))
 
     def utc(et: float) -> str:
-        return et_to_utc(et, precision=0)
+        return str(et_to_utc(et, precision=0))
 
     if p1 <= p0:
         raise RenderError(

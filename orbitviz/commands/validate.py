@@ -7,6 +7,23 @@ import argparse
 import sys
 
 from .._files import check_output
+from ..errors import ScreeningError
+
+
+def distance_au(text: str) -> float:
+    """An argparse type: a distance with a unit (0.05au, 1ld, 20000km), in au."""
+    from ..screening.params import parse_threshold
+    from ..units import AU_KM
+
+    try:
+        km, _ = parse_threshold(text)
+    except ScreeningError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if km is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a distance: give one with a unit (0.05au, 1ld, 20000km)"
+        )
+    return km / AU_KM
 
 
 def add_parser(sub) -> None:
@@ -28,7 +45,10 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--body", default="EARTH", help="the body approached (default EARTH)")
     p.add_argument(
-        "--max-dist", default=None, help="only approaches closer than this (0.05au, 1ld, 20000km)"
+        "--max-dist",
+        type=distance_au,
+        default=None,
+        help="only approaches closer than this (0.05au, 1ld, 20000km)",
     )
     p.add_argument("--sample", type=int, default=None, help="a random sample of N rows")
     p.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
@@ -45,18 +65,15 @@ def add_parser(sub) -> None:
 
 
 def cmd_validate_cad(args: argparse.Namespace) -> int:
-    from ..screening.params import parse_threshold
-    from ..units import AU_KM
     from ..validate import validate_cad
 
     if args.plot:  # before the comparison, not after it
         check_output(args.plot, what="the plot", suffixes=(".png",))
-    max_dist_au = None if args.max_dist is None else parse_threshold(args.max_dist)[0] / AU_KM
     result = validate_cad(
         args.cad,
         args.catalog,
         args.body.upper(),
-        max_dist_au=max_dist_au,
+        max_dist_au=args.max_dist,
         sample=args.sample,
         seed=args.seed,
         method=args.method,

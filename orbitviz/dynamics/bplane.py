@@ -78,7 +78,7 @@ def frame_axes(s_hat: np.ndarray, body_velocity: np.ndarray) -> np.ndarray:
     eta = np.asarray(s_hat, dtype=float) / np.linalg.norm(s_hat)
     vp = np.asarray(body_velocity, dtype=float)
     proj = vp - np.dot(vp, eta) * eta
-    if np.linalg.norm(proj) < 1e-12 * max(np.linalg.norm(vp), 1e-300):
+    if np.linalg.norm(proj) < 1e-12 * max(float(np.linalg.norm(vp)), 1e-300):
         raise OrbitvizError(
             "b-plane frame undefined: the body's velocity is parallel to the encounter velocity"
         )

@@ -59,7 +59,7 @@ def pulls_on_the_way(
         magnitude[d[:, k] < skip_within_km, k] = 0.0
     push = (np.abs(float(event_et) - et)[:, None] * magnitude).sum(axis=0)
     total = float(push.sum())
-    out = []
+    out: list[tuple[str, float, float, str]] = []
     for k in np.argsort(push)[::-1]:
         share = float(push[k] / total) if total > 0 else 0.0
         if out and share < MIN_SHARE:

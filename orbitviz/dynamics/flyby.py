@@ -198,7 +198,7 @@ def analyze_flyby(
         raise OrbitvizError(f"unknown flyby method {method!r}: use one of {', '.join(METHODS)}")
     conics = np.asarray(target.to_conics() if hasattr(target, "to_conics") else target, float)
     kepler.validate_elements(conics)
-    label = name or getattr(target, "name", None) or getattr(target, "designation", "target")
+    label = str(name or getattr(target, "name", None) or getattr(target, "designation", "target"))
     if start_et is None or stop_et is None or not stop_et > start_et:
         raise OrbitvizError(
             f"flyby of {label}: give a search window with stop > start (got {start_et}, {stop_et})"

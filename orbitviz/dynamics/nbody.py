@@ -318,6 +318,17 @@ def spice_name(body: int) -> str:
         return str(body)
 
 
+def compile_engine() -> None:
+    """Compile the N-body engine now, or load it from its cache (:mod:`._engine.jit`): a day
+    of a two-body orbit about a fixed Sun, with relativity and a non-gravitational push, then
+    its dense output. Processes started afterwards (Dask workers, a command in a subprocess)
+    then load it instead of each compiling it (~20 s of CPU). Needs no kernels."""
+    conics = np.array([AU_KM, 0.1, 0.1, 0.0, 0.0, 0.0, 0.0, 1.32712440041e11])
+    sun = Perturbers.fixed_sun(float(conics[7]), -2 * DAY_S, 2 * DAY_S)
+    trajectory = propagate_nbody(conics, -DAY_S, DAY_S, nongrav={"A2": 1e-14}, perturbers=sun)
+    trajectory.states(np.array([0.5 * DAY_S]))
+
+
 def _nongrav_row(nongrav: NonGrav | None) -> np.ndarray:
     """The compiled force routine's row for ``nongrav``: A1..A3 in km/s^2, alpha, r0 (km), m,
     n, k, and the delay DT in s."""
@@ -360,9 +371,18 @@ class NBodyTrajectory:
     """
 
     def __init__(
-        self, et0, legs, perturbers: Perturbers, method: str, nfev: int, n_objects=1, window=None
+        self,
+        et0,
+        y0: np.ndarray,
+        legs,
+        perturbers: Perturbers,
+        method: str,
+        nfev: int,
+        n_objects=1,
+        window=None,
     ):
         self.et0 = float(et0)
+        self._y0 = y0  # the initial states (6 N,): what a zero-length window holds
         self._legs = legs
         self.perturbers = perturbers
         self.method = method
@@ -477,7 +497,6 @@ def propagate_nbody(
     relativity: bool = True,
     nongrav: NonGrav | Mapping[str, float] | Sequence | None = None,
     rtol: float = 1e-9,
-    atol_km: float | None = None,
     perturbers: Perturbers | None = None,
     max_steps: int = 1_000_000,
 ) -> NBodyTrajectory:
@@ -498,8 +517,6 @@ def propagate_nbody(
         R0...), or a sequence of those, one per body.
     rtol : IAS15's step tolerance epsilon (dimensionless; 1e-9 converges to round-off here:
         Apophis 2008 -> 2029 moves < 1 m between 1e-8 and 1e-10).
-    atol_km : unused (the DOP853 engine's absolute tolerance; IAS15 has none), kept so that
-        callers passing it still work.
     perturbers : :class:`Perturbers` to reuse (must cover the span).
 
     Needs a furnished SPK and PCK (``orbitviz.spice.KernelSet("default")``) unless
@@ -582,8 +599,6 @@ def propagate_nbody(
     elif active:
         parts.append(f"A1/A2/A3 for {len(active)} of {n_objects} bodies")
     parts.append(f"epsilon {rtol:g}")
-    traj = NBodyTrajectory(
-        et0, legs, perturbers, "nbody (" + ", ".join(parts) + ")", nfev, n_objects, window
+    return NBodyTrajectory(
+        et0, y0, legs, perturbers, "nbody (" + ", ".join(parts) + ")", nfev, n_objects, window
     )
-    traj._y0 = y0
-    return traj

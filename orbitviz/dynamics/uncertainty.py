@@ -137,16 +137,16 @@ class EncounterUncertainty:
     body_radius_km: float | None
     capture_radius_km: float | None
     axes: np.ndarray
+    trajectory: NBodyTrajectory = field(repr=False)
+    """The N-body solution of all objects (nominal first, then the linear mapping's, then the
+    clones) over the window: for scenes of the clone cloud."""
+    body_state: StateFunction = field(repr=False)
+    """Heliocentric states of the body at ET (the function the closest approaches used)."""
     linear: Estimate | None = None
     monte_carlo: Estimate | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    trajectory: NBodyTrajectory | None = field(default=None, repr=False)
-    """The N-body solution of all objects (nominal first, then the linear mapping's, then the
-    clones) over the window: for scenes of the clone cloud."""
     clone_slice: slice | None = None
-    body_state: StateFunction | None = field(default=None, repr=False)
-    """Heliocentric states of the body at ET (the function the closest approaches used)."""
 
     def relative_positions(self, et, objects) -> np.ndarray:
         """Body-centred ECLIPJ2000 positions (T, K, 3) km of ``objects`` (indices into the
@@ -164,7 +164,10 @@ class EncounterUncertainty:
 
     @property
     def answer(self) -> Estimate:
-        return self.monte_carlo or self.linear
+        answer = self.monte_carlo or self.linear
+        if answer is None:  # every mode maps one of them
+            raise OrbitvizError("no uncertainty was mapped")
+        return answer
 
     def to_dict(self) -> dict:
         a = self.answer
@@ -339,7 +342,7 @@ def encounter_uncertainty(
     # the objects: nominal, linear mapping's perturbed pairs, clones
     states, nongrav = [x0], [base_ng]
     cov_y = None
-    deltas = []
+    deltas = np.empty(0)
     if mode in ("linear", "both"):
         jac = _jacobian_elements_to_state(cov, p0, gm_sun, orbit_idx)
         k = len(labels)
@@ -440,13 +443,11 @@ def encounter_uncertainty(
         est = _estimate_from_samples("mc", t, d, xi, zeta, out[2:, 0])
         n = len(t)
         hits = 0
-        if capture is not None:
+        if capture is not None and radius is not None:
             b_cap = capture_radius_km(radius, mu, plane.v_inf_kms[sl])
             hits = int(np.count_nonzero(plane.b_km[sl] < b_cap))
-        p = hits / n
         est.n_clones, est.seed, est.impacts = n, seed, hits
-        est.impact_fraction = p
-        est.impact_fraction_err = math.sqrt(max(p * (1 - p), 1.0 / n) / n) if hits else None
+        est.impact_fraction, est.impact_fraction_err = impact_fraction(hits, n)
         est.clones_et, est.clones_dist_km, est.clones_xi_km, est.clones_zeta_km = t, d, xi, zeta
         result.monte_carlo = est
         if hits == 0:
@@ -463,6 +464,19 @@ def encounter_uncertainty(
     if result.linear and result.monte_carlo:
         result.warnings.extend(_disagreement(result.linear, result.monte_carlo))
     return result
+
+
+def impact_fraction(hits: int, n: int) -> tuple[float, float | None]:
+    """The fraction of ``n`` clones that hit and its binomial standard error, floored at one
+    clone's worth (0 or all hits would otherwise claim no error); None without a hit.
+
+    >>> impact_fraction(0, 1000), impact_fraction(500, 1000)
+    ((0.0, None), (0.5, 0.0158...))
+    >>> impact_fraction(1000, 1000)
+    (1.0, 0.001)
+    """
+    p = hits / n
+    return p, (math.sqrt(max(p * (1 - p), 1.0 / n) / n) if hits else None)
 
 
 def needs_monte_carlo(u: EncounterUncertainty) -> bool:

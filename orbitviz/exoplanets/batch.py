@@ -180,6 +180,7 @@ def transits_many(
         digest = hashlib.sha256(
             "\n".join([star, *map(str, sorted(groups[star]))]).encode()
         ).hexdigest()[:20]
+        assert parts is not None  # part_of is given only with an output
         return parts / f"star-{digest}.parquet"
 
     tasks = [

@@ -16,6 +16,7 @@ import numpy as np
 
 from .lightcurve import LightCurve
 from .model import transit_flux
+from .search import SearchResult
 from .star import R_EARTH_KM, Star
 
 CANDIDATE_COLUMNS = (
@@ -146,7 +147,7 @@ class TransitResult:
     flat: np.ndarray
     trend: np.ndarray
     candidates: list[Candidate]
-    search: object
+    search: SearchResult
     known: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -238,6 +238,7 @@ def fit_signal(
             score = chi2 + (4.0 / 3.0) * math.log(period)
             if best is None or score < best[3]:
                 best = (problem, x, cov, score, chi2_red, period)
+        assert best is not None  # periods holds at least one
         problem, x, cov, _, chi2_red, best_alias = best
         if problem.period_fixed is not None:  # the chosen alias, its period now free
             t0, rp, a_rs, b, level = x

@@ -47,7 +47,7 @@ def limb_darkening(teff_k: float, logg_cgs: float, band: str = "Kepler") -> tupl
     >>> limb_darkening(5970.0, 4.317)
     (0.4728, 0.1885)
     """
-    table = _table().get("TESS" if band.upper().startswith("TESS") else "Kepler")
+    table = _table()["TESS" if band.upper().startswith("TESS") else "Kepler"]
     loggs = np.unique(table[:, 0])
     logg = float(loggs[np.argmin(np.abs(loggs - logg_cgs))])
     rows = table[table[:, 0] == logg]

@@ -78,10 +78,10 @@ def read_lightcurves(
             f"time format {time_format!r}: choose one of {', '.join(TIME_FORMATS)} "
             "(BJD_TDB, Kepler's BKJD = BJD - 2454833, TESS's BTJD = BJD - 2457000)"
         )
-    paths = [Path(p) for p in ([paths] if isinstance(paths, str | os.PathLike) else paths)]
-    if not paths:
+    files = [Path(p) for p in ([paths] if isinstance(paths, str | os.PathLike) else paths)]
+    if not files:
         raise LightCurveError("no light-curve file given: name one or more FITS or table files")
-    curves = [read_one(p, time_format=time_format, quality=quality, flux=flux) for p in paths]
+    curves = [read_one(p, time_format=time_format, quality=quality, flux=flux) for p in files]
     return stitch(curves)
 
 

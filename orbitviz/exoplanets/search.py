@@ -321,14 +321,22 @@ def red_noise_factor(
     return max(1.0, float(observed / np.median(expected)))
 
 
+DEPTH_SYSTEMATIC = 0.1
+"""Box depths of one planet's transits differ by a few per cent even without noise (a box
+laid over a V-shaped or partly sampled dip): this fraction of the mean depth is added to each
+transit's error before their depths are compared."""
+
+
 def depths_agree(depths: np.ndarray, errors: np.ndarray, p_min: float = 1e-4) -> bool:
-    """Whether transits' depths agree with one planet (chi-square probability >= p_min)."""
+    """Whether transits' depths agree with one planet (chi-square probability >= p_min), each
+    error widened by :data:`DEPTH_SYSTEMATIC` of the mean depth."""
     from scipy.stats import chi2
 
     good = np.isfinite(depths) & np.isfinite(errors)
     if good.sum() < 2:
         return True
-    d, e = depths[good], errors[good]
+    d = depths[good]
+    e = np.hypot(errors[good], DEPTH_SYSTEMATIC * abs(float(np.median(d))))
     mean = np.sum(d / e**2) / np.sum(1 / e**2)
     return bool(chi2.sf(float(np.sum(((d - mean) / e) ** 2)), good.sum() - 1) >= p_min)
 

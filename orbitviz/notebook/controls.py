@@ -57,7 +57,7 @@ class TimeControls(w.HBox):
         self._set_speed()
         self.slider.observe(self._on_slider, "value")
         self.speed.observe(lambda change: self._set_speed(), "value")
-        clock.events.connect(self._on_clock, "time")
+        clock.events.time.connect(self._on_clock)
         enabled = clock.span_s > 0
         for widget in (self.slider, self.play, self.speed):
             widget.disabled = not enabled
@@ -82,7 +82,7 @@ class TimeControls(w.HBox):
         self.label.value = self.utc(event.value)
 
     def close(self) -> None:
-        self.clock.events.disconnect(self._on_clock)
+        self.clock.events.time.disconnect(self._on_clock)
         super().close()
 
 
@@ -91,30 +91,33 @@ class LayerToggles(w.HBox):
 
     def __init__(self, scene):
         self.scene = scene
-        self.boxes: dict[str, w.Checkbox] = {}
+        self.boxes: dict[object, w.Checkbox] = {}  # by layer
         super().__init__(layout=w.Layout(flex_flow="row wrap"))
         for layer in scene.layers:
             self._add(layer)
-        scene.layers.events.connect(self._on_layers)
+        scene.layers.events.added.connect(self._on_added)
+        scene.layers.events.removed.connect(self._on_removed)
 
     def _add(self, layer) -> None:
         box = w.Checkbox(value=layer.visible, description=layer.name, indent=False)
         box.layout.width = "auto"
         box.observe(lambda change: setattr(layer, "visible", change["new"]), "value")
-        layer.events.connect(lambda event: setattr(box, "value", event.value), "visible")
-        self.boxes[layer.name] = box
+        layer.events.visible.connect(lambda event: setattr(box, "value", event.value))
+        layer.events.name.connect(lambda event: setattr(box, "description", event.value))
+        self.boxes[layer] = box
         self.children = [*self.children, box]
 
-    def _on_layers(self, event) -> None:
-        if event.type == "added":
-            self._add(event.value)
-        elif event.type == "removed":
-            box = self.boxes.pop(event.value.name)
-            self.children = [child for child in self.children if child is not box]
-            box.close()
+    def _on_added(self, event) -> None:
+        self._add(event.value)
+
+    def _on_removed(self, event) -> None:
+        box = self.boxes.pop(event.value)
+        self.children = [child for child in self.children if child is not box]
+        box.close()
 
     def close(self) -> None:
-        self.scene.layers.events.disconnect(self._on_layers)
+        self.scene.layers.events.added.disconnect(self._on_added)
+        self.scene.layers.events.removed.disconnect(self._on_removed)
         super().close()
 
 

@@ -60,7 +60,6 @@ def flyby_scene(
         clock=Clock(start, stop, rate=(stop - start) / playback_s),
         title=f"{result.target} past {body} ({result.method})",
         credits=[*credits, f"Trajectory: orbitviz, {result.method_detail}"],
-        follow_target=result.target,
         spice=SpiceOrigin(result.body, "ECLIPJ2000", kernel_names),
     )
     sun_dir = sun / np.linalg.norm(sun)
@@ -170,7 +169,7 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
                 width_px=1.5,
             )
         )
-    scene.add(
+    scene.follow_target = scene.add(
         MarkerLayer(
             result.target,
             track,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -96,7 +97,7 @@ def _keyframes(doc: dict) -> KeyframedPath:
     fov_deg = _finite(doc.get("fov_deg", 30.0), "fov_deg")
     if not 0 < fov_deg < 180:
         raise ValueError(f"fov_deg = {fov_deg:g} must be in (0, 180) degrees")
-    state = {"center_km": [0.0, 0.0, 0.0], "fov_deg": fov_deg}
+    state: dict[str, Any] = {"center_km": [0.0, 0.0, 0.0], "fov_deg": fov_deg}
     rows, easings, times = [], [], []
     for n, key in enumerate(keys, start=1):
         unknown = set(key) - _KEY_FIELDS

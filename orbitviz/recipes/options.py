@@ -56,7 +56,7 @@ class Option:
         if self.positional:
             parser.add_argument(self.name, **kwargs)
             return
-        default = list(self.default or ()) if self.many else self.default
+        default = list(self.default or ()) if self.many else self.default  # type: ignore[call-overload]  # many: a tuple
         if self.default not in (None, False, ()):
             kwargs["help"] = f"{self.help} (default {self.default})"
         parser.add_argument(self.flag, dest=self.name, default=default, **kwargs)

@@ -93,7 +93,7 @@ def landing_view(vertices_km, path_km, *, fov_deg: float = FOV_DEG, aspect: floa
             if back @ outward < 0.5 or abs(back @ long_axis) > END_ON:
                 continue
             distance = fit_distance(vertices, centre, az, el, fov_deg, aspect)
-            state = CameraState(tuple(float(c) for c in centre), az, el, distance, fov_deg)
+            state = CameraState.looking_from(centre, az, el, distance, fov_deg)
             width = width_fraction(path_km, state, aspect)
             if width > best_width:
                 best, best_width = state, width
@@ -119,9 +119,8 @@ def touchdown_presets(path: LanderPath) -> list[CameraPreset]:
     for i, t in enumerate(path.touchdowns, start=1):
         normal = surface_normal(path.mesh, t.position_km)
         az, el, _ = angles_from_offsets(normal)
-        el = float(np.clip(el, -89.0, 89.0))  # z stays up on screen
-        centre = tuple(float(c) for c in t.position_km)
-        state = CameraState(centre, float(az), el, TOUCHDOWN_VIEW_KM, FOV_DEG)
+        up = float(np.clip(el, -89.0, 89.0))  # z stays up on screen
+        state = CameraState.looking_from(t.position_km, float(az), up, TOUCHDOWN_VIEW_KM, FOV_DEG)
         title = f"Touchdown {i}: {t.kind} {t.utc[11:19]}"
         presets.append(CameraPreset(f"touchdown{i}", title, state))
     return presets
@@ -150,7 +149,6 @@ def philae_scene(
         clock=Clock(start, stop, rate=(stop - start) / playback_s),
         title="Philae on 67P/Churyumov-Gerasimenko, 2014-11-12",
         credits=[c for c in (f"Shape: {credit}" if credit else "", LANDER_CREDIT) if c],
-        follow_target="Philae",
         spice=SpiceOrigin(path.body, path.frame, ("philae",)),
     )
     scene.add(
@@ -209,7 +207,7 @@ def philae_scene(
             hold_ends=True,
         )
     )
-    scene.add(
+    scene.follow_target = scene.add(
         MarkerLayer(
             "Philae",
             path.position_km,

@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import data
+from ..data import DataFile
 from ..errors import UnknownDataName
 from ..scene import Clock, MeshLayer, Scene
 from ..shapes.cache import load_mesh
 
 
-def _resolve(source) -> tuple[Path, object | None]:
+def _resolve(source) -> tuple[Path, DataFile | None]:
     """A file path and its manifest entry (if any); a data name (``"67p-4k.obj"``) is fetched."""
     path = Path(source)
     name = path.name if path.exists() else str(source)

@@ -257,7 +257,8 @@ def centred_view(
     distance = half_height_km / math.tan(math.radians(fov) / 2.0)
     up = view_axes(azimuth_deg, elevation_deg)[2]
     center = -up * PANEL_SHARE * half_height_km
-    return CameraState(tuple(float(c) for c in center), azimuth_deg, elevation_deg, distance, fov)
+    x, y, z = (float(c) for c in center)
+    return CameraState((x, y, z), azimuth_deg, elevation_deg, distance, fov)
 
 
 def _free(reach_km: float) -> float:

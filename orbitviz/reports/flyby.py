@@ -29,6 +29,7 @@ import math
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,7 +101,7 @@ class FlybyReport:
         entry, exit_ = _first(r.entries_et), _first(r.exits_et)
         closest = r.closest
         radius = r.body_radius_km
-        summary = {
+        summary: dict[str, Any] = {
             "target": r.target,
             "elements_source": r.elements_source,
             "body": r.body,

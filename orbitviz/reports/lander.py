@@ -40,10 +40,10 @@ def lander_figure(path: LanderPath):
         )
     for hop in path.hops:
         if hop.apex_m > 5.0:
-            when = np.datetime64(hop.apex_utc)
+            apex = np.datetime64(hop.apex_utc)
             ax.annotate(
                 f"apex {hop.apex_m:.0f} m, {hop.ground_distance_m:.0f} m travelled",
-                (when, hop.apex_m),
+                (apex, hop.apex_m),
                 textcoords="offset points",
                 xytext=(-60, 8),
                 fontsize=8,

@@ -95,7 +95,7 @@ def _label_points(fig, ax, texts, x, y) -> None:
     reserved = [down(legend.get_window_extent(renderer))] if legend else []
     placed = place_labels(labels, down(ax.get_window_extent(renderer)), reserved=reserved)
     for where, text, xi, yi in zip(placed, texts, x, y):
-        if not where.shown:
+        if where.box is None:  # not shown
             continue
         ax.annotate(
             text,

@@ -27,7 +27,7 @@ from .cameras import (
 from .clock import Clock
 from .direction_layer import DirectionLayer
 from .easing import EASINGS
-from .events import Event, EventEmitter
+from .events import EmitterGroup, Event, EventEmitter
 from .label_layer import LabelLayer
 from .layer import Layer
 from .lightcurve_layer import LightCurveLayer, TimeAxis, TransitSeries
@@ -48,6 +48,7 @@ __all__ = [
     "CameraTrack",
     "Clock",
     "DirectionLayer",
+    "EmitterGroup",
     "Event",
     "EventEmitter",
     "FixedCamera",

@@ -79,6 +79,11 @@ def fit_distance(
     return float(margin * need.max())
 
 
+def _xyz(vector) -> tuple[float, float, float]:
+    x, y, z = (float(c) for c in vector)
+    return x, y, z
+
+
 def width_fraction(points_km, state: CameraState, aspect=1.5) -> float:
     """How much of a view's width (``aspect`` times its height) ``points_km`` (N, 3) span."""
     back, right, _ = view_axes(state.azimuth_deg, state.elevation_deg)
@@ -107,9 +112,18 @@ class CameraState:
         )
 
     @classmethod
+    def looking_from(
+        cls, center_km, azimuth_deg: float, elevation_deg: float, distance_km: float, fov_deg=30.0
+    ) -> CameraState:
+        """The state of these angles and distance about ``center_km`` (any 3 numbers)."""
+        return cls(
+            _xyz(center_km), float(azimuth_deg), float(elevation_deg), float(distance_km), fov_deg
+        )
+
+    @classmethod
     def looking_at(cls, eye_km, center_km, fov_deg: float = 30.0) -> CameraState:
         az, el, dist = angles_from_offsets(np.asarray(eye_km, float) - np.asarray(center_km, float))
-        return cls(tuple(float(c) for c in center_km), float(az), float(el), float(dist), fov_deg)
+        return cls(_xyz(center_km), float(az), float(el), float(dist), fov_deg)
 
 
 @dataclass(frozen=True)
@@ -144,7 +158,7 @@ class CameraTrack:
 
     def __getitem__(self, i: int) -> CameraState:
         return CameraState(
-            tuple(float(c) for c in self.center_km[i]),
+            _xyz(self.center_km[i]),
             float(self.azimuth_deg[i]),
             float(self.elevation_deg[i]),
             float(self.distance_km[i]),
@@ -293,9 +307,11 @@ class CameraPreset:
 
 def follow_layer(scene) -> MarkerLayer:
     """The moving marker a follow camera keeps in the centre: the scene's ``follow_target``."""
-    if not scene.follow_target:
+    target = scene.follow_target
+    if target is None or target not in scene.layers:
+        unset = "unset" if target is None else f"{target.name!r}, not in the scene"
         raise CameraPathError(
-            "this scene has nothing to follow (scene.follow_target is "
-            "unset); use --camera turntable or a keyframe file"
+            f"this scene has nothing to follow (scene.follow_target is {unset}); use "
+            "--camera turntable or a keyframe file"
         )
-    return scene.layers[scene.follow_target]
+    return target

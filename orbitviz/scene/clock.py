@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 
 from ..errors import CoverageError, SceneError
-from .events import EventEmitter
+from .events import EmitterGroup
 
 
 class Clock:
@@ -30,7 +30,7 @@ class Clock:
         rate: float = 1.0,
         loop: bool = True,
     ):
-        self.events = EventEmitter(self)
+        self.events = EmitterGroup(self, ("time", "range", "rate", "playing"))
         self._check_range(start_et, stop_et)
         self._start, self._stop = float(start_et), float(stop_et)
         self._et = self._start if et is None else self._clamp(float(et))
@@ -90,7 +90,7 @@ class Clock:
     def set_range(self, start_et: float, stop_et: float) -> None:
         self._check_range(start_et, stop_et)
         self._start, self._stop = float(start_et), float(stop_et)
-        self.events.emit("range", (self._start, self._stop))
+        self.events.range((self._start, self._stop))
         self.et = self._et
 
     @property
@@ -102,7 +102,7 @@ class Clock:
         value = self._clamp(float(value))
         if value != self._et:
             self._et = value
-            self.events.emit("time", value)
+            self.events.time(value)
 
     @property
     def fraction(self) -> float:
@@ -122,7 +122,7 @@ class Clock:
         value = float(value)
         if value != self._rate:
             self._rate = value
-            self.events.emit("rate", value)
+            self.events.rate(value)
 
     @property
     def playing(self) -> bool:
@@ -140,7 +140,7 @@ class Clock:
     def _set_playing(self, playing: bool) -> None:
         if playing != self._playing:
             self._playing = playing
-            self.events.emit("playing", playing)
+            self.events.playing(playing)
 
     def advance(self, wall_dt_s: float) -> float:
         """Move time by ``rate * wall_dt_s`` when playing; returns the new et."""

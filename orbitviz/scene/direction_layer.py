@@ -43,6 +43,8 @@ class DirectionLayer(Layer):
     kind = "direction"
     length_km = Evented(float)
     width_px = Evented(float)
+    label = Evented(str)
+    font_size_pt = Evented(float)
 
     def __init__(
         self,
@@ -60,7 +62,7 @@ class DirectionLayer(Layer):
         font_size_pt: float = 10.0,
     ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
-        self.label, self.font_size_pt = str(label), float(font_size_pt)
+        self.label, self.font_size_pt = label, font_size_pt
         self.origin_km = np.asarray(origin_km, dtype=np.float64).reshape(3)
         d = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
         d = d / np.linalg.norm(d, axis=1, keepdims=True)

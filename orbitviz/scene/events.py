@@ -1,24 +1,33 @@
-"""A tiny event mechanism: models emit, views listen (model -> view, never back).
+"""Events by name: models emit, views listen (model -> view, never back).
 
->>> from orbitviz.scene.events import EventEmitter
+An object declares its events once (napari's ``EmitterGroup``, small): ``obj.events`` holds
+one :class:`EventEmitter` per declared name, and a listener connects to the one it handles.
+A misspelt name is an AttributeError where it is connected, not a branch never taken.
+
+>>> from orbitviz.scene.events import EmitterGroup
 >>> seen = []
->>> emitter = EventEmitter(source="layer")
->>> _ = emitter.connect(lambda event: seen.append((event.type, event.value)))
->>> emitter.emit("visible", False)
+>>> events = EmitterGroup("layer", ("visible", "color"))
+>>> _ = events.visible.connect(lambda event: seen.append((event.type, event.value)))
+>>> events.visible(False)
+>>> events.color((1.0, 0.0, 0.0, 1.0))     # nobody listens to colour here
 >>> seen
 [('visible', False)]
+>>> events.visibel
+Traceback (most recent call last):
+...
+AttributeError: 'layer' has no event 'visibel'; its events: visible, color
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Event:
-    """What changed (``type``, usually the attribute name), on which object, and the new value."""
+    """What changed (``type``, the event's name), on which object, and the new value."""
 
     type: str
     source: Any
@@ -29,30 +38,66 @@ Callback = Callable[[Event], None]
 
 
 class EventEmitter:
-    """Callbacks connected to an object; ``connect(cb, type)`` listens to one event type only."""
+    """The callbacks of one event of one object; calling it emits the event to them. When a
+    callback emits the same event again (a list making a new name unique), the newer event
+    reaches every callback and the older one stops: nobody hears a stale value last."""
 
-    def __init__(self, source: Any):
-        self.source = source
-        self._callbacks: list[tuple[Callback, str | None]] = []
+    def __init__(self, source: Any, type: str):
+        self.source, self.type = source, type
+        self._callbacks: list[Callback] = []
+        self._emitted = 0
 
-    def connect(self, callback: Callback, type: str | None = None) -> Callback:
-        self._callbacks.append((callback, type))
+    def connect(self, callback: Callback) -> Callback:
+        self._callbacks.append(callback)
         return callback
 
     def disconnect(self, callback: Callback) -> None:
-        self._callbacks = [(cb, t) for cb, t in self._callbacks if cb != callback]
+        self._callbacks = [cb for cb in self._callbacks if cb != callback]
 
-    def emit(self, type: str, value: Any = None) -> None:
-        event = Event(type, self.source, value)
-        for callback, wanted in list(self._callbacks):
-            if wanted is None or wanted == type:
-                callback(event)
+    def __call__(self, value: Any = None) -> None:
+        self._emitted += 1
+        this = self._emitted
+        event = Event(self.type, self.source, value)
+        for callback in list(self._callbacks):
+            if self._emitted != this:  # emitted again meanwhile: they heard the newer value
+                return
+            callback(event)
+
+
+class EmitterGroup:
+    """The events ``source`` declares (``names``), one :class:`EventEmitter` each as an
+    attribute. :meth:`connect` listens to all of them (for a view that follows any change)."""
+
+    def __init__(self, source: Any, names: Iterable[str]):
+        self._source = source
+        self._emitters = {name: EventEmitter(source, name) for name in names}
+
+    def __getattr__(self, name: str) -> EventEmitter:
+        emitters = self.__dict__.get("_emitters", {})
+        if name in emitters:
+            return emitters[name]
+        source = self.__dict__.get("_source")
+        what = source if isinstance(source, str) else type(source).__name__
+        raise AttributeError(f"{what!r} has no event {name!r}; its events: {', '.join(emitters)}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._emitters)
+
+    def connect(self, callback: Callback) -> Callback:
+        for emitter in self._emitters.values():
+            emitter.connect(callback)
+        return callback
+
+    def disconnect(self, callback: Callback) -> None:
+        for emitter in self._emitters.values():
+            emitter.disconnect(callback)
 
 
 class Evented:
-    """A data descriptor that converts on assignment and emits ``<name>`` when the value changes.
+    """A data descriptor that converts on assignment and emits the event of its name when the
+    value changes: declaring one declares that event (:func:`declared_events`).
 
-    The owning class needs an ``events`` attribute (an :class:`EventEmitter`).
+    The owning class needs an ``events`` attribute (an :class:`EmitterGroup`).
     """
 
     def __init__(self, convert: Callable[[Any], Any] = lambda value: value):
@@ -72,7 +117,17 @@ class Evented:
         old = getattr(obj, self.slot, _UNSET)
         setattr(obj, self.slot, value)
         if old is not _UNSET and not _same(old, value):
-            obj.events.emit(self.name, value)
+            getattr(obj.events, self.name)(value)
+
+
+def declared_events(cls: type) -> tuple[str, ...]:
+    """The events of a class: its :class:`Evented` attributes (base classes' first) and the
+    names in its ``extra_events`` (events emitted by methods, such as a mesh's ``sun``)."""
+    names: dict[str, None] = {}
+    for klass in reversed(cls.__mro__):
+        names.update(dict.fromkeys(k for k, v in vars(klass).items() if isinstance(v, Evented)))
+        names.update(dict.fromkeys(vars(klass).get("extra_events", ())))
+    return tuple(names)
 
 
 _UNSET = object()

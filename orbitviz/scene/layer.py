@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import SceneError
 from .colors import to_rgba
-from .events import Evented, EventEmitter
+from .events import EmitterGroup, Evented, declared_events
 
 
 def _opacity(value) -> float:
@@ -21,8 +21,11 @@ def _opacity(value) -> float:
 
 
 class Layer:
-    """One thing shown in a scene. Setting ``visible``, ``color``, ``opacity`` emits an event
-    named after the attribute on ``layer.events``."""
+    """One thing shown in a scene. Each :class:`~orbitviz.scene.events.Evented` attribute
+    declares an event of its name on ``layer.events`` (here ``visible``, ``color``,
+    ``opacity``, ``name``; a subclass adds its own), emitted when the value changes. A layer
+    is itself, whatever its name: a scene keeps names unique (renaming one to a name taken
+    makes it ``"A [2]"``)."""
 
     kind = "layer"
     visible = Evented(bool)
@@ -31,7 +34,7 @@ class Layer:
     name = Evented(str)
 
     def __init__(self, name: str, *, visible: bool = True, color="white", opacity: float = 1.0):
-        self.events = EventEmitter(self)
+        self.events = EmitterGroup(self, declared_events(type(self)))
         self.name = name
         self.visible = visible
         self.color = color

@@ -78,7 +78,7 @@ class TransitSeries:
     (the flux lost at mid-transit, relative: 0.0083 for 8,300 ppm)."""
 
     label: str
-    color: tuple = field(default=(1.0, 1.0, 1.0, 1.0))
+    color: str | tuple[float, ...] = field(default=(1.0, 1.0, 1.0, 1.0))  # stored as RGBA
     mid_et: np.ndarray = field(default_factory=lambda: np.zeros(0))
     duration_s: float = 0.0
     depth: float = 0.0

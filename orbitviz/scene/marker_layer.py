@@ -73,7 +73,7 @@ class MarkerLayer(Layer):
 
     def track_at(self, et, *, hold: bool = True) -> np.ndarray:
         """Positions (F, 3) of a moving marker at times ``et`` (F,) (end values held by default)."""
-        if not self.moving:
+        if self.et is None:  # not moving
             raise SceneError(f"marker {self.name!r} has fixed points, not a track over time")
         return interp_rows(self.et, self.positions_km, et, outside="hold" if hold else "nan")
 

@@ -32,6 +32,7 @@ class MeshLayer(Layer):
 
     kind = "mesh"
     ambient = Evented(float)
+    extra_events = ("sun",)  # set_sun
 
     def __init__(
         self,
@@ -88,7 +89,7 @@ class MeshLayer(Layer):
         else:
             self._sun_et, dirs = check_samples(sun_et, sun_dir, f"sun directions of {self.name!r}")
             self._sun_dir = unit(dirs.reshape(-1, 3))
-        self.events.emit("sun", None)
+        self.events.sun(None)
 
     def sun_direction_at(self, et) -> np.ndarray:
         """Unit vector(s) towards the Sun in the mesh frame: (3,) for a scalar et, else (F, 3)."""

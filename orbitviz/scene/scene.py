@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from ..errors import SceneError, UnknownLayer
 from .cameras import CameraPreset, CameraState
 from .clock import Clock
-from .events import EventEmitter
+from .events import EmitterGroup, Event
 from .layer import Layer
+from .marker_layer import MarkerLayer
+from .video import SceneVideo
+
+AnyLayer = TypeVar("AnyLayer", bound=Layer)
 
 
 @dataclass(frozen=True)
@@ -38,26 +45,38 @@ class SpiceOrigin:
 
 
 class LayerList:
-    """Layers in drawing order with unique names; events ``added``, ``removed`` (value: layer)."""
+    """Layers in drawing order, names unique; events ``added``, ``removed`` (value: the layer).
+
+    A layer is found by name (``layers["Philae"]``) but is itself whatever its name: appending
+    a second layer of a name taken is an error, and renaming one to a name taken makes it
+    unique (``"A [2]"``), as napari does.
+    """
 
     def __init__(self):
-        self.events = EventEmitter(self)
+        self.events = EmitterGroup(self, ("added", "removed"))
         self._layers: list[Layer] = []
 
-    def append(self, layer: Layer) -> Layer:
+    def append(self, layer: AnyLayer) -> AnyLayer:
         if layer.name in self.names:
             raise SceneError(
                 f"a layer named {layer.name!r} is already in the scene; "
                 "give each layer its own name"
             )
         self._layers.append(layer)
-        self.events.emit("added", layer)
+        layer.events.name.connect(self._on_rename)
+        self.events.added(layer)
         return layer
 
     def remove(self, layer: Layer | str) -> None:
         layer = self[layer] if isinstance(layer, str) else layer
         self._layers.remove(layer)
-        self.events.emit("removed", layer)
+        layer.events.name.disconnect(self._on_rename)
+        self.events.removed(layer)
+
+    def _on_rename(self, event: Event) -> None:
+        layer, taken = event.source, [x.name for x in self._layers if x is not event.source]
+        if layer.name in taken:
+            layer.name = unique_name(layer.name, taken)
 
     @property
     def names(self) -> list[str]:
@@ -71,8 +90,8 @@ class LayerList:
             raise UnknownLayer(f"no layer named {key!r}; the scene has {self.names}")
         return self._layers[key]
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.names
+    def __contains__(self, item: Layer | str) -> bool:
+        return item in self.names if isinstance(item, str) else any(x is item for x in self)
 
     def __iter__(self) -> Iterator[Layer]:
         return iter(list(self._layers))
@@ -81,15 +100,24 @@ class LayerList:
         return len(self._layers)
 
 
+def unique_name(name: str, taken) -> str:
+    """``name``, or ``"name [2]"``, ``"name [3]"`` ... the first not in ``taken``.
+
+    >>> unique_name("A", ["A", "A [2]"])
+    'A [3]'
+    """
+    base = re.sub(r" \[\d+\]$", "", name)
+    candidates = itertools.chain([name], (f"{base} [{n}]" for n in itertools.count(2)))
+    return next(c for c in candidates if c not in taken)
+
+
 class Scene:
     """What is shown: ``layers``, a ``clock``, the ``frame`` all positions are in (km), a
     ``title``, ``credits`` (data credit lines), ``readouts`` (overlay texts), for cameras
-    that chase something ``follow_target`` (the name of a moving MarkerLayer) and, for scenes
+    that chase something ``follow_target`` (a moving MarkerLayer of the scene) and, for scenes
     built from SPICE, ``spice`` (a :class:`SpiceOrigin`). ``home``: the first view (default:
     all the contents framed, :meth:`fit_camera`); ``camera_presets``: named views by name;
     ``video``: what a video shows when not told (a :class:`~orbitviz.scene.SceneVideo`)."""
-
-    units = "km"
 
     def __init__(
         self,
@@ -99,7 +127,7 @@ class Scene:
         title: str = "",
         credits: Sequence[str] = (),
         readouts: Sequence[Readout] = (),
-        follow_target: str | None = None,
+        follow_target: MarkerLayer | None = None,
         spice: SpiceOrigin | None = None,
     ):
         self.frame = frame
@@ -108,11 +136,25 @@ class Scene:
         self.title = title
         self.credits = list(credits)
         self.readouts = list(readouts)
-        self.follow_target = follow_target
         self.layers = LayerList()
+        self.follow_target = follow_target
         self.home: CameraState | None = None
         self.camera_presets: dict[str, CameraPreset] = {}
-        self.video = None  # a SceneVideo: the recipe's camera path and time map for videos
+        self.video: SceneVideo | None = None  # the recipe's camera path and time map for videos
+
+    @property
+    def follow_target(self) -> MarkerLayer | None:
+        """The moving marker a follow camera keeps in the centre, or None. Set the layer, or
+        the name of one already in the scene (looked up then: the layer stays the target
+        whatever it is renamed)."""
+        return self._follow_target
+
+    @follow_target.setter
+    def follow_target(self, target: MarkerLayer | str | None) -> None:
+        layer = self.layers[target] if isinstance(target, str) else target
+        if layer is not None and not isinstance(layer, MarkerLayer):
+            raise SceneError(f"a follow camera follows a MarkerLayer, not {layer!r}")
+        self._follow_target = layer
 
     def add_camera_preset(self, preset: CameraPreset) -> CameraPreset:
         if preset.name in self.camera_presets:
@@ -120,7 +162,7 @@ class Scene:
         self.camera_presets[preset.name] = preset
         return preset
 
-    def add(self, layer: Layer) -> Layer:
+    def add(self, layer: AnyLayer) -> AnyLayer:
         return self.layers.append(layer)
 
     def __getitem__(self, name: str) -> Layer:
@@ -128,8 +170,8 @@ class Scene:
 
     def bounds_km(self, *, visible_only: bool = True) -> np.ndarray:
         """Bounding box (2, 3) of the layers' contents (a unit box around 0 when empty)."""
-        boxes = [layer.bounds_km() for layer in self.layers if layer.visible or not visible_only]
-        boxes = [box for box in boxes if box is not None]
+        shown = [layer for layer in self.layers if layer.visible or not visible_only]
+        boxes = [box for layer in shown if (box := layer.bounds_km()) is not None]
         if not boxes:
             return np.array([[-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]])
         stacked = np.stack(boxes)

@@ -91,7 +91,7 @@ class SphereLayer(Layer):
 
     def center_at(self, et: float) -> np.ndarray:
         """Centre (3,) km at scene time ``et``."""
-        if not self.moving:
+        if self.et is None:  # not moving
             return self.centers_km[0]
         return interp_rows(self.et, self.centers_km, np.array([float(et)]))[0]
 

@@ -99,7 +99,7 @@ class TrajectoryLayer(Layer):
         self.sample_count = sample_count
         self.trail_s, self.lead_s, self.fade = trail_s, lead_s, fade
         self.width_px = width_px
-        self.events.connect(self._forget_colors, "color")
+        self.events.color.connect(self._forget_colors)
 
     # -- what is drawn ---------------------------------------------------------------------
     @cached_property
@@ -128,11 +128,13 @@ class TrajectoryLayer(Layer):
         if self.color_by == "solid":
             return np.tile(self.color, (len(et), 1))
         if self.color_by == "mask":
+            assert self.mask is not None  # __init__ refuses mask colouring without one
             nearest = np.clip(np.searchsorted(self.et, et), 0, len(self.et) - 1)
             inside = self.mask[nearest]
             return np.where(inside[:, None], self.color_true, self.color_false)
         if self.color_by == "time":
             return colormap(self.colormap, et, (self.et[0], self.et[-1]))
+        assert self.scalar is not None  # __init__ refuses scalar colouring without one
         values = np.interp(et, self.et, self.scalar)
         clim = self.clim or (float(np.nanmin(self.scalar)), float(np.nanmax(self.scalar)))
         return colormap(self.colormap, values, clim)

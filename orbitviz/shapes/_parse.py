@@ -39,7 +39,7 @@ def read_padded(path) -> np.ndarray:
     with open(path, "rb") as stream:
         size = os.fstat(stream.fileno()).st_size
         buf = np.full(size + 2 * PAD + 1, 32, np.uint8)
-        got = stream.readinto(memoryview(buf)[PAD : PAD + size])
+        got = stream.readinto(buf[PAD : PAD + size].data)
     buf[PAD + got] = 10
     return buf[: PAD + got + 1 + PAD]
 

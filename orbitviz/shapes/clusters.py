@@ -198,7 +198,7 @@ def _cluster_bounds(corners: np.ndarray, normals: np.ndarray, size: int):
     axis_len = np.linalg.norm(axis, axis=1)
     axis = np.divide(axis, axis_len[:, None], out=np.zeros_like(axis), where=axis_len[:, None] > 0)
     dots = np.einsum("csi,ci->cs", clustered, axis)
-    degenerate = ~per_cluster(normals.any(axis=1))
+    degenerate = ~per_cluster(np.asarray(normals.any(axis=1)))
     cos_half = np.where(degenerate, 1.0, dots).min(axis=1)  # degenerate faces draw nothing
     cos_half = np.clip(np.where(axis_len > 0, cos_half, -1.0), -1.0, 1.0)
     return center, radius, axis, cos_half, np.sqrt(1.0 - cos_half**2)

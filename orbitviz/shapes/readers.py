@@ -338,7 +338,8 @@ def _ply_header(path: Path, data: bytes):
         raise ShapeFormatError(
             f"{path}: PLY header contains non-ASCII bytes; the file is damaged, re-download it"
         ) from None
-    order, elements = "missing", []
+    order: str | None = "missing"
+    elements: list[_Element] = []
     for number, line in enumerate(lines, start=1):
         words = line.split()
         where = f"{path}, header line {number}"
@@ -442,7 +443,8 @@ def _read_element(path: Path, raw: bytes, offset: int, element: _Element, order:
 
 def _record_dtype(path: Path, raw: bytes, offset: int, element: _Element, order: str):
     """The fixed-size dtype of the record at ``offset`` (list lengths read from the record)."""
-    fields, fixed, pos = [], {}, offset
+    fields: list[tuple] = []
+    fixed, pos = {}, offset
     for name, item, count in element.props:
         if count is None:
             fields.append((name, order + item))

@@ -136,7 +136,7 @@ def ray_intersect(mesh: Mesh, origins_km, directions, t_min_km: float = 0.0):
 def _nearest(mesh: Mesh, points_km):
     p = _vectors(points_km, "points_km")
     index = _index(mesh)
-    out = (
+    out: tuple[np.ndarray, ...] = (
         np.zeros((len(p), 3)),
         np.zeros(len(p), np.int64),
         np.zeros(len(p)),
@@ -333,14 +333,14 @@ def _pseudo_normals(mesh: Mesh, a, b, c):
     of the two faces sharing it (the edge's own face alone if the mesh is open there)."""
     face_n = mesh.face_normals
     n_vert = len(mesh.vertices)
-    weights = []
+    angles = []
     for p, q, r in ((a, b, c), (b, c, a), (c, a, b)):  # interior angle at corner p
         u, v = q - p, r - p
         cos = np.einsum("ij,ij->i", u, v) / np.maximum(
             np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1), 1e-300
         )
-        weights.append(np.arccos(np.clip(cos, -1, 1)))
-    weights = np.stack(weights, axis=1)  # (M, 3)
+        angles.append(np.arccos(np.clip(cos, -1, 1)))
+    weights = np.stack(angles, axis=1)  # (M, 3)
     idx = mesh.faces.ravel()
     flat = (face_n[:, None, :] * weights[:, :, None]).reshape(-1, 3)
     vertex_n = np.stack([np.bincount(idx, flat[:, k], minlength=n_vert) for k in range(3)], 1)

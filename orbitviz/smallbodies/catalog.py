@@ -19,6 +19,7 @@ Example
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import warnings
 from collections.abc import Mapping
@@ -216,7 +217,7 @@ def _guess_columns(frame: pd.DataFrame, path: Path) -> Mapping[str, str]:
 
 
 def read_catalog(
-    path: str | Path,
+    path: str | os.PathLike,
     columns: Mapping[str, str] | str | None = None,
     *,
     table: str | None = None,

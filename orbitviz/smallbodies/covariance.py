@@ -215,11 +215,11 @@ class OrbitCovariance:
             ) from None
         own = covariance.get("elements")
         if isinstance(own, list) and own:
-            by_label = {}
-            for item in own:
-                name = item.get("label") or item.get("name")
-                by_label[_label_of(name)] = item.get("value")
-            values = by_label
+            values = {
+                _label_of(name): item.get("value")
+                for item in own
+                if (name := item.get("label") or item.get("name")) is not None
+            }
         elif epoch_et is None or abs(cov_epoch_et - float(epoch_et)) > 1.0:
             raise CovarianceError(
                 f"orbit covariance{where} is at epoch JD {covariance['epoch']}, the elements at "
@@ -344,7 +344,7 @@ class OrbitCovariance:
                 )
 
 
-def _label_of(name: str | None) -> str | None:
+def _label_of(name: str) -> str:
     """SBDB element names (``om``, ``w``, ``ma``) as covariance labels (``node``, ``peri``)."""
     return {"om": "node", "w": "peri", "ma": "M"}.get(name, name)
 
@@ -354,7 +354,8 @@ def sbdb_values(elements_list: Sequence[Mapping[str, Any]], model_pars) -> dict:
     ``orbit.model_pars`` lists (strings as SBDB gives them)."""
     out = {}
     for item in elements_list or []:
-        label = _label_of(item.get("name"))
+        name = item.get("name")
+        label = _label_of(name) if name is not None else None
         if label in ORBIT_LABELS and item.get("value") is not None:
             out[label] = float(item["value"])
     for par in model_pars or []:

@@ -22,7 +22,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -387,7 +387,7 @@ class OrbitalElements:
         Elements without a sigma keep all their digits. This is what the *Space Science with
         Python* notebooks do before using SBDB elements (e.g. 2021 WP: q 0.93205 au).
         """
-        changes = {
+        changes: dict[str, Any] = {
             name: round_to_sigma(getattr(self, name), self.sigmas[name])
             for name in ELEMENT_FIELDS
             if name in self.sigmas

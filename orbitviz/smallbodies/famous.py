@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import os
 import tomllib
 import warnings
 from pathlib import Path
@@ -158,8 +159,8 @@ def _refuse_a_skipped_row(table: ElementsTable, name: str) -> None:
 
 
 def resolve_target(
-    name: str,
-    sbdb_file: str | Path | None = None,
+    name: str | None,
+    sbdb_file: str | os.PathLike | None = None,
     catalog: ElementsTable | str | Path | None = None,
     online: bool = False,
 ) -> tuple[OrbitalElements, SearchWindow | None]:

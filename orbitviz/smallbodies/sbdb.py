@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import re
 import time
 import warnings
@@ -171,11 +172,15 @@ def elements_from_sbdb(
     if values["a"] is not None and values["e"] is not None:
         implied = check_semimajor_axis(values["a"], values["e"], q_au, where)
         q_au = implied if q_au is None else q_au
+    given: dict[str, float] = {}
     for sbdb_name, label in (("e", "e"), ("i", "i"), ("om", "om (node)"), ("w", "w (peri)")):
-        if values[sbdb_name] is None:
+        value = values[sbdb_name]
+        if value is None:
             raise ElementsError(f"{where}: missing field 'orbit.elements {label}'")
+        given[sbdb_name] = value
     if q_au is None:
         raise ElementsError(f"{where}: missing field 'orbit.elements q' (and no 'a' to derive it)")
+    e = given["e"]
 
     pe_used = str(orbit.get("pe_used") or "").upper()
     gm = SUN_GM_BY_EPHEMERIS.get(pe_used, GM_SUN_DE440_KM3S2)
@@ -201,9 +206,7 @@ def elements_from_sbdb(
         "source": source,
     }
     if values["ma"] is not None:
-        elements = OrbitalElements(
-            designation, q_au=q_au, e=values["e"], M_deg=values["ma"], **common
-        )
+        elements = OrbitalElements(designation, q_au=q_au, e=e, M_deg=values["ma"], **common)
         return _with_covariance(elements, orbit, raw, epoch_et, where)
     tp = by_name.get("tp", {}).get("value")
     if tp is None:
@@ -211,7 +214,7 @@ def elements_from_sbdb(
             f"{where}: missing field 'orbit.elements ma' (and no 'tp' to derive it)"
         )
     elements = OrbitalElements.from_perihelion_time(
-        designation, q_au=q_au, e=values["e"], tp_et=jd_tdb_to_et(str(tp)), **common
+        designation, q_au=q_au, e=e, tp_et=jd_tdb_to_et(str(tp)), **common
     )
     return _with_covariance(elements, orbit, raw, epoch_et, where)
 
@@ -299,7 +302,7 @@ def parse_sbdb(
     return SbdbRecord(elements, close_approaches_from_sbdb(data, where), data, elements.source)
 
 
-def read_sbdb_file(path: str | Path) -> SbdbRecord:
+def read_sbdb_file(path: str | os.PathLike) -> SbdbRecord:
     """Read a saved SBDB API answer (``--sbdb-file``), e.g. astroquery's ``apophis.dat``.
 
     Missing or broken fields raise ElementsError naming the field and the file.

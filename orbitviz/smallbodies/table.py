@@ -8,6 +8,7 @@ import difflib
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -191,7 +192,8 @@ def elements_table(
             stacklevel=3,
         )
     good = out[~bad].reset_index(drop=True)
-    conics = conics_from_arrays(*(good[c].to_numpy() for c in _CONIC_COLUMNS), gm_km3s2)
+    q, e, i, node, peri, m, epoch = (good[c].to_numpy() for c in _CONIC_COLUMNS)
+    conics = conics_from_arrays(q, e, i, node, peri, m, epoch, gm_km3s2)
     return ElementsTable(good, conics, bad_rows, source, gm_km3s2)
 
 
@@ -328,7 +330,7 @@ def _bad_row_reasons(
     ]
     # row numbers as in the file: header is line 1, the first object line 2
     line = np.char.add("empty designation (file line ", (np.arange(len(out)) + 2).astype(str))
-    choices = [
+    choices: list[Any] = [
         np.char.add(line, ")"),
         np.char.add("missing or non-finite ", nan_name.astype(str)),
         "negative eccentricity",

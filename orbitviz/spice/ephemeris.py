@@ -72,7 +72,7 @@ def ck_coverage(ident: int, files: list[Path] | None = None) -> list[Coverage]:
 
 def _utc(et: float) -> str:
     try:
-        return et_to_utc(et, precision=0)
+        return str(et_to_utc(et, precision=0))
     except Exception:  # noqa: BLE001 -- no LSK (or any SPICE state): say ET
         return f"ET {et:.3f}"
 

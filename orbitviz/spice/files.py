@@ -233,7 +233,8 @@ def read_meta_kernel(path: str | Path) -> MetaKernel:
         )
     # longest symbol first, so $KERNELS_DIR is not replaced as $KERNELS
     table = sorted(zip(symbols, paths), key=lambda sv: -len(sv[0]))
-    files, missing = [], []
+    files: list[Path] = []
+    missing: list[Path] = []
     for raw in _strings(path, variables, "KERNELS_TO_LOAD"):
         name = raw
         for sym, value in table:

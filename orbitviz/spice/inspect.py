@@ -95,10 +95,10 @@ def kernel_info(path: str | Path) -> KernelInfo:
                     }
                 )
         elif kernel.kind == "PCK":
-            spans = {}
+            by_frame: dict[tuple[int, int], list[tuple[float, float]]] = {}
             for dc, ic in _segments(kernel.path, 2, 5):
-                spans.setdefault((int(ic[0]), int(ic[1])), []).append((dc[0], dc[1]))
-            for (frame, base), iv in spans.items():
+                by_frame.setdefault((int(ic[0]), int(ic[1])), []).append((dc[0], dc[1]))
+            for (frame, base), iv in by_frame.items():
                 info.items.append(
                     {
                         "frame": frame,

@@ -252,7 +252,7 @@ def _assemble(ids: tuple[int, ...], lo_et: float, hi_et: float, frame: str) -> C
     """:func:`chebyshev_chains` without the memory."""
     rotation = None if frame.upper() == "J2000" else _rotation_from_j2000(frame)
     links: dict[int, tuple] = {}
-    chains = []
+    chains: list[tuple[int, ...]] = []
     for body in ids:
         chain, current = [], body
         while current != SSB:
@@ -271,8 +271,8 @@ def _assemble(ids: tuple[int, ...], lo_et: float, hi_et: float, frame: str) -> C
     offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     depth = max(len(c) for c in chains)
     chain_links = np.full((len(ids), depth), -1, np.int64)
-    for i, chain in enumerate(chains):
-        chain_links[i, : len(chain)] = [order.index(b) for b in chain]
+    for i, links_of_body in enumerate(chains):
+        chain_links[i, : len(links_of_body)] = [order.index(b) for b in links_of_body]
     return ChebyshevTable(
         bodies=ids,
         chains=tuple(chains),

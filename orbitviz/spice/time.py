@@ -118,7 +118,7 @@ def to_et(t: TimeLike | Sequence[TimeLike] | np.ndarray) -> float | np.ndarray:
     ensure_time_kernels()
     if _is_astropy_time(t):
         return _astropy_et(t)
-    if isinstance(t, (str, _dt.date, np.datetime64)) or np.ndim(t) == 0:
+    if isinstance(t, (str, _dt.date, np.datetime64)) or np.ndim(t) == 0:  # type: ignore[arg-type]  # an astropy Time was taken above
         return _one(t.item() if isinstance(t, np.ndarray) else t)
     arr = np.asarray(t)
     if np.issubdtype(arr.dtype, np.number):

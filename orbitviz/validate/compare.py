@@ -104,7 +104,7 @@ def compare_close_approaches(
             return propagate(elts[k], t, outer=False) - spice.states(body, t, observer="SUN")
 
         try:
-            hits = _approaches.nearest_minima(
+            minima = _approaches.nearest_minima(
                 rel_of,
                 np.arange(len(rows)),
                 jpl_et[rows],
@@ -116,8 +116,8 @@ def compare_close_approaches(
         else:
             hours = half_window_s / 3600.0
             for k, i in enumerate(rows):
-                if np.isfinite(hits[k, 0]):
-                    result[i] = hits[k]
+                if np.isfinite(minima[k, 0]):
+                    result[i] = minima[k]
                 else:
                     reason = f"no distance minimum within +-{hours:g} h of JPL's time"
                     not_found.append((int(i), reason))
@@ -156,11 +156,12 @@ def compare_close_approaches(
             "orbit_id": cad["orbit_id"].to_numpy()[ok],
         }
     )
-    has_id = "orbit_id" in table.table
-    cat_ids = table.table["orbit_id"].to_numpy() if has_id else None
-    rows["catalog_orbit_id"] = [cat_ids[cat_row[i]] if has_id else "" for i in ok]
+    cat_ids = table.table["orbit_id"].to_numpy() if "orbit_id" in table.table else None
+    rows["catalog_orbit_id"] = [cat_ids[cat_row[i]] if cat_ids is not None else "" for i in ok]
     rows["orbit_id_match"] = [
-        (_orbit_id(cat_ids[cat_row[i]]) == _orbit_id(cad["orbit_id"].iloc[i])) if has_id else None
+        (_orbit_id(cat_ids[cat_row[i]]) == _orbit_id(cad["orbit_id"].iloc[i]))
+        if cat_ids is not None
+        else None
         for i in ok
     ]
     rows["jpl_et"] = jpl_et[ok]

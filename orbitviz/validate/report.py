@@ -64,7 +64,7 @@ class CadComparison:
     def stats(self) -> dict[str, dict[str, float | None]]:
         """Median, 95th percentile and maximum of ``rel_d_dist``, ``abs_d_dist_km`` and
         ``abs_dt_s`` over the compared rows (None when no row was compared)."""
-        out = {}
+        out: dict[str, dict[str, float | None]] = {}
         for key, values in self._values().items():
             if values.size == 0:
                 out[key] = {"median": None, "p95": None, "max": None}

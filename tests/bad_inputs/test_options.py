@@ -19,6 +19,7 @@ from orbitviz.screening.params import parse_threshold
 
 SCREEN = ["screen", "--start", "2029-01-01", "--stop", "2029-02-01"]
 RENDER = ["render", "philae", "-o", "out.mp4"]
+VALIDATE = ["validate", "cad", "cad.json", "--catalog", "sbdb.csv"]
 
 
 def refused(capsys, argv, *facts):
@@ -48,6 +49,8 @@ def refused(capsys, argv, *facts):
         (RENDER + ["--slow", "2014-11-12", "2014-11-13", "nan"], ["--slow", "FACTOR", "'nan'"]),
         (RENDER + ["--slow", "2014-11-12", "2014-11-13", "0"], ["--slow", "FACTOR", "0"]),
         (["view", "philae", "--size", "10x10"], ["--size", "16..8192"]),
+        (VALIDATE + ["--max-dist", "soi"], ["--max-dist", "'soi' is not a distance", "0.05au"]),
+        (VALIDATE + ["--max-dist", "0.05"], ["--max-dist", "0.05", "no unit"]),
     ],
 )
 def test_a_bad_option_is_one_line_exit_2(capsys, argv, facts):
