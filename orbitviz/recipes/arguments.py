@@ -1,6 +1,6 @@
 """The scene words of the command line, the same for ``orbitviz view`` and ``orbitviz render``:
-``philae [--shape ...]``, ``flyby TARGET [flyby options]`` or ``FILE``, with each recipe's
-options added from its declaration (:mod:`.options`).
+``philae [--shape ...]``, ``flyby TARGET [flyby options]``, ``transit FILE... [--star ...]``
+or ``FILE``, with each recipe's options added from its declaration (:mod:`.options`).
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="orbitviz view")
