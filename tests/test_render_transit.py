@@ -176,6 +176,30 @@ def test_hiding_the_panel_gives_its_place_back(canvas, scene):
     assert canvas.time_at(480.0, 450.0) is None
 
 
+def test_the_panel_and_the_line_follow_their_settings(canvas, scene):
+    """Each event the new layers declare reaches the view, one at a time: the line of sight's
+    label (laid out anew), the panel's window (redrawn) and its height (docked anew)."""
+    panel, sight = scene["light curve"], scene["line of sight"]
+    canvas.set_camera(scene.camera_presets["top"].state)
+    canvas.render()
+    sight.label = "towards the Sun's neighbours"
+    canvas.render()
+    shown = {s.text for s in canvas.labels.shown if s.box is not None}
+    assert "towards the Sun's neighbours" in shown and "to Earth" not in shown
+    area = canvas.adapters[panel].plot_area
+    width_s, box = area.t1_et - area.t0_et, area.box
+    panel.window_s = 0.5 * width_s
+    canvas.render()
+    area = canvas.adapters[panel].plot_area
+    assert area.t1_et - area.t0_et == pytest.approx(0.5 * width_s) and area.box == box
+    panel.height_frac = 0.2
+    canvas.render()
+    docked = canvas.overlay_boxes["panel light curve"]
+    assert docked.height == pytest.approx(0.2 * 540)
+    plot = canvas.adapters[panel].plot_area.box  # drawn in its new, lower box
+    assert box.y0 < plot.y0 and docked.y0 < plot.y0 and plot.y1 < docked.y1
+
+
 def test_the_video_flies_to_earth_and_shows_the_transit(gl_backend, scene, result, tmp_path):  # noqa: F811
     """``orbitviz render transit`` without a camera: the scene's own path and time map. The
     first frame is wide (the star a few pixels); the frame nearest mid-transit is the
