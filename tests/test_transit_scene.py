@@ -285,3 +285,16 @@ def test_candidates_matched_to_the_koi_table_are_named_after_their_planets(resul
     assert [s.label for s in scene["light curve"].transits] == ["b", "c", "03"]
     assert {"b", "c", "03"} <= set(scene.camera_presets)
     assert scene.title.startswith("Kepler-90: 3 transiting planet candidates")
+
+
+def test_a_candidate_the_vetting_calls_a_binary_is_drawn_grey_and_says_so(result):
+    from dataclasses import replace
+
+    from orbitviz.recipes.transit import BINARY_COLOR
+    from orbitviz.scene.colors import to_rgba
+
+    binary = replace(result.candidates[3], diagnostics={"eb_signs": ("too_deep",)})
+    scene = transit_scene(replace(result, candidates=[*result.candidates[:3], binary]))
+    labels = [s.label for s in scene["light curve"].transits]
+    assert labels[:3] == ["b", "c", "d"] and labels[3].endswith("(binary?)")
+    assert tuple(scene[labels[3]].color) == tuple(to_rgba(BINARY_COLOR))

@@ -81,6 +81,10 @@ VIDEO_S = 20.0
 
 
 # -- geometry ------------------------------------------------------------------------------
+BINARY_COLOR = "#8c8c8c"
+"""A candidate the vetting calls an eclipsing binary is drawn grey, labelled ``(binary?)``."""
+
+
 def cos_inclination(candidate: Candidate) -> float:
     """``cos i`` of a candidate's orbit, as the transit model has it (``impact / (a/R*)``)."""
     return min(1.0, candidate.impact / candidate.a_rs)
@@ -179,6 +183,9 @@ def _planets(result: TransitResult, first_bjd: float, last_bjd: float) -> list[P
         label = known[1] if known else planet_label(candidate.name, i)
         label = label if label not in labels else f"{label}{i + 1}"
         labels.add(label)
+        color = PLANET_COLORS[i % len(PLANET_COLORS)]
+        if candidate.diagnostics.get("eb_signs"):  # vetting says: an eclipsing binary
+            label, color = f"{label} (binary?)", BINARY_COLOR
         step = candidate.period_d / samples_per_orbit(candidate.a_rs)
         pad = 2.0 * step
         t = np.arange(first_bjd - pad, last_bjd + pad + step, step)
@@ -192,7 +199,7 @@ def _planets(result: TransitResult, first_bjd: float, last_bjd: float) -> list[P
             Planet(
                 candidate,
                 label,
-                PLANET_COLORS[i % len(PLANET_COLORS)],
+                color,
                 bjd_to_et(t),
                 orbit_positions_km(candidate, radius, t),
                 observed,
