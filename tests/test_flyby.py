@@ -385,7 +385,7 @@ def test_nbody_is_the_default_and_patched_conics_stand_beside_it(capsys):
     assert main(["flyby", "Apophis"]) == 0
     out = capsys.readouterr().out
     assert out.index("closest distance") < out.index("patched conics (the notebooks' method)")
-    headline = f"{s['closest_distance_km']:.1f} km"  # 37,724.5: JPL says 37,724.5 (orbit 199)
+    headline = f"{s['closest_distance_km']:,.1f} km"  # 37,724.5: JPL says 37,724.5 (orbit 199)
     assert headline in out.split("patched conics")[0] and "WARNING" not in out
 
 

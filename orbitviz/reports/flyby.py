@@ -25,7 +25,6 @@ Method: nbody (IAS15, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, epsilon 1e-0
 from __future__ import annotations
 
 import json
-import math
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._text import duration, number
 from ..dynamics.flyby import FlybyResult, elements_dict
 from ..spice import et_to_datetime64, et_to_tdb, et_to_utc, utc_label
 from ..units import AU_KM, LD_KM
@@ -61,6 +61,50 @@ COMPARED_TITLE = {
 }
 
 
+def compared_title(o: FlybyResult) -> str:
+    """The other method's title by what it really computed: patched conics that never enter
+    the SOI are a plain heliocentric two-body conic."""
+    if o.method == "patched" and not o.entered_soi:
+        return "two-body conic (patched conics never enter the SOI here: a heliocentric conic)"
+    return COMPARED_TITLE[o.method]
+
+
+def headline(r: FlybyResult) -> str:
+    """The report's first line: what happened (impact, atmospheric entry, closest approach
+    inside the SOI, or never inside it), with the numbers that say it."""
+    body = r.body.title()
+    c = r.closest
+    if r.impact is not None and r.impact.reaches_surface:
+        return f"{r.target}: {r.impact.headline()}"
+    radii = f", {number(c.dist_km / r.body_radius_km, 4)} {body} radii" if r.body_radius_km else ""
+    where = (
+        f"{number(c.dist_km)} km ({number(c.dist_km / LD_KM, 4)} LD{radii}) on {utc_label(c.et)}, "
+        f"{c.v_rel_kms:.2f} km/s relative"
+    )
+    if r.impact is not None:
+        first = f"{r.target}: {r.impact.headline()}; closest approach {where}"
+    elif r.entered_soi:
+        inside = (
+            f"; inside the SOI for {duration(r.exits_et[0] - r.entries_et[0])}"
+            if r.exits_et.size and r.exits_et[0] > r.entries_et[0]
+            else "; inside the SOI at the window's end"
+        )
+        first = f"{r.target} passes {body} at {where}{inside}"
+    else:
+        span = f"{utc_label(r.start_et)[:10]} to {utc_label(r.stop_et)[:10]}"
+        first = (
+            f"{r.target} never enters {body}'s sphere of influence ({number(r.soi_radius_km)} "
+            f"km) from {span}: closest {number(c.dist_km)} km ({number(c.dist_km / AU_KM, 4)} au) "
+            f"on {utc_label(c.et)}"
+        )
+    if r.closest_at_window_edge:
+        first += (
+            " -- on the window's edge: the distance is still falling there, the real minimum "
+            "lies outside the window (widen --start/--stop)"
+        )
+    return first
+
+
 def _comparison(r: FlybyResult) -> dict | None:
     """The other method's headline numbers and how far the two-body answer is from the
     N-body one (``two_body_minus_nbody``: s, km, km/s)."""
@@ -70,7 +114,9 @@ def _comparison(r: FlybyResult) -> dict | None:
     diff = {k: v for k, v in r.comparison.items() if k not in ("two_body", "against")}
     return {
         "method": o.method,
-        "title": COMPARED_TITLE[o.method],
+        "title": compared_title(o),
+        "closest_approach_at_window_edge": o.closest_at_window_edge,
+        "entered_soi": o.entered_soi,
         "method_detail": o.method_detail,
         "soi_entry_utc": _utc(_first(o.entries_et)),
         "soi_exit_utc": _utc(_first(o.exits_et)),
@@ -102,7 +148,9 @@ class FlybyReport:
         closest = r.closest
         radius = r.body_radius_km
         summary: dict[str, Any] = {
+            "headline": headline(r),
             "target": r.target,
+            "impact": r.impact.to_dict() if r.impact is not None else None,
             "elements_source": r.elements_source,
             "body": r.body,
             "method": r.method,
@@ -110,6 +158,7 @@ class FlybyReport:
             "window_start_utc": _utc(r.start_et),
             "window_stop_utc": _utc(r.stop_et),
             "soi_radius_km": r.soi_radius_km,
+            "entered_soi": r.entered_soi,
             "soi_entry_utc": _utc(entry),
             "soi_exit_utc": _utc(exit_),
             "soi_dwell_h": (exit_ - entry) / 3600.0
@@ -128,7 +177,7 @@ class FlybyReport:
             "v_rel_kms": closest.v_rel_kms,
             "v_inf_kms": r.hyperbola.v_inf_kms if r.hyperbola else None,
             "hyperbola_at_entry": None
-            if r.hyperbola is None
+            if r.hyperbola is None or not r.entered_soi
             else {
                 "utc": _utc(r.hyperbola.et),
                 "periapsis_km": r.hyperbola.periapsis_km,
@@ -169,23 +218,51 @@ class FlybyReport:
         return json.dumps(self.summary, indent=indent, allow_nan=False, default=float)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per quantity: ``quantity``, ``value``, ``unit``."""
+        """One row per quantity: ``quantity``, ``value``, ``unit``. Rows that mean nothing for
+        this pass are left out (no SOI rows when it never enters the SOI, no orbit after an
+        impact); durations are text, ``d h:mm:ss``."""
         s = self.summary
-        rows = [
+        body = s["body"].title()
+        rows: list[tuple] = [
             ("target", s["target"], ""),
             ("body", s["body"], ""),
             ("method", s["method"], ""),
             ("elements from", s["elements_source"], ""),
-            ("SOI radius", s["soi_radius_km"], "km"),
-            ("SOI entry", s["soi_entry_utc"], ""),
-            ("SOI exit", s["soi_exit_utc"], ""),
-            ("time inside SOI", s["soi_dwell_h"], "h"),
-            ("closest approach", s["closest_approach_utc"], ""),
-            ("closest approach (TDB)", s["closest_approach_tdb"], ""),
-            ("closest approach on the window edge", s["closest_approach_at_window_edge"], ""),
+        ]
+        imp = s["impact"]
+        if imp:
+            for p in imp["points"]:
+                level = "surface" if p["altitude_km"] == 0 else f"{number(p['altitude_km'])} km up"
+                what = "IMPACT" if p["altitude_km"] == 0 else "ATMOSPHERIC ENTRY"
+                rows += [
+                    (f"{what} ({level})", p["utc"], ""),
+                    (f"{what}: latitude", p["lat_deg"], "deg"),
+                    (f"{what}: longitude", p["lon_deg"], "deg"),
+                    (f"{what}: speed (body-centred)", p["speed_kms"], "km/s"),
+                    (f"{what}: speed over the ground", p["ground_speed_kms"], "km/s"),
+                    (f"{what}: radiant azimuth", p["azimuth_deg"], "deg"),
+                    (f"{what}: radiant elevation", p["elevation_deg"], "deg"),
+                ]
+            rows.append(("latitudes and longitudes", imp["frame"] or "unknown", ""))
+        rows.append(("SOI radius", s["soi_radius_km"], "km"))
+        if s["entered_soi"]:
+            rows += [("SOI entry", s["soi_entry_utc"], ""), ("SOI exit", s["soi_exit_utc"], "")]
+            if s["soi_dwell_h"] is not None:
+                rows.append(("time inside SOI", duration(s["soi_dwell_h"] * 3600.0), ""))
+        else:
+            rows.append(("SOI entry", "never inside the SOI in this window", ""))
+        reached = imp and imp["reaches_surface"]
+        name = "surface entry (instead of a closest approach)" if reached else "closest approach"
+        rows += [
+            (name, s["closest_approach_utc"], ""),
+            (f"{name} (TDB)", s["closest_approach_tdb"], ""),
+        ]
+        if s["closest_approach_at_window_edge"]:
+            rows.append(("closest approach on the window edge", True, ""))
+        rows += [
             ("closest distance", s["closest_distance_km"], "km"),
             ("closest distance", s["closest_distance_ld"], "LD"),
-            ("closest distance", s["closest_distance_body_radii"], f"{s['body'].title()} radii"),
+            ("closest distance", s["closest_distance_body_radii"], f"{body} radii"),
             ("relative speed at closest approach", s["v_rel_kms"], "km/s"),
             ("v_inf", s["v_inf_kms"], "km/s"),
         ]
@@ -206,10 +283,18 @@ class FlybyReport:
         c = s["comparison"]
         if c:
             title = c["title"]
+            if c["entered_soi"]:
+                rows += [
+                    (f"{title}: SOI entry", c["soi_entry_utc"], ""),
+                    (f"{title}: SOI exit", c["soi_exit_utc"], ""),
+                ]
+            edge = (
+                " (on the window edge: not a minimum)"
+                if c["closest_approach_at_window_edge"]
+                else ""
+            )
             rows += [
-                (f"{title}: SOI entry", c["soi_entry_utc"], ""),
-                (f"{title}: SOI exit", c["soi_exit_utc"], ""),
-                (f"{title}: closest approach", c["closest_approach_utc"], ""),
+                (f"{title}: closest approach{edge}", c["closest_approach_utc"], ""),
                 (f"{title}: closest distance", c["closest_distance_km"], "km"),
                 (f"{title}: closest distance", c["closest_distance_ld"], "LD"),
                 (f"{title}: relative speed", c["v_rel_kms"], "km/s"),
@@ -217,12 +302,14 @@ class FlybyReport:
             d = c["two_body_minus_nbody"]
             who = f"{c['two_body']} minus N-body"
             rows += [
-                (f"{who}: closest approach time", d["closest_approach_dt_s"], "s"),
+                (f"{who}: closest approach time", _signed_duration(d["closest_approach_dt_s"]), ""),
                 (f"{who}: closest distance", d["closest_distance_dkm"], "km"),
-                (f"{who}: SOI entry time", d["soi_entry_dt_s"], "s"),
-                (f"{who}: SOI exit time", d["soi_exit_dt_s"], "s"),
-                (f"{who}: relative speed", d["v_rel_dkms"], "km/s"),
             ]
+            if d["soi_entry_dt_s"] is not None:
+                rows.append((f"{who}: SOI entry time", _signed_duration(d["soi_entry_dt_s"]), ""))
+            if d["soi_exit_dt_s"] is not None:
+                rows.append((f"{who}: SOI exit time", _signed_duration(d["soi_exit_dt_s"]), ""))
+            rows.append((f"{who}: relative speed", d["v_rel_dkms"], "km/s"))
         return pd.DataFrame(rows, columns=["quantity", "value", "unit"])
 
     def to_csv(self) -> str:
@@ -232,6 +319,8 @@ class FlybyReport:
         frame = self.to_frame()
         lines = [
             f"# Flyby of {self.summary['target']} past {self.summary['body'].title()}",
+            "",
+            f"**{self.summary['headline']}**",
             "",
             f"Method: {self.summary['method_detail']}",
             "",
@@ -250,12 +339,12 @@ class FlybyReport:
         """A plain-text table for the terminal: warnings first, the answer, then the other
         method in a section of its own."""
         frame = self.to_frame()
-        width = max(len(q) for q in frame["quantity"])
         s = self.summary
-        lines = [f"Flyby of {s['target']} past {s['body'].title()} ({s['method_detail']})", ""]
-        lines += [f"  WARNING: {w}" for w in s["warnings"]] + ([""] if s["warnings"] else [])
         c = s["comparison"]
         prefix = f"{c['title']}: " if c else None
+        width = max(len(q.removeprefix(prefix) if prefix else q) for q in frame["quantity"])
+        lines = [s["headline"], f"method: {s['method_detail']}", ""]
+        lines += [f"  WARNING: {w}" for w in s["warnings"]] + ([""] if s["warnings"] else [])
         section = False
         for q, v, u in frame.itertuples(index=False):
             if c and not section and (q.startswith(prefix) or " minus N-body: " in q):
@@ -407,15 +496,15 @@ def _uncertainty_rows(u: dict) -> list[tuple]:
     return rows
 
 
+def _signed_duration(seconds: float | None) -> str | None:
+    return None if seconds is None else duration(seconds, signed=True)
+
+
 def _fmt(v) -> str:
     if v is None:
         return "-"
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            return str(v)
-        if abs(v) >= 1e5:
-            return f"{v:,.1f}"
-        return f"{v:.6g}"
+    if isinstance(v, float | np.floating):
+        return number(float(v))
     return str(v)

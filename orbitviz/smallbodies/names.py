@@ -20,6 +20,21 @@ _NUMBERED = re.compile(r"^\(?0*(\d+)\)?(?:\s+\S.*)?$")  # 99942, (99942) Apophis
 _PERIODIC = re.compile(r"^(\d+[PpIi])(?:[/\s].*)?$")  # 67P, 67P/Churyumov-Gerasimenko, 1I/2017 U1
 
 
+_PACKED_PROVISIONAL = re.compile(r"^(\d{4})([A-Z]{2})(\d*)$")
+
+
+def display_designation(name: str) -> str:
+    """A designation as people write it: packed provisional designations (as NEODyS stores
+    them) get their space back, everything else is left as it is.
+
+    >>> display_designation("2016FY12"), display_designation("2008TC3"), display_designation("433")
+    ('2016 FY12', '2008 TC3', '433')
+    """
+    text = str(name).strip()
+    match = _PACKED_PROVISIONAL.match(text)
+    return f"{match[1]} {match[2]}{match[3]}" if match else text
+
+
 def pack_key(name: str) -> str:
     """Whitespace removed, upper case: how catalogs like NEODyS write designations ("2021WP")."""
     return re.sub(r"\s+", "", str(name)).upper()

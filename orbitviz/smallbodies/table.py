@@ -25,7 +25,12 @@ from orbitviz.smallbodies.elements import (
     mean_anomaly_from_tp_deg,
     mjd_tdb_to_et,
 )
-from orbitviz.smallbodies.names import normalize_designation, normalize_designations, pack_key
+from orbitviz.smallbodies.names import (
+    display_designation,
+    normalize_designation,
+    normalize_designations,
+    pack_key,
+)
 
 _SIGMA_COLUMNS = {
     "sigma_e": ("e", 1.0),
@@ -119,7 +124,7 @@ class ElementsTable:
             raise UnknownBody(f"{name!r} is not in {self.source}.{hint}")
         rec = self.table.iloc[row]
         return OrbitalElements(
-            str(rec["designation"]),
+            display_designation(str(rec["designation"])),
             q_au=rec["q_au"],
             e=rec["e"],
             i_deg=rec["i_deg"],
