@@ -145,3 +145,27 @@ def test_many_tracks_at_once_find_only_those_inside():
     with KernelSet("default"):
         got = find_impacts(lambda t, o: np.zeros((len(t), 6)), [0], [0.0], [1e6], "EARTH")
     assert got == [None]
+
+
+@pytest.mark.parametrize(("scale", "expect"), [(1.0, (1.0, 1.0)), (3000.0, (0.05, 0.95))])
+def test_monte_carlo_impact_fraction_counts_tracks_that_reach_the_ground(scale, expect):
+    """Clones of 2008 TC3 (a diagonal covariance made up for the test: 1e-8 of e, q, ... and
+    0.001 s times ``scale``): tight, every clone hits; widened 3,000 times, the b-plane cloud
+    spreads over thousands of km and only part of it hits. The count is of tracks whose
+    entry was found as an event, each checked to be on the ground at the time it gives."""
+    import dataclasses
+
+    from orbitviz.dynamics.uncertainty import encounter_uncertainty
+    from orbitviz.smallbodies import resolve_target
+
+    el, _ = resolve_target("2008 TC3")
+    sig = dict.fromkeys(("e", "q_au", "node_deg", "peri_deg", "i_deg"), 1e-08 * scale)
+    el = dataclasses.replace(el, sigmas={**sig, "M_deg": 1e-8 * scale})
+    with KernelSet("default"):
+        u = encounter_uncertainty(el, "EARTH", to_et("2008-10-07T02:46"), mode="mc", clones=40)
+    mc = u.monte_carlo
+    lo, hi = expect
+    assert mc.n_clones == 40 and lo <= mc.impact_fraction <= hi
+    assert mc.atmospheric_entries >= mc.impacts
+    if scale == 1.0:
+        assert mc.impacts == 40 and mc.impact_fraction_err == pytest.approx(1 / 40)
