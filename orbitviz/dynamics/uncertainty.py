@@ -195,6 +195,7 @@ class EncounterUncertainty:
             "dist_min_km": a.dist_min_km,
             "dist_max_km": a.dist_max_km,
             "t_sigma_s": a.t_sigma_s,
+            "t_peri_sigma_s": a.t_peri_sigma_s,
             "bplane_xi_km": self.nominal_xi_km,
             "bplane_zeta_km": self.nominal_zeta_km,
             "bplane_b_km": self.nominal_b_km,

@@ -458,6 +458,7 @@ UNCERTAINTY_ROWS = (
     ("dist_min_km", "closest distance, 3-sigma minimum", "km"),
     ("dist_max_km", "closest distance, 3-sigma maximum", "km"),
     ("t_sigma_s", "closest approach time, 1-sigma", "s"),
+    ("t_peri_sigma_s", "osculating periapsis time at the nominal time, 1-sigma", "s"),
     ("bplane_xi_km", "b-plane xi", "km"),
     ("bplane_zeta_km", "b-plane zeta", "km"),
     ("bplane_b_km", "b-plane impact parameter b", "km"),
@@ -477,23 +478,31 @@ def _uncertainty_rows(u: dict) -> list[tuple]:
         ("uncertainty method", u["uncertainty_method"], ""),
         ("uncertainty from", u["covariance"], ""),
     ]
-    rows += [(f"uncertainty: {label}", u[key], unit) for key, label, unit in UNCERTAINTY_ROWS]
+    rows += [_row(f"uncertainty: {label}", u[key], unit) for key, label, unit in UNCERTAINTY_ROWS]
     mc = u.get("monte_carlo")
     if mc:
         rows += [
             ("uncertainty: Monte Carlo clones (seed)", f"{mc['n_clones']} ({mc['seed']})", ""),
-            ("uncertainty: clones hitting", mc["impacts"], ""),
+            ("uncertainty: clones hitting (reaching the ground)", mc["impacts"], ""),
+            ("uncertainty: clones entering the atmosphere", mc.get("atmospheric_entries"), ""),
             ("uncertainty: impact fraction", mc["impact_fraction"], ""),
             ("uncertainty: impact fraction error", mc["impact_fraction_err"], ""),
         ]
         lin = u.get("linear")
         if lin:
             rows += [
-                (f"uncertainty (linear): {label}", lin[key], unit)
+                _row(f"uncertainty (linear): {label}", lin[key], unit)
                 for key, label, unit in UNCERTAINTY_ROWS
                 if key in lin
             ]
     return rows
+
+
+def _row(label: str, value, unit: str) -> tuple:
+    """A table row; seconds of a minute and more as a duration (d h:mm:ss)."""
+    if unit == "s" and isinstance(value, float) and abs(value) >= 60.0:
+        return (label, duration(value), "")
+    return (label, value, unit)
 
 
 def _signed_duration(seconds: float | None) -> str | None:
