@@ -2,6 +2,7 @@
 
     orbitviz kernels list | fetch NAME... | verify | info FILE
     orbitviz flyby TARGET [--method ... --format ... --plot PNG]
+    orbitviz targets [NAME]
     orbitviz shape info FILE
     orbitviz lander philae [--plot PNG]
     orbitviz view philae | flyby TARGET | FILE [--screenshot PNG --time UTC --size WxH]
@@ -37,6 +38,7 @@ from .commands import (
     render,
     screen,
     shape,
+    targets,
     time,
     transit,
     validate,
@@ -44,7 +46,7 @@ from .commands import (
 )
 from .errors import OrbitvizError
 
-COMMANDS = (kernels, flyby, shape, lander, view, render, screen, validate, transit, time)
+COMMANDS = (kernels, flyby, targets, shape, lander, view, render, screen, validate, transit, time)
 """The command modules, in the order ``orbitviz --help`` lists them."""
 
 

@@ -20,7 +20,7 @@ Example
 >>> from orbitviz import data
 >>> rec = read_sbdb_file(data.fetch("sbdb_api_apophis.dat"))   # astroquery's saved answer
 >>> rec.elements.q_au, rec.close_approaches.shape
-(0.7460724295867941, (79, 15))
+(0.7460724295867941, (79, 16))
 """
 
 from __future__ import annotations
