@@ -364,6 +364,8 @@ class FlybyReport:
         vertical line each, with a ``... label`` text), ``closest approach`` (the marker) and
         ``closest approach label``, and, where the report has the other method beside it,
         ``compared distance`` (its track, dashed: patched conics beside an N-body answer)."""
+        from matplotlib.ticker import StrMethodFormatter
+
         from .figures import lay_out, new_figure
 
         r, s = self.result, self.summary
@@ -431,27 +433,40 @@ class FlybyReport:
             color="tab:red",
             gid="closest approach label",
         )
-        top = min(float(np.nanmax(r.samples_dist_km)), 4 * r.soi_radius_km) / 1e3
-        ax.set_ylim(0, max(top * 1.05, r.soi_radius_km / 1e3 * 1.2))
+        # a scale that shows the minimum: logarithmic when the distance spans more than a
+        # factor of 10 in the window, else linear around the data (never pinned to zero)
+        d = r.samples_dist_km[np.isfinite(r.samples_dist_km)] / 1e3
+        lo, hi = float(d.min()), float(d.max())
+        if hi > 10.0 * lo:
+            ax.set_yscale("log")
+            ax.set_ylim(lo / 2.0, hi * 2.0)
+        else:
+            pad = 0.08 * (hi - lo) or 0.05 * hi
+            ax.set_ylim(lo - pad, hi + pad)
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.set_xlim(t[0], t[-1])
-        ax.set_ylabel("distance (1000 km)")
+        ax.set_ylabel("distance (1000 km)" + (", log scale" if hi > 10.0 * lo else ""))
         ax.set_xlabel("UTC")
-        detail = textwrap.shorten(s["method_detail"], 150, placeholder=" ...")
-        ax.set_title(f"{s['target']} past {s['body'].title()}: {detail}", fontsize=8)
+        method = textwrap.shorten(s["method_detail"], 110, placeholder=" ...")
+        ax.set_title(
+            "\n".join(textwrap.wrap(s["headline"], 110)[:2]) + f"\n{method}",
+            fontsize=8,
+        )
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
         return lay_out(fig)
 
     def plot_bplane(self, path: str | Path) -> Path:
-        """PNG of the b-plane with the error ellipses and clones (:mod:`.bplane`)."""
+        """The b-plane with the error ellipses and clones (:mod:`.bplane`): PNG, PDF or SVG."""
         s = self.summary
         return plot_bplane(self.uncertainty, path, f"{s['target']} past {s['body'].title()}")
 
     def plot(self, path: str | Path) -> Path:
-        """PNG of :meth:`figure`, written atomically; returns the path."""
-        from .figures import save_png
+        """:meth:`figure` as PNG, PDF or SVG (by the suffix), written atomically; returns the
+        path."""
+        from .figures import save_figure
 
-        return save_png(self.figure(), path)
+        return save_figure(self.figure(), path)
 
 
 UNCERTAINTY_ROWS = (
