@@ -295,7 +295,7 @@ def find_impacts(
         found[level] = _points(rel_of, objects[sel], et, code, level)
     name = spice.body_name(code)
     for n, i in enumerate(sel):
-        points = [found[level][n] for level in levels if found[level][n] is not None]
+        points: list[EntryPoint] = [p for level in levels if (p := found[level][n]) is not None]
         if not points:
             continue
         frame = None
