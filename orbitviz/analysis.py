@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import numbers
 import os
 from pathlib import Path
@@ -22,8 +23,9 @@ from .exoplanets.analysis import analyze
 from .exoplanets.lightcurve import LightCurve
 from .exoplanets.search import SearchSettings
 from .reports import FlybyReport, TransitReport
+from .screening.api import next_approaches
 from .smallbodies import resolve_target
-from .spice import KernelSet, to_et
+from .spice import KernelSet, et_to_utc, spk_coverage, to_et
 from .units import TimeLike
 
 
@@ -124,11 +126,6 @@ def _window_of_next_approach(elements, body, name, kernels) -> tuple[str, str, s
     """A search window (+-10 days) around the target's next close approach to ``body`` within
     0.2 au from today to the end of the ephemeris, found by a screening of that object alone;
     an error that says how to give a window when there is none."""
-    import datetime as dt
-
-    from .screening.api import next_approaches
-    from .spice import et_to_utc, spk_coverage
-
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     with KernelSet("default", *kernels):
         end = max(float(c.intervals[:, 1].max()) for c in spk_coverage(body)) - 30 * 86400.0

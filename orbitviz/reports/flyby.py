@@ -11,7 +11,7 @@
 ...     print(line)
 # Flyby of 2021 WP past Earth
 <BLANKLINE>
-Method: nbody (IAS15, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, epsilon 1e-09)
+**2021 WP passes Earth at 155,843.8 km (0.4054 LD, 24.43 Earth radii) on 2021-11-21 13:59:54 UTC, 5.15 km/s relative; inside the SOI for 4 d 10:03:59**
 >>> fig = report.figure()                     # a matplotlib Figure, e.g. to show in a notebook
 >>> [line.get_gid() for line in fig.axes[0].lines]
 ['distance', 'compared distance', 'SOI radius', '1 LD', 'SOI entry', 'SOI exit', 'closest approach']

@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._text import table as text_table
 from ..scene.layout import Box, Label, place_labels
+from ..smallbodies.names import display_designation, offline_name
 from ..units import LD_KM
 from .figures import lay_out, new_figure, save_png
 
@@ -124,9 +126,6 @@ def screening_rows(table: pd.DataFrame) -> str:
     -----------  ----  -------------------  -------------  ------  --------  ------------  ----------  ------
     2016 FY12          2029-01-01T00:00:00  123,456.8      0.3211  0.000825  7.123         yes         nbody
     """
-    from .._text import table as text_table
-    from ..smallbodies.names import display_designation, offline_name
-
     rows = []
     impacts = table["impact"] if "impact" in table else pd.Series([""] * len(table))
     for r, impact in zip(table.itertuples(index=False), impacts):
