@@ -5,8 +5,8 @@
     orbitviz targets [NAME]
     orbitviz shape info FILE
     orbitviz lander philae [--plot PNG]
-    orbitviz view philae | flyby TARGET | FILE [--screenshot PNG --time UTC --size WxH]
-    orbitviz render philae | flyby TARGET | FILE -o OUT [--camera ... --size WxH ...]
+    orbitviz view philae | flyby TARGET | transit FILE... | FILE [--screenshot PNG --time UTC ...]
+    orbitviz render philae | flyby TARGET | transit FILE... | FILE -o OUT [--camera ... ...]
     orbitviz screen --start UTC --stop UTC [--threshold 0.05au ...]
     orbitviz validate cad CAD.json --catalog ELEMENTS.csv [--max-dist 0.05au --sample N ...]
     orbitviz transit FILE... [--star KIC|NAME --format ... --plot PNG|PDF|SVG]
