@@ -2,6 +2,7 @@
 
     orbitviz kernels list | fetch NAME... | verify | info FILE
     orbitviz flyby TARGET [--method ... --format ... --plot PNG]
+    orbitviz targets [NAME]
     orbitviz shape info FILE
     orbitviz lander philae [--plot PNG]
     orbitviz view philae | flyby TARGET | transit FILE... | FILE [--screenshot PNG --time UTC ...]
@@ -38,6 +39,7 @@ from .commands import (
     render,
     screen,
     shape,
+    targets,
     time,
     transit,
     validate,
@@ -46,7 +48,20 @@ from .commands import (
 )
 from .errors import OrbitvizError
 
-COMMANDS = (kernels, flyby, shape, lander, view, render, screen, validate, transit, vetting, time)
+COMMANDS = (
+    kernels,
+    flyby,
+    targets,
+    shape,
+    lander,
+    view,
+    render,
+    screen,
+    validate,
+    transit,
+    vetting,
+    time,
+)
 """The command modules, in the order ``orbitviz --help`` lists them."""
 
 

@@ -124,17 +124,14 @@ def cmd_screen(args: argparse.Namespace) -> int:
     for warning in attrs.get("warnings", ()):
         print(f"  WARNING: {warning}")
     if len(table):
-        cols = [
-            "designation",
-            "utc",
-            "dist_km",
-            "dist_ld",
-            "dist_au",
-            "v_rel_kms",
-            "inside_soi",
-            "method",
-        ]
-        print(table[cols].head(args.top).to_string(index=False, float_format=lambda v: f"{v:.6g}"))
+        from orbitviz.reports.screening import screening_rows
+        from orbitviz.smallbodies.names import display_designation
+
+        impacts = table["impact"].astype(bool) if "impact" in table else None
+        if impacts is not None and impacts.any():
+            for des, text in table.loc[impacts, ["designation", "impact"]].itertuples(index=False):
+                print(f"  {display_designation(des)}: {text}")
+        print(screening_rows(table.head(args.top)))
     if args.output:
         print(f"written: {args.output}")
     if args.plot:
