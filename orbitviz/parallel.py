@@ -23,6 +23,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ._files import atomic_path
 from .errors import OrbitvizError
@@ -132,7 +133,7 @@ def _security(scheduler: str, error: type[OrbitvizError]):
 
     from dask.distributed import Security
 
-    security = Security()
+    security: Any = Security()  # its TLS attributes are set dynamically (no stubs)
     if scheduler.startswith("tcp://"):
         warnings.warn(UNAUTHENTICATED.format(scheduler=scheduler), stacklevel=3)
         return security
