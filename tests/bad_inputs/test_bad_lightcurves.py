@@ -55,3 +55,25 @@ def test_a_file_too_large_for_a_light_curve(tmp_path, capsys, monkeypatch):
     big.write_text("bkjd,flux\n" + "1,1\n" * 400)
     line = one_error_line(capsys, "transit", str(big), "--no-progress")
     assert "is more than a light curve" in line
+
+
+@pytest.mark.parametrize(
+    "kwargs, expected",
+    [
+        ({"files": 123}, "give a light-curve file's path"),
+        ({"files": None}, "give a light-curve file's path"),
+        ({"period_min_d": "x"}, "period_min_d = 'x'"),
+        ({"sde_min": float("nan")}, "sde_min = nan"),
+        ({"max_signals": 2.5}, "max_signals = 2.5: give a whole number"),
+        ({"teff": "hot"}, "teff_k = 'hot' (given) is not a number"),
+        ({"bogus": 1}, "unexpected keyword argument 'bogus'"),
+    ],
+)
+def test_the_api_refuses_bad_arguments_with_orbitviz_errors(mirror, kwargs, expected):
+    import orbitviz
+
+    kwargs = {"files": [mirror / "lightcurves" / "kepler" / KEPLER90_FILES[1]], **kwargs}
+    with pytest.raises(
+        orbitviz.OrbitvizError, match=expected.replace("(", r"\(").replace(")", r"\)")
+    ):
+        orbitviz.transits(**kwargs)
