@@ -63,8 +63,8 @@ __all__ = [
     "atomic_write",
     "check_output",
     "removing_temporaries_on_signals",
-    "signals_deferred",
     "sha256_file",
+    "signals_deferred",
 ]
 
 _CHUNK = 1 << 22  # 4 MiB reads

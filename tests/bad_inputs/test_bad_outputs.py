@@ -196,13 +196,16 @@ def test_a_signal_while_ffmpeg_starts_loses_no_encoder(tmp_path):
     from orbitviz.render.writers import open_sink
 
     started = []
-    with pytest.raises(_files.Terminated):
-        with removing_temporaries_on_signals(), atomic_path(tmp_path / "out.mp4") as tmp:
-            with signals_deferred():
-                os.kill(os.getpid(), signal.SIGTERM)  # arrives while the encoder starts
-                sink = open_sink(tmp, "mp4", (64, 48), 10, "draft")
-                started.append(sink)
-            sink.close()  # never reached: the signal is delivered once the sink is held
+    with (
+        pytest.raises(_files.Terminated),
+        removing_temporaries_on_signals(),
+        atomic_path(tmp_path / "out.mp4") as tmp,
+    ):
+        with signals_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives while the encoder starts
+            sink = open_sink(tmp, "mp4", (64, 48), 10, "draft")
+            started.append(sink)
+        sink.close()  # never reached: the signal is delivered once the sink is held
     (sink,) = started
     sink.abort()
     assert sink._process.returncode is not None  # the encoder is gone, not writing on
