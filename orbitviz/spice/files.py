@@ -13,6 +13,7 @@ from pathlib import Path
 
 from spiceypy.utils.exceptions import SpiceyError
 
+from .._files import check_input
 from ..errors import KernelNotFound, KernelSyntaxError, NotAKernel
 from . import pool
 from .errors import describe
@@ -37,7 +38,7 @@ def sniff(path: str | Path) -> KernelFile:
     before it is furnished.
     """
     path = Path(path)
-    if not path.is_file():
+    if check_input(path, what="kernel file", error=NotAKernel) is None:
         raise KernelNotFound(f"{path}: no such kernel file")
     size = path.stat().st_size
     with open(path, "rb") as fh:
