@@ -34,16 +34,32 @@ TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".json")
 """What :func:`write_table` writes (chosen by suffix)."""
 
 
-def check_scheduler(scheduler: str, error: type[OrbitvizError] = OrbitvizError) -> str:
-    """``scheduler`` if it names one (checked before any work); else ``error``."""
-    if scheduler in SCHEDULERS or str(scheduler).startswith("tcp://"):
-        return scheduler
+def check_scheduler(
+    scheduler: str, error: type[OrbitvizError] = OrbitvizError, workers: int | None = None
+) -> str:
+    """``scheduler`` if it names one (checked before any work); else ``error``. ``workers``
+    (a count of local processes) only with a scheduler that starts them."""
+    if not (
+        scheduler in SCHEDULERS
+        or str(scheduler).startswith("tcp://")
+        or str(scheduler).startswith("tls://")
+    ):
+        raise error(
+            f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
+        )
+    if workers is not None and scheduler not in ("local", "processes"):
+        where = (
+            "runs everything in this process"
+            if scheduler == "synchronous"
+            else "has the workers it has"
+        )
+        raise error(
+            f"workers={workers} starts local worker processes, but the {scheduler} scheduler "
+            f"{where}: leave --workers out, or use --scheduler local"
+        )
     if str(scheduler).startswith("tls://"):
         _security(scheduler, error)  # its certificates are given, before any work
-        return scheduler
-    raise error(
-        f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
-    )
+    return scheduler
 
 
 def run_tasks(

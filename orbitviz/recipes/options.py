@@ -109,8 +109,8 @@ FLYBY_OPTIONS = (
     ),
     Option(
         "clones",
-        "Monte Carlo clones (2 to 100,000)",
-        DEFAULT_CLONES,
+        f"Monte Carlo clones, 2 to 100,000, with --uncertainty mc or auto (default "
+        f"{DEFAULT_CLONES})",
         type=count(2, 100_000),
         metavar="N",
     ),

@@ -19,6 +19,7 @@ from orbitviz.recipes.cameras import camera_from_spec
 from orbitviz.scene import CameraTrack, Scene, TimeMap
 
 from .errors import RenderError
+from .limits import MAX_FPS, MIN_FPS
 
 DEFAULT_DURATION_S = 10.0
 
@@ -85,8 +86,10 @@ def plan_frames(
             camera = video.camera
         if time_map is None and time_range is None:
             time_map = video.time_map
-    if not (np.isfinite(fps) and fps > 0):
-        raise RenderError(f"fps must be a finite number > 0, got {fps}")
+    if not (np.isfinite(fps) and MIN_FPS <= fps <= MAX_FPS):
+        raise RenderError(
+            f"fps must be a number of frames per second in [{MIN_FPS:g}, {MAX_FPS:g}], got {fps}"
+        )
     if duration_s is not None and not (np.isfinite(duration_s) and duration_s > 0):
         raise RenderError(f"duration_s must be a finite number of seconds > 0, got {duration_s}")
     if frames is None:

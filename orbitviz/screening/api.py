@@ -134,7 +134,7 @@ def screen(
     """
     _check_counts(workers=workers, nbody_max=nbody_max, chunk_size=chunk_size)
     refine = _refine_method(refine)
-    check_scheduler(scheduler)
+    check_scheduler(scheduler, workers)
     if out is not None:  # a name we cannot write fails before any work, not after it
         check_output(out, what="the screening table", suffixes=TABLE_SUFFIXES, create_folder=True)
         check_parts_dir(out, ScreeningError)

@@ -60,7 +60,7 @@ def test_a_bad_option_is_one_line_exit_2(capsys, argv, facts):
 @given(x=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 300)))
 def test_fps_is_accepted_exactly_in_its_range(x):
     text = repr(x) if isinstance(x, float) else str(x)
-    ok = math.isfinite(float(text)) and 0 < float(text) <= 240
+    ok = math.isfinite(float(text)) and 1 <= float(text) <= 240
     try:
         args = build_parser().parse_args(RENDER + ["--fps", text])
     except SystemExit as stop:
