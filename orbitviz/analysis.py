@@ -15,6 +15,7 @@ import numbers
 import os
 from pathlib import Path
 
+from .arguments import whole
 from .dynamics.flyby import analyze_flyby
 from .dynamics.methods import DEFAULT_METHOD
 from .dynamics.uncertainty import DEFAULT_CLONES, for_report
@@ -75,6 +76,9 @@ def flyby(
         raise InvalidArgument(
             "sbdb_file and catalog both give the elements: give one (--sbdb-file or --catalog)"
         )
+    if clones is not None:
+        clones = whole("clones", clones, low=2, high=100_000)
+    seed = whole("seed", seed, low=0)
     if clones is not None and uncertainty in ("none", "linear"):
         raise InvalidArgument(
             f"clones={clones} are Monte Carlo clones, but uncertainty={uncertainty!r} runs "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import threading
 import warnings
@@ -46,6 +47,14 @@ def check_scheduler(
     ):
         raise error(
             f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
+        )
+    remote = str(scheduler).startswith(("tcp://", "tls://"))
+    if remote and not re.fullmatch(
+        r"(tcp|tls)://(\[[0-9a-fA-F:]+\]|[^:/\s\[\]]+):\d{1,5}", scheduler
+    ):
+        raise error(
+            f"scheduler {scheduler!r} is not an address with a host and a port: give "
+            f"{scheduler[:6]}HOST:PORT (e.g. {scheduler[:6]}10.0.0.5:8786)"
         )
     if workers is not None and scheduler not in ("local", "processes"):
         where = (

@@ -114,7 +114,7 @@ FLYBY_OPTIONS = (
         type=count(2, 100_000),
         metavar="N",
     ),
-    Option("seed", "seed of the Monte Carlo clones (same seed, same clones)", 0, type=int),
+    Option("seed", "seed of the Monte Carlo clones (same seed, same clones)", 0, type=count(0)),
 )
 
 PHILAE_OPTIONS = (

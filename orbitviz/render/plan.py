@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from orbitviz.arguments import image_size, whole
 from orbitviz.recipes.cameras import camera_from_spec
 from orbitviz.scene import CameraTrack, Scene, TimeMap
 
@@ -90,6 +91,13 @@ def plan_frames(
         raise RenderError(
             f"fps must be a number of frames per second in [{MIN_FPS:g}, {MAX_FPS:g}], got {fps}"
         )
+    if frames is not None and duration_s is not None:
+        raise RenderError(
+            f"frames={frames!r} and duration_s={duration_s!r} both set the video's length: give one"
+        )
+    if frames is not None:
+        frames = whole("frames", frames, low=1, error=RenderError)
+    size = image_size("size", size, error=RenderError)
     if duration_s is not None and not (np.isfinite(duration_s) and duration_s > 0):
         raise RenderError(f"duration_s must be a finite number of seconds > 0, got {duration_s}")
     if frames is None:
