@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from .._files import check_output
+from .._status import Status
 from ..recipes.options import FLYBY_OPTIONS, add_options, values
 
 FIGURE_SUFFIXES = (".png", ".pdf", ".svg")  # as orbitviz.reports.figures writes them
@@ -16,9 +17,18 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "flyby",
         help="SOI entry/exit, closest approach and orbit change of a small body passing a planet",
+        description="When a small body enters and leaves a planet's sphere of influence, how "
+        "close and how fast it passes, how sure that is (the orbit's uncertainty at the "
+        "encounter, the b-plane), an impact if there is one, and its heliocentric orbit before "
+        "and after; N-body by default, with what patched conics would say beside it.",
     )
     add_options(p, FLYBY_OPTIONS)
-    p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    p.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "markdown"],
+        default="table",
+        help="the report's format (default table)",
+    )
     p.add_argument("--plot", metavar="FILE", help="write distance vs time to this PNG, PDF or SVG")
     p.add_argument(
         "--bplane",
@@ -36,7 +46,8 @@ def cmd_flyby(args: argparse.Namespace) -> int:
         check_output(args.plot, what="the plot", suffixes=FIGURE_SUFFIXES)
     if args.bplane:
         check_output(args.bplane, what="the b-plane picture", suffixes=FIGURE_SUFFIXES)
-    report = flyby(**values(args, FLYBY_OPTIONS))
+    with Status(f"flyby of {args.target}") as status:  # seconds: say what is going on
+        report = flyby(**values(args, FLYBY_OPTIONS), progress=status)
     text = {
         "table": report.to_table,
         "json": report.to_json,

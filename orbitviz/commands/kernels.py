@@ -10,17 +10,43 @@ from ..errors import OrbitvizError
 
 
 def add_parser(sub) -> None:
-    kernels = sub.add_parser("kernels", help="list, fetch, verify and inspect SPICE kernels")
+    kernels = sub.add_parser(
+        "kernels",
+        help="list, fetch, verify and inspect SPICE kernels",
+        description="The data files orbitviz knows by name (kernels, shape models, catalogs): "
+        "where each one is (bundled, package, mirror, cache), fetching and verifying them by "
+        "their sha256, and what a kernel holds.",
+    )
     ksub = kernels.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = ksub.add_parser("list", help="known kernels and data files, and where they are")
+    p = ksub.add_parser(
+        "list",
+        help="known kernels and data files, and where they are",
+        description="Every file of the manifests: name, kind, where it is (bundled, package, "
+        "mirror, cache or missing), size and credit; then the mirror and the cache folders.",
+    )
     p.add_argument("--kind", help="only this kind (spk, pck, fk, lsk, shape, catalog, ...)")
     p.set_defaults(func=cmd_kernels_list)
-    p = ksub.add_parser("fetch", help="download (or take from the mirror) and verify files")
-    p.add_argument("names", nargs="+", metavar="NAME")
+    p = ksub.add_parser(
+        "fetch",
+        help="download (or take from the mirror) and verify files",
+        description="Download each named file into the cache (or take it from "
+        "ORBITVIZ_DATA_MIRROR) and check its sha256; a file that fails never lands in the cache.",
+    )
+    p.add_argument("names", nargs="+", metavar="NAME", help="names from `orbitviz kernels list`")
     p.set_defaults(func=cmd_kernels_fetch)
-    p = ksub.add_parser("verify", help="check the sha256 of every cached or mirrored file")
+    p = ksub.add_parser(
+        "verify",
+        help="check the sha256 of every cached or mirrored file",
+        description="Check the sha256 of every cached or mirrored file against its manifest; "
+        "exit status 1 when a file is bad.",
+    )
     p.set_defaults(func=cmd_kernels_verify)
-    p = ksub.add_parser("info", help="what a kernel holds: bodies, frames, coverage in UTC")
+    p = ksub.add_parser(
+        "info",
+        help="what a kernel holds: bodies, frames, coverage in UTC",
+        description="What a kernel holds, like NAIF's brief: its kind, and its bodies or "
+        "frames with their coverage in UTC.",
+    )
     p.add_argument("file", metavar="FILE", help="a kernel file or a known kernel name")
     p.set_defaults(func=cmd_kernels_info)
 

@@ -150,7 +150,12 @@ def _render_options(p: argparse.ArgumentParser) -> None:
         help="comma-separated: time, distance, scale, credit, title",
     )
     p.add_argument("--title", help="title overlay text")
-    p.add_argument("--quality", choices=["draft", "standard", "high"], default="standard")
+    p.add_argument(
+        "--quality",
+        choices=["draft", "standard", "high"],
+        default="standard",
+        help="MP4 encoding (x264 CRF 28, 20, 16): draft (small), standard (default), high (large)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_render)
 

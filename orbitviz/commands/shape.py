@@ -6,9 +6,18 @@ import argparse
 
 
 def add_parser(sub) -> None:
-    shape = sub.add_parser("shape", help="shape models: information")
+    shape = sub.add_parser(
+        "shape",
+        help="shape models: information",
+        description="Shape models (OBJ, PLY, SPICE DSK): what a file holds.",
+    )
     ssub = shape.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = ssub.add_parser("info", help="format, size, area, volume, watertightness of a shape")
+    p = ssub.add_parser(
+        "info",
+        help="format, size, area, volume, watertightness of a shape",
+        description="Read a shape model and print its format, vertex and face counts, area, "
+        "volume, equivalent radius, extent and whether it is watertight.",
+    )
     p.add_argument("file", metavar="FILE", help="an OBJ, PLY or DSK file, or a known shape name")
     p.set_defaults(func=cmd_shape_info)
 

@@ -14,7 +14,12 @@ import contextlib
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "targets", help="small bodies known offline (names, catalogs) and their next approaches"
+        "targets",
+        help="small bodies known offline (names, catalogs) and their next approaches",
+        description="Without a name: the small bodies orbitviz knows offline (embedded close "
+        "approachers, named minor planets, catalogs). With one: where its elements come from "
+        "and its next close approaches (a screening of it alone), the windows to give "
+        "orbitviz flyby.",
     )
     p.add_argument(
         "name",

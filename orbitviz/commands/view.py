@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from .._files import check_output
+from .._status import Status
 from ..cli_types import size
 from ..recipes.arguments import add_scene_parsers, recipe_from_args
 from ..recipes.options import CAMERA_OPTION
@@ -19,13 +20,15 @@ def cmd_view(args: argparse.Namespace) -> int:
         check_output(args.screenshot, what="the screenshot", suffixes=(".png",))
     recipe = recipe_from_args(args)
     if args.screenshot:
-        path = screenshot(
-            recipe,
-            args.screenshot,
-            time=args.time,
-            size=args.size or (1280, 800),
-            camera=args.camera,
-        )
+        with Status(f"rendering {recipe.title}") as status:
+            path = screenshot(
+                recipe,
+                args.screenshot,
+                time=args.time,
+                size=args.size or (1280, 800),
+                camera=args.camera,
+                progress=status,
+            )
         print(f"screenshot written to {path}")
         return 0
     return run_viewer(recipe, time=args.time, size=args.size, camera=args.camera)
