@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Sequence
 from importlib import metadata
 
+from . import __version__
 from ._files import Terminated, removing_temporaries_on_signals
 from .cli_types import Parser
 from .commands import (
@@ -73,8 +74,6 @@ COMMANDS = (
 def version_text() -> str:
     """``orbitviz 0.1.0`` and, on a second line, Python and the libraries orbitviz runs on
     (read from their metadata: nothing is imported)."""
-    from . import __version__
-
     found = []
     for name in VERSION_OF:
         try:

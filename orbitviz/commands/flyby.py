@@ -8,6 +8,7 @@ import sys
 
 from .._files import check_output
 from .._status import Status
+from ..cli_types import examples
 from ..recipes.options import FLYBY_OPTIONS, add_options, values
 
 FIGURE_SUFFIXES = (".png", ".pdf", ".svg")  # as orbitviz.reports.figures writes them
@@ -21,6 +22,11 @@ def add_parser(sub) -> None:
         "close and how fast it passes, how sure that is (the orbit's uncertainty at the "
         "encounter, the b-plane), an impact if there is one, and its heliocentric orbit before "
         "and after; N-body by default, with what patched conics would say beside it.",
+        epilog=examples(
+            'orbitviz flyby "2021 WP"',
+            'orbitviz flyby "2021 WP" --method patched --round-to-sigma',
+            "orbitviz flyby Apophis --format json --plot apophis.pdf",
+        ),
     )
     add_options(p, FLYBY_OPTIONS)
     p.add_argument(

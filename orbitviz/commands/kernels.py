@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from .._text import table as _table
+from ..cli_types import examples
 from ..errors import OrbitvizError
 
 
@@ -16,6 +17,12 @@ def add_parser(sub) -> None:
         description="The data files orbitviz knows by name (kernels, shape models, catalogs): "
         "where each one is (bundled, package, mirror, cache), fetching and verifying them by "
         "their sha256, and what a kernel holds.",
+        epilog=examples(
+            "orbitviz kernels list --kind spk",
+            "orbitviz kernels fetch ROS_V38.TF",
+            "orbitviz kernels verify",
+            "orbitviz kernels info LORB_C_G_FIXED_RBD_7_V2_0.BSP",
+        ),
     )
     ksub = kernels.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ksub.add_parser(

@@ -9,6 +9,7 @@ import sys
 from .._files import check_output
 from .._status import Status
 from .._text import table as _table
+from ..cli_types import examples
 
 
 def add_parser(sub) -> None:
@@ -18,6 +19,9 @@ def add_parser(sub) -> None:
         description="Sample a lander's path from its SPICE kernels, measure its altitude above "
         "the shape model, and find its contacts from the data alone: each touchdown (UTC, "
         "latitude, longitude, residual) and each hop (duration, apex, ground distance).",
+        epilog=examples(
+            "orbitviz lander philae", "orbitviz lander philae --format json --plot philae.png"
+        ),
     )
     p.add_argument("lander", choices=["philae"], help="the lander (philae: Rosetta's, 2014)")
     p.add_argument(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cli_types import count, number, size
+from ..cli_types import count, examples, number, size
 from ..errors import RenderError
 from ..recipes.arguments import add_scene_parsers, recipe_from_args
 from ..recipes.options import CAMERA_OPTION
@@ -166,5 +166,9 @@ def add_parser(sub) -> None:
         help="render a scene to MP4, GIF or PNG frames, headless",
         description="Render Philae's landing, a flyby, a transit seen beside its light curve, "
         "or a shape model file to a video.",
+        epilog=examples(
+            'orbitviz render flyby "2021 WP" -o wp.gif --size 640x360 --duration 10',
+            "orbitviz render 67p-spc.ply -o frames/ --frames 120",
+        ),
     )
     add_scene_parsers(p, _render_options)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from ..cli_types import examples
+
 
 def add_parser(sub) -> None:
     shape = sub.add_parser(
         "shape",
         help="shape models: information",
         description="Shape models (OBJ, PLY, SPICE DSK): what a file holds.",
+        epilog=examples("orbitviz shape info 67p-spc.ply"),
     )
     ssub = shape.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ssub.add_parser(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 
+from ..cli_types import examples
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
@@ -20,6 +22,7 @@ def add_parser(sub) -> None:
         "approachers, named minor planets, catalogs). With one: where its elements come from "
         "and its next close approaches (a screening of it alone), the windows to give "
         "orbitviz flyby.",
+        epilog=examples("orbitviz targets", "orbitviz targets Bennu"),
     )
     p.add_argument(
         "name",

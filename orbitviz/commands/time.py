@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..cli_types import examples
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
@@ -11,6 +13,7 @@ def add_parser(sub) -> None:
         help="convert UTC <-> ET (TDB seconds past J2000)",
         description="One time in UTC, TDB, ET (TDB seconds past J2000, SPICE's time) and "
         "Julian date, from a UTC time or an ET number.",
+        epilog=examples("orbitviz time 2021-11-19T03:33", "orbitviz time 690564849.18"),
     )
     p.add_argument(
         "time",

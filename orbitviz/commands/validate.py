@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from .._files import check_output
+from ..cli_types import examples
 from ..errors import ScreeningError
 
 
@@ -32,6 +33,10 @@ def add_parser(sub) -> None:
         help="compare orbitviz's answers with JPL's",
         description="Check orbitviz against JPL: recompute JPL's answers from the same orbit "
         "solutions and print how far apart they are.",
+        epilog=examples(
+            "orbitviz validate cad cad_api_2020_all.json --catalog sbdb_query_neos_2020.csv "
+            "--max-dist 0.05au --plot v.png"
+        ),
     )
     vsub = validate.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = vsub.add_parser(

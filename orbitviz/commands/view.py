@@ -8,7 +8,7 @@ import argparse
 
 from .._files import check_output
 from .._status import Status
-from ..cli_types import size
+from ..cli_types import examples, size
 from ..recipes.arguments import add_scene_parsers, recipe_from_args
 from ..recipes.options import CAMERA_OPTION
 
@@ -57,5 +57,10 @@ def add_parser(sub) -> None:
         help="the desktop viewer (or --screenshot one frame)",
         description="Open the 3D viewer on Philae's landing, a flyby, a planetary system beside "
         "its light curve (transit), or a shape model file (OBJ, PLY, DSK).",
+        epilog=examples(
+            "orbitviz view philae",
+            'orbitviz view flyby "2021 WP"',
+            "orbitviz view philae --screenshot out.png --time 2014-11-12T16:30 --size 1600x900",
+        ),
     )
     add_scene_parsers(view, _view_options)
