@@ -53,6 +53,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
+smartquotes = False  # commands, options and output are shown as typed: "--", "..." and quotes
 exclude_patterns = [
     "_build",
     "gallery_header.rst",

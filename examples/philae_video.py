@@ -23,17 +23,18 @@ print(", ".join(layer.name for layer in scene.layers))
 # %%
 # Scene time to video time
 # ------------------------
-# 12 s of video; the final bounce (17:24 to the end) four times slower than the rest.
+# 10 s of video; the final bounce (17:24 to the end) four times slower than the rest.
 timing = TimeMap.with_slow_phase(
-    start, stop, 12.0, phase_et=(orbitviz.to_et("2014-11-12T17:24"), stop), slowdown=4.0
+    start, stop, 10.0, phase_et=(orbitviz.to_et("2014-11-12T17:24"), stop), slowdown=4.0
 )
 
 # %%
 # Render
 # ------
 # The camera chases Philae; UTC, altitude, a scale bar and the data credits are overlaid.
+# A web-page-sized video, 15 frames a second (``size=(1920, 1080), fps=30`` for a film).
 result = orbitviz.render_video(
-    scene, "philae_bounces.mp4", camera="follow", size=(1280, 720), fps=25, time_map=timing
+    scene, "philae_bounces.mp4", camera="follow", size=(960, 540), fps=15, time_map=timing
 )
 print(
     f"wrote {result.path}: {result.plan.n_frames} frames in {result.total_s:.0f} s "
