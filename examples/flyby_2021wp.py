@@ -71,3 +71,5 @@ print("wrote flyby_2021wp.png")
 # opens it (a window, or a widget in a notebook); ``orbitviz view flyby "2021 WP"`` too.
 scene = orbitviz.build_scene(nbody)
 print(", ".join(layer.name for layer in scene.layers))
+
+# sphinx_gallery_thumbnail_number = 2

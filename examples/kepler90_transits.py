@@ -73,3 +73,5 @@ print("wrote kepler90_transits.png")
 # under the view with the clock as its cursor. ``orbitviz.show(scene)`` opens it.
 scene = transit_scene(report.result)
 print(", ".join(layer.name for layer in scene.layers))
+
+# sphinx_gallery_thumbnail_number = 2

@@ -61,3 +61,5 @@ print("wrote philae_altitude.png")
 # altitude, the touchdowns. ``orbitviz.show(scene)`` opens it; ``orbitviz view philae`` too.
 scene = philae_scene(path=path)
 print(", ".join(layer.name for layer in scene.layers))
+
+# sphinx_gallery_thumbnail_number = 2

@@ -40,3 +40,5 @@ print(
     f"wrote {result.path}: {result.plan.n_frames} frames in {result.total_s:.0f} s "
     f"with OpenGL through {result.backend}"
 )
+
+# sphinx_gallery_thumbnail_number = 2
