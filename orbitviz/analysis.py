@@ -191,6 +191,13 @@ def transits(
     """
     if isinstance(files, str | os.PathLike | LightCurve):
         files = files if isinstance(files, LightCurve) else [files]
+    elif not (
+        isinstance(files, list | tuple) and all(isinstance(f, str | os.PathLike) for f in files)
+    ):
+        raise OrbitvizError(
+            f"transits(): files={files!r} ({type(files).__name__}): give a light-curve file's "
+            "path, a list of paths, or a LightCurve"
+        )
     try:
         settings = SearchSettings(**search_options) if search_options else None
     except TypeError as exc:

@@ -13,6 +13,7 @@ import argparse
 
 from orbitviz.cli_types import count, examples
 from orbitviz.errors import ScreeningError
+from orbitviz.parallel import add_cluster_options, use_tls_files
 
 
 def threshold(text: str) -> str:
@@ -67,7 +68,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument(
         "--scheduler",
         default="local",
-        help="local | processes (local Dask processes, default) | synchronous | tcp://HOST:PORT",
+        help="local | processes (local Dask processes, default) | synchronous | tcp://HOST:PORT "
+        "(no authentication: a trusted network only) | tls://HOST:PORT (with --tls-*)",
     )
     p.add_argument(
         "--workers",
@@ -88,6 +90,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--top", type=count(0), default=20, help="rows to print (default 20)")
     p.add_argument("--plot", metavar="PNG", help="write distance vs date of every approach")
+    add_cluster_options(p)
     p.set_defaults(func=cmd_screen)
     return p
 
@@ -98,6 +101,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     if args.plot:  # before the screening, not after
         check_output(args.plot, what="the plot", suffixes=(".png",))
+    use_tls_files(args)
     table = screen(
         args.catalog,
         args.body.upper(),
