@@ -70,10 +70,13 @@ ADJUST = {
 }
 """orbitviz sub-command -> how its documented command lines are changed (see each function)."""
 
-TRANSIT_SCENE_REASON = (
-    "the transit search itself (~30 s) runs once, in the gallery's kepler90_transits example "
-    "and in `orbitviz transit`; the scene commands take the hand-built Kepler-90 analysis "
-    "(tests/transit_support.py), as tests/test_render_transit.py does"
+TRANSIT_REASON = (
+    "the transit search of Kepler-90 (~30 s) runs in the gallery's kepler90_transits example, "
+    "tests/test_exoplanets_kepler90.py and tests/test_exoplanets_cli.py; `orbitviz transit` "
+    "of the same files answers with the search conftest's kepler90_report has run, and the "
+    "scene commands (`view transit`, `render transit`) take the hand-built Kepler-90 analysis "
+    "(tests/transit_support.py), as tests/test_render_transit.py does: their files, options "
+    "and outputs are checked as written"
 )
 
 
@@ -176,8 +179,10 @@ def test_documented_command(command, workspace, monkeypatch, capsys, request, tm
         if adjust:
             request.getfixturevalue("gl_backend")
             argv = adjust(argv)
+        if argv[0] == "transit":  # TRANSIT_REASON
+            _kepler90_searched_once(monkeypatch, request.getfixturevalue("kepler90_report"))
         if argv[:2] in (["view", "transit"], ["render", "transit"]):
-            _hand_built_kepler90(monkeypatch)  # TRANSIT_SCENE_REASON
+            _hand_built_kepler90(monkeypatch)  # TRANSIT_REASON
         capsys.readouterr()
         try:
             code = main(argv)
@@ -193,6 +198,20 @@ def test_documented_command(command, workspace, monkeypatch, capsys, request, tm
         ran += 1
     if not ran:
         pytest.skip(f"{command.where}: {_skip_reason(shlex.split(command.text))}")
+
+
+def _kepler90_searched_once(monkeypatch, report) -> None:
+    """``orbitviz transit`` of Kepler-90's quarters answers with the search the session has
+    already run (conftest's ``kepler90_report``): its files, options and outputs as written."""
+    import orbitviz.analysis
+
+    def searched(files, **_):
+        assert sorted(Path(f).name for f in files) == sorted(
+            Path(source.split(" (")[0]).name for source in report.result.lightcurve.sources
+        ), files
+        return report.result
+
+    monkeypatch.setattr(orbitviz.analysis, "analyze", searched)
 
 
 def _hand_built_kepler90(monkeypatch) -> None:
