@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .arguments import whole
@@ -59,6 +60,7 @@ def flyby(
     uncertainty: str = "auto",
     clones: int | None = None,
     seed: int = 0,
+    progress: Callable[[str], None] | None = None,
 ) -> FlybyReport:
     """Flyby report of a small body past ``body`` (Earth by default).
 
@@ -70,7 +72,9 @@ def flyby(
     each element at its uncertainty's first significant digit, as the notebooks do.
     ``uncertainty`` (``auto``, ``linear``, ``mc``, ``none``), ``clones`` and ``seed``: the orbit
     uncertainty at the closest approach (:mod:`orbitviz.dynamics.uncertainty`).
+    ``progress(text)`` hears of each step (the command line's status line).
     """
+    say = progress or (lambda text: None)
     name = _target_name(target)
     if sbdb_file is not None and catalog is not None:
         raise InvalidArgument(
@@ -84,6 +88,7 @@ def flyby(
             f"clones={clones} are Monte Carlo clones, but uncertainty={uncertainty!r} runs "
             "none: use --uncertainty mc (or auto), or leave --clones out"
         )
+    say(f"reading the elements of {name}" if name else "reading the elements")
     elements, window = resolve_target(
         name, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
     )
@@ -92,6 +97,7 @@ def flyby(
     chosen = None
     if start is None or stop is None:
         if window is None:
+            say(f"finding the next approach of {name} (a screening of it alone)")
             start, stop, chosen = _window_of_next_approach(elements, body, name, kernels)
         else:
             start = start if start is not None else window.start_utc
@@ -103,17 +109,21 @@ def flyby(
                 f"flyby search window {start} .. {stop}: stop is not after start "
                 f"({(stop_et - start_et) / 86400:+.6g} days); give --start before --stop"
             )
+        chosen_method = method or DEFAULT_METHOD
+        say(f"{chosen_method}: {name or 'the target'} past {str(body).title()}, {start} .. {stop}")
         result = analyze_flyby(
             elements,
             body,
             start_et,
             stop_et,
-            method=method or DEFAULT_METHOD,
+            method=chosen_method,
             name=elements.name or elements.designation,
             nbody_options=nbody_options,
             compare=compare,
         )
 
+        if uncertainty != "none":
+            say("the orbit's uncertainty at the closest approach")
         unc = for_report(
             elements,
             body,

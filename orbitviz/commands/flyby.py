@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from .._files import check_output
+from .._status import Status
+from ..cli_types import examples
 from ..errors import OutputError
 from ..recipes.options import FLYBY_OPTIONS, add_options, values
 
@@ -18,9 +20,23 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "flyby",
         help="SOI entry/exit, closest approach and orbit change of a small body passing a planet",
+        description="When a small body enters and leaves a planet's sphere of influence, how "
+        "close and how fast it passes, how sure that is (the orbit's uncertainty at the "
+        "encounter, the b-plane), an impact if there is one, and its heliocentric orbit before "
+        "and after; N-body by default, with what patched conics would say beside it.",
+        epilog=examples(
+            'orbitviz flyby "2021 WP"',
+            'orbitviz flyby "2021 WP" --method patched --round-to-sigma',
+            "orbitviz flyby Apophis --format json --plot apophis.pdf",
+        ),
     )
     add_options(p, FLYBY_OPTIONS)
-    p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    p.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "markdown"],
+        default="table",
+        help="the report's format (default table)",
+    )
     p.add_argument("--plot", metavar="FILE", help="write distance vs time to this PNG, PDF or SVG")
     p.add_argument(
         "--bplane",
@@ -45,7 +61,8 @@ def cmd_flyby(args: argparse.Namespace) -> int:
                 path=args.bplane,
                 reason="same file",
             )
-    report = flyby(**values(args, FLYBY_OPTIONS))
+    with Status(f"flyby of {args.target}") as status:  # seconds: say what is going on
+        report = flyby(**values(args, FLYBY_OPTIONS), progress=status)
     text = {
         "table": report.to_table,
         "json": report.to_json,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from orbitviz.cli_types import count
+from orbitviz.cli_types import count, examples
 from orbitviz.errors import ScreeningError
 from orbitviz.parallel import add_cluster_options, use_tls_files
 
@@ -33,6 +33,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="close approaches of a whole catalog to a body (local or Dask cluster)",
         description="Every close approach of a catalog's objects to a body in a time window, "
         "found by a two-body screen and refined by the N-body engine, sorted by distance.",
+        epilog=examples(
+            "orbitviz screen --start 2029-01-01 --stop 2030-01-01 --threshold 0.01au "
+            "-o approaches.parquet --plot approaches.png"
+        ),
     )
     p.add_argument(
         "--catalog",

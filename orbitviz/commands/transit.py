@@ -12,7 +12,7 @@ import argparse
 import sys
 import time
 
-from ..cli_types import count, number
+from ..cli_types import count, examples, number
 from ..errors import TransitError
 from ..parallel import add_cluster_options, use_tls_files
 from ..recipes.options import TRANSIT_OPTIONS, add_options, values
@@ -29,6 +29,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "tables), fit each candidate with a limb-darkened model, vet it, and print the report: "
         "period, mid-time, depth, duration, radius, orbit, temperature, SNR and the probability "
         "that it is a planet.",
+        epilog=examples(
+            "orbitviz transit kplr011442793-*_llc.fits --star Kepler-90 --plot k90.png"
+        ),
     )
     add_options(p, TRANSIT_OPTIONS)
     p.add_argument("--format", choices=FORMATS, default="table", help="the report's format")
