@@ -311,6 +311,11 @@ def load_sbdb_json(path: str | Path) -> dict:
             f"SBDB file {path} is not JSON ({exc.msg} at line {exc.lineno}); "
             "save the raw answer of https://ssd-api.jpl.nasa.gov/sbdb.api"
         ) from None
+    except RecursionError:  # 200,000 nested brackets: no SBDB answer nests that deep
+        raise ElementsError(
+            f"SBDB file {path} nests its brackets deeper than Python's JSON reader goes; it is "
+            "not an SBDB answer (save the raw answer of https://ssd-api.jpl.nasa.gov/sbdb.api)"
+        ) from None
 
 
 def parse_sbdb(
