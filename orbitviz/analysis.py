@@ -11,14 +11,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import numbers
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+import numpy as np
 
 from .arguments import whole
 from .dynamics.flyby import analyze_flyby
 from .dynamics.methods import DEFAULT_METHOD
+from .dynamics.nbody import propagate_nbody
 from .dynamics.uncertainty import DEFAULT_CLONES, for_report
 from .errors import InvalidArgument, OrbitvizError
 from .exoplanets.analysis import analyze
@@ -88,6 +92,7 @@ def flyby(
             f"clones={clones} are Monte Carlo clones, but uncertainty={uncertainty!r} runs "
             "none: use --uncertainty mc (or auto), or leave --clones out"
         )
+    _check_nbody_options(nbody_options)
     say(f"reading the elements of {name}" if name else "reading the elements")
     elements, window = resolve_target(
         name, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
@@ -103,7 +108,7 @@ def flyby(
             start = start if start is not None else window.start_utc
             stop = stop if stop is not None else window.stop_utc
     with KernelSet("default", *kernels):
-        start_et, stop_et = float(to_et(start)), float(to_et(stop))
+        start_et, stop_et = _one_time("start", start), _one_time("stop", stop)
         if not stop_et > start_et:
             raise OrbitvizError(
                 f"flyby search window {start} .. {stop}: stop is not after start "
@@ -138,6 +143,33 @@ def flyby(
         if chosen:
             report.summary["notes"].insert(0, chosen)
         return report
+
+
+def _one_time(name: str, value) -> float:
+    et = to_et(value)
+    if np.ndim(et) != 0:
+        raise InvalidArgument(
+            f"{name} = {value!r}: give one time, not {np.size(et)}", argument=name
+        )
+    return float(et)
+
+
+def _check_nbody_options(options) -> None:
+    """``nbody_options`` are keywords of :func:`~orbitviz.dynamics.nbody.propagate_nbody`."""
+    if options is None:
+        return
+    allowed = set(inspect.signature(propagate_nbody).parameters) - {
+        "initial",
+        "start_et",
+        "stop_et",
+    }
+    if not isinstance(options, Mapping) or not set(options) <= allowed:
+        unknown = sorted(set(options) - allowed) if isinstance(options, Mapping) else options
+        raise InvalidArgument(
+            f"nbody_options: {unknown!r} are not options of the N-body engine; use a dict of "
+            f"{', '.join(sorted(allowed))}",
+            argument="nbody_options",
+        )
 
 
 NEXT_APPROACH_AU = 0.2

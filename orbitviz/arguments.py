@@ -17,8 +17,11 @@ orbitviz.errors.InvalidArgument: clones = 2.5: give a whole number >= 2
 
 from __future__ import annotations
 
+import math
 import numbers
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from orbitviz.errors import InvalidArgument, OrbitvizError
 
@@ -67,6 +70,45 @@ def names(
             value,
         )
     return given
+
+
+def number(
+    name: str,
+    value,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    error: type[OrbitvizError] = InvalidArgument,
+) -> float:
+    """``value`` as a finite float (not a bool, not a string) in its range; else ``error``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise _error(error, f"{name} = {value!r}: give a number", name, value)
+    x = float(value)
+    too_low = low is not None and (x < low or (low_open and x == low))
+    if not math.isfinite(x) or too_low or (high is not None and x > high):
+        where = " and ".join(
+            part
+            for part in (
+                None if low is None else f"{'>' if low_open else '>='} {low:g}",
+                None if high is None else f"<= {high:g}",
+            )
+            if part
+        )
+        raise _error(
+            error,
+            f"{name} = {value!r}: give a finite number{' ' + where if where else ''}",
+            name,
+            value,
+        )
+    return x
+
+
+def path(name: str, value, *, error: type[OrbitvizError] = InvalidArgument) -> Path:
+    """``value`` as a Path when it is a non-empty ``str`` or ``os.PathLike``; else ``error``."""
+    if not isinstance(value, (str, os.PathLike)) or not str(os.fspath(value)).strip():
+        raise _error(error, f"{name} = {value!r}: give a file path", name, value)
+    return Path(value)
 
 
 def image_size(

@@ -18,7 +18,7 @@ import pandas as pd
 
 from orbitviz import spice
 from orbitviz._files import check_output
-from orbitviz.arguments import whole
+from orbitviz.arguments import number, whole
 from orbitviz.parallel import TABLE_SUFFIXES, check_parts_dir, parts_dir_for, remove_if_empty
 from orbitviz.screening.bodies import soi_radius_km
 from orbitviz.screening.distributed import check_scheduler, run_chunks, split
@@ -155,7 +155,7 @@ def screen(
             stop_et,
             soi_km if km is None else km,
             soi_km,
-            float(step_s),
+            number("step_s", step_s, low=0, low_open=True, error=ScreeningError),
             refine,
             None if nbody_max is None else int(nbody_max),
         )

@@ -163,7 +163,10 @@ B.C." for ET 1e16, after an overflow)."""
 
 
 def _check_writable(et) -> None:
-    values = np.asarray(et, dtype=float)
+    try:
+        values = np.asarray(et, dtype=float)
+    except (TypeError, ValueError):
+        raise TimeFormatError(f"ET {et!r}: give seconds past J2000 (TDB) as numbers") from None
     low, high = WRITABLE_ET
     bad = ~((values >= low) & (values <= high))
     if bad.any():

@@ -112,3 +112,60 @@ def test_a_camera_path_a_world_away_is_refused(tmp_path):
     )
     with pytest.raises(OrbitvizError, match=r"distance_km = 1e\+308 must be > 0 and <= 1e\+12"):
         read_keyframes(path)
+
+
+def _api_calls(scene):
+    import orbitviz as ov
+
+    gif = "/nonexistent-folder/x.gif"
+    return {
+        "flyby(None)": lambda: ov.flyby(None),
+        "flyby(3.5)": lambda: ov.flyby(3.5),
+        "flyby body=None": lambda: ov.flyby("Apophis", body=None),
+        "flyby start=[]": lambda: ov.flyby("Apophis", start=[], stop="2029-05-01"),
+        "flyby method=3": lambda: ov.flyby("Apophis", method=3),
+        "flyby nbody_options=3": lambda: ov.flyby("Apophis", nbody_options=3),
+        "flyby nbody_options bogus": lambda: ov.flyby("Apophis", nbody_options={"bogus": 1}),
+        "to_et(None)": lambda: ov.to_et(None),
+        "to_et('not a time')": lambda: ov.to_et("not a time"),
+        "et_to_utc('a')": lambda: ov.et_to_utc("a"),
+        "et_to_utc(nan)": lambda: ov.et_to_utc(float("nan")),
+        "states('', 0)": lambda: ov.states("", 0.0),
+        "states(EARTH, 'x')": lambda: ov.states("EARTH", "x"),
+        "states frame BOGUS": lambda: ov.states("EARTH", 0.0, frame="BOGUS"),
+        "KernelSet(3)": lambda: ov.KernelSet(3).load(),
+        "fetch(None)": lambda: ov.fetch(None),
+        "fetch(3)": lambda: ov.fetch(3),
+        "load_mesh(None)": lambda: ov.load_mesh(None),
+        "load_mesh(3)": lambda: ov.load_mesh(3),
+        "screen(catalog=3)": lambda: ov.screen(catalog=3),
+        "screen(threshold=-1)": lambda: ov.screen(threshold=-1.0),
+        "screen(step_s='x')": lambda: ov.screen(step_s="x"),
+        "screen(refine='bogus')": lambda: ov.screen(refine="bogus"),
+        "build_scene(3)": lambda: ov.build_scene(3),
+        "transits(3)": lambda: ov.transits(3),
+        "render_video(None)": lambda: ov.render_video(None, gif),
+        "render_video(scene, 3)": lambda: ov.render_video(scene, 3),
+        "render_video fps='x'": lambda: ov.render_video(scene, gif, fps="x"),
+        "render_video time_range=(1,)": lambda: ov.render_video(scene, gif, time_range=(1,)),
+        "render_video camera=3": lambda: ov.render_video(scene, "x.gif", camera=3, frames=1),
+        "render_video quality=3": lambda: ov.render_video(scene, gif, quality=3),
+    }
+
+
+def test_the_public_api_raises_only_its_own_errors(scene, tmp_path, monkeypatch):
+    """Wrong types and values at every public function: each an OrbitvizError (these were
+    TypeError, ValueError, AttributeError or IndexError from deep inside)."""
+    monkeypatch.chdir(tmp_path)
+    foreign = {}
+    for name, call in _api_calls(scene).items():
+        try:
+            call()
+        except OrbitvizError:
+            continue
+        except Exception as exc:  # noqa: BLE001 - the point: which ones are not ours
+            foreign[name] = f"{type(exc).__name__}: {exc}"
+        else:
+            foreign[name] = "no error"
+    assert foreign == {}
+    assert list(tmp_path.iterdir()) == []
