@@ -631,3 +631,77 @@ def test_the_transit_scene_in_the_window(qapp, qtbot, mirror, tmp_path):  # noqa
         assert win.time_bar.slider.value() != slider
     finally:
         win.close()
+
+
+# -- overlays after every camera change (issue #25) -------------------------------------------
+def _check_overlays_follow_the_view(window, image):
+    """Every shown label sits next to (or is led to) its point as projected NOW, with ink in its
+    box; the scale bar measures the view as it is now (its length in km between its ends)."""
+    from orbitviz._vispy.label_adapter import label_sources
+
+    canvas = window.canvas
+    scene = window.prepared.scene
+    anchors = {
+        (source.layer, i): xy
+        for source in label_sources(scene, scene.clock.et, canvas.size)
+        for i, xy in enumerate(canvas.project(source.positions_km))
+    }
+    shown = [s for s in canvas.labels.shown if s.box is not None]
+    assert shown, "no label shown"
+    for label in shown:
+        x, y = anchors[(label.layer, label.index)]
+        reach = np.hypot(*np.subtract(label.leader[1], label.leader[0])) if label.leader else 0
+        assert label.box.distance_to(x, y) <= reach + 30, (label.text, label.box, (x, y))
+        x0, y0, x1, y1 = (
+            round(v) for v in (label.box.x0, label.box.y0, label.box.x1, label.box.y1)
+        )
+        assert image[y0:y1, x0:x1].max() > 150, f"no text drawn in the box of {label.text}"
+    bar = canvas._scale_bar
+    (ax, ay), (bx, by) = bar.ends_px
+    assert canvas.km_between((ax, ay), (bx, by)) == pytest.approx(bar.length_km, rel=0.02)
+
+
+def test_overlays_follow_a_drag_the_wheel_a_preset_and_reset(window, qapp):  # noqa: F811
+    """After each camera change the labels, leader lines and the scale bar are laid out for
+    the view shown in that same frame (they stayed where they were until the clock moved)."""
+    from PyQt5.QtCore import QEvent, QPoint, QPointF, Qt
+    from PyQt5.QtGui import QMouseEvent, QWheelEvent
+
+    window.actions_by_name["reset"].trigger()
+    settle(qapp)
+    view = window.view
+
+    def km_per_px():
+        bar = window.canvas._scale_bar
+        return bar.length_km / bar.length_px
+
+    lengths = [km_per_px()]
+    for kind, x, buttons in (
+        (QEvent.MouseButtonPress, 200, Qt.LeftButton),
+        (QEvent.MouseMove, 260, Qt.LeftButton),
+        (QEvent.MouseMove, 330, Qt.LeftButton),
+        (QEvent.MouseButtonRelease, 330, Qt.NoButton),
+    ):
+        qapp.sendEvent(
+            view, QMouseEvent(kind, QPointF(x, 150), Qt.LeftButton, buttons, Qt.NoModifier)
+        )
+    settle(qapp)
+    _check_overlays_follow_the_view(window, grab(window))
+    wheel = QWheelEvent(
+        QPointF(240, 180), QPointF(240, 180), QPoint(0, 0), QPoint(0, 600), Qt.NoButton,
+        Qt.NoModifier, Qt.NoScrollPhase, False,
+    )  # fmt: skip
+    qapp.sendEvent(view, wheel)
+    settle(qapp)
+    lengths.append(km_per_px())
+    assert lengths[1] < 0.8 * lengths[0]  # zoomed in: fewer km per pixel
+    window.set_preset("touchdown2")
+    settle(qapp)
+    image = grab(window)
+    _check_overlays_follow_the_view(window, image)
+    lengths.append(km_per_px())
+    window.actions_by_name["reset"].trigger()
+    settle(qapp)
+    _check_overlays_follow_the_view(window, grab(window))
+    assert km_per_px() == pytest.approx(lengths[0])
+    assert lengths[2] < 0.5 * lengths[0]  # a touchdown, close up

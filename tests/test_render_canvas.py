@@ -233,7 +233,7 @@ def test_labels_on_nearby_points_do_not_overlap_on_screen(gl_backend):  # noqa: 
     scene.add(
         LabelLayer(
             "spots",
-            [[2.0, 0.0, 0.0], [2.0, 0.02, 0.01]],
+            [[2.0, -3.0, 0.0], [2.0, -2.98, 0.01]],  # in front of the comet (not hidden by it)
             ["touchdown 16:20:00", "touchdown 17:25:26"],
         )
     )
@@ -248,3 +248,46 @@ def test_labels_on_nearby_points_do_not_overlap_on_screen(gl_backend):  # noqa: 
     assert np.linalg.norm(anchors[0] - anchors[1]) < 5  # the points nearly coincide on screen
     assert not a.intersects(b)  # their labels do not
     assert image.sum() > 0
+
+
+def test_markers_and_labels_behind_the_comet_are_hidden(gl_backend):  # noqa: F811
+    """A marker (drawn on top of everything) and its label on the far side of the comet are
+    left out; seen from that side they are back. A label at a body's centre is never hidden
+    by that body."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import MarkerLayer
+
+    scene = comet_scene()
+    scene["lander"].visible = scene["path"].visible = False
+    scene.add(MarkerLayer("far", [[0.0, 4.0, 0.0]], labels=["far side"], color="yellow"))
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        for azimuth, seen in ((0.0, False), (180.0, True)):  # from -y (comet between), from +y
+            canvas.set_camera(CameraState((0, 0, 0), azimuth, 0.0, 14.0))
+            image = canvas.render().astype(int)
+            x, y = canvas.project([[0.0, 4.0, 0.0]])[0]
+            patch = image[round(y) - 2 : round(y) + 3, round(x) - 2 : round(x) + 3]
+            yellow = (patch[..., 0] > 180) & (patch[..., 1] > 180) & (patch[..., 2] < 100)
+            assert yellow.any() == seen, f"azimuth {azimuth}: marker shown {yellow.any()}"
+            (label,) = [s for s in canvas.labels.shown if s.layer == "far"]
+            assert (label.box is not None) == seen
+    finally:
+        canvas.close()
+
+
+def test_the_night_side_is_not_pure_black(gl_backend):  # noqa: F811
+    """A fill light from the camera: the side away from the Sun keeps its relief, dark grey."""
+    from orbitviz._vispy import SceneCanvas
+
+    scene = comet_scene(sun_dir=(1.0, 0.0, 0.0))
+    scene["path"].visible = scene["lander"].visible = False
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), -90.0, 0.0, 12.0))  # from -x: the night side
+        grey = canvas.render().astype(int).sum(axis=2)
+    finally:
+        canvas.close()
+    comet = grey[grey > 0]
+    assert len(comet) > 0.1 * grey.size
+    assert np.median(comet) > 3 * 22, f"night side {np.median(comet) / 3:.0f} of 255"
+    assert np.percentile(comet, 90) > 1.3 * np.percentile(comet, 10)  # relief, not a flat grey

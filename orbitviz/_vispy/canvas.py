@@ -121,10 +121,14 @@ class SceneCanvas:
         scene.layers.events.removed.connect(self._on_removed)
         scene.clock.events.time.connect(self._on_clock)
         self._view_changed = True
+        self._drawn_view: tuple = ()
+        self._framed: tuple = ()
         self._framebuffers: dict[tuple[int, int], Framebuffer] = {}
         self._bound: Framebuffer | None = None
         self.coarse = False
-        self.view.scene.transform.changed.connect(lambda event: self._camera_changed())
+        # the camera replaces the scene's transform object (a new mode, VisPy's transform cache):
+        # follow the node's own event, emitted for a new transform and for a changed one
+        self.view.scene.events.transform_change.connect(self._camera_changed)
         self.set_camera(scene.home_camera())
         self.canvas.events.resize.connect(self._on_resize)  # overlays are laid out in pixels
         if not self._pooled:  # drawn on screen by VisPy: follow the view before each frame
@@ -355,7 +359,7 @@ class SceneCanvas:
             float(camera.fov),
         )
 
-    def _camera_changed(self) -> None:
+    def _camera_changed(self, event=None) -> None:
         self._view_changed = True  # adapters and the layout follow it before the next frame
 
     # -- pixels ----------------------------------------------------------------------------
@@ -371,10 +375,29 @@ class SceneCanvas:
     def _before_draw(self, event) -> None:
         self._follow_view()
 
+    def view_signature(self) -> tuple:
+        """What the picture's geometry depends on: the camera's class, its placement in the
+        scene (eye and orientation), its field of view and zoom, and the output size. VisPy's
+        cameras do not always say when they move (a drag or a wheel step can leave the scene's
+        transform object and its events alone), so each frame compares this instead."""
+        camera = self.view.camera
+        return (
+            type(camera),
+            camera.transform.matrix.tobytes(),
+            float(camera.fov),
+            float(getattr(camera, "scale_factor", 0.0) or 0.0),
+            self.size,
+        )
+
     def _follow_view(self) -> None:
         """Let adapters follow a changed camera or size and lay the overlays and labels out
         again, once per frame, just before drawing: only then are VisPy's transforms up to
-        date."""
+        date. Any camera change counts (a drag, the wheel, a preset, a reset, the follow
+        camera, a video's camera path): the view is compared with the last frame's."""
+        signature = self.view_signature()
+        if signature != self._drawn_view:
+            self._drawn_view = signature
+            self._view_changed = True
         if self._view_changed:
             self._view_changed = False
             self._layout_dirty = True
@@ -383,6 +406,11 @@ class SceneCanvas:
                 adapter.on_view(self)
         # translucent surfaces back to front (the camera or the clock may have moved them)
         sort_translucent(self.adapters.values(), self.view.camera.transform.map([0.0, 0, 0])[:3])
+        moment = (self._drawn_view, self.scene.clock.et)
+        if moment != self._framed or self._layout_dirty:  # markers hidden behind bodies
+            self._framed = moment
+            for adapter in self.adapters.values():
+                adapter.on_frame(self)
         if self._layout_dirty:
             self._layout_dirty = False
             self._layout()

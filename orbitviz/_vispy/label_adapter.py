@@ -28,6 +28,7 @@ from orbitviz.scene.marker_layer import MarkerLayer
 
 from .direction_adapter import segment_px
 from .layer_adapter import LABELS, LayerAdapter
+from .occlusion import hidden
 from .overlays import font_pt, ui_scale
 from .text_metrics import PAD_PX, text_size_px
 
@@ -176,6 +177,7 @@ class ViewLabels:
         labels, texts = [], []
         for source in sources:
             anchors = canvas.project(source.positions_km)
+            anchors[hidden(canvas, source.positions_km)] = np.nan  # behind a body: not shown
             size_pt = font_pt(source.font_size_pt, size_px)
             for i, (text, anchor) in enumerate(zip(source.texts, anchors)):
                 labels.append(
