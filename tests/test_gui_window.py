@@ -88,9 +88,11 @@ def test_window_opens_with_the_default_philae_scene(qapp, qtbot, tmp_path):  # n
         "Sun direction",
         "Sun",
         "Philae",
+        "Philae drop line",
     }
     assert "lighting approximate" in win.lighting_banner.text() and win.lighting_banner.isVisible()
-    assert win.time_bar.utc_label.text() == "2014-11-12 15:34:04 UTC"  # Philae's SPK start
+    # the main event: Philae at rest, the whole path drawn behind it
+    assert win.time_bar.utc_label.text() == "2014-11-12 17:31:17 UTC"
     centre = grab(win)[100:140, 140:180]
     assert (centre.sum(axis=2) > 30).mean() > 0.5  # the comet fills the middle of the view
 
@@ -286,7 +288,7 @@ def test_a_broken_file_gives_a_dialog_and_keeps_the_scene(
     window.open_path(path)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert str(path) in shown[0] or path.name in shown[0], shown[0]
-    assert window.prepared.scene is scene and len(scene.layers) == 7
+    assert window.prepared.scene is scene and len(scene.layers) == 8
     assert spice.loaded_kernels() == kernels
     assert str(path) not in window.recent_files()
 
@@ -373,8 +375,11 @@ def test_camera_presets_in_the_menu_and_on_keys(window, qapp):  # noqa: F811
         assert np.abs(after.astype(int) - before).sum(axis=2).mean() > 10  # another view
         spot = window.canvas.project(scene["touchdowns"].positions_km[1:2])[0]
         np.testing.assert_allclose(spot, np.array(VIEW) / 2, atol=1.5)
-        red = patch(after, spot, 3)
-        assert ((red[:, 0] > 150) & (red[:, 1] < 90)).sum() >= 4  # the touchdown marker (~5 px)
+        # the preset moves the clock to its touchdown: the lander (yellow) sits on its marker
+        assert scene.clock.et == pytest.approx(scene.camera_presets["touchdown2"].et)
+        assert scene.timeline["touchdown2"].title[-12:-4] in window.time_bar.utc_label.text()
+        lander = patch(after, spot, 3)
+        assert ((lander[:, 0] > 180) & (lander[:, 1] > 180) & (lander[:, 2] < 90)).sum() >= 4
     finally:
         window.set_camera_mode("turntable")
         window.cameras.reset()

@@ -20,6 +20,7 @@ def test_philae_scene_layers_and_clock(philae):
     assert [layer.name for layer in philae.layers] == [
         "67P",
         "Philae path",
+        "Philae drop line",
         "touchdowns",
         "touchdown labels",
         "Sun direction",
@@ -33,6 +34,13 @@ def test_philae_scene_layers_and_clock(philae):
     assert labels[0].startswith("first contact 15:34:0") and "final rest 17:31:17" in labels[-1]
     assert philae.follow_target is philae["Philae"]
     assert any("Gaskell" in c for c in philae.credits)
+    # its events: the contacts, Philae at rest the main one (where the scene opens)
+    events = list(philae.timeline)
+    assert [e.title[:-13] for e in events][-1] == "final rest"
+    assert philae.timeline.main is events[-1] and clock.et == events[-1].et
+    assert [philae.camera_presets[f"touchdown{i + 1}"].et for i in range(len(events))] == [
+        e.et for e in events
+    ]
 
 
 def test_philae_lighting_is_the_spice_sun_direction_and_says_approximate(philae):

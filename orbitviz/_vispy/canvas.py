@@ -27,6 +27,7 @@ from orbitviz.scene import (
 )
 from orbitviz.scene.events import Event
 from orbitviz.scene.layout import Box, dock_bottom, stack_corners
+from orbitviz.scene.legend import legend_entries
 
 from . import compat, resources
 from .direction_adapter import DirectionAdapter
@@ -36,7 +37,7 @@ from .layer_adapter import LayerAdapter, PanelAdapter, sort_translucent
 from .lightcurve_adapter import LightCurveAdapter
 from .marker_adapter import MarkerAdapter
 from .mesh_adapter import MeshAdapter
-from .overlays import AxesTriad, CornerText, ScaleBar, credit_line, margin_px
+from .overlays import AxesTriad, CornerText, Legend, ScaleBar, credit_line, margin_px
 from .ring_adapter import RingAdapter
 from .sphere_adapter import SphereAdapter
 from .trajectory_adapter import TrajectoryAdapter
@@ -52,7 +53,7 @@ ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
     RingLayer: RingAdapter,
 }
 """The adapter of each layer class (a subclass of one takes its adapter)."""
-OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
+OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes", "legend")
 
 
 def check_overlays(overlays) -> None:
@@ -74,7 +75,7 @@ def default_time_text(et: float) -> str:
 class SceneCanvas:
     """Draws ``scene`` into a VisPy canvas of ``size`` (w, h) pixels.
 
-    ``overlays``: any of ``title, time, distance, scale, credit, axes``. ``time_text(et)``
+    ``overlays``: any of ``title, time, distance, scale, credit, axes, legend``. ``time_text(et)``
     formats the clock for the time overlay (the window passes a UTC formatter; videos set the
     text per frame with :meth:`set_time_text`).
 
@@ -183,6 +184,7 @@ class SceneCanvas:
         self._credit = CornerText(root, self.fonts, "bottom-left", 8.0, color=(0.8, 0.8, 0.8, 1))
         self._scale_bar = ScaleBar(root, self.fonts)
         self._axes = AxesTriad(root, self.fonts)
+        self._legend = Legend(root, self.fonts)
         self.labels = ViewLabels(root, self.fonts)
         self._title_lines = [self.scene.title] if "title" in self.overlays else []
         self.credit_lines = self.scene.credits + self.notes() if "credit" in self.overlays else []
@@ -214,11 +216,13 @@ class SceneCanvas:
         axes = self._axes.block(size, dpi) if "axes" in self.overlays else (0.0, 0.0)
         readouts = self._readouts.fit(self._readout_lines, 0.5 * usable, size, dpi)
         title = self._title.fit(self._title_lines, usable - readouts[0], size, dpi)
+        entries = legend_entries(self.scene) if "legend" in self.overlays else []
+        legend = self._legend.block(entries, 0.4 * usable, size, dpi)
         panels = self._panels()
         credit_width = usable if panels else usable - scale[0]  # panels: the bar goes above
         credit = self._credit.fit([credit_line(self.credit_lines)], credit_width, size, dpi)
         blocks = {
-            "top-left": [title],
+            "top-left": [title, legend],
             "top-right": [readouts],
             "bottom-left": [credit, axes],
             "bottom-right": [scale],
@@ -233,12 +237,14 @@ class SceneCanvas:
             boxes["bottom-right"] = upper["bottom-right"]
         named = {
             "title": boxes["top-left"][0],
+            "legend": boxes["top-left"][1],
             "readouts": boxes["top-right"][0],
             "credit": boxes["bottom-left"][0],
             "axes": boxes["bottom-left"][1],
             "scale": boxes["bottom-right"][0],
         }
         sizes = {"title": title, "readouts": readouts, "credit": credit, "axes": axes}
+        sizes["legend"] = legend
         sizes["scale"] = scale
         self.overlay_boxes = {k: box for k, box in named.items() if sizes[k][0] > 0}
         if credit[0] == 0.0 and axes[0] > 0 and not docked:  # no credits: axes in the corner
@@ -249,6 +255,7 @@ class SceneCanvas:
             self.overlay_boxes[f"panel {adapter.layer.name}"] = box
             adapter.place(box, dpi)
         self._title.place(self.overlay_boxes.get("title"))
+        self._legend.place(self.overlay_boxes.get("legend"))
         self._readouts.place(self.overlay_boxes.get("readouts"))
         self._credit.place(self.overlay_boxes.get("credit"))
         camera = self.camera_state()

@@ -4,8 +4,8 @@ marker and label are left out.
 
 A point is hidden when the ray from the eye to it meets an opaque, visible body first: a shape
 model (cast with the ray caster of :mod:`orbitviz.shapes.surface`, the one picking uses) or an
-opaque sphere at its drawn size (a body enlarged to stay a few pixels across hides as much as
-it covers). A point on a surface, or a little under it (a lander at rest, a touchdown), is not
+opaque sphere at its true size (a body drawn larger to stay a few pixels across is a symbol
+there: the markers beside it stay on top of it). A point on a surface, or a little under it (a lander at rest, a touchdown), is not
 hidden by that surface: the ray must meet it ``tolerance`` before the point. A point inside a
 sphere (the label at a body's centre) is not hidden by that sphere.
 """
@@ -47,10 +47,8 @@ def hidden(canvas, points_km) -> np.ndarray:
         if isinstance(layer, MeshLayer):
             behind |= _behind_mesh(layer, eye, directions, dist)
         elif isinstance(layer, SphereLayer):
-            adapter = canvas.adapters.get(layer)
-            scale = getattr(adapter, "_enlarged", 1.0)
             centre = layer.center_at(canvas.scene.clock.et)
-            behind |= _behind_sphere(centre, layer.radius_km * scale, eye, directions, dist)
+            behind |= _behind_sphere(centre, layer.radius_km, eye, directions, dist)
     out[finite] = behind & safe
     return out
 

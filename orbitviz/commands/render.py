@@ -146,8 +146,8 @@ def _render_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--overlay",
-        default="time,distance,scale,credit,title",
-        help="comma-separated: time, distance, scale, credit, title",
+        default="time,distance,scale,credit,title,legend",
+        help="comma-separated: time, distance, scale, credit, title, legend",
     )
     p.add_argument("--title", help="title overlay text")
     p.add_argument("--quality", choices=["draft", "standard", "high"], default="standard")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from orbitviz._vispy.cameras import MODES
+from orbitviz.errors import OrbitvizError
 
 SLIDER_STEPS = 1000
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)  # x the scene's own playback rate
@@ -146,3 +147,60 @@ class CameraControls(w.HBox):
         if change["new"]:
             self.mode.value = self.cameras.show_preset(change["new"])
             self.preset.value = ""  # choosing the same view again shows it again
+
+
+class EventControls(w.HBox):
+    """The scene's events (the window's Camera > Go to event, N and P) and a UTC field (type a
+    time, Enter: the clock goes there; a wrong time says why beside it)."""
+
+    def __init__(self, prepared):
+        self.prepared, self.scene = prepared, prepared.scene
+        timeline = self.scene.timeline
+        self.event = w.Dropdown(
+            options=[("event...", "")]
+            + [(f"{e.title}" + (" \u2605" if e.main else ""), e.name) for e in timeline],
+            value="",
+            layout=w.Layout(width="260px"),
+        )
+        self.previous = w.Button(description="\u25c0 event", layout=w.Layout(width="80px"))
+        self.next = w.Button(description="event \u25b6", layout=w.Layout(width="80px"))
+        self.utc = w.Text(
+            value=prepared.utc(self.scene.clock.et),
+            placeholder="2014-11-12 17:20",
+            description="UTC",
+            continuous_update=False,
+            layout=w.Layout(width="260px"),
+        )
+        self.message = w.Label("")
+        self.event.observe(self._on_event, "value")
+        self.previous.on_click(lambda button: self.scene.go_to_event("previous"))
+        self.next.on_click(lambda button: self.scene.go_to_event("next"))
+        self.utc.observe(self._on_utc, "value")
+        self.scene.clock.events.time.connect(self._on_clock)
+        for widget in (self.event, self.previous, self.next):
+            widget.disabled = len(timeline) == 0
+        self.utc.disabled = self.scene.clock.span_s <= 0
+        children = [self.event, self.previous, self.next] if len(timeline) else []
+        super().__init__([*children, self.utc, self.message])
+
+    def _on_event(self, change) -> None:
+        if change["new"]:
+            self.scene.go_to_event(change["new"])
+            self.event.value = ""  # the same event again goes there again
+
+    def _on_utc(self, change) -> None:
+        text = change["new"]
+        if text == self.prepared.utc(self.scene.clock.et):
+            return
+        try:
+            self.prepared.set_utc(text)
+            self.message.value = ""
+        except OrbitvizError as exc:
+            self.message.value = str(exc)
+
+    def _on_clock(self, event) -> None:
+        self.utc.value = self.prepared.utc(event.value)
+
+    def close(self) -> None:
+        self.scene.clock.events.time.disconnect(self._on_clock)
+        super().close()

@@ -32,7 +32,7 @@ from .writers import check_quality, open_sink
 
 log = logging.getLogger("orbitviz.render")
 KINDS = {".mp4": "mp4", ".gif": "gif", "": "png"}
-DEFAULT_OVERLAYS = ("title", "time", "distance", "scale", "credit")
+DEFAULT_OVERLAYS = ("title", "time", "distance", "scale", "credit", "legend")
 
 
 @dataclass

@@ -18,6 +18,7 @@ from .cameras import (
     CameraPathError,
     CameraPreset,
     CameraState,
+    CameraTour,
     CameraTrack,
     FixedCamera,
     FollowTarget,
@@ -36,6 +37,7 @@ from .mesh_layer import MeshLayer
 from .ring_layer import RingLayer
 from .scene import LayerList, Readout, Scene, SpiceOrigin
 from .sphere_layer import SphereLayer
+from .timeline import Timeline, TimelineEvent
 from .timemap import TimeMap
 from .trajectory_layer import TrajectoryLayer
 from .video import SceneVideo
@@ -45,6 +47,7 @@ __all__ = [
     "CameraPathError",
     "CameraPreset",
     "CameraState",
+    "CameraTour",
     "CameraTrack",
     "Clock",
     "DirectionLayer",
@@ -68,6 +71,8 @@ __all__ = [
     "SpiceOrigin",
     "TimeAxis",
     "TimeMap",
+    "Timeline",
+    "TimelineEvent",
     "TrajectoryLayer",
     "TransitSeries",
     "Turntable",
