@@ -9,6 +9,7 @@ The same class serves the desktop window (embed ``canvas.native``) and the video
 from __future__ import annotations
 
 import numpy as np
+from vispy import gloo
 from vispy import scene as vscene
 
 from orbitviz.errors import RenderError
@@ -497,6 +498,32 @@ class SceneCanvas:
         finally:
             if not self._pooled:  # a window's canvas draws on screen between these frames
                 self._unbind()
+
+    # -- a frame loop that overlaps the renderer and Python (videos) ------------------------
+    def prepare_frame(self) -> None:
+        """Lay out what the next frame shows (after the clock and the camera were set): the
+        Python half of a frame. Its GL work waits in VisPy's queue until :meth:`draw_frame`,
+        so it may run while the renderer still draws the previous frame."""
+        self._follow_view()
+
+    def draw_frame(self, pixels: tuple[int, int]) -> None:
+        """Start drawing the prepared frame into an offscreen framebuffer of ``pixels`` (w, h)
+        and return without waiting for it (a software renderer rasterises on its own threads
+        meanwhile); :meth:`read_frame` waits and reads it. Offscreen (pooled) canvases only."""
+        self.canvas.set_current()
+        self._follow_view()  # a no-op when prepare_frame ran
+        self._bind(pixels)
+        compat.draw_scene(self.canvas)
+        gloo.flush()
+
+    def read_frame(self, out: np.ndarray) -> np.ndarray:
+        """Wait for the frame :meth:`draw_frame` started and read it into ``out`` (as
+        :meth:`render_into`)."""
+        if self._bound is None:
+            raise RenderError("read_frame: no frame drawn (call draw_frame first)")
+        self.canvas.set_current()  # VisPy binds the window's framebuffer when made current:
+        self._bound.fbo.activate()  # read the one drawn into
+        return self._bound.read_into(out)
 
     def render(self) -> np.ndarray:
         """Draw offscreen: an RGB image (h, w, 3) uint8, top row first (a view into the RGBA

@@ -222,16 +222,19 @@ class ViewLabels:
                 node.set_gl_state("translucent", depth_test=False)
             labels = by_layer.get(name, [])
             size_pt = font_pt(source.font_size_pt, size_px)
-            drawn = (tuple((s.text, s.box) for s in labels), source.color, size_pt)
+            look = (tuple(s.text for s in labels), source.color, size_pt)
+            boxes = tuple(s.box for s in labels)
             node.visible = bool(labels)
-            if labels and drawn != self._drawn.get(name):
-                node.text = [s.text for s in labels]
-                node.pos = np.array(
+            before = self._drawn.get(name)
+            if labels and (look, boxes) != before:
+                if before is None or before[0] != look:  # new glyphs: VisPy lays them out anew
+                    node.text = [s.text for s in labels]
+                    node.color = source.color
+                    node.font_size = size_pt
+                node.pos = np.array(  # moved only (a moving marker's label): positions only
                     [(s.box.x0 + PAD_PX, (s.box.y0 + s.box.y1) / 2.0) for s in labels]
                 )
-                node.color = source.color
-                node.font_size = size_pt
-                self._drawn[name] = drawn
+                self._drawn[name] = (look, boxes)
             r, g, b, a = source.color
             for s in labels:
                 if s.leader is not None:

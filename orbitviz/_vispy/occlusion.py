@@ -12,6 +12,8 @@ sphere (the label at a body's centre) is not hidden by that sphere.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from orbitviz.scene import MeshLayer, SphereLayer
@@ -29,8 +31,21 @@ def eye_km(canvas) -> np.ndarray:
 
 def hidden(canvas, points_km) -> np.ndarray:
     """Whether each of ``points_km`` (N, 3) is behind an opaque body of ``canvas``'s scene, as
-    seen from its camera now (False for points that are not finite)."""
+    seen from its camera now (False for points that are not finite). Answers are kept for the
+    frame: a marker and its label ask about the same points."""
     points = np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
+    shown = tuple(id(layer) for layer in canvas.scene.layers if layer.visible)
+    key = (canvas.view_signature(), canvas.scene.clock.et, shown, points.tobytes())
+    cache = canvas.__dict__.setdefault("_hidden_cache", {})
+    if key in cache:
+        return cache[key].copy()
+    if len(cache) > 64:
+        cache.clear()
+    cache[key] = out = _hidden(canvas, points)
+    return out.copy()
+
+
+def _hidden(canvas, points: np.ndarray) -> np.ndarray:
     out = np.zeros(len(points), bool)
     finite = np.isfinite(points).all(axis=1)
     if not finite.any():
@@ -53,9 +68,20 @@ def hidden(canvas, points_km) -> np.ndarray:
     return out
 
 
+_SIZES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _size_km(mesh) -> float:
+    """The diagonal of a mesh's bounding box, computed once per mesh."""
+    size = _SIZES.get(mesh)
+    if size is None:
+        low, high = mesh.bounds
+        size = _SIZES[mesh] = float(np.linalg.norm(high - low))
+    return size
+
+
 def _behind_mesh(layer: MeshLayer, eye, directions, dist) -> np.ndarray:
-    low, high = layer.mesh.bounds
-    tolerance = SURFACE_TOLERANCE * float(np.linalg.norm(high - low))
+    tolerance = SURFACE_TOLERANCE * _size_km(layer.mesh)
     _, t, _, _ = ray_intersect(layer.mesh, eye, directions)
     return t < dist - tolerance
 

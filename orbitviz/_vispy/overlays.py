@@ -126,8 +126,13 @@ class CornerText:
         self._shown = shown
         rows = box.y0 + (np.arange(len(self.lines)) + 0.5) * self.line_px
         x = box.x1 - PAD_PX if self.right else box.x0 + PAD_PX
-        self.node.font_size = self.size_pt
-        self.node.text = list(self.lines)
+        if self.node.font_size != self.size_pt:
+            self.node.font_size = self.size_pt
+        if (
+            list(self.node.text if isinstance(self.node.text, list) else [self.node.text])
+            != self.lines
+        ):
+            self.node.text = list(self.lines)
         self.node.pos = np.c_[np.full(len(rows), x), rows]
 
 
@@ -194,8 +199,10 @@ class ScaleBar:
             pos=np.array([[x0, y - tick], [x0, y], [x1, y], [x1, y - tick]]),
             width=max(1.0, 2.0 * ui),
         )
-        self.label.font_size = self.size_pt
-        self.label.text = format_km(length_km)
+        text = format_km(length_km)
+        if (self.label.text, self.label.font_size) != (text, self.size_pt):
+            self.label.font_size = self.size_pt
+            self.label.text = text
         self.label.pos = ((x0 + x1) / 2.0, box.y0 + self.text_px / 2.0)
         self.length_km, self.length_px, self.ends_px = length_km, length_px, ((x0, y), (x1, y))
         return length_km

@@ -193,7 +193,8 @@ def side_view(mesh, path_km, *, fov_deg: float = FOV_DEG, aspect: float = 16 / 9
     along = path_km[-1] - path_km[0]
     along -= (along @ normal) * normal
     along /= np.linalg.norm(along) or 1.0
-    best, best_score = None, -np.inf
+    best: tuple[int, int] = (0, 0)
+    best_score = -np.inf
     for az in range(0, 360, 5):
         for el in range(-85, 86, 5):
             back, _, up = view_axes(az, el)
