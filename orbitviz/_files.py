@@ -42,6 +42,7 @@ processes.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -64,6 +65,8 @@ __all__ = [
     "check_output",
     "removing_temporaries_on_signals",
     "sha256_file",
+    "signals_deferred",
+    "write_failure",
 ]
 
 _CHUNK = 1 << 22  # 4 MiB reads
@@ -107,10 +110,43 @@ def _temporary_in(final: Path, *, folder: bool) -> Path:
     remove_stale_temporaries(final)
     prefix, suffix = f".{final.stem}.", f".partial{final.suffix}"
     if folder:
-        return Path(tempfile.mkdtemp(dir=final.parent, prefix=prefix, suffix=suffix))
+        made = Path(tempfile.mkdtemp(dir=final.parent, prefix=prefix, suffix=suffix))
+        made.chmod(0o777 & ~_umask())
+        return made
     handle, name = tempfile.mkstemp(dir=final.parent, prefix=prefix, suffix=suffix)
-    os.close(handle)
+    try:  # mkstemp makes 0600; the final file gets the mode any new file would (umask)
+        os.fchmod(handle, 0o666 & ~_umask())
+    finally:
+        os.close(handle)
     return Path(name)
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: done under a lock)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def write_failure(where: str | os.PathLike, exc: OSError) -> OutputError | None:
+    """The one-line error for a write that failed because the disk is full or the place is
+    not writable (None for any other OSError: a bug or an input problem, not this)."""
+    if exc.errno in DISK_FULL:
+        todo = "free some space or write elsewhere"
+    elif exc.errno in NOT_WRITABLE:
+        todo = "choose a writable place"
+    else:
+        return None
+    reason = exc.strerror or os.strerror(exc.errno or 0)
+    return OutputError(f"cannot write {where}: {reason}; {todo}", path=where, reason=reason)
 
 
 def _fsync_file(path: Path) -> None:
@@ -158,11 +194,28 @@ def atomic_path(path: str | os.PathLike, *, folder: bool = False) -> Iterator[Pa
     missing or an empty folder. The target's folder must exist.
     """
     final = Path(path)
-    temporary = _temporary_in(final, folder=folder)
+    try:
+        temporary = _temporary_in(final, folder=folder)
+    except OSError as exc:
+        failure = write_failure(final, exc)
+        if failure is None:
+            raise
+        raise failure from exc
     _LIVE.add(temporary)
     try:
         yield temporary
         _commit(temporary, final)
+    except OSError as exc:
+        _discard(temporary)
+        failure = write_failure(final, exc)
+        ours = (
+            exc.filename is None
+            or Path(exc.filename) in (temporary, final)
+            or (temporary in Path(exc.filename).parents)
+        )
+        if failure is None or not ours:  # not the write (an input it read, say): as it was
+            raise
+        raise failure from exc
     except BaseException:
         _discard(temporary)
         raise
@@ -206,6 +259,31 @@ def removing_temporaries_on_signals() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP for the block and deliver them once it ends.
+
+    For the few statements that start something the caller must be able to stop: a signal
+    raised inside ``subprocess.Popen`` (or between it and the assignment of its result) loses
+    the child, which then goes on and writes a file after the cleanup ran. Main thread only
+    (elsewhere: no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.getsignal(sig) for sig in wanted}
+    pending: list[int] = []
+    for sig in wanted:
+        signal.signal(sig, lambda signum, _frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)  # the handler restored above runs now
 
 
 def check_output(

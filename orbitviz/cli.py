@@ -2,6 +2,7 @@
 
     orbitviz kernels list | fetch NAME... | verify | info FILE
     orbitviz flyby TARGET [--method ... --format ... --plot PNG]
+    orbitviz targets [NAME]
     orbitviz shape info FILE
     orbitviz lander philae [--plot PNG]
     orbitviz view philae | flyby TARGET | transit FILE... | FILE [--screenshot PNG --time UTC ...]
@@ -29,7 +30,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from ._files import Terminated, removing_temporaries_on_signals
+from ._files import Terminated, removing_temporaries_on_signals, write_failure
 from .cli_types import Parser
 from .commands import (
     flyby,
@@ -38,6 +39,7 @@ from .commands import (
     render,
     screen,
     shape,
+    targets,
     time,
     transit,
     validate,
@@ -46,7 +48,20 @@ from .commands import (
 )
 from .errors import OrbitvizError
 
-COMMANDS = (kernels, flyby, shape, lander, view, render, screen, validate, transit, vetting, time)
+COMMANDS = (
+    kernels,
+    flyby,
+    targets,
+    shape,
+    lander,
+    view,
+    render,
+    screen,
+    validate,
+    transit,
+    vetting,
+    time,
+)
 """The command modules, in the order ``orbitviz --help`` lists them."""
 
 
@@ -92,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         with signals, warnings.catch_warnings():
             warnings.showwarning = _one_line_warning
-            return args.func(args)
+            code = args.func(args)
+            sys.stdout.flush()  # a full disk behind stdout is said here, not at exit
+            return code
     except OrbitvizError as exc:
         if args.debug:
             raise
@@ -110,6 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("orbitviz: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a write that failed under everything else: stdout on a full disk
+        failure = write_failure(exc.filename or "standard output", exc)
+        if failure is None or args.debug:
+            raise
+        _quiet_stdout()  # what is left of stdout goes nowhere, not into a second traceback
+        print(f"orbitviz: error: {failure}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,16 +28,18 @@ from ..parallel import (
     TABLE_SUFFIXES as OUT_SUFFIXES,
 )
 from ..parallel import (
+    check_parts_dir,
     check_scheduler,
     parts_dir_for,
     read_part,
+    remove_if_empty,
     run_tasks,
     write_part,
     write_table,
 )
 from .analysis import analyze
 from .candidates import CANDIDATE_COLUMNS
-from .readers import FITS_SUFFIXES, TABLE_SUFFIXES
+from .readers import FITS_SUFFIXES, TABLE_SUFFIXES, check_file
 
 STAR_COLUMNS = ("teff_k", "logg_cgs", "radius_rsun", "mass_msun", "star_guessed")
 
@@ -65,12 +68,14 @@ def light_curve_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
                 inside = path.relative_to(item).parts[:-1]
                 if any(p.endswith(".parts") or p.startswith(".") for p in inside):
                     continue  # a results table's parts, hidden folders: not light curves
-                if path.is_file() and (
-                    name.endswith(FITS_SUFFIXES) or path.suffix.lower() in TABLE_SUFFIXES
+                if (
+                    path.is_file()
+                    and not path.is_symlink()
+                    and (name.endswith(FITS_SUFFIXES) or path.suffix.lower() in TABLE_SUFFIXES)
                 ):
                     found.append(path)
         else:
-            found.append(item)
+            found.append(check_file(item))  # before a header is read: no pipe, no device
     if not found:
         raise LightCurveError(
             f"no light-curve file in {', '.join(map(str, paths))}: give FITS files "
@@ -86,8 +91,10 @@ def star_of(path: Path) -> str:
         from astropy.io import fits
 
         try:
-            header = fits.getheader(path, 0)
-        except (OSError, ValueError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                header = fits.getheader(path, 0)
+        except Exception:  # noqa: BLE001 - a damaged file: the reader says what is wrong
             return path.name
         for key, prefix in (("TICID", "TIC"), ("KEPLERID", "KIC"), ("OBJECT", "")):
             if header.get(key):
@@ -172,6 +179,7 @@ def transits_many(
     groups = group_by_star(light_curve_files(paths))
     if out is not None:
         check_output(out, what="the results table", suffixes=OUT_SUFFIXES, create_folder=True)
+        check_parts_dir(out, TransitError)
     key = hashlib.sha256(repr(sorted(options.items())).encode()).hexdigest()[:16]
     parts = parts_dir_for(out) / key if out is not None else None
 
@@ -187,19 +195,23 @@ def transits_many(
         (i, (star, [str(f) for f in files], {**options, "progress": None}))
         for i, (star, files) in enumerate(groups.items())
     ]
-    frames, resumed = run_tasks(
-        tasks,
-        analyze_star,
-        scheduler=scheduler,
-        workers=workers,
-        part_of=part_of if parts is not None else None,
-        read_part=None if parts is None else read_part,
-        progress=progress,
-        desc="stars",
-        unit="star",
-        error=TransitError,
-        key="orbitviz-transit-star",
-    )
+    try:
+        frames, resumed = run_tasks(
+            tasks,
+            analyze_star,
+            scheduler=scheduler,
+            workers=workers,
+            part_of=part_of if parts is not None else None,
+            read_part=None if parts is None else read_part,
+            progress=progress,
+            desc="stars",
+            unit="star",
+            error=TransitError,
+            key="orbitviz-transit-star",
+        )
+    except BaseException:
+        remove_if_empty(parts)  # parts made so far stay, for the resumed run
+        raise
     table = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=results_columns())
     )

@@ -91,17 +91,21 @@ class SearchSettings:
     oversample: int = 3
 
     def __post_init__(self) -> None:
-        for name in ("period_min_d", "window_d", "snr_min", "single_snr_min"):
+        for name in ("period_min_d", "window_d", "snr_min", "sde_min", "single_snr_min"):
             value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise TransitError(f"search setting {name} = {value!r}: give a positive number")
         if self.period_max_d is not None and not self.period_max_d > self.period_min_d:
             raise TransitError(
                 f"period range {self.period_min_d:g}..{self.period_max_d:g} d is empty: give "
                 "a maximum period above the minimum"
             )
-        if not 1 <= int(self.max_signals) <= 50 or not 1 <= int(self.oversample) <= 10:
-            raise TransitError("max_signals must be 1..50 and oversample 1..10")
+        for name, low, high in (("max_signals", 1, 50), ("oversample", 1, 10)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise TransitError(
+                    f"search setting {name} = {value!r}: give a whole number {low}..{high}"
+                )
 
 
 @dataclass(frozen=True)
