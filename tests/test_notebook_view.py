@@ -344,3 +344,35 @@ def test_events_and_a_utc_field_in_the_widget(gl_backend):  # noqa: F811
         assert presets[0] == ("view...", "")
     finally:
         shown.close()
+
+
+def test_overlays_follow_a_drag_a_preset_and_reset_in_the_widget(gl_backend):  # noqa: F811
+    """After a drag, a preset and Reset, the frame the widget sends has its labels, leader
+    lines and scale bar laid out for the view it shows (they stayed where they were until
+    the clock moved: a drag does not touch the transform VisPy's events watch)."""
+    from render_support import check_overlays_follow_the_view
+
+    from orbitviz.notebook import viewer
+    from orbitviz.scene import CameraPreset, CameraState, LabelLayer
+
+    scene = comet_scene()
+    scene["path"].visible = False
+    scene.add(LabelLayer("sites", [[0.0, -3.0, 1.0], [2.5, -2.5, -0.5]], ["site A", "site B"]))
+    close = CameraState.looking_from((0.0, -3.0, 1.0), 0.0, 10.0, 4.0)
+    scene.camera_presets["close"] = CameraPreset("close", "site A, close", close, et=40.0)
+    shown = viewer(scene, size=SIZE)
+    try:
+        view, canvas = shown.view, shown.view.canvas
+        km_px = [check_overlays_follow_the_view(canvas, scene, view.get_frame())]
+        drag(view, (100, 90), (190, 60))
+        send(view, type="pointer_up", x=190, y=60, button=1, buttons=[])
+        km_px.append(check_overlays_follow_the_view(canvas, scene, view.get_frame()))
+        shown.camera.preset.value = "close"
+        assert scene.clock.et == 40.0
+        km_px.append(check_overlays_follow_the_view(canvas, scene, view.get_frame()))
+        assert km_px[2] < 0.6 * km_px[0]  # close up: fewer km per pixel
+        shown.camera.reset.click()
+        km_px.append(check_overlays_follow_the_view(canvas, scene, view.get_frame()))
+        assert km_px[3] == pytest.approx(km_px[0])
+    finally:
+        shown.close()
