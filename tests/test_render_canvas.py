@@ -291,3 +291,34 @@ def test_the_night_side_is_not_pure_black(gl_backend):  # noqa: F811
     assert len(comet) > 0.1 * grey.size
     assert np.median(comet) > 3 * 22, f"night side {np.median(comet) / 3:.0f} of 255"
     assert np.percentile(comet, 90) > 1.3 * np.percentile(comet, 10)  # relief, not a flat grey
+
+
+def test_a_legend_names_the_track_colours_and_a_colour_bar_spans_the_map(gl_backend):  # noqa: F811
+    """The legend overlay (window, widget and video alike): a swatch of each track's colour
+    before its name, and a colour bar of the colour map from its low end to its high end."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import TrajectoryLayer
+
+    scene = comet_scene()
+    et = scene["path"].et
+    ring = scene["path"].positions_km
+    scene.add(
+        TrajectoryLayer(
+            "height", et, ring * 1.2, color_by="scalar", scalar=et, scalar_name="height (m)",
+            colormap="viridis", clim=(0.0, 100.0),
+        )
+    )  # fmt: skip
+    canvas = SceneCanvas(scene, size=(480, 270), overlays=("legend",))
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), 0.0, 80.0, 60.0))  # the comet small, far off
+        image = canvas.render().astype(int)
+        box = canvas.overlay_boxes["legend"]
+    finally:
+        canvas.close()
+    x0, y0, x1, y1 = (round(v) for v in (box.x0, box.y0, box.x1, box.y1))
+    legend = image[y0:y1, x0:x1]
+    r, g, b = legend[..., 0], legend[..., 1], legend[..., 2]
+    assert ((r > 180) & (g < 80) & (b < 80)).sum() >= 10  # the red path's swatch
+    assert ((r > 150) & (g > 150) & (b < 90)).sum() >= 3  # viridis's yellow end
+    assert ((r > 50) & (r < 110) & (g < 40) & (b > 70)).sum() >= 3  # ... and its purple end
+    assert (legend.max(axis=2) > 200).sum() > 50  # the names and the range, in white
