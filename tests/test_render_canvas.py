@@ -322,3 +322,42 @@ def test_a_legend_names_the_track_colours_and_a_colour_bar_spans_the_map(gl_back
     assert ((r > 150) & (g > 150) & (b < 90)).sum() >= 3  # viridis's yellow end
     assert ((r > 50) & (r < 110) & (g < 40) & (b > 70)).sum() >= 3  # ... and its purple end
     assert (legend.max(axis=2) > 200).sum() > 50  # the names and the range, in white
+
+
+def test_stars_shine_where_their_directions_point_and_behind_the_comet(gl_backend):  # noqa: F811
+    """A star is a direction: drawn where the camera sees that direction (any eye), behind
+    every body: a bright star in front of the camera at the comet's centre is hidden by it,
+    one beside the comet is drawn."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz._vispy.occlusion import eye_km
+    from orbitviz.scene import StarsLayer
+
+    scene = comet_scene()
+    scene["path"].visible = scene["lander"].visible = False
+    # the camera looks along +y from -y (azimuth 0): directions +y (behind the comet) and
+    # one 12 degrees to the side of it
+    side = np.radians(12.0)
+    directions = [[0.0, 1.0, 0.0], [np.sin(side), np.cos(side), 0.0]]
+    scene.add(StarsLayer("stars", directions, [0.0, 0.0], size_px=6.0))
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), 0.0, 0.0, 14.0, 40.0))
+        image = canvas.render().astype(int)
+        scene["stars"].visible = False
+        bare = canvas.render().astype(int)
+        eye = eye_km(canvas)
+        spots = canvas.project(eye + 1e3 * np.asarray(directions))
+    finally:
+        canvas.close()
+    assert np.allclose(spots[0], np.array(SIZE) / 2, atol=1.0)  # the comet's centre
+    star = np.abs(image - bare).max(axis=2)
+    behind, beside = (
+        star[round(y) - 2 : round(y) + 3, round(x) - 2 : round(x) + 3] for x, y in spots
+    )
+    assert bare.max() > 0 and star.sum() > 0
+    assert beside.max() > 150  # a white star on black sky
+    assert behind.max() == 0  # hidden by the comet
+    x, y = (round(v) for v in spots[1])
+    elsewhere = star.copy()
+    elsewhere[y - 4 : y + 5, x - 4 : x + 5] = 0
+    assert elsewhere.max() < 30, np.argwhere(elsewhere >= 30)[:5]  # nowhere else

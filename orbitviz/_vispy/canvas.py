@@ -24,6 +24,7 @@ from orbitviz.scene import (
     RingLayer,
     Scene,
     SphereLayer,
+    StarsLayer,
     TrajectoryLayer,
 )
 from orbitviz.scene.events import Event
@@ -41,6 +42,7 @@ from .mesh_adapter import MeshAdapter
 from .overlays import AxesTriad, CornerText, Legend, ScaleBar, credit_line, margin_px
 from .ring_adapter import RingAdapter
 from .sphere_adapter import SphereAdapter
+from .stars_adapter import StarsAdapter
 from .trajectory_adapter import TrajectoryAdapter
 
 ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
@@ -52,6 +54,7 @@ ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
     DirectionLayer: DirectionAdapter,
     LightCurveLayer: LightCurveAdapter,
     RingLayer: RingAdapter,
+    StarsLayer: StarsAdapter,
 }
 """The adapter of each layer class (a subclass of one takes its adapter)."""
 OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes", "legend")

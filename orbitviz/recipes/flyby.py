@@ -11,8 +11,12 @@ north, following the small body, body-centred close-up. Everything is sampled up
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
+from ..data import stars
+from ..errors import DataError
 from ..reports import FlybyReport
 from ..scene import (
     CameraPreset,
@@ -24,6 +28,7 @@ from ..scene import (
     Scene,
     SphereLayer,
     SpiceOrigin,
+    StarsLayer,
     TimelineEvent,
     TrajectoryLayer,
 )
@@ -32,6 +37,8 @@ from ..scene.video import event_video
 from ..units import LD_KM
 from . import sampling
 from .uncertainty import uncertainty_layers
+
+log = logging.getLogger("orbitviz.recipes")
 
 MOON_RADIUS_KM = 1737.4  # IAU mean radius
 BODY_MIN_PX = 10.0  # the body, never smaller on screen than this (at 720 px high)
@@ -79,6 +86,7 @@ def flyby_scene(
     scene.readouts.append(Readout("distance", distance_text))
     for layer in uncertainty_layers(report, et_track, track, kernel_names):
         scene.add(layer)
+    _add_stars(scene)
     for event in flyby_events(result, start, stop):
         scene.timeline.add(event)
     scene.clock.et = result.closest.et  # the first view and a screenshot: the closest approach
@@ -262,6 +270,18 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
             hold_ends=True,
         )
     )
+
+
+def _add_stars(scene: Scene) -> None:
+    """The sky behind the pass (Hipparcos 2 to magnitude 6, in the scene's ecliptic frame);
+    left out, with a note in the credits, when the catalogue package is not installed."""
+    try:
+        sky = stars.bright_stars(6.0)
+    except DataError as exc:
+        log.info("no stars: %s", exc)
+        return
+    scene.add(StarsLayer("stars", sky.directions("ECLIPJ2000"), sky.mag))
+    scene.credits.append(stars.CREDIT)
 
 
 def _add_closest_approach(scene: Scene, report: FlybyReport, et_track, track) -> None:

@@ -37,6 +37,7 @@ from .mesh_layer import MeshLayer
 from .ring_layer import RingLayer
 from .scene import LayerList, Readout, Scene, SpiceOrigin
 from .sphere_layer import SphereLayer
+from .stars_layer import StarsLayer
 from .timeline import Timeline, TimelineEvent
 from .timemap import TimeMap
 from .trajectory_layer import TrajectoryLayer
@@ -69,6 +70,7 @@ __all__ = [
     "SceneVideo",
     "SphereLayer",
     "SpiceOrigin",
+    "StarsLayer",
     "TimeAxis",
     "TimeMap",
     "Timeline",
