@@ -145,3 +145,25 @@ def test_each_frame_shows_its_own_time_and_camera(gl_backend, scene, tmp_path): 
     finally:
         canvas.close()
         scene.clock.et = clock_et
+
+
+def test_a_640x360_gif_keeps_its_text_readable(gl_backend, scene, tmp_path):  # noqa: F811
+    """GIF's 256 colours (one palette from all frames) keep the overlay text as crisp as the
+    lossless PNG frame: the same glyph pixels, white on the sky."""
+    import imageio.v3 as iio
+
+    from orbitviz.render import render_video
+
+    options = {"size": (640, 360), "fps": 10, "frames": 2, "progress": False}
+    options["overlays"] = ("title", "time", "scale")
+    render_video(scene, tmp_path / "clip.gif", time_labels=_labels, **options)
+    render_video(scene, tmp_path / "frames", time_labels=_labels, **options)
+    gif = iio.imread(tmp_path / "clip.gif", index=None)[0][..., :3].astype(int)
+    png = iio.imread(sorted((tmp_path / "frames").iterdir())[0])[..., :3].astype(int)
+    top = slice(0, 40)  # the title (left) and the time (right)
+    text_png = png[top].min(axis=2) > 120  # grey-white glyph cores (antialiased, ~8 px caps)
+    text_gif = gif[top].min(axis=2) > 120
+    assert text_png.sum() > 50
+    assert (text_png & text_gif).sum() > 0.9 * text_png.sum()  # the glyphs kept
+    assert (text_gif & ~text_png).sum() < 0.1 * text_png.sum()  # no speckle added
+    assert np.abs(gif[top] - png[top]).mean() < 4
