@@ -376,3 +376,42 @@ def test_overlays_follow_a_drag_a_preset_and_reset_in_the_widget(gl_backend):  #
         assert km_px[3] == pytest.approx(km_px[0])
     finally:
         shown.close()
+
+
+def test_a_camera_path_recorded_in_the_widget_is_what_render_plays(gl_backend, tmp_path):  # noqa: F811
+    """Views taken in the widget ("+ view" after a drag, after a preset) saved as TOML keys:
+    ``render --camera FILE`` starts at the first view, passes the second at its key time."""
+    from orbitviz.notebook import viewer
+    from orbitviz.recipes import read_keyframes
+    from orbitviz.render import plan_frames
+    from orbitviz.scene import CameraPreset, CameraState
+
+    scene = comet_scene()
+    close = CameraState.looking_from((0.0, -3.0, 1.0), 300.0, 10.0, 4.0)
+    scene.camera_presets["close"] = CameraPreset("close", "close", close)
+    shown = viewer(scene, size=SIZE)
+    try:
+        view, path = shown.view, shown.path
+        drag(view, (100, 90), (190, 60))
+        send(view, type="pointer_up", x=190, y=60, button=1, buttons=[])
+        first = view.canvas.camera_state()
+        path.add.click()
+        shown.camera.preset.value = "close"
+        second = view.canvas.camera_state()
+        path.add.click()
+        path.file.value = str(tmp_path / "tour.toml")
+        path.save.click()
+        assert path.message.value.startswith("saved 2 views")
+    finally:
+        shown.close()
+    keys = read_keyframes(tmp_path / "tour.toml")
+    plan = plan_frames(scene, fps=10, frames=21, size=SIZE, camera=str(tmp_path / "tour.toml"))
+    for i, state in ((0, first), (20, second)):
+        c = plan.cameras
+        np.testing.assert_allclose(c.center_km[i], state.center_km, atol=1e-6)
+        assert c.distance_km[i] == pytest.approx(state.distance_km)
+        assert c.elevation_deg[i] == pytest.approx(state.elevation_deg)
+        assert (c.azimuth_deg[i] - state.azimuth_deg) % 360 == pytest.approx(0, abs=1e-6) or (
+            c.azimuth_deg[i] - state.azimuth_deg
+        ) % 360 == pytest.approx(360, abs=1e-6)
+    assert keys is not None

@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from orbitviz._vispy.cameras import MODES
 from orbitviz.errors import OrbitvizError
+from orbitviz.recipes.keyframes import CameraRecorder
 
 SLIDER_STEPS = 1000
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)  # x the scene's own playback rate
@@ -147,6 +148,41 @@ class CameraControls(w.HBox):
         if change["new"]:
             self.mode.value = self.cameras.show_preset(change["new"])
             self.preset.value = ""  # choosing the same view again shows it again
+
+
+class PathControls(w.HBox):
+    """Record a camera path (the window's Camera > Record path): "+ view" adds the view as it
+    is now as the next key (2 s of video later), "save" writes the TOML keyframes that
+    ``orbitviz render --camera FILE.toml`` plays; the message says how many keys and where."""
+
+    def __init__(self, canvas, *, step_s: float = 2.0):
+        self.canvas = canvas
+        self.recorder = CameraRecorder(step_s=step_s)
+        self.add = w.Button(description="+ view", layout=w.Layout(width="70px"))
+        self.file = w.Text(value="camera.toml", description="path", layout=w.Layout(width="220px"))
+        self.save = w.Button(description="save", layout=w.Layout(width="60px"))
+        self.clear = w.Button(description="clear", layout=w.Layout(width="60px"))
+        self.message = w.Label(value="")
+        self.add.on_click(lambda button: self._add())
+        self.save.on_click(lambda button: self._save())
+        self.clear.on_click(lambda button: self._clear())
+        super().__init__([self.add, self.file, self.save, self.clear, self.message])
+
+    def _add(self) -> None:
+        t = self.recorder.add(self.canvas.camera_state())
+        self.message.value = f"{len(self.recorder.keys)} view(s), the last at {t:g} s"
+
+    def _clear(self) -> None:
+        self.recorder.clear()
+        self.message.value = ""
+
+    def _save(self) -> None:
+        try:
+            path = self.recorder.save(self.file.value)
+        except (OrbitvizError, OSError) as exc:
+            self.message.value = str(exc)
+        else:
+            self.message.value = f"saved {len(self.recorder.keys)} views to {path}"
 
 
 class EventControls(w.HBox):

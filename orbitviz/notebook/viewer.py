@@ -17,7 +17,7 @@ from IPython.display import Image
 from orbitviz.recipes import PreparedScene, as_recipe, prepare
 from orbitviz.units import TimeLike
 
-from .controls import CameraControls, EventControls, LayerToggles, TimeControls
+from .controls import CameraControls, EventControls, LayerToggles, PathControls, TimeControls
 from .view import SceneView
 
 
@@ -42,8 +42,9 @@ class Viewer(w.VBox):
         self.layers = LayerToggles(self.scene)
         self.camera = CameraControls(self.view.cameras)
         self.events = EventControls(prepared)
+        self.path = PathControls(self.view.canvas)
         self.time.slider.observe(lambda change: self.view.moving(), "value")  # Play: LOD
-        rows = [self.view, self.time, self.events, self.layers, self.camera]
+        rows = [self.view, self.time, self.events, self.layers, self.camera, self.path]
         mesh = prepared.mesh_layer
         if mesh is not None and mesh.lighting_approximate and mesh.lighting_note:
             rows.insert(0, w.HTML(f"<small>{mesh.lighting_note}</small>"))
