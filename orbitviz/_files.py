@@ -35,7 +35,7 @@ and SIGHUP end the process through the same cleanup as Ctrl-C.
 Hashing
 -------
 :func:`sha256_file` reads in chunks and remembers each answer against the file's (resolved path,
-size, mtime_ns, inode), in this process and, when given ``memo_dir``, on disk for later
+size, mtime_ns, inode, ctime_ns), in this process and, when given ``memo_dir``, on disk for later
 processes.
 """
 
@@ -48,6 +48,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -55,13 +56,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from orbitviz.errors import OutputError
+from orbitviz.errors import OrbitvizError, OutputError
 
 __all__ = [
     "STALE_AFTER_S",
     "atomic_open",
     "atomic_path",
     "atomic_write",
+    "check_input",
     "check_output",
     "removing_temporaries_on_signals",
     "sha256_file",
@@ -307,6 +309,11 @@ def check_output(
             f"cannot write {what} {final}: {reason}; {todo}", path=final, reason=reason
         )
 
+    if not str(path).strip():  # Path("") is ".": an empty --plot "" was silently no plot
+        raise OutputError(
+            f"cannot write {what}: the name is empty; give a file name", path=path, reason="empty"
+        )
+
     if suffixes is not None and final.suffix.lower() not in suffixes:
         fail(
             f"unknown suffix {final.suffix or '(none)'!r}",
@@ -332,6 +339,84 @@ def check_output(
             "choose a writable folder",
         )
     return final
+
+
+MAX_INPUT_BYTES = 2 * 1024**3
+"""The largest file orbitviz reads (a light curve, a mesh, a catalog, a kernel is far less)."""
+
+
+def check_input(
+    path: str | os.PathLike,
+    *,
+    what: str = "file",
+    error: type[OrbitvizError] = OrbitvizError,
+    max_bytes: int = MAX_INPUT_BYTES,
+    pipes: bool = False,
+) -> os.stat_result | None:
+    """Fail before reading ``path`` when reading it would never end or means nothing: a loop
+    of symbolic links, a folder, a device (a link to ``/dev/zero`` hashed forever), a socket,
+    a named pipe (unless ``pipes``: the caller reads it once, as a shell's ``<(cmd)``), or a
+    file over ``max_bytes``. Returns its ``os.stat`` (None when it does not exist: the caller
+    says so in its own words); raises ``error`` with one line otherwise."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise error(
+                f"{what} {path}: a loop of symbolic links; point the link at a real file"
+            ) from None
+        raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    mode = info.st_mode
+    if stat.S_ISFIFO(mode) and pipes:
+        return info
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a named pipe"
+            if stat.S_ISFIFO(mode)
+            else "a device or a socket"
+        )
+        raise error(f"{what} {path} is {kind}, not a regular file; give a file")
+    if info.st_size > max_bytes:
+        raise error(
+            f"{what} {path}: {_human(info.st_size)} is more than orbitviz reads "
+            f"({_human(max_bytes)} at most); is it the right file?"
+        )
+    return info
+
+
+def _human(size: int) -> str:
+    """1536 -> '1.5 KiB'."""
+    value, unit = float(size), "bytes"
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            break
+        value /= 1024
+    return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+
+
+@contextlib.contextmanager
+def spooled(path: str | os.PathLike, *, max_bytes: int = MAX_INPUT_BYTES) -> Iterator[Path]:
+    """``path`` itself when it is a regular file; a named pipe (a shell's ``<(cmd)``) read
+    once into a private temporary file (at most ``max_bytes``), removed after the block, for
+    readers that open a file more than once."""
+    if not stat.S_ISFIFO(os.stat(path).st_mode):
+        yield Path(path)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="orbitviz-pipe-"))
+    copy = folder / (Path(path).name + ".copy" + Path(path).suffix)
+    try:
+        with open(path, "rb") as source, open(copy, "wb") as sink:
+            while chunk := source.read(_CHUNK):
+                if sink.tell() + len(chunk) > max_bytes:
+                    raise OSError(errno.EFBIG, f"more than {_human(max_bytes)} from a pipe")
+                sink.write(chunk)
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -360,7 +445,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
 # --------------------------------------------------------------------------------------------
 # hashing
 # --------------------------------------------------------------------------------------------
-_memo: dict[tuple[str, int, int, int], str] = {}
+_memo: dict[tuple[str, int, int, int, int], str] = {}
 
 
 def _sha256_of_contents(path: Path) -> str:
@@ -374,18 +459,22 @@ def _sha256_of_contents(path: Path) -> str:
 def sha256_file(path: str | os.PathLike, *, memo_dir: str | os.PathLike | None = None) -> str:
     """Hex sha256 of a file's contents, read in 4 MiB chunks.
 
-    The answer is remembered against the file's (resolved path, size, mtime_ns, inode; like
-    git's index): in this process
-    always, and in ``memo_dir`` (one small file per path, written atomically) when given, so
-    that a later process need not read an unchanged file again. Any change to size or mtime
-    means a fresh hash. A memo folder that cannot be read or written only costs time.
+    The answer is remembered against the file's (resolved path, size, mtime_ns, inode,
+    ctime_ns; like git's index): in this process always, and in ``memo_dir`` (one small file
+    per path, written atomically) when given, so that a later process need not read an
+    unchanged file again. Any write changes ctime (which no tool can set back), so an edited
+    file is hashed again. A memo folder that cannot be read or written only costs time. Only
+    regular files (OSError EINVAL otherwise).
     """
     source = Path(path).resolve()
     info = source.stat()
-    key = (str(source), info.st_size, info.st_mtime_ns, info.st_ino)
+    if not stat.S_ISREG(info.st_mode):  # a link to /dev/zero or a pipe would never end
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    # ctime too: a file rewritten in place with its size and mtime restored still differs
+    key = (str(source), info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
     if key in _memo:
         return _memo[key]
-    stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino} {info.st_ctime_ns}"
     memo = None
     if memo_dir is not None:
         memo = Path(memo_dir) / hashlib.sha256(str(source).encode()).hexdigest()

@@ -15,10 +15,11 @@ import numbers
 import os
 from pathlib import Path
 
+from .arguments import whole
 from .dynamics.flyby import analyze_flyby
 from .dynamics.methods import DEFAULT_METHOD
 from .dynamics.uncertainty import DEFAULT_CLONES, for_report
-from .errors import OrbitvizError
+from .errors import InvalidArgument, OrbitvizError
 from .exoplanets.analysis import analyze
 from .exoplanets.lightcurve import LightCurve
 from .exoplanets.search import SearchSettings
@@ -71,6 +72,18 @@ def flyby(
     uncertainty at the closest approach (:mod:`orbitviz.dynamics.uncertainty`).
     """
     name = _target_name(target)
+    if sbdb_file is not None and catalog is not None:
+        raise InvalidArgument(
+            "sbdb_file and catalog both give the elements: give one (--sbdb-file or --catalog)"
+        )
+    if clones is not None:
+        clones = whole("clones", clones, low=2, high=100_000)
+    seed = whole("seed", seed, low=0)
+    if clones is not None and uncertainty in ("none", "linear"):
+        raise InvalidArgument(
+            f"clones={clones} are Monte Carlo clones, but uncertainty={uncertainty!r} runs "
+            "none: use --uncertainty mc (or auto), or leave --clones out"
+        )
     elements, window = resolve_target(
         name, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
     )

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-MIN_SIDE_PX, MAX_SIDE_PX = 16, 8192
+from .arguments import MAX_SIDE_PX, MIN_SIDE_PX
 
 
 class Parser(argparse.ArgumentParser):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .._files import check_output
+from ..errors import OutputError
 from ..recipes.options import FLYBY_OPTIONS, add_options, values
 
 FIGURE_SUFFIXES = (".png", ".pdf", ".svg")  # as orbitviz.reports.figures writes them
@@ -32,10 +34,17 @@ def add_parser(sub) -> None:
 def cmd_flyby(args: argparse.Namespace) -> int:
     from ..analysis import flyby
 
-    if args.plot:  # before the analysis, not after the report printed
+    if args.plot is not None:  # before the analysis, not after the report printed
         check_output(args.plot, what="the plot", suffixes=FIGURE_SUFFIXES)
-    if args.bplane:
+    if args.bplane is not None:
         check_output(args.bplane, what="the b-plane picture", suffixes=FIGURE_SUFFIXES)
+        if args.plot is not None and Path(args.plot).resolve() == Path(args.bplane).resolve():
+            raise OutputError(
+                f"--plot and --bplane both name {args.bplane}: one would overwrite the other; "
+                "give two file names",
+                path=args.bplane,
+                reason="same file",
+            )
     report = flyby(**values(args, FLYBY_OPTIONS))
     text = {
         "table": report.to_table,
@@ -44,10 +53,10 @@ def cmd_flyby(args: argparse.Namespace) -> int:
         "markdown": report.to_markdown,
     }[args.format]()
     print(text.rstrip("\n"))
-    if args.plot:
+    if args.plot is not None:
         path = report.plot(args.plot)
         print(f"plot written to {path}", file=sys.stderr)
-    if args.bplane:
+    if args.bplane is not None:
         path = report.plot_bplane(args.bplane)
         print(f"b-plane picture written to {path}", file=sys.stderr)
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from .._text import table as _table
+from ..data.manifest import KINDS as DATA_KINDS
 from ..errors import OrbitvizError
 
 
@@ -13,7 +14,11 @@ def add_parser(sub) -> None:
     kernels = sub.add_parser("kernels", help="list, fetch, verify and inspect SPICE kernels")
     ksub = kernels.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ksub.add_parser("list", help="known kernels and data files, and where they are")
-    p.add_argument("--kind", help="only this kind (spk, pck, fk, lsk, shape, catalog, ...)")
+    p.add_argument(
+        "--kind",
+        choices=DATA_KINDS,
+        help="only this kind of file",
+    )
     p.set_defaults(func=cmd_kernels_list)
     p = ksub.add_parser("fetch", help="download (or take from the mirror) and verify files")
     p.add_argument("names", nargs="+", metavar="NAME")

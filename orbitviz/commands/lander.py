@@ -28,12 +28,12 @@ def cmd_lander(args: argparse.Namespace) -> int:
 
     from ..shapes.lander import philae_path
 
-    if args.plot:
+    if args.plot is not None:
         check_output(args.plot, what="the plot", suffixes=(".png",))
     path = philae_path(args.shape)
     if args.format == "json":
         print(json.dumps(path.to_dict(), indent=2))
-        if args.plot:
+        if args.plot is not None:
             from ..reports.lander import plot_lander
 
             print(f"plot written to {plot_lander(path, args.plot)}", file=sys.stderr)
@@ -81,7 +81,7 @@ def cmd_lander(args: argparse.Namespace) -> int:
     )
     for warning in path.warnings:
         print(f"\nwarning: {warning}")
-    if args.plot:
+    if args.plot is not None:
         from ..reports.lander import plot_lander
 
         print(f"plot written to {plot_lander(path, args.plot)}", file=sys.stderr)

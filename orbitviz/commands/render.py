@@ -14,6 +14,7 @@ from ..cli_types import count, number, size
 from ..errors import RenderError
 from ..recipes.arguments import add_scene_parsers, recipe_from_args
 from ..recipes.options import CAMERA_OPTION
+from ..render.limits import MAX_FPS, MIN_FPS
 
 DEFAULT_DURATION_S = 20.0
 _FACTOR = number(0, 1e6, low_open=True, unit="slowdown factor")
@@ -132,9 +133,9 @@ def _render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--size", type=size, default=(1280, 720), help="WxH (default 1280x720)")
     p.add_argument(
         "--fps",
-        type=number(0, 240, low_open=True, unit="frames per second"),
+        type=number(MIN_FPS, MAX_FPS, unit="frames per second"),
         default=30.0,
-        help="frames per second, in (0, 240] (default 30)",
+        help=f"frames per second, in [{MIN_FPS:g}, {MAX_FPS:g}] (default 30)",
     )
     length = p.add_mutually_exclusive_group()
     length.add_argument(

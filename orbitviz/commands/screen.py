@@ -95,7 +95,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
     from orbitviz._files import check_output
     from orbitviz.screening import screen
 
-    if args.plot:  # before the screening, not after
+    if args.plot is not None:  # before the screening, not after
         check_output(args.plot, what="the plot", suffixes=(".png",))
     use_tls_files(args)
     table = screen(
@@ -136,9 +136,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
             for des, text in table.loc[impacts, ["designation", "impact"]].itertuples(index=False):
                 print(f"  {display_designation(des)}: {text}")
         print(screening_rows(table.head(args.top)))
-    if args.output:
+    if args.output is not None:
         print(f"written: {args.output}")
-    if args.plot:
+    if args.plot is not None:
         from orbitviz.reports.screening import plot_approaches
 
         print(f"plot written to {plot_approaches(table, args.plot)}")

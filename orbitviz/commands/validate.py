@@ -67,7 +67,7 @@ def add_parser(sub) -> None:
 def cmd_validate_cad(args: argparse.Namespace) -> int:
     from ..validate import validate_cad
 
-    if args.plot:  # before the comparison, not after it
+    if args.plot is not None:  # before the comparison, not after it
         check_output(args.plot, what="the plot", suffixes=(".png",))
     result = validate_cad(
         args.cad,
@@ -80,6 +80,6 @@ def cmd_validate_cad(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
     )
     print(result.to_json() if args.format == "json" else result.to_table())
-    if args.plot:
+    if args.plot is not None:
         print(f"plot written to {result.plot(args.plot)}", file=sys.stderr)
     return 0

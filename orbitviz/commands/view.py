@@ -15,10 +15,10 @@ from ..recipes.options import CAMERA_OPTION
 def cmd_view(args: argparse.Namespace) -> int:
     from .._qt.app import run_viewer, screenshot
 
-    if args.screenshot:  # a name we cannot write fails before the scene is built
+    if args.screenshot is not None:  # a name we cannot write fails before the scene is built
         check_output(args.screenshot, what="the screenshot", suffixes=(".png",))
     recipe = recipe_from_args(args)
-    if args.screenshot:
+    if args.screenshot is not None:
         path = screenshot(
             recipe,
             args.screenshot,

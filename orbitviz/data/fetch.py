@@ -13,7 +13,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .._files import check_output, sha256_file
+from .._files import check_input, check_output, sha256_file
 from ..errors import ChecksumError, DataError, DownloadError, OutputError
 from .manifest import DataFile, entry
 from .paths import cache_dir, mirror_dir, resource_dir
@@ -21,6 +21,7 @@ from .paths import cache_dir, mirror_dir, resource_dir
 
 def verify(item: DataFile, path: Path) -> None:
     """Raise :class:`ChecksumError` unless ``path`` has the size and sha256 the manifest gives."""
+    check_input(path, what=f"the file of {item.name!r}", error=ChecksumError)
     if item.size is not None and path.stat().st_size != item.size:
         raise ChecksumError(
             f"{path}: size {path.stat().st_size} bytes, but manifest entry {item.name!r} expects "

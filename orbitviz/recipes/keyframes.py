@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._files import atomic_write
+from .._files import atomic_write, check_input
 from ..errors import CameraPathError
 from ..scene.cameras import KeyframedPath, angles_from_offsets
 from ..scene.easing import check_easing
@@ -27,6 +27,8 @@ _KEY_FIELDS = {
 
 
 _SCALARS = ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg")
+MAX_KM = 1e12
+"""No scene is wider (6,700 au); 1e308 km made the camera's maths fail (LinAlgError)."""
 
 
 def _finite(value, what: str) -> float:
@@ -69,6 +71,7 @@ def read_keyframes(path: str | Path) -> KeyframedPath:
     not 10, to keep turning the same way). Distances are interpolated in log space.
     """
     path = Path(path)
+    check_input(path, what="camera path", error=CameraPathError, max_bytes=16 * 1024**2)
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -137,8 +140,10 @@ def _keyframes(doc: dict) -> KeyframedPath:
         for name, value in zip((*names, "distance_km", "fov_deg", "t"), (*row, times[-1])):
             if not np.isfinite(value):
                 raise ValueError(f"key {n}: {name} = {value} must be a finite number")
-        if row[5] <= 0:
-            raise ValueError(f"key {n}: distance_km = {row[5]} must be > 0")
+        if not 0 < row[5] <= MAX_KM:
+            raise ValueError(f"key {n}: distance_km = {row[5]} must be > 0 and <= {MAX_KM:.0e}")
+        if max(abs(v) for v in row[:3]) > MAX_KM:
+            raise ValueError(f"key {n}: center_km = {row[:3]} lies beyond {MAX_KM:.0e} km")
         if not 0 < row[6] < 180:
             raise ValueError(f"key {n}: fov_deg = {row[6]} must be > 0 and < 180")
         rows.append(row)

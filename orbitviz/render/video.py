@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from orbitviz._files import atomic_path, check_output, signals_deferred
+from orbitviz.arguments import image_size
 from orbitviz.errors import OrbitvizError
 from orbitviz.scene import Scene, TimeMap
 from orbitviz.spice import to_et, utc_label
@@ -123,8 +124,9 @@ def render_video(
     path = Path(path)
     kind = output_kind(path)
     check_quality(quality)
-    check_overlays(overlays)
+    overlays = check_overlays(overlays)
     check_target(path, folder=kind == "png")
+    size = image_size("size", size, error=RenderError)
     if kind != "png":
         size = even_size(size)
     plan = plan_frames(

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from orbitviz._files import atomic_write
+from orbitviz._files import atomic_write, check_input
 from orbitviz.data.paths import cache_dir
 from orbitviz.errors import DownloadError, ElementsError, UnknownBody
 from orbitviz.smallbodies.covariance import OrbitCovariance, sbdb_values
@@ -327,6 +327,7 @@ def read_sbdb_file(path: str | os.PathLike) -> SbdbRecord:
     Missing or broken fields raise ElementsError naming the field and the file.
     """
     path = Path(path)
+    check_input(path, what="SBDB file", error=ElementsError, max_bytes=64 * 1024**2)
     data = load_sbdb_json(path)
     where = f"SBDB file {path}"
     orbit = data.get("orbit") if isinstance(data, Mapping) else None
@@ -400,7 +401,9 @@ def query_sbdb(designation: str, timeout_s: float = 30, max_age_days: float = 7)
     path = _cache_path(designation)
     cached = _read_cache(path)
     now = time.time()
-    if cached is not None and now - cached[1] <= max_age_days * SECONDS_PER_DAY:
+    # an answer stamped in the future (a clock set wrong, an edited file) is not fresh: it
+    # would be fresh forever
+    if cached is not None and 0 <= now - cached[1] <= max_age_days * SECONDS_PER_DAY:
         data, fetched = cached
         record = parse_sbdb(data, f"cached SBDB answer {path}")
         return _with_source(record, f"{record.source}, from cache, {_age_text(now - fetched)}")
