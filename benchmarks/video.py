@@ -1,158 +1,170 @@
-"""Frames per second of finished video for a 67P scene (67p-spc.ply, 96,834 faces).
+"""Seconds to render a finished video of a Philae-like scene: orbitviz against the renderer of
+another checkout of orbitviz (by default the one before issue #25: "today's renderer").
 
-ours:  orbitviz.render.render_video (persistent framebuffer, RGB read into reused buffers,
-       frames piped to ffmpeg by a background thread while the next frame renders)
-peer:  the naive loop: canvas.render() per frame into a list, then imageio.mimsave
+Scene (built the same way by both checkouts, from layer types both have): 67P's SPC shape
+(67p-spc.ply, 96,834 faces) lit by the Sun, a 721-point path coloured by time with a moving
+lander marker and its label, four fixed markers with labels, a label layer and a readout;
+overlays title, time, distance readout, scale bar and credits; a turntable camera (every frame
+a new view: labels, scale bar and culled clusters are all redone), 1280x720 (and 1920x1080).
 
-Both render the same scene (same layers, camera track and overlays) in the same run, and both
-are timed from the frame plan to the finished file (canvas creation included). Both encode
-with the same settings: libx264, CRF 20, preset veryfast, yuv420p, full size (ours: quality
-"standard"; the peer gets them through imageio's output_params, with macro_block_size=1 so
-that 1080-line frames are not rescaled to 1088, and ffmpeg's default thread count). The two
-take turns (``_bench.measure``, median of the rounds); the time split between rendering and
-encoding is printed for the last round.
+ours:     ``orbitviz.render.render_video`` of this checkout
+baseline: ``render_video`` of the other checkout (``--baseline DIR``; default: the commit
+          ``BASELINE_REF`` exported with ``git archive`` into a temporary folder)
 
-Targets (seconds for the whole video; speedup = peer / ours):
-- speedup >= 1.1 at every size: streaming frames into the encoder while the next one renders
-  must beat render-everything-then-encode, or the background writer is not earning its
-  complexity. Only 10 %: on 2 shared cores the encoder competes with the software renderer
-  for the same CPUs (measured ~1.25x at 1280x720 here); with cores to spare the gap grows.
-Needs an offscreen OpenGL context (EGL surfaceless, OSMesa or Xvfb; see
-``orbitviz.render.select_backend``): without one it prints ``SKIP video: ...`` and exits 0.
-``--quick``: 1280x720 only, 12 frames, three rounds (short runs are noisy: the median of three).
+Each runs in a process of its own (VisPy keeps one app per process), started once, warmed up
+(shaders, font atlas), then asked for one video per round; the two take turns, who goes
+first swapping every round, and the median of the rounds is kept (``_bench.measure``):
+a slow spell of this shared machine hits both alike. Both encode H.264 with the same settings
+(libx264, CRF 20, preset veryfast, yuv420p). The time is from the frame plan to the finished
+file, as a user waits for it. The load of the machine (1-minute load average, cores) is
+printed with the result.
 
-    python benchmarks/video.py [--quick] [--frames 60] [--rounds 2]
+Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second 720p clip
+took 3.5-4 minutes). What ours does differently: frames are read as RGBA (the renderer's own
+layout) and handed to the encoder without a copy; the Python half of frame i + 1 (clock,
+camera, layout of labels and overlays) runs while the renderer's threads still rasterise frame
+i; labels that only move are moved, not laid out glyph by glyph again.
+Needs an offscreen OpenGL context (EGL surfaceless, OSMesa or Xvfb): without one it prints
+``SKIP video: ...`` and exits 0. ``--quick``: 1280x720 only, 30 frames, three rounds.
+
+    python benchmarks/video.py [--quick] [--frames 60] [--rounds 3] [--baseline DIR]
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import _bench
+from _bench import ROOT, Result, info, measure, report
+
+BASELINE_REF = "865630e"
+"""The last commit before issue #25's renderer work: today's renderer, for comparison."""
+
+CHILD = r"""
+import json, os, sys, tempfile, time
+from pathlib import Path
+root = sys.argv[1]
+sys.path.insert(0, root)
 import numpy as np
-from _bench import Result, info, measure, report
-
+import orbitviz
+assert Path(orbitviz.__file__).resolve().is_relative_to(Path(root).resolve()), orbitviz.__file__
 from orbitviz.recipes import shape_scene
-from orbitviz.render import plan_frames, render_video
-from orbitviz.render.writers import encoder_threads
-from orbitviz.scene import TrajectoryLayer
+from orbitviz.render import render_video, select_backend
+from orbitviz.scene import LabelLayer, MarkerLayer, Readout, TrajectoryLayer
 
-
-def philae_like_scene():
-    scene = shape_scene("67p-spc.ply", sun_dir=(1.0, 0.4, 0.3))
-    scene.clock.set_range(0.0, 3600.0)
-    et = np.linspace(0.0, 3600.0, 721)
-    angle = 2 * np.pi * et / 3600.0
-    scene.add(
-        TrajectoryLayer(
-            "path",
-            et,
-            np.c_[3 * np.cos(angle), 3 * np.sin(angle), 0 * et],
-            color_by="time",
-            width_px=2,
-        )
-    )
-    return scene
-
-
-def naive(scene, path, size, frames, fps):
-    """canvas.render() per frame, frames kept in a list, then imageio.mimsave."""
-    import imageio
-
-    from orbitviz._vispy import SceneCanvas
-
+select_backend()
+scene = shape_scene("67p-spc.ply", sun_dir=(1.0, 0.4, 0.3))
+scene.clock.set_range(0.0, 3600.0)
+et = np.linspace(0.0, 3600.0, 721)
+angle = 2 * np.pi * et / 3600.0
+ring = np.c_[3 * np.cos(angle), 3 * np.sin(angle), 0.4 * np.sin(3 * angle)]
+scene.add(TrajectoryLayer("path", et, ring, color_by="time", width_px=2))
+sites = ring[[0, 180, 360, 540]]
+scene.add(MarkerLayer("sites", sites, color="red", size_px=9))
+scene.add(LabelLayer("site labels", sites, ["site A", "site B", "site C", "site D"]))
+scene.add(MarkerLayer("lander", ring, et=et, labels=["lander"], color="yellow"))
+scene.readouts.append(Readout("r", lambda t: [f"radius {3.0:.1f} km"] * len(np.atleast_1d(t))))
+labels = lambda t: [f"t = {v:7.1f} s" for v in t]
+overlays = ("title", "time", "distance", "scale", "credit")
+folder = Path(tempfile.mkdtemp())
+render_video(scene, folder / "warm.mp4", size=(320, 180), frames=4, progress=False,
+             camera="turntable", time_labels=labels, overlays=overlays)
+print("ready", flush=True)
+for line in sys.stdin:
+    w, h, frames = (int(v) for v in line.split())
     start = time.perf_counter()
-    plan = plan_frames(scene, fps=fps, frames=frames, size=size)
-    canvas = SceneCanvas(
-        scene, size=size, time_text=None, overlays=("title", "time", "scale", "credit")
+    render_video(scene, folder / "clip.mp4", size=(w, h), frames=frames, fps=30,
+                 camera="turntable", time_labels=labels, overlays=overlays, progress=False,
+                 quality="standard")
+    print(json.dumps({"s": time.perf_counter() - start}), flush=True)
+"""
+
+
+class Renderer:
+    """A child process rendering with the orbitviz of ``root``."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        env = dict(os.environ, PYTHONPATH=str(root))
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        line = self.process.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError(f"the renderer of {root} did not start: {line!r}")
+
+    def render(self, size, frames: int) -> float:
+        self.process.stdin.write(f"{size[0]} {size[1]} {frames}\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())["s"]
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def baseline_checkout(given: str | None, folder: Path) -> Path:
+    if given:
+        return Path(given).resolve()
+    out = folder / "baseline"
+    out.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", BASELINE_REF], capture_output=True, check=True
     )
-    images = []
-    for i, et in enumerate(plan.frame_times_et):
-        scene.clock.et = et
-        canvas.set_time_text(f"ET {et:.1f}")
-        canvas.set_camera(plan.cameras[i])
-        images.append(canvas.canvas.render(alpha=False))  # VisPy's own offscreen render
-    render_s = time.perf_counter() - start
-    imageio.mimsave(
-        path,
-        images,
-        fps=fps,
-        codec="libx264",
-        quality=None,
-        pixelformat="yuv420p",
-        output_params=["-crf", "20", "-preset", "veryfast"],
-        macro_block_size=1,
-    )
-    total = time.perf_counter() - start
-    canvas.close()
-    return total, render_s, total - render_s
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+    return out
 
 
 def main() -> int:
     parser = _bench.parser(__doc__)
-    parser.add_argument("--frames", type=int, default=None, help="(60; quick: 12)")
-    parser.add_argument("--rounds", type=int, default=None, help="(2; quick: 3)")
+    parser.add_argument("--frames", type=int, default=None, help="(60; quick: 30)")
+    parser.add_argument("--rounds", type=int, default=None, help="(3)")
+    parser.add_argument("--baseline", help="another orbitviz checkout (default: BASELINE_REF)")
     args = parser.parse_args()
-    frames = args.frames or (12 if args.quick else 60)
-    rounds = args.rounds or (3 if args.quick else 2)
+    frames = args.frames or (30 if args.quick else 60)
+    rounds = args.rounds or 3
     sizes = ((1280, 720),) if args.quick else ((1280, 720), (1920, 1080))
     backend = _bench.gl_backend_or_skip("video")
-    scene = philae_like_scene()
-    fps = 30
-    info(
-        f"OpenGL: {backend}; {frames} frames; scene: 67p-spc.ply "
-        f"({len(scene['shape'].mesh.faces):,} faces) + a 721-point trajectory"
-    )
-    info(
-        f"encoder, both: libx264 CRF 20 preset veryfast yuv420p; ours with "
-        f"{encoder_threads()} x264 thread(s) beside the renderer, peer with ffmpeg's default"
-    )
     results = []
-    with tempfile.TemporaryDirectory() as folder:
-        # warm up (font atlas, shaders) so neither side pays the one-time costs
-        render_video(
-            scene,
-            Path(folder) / "warm.mp4",
-            size=(320, 240),
-            frames=3,
-            progress=False,
-            time_labels=lambda et: [f"ET {v:.1f}" for v in et],
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            base_root = baseline_checkout(args.baseline, Path(tmp))
+        except (OSError, subprocess.CalledProcessError) as exc:
+            _bench.skip("video", f"no baseline checkout ({exc}); pass --baseline DIR")
+        info(
+            f"OpenGL: {backend}; {frames} frames a video; baseline: {args.baseline or BASELINE_REF}"
         )
-        for size in sizes:
-            ours_path, peer_path = Path(folder) / "ours.mp4", Path(folder) / "peer.mp4"
-            last = {}
-
-            def ours(size=size, ours_path=ours_path, last=last):
-                last["ours"] = render_video(
-                    scene,
-                    ours_path,
-                    size=size,
-                    fps=fps,
-                    frames=frames,
-                    overlays=("title", "time", "scale", "credit"),
-                    progress=False,
-                    time_labels=lambda et: [f"ET {v:.1f}" for v in et],
+        ours, base = Renderer(ROOT), Renderer(base_root)
+        try:
+            for size in sizes:
+                t = measure(
+                    {"ours": lambda s=size: ours.render(s, frames),
+                     "base": lambda s=size: base.render(s, frames)},
+                    repeat=rounds,
+                    warmup=1,
+                )  # fmt: skip
+                load = os.getloadavg()[0]
+                name = f"video {size[0]}x{size[1]} {frames} frames vs today's renderer"
+                note = (
+                    f"{frames / t['ours']:.1f} vs {frames / t['base']:.1f} fps of finished "
+                    f"video; load {load:.1f} on {os.cpu_count()} cores"
                 )
-
-            def peer(size=size, peer_path=peer_path, last=last):
-                last["peer"] = naive(scene, str(peer_path), size, frames, fps)
-
-            t = measure({"ours": ours, "peer": peer}, repeat=rounds, warmup=0)
-            result, (_, peer_render, peer_encode) = last["ours"], last["peer"]
-            name = f"video {size[0]}x{size[1]} {frames} frames"
-            note = f"{frames / t['ours']:.1f} vs {frames / t['peer']:.1f} fps of finished video"
-            results.append(report(Result(name, t["ours"], t["peer"], 1.1, note=note)))
-            info(
-                f"  ours: render+read {result.render_s:.2f} s, waited for the encoder "
-                f"{result.encode_wait_s:.2f} s, {ours_path.stat().st_size / 1e6:.2f} MB"
-            )
-            info(
-                f"  peer: render {peer_render:.2f} s, encode (mimsave) {peer_encode:.2f} s, "
-                f"{peer_path.stat().st_size / 1e6:.2f} MB"
-            )
+                target = 2.0 if size == (1280, 720) else None
+                results.append(report(Result(name, t["ours"], t["base"], target, note=note)))
+        finally:
+            ours.close()
+            base.close()
+    time.sleep(0)
     return _bench.exit_status(results)
 
 

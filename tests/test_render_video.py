@@ -109,3 +109,61 @@ def test_slowed_phase_and_even_size(gl_backend, scene, tmp_path):  # noqa: F811
     inside = (plan.frame_times_et[1:] > 41) & (plan.frame_times_et[1:] < 49)
     assert steps[inside].max() < steps[~inside].max() / 4
     assert result.time_texts[0] == "t=0.00" and result.time_texts[-1] == "t=100.00"
+
+
+def test_each_frame_shows_its_own_time_and_camera(gl_backend, scene, tmp_path):  # noqa: F811
+    """The loop draws frame i + 1 while frame i is read: each PNG must still be the picture a
+    canvas draws for that frame's time and camera alone (not black, not its neighbour)."""
+    import imageio.v3 as iio
+
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.render import render_video
+
+    overlays = ("time", "scale")
+    result = render_video(
+        scene,
+        tmp_path / "frames",
+        size=SIZE,
+        frames=3,
+        camera="turntable",
+        overlays=overlays,
+        progress=False,
+        time_labels=_labels,
+    )
+    written = [iio.imread(p)[..., :3].astype(int) for p in sorted(result.path.iterdir())]
+    canvas = SceneCanvas(scene, size=SIZE, time_text=None, overlays=overlays)
+    clock_et = scene.clock.et
+    try:
+        for i, image in enumerate(written):
+            scene.clock.et = result.plan.frame_times_et[i]
+            canvas.set_time_text(result.time_texts[i])
+            canvas.set_camera(result.plan.cameras[i])
+            alone = canvas.render().astype(int)
+            assert np.abs(image - alone).mean() < 0.5, i
+            assert image.mean() > 1  # drawn, not an empty framebuffer
+        assert np.abs(written[0] - written[1]).mean() > 0.5  # the camera moved
+    finally:
+        canvas.close()
+        scene.clock.et = clock_et
+
+
+def test_a_640x360_gif_keeps_its_text_readable(gl_backend, scene, tmp_path):  # noqa: F811
+    """GIF's 256 colours (one palette from all frames) keep the overlay text as crisp as the
+    lossless PNG frame: the same glyph pixels, white on the sky."""
+    import imageio.v3 as iio
+
+    from orbitviz.render import render_video
+
+    options = {"size": (640, 360), "fps": 10, "frames": 2, "progress": False}
+    options["overlays"] = ("title", "time", "scale")
+    render_video(scene, tmp_path / "clip.gif", time_labels=_labels, **options)
+    render_video(scene, tmp_path / "frames", time_labels=_labels, **options)
+    gif = iio.imread(tmp_path / "clip.gif", index=None)[0][..., :3].astype(int)
+    png = iio.imread(sorted((tmp_path / "frames").iterdir())[0])[..., :3].astype(int)
+    top = slice(0, 40)  # the title (left) and the time (right)
+    text_png = png[top].min(axis=2) > 120  # grey-white glyph cores (antialiased, ~8 px caps)
+    text_gif = gif[top].min(axis=2) > 120
+    assert text_png.sum() > 50
+    assert (text_png & text_gif).sum() > 0.9 * text_png.sum()  # the glyphs kept
+    assert (text_gif & ~text_png).sum() < 0.1 * text_png.sum()  # no speckle added
+    assert np.abs(gif[top] - png[top]).mean() < 4

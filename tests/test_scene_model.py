@@ -155,7 +155,7 @@ def test_each_layer_class_declares_its_events_and_a_misspelt_one_fails_where_con
     layer = TrajectoryLayer("t", [0.0, 1.0], [[0, 0, 0], [1, 0, 0]])
     assert list(layer.events) == [
         *("visible", "color", "opacity", "name"),
-        *("trail_s", "lead_s", "fade", "width_px"),
+        *("trail_s", "lead_s", "fade", "width_px", "ahead_opacity"),
     ]
     assert "sun" in MeshLayer("m", TETRA).events and "sun" not in layer.events
     widths = []

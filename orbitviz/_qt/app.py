@@ -101,7 +101,7 @@ def run_viewer(recipe: SceneRecipe, *, time: TimeLike | None = None, size=None, 
         code = 0
         if not caught:  # a signal while preparing: ends once the scene is built
             window = ViewerWindow(prepared, view_size=size)
-            window.set_camera(camera)
+            _start_camera(window, camera, time)
             window.show()
             caught.window = window
             code = app.exec_()
@@ -179,7 +179,7 @@ def _window_screenshot(recipe, path: Path, time, size, camera=None, progress=no_
 
     window = ViewerWindow(_prepared(recipe, time, progress), view_size=size)
     progress("drawing", 1.0)
-    window.set_camera(camera)
+    _start_camera(window, camera, time)
     window.show()
     for _ in range(5):  # layout, expose, first paint
         app.processEvents()
@@ -187,6 +187,15 @@ def _window_screenshot(recipe, path: Path, time, size, camera=None, progress=no_
         window.save_image(path)
     finally:
         window.close()
+
+
+def _start_camera(window, camera, time) -> None:
+    """The window's first view: ``camera`` (a preset moves the clock to its event, unless
+    ``--time`` said when)."""
+    et = window.prepared.scene.clock.et
+    window.set_camera(camera)
+    if time is not None:
+        window.prepared.scene.clock.et = et
 
 
 def _offscreen_screenshot(
@@ -201,6 +210,9 @@ def _offscreen_screenshot(
     progress("drawing", 1.0)
     scene = prepared.scene
     canvas = SceneCanvas(scene, size=size, time_text=prepared.utc)
+    preset = scene.camera_presets.get(camera) if isinstance(camera, str) else None
+    if preset is not None and preset.et is not None and time is None:
+        scene.clock.et = preset.et  # a view of an event: its time, unless --time said
     if camera is not None:  # the first view of the path the spec names, as a video's
         canvas.set_camera(camera_from_spec(scene, camera).track([0.0], [scene.clock.et], 1.0)[0])
     try:

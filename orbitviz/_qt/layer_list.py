@@ -104,6 +104,15 @@ class LayerList(QWidget):
         scene.layers.events.added.connect(self._on_added)
         scene.layers.events.removed.connect(self._on_removed)
 
+    def release(self) -> None:
+        """Stop following the scene and its layers (the window closes)."""
+        if self.scene is not None:
+            self.scene.layers.events.added.disconnect(self._on_added)
+            self.scene.layers.events.removed.disconnect(self._on_removed)
+            self.scene = None
+        for layer in list(self.rows):
+            self._remove(layer)
+
     def _add(self, layer) -> None:
         row = self.rows[layer] = LayerRow(layer, self)
         self._column.insertWidget(self._column.count() - 1, row)

@@ -21,6 +21,8 @@ KEYS = {
     "fly": ("3", "Fly camera"),
     "follow": ("4", "Follow the lander (or the scene's moving object)"),
     "reset": ("Home", "Reset the camera"),
+    "next_event": ("N", "Go to the next event (closest approach, touchdown, transit ...)"),
+    "previous_event": ("P", "Go to the previous event"),
     "layers": ("Ctrl+L", "Show / hide the layer list"),
     "shortcuts": ("F1", "This list"),
     "about_data": ("Ctrl+I", "About this data: the full credits and notes of the scene"),

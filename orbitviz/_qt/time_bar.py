@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import time
 
-from PyQt5.QtCore import Qt, QTimer
+from PyQt5.QtCore import QRect, Qt, QTimer
+from PyQt5.QtGui import QColor, QPainter, QPolygon
 from PyQt5.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSlider,
     QStyle,
+    QStyleOptionSlider,
     QToolButton,
     QWidget,
 )
@@ -23,12 +25,55 @@ SLIDER_STEPS = 1000
 SPEEDS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # x the scene's own playback rate
 
 
+class EventSlider(QSlider):
+    """The time slider with the scene's events marked under its groove (a small triangle each,
+    the main event's brighter), named in its tooltip."""
+
+    MARK = QColor("#ffb020")
+    MAIN = QColor("#ff5a30")
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Horizontal, parent)
+        self.marks: list[tuple[float, bool]] = []  # (fraction of the span, main)
+        self.setMinimumHeight(24)
+
+    def set_marks(self, marks) -> None:
+        self.marks = [(float(f), bool(main)) for f, main in marks if 0.0 <= f <= 1.0]
+        self.update()
+
+    def mark_x(self, fraction: float) -> int:
+        """The pixel column of a fraction of the span (where the handle's centre would be)."""
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        groove = self.style().subControlRect(QStyle.CC_Slider, option, QStyle.SC_SliderGroove, self)
+        handle = self.style().subControlRect(QStyle.CC_Slider, option, QStyle.SC_SliderHandle, self)
+        span = groove.width() - handle.width()
+        return groove.x() + handle.width() // 2 + round(fraction * span)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self.marks:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        y = self.height() - 1
+        for fraction, main in self.marks:
+            x = self.mark_x(fraction)
+            size = 5 if main else 4
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(self.MAIN if main else self.MARK)
+            painter.drawPolygon(QPolygon([QRect(x - size, y, 0, 0).topLeft(),
+                                          QRect(x + size, y, 0, 0).topLeft(),
+                                          QRect(x, y - size - 2, 0, 0).topLeft()]))  # fmt: skip
+        painter.end()
+
+
 class TimeBar(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.play_button = QToolButton()
         self.play_button.setToolTip("play / pause (Space)")
-        self.slider = QSlider(Qt.Horizontal)
+        self.slider = EventSlider()
         self.slider.setRange(0, SLIDER_STEPS)
         self.slider.setToolTip("scene time")
         self.speed = QComboBox()
@@ -69,7 +114,26 @@ class TimeBar(QWidget):
         clock.events.playing.connect(self._on_playing)
         self.setEnabled(clock.span_s > 0)
         self._show_time(clock.et)
+        self.set_events(())
         self._show_playing(clock.playing)
+
+    def set_events(self, timeline) -> None:
+        """Mark the events of a scene's timeline on the slider and name them in its tooltip."""
+        clock = self.clock
+        span = clock.span_s if clock is not None else 0.0
+        events = list(timeline) if span > 0 else []
+        self.slider.set_marks(((e.et - clock.start_et) / span, e.main) for e in events)
+        lines = [f"{self.utc(e.et)}  {e.title}" + ("  (main)" if e.main else "") for e in events]
+        self.slider.setToolTip("scene time" + ("\nevents:\n" + "\n".join(lines) if lines else ""))
+
+    def release(self) -> None:
+        """Stop following the clock (the window closes; the scene may live on elsewhere)."""
+        if self.clock is not None:
+            self.clock.events.time.disconnect(self._on_time)
+            self.clock.events.playing.disconnect(self._on_playing)
+            self.clock.pause()
+            self.timer.stop()
+            self.clock = None
 
     def toggle(self) -> None:
         if self.clock is not None and self.clock.span_s > 0:

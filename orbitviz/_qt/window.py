@@ -164,6 +164,11 @@ class ViewerWindow(QMainWindow):
         camera_menu.addSeparator()
         self._action(camera_menu, "reset", "&Reset", lambda: self.cameras.reset())
         self.preset_menu = camera_menu.addMenu("&Presets")
+        self.event_menu = camera_menu.addMenu("&Go to event")
+        self._action(camera_menu, "next_event", "&Next event", lambda: self.go_to_event("next"))
+        self._action(
+            camera_menu, "previous_event", "Pre&vious event", lambda: self.go_to_event("previous")
+        )
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
         self._action(help_menu, "about_data", "About this &data...", self.show_about_data)
@@ -202,6 +207,8 @@ class ViewerWindow(QMainWindow):
         self._show_presets(scene)
         self.layer_list.set_scene(scene)
         self.time_bar.set_clock(scene.clock, prepared.utc)
+        self.time_bar.set_events(scene.timeline)
+        self._show_events(scene)
         mesh = prepared.mesh_layer
         note = mesh.lighting_note if mesh is not None and mesh.lighting_approximate else ""
         self.lighting_banner.setText(note)
@@ -233,6 +240,21 @@ class ViewerWindow(QMainWindow):
             )
             self.preset_menu.addAction(action)
         self.preset_menu.setEnabled(bool(scene.camera_presets))
+
+    def _show_events(self, scene) -> None:
+        """Camera > Go to event: the scene's events in time order (the main one marked)."""
+        self.event_menu.clear()
+        for event in scene.timeline:
+            text = f"{self.prepared.utc(event.et)[:19]}  {event.title}"
+            action = self.event_menu.addAction(text + ("  \u2605" if event.main else ""))
+            action.triggered.connect(partial(self.go_to_event, event.name))
+        self.event_menu.setEnabled(len(scene.timeline) > 0)
+
+    def go_to_event(self, which: str) -> None:
+        """The clock to an event by name, or to the ``"next"`` / ``"previous"`` one."""
+        event = self.prepared.scene.go_to_event(which)
+        if event is not None:
+            self.statusBar().showMessage(f"{event.title} ({self.prepared.utc(event.et)})", 5000)
 
     def set_preset(self, name: str) -> None:
         """Show the scene's camera preset ``name`` (Camera > Presets, ``--camera NAME``)."""
@@ -428,11 +450,14 @@ class ViewerWindow(QMainWindow):
         if self.view_size is None:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("window_state", self.saveState())
-        self.time_bar.clock.pause()
+        if self.time_bar.clock is not None:
+            self.time_bar.clock.pause()
         self.worker.wait()
         if self.view is not None:  # a second close (e.g. by a test harness) has nothing to do
             self.cameras.close()
             self._close_view()
+            self.time_bar.release()  # the scene may outlive the window (a notebook, a test)
+            self.layer_list.release()
         for kernels in self.session_kernels:
             kernels.unload()
         self.session_kernels.clear()

@@ -162,8 +162,11 @@ class CameraModes:
 
     def show_preset(self, name: str) -> str:
         """Show the scene's camera preset ``name`` (a turntable from its view, or the follow
-        camera at its angles and distance); returns the mode it left the camera in."""
+        camera at its angles and distance), the clock at its event when it has one; returns
+        the mode it left the camera in."""
         preset = self.scene.camera_presets[name]
+        if preset.et is not None:  # a view of an event: the clock goes there too
+            self.scene.clock.et = preset.et
         if preset.follow:
             self.set_mode("follow", preset.state_at(self.scene, self.scene.clock.et))
         else:

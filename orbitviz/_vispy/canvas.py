@@ -9,6 +9,7 @@ The same class serves the desktop window (embed ``canvas.native``) and the video
 from __future__ import annotations
 
 import numpy as np
+from vispy import gloo
 from vispy import scene as vscene
 
 from orbitviz.arguments import names
@@ -24,10 +25,12 @@ from orbitviz.scene import (
     RingLayer,
     Scene,
     SphereLayer,
+    StarsLayer,
     TrajectoryLayer,
 )
 from orbitviz.scene.events import Event
 from orbitviz.scene.layout import Box, dock_bottom, stack_corners
+from orbitviz.scene.legend import legend_entries
 
 from . import compat, resources
 from .direction_adapter import DirectionAdapter
@@ -37,9 +40,10 @@ from .layer_adapter import LayerAdapter, PanelAdapter, sort_translucent
 from .lightcurve_adapter import LightCurveAdapter
 from .marker_adapter import MarkerAdapter
 from .mesh_adapter import MeshAdapter
-from .overlays import AxesTriad, CornerText, ScaleBar, credit_line, margin_px
+from .overlays import AxesTriad, CornerText, Legend, ScaleBar, credit_line, margin_px
 from .ring_adapter import RingAdapter
 from .sphere_adapter import SphereAdapter
+from .stars_adapter import StarsAdapter
 from .trajectory_adapter import TrajectoryAdapter
 
 ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
@@ -51,9 +55,10 @@ ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
     DirectionLayer: DirectionAdapter,
     LightCurveLayer: LightCurveAdapter,
     RingLayer: RingAdapter,
+    StarsLayer: StarsAdapter,
 }
 """The adapter of each layer class (a subclass of one takes its adapter)."""
-OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
+OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes", "legend")
 
 
 def check_overlays(overlays) -> tuple[str, ...]:
@@ -72,7 +77,7 @@ def default_time_text(et: float) -> str:
 class SceneCanvas:
     """Draws ``scene`` into a VisPy canvas of ``size`` (w, h) pixels.
 
-    ``overlays``: any of ``title, time, distance, scale, credit, axes``. ``time_text(et)``
+    ``overlays``: any of ``title, time, distance, scale, credit, axes, legend``. ``time_text(et)``
     formats the clock for the time overlay (the window passes a UTC formatter; videos set the
     text per frame with :meth:`set_time_text`).
 
@@ -119,10 +124,14 @@ class SceneCanvas:
         scene.layers.events.removed.connect(self._on_removed)
         scene.clock.events.time.connect(self._on_clock)
         self._view_changed = True
+        self._drawn_view: tuple = ()
+        self._framed: tuple = ()
         self._framebuffers: dict[tuple[int, int], Framebuffer] = {}
         self._bound: Framebuffer | None = None
         self.coarse = False
-        self.view.scene.transform.changed.connect(lambda event: self._camera_changed())
+        # the camera replaces the scene's transform object (a new mode, VisPy's transform cache):
+        # follow the node's own event, emitted for a new transform and for a changed one
+        self.view.scene.events.transform_change.connect(self._camera_changed)
         self.set_camera(scene.home_camera())
         self.canvas.events.resize.connect(self._on_resize)  # overlays are laid out in pixels
         if not self._pooled:  # drawn on screen by VisPy: follow the view before each frame
@@ -177,6 +186,7 @@ class SceneCanvas:
         self._credit = CornerText(root, self.fonts, "bottom-left", 8.0, color=(0.8, 0.8, 0.8, 1))
         self._scale_bar = ScaleBar(root, self.fonts)
         self._axes = AxesTriad(root, self.fonts)
+        self._legend = Legend(root, self.fonts)
         self.labels = ViewLabels(root, self.fonts)
         self._title_lines = [self.scene.title] if "title" in self.overlays else []
         self.credit_lines = self.scene.credits + self.notes() if "credit" in self.overlays else []
@@ -208,11 +218,13 @@ class SceneCanvas:
         axes = self._axes.block(size, dpi) if "axes" in self.overlays else (0.0, 0.0)
         readouts = self._readouts.fit(self._readout_lines, 0.5 * usable, size, dpi)
         title = self._title.fit(self._title_lines, usable - readouts[0], size, dpi)
+        entries = legend_entries(self.scene) if "legend" in self.overlays else []
+        legend = self._legend.block(entries, 0.4 * usable, size, dpi)
         panels = self._panels()
         credit_width = usable if panels else usable - scale[0]  # panels: the bar goes above
         credit = self._credit.fit([credit_line(self.credit_lines)], credit_width, size, dpi)
         blocks = {
-            "top-left": [title],
+            "top-left": [title, legend],
             "top-right": [readouts],
             "bottom-left": [credit, axes],
             "bottom-right": [scale],
@@ -227,12 +239,14 @@ class SceneCanvas:
             boxes["bottom-right"] = upper["bottom-right"]
         named = {
             "title": boxes["top-left"][0],
+            "legend": boxes["top-left"][1],
             "readouts": boxes["top-right"][0],
             "credit": boxes["bottom-left"][0],
             "axes": boxes["bottom-left"][1],
             "scale": boxes["bottom-right"][0],
         }
         sizes = {"title": title, "readouts": readouts, "credit": credit, "axes": axes}
+        sizes["legend"] = legend
         sizes["scale"] = scale
         self.overlay_boxes = {k: box for k, box in named.items() if sizes[k][0] > 0}
         if credit[0] == 0.0 and axes[0] > 0 and not docked:  # no credits: axes in the corner
@@ -243,6 +257,7 @@ class SceneCanvas:
             self.overlay_boxes[f"panel {adapter.layer.name}"] = box
             adapter.place(box, dpi)
         self._title.place(self.overlay_boxes.get("title"))
+        self._legend.place(self.overlay_boxes.get("legend"))
         self._readouts.place(self.overlay_boxes.get("readouts"))
         self._credit.place(self.overlay_boxes.get("credit"))
         camera = self.camera_state()
@@ -353,7 +368,7 @@ class SceneCanvas:
             float(camera.fov),
         )
 
-    def _camera_changed(self) -> None:
+    def _camera_changed(self, event=None) -> None:
         self._view_changed = True  # adapters and the layout follow it before the next frame
 
     # -- pixels ----------------------------------------------------------------------------
@@ -369,10 +384,29 @@ class SceneCanvas:
     def _before_draw(self, event) -> None:
         self._follow_view()
 
+    def view_signature(self) -> tuple:
+        """What the picture's geometry depends on: the camera's class, its placement in the
+        scene (eye and orientation), its field of view and zoom, and the output size. VisPy's
+        cameras do not always say when they move (a drag or a wheel step can leave the scene's
+        transform object and its events alone), so each frame compares this instead."""
+        camera = self.view.camera
+        return (
+            type(camera),
+            camera.transform.matrix.tobytes(),
+            float(camera.fov),
+            float(getattr(camera, "scale_factor", 0.0) or 0.0),
+            self.size,
+        )
+
     def _follow_view(self) -> None:
         """Let adapters follow a changed camera or size and lay the overlays and labels out
         again, once per frame, just before drawing: only then are VisPy's transforms up to
-        date."""
+        date. Any camera change counts (a drag, the wheel, a preset, a reset, the follow
+        camera, a video's camera path): the view is compared with the last frame's."""
+        signature = self.view_signature()
+        if signature != self._drawn_view:
+            self._drawn_view = signature
+            self._view_changed = True
         if self._view_changed:
             self._view_changed = False
             self._layout_dirty = True
@@ -381,6 +415,11 @@ class SceneCanvas:
                 adapter.on_view(self)
         # translucent surfaces back to front (the camera or the clock may have moved them)
         sort_translucent(self.adapters.values(), self.view.camera.transform.map([0.0, 0, 0])[:3])
+        moment = (self._drawn_view, self.scene.clock.et)
+        if moment != self._framed or self._layout_dirty:  # markers hidden behind bodies
+            self._framed = moment
+            for adapter in self.adapters.values():
+                adapter.on_frame(self)
         if self._layout_dirty:
             self._layout_dirty = False
             self._layout()
@@ -460,6 +499,32 @@ class SceneCanvas:
         finally:
             if not self._pooled:  # a window's canvas draws on screen between these frames
                 self._unbind()
+
+    # -- a frame loop that overlaps the renderer and Python (videos) ------------------------
+    def prepare_frame(self) -> None:
+        """Lay out what the next frame shows (after the clock and the camera were set): the
+        Python half of a frame. Its GL work waits in VisPy's queue until :meth:`draw_frame`,
+        so it may run while the renderer still draws the previous frame."""
+        self._follow_view()
+
+    def draw_frame(self, pixels: tuple[int, int]) -> None:
+        """Start drawing the prepared frame into an offscreen framebuffer of ``pixels`` (w, h)
+        and return without waiting for it (a software renderer rasterises on its own threads
+        meanwhile); :meth:`read_frame` waits and reads it. Offscreen (pooled) canvases only."""
+        self.canvas.set_current()
+        self._follow_view()  # a no-op when prepare_frame ran
+        self._bind(pixels)
+        compat.draw_scene(self.canvas)
+        gloo.flush()
+
+    def read_frame(self, out: np.ndarray) -> np.ndarray:
+        """Wait for the frame :meth:`draw_frame` started and read it into ``out`` (as
+        :meth:`render_into`)."""
+        if self._bound is None:
+            raise RenderError("read_frame: no frame drawn (call draw_frame first)")
+        self.canvas.set_current()  # VisPy binds the window's framebuffer when made current:
+        self._bound.fbo.activate()  # read the one drawn into
+        return self._bound.read_into(out)
 
     def render(self) -> np.ndarray:
         """Draw offscreen: an RGB image (h, w, 3) uint8, top row first (a view into the RGBA

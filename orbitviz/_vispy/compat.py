@@ -116,6 +116,41 @@ def set_indexed_draw(visual, mode: str, index_buffer) -> None:
     visual._index_buffer = index_buffer
 
 
+# -- shaders ----------------------------------------------------------------------------------
+def memoize_shader_parsing() -> None:
+    """Parse each distinct shader source for its uniforms, attributes and varyings once per
+    process, not once per visual: every new canvas (each video, each window) builds a dozen
+    visuals whose programs share a handful of sources, and VisPy's parser strips comments
+    with a backtracking regular expression (~50-80 ms a program on a software renderer's
+    machine: about a second before a video's first frame).
+
+    Replaces ``gloo.Program._parse_variables_from_code`` with a cached one that reads the
+    programs' ``_shaders`` and writes ``_code_variables`` as the original does (then runs
+    ``_process_pending_variables``): VisPy has no public hook. Idempotent."""
+    from vispy.gloo import program
+
+    base = program.Program._parse_variables_from_code
+    if getattr(base, "orbitviz_memo", False):
+        return
+    for name in ("_shaders", "_code_variables"):
+        _require(program.Program, name, instance=program.Program())
+    _require(program.Program, "_process_pending_variables")
+    cache: dict[str, dict] = {}
+
+    def parse(self, update_variables=True):
+        code = "\n\n".join(shader.code for shader in self._shaders)
+        found = cache.get(code)
+        if found is None:
+            base(self, update_variables=False)
+            found = cache[code] = dict(self._code_variables)
+        self._code_variables = dict(found)
+        if update_variables:
+            self._process_pending_variables()
+
+    parse.orbitviz_memo = True  # type: ignore[attr-defined]
+    program.Program._parse_variables_from_code = parse
+
+
 # -- text -------------------------------------------------------------------------------------
 GLYPH_SIZE = 64  # the size glyphs are measured at (advances scale with it)
 

@@ -28,6 +28,7 @@ from orbitviz.scene.marker_layer import MarkerLayer
 
 from .direction_adapter import segment_px
 from .layer_adapter import LABELS, LayerAdapter
+from .occlusion import hidden
 from .overlays import font_pt, ui_scale
 from .text_metrics import PAD_PX, text_size_px
 
@@ -176,6 +177,7 @@ class ViewLabels:
         labels, texts = [], []
         for source in sources:
             anchors = canvas.project(source.positions_km)
+            anchors[hidden(canvas, source.positions_km)] = np.nan  # behind a body: not shown
             size_pt = font_pt(source.font_size_pt, size_px)
             for i, (text, anchor) in enumerate(zip(source.texts, anchors)):
                 labels.append(
@@ -220,16 +222,19 @@ class ViewLabels:
                 node.set_gl_state("translucent", depth_test=False)
             labels = by_layer.get(name, [])
             size_pt = font_pt(source.font_size_pt, size_px)
-            drawn = (tuple((s.text, s.box) for s in labels), source.color, size_pt)
+            look = (tuple(s.text for s in labels), source.color, size_pt)
+            boxes = tuple(s.box for s in labels)
             node.visible = bool(labels)
-            if labels and drawn != self._drawn.get(name):
-                node.text = [s.text for s in labels]
-                node.pos = np.array(
+            before = self._drawn.get(name)
+            if labels and (look, boxes) != before:
+                if before is None or before[0] != look:  # new glyphs: VisPy lays them out anew
+                    node.text = [s.text for s in labels]
+                    node.color = source.color
+                    node.font_size = size_pt
+                node.pos = np.array(  # moved only (a moving marker's label): positions only
                     [(s.box.x0 + PAD_PX, (s.box.y0 + s.box.y1) / 2.0) for s in labels]
                 )
-                node.color = source.color
-                node.font_size = size_pt
-                self._drawn[name] = drawn
+                self._drawn[name] = (look, boxes)
             r, g, b, a = source.color
             for s in labels:
                 if s.leader is not None:

@@ -94,6 +94,10 @@ class LayerAdapter:
         """Follow a changed camera or output size, just before a frame is drawn (``canvas``:
         the SceneCanvas, e.g. for projecting points)."""
 
+    def on_frame(self, canvas) -> None:
+        """Just before a frame whose camera, time or layers changed is drawn, after
+        :meth:`on_view`: e.g. hide the markers that a body in front now hides."""
+
     def _update_order(self) -> None:
         """Apply a changed ``order`` (VisPy keeps its draw order until the scene graph changes,
         so the node is re-attached)."""

@@ -42,12 +42,15 @@ uniform vec4 u_color;
 uniform vec3 u_light_dir;
 uniform float u_ambient;
 uniform float u_lit;
+uniform float u_fill;
+uniform vec3 u_eye_dir;
 varying vec3 v_normal;
 %(rim_declarations)s
 void main() {
     vec3 normal = normalize(v_normal);
     float diffuse = max(dot(normal, u_light_dir), 0.0);
-    float shade = mix(1.0, u_ambient + (1.0 - u_ambient) * diffuse, u_lit);
+    float fill = u_fill * (1.0 - diffuse) * max(dot(normal, u_eye_dir), 0.0);
+    float shade = mix(1.0, u_ambient + (1.0 - u_ambient) * diffuse + fill, u_lit);
     vec3 rgb = u_color.rgb * shade;
     float alpha = u_color.a;
 %(rim_fragment)s
@@ -86,10 +89,13 @@ attribute vec3 a_normal;
 uniform vec3 u_light_dir;
 uniform float u_ambient;
 uniform float u_lit;
+uniform float u_fill;
+uniform vec3 u_eye_dir;
 varying float v_shade;
 void main() {
     float diffuse = max(dot(a_normal, u_light_dir), 0.0);
-    v_shade = mix(1.0, u_ambient + (1.0 - u_ambient) * diffuse, u_lit);
+    float fill = u_fill * (1.0 - diffuse) * max(dot(a_normal, u_eye_dir), 0.0);
+    v_shade = mix(1.0, u_ambient + (1.0 - u_ambient) * diffuse + fill, u_lit);
     gl_Position = $transform(vec4(a_position, 1.0));
 }
 """
@@ -100,6 +106,12 @@ void main() {
     gl_FragColor = vec4(u_color.rgb * v_shade, u_color.a);
 }
 """
+
+FILL = 0.16
+"""A dim second light from the camera (a headlight) on what the Sun does not light: the night
+side of a body keeps its relief (``FILL`` of full light where it faces the camera) instead of
+rendering pure black; where the Sun shines it adds nothing, so the terminator stays where it
+is."""
 
 PER_VERTEX_FACES = 20_000
 """Meshes with at least this many faces are lit per vertex: their triangles cover a few pixels
@@ -120,6 +132,19 @@ def clip_matrix(transform) -> np.ndarray:
     matrix[:, 3] = mapped[0]
     matrix[:, :3] = (mapped[1:] - mapped[0]).T
     return matrix
+
+
+def towards_eye(matrix: np.ndarray) -> np.ndarray:
+    """The unit direction (3,) from the scene towards the camera, in the visual's own frame,
+    from its visual -> clip ``matrix``: the view axis (clip-space z) mapped back."""
+    try:
+        inverse = np.linalg.inv(matrix)
+    except np.linalg.LinAlgError:
+        return np.array([0.0, 0.0, 1.0])
+    near, far = (inverse @ np.array([0.0, 0.0, z, 1.0]) for z in (-1.0, 1.0))
+    direction = near[:3] / near[3] - far[:3] / far[3]
+    norm = float(np.linalg.norm(direction))
+    return direction / norm if np.isfinite(norm) and norm > 0 else np.array([0.0, 0.0, 1.0])
 
 
 class LitMeshVisual(Visual):
@@ -155,7 +180,9 @@ class LitMeshVisual(Visual):
             lit=True,
             rim=0.0 if rim else None,
             limb=(0.0, 0.0) if rim else None,
+            fill=FILL,
         )
+        self.shared_program["u_eye_dir"] = (0.0, 0.0, 1.0)
         self._apply_gl_state()
 
     def set_data(self, vertices, faces, normals, *, closed: bool = False) -> None:
@@ -188,7 +215,15 @@ class LitMeshVisual(Visual):
         self.bounding_sphere = (centre, float(np.linalg.norm(v - centre, axis=1).max()))
 
     def set_style(
-        self, *, color=None, light_dir=None, ambient=None, lit=None, rim=None, limb=None
+        self,
+        *,
+        color=None,
+        light_dir=None,
+        ambient=None,
+        lit=None,
+        rim=None,
+        limb=None,
+        fill=None,
     ) -> None:
         """``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``).
         ``limb`` (u1, u2): darken towards the outline by the quadratic limb-darkening law,
@@ -201,6 +236,8 @@ class LitMeshVisual(Visual):
             program["u_light_dir"] = tuple(float(c) for c in light_dir)
         if ambient is not None:
             program["u_ambient"] = float(ambient)
+        if fill is not None:
+            program["u_fill"] = float(fill)
         if lit is not None:
             program["u_lit"] = 1.0 if lit else 0.0
         if rim is not None:
@@ -240,11 +277,12 @@ class LitMeshVisual(Visual):
             vert["doc_to_visual"] = view.transforms.get_transform("document", "visual")
 
     def _prepare_draw(self, view) -> bool:
-        """Fill the index buffer with the clusters this view may show (only when that set
-        changes); skip the draw when none may."""
+        """Point the fill light at the camera; fill the index buffer with the clusters this
+        view may show (only when that set changes); skip the draw when none may."""
+        matrix = clip_matrix(view.transforms.get_transform("visual", "render"))
+        self.shared_program["u_eye_dir"] = tuple(float(c) for c in towards_eye(matrix))
         if self._clusters is None:
             return True
-        matrix = clip_matrix(view.transforms.get_transform("visual", "render"))
         visible = self._clusters.visible(matrix)
         if not visible.any():
             return False

@@ -12,6 +12,7 @@ from vispy.scene.visuals import Markers
 from orbitviz.scene.marker_layer import MarkerLayer
 
 from .layer_adapter import MARKERS, LayerAdapter
+from .occlusion import hidden
 from .overlays import REFERENCE_SIZE_PX, ui_scale
 
 
@@ -30,7 +31,14 @@ class MarkerAdapter(LayerAdapter):
         self._markers = Markers(parent=node)
         self._markers.set_gl_state("translucent", depth_test=False)
         self._points = np.zeros((0, 3))
+        self._hidden = np.zeros(0, bool)  # behind a body, as the last frame saw it
         return node
+
+    def on_frame(self, canvas) -> None:
+        hide = hidden(canvas, self._points) if self.layer.symbol is not None else self._hidden
+        if not np.array_equal(hide, self._hidden):
+            self._hidden = hide
+            self._draw(self._points)
 
     def _restyle(self, event) -> None:
         self._draw(self._points)
@@ -48,6 +56,8 @@ class MarkerAdapter(LayerAdapter):
         layer = self.layer
         self._points = points
         shown = np.isfinite(points).all(axis=1)
+        if len(self._hidden) == len(points):
+            shown &= ~self._hidden
         r, g, b, a = layer.color
         self._markers.visible = bool(shown.any()) and layer.symbol is not None
         if self._markers.visible:

@@ -126,8 +126,13 @@ class CornerText:
         self._shown = shown
         rows = box.y0 + (np.arange(len(self.lines)) + 0.5) * self.line_px
         x = box.x1 - PAD_PX if self.right else box.x0 + PAD_PX
-        self.node.font_size = self.size_pt
-        self.node.text = list(self.lines)
+        if self.node.font_size != self.size_pt:
+            self.node.font_size = self.size_pt
+        if (
+            list(self.node.text if isinstance(self.node.text, list) else [self.node.text])
+            != self.lines
+        ):
+            self.node.text = list(self.lines)
         self.node.pos = np.c_[np.full(len(rows), x), rows]
 
 
@@ -194,8 +199,10 @@ class ScaleBar:
             pos=np.array([[x0, y - tick], [x0, y], [x1, y], [x1, y - tick]]),
             width=max(1.0, 2.0 * ui),
         )
-        self.label.font_size = self.size_pt
-        self.label.text = format_km(length_km)
+        text = format_km(length_km)
+        if (self.label.text, self.label.font_size) != (text, self.size_pt):
+            self.label.font_size = self.size_pt
+            self.label.text = text
         self.label.pos = ((x0 + x1) / 2.0, box.y0 + self.text_px / 2.0)
         self.length_km, self.length_px, self.ends_px = length_km, length_px, ((x0, y), (x1, y))
         return length_km
@@ -263,3 +270,109 @@ class AxesTriad:
     @visible.setter
     def visible(self, value: bool) -> None:
         self.lines.visible = self.letters.visible = value
+
+
+def _format_limit(value: float) -> str:
+    if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-2):
+        return f"{value:.2g}"
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2g}"
+
+
+class Legend:
+    """What the colours mean (:func:`orbitviz.scene.legend.legend_entries`): a short line of
+    each track's colour before its name, and for a colour map a bar from its low to its high
+    end with the quantity and the range. One line of text per entry."""
+
+    font_size_pt = 9.0
+    swatch_em = 2.2  # a line swatch, in ems of the font
+    bar_em = 7.0  # a colour bar
+
+    def __init__(self, parent, fonts):
+        self.lines = _overlay(Line(parent=parent, connect="segments", method="gl", width=2.0))
+        self.texts = _overlay(
+            Text(
+                parent=parent,
+                font_manager=fonts,
+                color="white",
+                font_size=self.font_size_pt,
+                anchor_x="left",
+                anchor_y="center",
+            )
+        )
+        self.entries: list = []
+        self._shown: tuple = ()
+        self.visible = False
+
+    def _caption(self, entry) -> str:
+        if entry.kind == "bar" and entry.limits is not None:
+            low, high = entry.limits
+            return f"{_format_limit(low)} \u2013 {_format_limit(high)}  {entry.text}"
+        return entry.text
+
+    def block(self, entries, max_width_px: float, size_px, dpi: float) -> tuple[float, float]:
+        """The box (w, h) the entries take, each line cut to ``max_width_px``."""
+        self.entries = list(entries)
+        self.size_pt = font_pt(self.font_size_pt, size_px)
+        self.dpi = dpi
+        self.line_px = line_height_px(self.size_pt, dpi)
+        em = self.size_pt * dpi / 72.0
+        self.swatch_px, self.bar_px, self.gap_px = self.swatch_em * em, self.bar_em * em, 0.5 * em
+        widths = []
+        self.captions = []
+        for entry in self.entries:
+            lead = (self.bar_px if entry.kind == "bar" else self.swatch_px) + self.gap_px
+            room = max_width_px - lead
+            caption = ellipsize(self._caption(entry), room, self._width)
+            self.captions.append(caption)
+            widths.append(lead + self._width(caption) if caption else 0.0)
+        if not self.entries or not any(widths):
+            return 0.0, 0.0
+        return max(widths), self.line_px * len(self.entries)
+
+    def _width(self, text: str) -> float:
+        return text_width_px(text, self.size_pt, self.dpi)
+
+    def place(self, box: Box | None) -> None:
+        shown = (box, tuple(self.captions), tuple(e.colors for e in self.entries), self.size_pt)
+        if box is None or not self.entries:
+            self.visible = False
+            self._shown = ()
+            return
+        self.visible = True
+        if shown == self._shown:
+            return
+        self._shown = shown
+        segments, colors, texts, anchors = [], [], [], []
+        for k, (entry, caption) in enumerate(zip(self.entries, self.captions)):
+            y = box.y0 + (k + 0.5) * self.line_px
+            x0 = box.x0 + PAD_PX
+            width = self.bar_px if entry.kind == "bar" else self.swatch_px
+            steps = entry.colors if entry.kind == "bar" else entry.colors * 2
+            n = len(steps) - (1 if entry.kind == "line" else 0)
+            xs = x0 + width * np.arange(len(steps) + (1 if entry.kind == "bar" else 0)) / max(
+                n if entry.kind == "line" else len(steps), 1
+            )
+            if entry.kind == "line":
+                segments += [(x0, y), (x0 + width, y)]
+                colors += [steps[0], steps[0]]
+            else:  # the bar: one short thick segment per colour step, as tall as the text
+                half = 0.3 * self.line_px
+                for i, color in enumerate(steps):
+                    for xx in np.linspace(xs[i], xs[i + 1], 3)[:-1]:
+                        segments += [(xx, y - half), (xx, y + half)]
+                        colors += [color, color]
+            if caption:
+                texts.append(caption)
+                anchors.append((x0 + width + self.gap_px, y))
+        self.lines.set_data(pos=np.array(segments, float), color=np.array(colors, float))
+        self.texts.font_size = self.size_pt
+        self.texts.text = texts
+        self.texts.pos = np.array(anchors, float)
+
+    @property
+    def visible(self) -> bool:
+        return self.lines.visible
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self.lines.visible = self.texts.visible = bool(value)

@@ -16,6 +16,8 @@ from . import compat
 
 OFFSCREEN_APPS = ("egl", "osmesa")
 
+compat.memoize_shader_parsing()  # every canvas builds the same few programs
+
 _free: list = []
 _fonts: dict = {}
 

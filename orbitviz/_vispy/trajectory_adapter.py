@@ -20,6 +20,7 @@ class TrajectoryAdapter(LayerAdapter):
         "trail_s": "_restyle",
         "lead_s": "_restyle",
         "fade": "_restyle",
+        "ahead_opacity": "_restyle",
     }
 
     def _build(self, parent):

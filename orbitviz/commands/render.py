@@ -112,11 +112,19 @@ def _slow_phase(a: str, b: str, start_et: float, stop_et: float) -> tuple[float,
         raise RenderError(
             f"--slow {a} {b}: START ({utc(p0)}) must be before STOP ({utc(p1)}); swap them"
         )
-    if p0 < start_et or p1 > stop_et:
+    if p1 <= start_et or p0 >= stop_et:
         raise RenderError(
             f"--slow {a} {b}: the slow phase {utc(p0)} .. {utc(p1)} is not inside the "
             f"scene's time {utc(start_et)} .. {utc(stop_et)}; choose times inside it"
         )
+    if p0 < start_et or p1 > stop_et:  # "slow down from 17:20 on": until the data end
+        clipped = max(p0, start_et), min(p1, stop_et)
+        print(
+            f"orbitviz render: --slow {a} {b}: slowing {utc(clipped[0])} .. "
+            f"{utc(clipped[1])}, the part inside the scene's time",
+            file=sys.stderr,
+        )
+        return clipped
     return p0, p1
 
 
@@ -147,8 +155,8 @@ def _render_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--overlay",
-        default="time,distance,scale,credit,title",
-        help="comma-separated: time, distance, scale, credit, title",
+        default="time,distance,scale,credit,title,legend",
+        help="comma-separated: time, distance, scale, credit, title, legend",
     )
     p.add_argument("--title", help="title overlay text")
     p.add_argument(

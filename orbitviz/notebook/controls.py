@@ -12,6 +12,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from orbitviz._vispy.cameras import MODES
+from orbitviz.errors import OrbitvizError
+from orbitviz.recipes.keyframes import CameraRecorder
 
 SLIDER_STEPS = 1000
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)  # x the scene's own playback rate
@@ -146,3 +148,95 @@ class CameraControls(w.HBox):
         if change["new"]:
             self.mode.value = self.cameras.show_preset(change["new"])
             self.preset.value = ""  # choosing the same view again shows it again
+
+
+class PathControls(w.HBox):
+    """Record a camera path (the window's Camera > Record path): "+ view" adds the view as it
+    is now as the next key (2 s of video later), "save" writes the TOML keyframes that
+    ``orbitviz render --camera FILE.toml`` plays; the message says how many keys and where."""
+
+    def __init__(self, canvas, *, step_s: float = 2.0):
+        self.canvas = canvas
+        self.recorder = CameraRecorder(step_s=step_s)
+        self.add = w.Button(description="+ view", layout=w.Layout(width="70px"))
+        self.file = w.Text(value="camera.toml", description="path", layout=w.Layout(width="220px"))
+        self.save = w.Button(description="save", layout=w.Layout(width="60px"))
+        self.clear = w.Button(description="clear", layout=w.Layout(width="60px"))
+        self.message = w.Label(value="")
+        self.add.on_click(lambda button: self._add())
+        self.save.on_click(lambda button: self._save())
+        self.clear.on_click(lambda button: self._clear())
+        super().__init__([self.add, self.file, self.save, self.clear, self.message])
+
+    def _add(self) -> None:
+        t = self.recorder.add(self.canvas.camera_state())
+        self.message.value = f"{len(self.recorder.keys)} view(s), the last at {t:g} s"
+
+    def _clear(self) -> None:
+        self.recorder.clear()
+        self.message.value = ""
+
+    def _save(self) -> None:
+        try:
+            path = self.recorder.save(self.file.value)
+        except (OrbitvizError, OSError) as exc:
+            self.message.value = str(exc)
+        else:
+            self.message.value = f"saved {len(self.recorder.keys)} views to {path}"
+
+
+class EventControls(w.HBox):
+    """The scene's events (the window's Camera > Go to event, N and P) and a UTC field (type a
+    time, Enter: the clock goes there; a wrong time says why beside it)."""
+
+    def __init__(self, prepared):
+        self.prepared, self.scene = prepared, prepared.scene
+        timeline = self.scene.timeline
+        self.event = w.Dropdown(
+            options=[("event...", "")]
+            + [(f"{e.title}" + (" \u2605" if e.main else ""), e.name) for e in timeline],
+            value="",
+            layout=w.Layout(width="260px"),
+        )
+        self.previous = w.Button(description="\u25c0 event", layout=w.Layout(width="80px"))
+        self.next = w.Button(description="event \u25b6", layout=w.Layout(width="80px"))
+        self.utc = w.Text(
+            value=prepared.utc(self.scene.clock.et),
+            placeholder="2014-11-12 17:20",
+            description="UTC",
+            continuous_update=False,
+            layout=w.Layout(width="260px"),
+        )
+        self.message = w.Label("")
+        self.event.observe(self._on_event, "value")
+        self.previous.on_click(lambda button: self.scene.go_to_event("previous"))
+        self.next.on_click(lambda button: self.scene.go_to_event("next"))
+        self.utc.observe(self._on_utc, "value")
+        self.scene.clock.events.time.connect(self._on_clock)
+        for widget in (self.event, self.previous, self.next):
+            widget.disabled = len(timeline) == 0
+        self.utc.disabled = self.scene.clock.span_s <= 0
+        children = [self.event, self.previous, self.next] if len(timeline) else []
+        super().__init__([*children, self.utc, self.message])
+
+    def _on_event(self, change) -> None:
+        if change["new"]:
+            self.scene.go_to_event(change["new"])
+            self.event.value = ""  # the same event again goes there again
+
+    def _on_utc(self, change) -> None:
+        text = change["new"]
+        if text == self.prepared.utc(self.scene.clock.et):
+            return
+        try:
+            self.prepared.set_utc(text)
+            self.message.value = ""
+        except OrbitvizError as exc:
+            self.message.value = str(exc)
+
+    def _on_clock(self, event) -> None:
+        self.utc.value = self.prepared.utc(event.value)
+
+    def close(self) -> None:
+        self.scene.clock.events.time.disconnect(self._on_clock)
+        super().close()

@@ -92,7 +92,14 @@ class SceneView(RemoteFrameBuffer):
         return np.ascontiguousarray(self._pixels[::-1])
 
     def frame(self) -> np.ndarray:
-        """A full-resolution RGB frame of the view as it is now (top row first)."""
+        """A full-resolution RGB frame of the view as it is now (top row first): the still
+        frame, whatever moved last (a drag or the wheel leave the level of detail on until the
+        view settles; this settles it now)."""
+        if self._settle is not None:
+            self._settle.cancel()
+            self._settle = None
+        if self.canvas.coarse:
+            self.canvas.set_coarse(False)
         return np.ascontiguousarray(self.canvas.render())
 
     # -- events from the browser ------------------------------------------------------------

@@ -18,7 +18,7 @@ from orbitviz.recipes import PreparedScene, as_recipe, prepare
 from orbitviz.recipes.prepared import Progress, no_progress
 from orbitviz.units import TimeLike
 
-from .controls import CameraControls, LayerToggles, TimeControls
+from .controls import CameraControls, EventControls, LayerToggles, PathControls, TimeControls
 from .view import SceneView
 
 
@@ -42,15 +42,19 @@ class Viewer(w.VBox):
         self.time = TimeControls(self.scene.clock, prepared.utc)
         self.layers = LayerToggles(self.scene)
         self.camera = CameraControls(self.view.cameras)
+        self.events = EventControls(prepared)
+        self.path = PathControls(self.view.canvas)
         self.time.slider.observe(lambda change: self.view.moving(), "value")  # Play: LOD
-        rows = [self.view, self.time, self.layers, self.camera]
+        rows = [self.view, self.time, self.events, self.layers, self.camera, self.path]
         mesh = prepared.mesh_layer
         if mesh is not None and mesh.lighting_approximate and mesh.lighting_note:
             rows.insert(0, w.HTML(f"<small>{mesh.lighting_note}</small>"))
         super().__init__(rows)
 
     def snapshot(self) -> Image:
-        """The view as it is now, as a PNG image output (kept in the saved notebook)."""
+        """The view as it is now, as a PNG image output (kept in the saved notebook): the
+        full-resolution still frame (the whole mesh, labels laid out for this view), even right
+        after a drag or a wheel step, before the view has settled."""
         return Image(data=png_bytes(self.view.frame()), format="png")
 
     def frame(self):
@@ -65,7 +69,7 @@ class Viewer(w.VBox):
         return bundle
 
     def close(self) -> None:
-        for name in ("time", "layers", "camera", "view"):  # a half-built viewer closes too
+        for name in ("time", "events", "layers", "camera", "view"):  # a half-built one too
             part = getattr(self, name, None)
             if part is not None:
                 part.close()

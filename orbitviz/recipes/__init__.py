@@ -25,6 +25,8 @@ _LAZY = {
     "camera_from_spec": "orbitviz.recipes.cameras",
     "camera_words": "orbitviz.recipes.cameras",
     "read_keyframes": "orbitviz.recipes.keyframes",
+    "CameraRecorder": "orbitviz.recipes.keyframes",
+    "keyframes_toml": "orbitviz.recipes.keyframes",
     "PreparedScene": "orbitviz.recipes.prepared",
     "open_file": "orbitviz.recipes.prepared",
     "prepare": "orbitviz.recipes.prepared",

@@ -11,8 +11,12 @@ north, following the small body, body-centred close-up. Everything is sampled up
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
+from ..data import stars
+from ..errors import DataError
 from ..reports import FlybyReport
 from ..scene import (
     CameraPreset,
@@ -24,12 +28,17 @@ from ..scene import (
     Scene,
     SphereLayer,
     SpiceOrigin,
+    StarsLayer,
+    TimelineEvent,
     TrajectoryLayer,
 )
-from ..scene.cameras import angles_from_offsets, eye_offsets
+from ..scene.cameras import angles_from_offsets, eye_offsets, fit_distance
+from ..scene.video import event_video
 from ..units import LD_KM
 from . import sampling
 from .uncertainty import uncertainty_layers
+
+log = logging.getLogger("orbitviz.recipes")
 
 MOON_RADIUS_KM = 1737.4  # IAU mean radius
 BODY_MIN_PX = 10.0  # the body, never smaller on screen than this (at 720 px high)
@@ -77,7 +86,83 @@ def flyby_scene(
     scene.readouts.append(Readout("distance", distance_text))
     for layer in uncertainty_layers(report, et_track, track, kernel_names):
         scene.add(layer)
+    _add_stars(scene)
+    for event in flyby_events(result, start, stop):
+        scene.timeline.add(event)
+    scene.clock.et = result.closest.et  # the first view and a screenshot: the closest approach
+    scene.video = flyby_video(scene, result, et_track, track)
     return scene
+
+
+GHOST = 0.25  # the part of a track still to come, as a share of its opacity
+CLOSE_REACH = 3.0  # the close-up video view spans this many closest-approach distances
+CLOSE_TILT_DEG = 35.0  # ... seen this far off the flyby's plane (the bend reads as a curve)
+
+
+def flyby_events(result, start: float, stop: float) -> list[TimelineEvent]:
+    """SOI entries and exits within the scene's span, and the closest approach (the main
+    event)."""
+    body = result.body.title()
+    events = [
+        TimelineEvent(f"soi-entry{'' if i == 0 else i + 1}", f"{body} SOI entry", float(t))
+        for i, t in enumerate(result.entries_et)
+        if start <= t <= stop
+    ]
+    events += [
+        TimelineEvent(f"soi-exit{'' if i == 0 else i + 1}", f"{body} SOI exit", float(t))
+        for i, t in enumerate(result.exits_et)
+        if start <= t <= stop
+    ]
+    c = result.closest
+    events.append(
+        TimelineEvent(
+            "closest", f"closest approach {c.dist_km:,.0f} km ({c.dist_km / LD_KM:.3f} LD)",
+            float(c.et), main=True,
+        )
+    )  # fmt: skip
+    return events
+
+
+def close_view(result, et_track, track) -> CameraState:
+    """The body and the bend of the track at the closest approach, seen from CLOSE_TILT_DEG
+    off the flyby's plane, CLOSE_REACH closest distances around the body."""
+    c = result.closest
+    i = int(np.clip(np.searchsorted(et_track, c.et), 1, len(et_track) - 1))
+    position, velocity = track[i], track[i] - track[i - 1]
+    normal = np.cross(position, velocity)
+    normal /= np.linalg.norm(normal) or 1.0
+    if normal[2] < 0:
+        normal = -normal
+    side = position / (np.linalg.norm(position) or 1.0)
+    tilt = np.radians(CLOSE_TILT_DEG)
+    back = np.cos(tilt) * normal + np.sin(tilt) * side
+    az, el, _ = angles_from_offsets(back)
+    reach = CLOSE_REACH * c.dist_km
+    ring = (
+        reach * np.c_[np.cos(np.linspace(0, 2 * np.pi, 16)), np.sin(np.linspace(0, 2 * np.pi, 16))]
+    )
+    u = velocity / (np.linalg.norm(velocity) or 1.0)
+    points = ring[:, :1] * u + ring[:, 1:] * side
+    distance = fit_distance(points, (0.0, 0.0, 0.0), float(az), float(el), FOV_DEG, 16 / 9)
+    return CameraState((0.0, 0.0, 0.0), float(az), float(el), distance, FOV_DEG)
+
+
+def flyby_video(scene: Scene, result, et_track, track):
+    """The default video: the whole SOI pass from the home view, zooming in and slowing down
+    while the small body crosses the close-up view around the closest approach, then pulling
+    back."""
+    c = result.closest
+    speed = max(c.v_rel_kms, 1e-3)
+    crossing_s = CLOSE_REACH * c.dist_km / speed  # half the time to cross the close view
+    phase = (c.et - crossing_s, c.et + crossing_s)
+    return event_video(
+        scene.clock.start_et,
+        scene.clock.stop_et,
+        [phase],
+        wide=scene.home_camera(),
+        close=close_view(result, et_track, track),
+        note=f"{result.target}'s closest approach, slowed down and close up",
+    )
 
 
 def _time_span(result, margin_s: float) -> tuple[float, float]:
@@ -153,7 +238,10 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
             mask=dist <= result.soi_radius_km,
             color_true="#ff4040",
             color_false="#40c0ff",
+            mask_labels=("inside the SOI", "outside the SOI"),
             width_px=2.5,
+            lead_s=0.0,
+            ahead_opacity=GHOST,
         )
     )
     other = result.compared
@@ -167,6 +255,8 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
                 color="#8a8a8a",
                 opacity=0.7,
                 width_px=1.5,
+                lead_s=0.0,
+                ahead_opacity=GHOST,
             )
         )
     scene.follow_target = scene.add(
@@ -180,6 +270,18 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
             hold_ends=True,
         )
     )
+
+
+def _add_stars(scene: Scene) -> None:
+    """The sky behind the pass (Hipparcos 2 to magnitude 6, in the scene's ecliptic frame);
+    left out, with a note in the credits, when the catalogue package is not installed."""
+    try:
+        sky = stars.bright_stars(6.0)
+    except DataError as exc:
+        log.info("no stars: %s", exc)
+        return
+    scene.add(StarsLayer("stars", sky.directions("ECLIPJ2000"), sky.mag))
+    scene.credits.append(stars.CREDIT)
 
 
 def _add_closest_approach(scene: Scene, report: FlybyReport, et_track, track) -> None:
@@ -217,4 +319,5 @@ def _add_camera_presets(scene: Scene, result, sun_dir) -> None:
     )  # fmt: skip
     for name, title, az, el, distance, follow in presets:
         state = CameraState((0.0, 0.0, 0.0), az, el, distance, FOV_DEG)
-        scene.add_camera_preset(CameraPreset(name, title, state, follow=follow))
+        et = float(result.closest.et) if name in ("earth", "body") else None
+        scene.add_camera_preset(CameraPreset(name, title, state, follow=follow, et=et))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .._files import check_input
+from .._files import atomic_write, check_input
 from ..errors import CameraPathError
 from ..scene.cameras import KeyframedPath, angles_from_offsets
 from ..scene.easing import check_easing
@@ -162,3 +163,69 @@ def _keyframes(doc: dict) -> KeyframedPath:
         smooth=interpolation == "smooth",
         fractions=unit == "fraction",
     )
+
+
+def keyframes_toml(keys, *, easing: str = "ease-in-out") -> str:
+    """The TOML text :func:`read_keyframes` reads back as the path through ``keys``
+    (``(t_s, CameraState)`` pairs, increasing times). Azimuths are unwrapped (a view turned
+    from 350 to 10 degrees is written 370: the path keeps turning the short way).
+
+    >>> from orbitviz.scene import CameraState
+    >>> text = keyframes_toml([(0.0, CameraState((0, 0, 0), 350.0, 20.0, 12.0)),
+    ...                        (2.0, CameraState((0, 0, 0), 10.0, 20.0, 6.0))])
+    >>> [line for line in text.splitlines() if line.startswith("azimuth")]
+    ['azimuth_deg = 350.0', 'azimuth_deg = 370.0']
+    """
+    keys = list(keys)
+    if not keys:
+        raise CameraPathError("no camera keys to write: add a view first")
+    times = [float(t) for t, _ in keys]
+    if any(b <= a for a, b in itertools.pairwise(times)):
+        raise CameraPathError(f"camera key times must increase, got {times}")
+    check_easing(easing, "easing")
+    azimuths = np.degrees(np.unwrap(np.radians([float(s.azimuth_deg) for _, s in keys])))
+    lines = ['time = "seconds"', 'interpolation = "smooth"', f'easing = "{easing}"']
+    for (t, state), azimuth in zip(keys, azimuths):
+        centre = ", ".join(repr(float(c)) for c in state.center_km)
+        lines += [
+            "",
+            "[[key]]",
+            f"t = {float(t)!r}",
+            f"center_km = [{centre}]",
+            f"azimuth_deg = {round(float(azimuth), 9)!r}",
+            f"elevation_deg = {float(state.elevation_deg)!r}",
+            f"distance_km = {float(state.distance_km)!r}",
+            f"fov_deg = {float(state.fov_deg)!r}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+class CameraRecorder:
+    """Views taken one after another (in the window or the notebook widget) become a camera
+    path ``orbitviz render --camera FILE.toml`` plays: each :meth:`add` is a key
+    ``step_s`` seconds of video after the previous one; :meth:`save` writes the TOML file.
+
+    >>> from orbitviz.scene import CameraState
+    >>> rec = CameraRecorder(step_s=3.0)
+    >>> rec.add(CameraState((0, 0, 0), 0.0, 20.0, 12.0)), rec.add(CameraState((0, 0, 0), 90.0, 20.0, 6.0))
+    (0.0, 3.0)
+    """
+
+    def __init__(self, step_s: float = 2.0):
+        self.step_s = _finite(step_s, "step_s")
+        if self.step_s <= 0:
+            raise CameraPathError(f"step_s = {step_s} must be > 0 seconds")
+        self.keys: list = []
+
+    def add(self, state) -> float:
+        """Add ``state`` as the next key; returns its time (video seconds)."""
+        t = self.keys[-1][0] + self.step_s if self.keys else 0.0
+        self.keys.append((t, state))
+        return t
+
+    def clear(self) -> None:
+        self.keys.clear()
+
+    def save(self, path: str | Path) -> Path:
+        """Write the keys as a TOML camera path (atomically); returns the path."""
+        return atomic_write(path, keyframes_toml(self.keys))

@@ -24,10 +24,13 @@ from ..scene import (
     Readout,
     Scene,
     SpiceOrigin,
+    TimelineEvent,
     TrajectoryLayer,
 )
 from ..scene.cameras import angles_from_offsets, fit_distance, view_axes, width_fraction
+from ..scene.video import event_video
 from ..shapes.lander import LanderPath, philae_path
+from ..shapes.surface import nearest_points
 from . import sampling
 
 COMET = 1000012  # NAIF id of 67P/Churyumov-Gerasimenko
@@ -113,8 +116,18 @@ def surface_normal(mesh, point_km, radius_km: float = 0.1) -> np.ndarray:
     return normal if normal @ radial >= 0 else -normal
 
 
+ON_SURFACE_M = 1.0
+"""Below this altitude the readout says Philae is on the surface: the lander SPK and the shape
+model disagree by a few metres (at rest the SPK puts Philae 5 m under the SPC model), and a
+negative altitude is a statement about the model, not about Philae."""
+OBLIQUE_DEG = 30.0  # the video looks this far down onto the local horizon, across the hops
+SLOW_AROUND_S = 120.0  # the video slows down this long either side of each contact
+DROP_COLOR = "#d0d0d0"
+
+
 def touchdown_presets(path: LanderPath) -> list[CameraPreset]:
-    """One camera per touchdown, looking down its surface normal from TOUCHDOWN_VIEW_KM."""
+    """One camera per touchdown, looking down its surface normal from TOUCHDOWN_VIEW_KM; each
+    moves the clock to its touchdown."""
     presets = []
     for i, t in enumerate(path.touchdowns, start=1):
         normal = surface_normal(path.mesh, t.position_km)
@@ -122,8 +135,101 @@ def touchdown_presets(path: LanderPath) -> list[CameraPreset]:
         up = float(np.clip(el, -89.0, 89.0))  # z stays up on screen
         state = CameraState.looking_from(t.position_km, float(az), up, TOUCHDOWN_VIEW_KM, FOV_DEG)
         title = f"Touchdown {i}: {t.kind} {t.utc[11:19]}"
-        presets.append(CameraPreset(f"touchdown{i}", title, state))
+        presets.append(CameraPreset(f"touchdown{i}", title, state, et=float(t.et)))
     return presets
+
+
+def touchdown_events(path: LanderPath) -> list[TimelineEvent]:
+    """Each contact as an event; the last (Philae at rest) is the main one: at that time the
+    whole path has been drawn behind the lander."""
+    events = []
+    for i, t in enumerate(path.touchdowns, start=1):
+        last = i == len(path.touchdowns)
+        events.append(
+            TimelineEvent(f"touchdown{i}", f"{t.kind} {t.utc[11:19]} UTC", float(t.et), main=last)
+        )
+    return events
+
+
+def altitude_words(altitude_m) -> list[str]:
+    """The altitude readout: metres above the model, or "on the surface" (see ON_SURFACE_M).
+
+    >>> altitude_words([56.54, 0.3, -5.26])
+    ['Philae altitude   56.5 m', 'Philae on the surface', 'Philae on the surface']
+    """
+    return [
+        f"Philae altitude {a:6.1f} m" if a >= ON_SURFACE_M else "Philae on the surface"
+        for a in np.atleast_1d(altitude_m)
+    ]
+
+
+def drop_line(path: LanderPath) -> DirectionLayer:
+    """A line from the lander straight down to the nearest surface point, moving with it (how
+    high each hop is, seen from any side); none while it is on the surface."""
+    feet, _, _ = nearest_points(path.mesh, path.position_km)
+    down = feet - path.position_km
+    length = np.linalg.norm(down, axis=1)
+    radial = -path.position_km / np.linalg.norm(path.position_km, axis=1, keepdims=True)
+    direction = np.where(length[:, None] > 1e-9, down / np.maximum(length, 1e-12)[:, None], radial)
+    length = np.where(path.altitude_km * 1e3 >= ON_SURFACE_M, length, 0.0)
+    return DirectionLayer(
+        "Philae drop line",
+        path.position_km,
+        direction,
+        et=path.et,
+        lengths_km=length,
+        color=DROP_COLOR,
+        opacity=0.8,
+        width_px=1.5,
+    )
+
+
+def side_view(mesh, path_km, *, fov_deg: float = FOV_DEG, aspect: float = 16 / 9):
+    """A view across the hops, ``OBLIQUE_DEG`` above the local horizon, from the side where the
+    local vertical points up on screen (the scene's z is up on screen): the bounces read as
+    arcs, not as a line on the ground. The whole path in view, with a margin."""
+    site = np.mean(path_km, axis=0)
+    normal = surface_normal(mesh, site, radius_km=0.3)
+    along = path_km[-1] - path_km[0]
+    along -= (along @ normal) * normal
+    along /= np.linalg.norm(along) or 1.0
+    best: tuple[int, int] = (0, 0)
+    best_score = -np.inf
+    for az in range(0, 360, 5):
+        for el in range(-85, 86, 5):
+            back, _, up = view_axes(az, el)
+            tilt = float(back @ normal)
+            score = float(up @ normal) - 2.0 * abs(tilt - np.sin(np.radians(OBLIQUE_DEG)))
+            score -= 0.5 * abs(float(back @ along))
+            if score > best_score:
+                best, best_score = (az, el), score
+    az, el = best
+    distance = fit_distance(path_km, site, az, el, fov_deg, aspect, margin=1.6)
+    return CameraState.looking_from(site, az, el, distance, fov_deg)
+
+
+def bounce_video(scene: Scene, path: LanderPath, mesh):
+    """Philae's video: from the landing view to the side view of the hops, the trail growing
+    behind the lander, time slowed around each contact (then held at rest)."""
+    start, stop = float(path.et[0]), float(path.et[-1])
+    phases = [(t.et - SLOW_AROUND_S, t.et + SLOW_AROUND_S) for t in path.touchdowns]
+    merged: list[list[float]] = []
+    for a, b in sorted(phases):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    close = side_view(mesh, path.position_km)
+    return event_video(
+        start,
+        stop,
+        [tuple(m) for m in merged],
+        wide=close,
+        close=close,
+        share=0.45,
+        pull_back=False,
+        note="Philae's bounces seen from the side, slowed at each contact",
+    )
 
 
 def philae_scene(
@@ -174,6 +280,7 @@ def philae_scene(
             clim=(0.0, float(np.percentile(altitude_m, 99))),
             colormap="plasma",
             width_px=3.0,
+            lead_s=0.0,  # a trail that grows behind the lander
         )
     else:
         track = TrajectoryLayer(
@@ -183,8 +290,10 @@ def philae_scene(
             color_by="time",
             colormap="plasma",
             width_px=3.0,
+            lead_s=0.0,
         )
     scene.add(track)
+    scene.add(drop_line(path))
     touch = np.array([t.position_km for t in path.touchdowns]).reshape(-1, 3)
     scene.add(MarkerLayer("touchdowns", touch, color="red", size_px=9.0))
     spots, labels = contact_labels(path)
@@ -220,13 +329,17 @@ def philae_scene(
     )
 
     def altitude_text(et: np.ndarray) -> list[str]:
-        alt = np.interp(et, path.et, altitude_m)
-        return [f"Philae altitude {a:6.1f} m" for a in np.atleast_1d(alt)]
+        return altitude_words(np.interp(et, path.et, altitude_m))
 
     scene.readouts.append(Readout("altitude", altitude_text))
     scene.home = landing_view(mesh.vertices, path.position_km)
     for preset in touchdown_presets(path):
         scene.add_camera_preset(preset)
+    for event in touchdown_events(path):
+        scene.timeline.add(event)
+    if scene.timeline.main is not None:  # the first view: the whole path, Philae at rest
+        scene.clock.et = scene.timeline.main.et
+    scene.video = bounce_video(scene, path, mesh)
     if approximate:
         scene.readouts.append(
             Readout("lighting", lambda et: ["lighting approximate"] * np.size(et))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..errors import OrbitvizError
 from ..scene import MeshLayer, Scene
 from ..shapes.surface import ray_intersect
 from ..units import TimeLike
@@ -24,6 +25,16 @@ class PreparedScene:
     recipe: SceneRecipe
     utc: Callable[[float], str] = field(repr=False)
     added_tracks: tuple[str, ...] = ()  # layers added for the bodies of opened SPKs
+    et_of: Callable[[str], float] | None = field(default=None, repr=False)  # a typed UTC
+
+    def set_utc(self, text: str) -> float:
+        """Move the clock to a typed UTC time (a date field); returns its et. A text that is
+        no time, or a time outside the scene, raises an OrbitvizError saying so."""
+        if self.et_of is None:
+            raise OrbitvizError("this scene has no time to go to")
+        et = self.et_of(text)
+        self.scene.clock.et = et
+        return et
 
     @property
     def mesh_layer(self) -> MeshLayer | None:
@@ -62,7 +73,8 @@ def prepare(
     if time is not None:
         sampling.set_time(scene.clock, time, time_option)
     utc = sampling.utc_labeller(scene.clock.start_et, scene.clock.stop_et)
-    prepared = PreparedScene(scene, scene_recipe, utc)
+    et_of = sampling.utc_parser(scene.clock.start_et, scene.clock.stop_et)
+    prepared = PreparedScene(scene, scene_recipe, utc, et_of=et_of)
     mesh = prepared.mesh_layer
     if mesh is not None:  # build the ray-casting index now, not on first hover
         progress(*next(steps))

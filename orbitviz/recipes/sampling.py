@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import data, spice
-from ..errors import OrbitvizError, UnknownDataName
+from ..errors import CoverageError, OrbitvizError, TimeFormatError, UnknownDataName
 from ..scene import Scene, TrajectoryLayer
 from ..spice.inspect import kernel_info
 from ..units import TimeLike
@@ -78,6 +78,39 @@ def utc_labeller(start_et: float, stop_et: float) -> Callable[[float], str]:
     """``f(et) -> "YYYY-MM-DD HH:MM:SS UTC"`` for the span, computed by SPICE up front
     (:func:`orbitviz.spice.utc_labeller`): drawing never calls SPICE."""
     return spice.utc_labeller(start_et, stop_et)
+
+
+def utc_parser(start_et: float, stop_et: float, knots: int = 257) -> Callable[[str], float]:
+    """``f("2014-11-12 17:20") -> et`` for UTC texts within the span (a date field of a
+    viewer), from UTC computed by SPICE at ``knots`` times up front and interpolated, the
+    inverse of :func:`utc_labeller`: typing a time never calls SPICE. A text that is no time
+    is a TimeFormatError, a time outside the span a CoverageError.
+
+    >>> parse = utc_parser(0.0, 86400.0)
+    >>> round(parse("2000-01-01 12:00 UTC"), 3)      # ET runs 64.184 s ahead of UTC in 2000
+    64.184
+    """
+    knot_et = np.linspace(start_et, stop_et, knots) if stop_et > start_et else np.array([start_et])
+    knot_ms = spice.et_to_datetime64(knot_et).astype(np.int64).astype(np.float64)
+
+    def parse(text: str) -> float:
+        words = str(text).strip().removesuffix("UTC").strip().replace(" ", "T")
+        try:
+            ms = float(np.datetime64(words, "ms").astype(np.int64))
+        except ValueError:
+            raise TimeFormatError(
+                f"{text!r} is not a UTC time; write it as 2014-11-12 17:20 or 2014-11-12T17:20:00"
+            ) from None
+        if not knot_ms[0] - 1000.0 <= ms <= knot_ms[-1] + 1000.0:
+            raise CoverageError(
+                f"{text} is outside the scene's time, {np.datetime64(int(knot_ms[0]), 'ms')} "
+                f".. {np.datetime64(int(knot_ms[-1]), 'ms')}: choose a time inside it"
+            )
+        if len(knot_et) == 1:
+            return float(knot_et[0])
+        return float(np.interp(ms, knot_ms, knot_et))
+
+    return parse
 
 
 def set_time(clock, time: TimeLike, what: str = "time") -> None:

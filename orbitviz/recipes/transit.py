@@ -38,7 +38,7 @@ from ..exoplanets.model import limb_darkening
 from ..scene import (
     CameraPreset,
     CameraState,
-    CameraTrack,
+    CameraTour,
     Clock,
     DirectionLayer,
     LabelLayer,
@@ -308,42 +308,6 @@ def camera_presets(star_radius_km: float, planets: list[Planet], reach_km: float
     return presets
 
 
-@dataclass(frozen=True)
-class ApproachPath:
-    """A camera path for videos: ``start`` until video fraction ``move[0]``, then eased to
-    ``end`` by ``move[1]``, held after. Both views look at the star (with the panel's
-    offset, as :func:`centred_view`): angles move linearly, the height shown and the field
-    of view log-linearly, so the star grows steadily as the camera narrows on it."""
-
-    start: CameraState
-    end: CameraState
-    move: tuple[float, float]
-
-    def track(self, t_s, et, duration_s: float) -> CameraTrack:
-        t = np.atleast_1d(np.asarray(t_s, dtype=np.float64)) / (duration_s or 1.0)
-        a, b = self.move
-        u = np.clip((t - a) / ((b - a) or 1.0), 0.0, 1.0)
-        u = u * u * (3.0 - 2.0 * u)  # smoothstep
-
-        def half_height(state: CameraState) -> float:
-            return state.distance_km * math.tan(math.radians(state.fov_deg) / 2.0)
-
-        def mix(x0, x1, log=False):
-            return np.exp(np.log(x0) + (np.log(x1) - np.log(x0)) * u) if log else x0 + (x1 - x0) * u
-
-        s, e = self.start, self.end
-        az = mix(
-            s.azimuth_deg, s.azimuth_deg + (e.azimuth_deg - s.azimuth_deg + 180.0) % 360.0 - 180.0
-        )
-        el = mix(s.elevation_deg, e.elevation_deg)
-        fov = mix(s.fov_deg, e.fov_deg, log=True)
-        half = mix(half_height(s), half_height(e), log=True)
-        distance = half / np.tan(np.radians(fov) / 2.0)
-        up = np.stack([view_axes(a_, e_)[2] for a_, e_ in zip(az, el)])
-        centers = -up * (PANEL_SHARE * half)[:, None]
-        return CameraTrack(centers, az, el, distance, fov)
-
-
 def focus_transit(planets: list[Planet], lightcurve, focus: str | None = None):
     """The transit the first view and the video show: of planet ``focus`` (a label), else the
     deepest; the one with the most data within its duration. (planet, mid BJD) or None."""
@@ -382,8 +346,9 @@ def transit_video(
     a_km = planet.candidate.a_rs * star_radius_km
     wide = centred_view(35.0, 24.0, _free(1.2 * a_km))
     move = (0.2 * slow_from, 0.85 * slow_from)
+    end = observer_view(star_radius_km, outermost_km)
     return SceneVideo(
-        ApproachPath(wide, observer_view(star_radius_km, outermost_km), move),
+        CameraTour(((move[0], wide), (move[1], end))),
         time_map,
         f"the transit of {planet.label} at BJD {mid_bjd:.4f}, seen from Earth",
     )
@@ -447,6 +412,7 @@ def transit_scene(
                 color=planet.color,
                 opacity=0.75,
                 width_px=1.5,
+                legend=False,  # each planet is labelled in its colour
             )
         )
         rp_km = planet.candidate.rp_rs * radius

@@ -34,7 +34,7 @@ from .writers import check_quality, open_sink
 
 log = logging.getLogger("orbitviz.render")
 KINDS = {".mp4": "mp4", ".gif": "gif", "": "png"}
-DEFAULT_OVERLAYS = ("title", "time", "distance", "scale", "credit")
+DEFAULT_OVERLAYS = ("title", "time", "distance", "scale", "credit", "legend")
 
 
 @dataclass
@@ -210,18 +210,33 @@ def _render_frames(
             disable=not progress,
             dynamic_ncols=True,
         )
+        times = plan.frame_times_et
+
+        def show(i: int) -> None:
+            if on_frame is not None:
+                on_frame(i, float(times[i]))
+            scene.clock.et = times[i]
+            canvas.set_time_text(texts[i])
+            canvas.set_camera(plan.cameras[i])
+            canvas.prepare_frame()
+
         with bar:
-            for i, et in enumerate(plan.frame_times_et):
-                if on_frame is not None:
-                    on_frame(i, float(et))
-                scene.clock.et = et
-                canvas.set_time_text(texts[i])
-                canvas.set_camera(plan.cameras[i])
+            # frame i is rasterised (by the renderer's threads) while Python lays out frame
+            # i + 1; then frame i is read and handed to the encoder, and i + 1 drawn
+            start = time.perf_counter()
+            show(0)
+            canvas.draw_frame(plan.size)
+            result.render_s += time.perf_counter() - start
+            for i in range(plan.n_frames):
                 buf = sink.buffer()
                 start = time.perf_counter()
-                canvas.render_into(buf)
-                result.render_s += time.perf_counter() - start
+                if i + 1 < plan.n_frames:
+                    show(i + 1)
+                canvas.read_frame(buf)
                 sink.submit(buf)
+                if i + 1 < plan.n_frames:
+                    canvas.draw_frame(plan.size)
+                result.render_s += time.perf_counter() - start
                 bar.update()
         sink.close()
         result.encode_wait_s = sink.wait_s

@@ -1,7 +1,8 @@
 """Frame sinks that encode while the next frame renders: ffmpeg (H.264 MP4, GIF) through a
 pipe, or PNG files, fed by a background thread from a small pool of reused buffers.
 
-Frames arrive bottom row first (OpenGL's order); the sinks flip them (ffmpeg's ``vflip``).
+Frames arrive bottom row first (OpenGL's order), RGBA (the renderer's own layout: it reads
+faster than RGB); the sinks flip them (ffmpeg's ``vflip``) and drop the alpha.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def ffmpeg_command(
         "-f",
         "rawvideo",
         "-pix_fmt",
-        "rgb24",
+        "rgba",
         "-s",
         f"{w}x{h}",
         "-framerate",
@@ -103,7 +104,7 @@ def ffmpeg_command(
 class FrameSink:
     """Takes frames from the render loop; a worker thread writes them out.
 
-    ``buffer()`` gives a free (h, w, 3) uint8 array to render into, ``submit(buf)`` queues it,
+    ``buffer()`` gives a free (h, w, 4) RGBA uint8 array to render into, ``submit(buf)`` queues it,
     ``close()`` waits for the end of the output, ``abort()`` stops at once.
     """
 
@@ -111,7 +112,7 @@ class FrameSink:
         w, h = size
         self._free: queue.Queue = queue.Queue()
         for _ in range(POOL_SIZE):
-            self._free.put(np.empty((h, w, 3), np.uint8))
+            self._free.put(np.empty((h, w, 4), np.uint8))
         self._todo: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
         self._count = 0
@@ -244,7 +245,7 @@ class PngSink(FrameSink):
     def _write(self, index: int, buf: np.ndarray) -> None:
         import imageio.v3 as iio
 
-        iio.imwrite(self.folder / f"frame_{index:05d}.png", buf[::-1], extension=".png")
+        iio.imwrite(self.folder / f"frame_{index:05d}.png", buf[::-1, :, :3], extension=".png")
 
 
 def open_sink(path: Path, kind: str, size, fps: float, quality: str) -> FrameSink:

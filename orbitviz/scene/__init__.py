@@ -18,6 +18,7 @@ from .cameras import (
     CameraPathError,
     CameraPreset,
     CameraState,
+    CameraTour,
     CameraTrack,
     FixedCamera,
     FollowTarget,
@@ -36,6 +37,8 @@ from .mesh_layer import MeshLayer
 from .ring_layer import RingLayer
 from .scene import LayerList, Readout, Scene, SpiceOrigin
 from .sphere_layer import SphereLayer
+from .stars_layer import StarsLayer
+from .timeline import Timeline, TimelineEvent
 from .timemap import TimeMap
 from .trajectory_layer import TrajectoryLayer
 from .video import SceneVideo
@@ -45,6 +48,7 @@ __all__ = [
     "CameraPathError",
     "CameraPreset",
     "CameraState",
+    "CameraTour",
     "CameraTrack",
     "Clock",
     "DirectionLayer",
@@ -66,8 +70,11 @@ __all__ = [
     "SceneVideo",
     "SphereLayer",
     "SpiceOrigin",
+    "StarsLayer",
     "TimeAxis",
     "TimeMap",
+    "Timeline",
+    "TimelineEvent",
     "TrajectoryLayer",
     "TransitSeries",
     "Turntable",

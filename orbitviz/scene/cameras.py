@@ -277,16 +277,87 @@ class KeyframedPath:
         return CameraTrack(out[:, :3], out[:, 3], out[:, 4], np.exp(out[:, 5]), out[:, 6])
 
 
+def _half_height(state: CameraState) -> float:
+    """Half the height of what a view shows at its centre's distance (km)."""
+    return state.distance_km * float(np.tan(np.radians(state.fov_deg) / 2.0))
+
+
+@dataclass(frozen=True)
+class CameraTour:
+    """A video's camera: views ``keys`` at video fractions (0..1, increasing), eased from one
+    to the next (smoothstep: each move starts and stops gently), held before the first and
+    after the last. Angles take the short way round; the height shown and the field of view
+    change log-linearly (a zoom looks steady, a narrowing field too); the centre moves with
+    the height shown, so that a zoom towards a point keeps that point where it is on screen
+    (``zoom_anchored``), else linearly.
+
+    >>> wide = CameraState((0, 0, 0), 0.0, 20.0, 1000.0)
+    >>> close = CameraState((10, 0, 0), 30.0, 20.0, 10.0)
+    >>> tour = CameraTour(((0.2, wide), (0.6, close)))
+    >>> track = tour.track([0.0, 4.0, 10.0], [0.0] * 3, 10.0)
+    >>> track.distance_km.round(3).tolist(), track.azimuth_deg.round(3).tolist()
+    ([1000.0, 100.0, 10.0], [0.0, 15.0, 30.0])
+    """
+
+    keys: tuple[tuple[float, CameraState], ...]
+    zoom_anchored: bool = True
+
+    def __post_init__(self) -> None:
+        times = [float(t) for t, _ in self.keys]
+        if not times or (np.diff(times) <= 0).any():
+            raise CameraPathError("a camera tour needs keys at increasing video fractions")
+
+    def track(self, t_s, et, duration_s: float) -> CameraTrack:
+        u = np.atleast_1d(np.asarray(t_s, dtype=np.float64)) / (duration_s or 1.0)
+        knots = np.array([float(t) for t, _ in self.keys])
+        states = [state for _, state in self.keys]
+        i = np.clip(np.searchsorted(knots, u, side="right") - 1, 0, max(len(knots) - 2, 0))
+        if len(knots) == 1:
+            w = np.zeros_like(u)
+            i = np.zeros(len(u), int)
+        else:
+            w = np.clip((u - knots[i]) / (knots[i + 1] - knots[i]), 0.0, 1.0)
+            w = w * w * (3.0 - 2.0 * w)
+        n = len(u)
+        out = {k: np.empty(n) for k in ("az", "el", "dist", "fov")}
+        centres = np.empty((n, 3))
+        for k in range(max(len(states) - 1, 1)):
+            pick = i == k
+            if not pick.any():
+                continue
+            a = states[k]
+            b = states[min(k + 1, len(states) - 1)]
+            f = w[pick]
+            turn = (b.azimuth_deg - a.azimuth_deg + 180.0) % 360.0 - 180.0
+            out["az"][pick] = a.azimuth_deg + turn * f
+            out["el"][pick] = a.elevation_deg + (b.elevation_deg - a.elevation_deg) * f
+            ha, hb = _half_height(a), _half_height(b)
+            half = ha * (hb / ha) ** f
+            fov = a.fov_deg * (b.fov_deg / a.fov_deg) ** f
+            out["fov"][pick] = fov
+            out["dist"][pick] = half / np.tan(np.radians(fov) / 2.0)
+            if self.zoom_anchored and abs(np.log(hb / ha)) > 1e-6:
+                g = (half - ha) / (hb - ha)
+            else:
+                g = f
+            ca, cb = np.asarray(a.center_km), np.asarray(b.center_km)
+            centres[pick] = ca + (cb - ca) * g[:, None]
+        return CameraTrack(centres, out["az"], out["el"], out["dist"], out["fov"])
+
+
 @dataclass(frozen=True)
 class CameraPreset:
     """A named view of a scene: ``name`` (the ``--camera`` word), ``title`` (the menu text),
     ``state``, and ``follow``: keep the scene's ``follow_target`` in the centre (seen at the
-    state's angles and distance; its ``center_km`` is then only the first view's)."""
+    state's angles and distance; its ``center_km`` is then only the first view's). ``et``: the
+    scene time the view is about (a touchdown, the closest approach); choosing the preset
+    moves the clock there (None: the clock stays)."""
 
     name: str
     title: str
     state: CameraState
     follow: bool = False
+    et: float | None = None
 
     def path(self, scene) -> FixedCamera | FollowTarget:
         """The camera path of this view in ``scene`` (a follow preset moves with its target)."""

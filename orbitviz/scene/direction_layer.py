@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SceneError
 from .events import Evented
 from .layer import Layer
 from .sampling import check_samples, interp_rows
@@ -35,7 +36,9 @@ def end_on_alpha(length_px: float) -> float:
 class DirectionLayer(Layer):
     """A line from ``origin_km`` (3,) along ``directions`` (N, 3) sampled at ``et`` (N,) (or
     one fixed direction (3,)), ``length_km`` long; ``width_px`` wide on screen; ``label``
-    (optional) names it at its far end ("to Earth").
+    (optional) names it at its far end ("to Earth"). The origin may move too (``origin_km``
+    (N, 3) at the same ``et``) and the length follow the samples (``lengths_km`` (N,)): a drop
+    line from a hopping lander down to the ground.
 
     Seen end-on a line is a meaningless dot (the line of sight, seen from Earth): viewers fade
     it, and hide its label, as it gets shorter than ``END_ON_PX`` on screen."""
@@ -60,31 +63,53 @@ class DirectionLayer(Layer):
         width_px: float = 2.0,
         label: str = "",
         font_size_pt: float = 10.0,
+        lengths_km=None,
     ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         self.label, self.font_size_pt = label, font_size_pt
-        self.origin_km = np.asarray(origin_km, dtype=np.float64).reshape(3)
+        origins = np.asarray(origin_km, dtype=np.float64).reshape(-1, 3)
         d = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
         d = d / np.linalg.norm(d, axis=1, keepdims=True)
         if et is None:
             self.et, self.directions = None, d[:1]
         else:
             self.et, self.directions = check_samples(et, d, f"direction {name!r}")
+        n = len(self.directions)
+        if len(origins) not in (1, n) or (lengths_km is not None and np.size(lengths_km) != n):
+            raise SceneError(
+                f"direction {name!r}: one origin or one per sample ({n}), and one length per sample"
+            )
+        self.origins_km = np.broadcast_to(origins, (n, 3)).copy()
+        self.lengths_km = None if lengths_km is None else np.asarray(lengths_km, float).ravel()
         self.length_km, self.width_px = length_km, width_px
+
+    @property
+    def origin_km(self) -> np.ndarray:
+        """The (first) origin (3,)."""
+        return self.origins_km[0]
+
+    def _lengths(self) -> np.ndarray:
+        return (
+            self.lengths_km
+            if self.lengths_km is not None
+            else np.full(len(self.directions), self.length_km)
+        )
 
     def tips_km(self) -> np.ndarray:
         """The line's far end at every sample (N, 3)."""
-        return self.origin_km + self.length_km * self.directions
+        return self.origins_km + self._lengths()[:, None] * self.directions
 
     def segment_at(self, et: float) -> np.ndarray:
         """The line's two ends (2, 3) at scene time ``et`` (end values held outside)."""
         if self.et is None:
-            d = self.directions[0]
-        else:
-            d = interp_rows(self.et, self.directions, np.array([float(et)]), outside="hold")[0]
-            d = d / np.linalg.norm(d)
-        return np.stack([self.origin_km, self.origin_km + self.length_km * d])
+            return np.stack([self.origins_km[0], self.tips_km()[0]])
+        at = np.array([float(et)])
+        origin = interp_rows(self.et, self.origins_km, at, outside="hold")[0]
+        d = interp_rows(self.et, self.directions, at, outside="hold")[0]
+        d = d / np.linalg.norm(d)
+        length = float(np.interp(at[0], self.et, self._lengths()))
+        return np.stack([origin, origin + length * d])
 
     def bounds_km(self) -> np.ndarray:
-        points = np.vstack([self.origin_km, self.tips_km()])
+        points = np.vstack([self.origins_km, self.tips_km()])
         return np.stack([points.min(axis=0), points.max(axis=0)])

@@ -16,6 +16,7 @@ from .clock import Clock
 from .events import EmitterGroup, Event
 from .layer import Layer
 from .marker_layer import MarkerLayer
+from .timeline import Timeline, TimelineEvent
 from .video import SceneVideo
 
 AnyLayer = TypeVar("AnyLayer", bound=Layer)
@@ -117,7 +118,8 @@ class Scene:
     that chase something ``follow_target`` (a moving MarkerLayer of the scene) and, for scenes
     built from SPICE, ``spice`` (a :class:`SpiceOrigin`). ``home``: the first view (default:
     all the contents framed, :meth:`fit_camera`); ``camera_presets``: named views by name;
-    ``video``: what a video shows when not told (a :class:`~orbitviz.scene.SceneVideo`)."""
+    ``video``: what a video shows when not told (a :class:`~orbitviz.scene.SceneVideo`);
+    ``timeline``: the events it is about (:class:`~orbitviz.scene.Timeline`)."""
 
     def __init__(
         self,
@@ -141,6 +143,7 @@ class Scene:
         self.home: CameraState | None = None
         self.camera_presets: dict[str, CameraPreset] = {}
         self.video: SceneVideo | None = None  # the recipe's camera path and time map for videos
+        self.timeline = Timeline()  # the events the scene is about (its main one first shown)
 
     @property
     def follow_target(self) -> MarkerLayer | None:
@@ -161,6 +164,20 @@ class Scene:
             raise SceneError(f"a camera preset named {preset.name!r} is already in the scene")
         self.camera_presets[preset.name] = preset
         return preset
+
+    def go_to_event(self, which: str) -> TimelineEvent | None:
+        """Move the clock to the event named ``which``, or to the ``"next"`` or ``"previous"``
+        one from now; returns the event (None: there is no next or previous one)."""
+        now = self.clock.et
+        if which == "next":
+            event = self.timeline.after(now)
+        elif which == "previous":
+            event = self.timeline.before(now)
+        else:
+            event = self.timeline[which]
+        if event is not None:
+            self.clock.et = event.et
+        return event
 
     def add(self, layer: AnyLayer) -> AnyLayer:
         return self.layers.append(layer)

@@ -72,6 +72,43 @@ class TimeMap:
         keep = np.r_[True, np.diff(video) > 0]
         return cls(video[keep], et[keep])
 
+    @classmethod
+    def eased(
+        cls,
+        start_et: float,
+        stop_et: float,
+        duration_s: float,
+        phases,
+        *,
+        ramp_share: float = 0.5,
+        samples: int = 1201,
+    ) -> TimeMap:
+        """``duration_s`` of video over ``[start_et, stop_et]``, where each phase
+        ``(p0, p1, slowdown)`` takes ``slowdown`` times more video per scene second, the rate
+        easing in and out over ``ramp_share`` of the phase's length either side (no jump in
+        speed a viewer would see). Many knots: piecewise linear, smooth to the eye.
+
+        >>> tm = TimeMap.eased(0.0, 100.0, 10.0, [(45.0, 55.0, 10.0)])
+        >>> middle = tm.et_at([4.0, 6.0])      # 2 s of video around the phase: ~10 scene s
+        >>> bool(float(middle[1] - middle[0]) < 12.0)
+        True
+        """
+        if not stop_et > start_et:
+            return cls.linear(start_et, stop_et, duration_s)
+        et = np.linspace(float(start_et), float(stop_et), int(samples))
+        weight = np.ones_like(et)
+        for p0, p1, slowdown in phases:
+            if not (np.isfinite(slowdown) and slowdown > 0):
+                raise TimeMapError(f"slowdown {slowdown} must be a finite number > 0")
+            ramp = max(ramp_share * (p1 - p0), (stop_et - start_et) / samples)
+            rise = np.clip((et - (p0 - ramp)) / ramp, 0.0, 1.0)
+            fall = np.clip(((p1 + ramp) - et) / ramp, 0.0, 1.0)
+            inside = np.minimum(rise * rise * (3 - 2 * rise), fall * fall * (3 - 2 * fall))
+            weight = np.maximum(weight, 1.0 + (slowdown - 1.0) * inside)
+        steps = 0.5 * (weight[1:] + weight[:-1]) * np.diff(et)
+        video = np.r_[0.0, np.cumsum(steps)]
+        return cls(video * (duration_s / video[-1]), et)
+
     @property
     def duration_s(self) -> float:
         return float(self.video_s[-1])
@@ -87,4 +124,6 @@ class TimeMap:
         """The same mapping stretched to ``duration_s`` of video."""
         if self.duration_s == 0:
             return self
+        if duration_s <= 0:  # one frame: the map's first scene time
+            return TimeMap(np.array([0.0]), self.et[:1])
         return TimeMap(self.video_s * (duration_s / self.duration_s), self.et)

@@ -4,6 +4,8 @@ Display settings follow Cosmographia's trajectory plot: ``trail_s`` (how far bac
 current time the path is drawn; None = from its start), ``lead_s`` (how far ahead; None = to
 its end), ``fade`` (fraction of the trail, oldest part first, that fades to transparent) and
 ``sample_count`` (resample the path to this many points for display; None = as sampled).
+A trail that grows behind a moving body has ``lead_s=0``; ``ahead_opacity`` keeps the part
+still to come as a faint ghost (a share of the opacity; 0: not drawn).
 
 >>> import numpy as np
 >>> et = np.linspace(0.0, 100.0, 11)
@@ -45,7 +47,7 @@ class TrajectoryLayer(Layer):
     ``color_by``: ``"solid"`` (``color``), ``"time"`` (``colormap`` over the time span),
     ``"scalar"`` (``colormap`` over ``scalar`` (N,), e.g. altitude, within ``clim``) or
     ``"mask"`` (``color_true`` where ``mask`` (N,) is true, e.g. inside the SOI, else
-    ``color_false``).
+    ``color_false``; ``mask_labels`` say what true and false mean, for the legend).
     """
 
     kind = "trajectory"
@@ -53,6 +55,7 @@ class TrajectoryLayer(Layer):
     lead_s = Evented(_optional_seconds)
     fade = Evented(_fade)
     width_px = Evented(float)
+    ahead_opacity = Evented(_fade)
 
     def __init__(
         self,
@@ -71,14 +74,19 @@ class TrajectoryLayer(Layer):
         mask=None,
         color_true="red",
         color_false="deepskyblue",
+        mask_labels=("inside", "outside"),
         trail_s=None,
         lead_s=None,
         fade: float = 0.0,
         sample_count: int | None = None,
         width_px: float = 2.0,
+        ahead_opacity: float = 0.0,
+        legend: bool = True,
     ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         self.et, self.positions_km = check_samples(et, positions_km, f"trajectory {name!r}")
+        self.ahead_opacity = ahead_opacity
+        self.legend = bool(legend)  # listed in the view's legend (False: labelled otherwise)
         if color_by not in COLOR_BY:
             raise SceneError(f"color_by={color_by!r}: choose one of {', '.join(COLOR_BY)}")
         for what, array in (("scalar", scalar), ("mask", mask)):
@@ -96,6 +104,7 @@ class TrajectoryLayer(Layer):
         self.colormap = colormap
         self.clim = tuple(clim) if clim is not None else None
         self.color_true, self.color_false = to_rgba(color_true), to_rgba(color_false)
+        self.mask_labels = tuple(str(w) for w in mask_labels)  # what true and false mean
         self.sample_count = sample_count
         self.trail_s, self.lead_s, self.fade = trail_s, lead_s, fade
         self.width_px = width_px
@@ -146,7 +155,7 @@ class TrajectoryLayer(Layer):
         t = self.display_et
         alpha = np.full(len(t), self.opacity)
         if self.lead_s is not None:
-            alpha[t > et + self.lead_s] = 0.0
+            alpha[t > et + self.lead_s] *= self.ahead_opacity
         if self.trail_s is not None:
             age = et - t
             alpha[age > self.trail_s] = 0.0
