@@ -88,6 +88,44 @@ class ChebyshevTable:
             self.piece_lo,
         )
 
+    def with_link(
+        self, link: int, init: float, intlen: float, n_coef: int, coef: np.ndarray, label: str
+    ) -> ChebyshevTable:
+        """The table with link ``link``'s pieces replaced by one piece of uniform records from
+        ``init`` (``coef`` (n_records, 3 n_coef): the x, y, z coefficients of each record),
+        its file called ``label`` (a re-fit of the link's records)."""
+        coef = np.ascontiguousarray(coef, float).reshape(-1, 3 * n_coef)
+        pieces = []  # (piece_lo, init, intlen, n_records, n_coef, coefficients), link by link
+        for k in range(len(self.link_body)):
+            if k == link:
+                pieces.append((init, init, intlen, len(coef), n_coef, coef.ravel()))
+                continue
+            for p in range(self.link_first[k], self.link_first[k] + self.link_count[k]):
+                size = self.n_records[p] * 3 * self.n_coef[p]
+                block = self.coef[self.offset[p] : self.offset[p] + size]
+                pieces.append(
+                    (self.piece_lo[p], self.init[p], self.intlen[p], self.n_records[p],
+                     self.n_coef[p], block)
+                )  # fmt: skip
+        counts = self.link_count.copy()
+        counts[link] = 1
+        sizes = [p[5].size for p in pieces]
+        files = list(self.link_files) or [""] * len(self.link_body)
+        files[link] = label
+        return replace(
+            self,
+            link_first=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64),
+            link_count=counts,
+            piece_lo=np.array([p[0] for p in pieces], float),
+            init=np.array([p[1] for p in pieces], float),
+            intlen=np.array([p[2] for p in pieces], float),
+            n_records=np.array([p[3] for p in pieces], np.int64),
+            n_coef=np.array([p[4] for p in pieces], np.int64),
+            offset=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64),
+            coef=np.concatenate([p[5] for p in pieces]),
+            link_files=tuple(files),
+        )
+
     def subset(self, rows: Sequence[int]) -> ChebyshevTable:
         """The table of the bodies ``rows`` only (the links' records are shared)."""
         return replace(

@@ -18,11 +18,13 @@ force routine is ~1 us of arithmetic; in Python it costs ~100 us a call. Compile
 cached on disk (:mod:`.jit`).
 
 Modules: :mod:`.chebyshev` (the perturbers' states from the SPK records), :mod:`.forces` (the
-small bodies' accelerations), :mod:`.ias15` (the integrator and its dense output), :mod:`.jit`
-(numba's compiler and its cache).
+small bodies' accelerations), :mod:`.ias15` (the integrator and its dense output),
+:mod:`.events` (a flyby's crossings and minima on the dense output), :mod:`.jit` (numba's
+compiler and its cache).
 """
 
-from .chebyshev import bodies_states
+from .chebyshev import bodies_states, link_positions
+from .events import distance_events
 from .forces import radius_after
 from .ias15 import (
     OK,
@@ -40,6 +42,8 @@ __all__ = [
     "TOO_MANY_STEPS",
     "bodies_states",
     "dense_states_of",
+    "distance_events",
     "integrate",
+    "link_positions",
     "radius_after",
 ]
