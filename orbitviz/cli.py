@@ -9,6 +9,7 @@
     orbitviz screen --start UTC --stop UTC [--threshold 0.05au ...]
     orbitviz validate cad CAD.json --catalog ELEMENTS.csv [--max-dist 0.05au --sample N ...]
     orbitviz transit FILE... [--star KIC|NAME --format ... --plot PNG|PDF|SVG]
+    orbitviz vetting [--retrain]
     orbitviz time UTC|ET
 
 Each command is a module of :mod:`orbitviz.commands` with ``add_parser(subparsers)``, listed
@@ -40,11 +41,12 @@ from .commands import (
     time,
     transit,
     validate,
+    vetting,
     view,
 )
 from .errors import OrbitvizError
 
-COMMANDS = (kernels, flyby, shape, lander, view, render, screen, validate, transit, time)
+COMMANDS = (kernels, flyby, shape, lander, view, render, screen, validate, transit, vetting, time)
 """The command modules, in the order ``orbitviz --help`` lists them."""
 
 

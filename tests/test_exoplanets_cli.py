@@ -81,3 +81,12 @@ def test_bad_options_get_one_line(capsys, kepler90_files, argv, expected, tmp_pa
         return
     line = one_error_line(capsys, "transit", str(kepler90_files[1]), "--no-progress", *argv)
     assert expected in line
+
+
+def test_vetting_command_prints_the_cross_validated_scores(capsys, mirror):
+    code = main(["vetting"])
+    out = capsys.readouterr().out
+    assert code == 0
+    auc = float(out.split("ROC AUC")[1].split()[0])
+    assert auc > 0.9  # a classifier that learnt nothing scores 0.5 (see test_exoplanets_vetting)
+    assert "folds split by star" in out and "cached at" in out

@@ -157,13 +157,32 @@ def test_an_eclipsing_binary_in_kepler90s_noise_does_not_come_out_as_a_planet(ke
             1.5 if koi.koi_period > 200 else koi.koi_duration / 24
         )
     lc = lc.select(keep)
-    primary = transit_flux(lc.time_bjd, period_d=3.3, t0=2455100.1, rp_rs=0.3, a_rs=7.0,
-                           impact=1.05, u=(0.47, 0.19), exposure_d=lc.cadence_d)
-    secondary = transit_flux(lc.time_bjd, period_d=3.3, t0=2455100.1 + 1.65, rp_rs=0.08,
-                             a_rs=7.0, impact=0.3, u=(0.0, 0.0), exposure_d=lc.cadence_d)
+    primary = transit_flux(
+        lc.time_bjd,
+        period_d=3.3,
+        t0=2455100.1,
+        rp_rs=0.3,
+        a_rs=7.0,
+        impact=1.05,
+        u=(0.47, 0.19),
+        exposure_d=lc.cadence_d,
+    )
+    secondary = transit_flux(
+        lc.time_bjd,
+        period_d=3.3,
+        t0=2455100.1 + 1.65,
+        rp_rs=0.08,
+        a_rs=7.0,
+        impact=0.3,
+        u=(0.0, 0.0),
+        exposure_d=lc.cadence_d,
+    )
     report = orbitviz.transits(lc.with_flux(lc.flux * primary * secondary))
-    binary = [c for c in report.candidates if not c.single_event
-              and min(abs(c.period_d / p - 1) for p in (3.3, 1.65)) < 0.01]
+    binary = [
+        c
+        for c in report.candidates
+        if not c.single_event and min(abs(c.period_d / p - 1) for p in (3.3, 1.65)) < 0.01
+    ]
     assert binary, report.to_table()
     for c in binary:
         assert c.p_planet is not None and c.p_planet < 0.5, (c.p_planet, c.flags)

@@ -105,55 +105,40 @@ def _fit_all(lc: LightCurve, found, host: Star, say: Progress) -> list[Candidate
     transit), on the flux divided by the others' fitted models, every point kept."""
     noise = np.full(len(lc), found.noise_ppm * 1e-6)
     band = "TESS" if "TESS" in lc.mission else "Kepler"
-    masks = [transit_mask(lc.time_bjd, s) for s in found.signals]
-    fitted: list[tuple[int, Candidate]] = []
-    for i, signal in enumerate(found.signals):
-        say(f"fitting candidate {i + 1} of {len(found.signals)}")
-        others = np.zeros(len(lc), dtype=bool)
-        for j, mask in enumerate(masks):
-            if j != i:
-                others |= mask
-        data = fit_window(lc.time_bjd, found.flat, noise, found.usable, signal, others)
-        if len(data.time) < 10:
-            continue
-        fitted.append(
-            (
-                i,
-                fit_signal(
-                    signal,
-                    data,
-                    host,
-                    all_time=lc.time_bjd,
-                    cadence_d=lc.cadence_d,
-                    band=band,
-                    name=f"{i + 1:02d}",
-                ),
-            )
-        )
     nothing = np.zeros(len(lc), dtype=bool)
-    refitted = []
-    for i, candidate in fitted:
+
+    def fit(i: int, flux: np.ndarray, exclude: np.ndarray) -> Candidate | None:
         signal = found.signals[i]
-        others = np.ones(len(lc))
-        for j, other in fitted:
-            if j != i:
-                others *= other.flux(lc.time_bjd)
-        window = fit_window(lc.time_bjd, found.flat, noise, found.usable, signal, nothing)
-        overlap = np.interp(window.time, lc.time_bjd, others)
-        if np.any(overlap < 1.0 - 1e-6):
+        data = fit_window(lc.time_bjd, flux, noise, found.usable, signal, exclude)
+        if len(data.time) < 10:
+            return None
+        return fit_signal(
+            signal,
+            data,
+            host,
+            all_time=lc.time_bjd,
+            cadence_d=lc.cadence_d,
+            band=band,
+            name=f"{i + 1:02d}",
+        )
+
+    masks = [transit_mask(lc.time_bjd, s) for s in found.signals]
+    fitted: dict[int, Candidate] = {}
+    for i in range(len(found.signals)):
+        say(f"fitting candidate {i + 1} of {len(found.signals)}")
+        others = np.any([m for j, m in enumerate(masks) if j != i] or [nothing], axis=0)
+        candidate = fit(i, found.flat, others)
+        if candidate is not None:
+            fitted[i] = candidate
+    refitted = []
+    for i, candidate in fitted.items():
+        others = np.prod(
+            [c.flux(lc.time_bjd) for j, c in fitted.items() if j != i] or [1.0 + nothing], axis=0
+        )
+        window = fit_window(lc.time_bjd, found.flat, noise, found.usable, found.signals[i], nothing)
+        if np.any(np.interp(window.time, lc.time_bjd, others) < 1.0 - 1e-6):
             say(f"fitting candidate {i + 1} again beside the transits that overlap it")
-            data = fit_window(
-                lc.time_bjd, found.flat / others, noise, found.usable, signal, nothing
-            )
-            candidate = fit_signal(
-                signal,
-                data,
-                host,
-                all_time=lc.time_bjd,
-                cadence_d=lc.cadence_d,
-                band=band,
-                name=candidate.name,
-            )
+            candidate = fit(i, found.flat / others, nothing) or candidate
         refitted.append(candidate)
     return refitted
 
