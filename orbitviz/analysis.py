@@ -18,10 +18,7 @@ from .dynamics.flyby import analyze_flyby
 from .dynamics.methods import DEFAULT_METHOD
 from .dynamics.uncertainty import DEFAULT_CLONES, for_report
 from .errors import OrbitvizError
-from .exoplanets.analysis import analyze
-from .exoplanets.lightcurve import LightCurve
-from .exoplanets.search import SearchSettings
-from .reports import FlybyReport, TransitReport
+from .reports.flyby import FlybyReport
 from .smallbodies import resolve_target
 from .spice import KernelSet, to_et
 from .units import TimeLike
@@ -139,6 +136,11 @@ def transits(
     ``to_table()``, ``to_json()``, ``to_csv()``, ``plot(path)``; ``orbitviz.show(report)``
     draws the system beside its light curve).
     """
+    from .exoplanets.analysis import analyze  # the light-curve stack: transits only
+    from .exoplanets.lightcurve import LightCurve
+    from .exoplanets.search import SearchSettings
+    from .reports.transits import TransitReport
+
     if isinstance(files, str | os.PathLike | LightCurve):
         files = files if isinstance(files, LightCurve) else [files]
     try:

@@ -18,6 +18,8 @@ compiled: :mod:`orbitviz.dynamics._engine`), epsilon 1e-9 (converged to round-of
 output, forwards and/or backwards from the initial epoch; many bodies at once share steps.
 
 >>> from orbitviz import spice
+from orbitviz._files import atomic_write
+from orbitviz.data.paths import cache_dir
 >>> from orbitviz.smallbodies import resolve_target
 >>> wp, _ = resolve_target("2021 WP")                                 # conic elements inside
 >>> with spice.KernelSet("default"):
@@ -34,6 +36,9 @@ output, forwards and/or backwards from the initial epoch; many bodies at once sh
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -42,6 +47,8 @@ from pathlib import Path
 import numpy as np
 
 from orbitviz import spice
+from orbitviz._files import atomic_write
+from orbitviz.data.paths import cache_dir
 from orbitviz.dynamics.events import Crossings, Minima
 from orbitviz.dynamics.kepler import elements_to_state, validate_elements
 from orbitviz.errors import CoverageError, ElementsError, KernelError
@@ -180,19 +187,30 @@ class Perturbers:
         none otherwise) wherever a loaded SPK covers the whole span, those re-fitted
         (:func:`refit_link`). The last few are kept until the loaded kernels change."""
         lo, hi = min(start_et, stop_et) - DAY_S, max(start_et, stop_et) + DAY_S
-        key = (
-            lo,
-            hi,
-            tuple(bodies),
-            frame.upper(),
-            None if asteroids is None else tuple(asteroids),
-            spice.pool_generation(),
-        )
-        if key not in _LOADED:
-            if len(_LOADED) >= 8:
-                _LOADED.pop(next(iter(_LOADED)))
-            _LOADED[key] = cls._load(lo, hi, bodies, frame, asteroids)
-        return _LOADED[key]
+        # on a 32-day grid where the ephemeris covers it: nearby spans (a flyby and its
+        # uncertainty, a screening's batches) share one table and one re-fit
+        spans = [
+            (
+                float(np.floor(lo / REFIT_RECORD_S) * REFIT_RECORD_S),
+                float(np.ceil(hi / REFIT_RECORD_S) * REFIT_RECORD_S),
+            ),
+            (lo, hi),
+        ]
+        fixed = (tuple(bodies), frame.upper(), None if asteroids is None else tuple(asteroids))
+        for n, (a, b) in enumerate(spans):
+            key = (a, b, *fixed, spice.pool_generation())
+            if key not in _LOADED:
+                try:
+                    loaded = cls._load(a, b, bodies, frame, asteroids)
+                except CoverageError:
+                    if n == 0:
+                        continue  # the grid's margin is past the ephemeris's end
+                    raise
+                if len(_LOADED) >= 8:
+                    _LOADED.pop(next(iter(_LOADED)))
+                _LOADED[key] = loaded
+            return _LOADED[key]
+        raise AssertionError("unreachable")
 
     @classmethod
     def _load(cls, lo, hi, bodies, frame, asteroids) -> Perturbers:
@@ -204,7 +222,9 @@ class Perturbers:
             if any(c.contains(lo) and c.contains(hi) for c in spice.spk_coverage(b))
         ]
         try:
-            table = chebyshev_chains((*bodies, *covered), lo, hi, frame=frame)
+            table = chebyshev_chains(tuple(bodies), lo, hi, frame=frame)
+            for body in covered:  # the small bodies: low-degree pieces, no search per call
+                table = _with_refit(table, body, lo, hi, frame)
         except CoverageError as exc:
             span = f"{spice.et_to_utc(lo, precision=0)} to {spice.et_to_utc(hi, precision=0)} UTC"
             raise CoverageError(
@@ -217,8 +237,6 @@ class Perturbers:
         sun_chain = table.chains[table.bodies.index(SUN)] if SUN in table.bodies else ()
         files = {table.link_files[list(table.link_body).index(b)] for b in sun_chain}
         label = "+".join(sorted(Path(f).stem for f in files or table.files)) or "spk"
-        for body in covered:  # the small bodies: low-degree pieces, no search per call
-            table = refit_link(table, list(table.link_body).index(body), lo, hi)
         return cls(table.bodies, gm, table, label)
 
     @classmethod
@@ -286,6 +304,7 @@ class Perturbers:
 
 _LOADED: dict[tuple, Perturbers] = {}
 
+
 REFIT_TOLERANCE_KM = 1e-3
 """A re-fitted link is within this of its SPK records (so of SPICE): 1 m, checked between the
 fit's nodes and at its records' ends. The Horizons SPKs of Ceres and Vesta carry metre-level
@@ -296,9 +315,16 @@ would need more than its SPK's degree keeps its records."""
 REFIT_RECORD_S = 32 * DAY_S
 
 
-def refit_link(table: ChebyshevTable, link: int, lo: float, hi: float) -> ChebyshevTable:
-    """``table`` with link ``link``'s records over [lo, hi] re-fitted as one piece of uniform
-    records (32 days) of the lowest degree that stays within :data:`REFIT_TOLERANCE_KM`.
+REFIT_MIN_COEF = 7
+"""The lowest degree tried (+1): none lower has met the tolerance on these SPKs."""
+
+
+def refit_link(table: ChebyshevTable, body: int, lo: float, hi: float):
+    """``body``'s own link in ``table`` (relative to its centre, which must be one of the
+    table's bodies) re-fitted over [lo, hi] as uniform records (32 days) of the lowest degree
+    that stays within :data:`REFIT_TOLERANCE_KM` of the records: (centre, record length,
+    coefficients per axis, coefficients (n_records, 3 n_coef), label), or None where no
+    degree up to the SPK's own does.
 
     Horizons' small-body SPKs (Ceres and Vesta) hold hundreds of short segments of degree-18
     records over a century: evaluating them costs a binary search over the segments and 19
@@ -306,29 +332,97 @@ def refit_link(table: ChebyshevTable, link: int, lo: float, hi: float) -> Chebys
     Ceres 0.69 m at most), and uniform records are found by a division."""
     from . import _engine
 
+    link = list(table.link_body).index(body)
+    chain = table.chains[table.bodies.index(body)]
+    center = chain[-2] if len(chain) > 1 else SSB
+    if center not in table.bodies:
+        return None
+    rows = np.array([table.bodies.index(body), table.bodies.index(center)], dtype=np.int64)
     eph = table.jit_args()
+
+    def link_positions(et):
+        both = _engine.bodies_states(eph, np.ascontiguousarray(et), rows)
+        return both[:, 0, :3] - both[:, 1, :3]
+
     n_records = max(int(np.ceil((hi - lo) / REFIT_RECORD_S)), 1)
     length = (hi - lo) / n_records
     mids = lo + length * (np.arange(n_records) + 0.5)
     pieces = slice(table.link_first[link], table.link_first[link] + table.link_count[link])
     original = int(table.n_coef[pieces].max())
-    for n_coef in range(4, original + 1):
+    for n_coef in range(min(REFIT_MIN_COEF, original), original + 1):
         k = np.arange(n_coef)
         nodes = np.cos(np.pi * (k + 0.5) / n_coef)
         at = (mids[:, None] + nodes[None, :] * length / 2).ravel()
-        pos = _engine.link_positions(eph, link, at).reshape(n_records, n_coef, 3)
+        pos = link_positions(at).reshape(n_records, n_coef, 3)
         basis = np.cos(np.outer(k, np.arccos(nodes)))  # T_m(x_k)
         coef = 2.0 / n_coef * np.einsum("mk,rkc->rcm", basis, pos)
         coef[..., 0] /= 2.0
         # checked between the nodes and at the records' ends
         x = np.concatenate([[-1.0, 1.0], np.cos(np.pi * np.arange(1, n_coef) / n_coef)])
         check = (mids[:, None] + x[None, :] * length / 2).ravel()
-        exact = _engine.link_positions(eph, link, np.clip(check, lo, hi))
+        exact = link_positions(np.clip(check, lo, hi))
         fit = np.einsum("rcm,xm->rxc", coef, np.cos(np.outer(np.arccos(x), k))).reshape(-1, 3)
         if np.abs(fit - exact).max() <= REFIT_TOLERANCE_KM:
             label = f"{Path(table.link_files[link]).stem} re-fitted (degree {n_coef - 1})"
-            return table.with_link(link, lo, length, n_coef, coef.reshape(n_records, -1), label)
-    return table
+            return center, length, n_coef, coef.reshape(n_records, -1), label
+    return None
+
+
+REFIT_VERSION = 1
+"""Part of every cached re-fit's key: raised when the fitting changes."""
+
+
+def _refit_cache(body: int, lo: float, hi: float, frame: str) -> Path | None:
+    """Where the re-fit of ``body`` over [lo, hi] is kept in the user cache: named by the
+    fit's settings and by the loaded SPKs that hold the body, in load order, with their sizes
+    and times (another file, or the same one changed, is another fit)."""
+    try:
+        files = [
+            (str(c.path), c.path.stat().st_size, c.path.stat().st_mtime_ns)
+            for c in spice.spk_coverage(body)
+        ]
+    except OSError:
+        return None
+    settings = (REFIT_VERSION, body, frame.upper(), lo, hi, REFIT_TOLERANCE_KM, REFIT_RECORD_S)
+    name = hashlib.sha256(repr((settings, files)).encode()).hexdigest()[:32]
+    return cache_dir() / "refits" / f"{name}.npz"
+
+
+def _with_refit(table: ChebyshevTable, body: int, lo: float, hi: float, frame: str):
+    """``table`` with the small body ``body`` added, re-fitted (:func:`refit_link`; the fit is
+    kept in the user cache: a new process reads 30 kB instead of the SPK's hundred segments),
+    or with its SPK records where no re-fit meets the tolerance."""
+    path = _refit_cache(body, lo, hi, frame)
+    fit = None
+    if path is not None and path.is_file():
+        with contextlib.suppress(OSError, ValueError, KeyError), np.load(path) as kept:
+            fit = (
+                int(kept["center"]),
+                float(kept["length"]),
+                int(kept["n_coef"]),
+                kept["coef"],
+                str(kept["label"]),
+            )
+    if fit is None:
+        chain = chebyshev_chains((body,), lo, hi, frame=frame).chains[0]
+        centre = chain[-2] if len(chain) > 1 else SSB
+        fit = refit_link(chebyshev_chains((centre, body), lo, hi, frame=frame), body, lo, hi)
+        if fit is None:  # the SPK's own records
+            return chebyshev_chains((*table.bodies, body), lo, hi, frame=frame)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                buffer = io.BytesIO()
+                center, length, n_coef, coef, label = fit
+                np.savez(
+                    buffer, center=center, length=length, n_coef=n_coef, coef=coef, label=label
+                )
+                atomic_write(path, buffer.getvalue())
+    center, length, n_coef, coef, label = fit
+    try:
+        return table.with_body(body, center, lo, length, n_coef, coef, label)
+    except (KernelError, ValueError):  # its centre is not among the table's links
+        return chebyshev_chains((*table.bodies, body), lo, hi, frame=frame)
 
 
 def _memoized(states: StateFunction, size: int = 8) -> StateFunction:

@@ -126,6 +126,53 @@ class ChebyshevTable:
             link_files=tuple(files),
         )
 
+    def with_body(
+        self,
+        body: int,
+        center: int,
+        init: float,
+        intlen: float,
+        n_coef: int,
+        coef: np.ndarray,
+        label: str,
+    ) -> ChebyshevTable:
+        """The table with ``body`` added: one new link (``body`` relative to ``center``, a
+        link of the table) of uniform records from ``init`` (``coef`` (n_records, 3 n_coef)),
+        its file called ``label``; its chain is the centre's plus the new link."""
+        coef = np.ascontiguousarray(coef, float).reshape(-1, 3 * n_coef)
+        center_chain = self._chain_to(int(center))
+        chain = (*center_chain, int(body))
+        n_links = len(self.link_body)
+        depth = max(self.chain_links.shape[1], len(chain))
+        chain_links = np.full((len(self.bodies) + 1, depth), -1, np.int64)
+        chain_links[:-1, : self.chain_links.shape[1]] = self.chain_links
+        order = list(self.link_body)
+        chain_links[-1, : len(chain)] = [order.index(b) for b in center_chain] + [n_links]
+        return replace(
+            self,
+            bodies=(*self.bodies, int(body)),
+            chains=(*self.chains, chain),
+            link_body=np.append(self.link_body, int(body)).astype(np.int64),
+            link_first=np.append(self.link_first, len(self.piece_lo)).astype(np.int64),
+            link_count=np.append(self.link_count, 1).astype(np.int64),
+            piece_lo=np.append(self.piece_lo, init),
+            init=np.append(self.init, init),
+            intlen=np.append(self.intlen, intlen),
+            n_records=np.append(self.n_records, len(coef)).astype(np.int64),
+            n_coef=np.append(self.n_coef, n_coef).astype(np.int64),
+            offset=np.append(self.offset, self.coef.size).astype(np.int64),
+            coef=np.concatenate([self.coef, coef.ravel()]),
+            chain_links=chain_links,
+            link_files=(*(self.link_files or [""] * n_links), label),
+        )
+
+    def _chain_to(self, target: int) -> tuple[int, ...]:
+        """The links (by body id) from the SSB to the link of body ``target``."""
+        for chain in self.chains:
+            if target in chain:
+                return chain[: chain.index(target) + 1]
+        raise KernelError(f"no chain of the table reaches {body_name(target)}")
+
     def subset(self, rows: Sequence[int]) -> ChebyshevTable:
         """The table of the bodies ``rows`` only (the links' records are shared)."""
         return replace(

@@ -23,7 +23,7 @@ small bodies' accelerations), :mod:`.ias15` (the integrator and its dense output
 compiler and its cache).
 """
 
-from .chebyshev import bodies_states, link_positions
+from .chebyshev import bodies_states
 from .events import distance_events
 from .forces import radius_after
 from .ias15 import (
@@ -44,6 +44,5 @@ __all__ = [
     "dense_states_of",
     "distance_events",
     "integrate",
-    "link_positions",
     "radius_after",
 ]

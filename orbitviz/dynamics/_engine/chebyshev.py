@@ -220,13 +220,3 @@ def bodies_states(eph, et, rows):
                     break
                 link_state(eph, k, et[i], out[i], r, True)
     return out
-
-
-@njit(cache=True)
-def link_positions(eph, link, et):
-    """Positions (T, 3) of link ``link`` (a body relative to its centre) at the times ``et``
-    (T,): what a re-fit of its records is fitted to and checked against."""
-    out = np.zeros((et.shape[0], 6))
-    for i in range(et.shape[0]):
-        link_state(eph, link, et[i], out, i, False)
-    return out[:, :3].copy()
