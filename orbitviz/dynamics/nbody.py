@@ -15,11 +15,10 @@ The perturbers' states come straight from the loaded SPK's Chebyshev records (re
 inside the compiled force routine: equal to SPICE's to round-off, no SPICE call while integrating.
 Integration: IAS15 (15th-order Gauss-Radau with the step control of Pham, Rein & Spiegel 2024,
 compiled: :mod:`orbitviz.dynamics._engine`), epsilon 1e-9 (converged to round-off), dense
-output, forwards and/or backwards from the initial epoch; many bodies at once share steps.
+output, forwards and/or backwards from the initial epoch; many bodies at once take their own
+steps (or, for clones of one orbit, shared ones).
 
 >>> from orbitviz import spice
-from orbitviz._files import atomic_write
-from orbitviz.data.paths import cache_dir
 >>> from orbitviz.smallbodies import resolve_target
 >>> wp, _ = resolve_target("2021 WP")                                 # conic elements inside
 >>> with spice.KernelSet("default"):

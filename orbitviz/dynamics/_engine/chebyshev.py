@@ -95,7 +95,7 @@ def link_flags(eph, velocity_of):
     return flags
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def bodies_states_at(eph, ets, out, flags, links, scratch, index):
     """Barycentric states (T, B, 6) of the table's bodies at the times ``ets`` (T <= 8, in
     time order either way: a step's nodes) into ``out``; each link (a body's segment
@@ -137,61 +137,63 @@ def bodies_states_at(eph, ets, out, flags, links, scratch, index):
             c1x = c1y = c1z = 0.0
             if nc > 1:
                 c1x, c1y, c1z = coef[base + 1], coef[base + nc + 1], coef[base + 2 * nc + 1]
-            for q in range(q0, q1):
-                x = (ets[q] - mid) / radius
-                w[0, q] = x
-                w[1, q] = 1.0
-                w[2, q] = x
-                w[3, q] = c0x + c1x * x
-                w[4, q] = c0y + c1y * x
-                w[5, q] = c0z + c1z * x
+            n_run = q1 - q0  # the run's times in the work rows from 0 (indices the compiler
+            # knows are not negative: no wrap-around test in the loops, which it vectorises)
+            for i in range(n_run):
+                x = (ets[q0 + i] - mid) / radius
+                w[0, i] = x
+                w[1, i] = 1.0
+                w[2, i] = x
+                w[3, i] = c0x + c1x * x
+                w[4, i] = c0y + c1y * x
+                w[5, i] = c0z + c1z * x
             if not velocity:
                 for m in range(2, nc):
                     cx, cy, cz = coef[base + m], coef[base + nc + m], coef[base + 2 * nc + m]
-                    for q in range(q0, q1):
-                        t2 = 2.0 * w[0, q] * w[2, q] - w[1, q]
-                        w[1, q] = w[2, q]
-                        w[2, q] = t2
-                        w[3, q] += cx * t2
-                        w[4, q] += cy * t2
-                        w[5, q] += cz * t2
-                for q in range(q0, q1):
-                    links[q, link, 0] = w[3, q]
-                    links[q, link, 1] = w[4, q]
-                    links[q, link, 2] = w[5, q]
-                    links[q, link, 3] = 0.0
-                    links[q, link, 4] = 0.0
-                    links[q, link, 5] = 0.0
+                    for i in range(n_run):
+                        t2 = 2.0 * w[0, i] * w[2, i] - w[1, i]
+                        w[1, i] = w[2, i]
+                        w[2, i] = t2
+                        w[3, i] += cx * t2
+                        w[4, i] += cy * t2
+                        w[5, i] += cz * t2
+                for i in range(n_run):
+                    links[q0 + i, link, 0] = w[3, i]
+                    links[q0 + i, link, 1] = w[4, i]
+                    links[q0 + i, link, 2] = w[5, i]
+                    links[q0 + i, link, 3] = 0.0
+                    links[q0 + i, link, 4] = 0.0
+                    links[q0 + i, link, 5] = 0.0
             else:  # with the derivatives: dT_m = 2 T_(m-1) + 2 x dT_(m-1) - dT_(m-2)
-                for q in range(q0, q1):
-                    w[6, q] = 0.0
-                    w[7, q] = 1.0
-                    w[8, q] = c1x
-                    w[9, q] = c1y
-                    w[10, q] = c1z
+                for i in range(n_run):
+                    w[6, i] = 0.0
+                    w[7, i] = 1.0
+                    w[8, i] = c1x
+                    w[9, i] = c1y
+                    w[10, i] = c1z
                 for m in range(2, nc):
                     cx, cy, cz = coef[base + m], coef[base + nc + m], coef[base + 2 * nc + m]
-                    for q in range(q0, q1):
-                        x = w[0, q]
-                        t2 = 2.0 * x * w[2, q] - w[1, q]
-                        d2 = 2.0 * w[2, q] + 2.0 * x * w[7, q] - w[6, q]
-                        w[1, q] = w[2, q]
-                        w[2, q] = t2
-                        w[6, q] = w[7, q]
-                        w[7, q] = d2
-                        w[3, q] += cx * t2
-                        w[4, q] += cy * t2
-                        w[5, q] += cz * t2
-                        w[8, q] += cx * d2
-                        w[9, q] += cy * d2
-                        w[10, q] += cz * d2
-                for q in range(q0, q1):
-                    links[q, link, 0] = w[3, q]
-                    links[q, link, 1] = w[4, q]
-                    links[q, link, 2] = w[5, q]
-                    links[q, link, 3] = w[8, q] / radius
-                    links[q, link, 4] = w[9, q] / radius
-                    links[q, link, 5] = w[10, q] / radius
+                    for i in range(n_run):
+                        x = w[0, i]
+                        t2 = 2.0 * x * w[2, i] - w[1, i]
+                        d2 = 2.0 * w[2, i] + 2.0 * x * w[7, i] - w[6, i]
+                        w[1, i] = w[2, i]
+                        w[2, i] = t2
+                        w[6, i] = w[7, i]
+                        w[7, i] = d2
+                        w[3, i] += cx * t2
+                        w[4, i] += cy * t2
+                        w[5, i] += cz * t2
+                        w[8, i] += cx * d2
+                        w[9, i] += cy * d2
+                        w[10, i] += cz * d2
+                for i in range(n_run):
+                    links[q0 + i, link, 0] = w[3, i]
+                    links[q0 + i, link, 1] = w[4, i]
+                    links[q0 + i, link, 2] = w[5, i]
+                    links[q0 + i, link, 3] = w[8, i] / radius
+                    links[q0 + i, link, 4] = w[9, i] / radius
+                    links[q0 + i, link, 5] = w[10, i] / radius
             q0 = q1
     for q in range(n_t):
         for b in range(chain_links.shape[0]):

@@ -46,7 +46,7 @@ def radius_after(rx, ry, rz, vx, vy, vz, mu, dt):
     return sigma * chi * (1.0 - z * s) + (1.0 - alpha * r0) * chi * chi * c + r0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def g_law(r, row):
     """Marsden's ``g = alpha (r/r0)^-m (1 + (r/r0)^n)^-k`` of the row (A1, A2, A3, alpha, r0,
     m, n, k, DT); the asteroids' 1/r^2 (m 2, k 0) without a power function (two ``pow`` calls
@@ -59,7 +59,7 @@ def g_law(r, row):
     return row[3] * q ** (-row[5]) * (1.0 + q ** row[6]) ** (-row[7])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def forces(x, v, bodies, gm, isun, gr, c2, ng, acc):
     """Accelerations (N, 3) [km/s^2] of N massless bodies at positions ``x`` and velocities
     ``v`` (N, 3) (barycentric) into ``acc``, the perturbers at ``bodies`` (B, 6).

@@ -55,7 +55,7 @@ CORRECTOR_TOL = 1e-10
 MAX_ITERATIONS = 12
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _node_state(x, v, a0, b, dt, s, xo, vo):
     """Position and velocity at the fraction ``s`` of the step ``dt`` from the start state
     (x, v, a0) and the acceleration's coefficients ``b`` (7, N, 3)."""
@@ -72,7 +72,7 @@ def _node_state(x, v, a0, b, dt, s, xo, vo):
             vo[i, c] = v[i, c] + dt * s * pv
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _predict(b_done, q, b):
     """The acceleration polynomial of the last step, extended into a step ``q`` times as long
     (Everhart's predictor): b_p = sum_(k >= p) b_done_k C(k+1, p+1) q^(p+1)."""
@@ -86,7 +86,7 @@ def _predict(b_done, q, b):
                 b[p, i, c] = acc * qp
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _next_step(a0, b, dt, epsilon):
     """PRS23's step size after the step ``dt`` with coefficients (a0, b): the smallest over
     the bodies of sqrt(2 y2 / (y3 + sqrt(y2 y4))) with y2, y3, y4 the squared acceleration,
