@@ -23,11 +23,13 @@ traceback instead.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import os
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ._files import Terminated, removing_temporaries_on_signals
 from .cli_types import Parser
@@ -112,5 +114,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The ``orbitviz`` program (and ``python -m orbitviz``): :func:`main`, then the process
+    ends once the output is flushed and the exit handlers have run, without tearing the
+    interpreter down module by module (0.2-0.3 s of CPU after a flyby report, for numba's,
+    pandas' and LLVM's objects, which the operating system frees at once). Everything a
+    command writes is closed by the command itself (atomic writes, Dask clusters, videos)."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away (| head)
+            stream.flush()
+    atexit._run_exitfuncs()  # logging, multiprocessing, ... as at a normal exit
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

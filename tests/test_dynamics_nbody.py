@@ -159,6 +159,40 @@ def test_small_bodies_refitted_within_a_metre_of_spice_over_decades(kernels):
         assert "re-fitted" in table.chebyshev.link_files[link]
 
 
+def test_each_object_takes_its_own_steps_whatever_else_is_in_the_call(kernels):
+    """A catalog's object gets the answer it would get alone: a sun-grazer (q 0.05 au, three
+    perihelia in the window: 279 steps) in the same call no longer shrinks a NEO's steps (25)
+    or changes its states; on shared steps, as clones of one orbit take them, it does."""
+    neo = np.array([1.5e8, 0.2, 0.1, 1.0, 2.0, 0.5, 6.0e8, GM_SUN])
+    grazer = np.array([0.05 * AU_KM, 0.9, 0.3, 2.0, 1.0, 6.0, 6.0e8, GM_SUN])
+    window = (6.0e8 + 300 * DAY_S, 6.0e8 + 365 * DAY_S)
+    alone = propagate_nbody(neo, *window)
+    both = propagate_nbody(np.stack([neo, grazer]), *window)
+    shared = propagate_nbody(np.stack([neo, grazer]), *window, steps="shared")
+    t = np.linspace(*window, 9)
+    assert np.array_equal(both.states(t)[:, 0], alone.states(t))
+    grazer_steps = propagate_nbody(grazer, *window).steps
+    assert both.steps == alone.steps + grazer_steps and grazer_steps > 10 * alone.steps
+    assert shared.steps > 10 * alone.steps  # everyone on the grazer's
+    assert 0 < np.abs(shared.states(t)[:, 0] - alone.states(t)).max() < 1e-3  # km
+
+
+def test_a_failing_object_does_not_take_the_others_with_it(kernels):
+    """With keep_failures, an object whose integration stops (here: past max_steps) is named
+    in ``failures``, its states NaN where it did not reach; the others are answered. Without,
+    the error names it."""
+    neo = np.array([1.5e8, 0.2, 0.1, 1.0, 2.0, 0.5, 6.0e8, GM_SUN])
+    grazer = np.array([0.05 * AU_KM, 0.9, 0.3, 2.0, 1.0, 6.0, 6.0e8, GM_SUN])
+    window = (6.0e8 + 300 * DAY_S, 6.0e8 + 365 * DAY_S)
+    run = propagate_nbody(np.stack([neo, grazer]), *window, max_steps=60, keep_failures=True)
+    assert list(run.failures) == [1] and "more than 60 steps" in run.failures[1]
+    end = run.states(np.array([window[1]]))[0]
+    assert np.isfinite(end[0]).all() and np.isnan(end[1]).all()
+    assert np.array_equal(end[0], propagate_nbody(neo, *window).states(window[1]))
+    with pytest.raises(ElementsError, match=r"more than 60 steps \(body 1 of 2\)"):
+        propagate_nbody(np.stack([neo, grazer]), *window, max_steps=60)
+
+
 def test_records_kept_between_loads_serve_any_later_span(kernels):
     """Segments' records are read once and kept: later, earlier and overlapping spans in the
     same process still give SPICE's states (a slice off by one record is ~1e5 km wrong)."""
@@ -342,6 +376,27 @@ def test_an_epoch_outside_the_ephemeris_says_what_is_covered(kernels):
     elts = np.array([1.5e8, 0.1, 0.1, 1.0, 1.0, 1.0, -4.0e9, GM_SUN])  # epoch 1873
     with pytest.raises(CoverageError, match=r"1873-03-30.*de421\.bsp: 1899-07-28.* to 2053-10-08"):
         propagate_nbody(elts, -4.0e9, -3.9e9)
+
+
+def test_a_new_process_loads_the_engine_without_numbas_compiler(tmp_path):
+    """The engine's cached code loads with numba's runtime alone: numba's full start-up
+    (every registry of numba.np, scipy.linalg for BLAS: half a second) is left for code that
+    must be compiled. A first process compiles (and so readies numba); a second loads."""
+    code = (
+        "import sys; from orbitviz.dynamics._engine import radius_after; "
+        "radius_after(1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.1); "
+        "print(' '.join(m for m in ('numba.np.arraymath', 'scipy.linalg') if m in sys.modules))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    compiled, loaded = (
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    )
+    assert "numba.np.arraymath" in compiled  # the compiler was readied to compile
+    assert loaded == []
 
 
 def test_the_engine_caches_in_its_own_folder_without_touching_the_environment(tmp_path):

@@ -843,9 +843,11 @@ def propagate_nbody(
         parts.append(f"A1/A2/A3 for {len(active)} of {n_objects} bodies")
     parts.append(f"epsilon {rtol:g}")
     own = steps == "own" or n_objects == 1
+    epoch_states = y0.copy()  # what a window that is the epoch alone holds; a body that
+    epoch_states[status != _engine.OK] = np.nan  # stopped before its window holds nothing
     return NBodyTrajectory(
         et0,
-        _Steps(lo, t0, dt, y0s, poly, first, count, y0),
+        _Steps(lo, t0, dt, y0s, poly, first, count, epoch_states),
         perturbers,
         "nbody (" + ", ".join(parts) + ")",
         nfev,
