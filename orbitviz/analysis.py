@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import numbers
 import os
 from pathlib import Path
@@ -19,8 +20,9 @@ from .dynamics.methods import DEFAULT_METHOD
 from .dynamics.uncertainty import DEFAULT_CLONES, for_report
 from .errors import OrbitvizError
 from .reports.flyby import FlybyReport
+from .screening.api import next_approaches
 from .smallbodies import resolve_target
-from .spice import KernelSet, to_et
+from .spice import KernelSet, et_to_utc, spk_coverage, to_et
 from .units import TimeLike
 
 
@@ -71,13 +73,13 @@ def flyby(
     )
     if round_to_sigma:
         elements = elements.rounded_to_sigma()
+    chosen = None
     if start is None or stop is None:
         if window is None:
-            raise OrbitvizError(
-                f"no default search window for {name!r}: give --start and --stop (UTC)"
-            )
-        start = start if start is not None else window.start_utc
-        stop = stop if stop is not None else window.stop_utc
+            start, stop, chosen = _window_of_next_approach(elements, body, name, kernels)
+        else:
+            start = start if start is not None else window.start_utc
+            stop = stop if stop is not None else window.stop_utc
     with KernelSet("default", *kernels):
         start_et, stop_et = float(to_et(start)), float(to_et(stop))
         if not stop_et > start_et:
@@ -106,7 +108,45 @@ def flyby(
             nbody_options=nbody_options,
             at_edge=result.closest_at_window_edge,
         )
-        return FlybyReport.from_result(result, kernels, uncertainty=unc)
+        report = FlybyReport.from_result(result, kernels, uncertainty=unc)
+        if chosen:
+            report.summary["notes"].insert(0, chosen)
+        return report
+
+
+NEXT_APPROACH_AU = 0.2
+"""How close an approach must be to give a target without a window its window (au)."""
+NEXT_WINDOW_D = 10.0
+
+
+def _window_of_next_approach(elements, body, name, kernels) -> tuple[str, str, str]:
+    """A search window (+-10 days) around the target's next close approach to ``body`` within
+    0.2 au from today to the end of the ephemeris, found by a screening of that object alone;
+    an error that says how to give a window when there is none."""
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    with KernelSet("default", *kernels):
+        end = max(float(c.intervals[:, 1].max()) for c in spk_coverage(body)) - 30 * 86400.0
+        last = str(et_to_utc(end, precision=0))[:10]
+        found = next_approaches(elements, body, today, last, f"{NEXT_APPROACH_AU}au")
+        if not len(found):
+            raise OrbitvizError(
+                f"no default search window for {name!r} and no approach to {str(body).title()} "
+                f"within {NEXT_APPROACH_AU} au from {today} to {last} (a screen of it alone): "
+                "give the window yourself, --start and --stop in UTC around the approach you "
+                "want (e.g. --start 2029-04-10 --stop 2029-04-17), or a wider one to search"
+            )
+        first = found.iloc[0]
+        start = str(et_to_utc(float(first["et"]) - NEXT_WINDOW_D * 86400.0, precision=0))
+        stop = str(et_to_utc(float(first["et"]) + NEXT_WINDOW_D * 86400.0, precision=0))
+    listed = "; ".join(
+        f"{str(r.utc)[:16]} UTC at {r.dist_au:.4f} au" for r in found.head(5).itertuples()
+    )
+    note = (
+        f"window: +-{NEXT_WINDOW_D:g} days around the next approach within {NEXT_APPROACH_AU} au "
+        f"after {today}, found by a screen of this object alone ({listed}); give --start and "
+        "--stop for another"
+    )
+    return start, stop, note
 
 
 def transits(
@@ -143,6 +183,13 @@ def transits(
 
     if isinstance(files, str | os.PathLike | LightCurve):
         files = files if isinstance(files, LightCurve) else [files]
+    elif not (
+        isinstance(files, list | tuple) and all(isinstance(f, str | os.PathLike) for f in files)
+    ):
+        raise OrbitvizError(
+            f"transits(): files={files!r} ({type(files).__name__}): give a light-curve file's "
+            "path, a list of paths, or a LightCurve"
+        )
     try:
         settings = SearchSettings(**search_options) if search_options else None
     except TypeError as exc:

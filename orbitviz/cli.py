@@ -2,10 +2,11 @@
 
     orbitviz kernels list | fetch NAME... | verify | info FILE
     orbitviz flyby TARGET [--method ... --format ... --plot PNG]
+    orbitviz targets [NAME]
     orbitviz shape info FILE
     orbitviz lander philae [--plot PNG]
-    orbitviz view philae | flyby TARGET | FILE [--screenshot PNG --time UTC --size WxH]
-    orbitviz render philae | flyby TARGET | FILE -o OUT [--camera ... --size WxH ...]
+    orbitviz view philae | flyby TARGET | transit FILE... | FILE [--screenshot PNG --time UTC ...]
+    orbitviz render philae | flyby TARGET | transit FILE... | FILE -o OUT [--camera ... ...]
     orbitviz screen --start UTC --stop UTC [--threshold 0.05au ...]
     orbitviz validate cad CAD.json --catalog ELEMENTS.csv [--max-dist 0.05au --sample N ...]
     orbitviz transit FILE... [--star KIC|NAME --format ... --plot PNG|PDF|SVG]
@@ -40,6 +41,7 @@ from .commands import (
     render,
     screen,
     shape,
+    targets,
     time,
     transit,
     validate,
@@ -48,7 +50,20 @@ from .commands import (
 )
 from .errors import OrbitvizError
 
-COMMANDS = (kernels, flyby, shape, lander, view, render, screen, validate, transit, vetting, time)
+COMMANDS = (
+    kernels,
+    flyby,
+    targets,
+    shape,
+    lander,
+    view,
+    render,
+    screen,
+    validate,
+    transit,
+    vetting,
+    time,
+)
 """The command modules, in the order ``orbitviz --help`` lists them."""
 
 

@@ -23,6 +23,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ._files import atomic_path
 from .errors import OrbitvizError
@@ -34,7 +35,10 @@ TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".json")
 
 def check_scheduler(scheduler: str, error: type[OrbitvizError] = OrbitvizError) -> str:
     """``scheduler`` if it names one (checked before any work); else ``error``."""
-    if scheduler in SCHEDULERS or str(scheduler).startswith(("tcp://", "tls://")):
+    if scheduler in SCHEDULERS or str(scheduler).startswith("tcp://"):
+        return scheduler
+    if str(scheduler).startswith("tls://"):
+        _security(scheduler, error)  # its certificates are given, before any work
         return scheduler
     raise error(
         f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
@@ -113,6 +117,76 @@ def _workers_ignore_sigint():
         signal.signal(signal.SIGINT, previous)
 
 
+UNAUTHENTICATED = (
+    "the Dask scheduler at {scheduler} is reached without authentication or encryption: "
+    "anyone who can reach it can run code on its workers (Dask sends pickled functions); use "
+    "it only on a network you trust, through an SSH tunnel, or as tls://HOST:PORT with "
+    "--tls-ca-file, --tls-cert and --tls-key"
+)
+
+
+def _security(scheduler: str, error: type[OrbitvizError]):
+    """Dask's Security for ``scheduler``: TLS from dask's configuration (which
+    :func:`use_tls_files` sets from the command line); plain TCP is allowed with a warning
+    that says what it means."""
+    import warnings
+
+    from dask.distributed import Security
+
+    security: Any = Security()  # its TLS attributes are set dynamically (no stubs)
+    if scheduler.startswith("tcp://"):
+        warnings.warn(UNAUTHENTICATED.format(scheduler=scheduler), stacklevel=3)
+        return security
+    missing = [
+        name
+        for name, value in (
+            ("--tls-ca-file", security.tls_ca_file),
+            ("--tls-cert", security.tls_client_cert),
+            ("--tls-key", security.tls_client_key),
+        )
+        if not value
+    ]
+    if missing:
+        raise error(
+            f"{scheduler}: a TLS scheduler needs this client's certificates: give "
+            f"{', '.join(missing)} (PEM files: the CA that signed the scheduler's certificate, "
+            "this client's certificate and its key), or set them in dask's configuration "
+            "(distributed.comm.tls)"
+        )
+    return Security(
+        tls_ca_file=security.tls_ca_file,
+        tls_client_cert=security.tls_client_cert,
+        tls_client_key=security.tls_client_key,
+        require_encryption=True,
+    )
+
+
+def add_cluster_options(parser) -> None:
+    """The TLS options of a command that may run on a remote Dask scheduler."""
+    group = parser.add_argument_group("a remote Dask scheduler over TLS (tls://HOST:PORT)")
+    group.add_argument("--tls-ca-file", metavar="PEM", help="the CA of the scheduler's certificate")
+    group.add_argument("--tls-cert", metavar="PEM", help="this client's certificate")
+    group.add_argument("--tls-key", metavar="PEM", help="this client's private key")
+
+
+def use_tls_files(args) -> None:
+    """Put the command line's TLS files into dask's configuration (this process only), each
+    checked to be a readable file first."""
+    values = {
+        "distributed.comm.tls.ca-file": args.tls_ca_file,
+        "distributed.comm.tls.client.cert": args.tls_cert,
+        "distributed.comm.tls.client.key": args.tls_key,
+    }
+    given = {k: v for k, v in values.items() if v}
+    for path in given.values():
+        if not Path(path).is_file():
+            raise OrbitvizError(f"TLS file {path} does not exist or is not a file; give a PEM file")
+    if given:
+        import dask
+
+        dask.config.set(given)
+
+
 def client_for(scheduler: str, workers: int | None, error: type[OrbitvizError] = OrbitvizError):
     """A Dask client (and the local cluster it owns, or None) for ``scheduler``."""
     try:
@@ -123,8 +197,9 @@ def client_for(scheduler: str, workers: int | None, error: type[OrbitvizError] =
             "or use scheduler='synchronous'"
         ) from None
     if scheduler.startswith(("tcp://", "tls://")):
+        security = _security(scheduler, error)
         try:
-            return Client(scheduler, timeout="20s"), None
+            return Client(scheduler, timeout="20s", security=security), None
         except OSError as exc:
             raise error(
                 f"cannot reach the Dask scheduler at {scheduler} ({exc}); start "
@@ -151,7 +226,9 @@ def client_for(scheduler: str, workers: int | None, error: type[OrbitvizError] =
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",
+            # the dashboard shows (and its profiler reads) the work: this machine only, unless
+            # ORBITVIZ_DASK_DASHBOARD names another address
+            dashboard_address=os.environ.get("ORBITVIZ_DASK_DASHBOARD", "127.0.0.1:0"),
             silence_logs=40,
         )
     return Client(cluster), cluster

@@ -576,3 +576,58 @@ def test_about_this_data_shows_the_credits_in_full(window, qapp, qtbot):  # noqa
     window.actions_by_name["about_data"].trigger()  # Help > About this data
     assert window.about_dialog is not None and window.about_dialog.isVisible()
     window.about_dialog.close()
+
+
+# -- the transit scene in the window -----------------------------------------------------------
+def test_the_transit_scene_in_the_window(qapp, qtbot, mirror, tmp_path):  # noqa: F811
+    """``orbitviz view transit``: the light curve under the 3D view in the window's own
+    pixels, the scene's views in Camera > Presets (from Earth the planet sits on the star's
+    disk), every label and overlay apart, and a click on the light curve moves the clock (and
+    the time slider) to the time under it."""
+    from PyQt5.QtCore import QPoint, QSettings, Qt
+    from render_support import check_layout_pixels, layout_boxes
+    from transit_support import kepler90_result
+
+    from orbitviz._qt.window import ViewerWindow
+    from orbitviz.recipes import prepare
+    from orbitviz.recipes.registry import SceneRecipe
+    from orbitviz.recipes.transit import transit_scene
+
+    scene = transit_scene(kepler90_result(str(mirror)))
+    win = ViewerWindow(
+        prepare(SceneRecipe.of(scene)),
+        view_size=(640, 360),
+        settings=QSettings(str(tmp_path / "viewer.ini"), QSettings.IniFormat),
+    )
+    qtbot.addWidget(win)
+    win.show()
+    settle(qapp, 6)
+    try:
+        titles = [a.text() for a in win.preset_menu.actions()]
+        assert titles[:3] == ["From Earth (the transits)", "The orbits from above", "The system"]
+        win.set_preset("observer")
+        settle(qapp)
+        full = grab(win)
+        win.canvas.overlay_root.visible = False
+        win.canvas.canvas.update()
+        settle(qapp)
+        bare = grab(win)
+        win.canvas.overlay_root.visible = True
+        boxes, leaders = layout_boxes(win.canvas)
+        check_layout_pixels(full, bare, boxes, leaders)
+        assert "panel light curve" in boxes
+        # the deepest transit in progress: h on the star's disk, in h's colour
+        x, y = win.canvas.project(scene["h"].center_at(scene.clock.et)[None, :])[0]
+        h = np.round(np.asarray(scene["h"].color[:3]) * 255)
+        assert (np.abs(patch(full, (x, y), 2) - h).max(axis=1) < 40).mean() > 0.5
+        # a click on the light curve, a tenth of the plot from its left edge
+        area = win.canvas.adapters[scene["light curve"]].plot_area
+        px, py = area.box.x0 + 0.1 * area.box.width, 0.5 * (area.box.y0 + area.box.y1)
+        wanted, slider = area.et_at(px), win.time_bar.slider.value()
+        view = win.view
+        qtbot.mouseClick(view, Qt.LeftButton, pos=QPoint(round(px), round(py)))
+        settle(qapp)
+        assert scene.clock.et == pytest.approx(wanted, abs=600.0)  # a pixel: 6 minutes
+        assert win.time_bar.slider.value() != slider
+    finally:
+        win.close()

@@ -236,3 +236,43 @@ def test_the_widget_needs_no_display_and_no_qt(gl_backend):  # noqa: F811
     assert done.returncode == 0, done.stderr[-3000:]
     backend = done.stdout.split("backend ")[-1].split()
     assert backend[0] in ("egl", "osmesa") and backend[2] == "False", done.stdout
+
+
+@pytest.mark.usefixtures("mirror")
+def test_the_transit_scene_in_a_notebook(gl_backend, mirror, monkeypatch):  # noqa: F811
+    """``orbitviz.show("transit", files=[...])``: the same scene as the window and videos, the
+    light curve in the frames it sends, its views in the camera controls, and a click on the
+    light curve moves the clock there (the slider follows)."""
+    from transit_support import kepler90_files, kepler90_result
+
+    import orbitviz
+    from orbitviz import display
+    from orbitviz.exoplanets import analysis
+
+    monkeypatch.setattr(display, "in_notebook", lambda: True)
+    monkeypatch.setattr(analysis, "analyze", lambda files, **_: kepler90_result(str(mirror)))
+    shown = orbitviz.show("transit", files=kepler90_files(mirror), size=(640, 360))
+    try:
+        assert "light curve" in shown.scene.layers
+        view = shown.view
+        frame = view.get_frame()
+        panel = view.canvas.adapters[shown.scene["light curve"]]
+        box = panel.plot_area.box
+        plot = frame[int(box.y0) + 2 : int(box.y1) - 2, int(box.x0) : int(box.x1)].astype(int)
+        cursor = np.abs(plot - np.array([255, 209, 64])).max(axis=2) < 40
+        assert cursor.sum(axis=0).max() > 0.5 * plot.shape[0]  # the cursor line, drawn
+        titles = [label for label, _ in shown.camera.preset.options]
+        assert "From Earth (the transits)" in titles and "The orbits from above" in titles
+        shown.camera.preset.value = "top"
+        assert view.canvas.camera_state().elevation_deg == pytest.approx(90.0)
+        assert shown.camera.preset.value == ""
+        # a click a fifth of the way into the plot: the clock goes to that time
+        x, y = box.x0 + 0.2 * box.width, 0.5 * (box.y0 + box.y1)
+        wanted = panel.plot_area.et_at(x)
+        slider = shown.time.slider.value
+        send(view, type="pointer_down", x=x, y=y, button=1, buttons=[1])
+        send(view, type="pointer_up", x=x, y=y, button=1, buttons=[])
+        assert shown.scene.clock.et == pytest.approx(wanted)
+        assert shown.time.slider.value != slider
+    finally:
+        shown.close()

@@ -369,7 +369,8 @@ def test_a_two_body_screening_says_its_numbers_are_not_the_answer(capsys):
     assert "WARNING: two-body distances" in out and "without --refine none" in out
     [two_body] = [line.split() for line in out.splitlines() if line.lstrip().startswith("99942 ")]
     # the two-body row: ten times and more beyond JPL's 37,725 km (orbit 199), as it says
-    assert two_body[-1] == "two-body" and float(two_body[2]) > 10 * 37_725
+    # (designation, name, UTC, distance with thousands separators, ...)
+    assert two_body[-1] == "two-body" and float(two_body[3].replace(",", "")) > 10 * 37_725
     # --nbody-max 0 refines none of them: the rows stay two-body, and so does the warning
     assert main([*argv, "--nbody-max", "0"]) == 0
     assert "WARNING: two-body distances" in capsys.readouterr().out
@@ -378,4 +379,4 @@ def test_a_two_body_screening_says_its_numbers_are_not_the_answer(capsys):
     assert "WARNING" not in out
     [apophis] = [line.split() for line in out.splitlines() if line.lstrip().startswith("99942 ")]
     # JPL (orbit 199): 37,725 km; NEODyS's own orbit solution lands within 500 km of it
-    assert apophis[-1] == "nbody" and abs(float(apophis[2]) - 37_725) < 500
+    assert apophis[-1] == "nbody" and abs(float(apophis[3].replace(",", "")) - 37_725) < 500

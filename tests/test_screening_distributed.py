@@ -194,3 +194,83 @@ def test_nbody_refinement_runs_on_the_workers_and_equals_one_process(subset, clu
     )
     apophis = dask[dask.designation == "99942"].iloc[0]
     assert abs(apophis.dist_km - 38_070) < 1_000 and apophis.two_body_dist_km > 4 * apophis.dist_km
+
+
+def test_a_tls_scheduler_is_used_with_the_certificates_given(subset, reference, tmp_path, capsys):
+    """orbitviz screen --scheduler tls://... --tls-ca-file/--tls-cert/--tls-key: the same rows
+    over an encrypted connection to a scheduler that refuses plain clients; without the
+    certificates, one line before any work."""
+    from dask.distributed import LocalCluster, Security
+
+    from orbitviz.cli import main
+    from orbitviz.parallel import use_tls_files
+
+    server = Security.temporary()
+    files = {}
+    for name, pem in (
+        ("ca", server.tls_ca_file),
+        ("cert", server.tls_client_cert),
+        ("key", server.tls_client_key),
+    ):
+        files[name] = tmp_path / f"{name}.pem"
+        files[name].write_text(pem)
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        protocol="tls://",
+        security=server,
+        dashboard_address=None,
+        silence_logs=40,
+    ) as tls_cluster:
+        address = tls_cluster.scheduler_address
+        assert address.startswith("tls://")
+        code = main(
+            [
+                "screen",
+                "--catalog",
+                "neodys",
+                "--start",
+                "2029-01-01",
+                "--stop",
+                "2029-01-03",
+                "--scheduler",
+                address,
+                "--refine",
+                "none",
+                "--no-progress",
+            ]
+        )
+        assert code == 2
+        assert "needs this client's certificates" in capsys.readouterr().err
+        args = type(
+            "Args",
+            (),
+            {
+                "tls_ca_file": str(files["ca"]),
+                "tls_cert": str(files["cert"]),
+                "tls_key": str(files["key"]),
+            },
+        )()
+        import dask
+
+        keys = (
+            "distributed.comm.tls.ca-file",
+            "distributed.comm.tls.client.cert",
+            "distributed.comm.tls.client.key",
+        )
+        with dask.config.set(dict.fromkeys(keys)):  # restored afterwards
+            use_tls_files(args)
+            rows = screen(subset, **TWO_BODY, scheduler=address, chunk_size=200, progress=False)
+    pd.testing.assert_frame_equal(rows.reset_index(drop=True), reference.reset_index(drop=True))
+
+
+def test_the_local_clusters_dashboard_answers_this_machine_only():
+    from orbitviz.parallel import _close, client_for
+
+    client, cluster = client_for("local", 1)
+    try:
+        bound = {sock.getsockname()[0] for sock in cluster.scheduler.http_server._sockets.values()}
+        assert bound == {"127.0.0.1"}, bound
+    finally:
+        _close(client, cluster)

@@ -97,7 +97,7 @@ def test_name_normalisation(given, expected):
 
 @pytest.mark.parametrize("name", ["2021 WP", "2021wp", "2021WP"])
 def test_lookup_forms(neodys, name):
-    assert neodys.elements(name).designation == "2021WP"
+    assert neodys.elements(name).designation == "2021 WP"  # as people write it
 
 
 def test_lookup_by_famous_name(neodys):

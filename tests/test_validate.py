@@ -88,7 +88,15 @@ def test_the_cad_answer_reads_whole(cad):
 
 
 def test_every_row_of_the_sample_is_compared_with_its_own_solution(result):
-    assert result.counts == {"asked": 45, "compared": 45, "not_found": 0, "orbit_id_differs": 0}
+    assert result.counts == {
+        "asked": 45,
+        "compared": 45,
+        "not_found": 0,
+        "orbit_id_differs": 0,
+        "outside_jpl_sigma": 0,
+        "outside_explained": 0,
+        "impacts": 0,
+    }
     assert set(NONGRAV) <= set(result.rows["des"])
 
 
@@ -139,7 +147,8 @@ def test_rows_not_found_are_listed_with_the_reason(cad, catalog):
     rows = pd.concat([rows, extra, mismatch], ignore_index=True)
     with KernelSet("default"):
         r = compare_close_approaches(rows, catalog)
-    assert r.counts == {"asked": 3, "compared": 2, "not_found": 1, "orbit_id_differs": 1}
+    counts = {k: r.counts[k] for k in ("asked", "compared", "not_found", "orbit_id_differs")}
+    assert counts == {"asked": 3, "compared": 2, "not_found": 1, "orbit_id_differs": 1}
     assert r.not_found["des"].tolist() == ["2099 ZZ99"]
     assert r.not_found["reason"].iloc[0].startswith("not in the catalog")
     assert "orbit_id differs" in r.to_table()
@@ -218,3 +227,30 @@ def test_cli_nothing_to_compare_is_exit_2(capsys):
     args += ["--catalog", str(fetch("sbdb_query_neos_2020.csv")), "--no-progress"]
     assert main(args) == 2
     assert "no approach of cad_api_2020_all.json to compare" in capsys.readouterr().err
+
+
+def test_every_row_outside_jpls_own_sigma_is_counted_and_explained(capsys):
+    """JPL's 999 approaches of 2020 within 0.05 au: three differ from JPL by more than JPL's
+    own 3-sigma, and the report says why, in words. 2020 CR2 and 2020 HT7: at JPL's own time
+    our distance is JPL's to 0.24 and 0.09 km (the same trajectory), but the distance is
+    still changing there (0.74 and 0.05 km/s): JPL's tabulated time is not at the minimum.
+    438908: 0.246 km off where JPL's 3-sigma is 0.217 km, inside our model floor."""
+    from orbitviz import data
+
+    cad, cat = data.fetch("cad_api_2020_all.json"), data.fetch("sbdb_query_neos_2020.csv")
+    assert main(["validate", "cad", str(cad), "--catalog", str(cat), "--max-dist", "0.05au"]) == 0
+    out = capsys.readouterr().out
+    assert "outside JPL's 3-sigma  3 (explained: 3)" in out
+    result = validate_cad(cad, cat, max_dist_au=0.05)
+    outside = result.outside().set_index("des")
+    assert sorted(outside.index) == ["2020 CR2", "2020 HT7", "438908"]
+    for des in ("2020 CR2", "2020 HT7"):
+        row = outside.loc[des]
+        assert row["outside_jpl_sigma"] == "time"
+        assert row["explanation"].startswith("JPL's time is not at the distance minimum")
+        assert abs(row["dist_at_jpl_time_km"] - row["jpl_dist_km"]) < 0.3
+    assert "model floor" in outside.loc["438908", "explanation"]
+    assert result.counts["outside_explained"] == 3 and result.counts["impacts"] == 0
+    # 2020 BH10 (-2,405 s) is inside JPL's 56-minute 3-sigma but explained all the same
+    bh10 = result.rows.set_index("des").loc["2020 BH10", "explanation"]
+    assert bh10.startswith("JPL's time is not at the distance minimum")

@@ -270,6 +270,10 @@ class ViewerWindow(QMainWindow):
         if credit is not None and credit.x0 <= x <= credit.x1 and credit.y0 <= y <= credit.y1:
             self.show_about_data()
             return
+        et = self.canvas.time_at(x, y)  # a click on the light curve: the clock goes there
+        if et is not None:
+            self.prepared.scene.clock.et = et
+            return
         self._pick_at = tuple(event.pos[:2])  # a click: say what is there now
         self._pick()
 

@@ -17,23 +17,27 @@ from orbitviz.scene import (
     DirectionLayer,
     LabelLayer,
     Layer,
+    LightCurveLayer,
     MarkerLayer,
     MeshLayer,
+    RingLayer,
     Scene,
     SphereLayer,
     TrajectoryLayer,
 )
 from orbitviz.scene.events import Event
-from orbitviz.scene.layout import Box, stack_corners
+from orbitviz.scene.layout import Box, dock_bottom, stack_corners
 
 from . import compat, resources
 from .direction_adapter import DirectionAdapter
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter, ViewLabels
-from .layer_adapter import LayerAdapter, sort_translucent
+from .layer_adapter import LayerAdapter, PanelAdapter, sort_translucent
+from .lightcurve_adapter import LightCurveAdapter
 from .marker_adapter import MarkerAdapter
 from .mesh_adapter import MeshAdapter
 from .overlays import AxesTriad, CornerText, ScaleBar, credit_line, margin_px
+from .ring_adapter import RingAdapter
 from .sphere_adapter import SphereAdapter
 from .trajectory_adapter import TrajectoryAdapter
 
@@ -44,6 +48,8 @@ ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
     SphereLayer: SphereAdapter,
     LabelLayer: LabelAdapter,
     DirectionLayer: DirectionAdapter,
+    LightCurveLayer: LightCurveAdapter,
+    RingLayer: RingAdapter,
 }
 """The adapter of each layer class (a subclass of one takes its adapter)."""
 OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
@@ -108,9 +114,9 @@ class SceneCanvas:
         self.view.camera = vscene.TurntableCamera(fov=30.0, distance=1.0)
         self.view.camera.depth_value = DEPTH_RANGE
         self.adapters: dict[Layer, LayerAdapter] = {}  # by the layer itself, not its name
+        self._build_overlays()  # before the adapters: screen-space ones draw among them
         for layer in scene.layers:
             self._add(layer)
-        self._build_overlays()
         scene.layers.events.added.connect(self._on_added)
         scene.layers.events.removed.connect(self._on_removed)
         scene.clock.events.time.connect(self._on_clock)
@@ -135,7 +141,9 @@ class SceneCanvas:
         adapter_type = next((ADAPTERS[c] for c in type(layer).__mro__ if c in ADAPTERS), None)
         if adapter_type is None:
             raise RenderError(f"no VisPy adapter for {type(layer).__name__} ({layer!r})")
-        adapter = adapter_type(layer, self.view.scene, self.scene.clock, self.fonts)
+        # a panel (the light curve) is drawn in canvas pixels among the overlays
+        parent = self.overlay_root if issubclass(adapter_type, PanelAdapter) else self.view.scene
+        adapter = adapter_type(layer, parent, self.scene.clock, self.fonts)
         adapter.set_output_size(self.size)
         self.adapters[layer] = adapter
         layer.events.connect(self._on_layer_event)
@@ -202,14 +210,23 @@ class SceneCanvas:
         axes = self._axes.block(size, dpi) if "axes" in self.overlays else (0.0, 0.0)
         readouts = self._readouts.fit(self._readout_lines, 0.5 * usable, size, dpi)
         title = self._title.fit(self._title_lines, usable - readouts[0], size, dpi)
-        credit = self._credit.fit([credit_line(self.credit_lines)], usable - scale[0], size, dpi)
+        panels = self._panels()
+        credit_width = usable if panels else usable - scale[0]  # panels: the bar goes above
+        credit = self._credit.fit([credit_line(self.credit_lines)], credit_width, size, dpi)
         blocks = {
             "top-left": [title],
             "top-right": [readouts],
             "bottom-left": [credit, axes],
             "bottom-right": [scale],
         }
-        boxes = stack_corners(Box(0.0, 0.0, *size), blocks, margin)
+        frame = Box(0.0, 0.0, *size)
+        boxes = stack_corners(frame, blocks, margin)
+        docked = self._dock_panels(panels, frame, credit, margin)
+        if docked:  # the panels sit on the credits' line; the axes and the bar above them
+            above = Box(0.0, 0.0, float(w), docked[-1].y0)
+            upper = stack_corners(above, {"bottom-left": [axes], "bottom-right": [scale]}, margin)
+            boxes["bottom-left"][1] = upper["bottom-left"][0]
+            boxes["bottom-right"] = upper["bottom-right"]
         named = {
             "title": boxes["top-left"][0],
             "readouts": boxes["top-right"][0],
@@ -220,16 +237,48 @@ class SceneCanvas:
         sizes = {"title": title, "readouts": readouts, "credit": credit, "axes": axes}
         sizes["scale"] = scale
         self.overlay_boxes = {k: box for k, box in named.items() if sizes[k][0] > 0}
-        if credit[0] == 0.0 and axes[0] > 0:  # no credits: the axes take the corner
+        if credit[0] == 0.0 and axes[0] > 0 and not docked:  # no credits: axes in the corner
             self.overlay_boxes["axes"] = stack_corners(
                 Box(0.0, 0.0, *size), {"bottom-left": [axes]}, margin
             )["bottom-left"][0]
+        for adapter, box in zip(panels, docked):
+            self.overlay_boxes[f"panel {adapter.layer.name}"] = box
+            adapter.place(box, dpi)
         self._title.place(self.overlay_boxes.get("title"))
         self._readouts.place(self.overlay_boxes.get("readouts"))
         self._credit.place(self.overlay_boxes.get("credit"))
         camera = self.camera_state()
         self._scale_bar.place(self.overlay_boxes.get("scale"), self.km_between, size)
         self._axes.place(self.overlay_boxes.get("axes"), camera)
+
+    def _panels(self) -> list[PanelAdapter]:
+        """The adapters of visible screen panels (the light curve), in scene order."""
+        return [
+            adapter
+            for adapter in self.adapters.values()
+            if isinstance(adapter, PanelAdapter) and adapter.layer.visible
+        ]
+
+    def _dock_panels(self, panels, frame: Box, credit, margin: float) -> list[Box]:
+        """Boxes for ``panels`` at the bottom of ``frame``, above the line of credits
+        (:func:`orbitviz.scene.layout.dock_bottom`); hidden panels are told so."""
+        for adapter in self.adapters.values():
+            if isinstance(adapter, PanelAdapter) and not adapter.layer.visible:
+                adapter.place(None)
+        if not panels:
+            return []
+        below = credit[1] + margin if credit[0] > 0 else 0.0
+        heights = [adapter.panel_height(self.size) for adapter in panels]
+        return dock_bottom(frame, heights, below_px=below, margin_px=margin)
+
+    def time_at(self, x_px: float, y_px: float) -> float | None:
+        """The scene time a panel shows at a canvas pixel (a click on the light curve moves
+        the clock there), or None where no panel is."""
+        for adapter in self._panels():
+            et = adapter.time_at(x_px, y_px)
+            if et is not None:
+                return et
+        return None
 
     def _layout(self) -> None:
         """Overlays first, then the labels around them."""

@@ -1,7 +1,8 @@
 """The labels of every layer, laid out together on screen.
 
-Label layers (:class:`LabelLayer`) and marker labels (:class:`MarkerLayer` ``labels``) are not
-drawn at their 3D points: each frame, :class:`ViewLabels` projects their anchors, measures
+Label layers (:class:`LabelLayer`), marker labels (:class:`MarkerLayer` ``labels``) and the
+labels of directions (:class:`DirectionLayer` ``label``, hidden when the line is seen end-on)
+are not drawn at their 3D points: each frame, :class:`ViewLabels` projects their anchors, measures
 their texts and asks :func:`orbitviz.scene.layout.place_labels` for boxes that overlap neither
 each other nor the overlays (whose boxes the canvas reserves first), preferring boxes clear of
 the drawn tracks and markers; it then draws them in canvas pixels, with a leader line where a
@@ -20,10 +21,12 @@ import numpy as np
 from vispy.scene import Node
 from vispy.scene.visuals import Line, Text
 
+from orbitviz.scene.direction_layer import END_ON_PX, DirectionLayer
 from orbitviz.scene.label_layer import LabelLayer
 from orbitviz.scene.layout import Box, Label, ObstacleGrid, place_labels
 from orbitviz.scene.marker_layer import MarkerLayer
 
+from .direction_adapter import segment_px
 from .layer_adapter import LABELS, LayerAdapter
 from .overlays import font_pt, ui_scale
 from .text_metrics import PAD_PX, text_size_px
@@ -56,6 +59,7 @@ class LabelSource:
     priority: float
     gap_px: float
     side: str
+    segment_km: np.ndarray | None = None  # a direction's line: hidden with it when end-on
 
 
 def label_sources(scene, et: float, size_px) -> list[LabelSource]:
@@ -77,6 +81,22 @@ def label_sources(scene, et: float, size_px) -> list[LabelSource]:
                     LAYER_PRIORITY - rank,
                     5.0 * ui,
                     "right",
+                )
+            )
+        elif isinstance(layer, DirectionLayer) and layer.label:
+            r, g, b, a = layer.color
+            segment = layer.segment_at(et)
+            sources.append(
+                LabelSource(
+                    layer.name,
+                    [layer.label],
+                    segment[1:],
+                    (r, g, b, a * layer.opacity),
+                    layer.font_size_pt,
+                    LAYER_PRIORITY - rank,
+                    0.5 * layer.width_px * ui + 4.0,
+                    "right",
+                    segment,
                 )
             )
         elif isinstance(layer, MarkerLayer) and layer.labels:
@@ -145,7 +165,11 @@ class ViewLabels:
 
     def update(self, canvas, reserved: list[Box], frame: Box) -> None:
         size_px, dpi = canvas.size, canvas.dpi
-        sources = label_sources(canvas.scene, canvas.scene.clock.et, size_px)
+        sources = [
+            source
+            for source in label_sources(canvas.scene, canvas.scene.clock.et, size_px)
+            if source.segment_km is None or segment_px(canvas, source.segment_km) > END_ON_PX[0]
+        ]
         if self._fixed is None:
             self._fixed = obstacle_grid(canvas, size_px, moving=False)
         grid = self._fixed.merged(obstacle_grid(canvas, size_px, moving=True))

@@ -9,6 +9,7 @@ import numpy as np
 
 from orbitviz.scene.events import Event
 from orbitviz.scene.layer import Layer
+from orbitviz.scene.layout import Box
 
 # draw order: opaque surfaces, lines (depth-tested), translucent surfaces (depth-tested, not
 # written, so what is inside them stays visible), then screen-sized markers and labels on top
@@ -136,6 +137,27 @@ class SurfaceAdapter(LayerAdapter):
     @property
     def _alpha(self) -> float:
         return self.layer.color[3] * self.layer.opacity
+
+
+class PanelAdapter(LayerAdapter):
+    """A 2D panel drawn over the 3D view in canvas pixels (the light curve): the canvas
+    parents its node to the overlays (not to the 3D scene), docks it in the view's one layout
+    (:meth:`panel_height`, then :meth:`place` with its box) and asks it for the time under a
+    click (:meth:`time_at`)."""
+
+    order = LABELS
+
+    def panel_height(self, size_px) -> float:
+        """The height (px) the panel asks for in a view of ``size_px``."""
+        raise NotImplementedError
+
+    def place(self, box: Box | None, dpi: float = 96.0) -> None:
+        """Draw in ``box`` (canvas pixels; None: hidden, nothing to draw)."""
+        raise NotImplementedError
+
+    def time_at(self, x_px: float, y_px: float) -> float | None:
+        """The scene time under a canvas pixel of the panel, or None."""
+        return None
 
 
 def sort_translucent(adapters, eye_km) -> None:

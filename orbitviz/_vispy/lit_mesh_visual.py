@@ -56,10 +56,10 @@ void main() {
 """
 
 _RIM = {
-    "rim_declarations": "uniform float u_rim;\nvarying vec3 v_eye;",
+    "rim_declarations": "uniform float u_rim;\nuniform vec2 u_limb;\nvarying vec3 v_eye;",
     "rim_vertex": """
     v_eye = vec3(0.0, 0.0, 1.0);
-    if (u_rim > 0.0) {  // the view ray through this vertex, in the mesh's own frame
+    if (u_rim > 0.0 || u_limb.x + u_limb.y > 0.0) {  // the view ray, in the mesh's own frame
         vec4 doc = $visual_to_doc(vec4(a_position, 1.0));
         doc /= doc.w;
         vec4 near = $doc_to_visual(doc - vec4(0.0, 0.0, 1e-3, 0.0));
@@ -72,6 +72,10 @@ _RIM = {
         float glow = edge * edge * edge * edge;
         alpha = clamp(u_color.a * (0.4 + u_rim * glow), 0.0, 1.0);
         rgb = mix(rgb, vec3(1.0), 0.5 * glow);
+    }
+    if (u_limb.x + u_limb.y > 0.0) {  // a star's limb darkening, the quadratic law
+        float m = 1.0 - abs(dot(normal, normalize(v_eye)));
+        rgb *= max(1.0 - u_limb.x * m - u_limb.y * m * m, 0.0);
     }""",
 }
 _PLAIN = dict.fromkeys(_RIM, "")
@@ -150,6 +154,7 @@ class LitMeshVisual(Visual):
             ambient=0.06,
             lit=True,
             rim=0.0 if rim else None,
+            limb=(0.0, 0.0) if rim else None,
         )
         self._apply_gl_state()
 
@@ -182,8 +187,13 @@ class LitMeshVisual(Visual):
         centre = (v.min(axis=0) + v.max(axis=0)) / 2
         self.bounding_sphere = (centre, float(np.linalg.norm(v - centre, axis=1).max()))
 
-    def set_style(self, *, color=None, light_dir=None, ambient=None, lit=None, rim=None) -> None:
-        """``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``)."""
+    def set_style(
+        self, *, color=None, light_dir=None, ambient=None, lit=None, rim=None, limb=None
+    ) -> None:
+        """``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``).
+        ``limb`` (u1, u2): darken towards the outline by the quadratic limb-darkening law,
+        ``1 - u1 (1 - mu) - u2 (1 - mu)^2`` with ``mu`` the cosine between the surface's
+        normal and the view (a star; the rim variant only)."""
         program = self.shared_program
         if color is not None:
             program["u_color"] = tuple(float(c) for c in color)
@@ -198,6 +208,11 @@ class LitMeshVisual(Visual):
                 raise ValueError("this mesh was built without the rim variant (rim=True)")
             if self._rim:
                 program["u_rim"] = float(rim)
+        if limb is not None:
+            if not self._rim and any(limb):
+                raise ValueError("limb darkening needs the rim variant (rim=True)")
+            if self._rim:
+                program["u_limb"] = tuple(float(u) for u in limb)
         self.update()
 
     def set_translucent(self, translucent: bool) -> None:

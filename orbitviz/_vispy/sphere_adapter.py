@@ -44,7 +44,11 @@ def km_per_px_at(canvas, point_km: np.ndarray, probe_km: float) -> float:
 
 
 class SphereAdapter(SurfaceAdapter):
-    handlers: ClassVar[dict[str, str]] = {"radius_km": "_restyle", "min_size_px": "_restyle"}
+    handlers: ClassVar[dict[str, str]] = {
+        "radius_km": "_restyle",
+        "min_size_px": "_restyle",
+        "limb_darkening": "_restyle",
+    }
     layer: SphereLayer
 
     def _build(self, parent):
@@ -66,6 +70,7 @@ class SphereAdapter(SurfaceAdapter):
             ambient=self._ambient(),
             lit=layer.lit,
             rim=RIM if translucent and not layer.lit else 0,
+            limb=layer.limb_darkening,
         )
         node.set_translucent(translucent)
         node.transform.scale = (layer.radius_km * self._enlarged,) * 3

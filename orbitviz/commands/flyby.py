@@ -9,6 +9,8 @@ import sys
 from .._files import check_output
 from ..recipes.options import FLYBY_OPTIONS, add_options, values
 
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")  # as orbitviz.reports.figures writes them
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
@@ -17,11 +19,12 @@ def add_parser(sub) -> None:
     )
     add_options(p, FLYBY_OPTIONS)
     p.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
-    p.add_argument("--plot", metavar="PNG", help="write distance vs time to this PNG")
+    p.add_argument("--plot", metavar="FILE", help="write distance vs time to this PNG, PDF or SVG")
     p.add_argument(
         "--bplane",
-        metavar="PNG",
-        help="write the b-plane (body, capture disc, 1/2/3-sigma ellipses, clones) to this PNG",
+        metavar="FILE",
+        help="write the b-plane (body, capture disc, 1/2/3-sigma ellipses, clones) to this "
+        "PNG, PDF or SVG",
     )
     p.set_defaults(func=cmd_flyby)
 
@@ -30,9 +33,9 @@ def cmd_flyby(args: argparse.Namespace) -> int:
     from ..analysis import flyby
 
     if args.plot:  # before the analysis, not after the report printed
-        check_output(args.plot, what="the plot", suffixes=(".png",))
+        check_output(args.plot, what="the plot", suffixes=FIGURE_SUFFIXES)
     if args.bplane:
-        check_output(args.bplane, what="the b-plane picture", suffixes=(".png",))
+        check_output(args.bplane, what="the b-plane picture", suffixes=FIGURE_SUFFIXES)
     report = flyby(**values(args, FLYBY_OPTIONS))
     text = {
         "table": report.to_table,

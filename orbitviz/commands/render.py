@@ -1,4 +1,5 @@
-"""``orbitviz render philae | flyby TARGET | FILE -o OUT``: the command line over render_video.
+"""``orbitviz render philae | flyby TARGET | transit FILE... | FILE -o OUT``: the command line
+over render_video.
 
 The scene words and their options are the viewer's (:mod:`orbitviz.recipes.arguments`): what
 ``orbitviz view`` shows, ``orbitviz render`` renders.
@@ -77,7 +78,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     result = render_video(
         scene,
         args.output,
-        camera=args.camera or "turntable",
+        camera=args.camera,  # None: the scene's own video camera, else a turntable
         size=args.size,
         fps=args.fps,
         duration_s=None if args.frames else duration,
@@ -158,6 +159,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "render",
         help="render a scene to MP4, GIF or PNG frames, headless",
-        description="Render Philae's landing, a flyby, or a shape model file to a video.",
+        description="Render Philae's landing, a flyby, a transit seen beside its light curve, "
+        "or a shape model file to a video.",
     )
     add_scene_parsers(p, _render_options)

@@ -13,6 +13,7 @@ import argparse
 
 from orbitviz.cli_types import count
 from orbitviz.errors import ScreeningError
+from orbitviz.parallel import add_cluster_options, use_tls_files
 
 
 def threshold(text: str) -> str:
@@ -63,7 +64,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument(
         "--scheduler",
         default="local",
-        help="local | processes (local Dask processes, default) | synchronous | tcp://HOST:PORT",
+        help="local | processes (local Dask processes, default) | synchronous | tcp://HOST:PORT "
+        "(no authentication: a trusted network only) | tls://HOST:PORT (with --tls-*)",
     )
     p.add_argument(
         "--workers",
@@ -84,6 +86,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--top", type=count(0), default=20, help="rows to print (default 20)")
     p.add_argument("--plot", metavar="PNG", help="write distance vs date of every approach")
+    add_cluster_options(p)
     p.set_defaults(func=cmd_screen)
     return p
 
@@ -94,6 +97,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     if args.plot:  # before the screening, not after
         check_output(args.plot, what="the plot", suffixes=(".png",))
+    use_tls_files(args)
     table = screen(
         args.catalog,
         args.body.upper(),
@@ -124,17 +128,14 @@ def cmd_screen(args: argparse.Namespace) -> int:
     for warning in attrs.get("warnings", ()):
         print(f"  WARNING: {warning}")
     if len(table):
-        cols = [
-            "designation",
-            "utc",
-            "dist_km",
-            "dist_ld",
-            "dist_au",
-            "v_rel_kms",
-            "inside_soi",
-            "method",
-        ]
-        print(table[cols].head(args.top).to_string(index=False, float_format=lambda v: f"{v:.6g}"))
+        from orbitviz.reports.screening import screening_rows
+        from orbitviz.smallbodies.names import display_designation
+
+        impacts = table["impact"].astype(bool) if "impact" in table else None
+        if impacts is not None and impacts.any():
+            for des, text in table.loc[impacts, ["designation", "impact"]].itertuples(index=False):
+                print(f"  {display_designation(des)}: {text}")
+        print(screening_rows(table.head(args.top)))
     if args.output:
         print(f"written: {args.output}")
     if args.plot:

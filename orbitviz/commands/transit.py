@@ -14,6 +14,7 @@ import time
 
 from ..cli_types import count, number
 from ..errors import TransitError
+from ..parallel import add_cluster_options, use_tls_files
 from ..recipes.options import TRANSIT_OPTIONS, add_options, values
 
 FORMATS = ("table", "json", "csv", "md")
@@ -60,9 +61,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     many.add_argument(
         "--scheduler",
         default="local",
-        help="local (default: processes on this machine), synchronous, or tcp://HOST:PORT",
+        help="local (default: processes on this machine), synchronous, tcp://HOST:PORT (no "
+        "authentication: a trusted network only) or tls://HOST:PORT (with --tls-*)",
     )
     many.add_argument("--workers", type=count(1, 512), help="local worker processes")
+    add_cluster_options(p)
     p.set_defaults(func=cmd_transit)
     return p
 
@@ -123,6 +126,7 @@ def cmd_transit(args: argparse.Namespace) -> int:
 def _many(args: argparse.Namespace, files) -> int:
     from ..exoplanets.batch import transits_many
 
+    use_tls_files(args)
     if args.plot:
         raise TransitError(
             "--plot draws one star's light curve; these files are of several stars: plot one "

@@ -1,5 +1,6 @@
-"""``orbitviz view philae | flyby TARGET | FILE [--screenshot PNG --time UTC --size WxH]``: the
-desktop viewer, or one frame of it (the scene words are :mod:`orbitviz.recipes.arguments`')."""
+"""``orbitviz view philae | flyby TARGET | transit FILE... | FILE [--screenshot PNG --time UTC
+--size WxH]``: the desktop viewer, or one frame of it (the scene words are
+:mod:`orbitviz.recipes.arguments`')."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def add_parser(sub) -> None:
     view = sub.add_parser(
         "view",
         help="the desktop viewer (or --screenshot one frame)",
-        description="Open the 3D viewer on Philae's landing, a flyby, or a shape model file "
-        "(OBJ, PLY, DSK).",
+        description="Open the 3D viewer on Philae's landing, a flyby, a planetary system beside "
+        "its light curve (transit), or a shape model file (OBJ, PLY, DSK).",
     )
     add_scene_parsers(view, _view_options)

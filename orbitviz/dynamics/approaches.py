@@ -35,6 +35,7 @@ from .. import spice
 from ..errors import CoverageError, ElementsError
 from ..units import DAY_S
 from .events import refine_roots
+from .impacts import Impact, find_impacts
 from .nbody import Perturbers, propagate_nbody, relative_state_function
 from .relative import distance_rate_kms
 
@@ -59,6 +60,13 @@ class Approaches:
     v_rel_kms: np.ndarray
     reasons: dict[int, str]
     method: str
+    guess_dist_km: np.ndarray | None = None
+    """The distance at the time asked (JPL's, for a validation), and ``guess_rate_kms`` the
+    range rate there: a time asked that is not at a minimum shows a rate far from 0."""
+    guess_rate_kms: np.ndarray | None = None
+    impacts: dict[int, Impact] | None = None
+    """Requests whose track enters the body (:mod:`~orbitviz.dynamics.impacts`): for those
+    the approach found is the body's surface entry point, not a minimum through the body."""
 
 
 def nearest_minima(rel_of, objects, guesses_et, halves_s, xtol_s: float) -> np.ndarray:
@@ -126,10 +134,12 @@ def closest_approaches(
     n = len(objects)
     halves = np.broadcast_to(np.asarray(half_window_s, dtype=float), (n,))
     out = np.full((n, 3), np.nan)
+    at_guess = np.full((n, 2), np.nan)
+    impacts: dict[int, Impact] = {}
     reasons: dict[int, str] = {}
     method = "nbody"
     if n == 0:
-        return Approaches(out[:, 0], out[:, 1], out[:, 2], reasons, method)
+        return Approaches(out[:, 0], out[:, 1], out[:, 2], reasons, method, impacts=impacts)
     requests: dict[int, list[int]] = {}
     for i, obj in enumerate(objects):
         requests.setdefault(int(obj), []).append(i)
@@ -161,6 +171,19 @@ def closest_approaches(
                 reasons[int(i)] = f"no minimum: {exc}"
         else:
             out[asked] = hits
+            state = rel_of(guesses[asked], index)
+            at_guess[asked, 0] = np.linalg.norm(state[:, :3], axis=1)
+            at_guess[asked, 1] = distance_rate_kms(state)
+            # a track that meets the body: its approach is the surface entry, not a
+            # minimum found by integrating through a point mass
+            found = np.flatnonzero(np.isfinite(hits[:, 0]))
+            entries = find_impacts(rel_of, index[found], hits[found, 0], hits[found, 1], body_code)
+            for p, entry in zip(found, entries):
+                if entry is not None and entry.surface is not None:
+                    i, hit = int(asked[p]), entry.surface
+                    impacts[i] = entry
+                    state = rel_of(np.array([hit.et]), index[[p]])[0]
+                    out[i] = hit.et, float(np.linalg.norm(state[:3])), hit.speed_kms
             for i in asked[~np.isfinite(hits[:, 0])]:
                 hours = halves[i] / 3600.0
                 reasons[int(i)] = f"no distance minimum within +-{hours:g} h of the time asked"
@@ -201,4 +224,6 @@ def closest_approaches(
         for traj, objs in runs:
             method = traj.method if method == "nbody" else method
             finish(traj, objs)
-    return Approaches(out[:, 0], out[:, 1], out[:, 2], reasons, method)
+    return Approaches(
+        out[:, 0], out[:, 1], out[:, 2], reasons, method, at_guess[:, 0], at_guess[:, 1], impacts
+    )

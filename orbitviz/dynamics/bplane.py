@@ -29,8 +29,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import OrbitvizError
+from .kepler import state_to_elements
 
-__all__ = ["TargetPlane", "capture_radius_km", "error_ellipse", "frame_axes", "target_plane"]
+__all__ = [
+    "TargetPlane",
+    "capture_radius_km",
+    "error_ellipse",
+    "frame_axes",
+    "periapsis_time",
+    "target_plane",
+]
 
 
 @dataclass(frozen=True)
@@ -143,3 +151,22 @@ def capture_radius_km(radius_km: float, mu_km3s2: float, v_inf_kms):
     v = np.asarray(v_inf_kms, dtype=float)
     b = radius_km * np.sqrt(1.0 + 2.0 * mu_km3s2 / (radius_km * v**2))
     return float(b) if b.ndim == 0 else b
+
+
+def periapsis_time(rel_states: np.ndarray, mu_km3s2: float, et: float) -> np.ndarray:
+    """Periapsis times (ET, (N,)) of the body-centred osculating conics of states (N, 6) taken
+    at ``et``: JPL's close-approach time in its uncertainty (``sigma_t``: the spread of this
+    time over the orbit's variants evaluated at the nominal closest approach, see
+    :mod:`orbitviz.dynamics.uncertainty`). For a bound conic, the nearest periapsis.
+
+    >>> rel = np.array([[7000.0, 0.0, 0.0, 0.0, 12.0, 0.0]])     # at periapsis now
+    >>> float(periapsis_time(rel, 398600.4, 100.0)[0])
+    100.0
+    """
+    rel = np.atleast_2d(np.asarray(rel_states, dtype=float))
+    elts = state_to_elements(rel, float(mu_km3s2), float(et))
+    rp, e, m0 = elts[:, 0], elts[:, 1], elts[:, 5]
+    a = np.abs(rp / (1.0 - e))
+    n = np.sqrt(float(mu_km3s2) / a**3)
+    m = np.where(e < 1.0, (m0 + np.pi) % (2.0 * np.pi) - np.pi, m0)
+    return float(et) - m / n

@@ -36,6 +36,7 @@ from ..units import AU_KM
 from . import kepler, nbody
 from .drift import pulls_on_the_way
 from .events import find_crossings, find_minima, time_grid
+from .impacts import Impact, find_impact
 from .methods import DEFAULT_METHOD, METHODS
 from .nbody import body_states_function
 from .relative import distance_functions
@@ -112,6 +113,9 @@ class FlybyResult:
     elements_source: str = ""
     compared: FlybyResult | None = None  # the other method's analysis (N-body <-> patched)
     warnings: list[str] = field(default_factory=list)
+    impact: Impact | None = None
+    """The track's entry into the body (None: it stays outside). When it reaches the surface,
+    nothing after that is reported: the closest approach is the surface entry."""
 
     @property
     def entered_soi(self) -> bool:
@@ -236,7 +240,15 @@ def analyze_flyby(
         found = _conic_or_patched(
             conics, method, start_et, stop_et, body_state, gm_body, gm_sun, soi
         )
-    samples_et = _samples(start_et, stop_et, _grid_step_s(start_et, stop_et), found.closest.et)
+    impact = None
+    if radius is not None:
+        impact = find_impact(
+            found.rel, start_et, stop_et, _grid_step_s(start_et, stop_et), body_code
+        )
+        if impact is not None and impact.reaches_surface:
+            found = _stopped_at_impact(found, impact)
+    end_et = impact.surface.et if impact is not None and impact.surface else stop_et
+    samples_et = _samples(start_et, end_et, _grid_step_s(start_et, end_et), found.closest.et)
     result = FlybyResult(
         target=label,
         body=body_name,
@@ -258,6 +270,7 @@ def analyze_flyby(
         samples_rel_km=found.rel(samples_et)[:, :3],
         notes=found.notes,
         elements_source=getattr(target, "source", "conic elements given directly"),
+        impact=impact,
     )
     epoch = float(conics[6])
     if method != "nbody" and result.entered_soi and epoch > float(result.entries_et[0]):
@@ -291,6 +304,37 @@ def analyze_flyby(
             result.compared, result.comparison = other, compare_results(result, other)
         result.warnings.extend(_two_body_warnings(result, conics, body_code))
     return result
+
+
+def _stopped_at_impact(found: _Pass, impact: Impact) -> _Pass:
+    """The pass cut at the surface entry: a point-mass planet lets the track go on through it,
+    so nothing after the entry means anything. The closest approach becomes the entry point
+    (the body's radius), exits and minima after it and the orbit after the encounter go."""
+    surface = impact.surface
+    assert surface is not None
+    t_hit = surface.et
+    state = found.rel(np.array([t_hit]))[0]
+    closest = Approach(t_hit, float(np.linalg.norm(state[:3])), float(np.linalg.norm(state[3:])))
+    notes = [n for n in found.notes if "osculating heliocentric elements" not in n]
+    notes.append(
+        f"{found.method}: the track reaches {impact.body.title()}'s surface at "
+        f"{spice.utc_label(t_hit)}: nothing after that is reported (the planets are point "
+        "masses in the model, which would carry the track on through the body)"
+    )
+    return _Pass(
+        found.method,
+        found.method_detail,
+        found.rel,
+        found.entries_et[found.entries_et < t_hit],
+        found.exits_et[found.exits_et < t_hit],
+        [a for a in found.approaches if a.et < t_hit],
+        closest,
+        False,
+        found.hyperbola,
+        found.elements_before,
+        None,
+        notes,
+    )
 
 
 # the two-body answer is called wrong when it is this far from the N-body one

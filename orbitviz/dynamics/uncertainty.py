@@ -19,12 +19,19 @@ quantities, defined as JPL defines them (SBDB / CAD API ``ca_data``):
 - ``dist_min_km`` / ``dist_max_km``: the 3-sigma minimum / maximum close-approach distance
   (linear: nominal -/+ 3 sigma of the distance; Monte Carlo: the clones' mean -/+ 3 standard
   deviations: with 1,000 clones the 0.135 % quantiles would rest on one or two clones);
-- ``t_sigma_s``: the 1-sigma uncertainty of the time of closest approach, the level of the
-  numbers in JPL's ``sigma_t`` (minutes there). JPL's CAD documentation calls its formatted
-  ``t_sigma_f`` "3-sigma", but the SBDB rows' ``sigma_t`` values are one sigma: for Apophis
-  2029 (orbit 199) our linear mapping gives 4.316 s at 1 sigma against JPL's 4.319 s, and
-  69.54 s against 69.51 s for the Moon pass a day later, while our 3-sigma distances agree
-  with JPL's ``dist_min``/``dist_max`` to 0.03-1 km;
+- ``t_sigma_s``: the 1-sigma spread of the times of closest approach (each variant's own
+  distance minimum), at the level of JPL's ``sigma_t`` numbers (JPL's CAD documentation calls
+  its formatted ``t_sigma_f`` "3-sigma"; the SBDB rows' ``sigma_t`` are one sigma). JPL's
+  answers do not all mean the same by ``sigma_t``: those of 67P (K154/2) and Phaethon (628)
+  are this spread (67P 1982: 8.827 s, JPL 8.825 s; 2034: 25.72 s, JPL 25.72 s), while the
+  Apophis answer (orbit 199) gives ``t_peri_sigma_s``: every variant taken at the *nominal*
+  closest-approach time, turned into its body-centred osculating conic, and the spread of
+  that conic's periapsis time (all 71 of its rows within DE421's span agree to 0.5 %, e.g.
+  2028-Sep-12 89.9 s vs 90.0 s, and 69.3 h vs 69.4 h on 2029-Nov-25 after the April
+  encounter). For a deep encounter the two are the same (Apophis 2029-Apr-13: 4.316 s, JPL
+  4.319 s); for a distant one the Sun bends the relative path and they are not (2029-Nov-25:
+  the minima themselves spread by 19.7 h). The 3-sigma distances agree with JPL's
+  ``dist_min``/``dist_max`` to 0.03-1 km;
 - ``bplane_unc_major_km`` / ``bplane_unc_minor_km``: 1-sigma semi-axes of the b-plane error
   ellipse (JPL's ``unc_major``/``unc_minor``: 243.8 / 2.975 km ours, 244.0 / 2.975 km JPL for
   Apophis 2029), and ``bplane_unc_angle_deg`` the angle of its major axis, counterclockwise in
@@ -33,8 +40,9 @@ quantities, defined as JPL defines them (SBDB / CAD API ``ca_data``):
   Moon pass). The SBDB documentation names these fields without their level or convention;
   the checks are ``tests/test_uncertainty.py``.
 
-A Monte Carlo run also counts the clones inside the capture disc (impact fraction, with its
-binomial standard error). When the two methods disagree by more than the Monte Carlo's own
+A Monte Carlo run also counts the clones whose tracks reach the body's surface, found as
+events on the run's dense output (:mod:`orbitviz.dynamics.impacts`; for the Earth also those
+entering the atmosphere), and gives the impact fraction with its binomial standard error. When the two methods disagree by more than the Monte Carlo's own
 sampling error allows (and 20 %), the encounter is non-linear: the report says so and the
 Monte Carlo numbers are the ones to trust.
 """
@@ -51,8 +59,9 @@ from .. import spice
 from ..errors import CovarianceError, OrbitvizError
 from ..smallbodies.covariance import OrbitCovariance
 from ..smallbodies.elements import OrbitalElements
-from .bplane import capture_radius_km, error_ellipse, target_plane
+from .bplane import capture_radius_km, error_ellipse, periapsis_time, target_plane
 from .events import refine_roots, time_grid
+from .impacts import find_impacts
 from .kepler import elements_to_state
 from .methods import DEFAULT_CLONES, DEFAULT_SEED
 from .methods import UNCERTAINTY_CHOICES as CHOICES
@@ -86,9 +95,14 @@ class Estimate:
     bplane_unc_major_km: float
     bplane_unc_minor_km: float
     bplane_unc_angle_deg: float
+    t_peri_sigma_s: float | None = None
+    """1-sigma spread of the periapsis time of each variant's body-centred osculating conic,
+    all taken at the nominal closest-approach time: the ``sigma_t`` of JPL's Apophis answer;
+    equal to ``t_sigma_s`` for a deep encounter, not for a distant one."""
     n_clones: int | None = None
     seed: int | None = None
     impacts: int | None = None
+    atmospheric_entries: int | None = None
     impact_fraction: float | None = None
     impact_fraction_err: float | None = None
     clones_et: np.ndarray | None = field(default=None, repr=False)
@@ -101,6 +115,8 @@ class Estimate:
             "method": self.method,
             "t_sigma_s": self.t_sigma_s,
             "t_sigma_level": "1-sigma (the level of JPL's sigma_t numbers)",
+            "t_sigma_definition": "spread of the times of the distance minimum, each variant's own",
+            "t_peri_sigma_s": self.t_peri_sigma_s,
             "dist_sigma_km": self.dist_sigma_km,
             "dist_min_km": self.dist_min_km,
             "dist_max_km": self.dist_max_km,
@@ -113,6 +129,7 @@ class Estimate:
                 n_clones=self.n_clones,
                 seed=self.seed,
                 impacts=self.impacts,
+                atmospheric_entries=self.atmospheric_entries,
                 impact_fraction=self.impact_fraction,
                 impact_fraction_err=self.impact_fraction_err,
             )
@@ -178,6 +195,7 @@ class EncounterUncertainty:
             "dist_min_km": a.dist_min_km,
             "dist_max_km": a.dist_max_km,
             "t_sigma_s": a.t_sigma_s,
+            "t_peri_sigma_s": a.t_peri_sigma_s,
             "bplane_xi_km": self.nominal_xi_km,
             "bplane_zeta_km": self.nominal_zeta_km,
             "bplane_b_km": self.nominal_b_km,
@@ -263,13 +281,14 @@ def _closest_approaches(rel_of, n_objects: int, lo: float, hi: float):
     return t_ca, rel_at(t_ca, objs), edge
 
 
-def _estimate_from_samples(method, t, d, xi, zeta, reference) -> Estimate:
+def _estimate_from_samples(method, t, d, xi, zeta, tp, reference) -> Estimate:
     cov2 = np.cov(np.vstack([xi, zeta]))
     major, minor, angle = error_ellipse(cov2, reference=reference)
     mean, sd = float(np.mean(d)), float(np.std(d, ddof=1))
     return Estimate(
         method=method,
         t_sigma_s=float(np.std(t, ddof=1)),
+        t_peri_sigma_s=float(np.std(tp, ddof=1)),
         dist_sigma_km=sd,
         dist_min_km=mean - 3.0 * sd,
         dist_max_km=mean + 3.0 * sd,
@@ -418,21 +437,25 @@ def encounter_uncertainty(
             "smaller than JPL's; use an SBDB API answer with its covariance (--sbdb-file, "
             "--online)"
         )
-    out = np.vstack([t_ca, d_ca, plane.xi_km, plane.zeta_km])  # (4, N)
+    # JPL's time: each variant's osculating periapsis time, all taken at the nominal time
+    at_nominal = rel_of(np.array([t_ca[0]])).reshape(n_objects, 6)
+    t_peri = periapsis_time(at_nominal, mu, float(t_ca[0]))
+    out = np.vstack([t_ca, d_ca, plane.xi_km, plane.zeta_km, t_peri])  # (5, N)
     if mode in ("linear", "both"):
         pairs = (n_linear - 1) // 2
         plus, minus = out[:, 1:n_linear:2], out[:, 2:n_linear:2]
         jac_out = (plus - minus) / (2.0 * deltas[:pairs])
         cov_out = jac_out @ cov_y @ jac_out.T
-        major, minor, angle = error_ellipse(cov_out[2:, 2:], reference=out[2:, 0])
+        major, minor, angle = error_ellipse(cov_out[2:4, 2:4], reference=out[2:4, 0])
         sd = math.sqrt(cov_out[1, 1])
         result.linear = Estimate(
             method="linear",
             t_sigma_s=math.sqrt(cov_out[0, 0]),
+            t_peri_sigma_s=math.sqrt(cov_out[4, 4]),
             dist_sigma_km=sd,
             dist_min_km=result.nominal_dist_km - 3.0 * sd,
             dist_max_km=result.nominal_dist_km + 3.0 * sd,
-            bplane_cov_km2=cov_out[2:, 2:],
+            bplane_cov_km2=cov_out[2:4, 2:4],
             bplane_unc_major_km=major,
             bplane_unc_minor_km=minor,
             bplane_unc_angle_deg=angle,
@@ -440,13 +463,15 @@ def encounter_uncertainty(
     if mode in ("mc", "both"):
         sl = slice(n_linear, n_objects)
         result.clone_slice = sl
-        t, d, xi, zeta = out[:, sl]
-        est = _estimate_from_samples("mc", t, d, xi, zeta, out[2:, 0])
+        t, d, xi, zeta, tp = out[:, sl]
+        est = _estimate_from_samples("mc", t, d, xi, zeta, tp, out[2:4, 0])
         n = len(t)
-        hits = 0
-        if capture is not None and radius is not None:
-            b_cap = capture_radius_km(radius, mu, plane.v_inf_kms[sl])
-            hits = int(np.count_nonzero(plane.b_km[sl] < b_cap))
+        # impacts: the clones whose tracks reach the surface, found as events on the dense
+        # output (dynamics.impacts), not guessed from the b-plane
+        objs = np.arange(n_objects)[sl]
+        entries = find_impacts(rel_of, objs, t, d, body_code)
+        hits = sum(1 for e in entries if e is not None and e.reaches_surface)
+        est.atmospheric_entries = sum(1 for e in entries if e is not None)
         est.n_clones, est.seed, est.impacts = n, seed, hits
         est.impact_fraction, est.impact_fraction_err = impact_fraction(hits, n)
         est.clones_et, est.clones_dist_km, est.clones_xi_km, est.clones_zeta_km = t, d, xi, zeta

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from ..parallel import (
 )
 from .analysis import analyze
 from .candidates import CANDIDATE_COLUMNS
-from .readers import FITS_SUFFIXES, TABLE_SUFFIXES
+from .readers import FITS_SUFFIXES, TABLE_SUFFIXES, check_file
 
 STAR_COLUMNS = ("teff_k", "logg_cgs", "radius_rsun", "mass_msun", "star_guessed")
 
@@ -65,12 +66,14 @@ def light_curve_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
                 inside = path.relative_to(item).parts[:-1]
                 if any(p.endswith(".parts") or p.startswith(".") for p in inside):
                     continue  # a results table's parts, hidden folders: not light curves
-                if path.is_file() and (
-                    name.endswith(FITS_SUFFIXES) or path.suffix.lower() in TABLE_SUFFIXES
+                if (
+                    path.is_file()
+                    and not path.is_symlink()
+                    and (name.endswith(FITS_SUFFIXES) or path.suffix.lower() in TABLE_SUFFIXES)
                 ):
                     found.append(path)
         else:
-            found.append(item)
+            found.append(check_file(item))  # before a header is read: no pipe, no device
     if not found:
         raise LightCurveError(
             f"no light-curve file in {', '.join(map(str, paths))}: give FITS files "
@@ -86,8 +89,10 @@ def star_of(path: Path) -> str:
         from astropy.io import fits
 
         try:
-            header = fits.getheader(path, 0)
-        except (OSError, ValueError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                header = fits.getheader(path, 0)
+        except Exception:  # noqa: BLE001 - a damaged file: the reader says what is wrong
             return path.name
         for key, prefix in (("TICID", "TIC"), ("KEPLERID", "KIC"), ("OBJECT", "")):
             if header.get(key):

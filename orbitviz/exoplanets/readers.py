@@ -21,6 +21,7 @@ Tables (CSV, TSV, Parquet): a time column ``time_bjd`` (or ``bjd``), ``bkjd``, `
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -85,10 +86,14 @@ def read_lightcurves(
     return stitch(curves)
 
 
-def read_one(
-    path: Path, *, time_format: str | None = None, quality: str = "default", flux: str = "pdcsap"
-) -> LightCurve:
-    """One file as a light curve (one segment)."""
+MAX_FILE_BYTES = 2 * 1024**3
+"""The largest light-curve file read (a Kepler quarter is 0.5 MB, a TESS 20-second sector
+~200 MB): anything bigger is not one star's photometry."""
+
+
+def check_file(path: Path) -> Path:
+    """``path`` if it is a regular file orbitviz may read (not a pipe, a device, a folder; at
+    most :data:`MAX_FILE_BYTES`), else a :class:`LightCurveError` saying which."""
     if not path.exists():
         raise LightCurveError(
             f"{path}: no such file; give the path of a light-curve FITS file or a table",
@@ -97,10 +102,27 @@ def read_one(
         )
     if not path.is_file():
         raise LightCurveError(
-            f"{path}: not a regular file; give a light-curve FITS file or a table",
+            f"{path}: not a regular file (a folder, a pipe or a device); give a light-curve "
+            "FITS file or a table",
             path=path,
             reason="not a file",
         )
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LightCurveError(
+            f"{path}: {size / 1024**3:.1f} GB is more than a light curve ({MAX_FILE_BYTES // 1024**3} "
+            "GB at most); give one star's light-curve files",
+            path=path,
+            reason="too large",
+        )
+    return path
+
+
+def read_one(
+    path: Path, *, time_format: str | None = None, quality: str = "default", flux: str = "pdcsap"
+) -> LightCurve:
+    """One file as a light curve (one segment)."""
+    check_file(path)
     with open(path, "rb") as stream:
         head = stream.read(30)
     name = path.name.lower()
@@ -167,13 +189,14 @@ def _read_fits(path: Path, *, quality: str, flux: str) -> LightCurve:
     from astropy.io import fits
 
     try:
-        with fits.open(path, memmap=False) as hdus:
+        with warnings.catch_warnings(), fits.open(path, memmap=False) as hdus:
+            warnings.simplefilter("ignore")  # astropy's warnings: the error below says it all
             primary = hdus[0].header
             table = hdus["LIGHTCURVE"] if "LIGHTCURVE" in hdus else hdus[1]
             header = table.header
             columns = {c.upper(): c for c in table.columns.names}
             data = {key: np.array(table.data[name]) for key, name in columns.items()}
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - astropy on a damaged file raises any kind
         raise LightCurveError(
             f"{path}: not a readable light-curve FITS file ({exc}); download it again",
             path=path,

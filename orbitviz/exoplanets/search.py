@@ -91,17 +91,21 @@ class SearchSettings:
     oversample: int = 3
 
     def __post_init__(self) -> None:
-        for name in ("period_min_d", "window_d", "snr_min", "single_snr_min"):
+        for name in ("period_min_d", "window_d", "snr_min", "sde_min", "single_snr_min"):
             value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise TransitError(f"search setting {name} = {value!r}: give a positive number")
         if self.period_max_d is not None and not self.period_max_d > self.period_min_d:
             raise TransitError(
                 f"period range {self.period_min_d:g}..{self.period_max_d:g} d is empty: give "
                 "a maximum period above the minimum"
             )
-        if not 1 <= int(self.max_signals) <= 50 or not 1 <= int(self.oversample) <= 10:
-            raise TransitError("max_signals must be 1..50 and oversample 1..10")
+        for name, low, high in (("max_signals", 1, 50), ("oversample", 1, 10)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise TransitError(
+                    f"search setting {name} = {value!r}: give a whole number {low}..{high}"
+                )
 
 
 @dataclass(frozen=True)
@@ -299,6 +303,25 @@ def epoch_depths(
     return np.array(depths), np.array(errors)
 
 
+def redetrended(
+    t: np.ndarray, flux: np.ndarray, mids, duration_d: float, window_d: float, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The neighbourhoods of transits at ``mids`` detrended again with those transits (and
+    ``mask``, the transits already found) kept out of the trend: ``(index, flux / trend -
+    1)``, ``index`` the points within ``duration_d + window_d`` of a mid-time.
+
+    The search's first trend is shaped by every point: a long, deep transit where data are
+    few (beside a gap) bends it and comes out shallower than it is, as shallow as a shallower
+    one elsewhere, and two planets would pass for one. Each transit is masked one duration
+    either side (its box may slide by half a duration, :func:`epoch_depths`)."""
+    mids = np.asarray(mids, dtype=np.float64)
+    gap = np.abs(t[:, None] - mids[None, :]).min(axis=1)
+    index = np.nonzero(gap < duration_d + window_d)[0]
+    own = mask[index] | (gap[index] < duration_d)
+    flat, _ = flatten(t[index], flux[index], window_d=window_d, mask=own)
+    return index, flat - 1.0
+
+
 def red_noise_factor(
     t: np.ndarray, dflux: np.ndarray, weight: np.ndarray, duration_d: float
 ) -> float:
@@ -392,8 +415,18 @@ class _Grid:
             BINS_PER_DURATION,
         )
 
-    def candidates(self, found: tuple, sde: np.ndarray, dflux: np.ndarray, weight: np.ndarray):
-        """The periodogram's highest peaks, each as (index, Signal in grid time, passes, why)."""
+    def candidates(
+        self,
+        found: tuple,
+        sde: np.ndarray,
+        dflux: np.ndarray,
+        weight: np.ndarray,
+        flux: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+    ):
+        """The periodogram's highest peaks, each as (index, Signal in grid time, passes, why).
+        With ``flux`` (before detrending) and ``mask`` (the transits found), transits' depths
+        are compared on a trend that they did not shape (:func:`redetrended`)."""
         snr = found[0]
         order = np.argsort(snr)[::-1]
         chosen: list[int] = []
@@ -403,15 +436,20 @@ class _Grid:
                 if len(chosen) == PEAKS_EXAMINED:
                     break
         for k in chosen:
-            yield (k, *self._judge(k, found, sde, dflux, weight))
+            yield (k, *self._judge(k, found, sde, dflux, weight, flux, mask))
 
-    def _judge(self, k: int, found: tuple, sde: np.ndarray, dflux, weight):
+    def _judge(self, k: int, found: tuple, sde: np.ndarray, dflux, weight, flux=None, mask=None):
         s = self.settings
         snr, dur, mid, depth = found
         period, duration = float(self.periods[k]), float(dur[k])
         full, part = epochs_with_data(self.t, period, float(mid[k]), duration, self.cadence_d)
         if len(full) >= 2:
-            depths, errors = epoch_depths(self.t, dflux, weight, full, duration)
+            if flux is None:
+                depths, errors = epoch_depths(self.t, dflux, weight, full, duration)
+            else:
+                known = np.zeros(len(self.t), bool) if mask is None else mask
+                near, local = redetrended(self.t, flux, full, duration, s.window_d, known)
+                depths, errors = epoch_depths(self.t[near], local, weight[near], full, duration)
             errors = errors * red_noise_factor(self.t, dflux, weight, duration)
             if not depths_agree(depths, errors):  # not one planet: its strongest transit alone
                 best = int(np.nanargmax(depths / errors))
@@ -522,7 +560,9 @@ def search(
         found = grid.run(flat - 1.0, weight)
         chosen = None
         sde = sde_of(found[0])
-        for k, signal, ok, why in grid.candidates(found, sde, flat - 1.0, weight):
+        for k, signal, ok, why in grid.candidates(
+            found, sde, flat - 1.0, weight, flux=lc.flux, mask=in_transit
+        ):
             if ok and signal.kind == "periodic" and signal.n_transits >= 3 and signal.snr <= floor:
                 ok, why = (
                     False,

@@ -74,7 +74,12 @@ class Star:
         ):
             for key, value in (found or {}).items():
                 if key in PARAMETERS and value is not None and key not in values:
-                    values[key] = float(value)
+                    try:
+                        values[key] = float(value)
+                    except (TypeError, ValueError):
+                        raise TransitError(
+                            f"star {name}: {key} = {value!r} ({source_name}) is not a number"
+                        ) from None
                     sources[key] = source_name
         for key, value in SUN_LIKE.items():
             if key not in values:

@@ -1,7 +1,7 @@
 """The controls beside the notebook view (ipywidgets): play and a time slider with the UTC,
-the playback speed, a checkbox per layer, the camera mode and a reset button. Each one drives
-the scene model (clock, layers) or the view's cameras, and follows them back, as the desktop
-window's time bar and layer list do.
+the playback speed, a checkbox per layer, the camera mode, a reset button and the scene's
+views. Each one drives the scene model (clock, layers) or the view's cameras, and follows them
+back, as the desktop window's time bar, layer list and Camera menu do.
 
 Playing runs in the browser: the ``Play`` widget steps the slider every ``interval`` ms, so
 the kernel only renders the frames it is asked for.
@@ -38,6 +38,7 @@ class TimeControls(w.HBox):
 
     def __init__(self, clock, utc):
         self.clock, self.utc = clock, utc
+        self._following = False  # the slider is being moved to follow the clock
         self.slider = w.IntSlider(
             value=round(clock.fraction * SLIDER_STEPS),
             min=0,
@@ -67,12 +68,17 @@ class TimeControls(w.HBox):
         self.play.interval, self.play.step = interval, step
 
     def _on_slider(self, change) -> None:
-        self.clock.fraction = change["new"] / SLIDER_STEPS
+        if not self._following:
+            self.clock.fraction = change["new"] / SLIDER_STEPS
 
     def _on_clock(self, event) -> None:
         value = round(self.clock.fraction * SLIDER_STEPS)
-        if value != self.slider.value:
-            self.slider.value = value  # the clock moved on its own (set in code)
+        if value != self.slider.value:  # the clock moved on its own (set in code, a click on
+            self._following = True  # the light curve): the slider follows, the clock stays
+            try:  # where it was set, not snapped to the slider's step
+                self.slider.value = value
+            finally:
+                self._following = False
         self.label.value = self.utc(event.value)
 
     def close(self) -> None:
@@ -116,7 +122,8 @@ class LayerToggles(w.HBox):
 
 
 class CameraControls(w.HBox):
-    """The camera mode (the window's: turntable, arcball, fly, follow) and a reset button."""
+    """The camera mode (the window's: turntable, arcball, fly, follow), a reset button and,
+    when the scene has some, its views (the window's Camera > Presets)."""
 
     def __init__(self, cameras):
         self.cameras = cameras
@@ -126,4 +133,16 @@ class CameraControls(w.HBox):
         self.reset = w.Button(description="reset", layout=w.Layout(width="70px"))
         self.mode.observe(lambda change: cameras.set_mode(change["new"]), "value")
         self.reset.on_click(lambda button: cameras.reset())
-        super().__init__([self.mode, self.reset])
+        presets = cameras.scene.camera_presets
+        self.preset = w.Dropdown(
+            options=[("view...", "")] + [(p.title, name) for name, p in presets.items()],
+            value="",
+            layout=w.Layout(width="240px"),
+        )
+        self.preset.observe(self._on_preset, "value")
+        super().__init__([self.mode, self.reset, *([self.preset] if presets else [])])
+
+    def _on_preset(self, change) -> None:
+        if change["new"]:
+            self.mode.value = self.cameras.show_preset(change["new"])
+            self.preset.value = ""  # choosing the same view again shows it again

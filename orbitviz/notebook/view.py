@@ -70,6 +70,7 @@ class SceneView(RemoteFrameBuffer):
         self.cameras = CameraModes(self.canvas)
         self.canvas.canvas.on_update = self.request_draw
         self._buttons: list[int] = []
+        self._pressed_at: tuple | None = None  # where the last press was (a click or a drag)
         self._pixels: np.ndarray | None = None
         self._settle: asyncio.TimerHandle | None = None
         self.frames_drawn = 0
@@ -139,15 +140,26 @@ class SceneView(RemoteFrameBuffer):
         }
         canvas = self.canvas.canvas
         if kind == "pointer_down":
+            self._pressed_at = fields["pos"]
             compat.mouse_press(canvas, button=button, **fields)
         elif kind == "pointer_up":
             compat.mouse_release(canvas, button=button, **fields)
             if not self._buttons:
                 self.canvas.set_coarse(False)
+            self._clicked(fields["pos"])
         else:
             if self._buttons and not self.canvas.coarse:
                 self.canvas.set_coarse(True)  # a drag: level of detail until the release
             compat.mouse_move(canvas, **fields)
+
+    def _clicked(self, pos) -> None:
+        """A click (no drag) on the light curve moves the clock to the time under it."""
+        pressed, self._pressed_at = self._pressed_at, None
+        if pressed is None or np.hypot(pos[0] - pressed[0], pos[1] - pressed[1]) > 3.0:
+            return
+        et = self.canvas.time_at(*pos)
+        if et is not None:
+            self.prepared.scene.clock.et = et
 
     def moving(self) -> None:
         """Something moves (the wheel, the time slider or Play): frames at the level of detail

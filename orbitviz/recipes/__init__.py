@@ -3,16 +3,16 @@ front end (the desktop window, ``orbitviz render``, the notebook widget) takes.
 
 >>> import orbitviz.recipes as recipes
 >>> sorted(recipes.RECIPES)
-['flyby', 'philae', 'shape']
+['flyby', 'philae', 'shape', 'transit']
 >>> scene = recipes.build_scene("67p-4k.obj")
 >>> scene.layers.names
 ['shape']
 
 Modules: :mod:`.options` (every option declared once), :mod:`.registry` (the recipes),
 :mod:`.sampling` (the one place scenes ask SPICE), :mod:`.philae`, :mod:`.flyby`,
-:mod:`.shape` (the scenes), :mod:`.prepared` (a scene ready to show; opening files),
-:mod:`.arguments` (the command-line scene words), :mod:`.cameras` (the camera words),
-:mod:`.keyframes` (camera keyframe files).
+:mod:`.shape`, :mod:`.transit` (the scenes), :mod:`.prepared` (a scene ready to show;
+opening files), :mod:`.arguments` (the command-line scene words), :mod:`.cameras` (the camera
+words), :mod:`.keyframes` (camera keyframe files).
 """
 
 from .._lazy import lazy_getattr
@@ -21,6 +21,7 @@ _LAZY = {
     "flyby_scene": "orbitviz.recipes.flyby",
     "philae_scene": "orbitviz.recipes.philae",
     "shape_scene": "orbitviz.recipes.shape",
+    "transit_scene": "orbitviz.recipes.transit",
     "camera_from_spec": "orbitviz.recipes.cameras",
     "camera_words": "orbitviz.recipes.cameras",
     "read_keyframes": "orbitviz.recipes.keyframes",

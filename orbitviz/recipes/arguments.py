@@ -1,6 +1,6 @@
 """The scene words of the command line, the same for ``orbitviz view`` and ``orbitviz render``:
-``philae [--shape ...]``, ``flyby TARGET [flyby options]`` or ``FILE``, with each recipe's
-options added from its declaration (:mod:`.options`).
+``philae [--shape ...]``, ``flyby TARGET [flyby options]``, ``transit FILE... [--star ...]``
+or ``FILE``, with each recipe's options added from its declaration (:mod:`.options`).
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="orbitviz view")
@@ -47,7 +47,7 @@ def add_scene_parsers(
     """Give ``parser`` the scene words (one sub-parser per recipe, with the recipe's options),
     each also taking the command's own options from ``add_common``."""
     sub = parser.add_subparsers(
-        dest="scene", required=True, metavar="{philae,flyby,FILE}", action=_SceneOrFile
+        dest="scene", required=True, metavar="{philae,flyby,transit,FILE}", action=_SceneOrFile
     )
     for recipe in RECIPES.values():
         word = "file" if recipe.name == "shape" else recipe.name

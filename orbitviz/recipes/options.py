@@ -128,8 +128,9 @@ PHILAE_OPTIONS = (
 CAMERA_OPTION = Option(
     "camera",
     "the view: a preset of the scene (flyby: sun, north, follow, earth; philae: touchdown1 "
-    "... touchdown4), turntable, follow, home, or a keyframe file PATH.toml (default: the "
-    "scene's home view; a turntable around it for videos)",
+    "... touchdown4; transit: observer, top, system, one per planet), turntable, follow, home, "
+    "or a keyframe file PATH.toml (default: the scene's home view; for videos the scene's own "
+    "video camera, else a turntable around it)",
     metavar="CAMERA",
 )
 """``orbitviz view`` and ``orbitviz render`` take it (the scene's words are checked once the

@@ -1,7 +1,7 @@
 """Recipes: the named ways to build a scene, each with its options declared once.
 
-A :class:`Recipe` (``philae``, ``flyby``, ``shape``: :data:`RECIPES`, a plain mapping from
-names to recipes) takes its options as keywords and gives a :class:`SceneRecipe`: a title and a
+A :class:`Recipe` (``philae``, ``flyby``, ``shape``, ``transit``: :data:`RECIPES`, a plain
+mapping from names to recipes) takes its options as keywords and gives a :class:`SceneRecipe`: a title and a
 ``build()`` that returns the :class:`~orbitviz.scene.Scene` (and may call SPICE: a viewer runs
 it on its worker). The desktop window, the video renderer and
 the notebook widget all build their scenes through here.
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OrbitvizError
-from .options import FLYBY_OPTIONS, PHILAE_OPTIONS, SHAPE_OPTIONS, Option
+from .options import FLYBY_OPTIONS, PHILAE_OPTIONS, SHAPE_OPTIONS, TRANSIT_OPTIONS, Option
 
 if TYPE_CHECKING:
     from ..scene import Scene
@@ -109,8 +109,22 @@ def build_shape(*, file: str | Path) -> Scene:
     return shape_scene(file)
 
 
+def build_transit(*, files, **star: Any) -> Scene:
+    """The transit analysis of the light curves ``files`` (search, fit, vetting:
+    :func:`orbitviz.exoplanets.analysis.analyze`, with the star's options), then its scene
+    (:func:`orbitviz.recipes.transit.transit_scene`)."""
+    from ..exoplanets.analysis import analyze
+    from .transit import transit_scene
+
+    return transit_scene(analyze(files, **star))
+
+
 def flyby_title(options: Mapping[str, Any]) -> str:
     return f"{options['target']} past {options['body'].title()}"
+
+
+def transit_title(options: Mapping[str, Any]) -> str:
+    return f"transits of {options['star'] or ', '.join(map(str, options['files']))}"
 
 
 RECIPES: dict[str, Recipe] = {
@@ -137,6 +151,13 @@ RECIPES: dict[str, Recipe] = {
             build_shape,
             lambda options: str(options["file"]),
         ),
+        Recipe(
+            "transit",
+            "a planetary system found in light curves, in 3D beside its light curve",
+            TRANSIT_OPTIONS,
+            build_transit,
+            transit_title,
+        ),
     )
 }
 """The recipes by name: the window, ``orbitviz view | render`` and the notebook offer these."""
@@ -157,8 +178,8 @@ def file_kind(path: str | Path) -> str:
 
 
 def recipe(what: str, **options) -> SceneRecipe:
-    """The scene recipe ``what`` (``"philae"``, ``"flyby"``, ``"shape"``) with ``options``;
-    any other word is a shape file or shape name (``recipe("eros.obj")``)."""
+    """The scene recipe ``what`` (``"philae"``, ``"flyby"``, ``"shape"``, ``"transit"``) with
+    ``options``; any other word is a shape file or shape name (``recipe("eros.obj")``)."""
     if what in RECIPES:
         return RECIPES[what](**options)
     return RECIPES["shape"](file=what, **options)
@@ -175,7 +196,7 @@ def as_recipe(what, **options) -> SceneRecipe:
     >>> as_recipe(3.5)
     Traceback (most recent call last):
     ...
-    orbitviz.errors.OrbitvizError: cannot show a float: give a recipe name ('philae', 'flyby', 'shape'), a shape file, a Scene or a flyby report
+    orbitviz.errors.OrbitvizError: cannot show a float: give a recipe name ('philae', 'flyby', 'shape', 'transit'), a shape file, a Scene or a flyby report
     """
     from ..reports import FlybyReport
     from ..scene import Scene

@@ -76,8 +76,15 @@ def plan_frames(
     :data:`~orbitviz.units.TimeLike`) from the first frame to the last, unless ``time_map``
     (video s -> et) is given.
     ``camera``: a camera path, a CameraState, or a spec for ``camera_from_spec`` (default:
-    one turntable turn around the scene).
+    the scene's own video camera, ``scene.video``, else one turntable turn around the scene).
+    Without ``time_map`` and ``time_range``, ``scene.video``'s time map is used when it has one.
     """
+    video = getattr(scene, "video", None)
+    if video is not None:
+        if camera is None:
+            camera = video.camera
+        if time_map is None and time_range is None:
+            time_map = video.time_map
     if not (np.isfinite(fps) and fps > 0):
         raise RenderError(f"fps must be a finite number > 0, got {fps}")
     if duration_s is not None and not (np.isfinite(duration_s) and duration_s > 0):

@@ -32,6 +32,7 @@ def bplane_figure(uncertainty, title: str = ""):
     """The b-plane of an :class:`orbitviz.dynamics.uncertainty.EncounterUncertainty` as a
     matplotlib Figure."""
     from matplotlib.patches import Circle
+    from matplotlib.ticker import StrMethodFormatter
 
     from .figures import lay_out, new_figure
 
@@ -107,7 +108,8 @@ def bplane_figure(uncertainty, title: str = ""):
         gid="nominal",
         label=f"nominal: xi {center[0]:,.0f}, zeta {center[1]:,.0f} km",
     )
-    # frame: the origin and the ellipse both in view, or the ellipse alone when far away
+    # frame: the body, its capture disc and the ellipse always in view; when the ellipse is
+    # tiny beside that frame, an inset zooms on it
     span = 3.5 * est.bplane_unc_major_km
     if mc is not None:
         span = max(
@@ -115,31 +117,45 @@ def bplane_figure(uncertainty, title: str = ""):
             1.1
             * float(np.max(np.hypot(mc.clones_xi_km - center[0], mc.clones_zeta_km - center[1]))),
         )
-    reach = np.hypot(*center) + span
-    if reach < 4.0 * span or (u.capture_radius_km and reach < 3.0 * u.capture_radius_km):
-        lim = 1.1 * max(reach, u.capture_radius_km or 0.0)
-        ax.set_xlim(-lim, lim)
-        ax.set_ylim(-lim, lim)
-    else:  # the ellipse is tiny beside the miss distance: zoom on it, say where the body is
-        ax.set_xlim(center[0] - span, center[0] + span)
-        ax.set_ylim(center[1] - span, center[1] + span)
-        ax.annotate(
-            f"{u.body.title()} centre {np.hypot(*center):,.0f} km away",
-            xy=(0.02, 0.02),
-            xycoords="axes fraction",
-            fontsize=8,
-        )
+    reach = max(np.hypot(*center) + span, 1.15 * (u.capture_radius_km or 0.0))
+    lim = 1.1 * reach
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    if span < 0.05 * lim:
+        _inset(ax, u, est, center, span)
     ax.set_aspect("equal")
     ax.set_xlabel("xi (km)")
     ax.set_ylabel("zeta (km)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=7)
+    ax.legend(loc="upper left", fontsize=7)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set_title(title or f"b-plane of the {u.body.title()} encounter", fontsize=9)
     return lay_out(fig, time_axis=False)
 
 
-def plot_bplane(uncertainty, path: str | Path, title: str = "") -> Path:
-    """PNG of :func:`bplane_figure`, written atomically; returns the path."""
-    from .figures import save_png
+def _inset(ax, u, est, center, span) -> None:
+    """A zoom on the ellipse (gid ``ellipse inset``), its nominal, ellipses and clones drawn
+    again there, and a box on the main axes where it is."""
+    inset = ax.inset_axes([0.58, 0.05, 0.38, 0.38])
+    inset.set_gid("ellipse inset")
+    mc = u.monte_carlo
+    if mc is not None:
+        inset.scatter(mc.clones_xi_km, mc.clones_zeta_km, s=2, color="0.45", alpha=0.6)
+    for k, color in ((1, "#d62728"), (2, "#ff7f0e"), (3, "#bcbd22")):
+        pts = ellipse_points(center, est.bplane_cov_km2, k)
+        inset.plot(pts[:, 0], pts[:, 1], color=color, lw=1.2, gid=f"inset {k}-sigma ellipse")
+    inset.plot(*center, "+", color="k", ms=8)
+    inset.set_xlim(center[0] - span, center[0] + span)
+    inset.set_ylim(center[1] - span, center[1] + span)
+    inset.set_aspect("equal")
+    inset.tick_params(labelsize=6)
+    inset.set_title(f"zoom: {2 * span:,.0f} km across", fontsize=7)
+    ax.indicate_inset_zoom(inset, edgecolor="0.3")
 
-    return save_png(bplane_figure(uncertainty, title), path)
+
+def plot_bplane(uncertainty, path: str | Path, title: str = "") -> Path:
+    """:func:`bplane_figure` as PNG, PDF or SVG (by the suffix), written atomically."""
+    from .figures import save_figure
+
+    return save_figure(bplane_figure(uncertainty, title), path)

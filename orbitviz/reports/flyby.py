@@ -11,7 +11,7 @@
 ...     print(line)
 # Flyby of 2021 WP past Earth
 <BLANKLINE>
-Method: nbody (IAS15, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, epsilon 1e-09)
+**2021 WP passes Earth at 155,843.8 km (0.4054 LD, 24.43 Earth radii) on 2021-11-21 13:59:54 UTC, 5.15 km/s relative; inside the SOI for 4 d 10:03:59**
 >>> fig = report.figure()                     # a matplotlib Figure, e.g. to show in a notebook
 >>> [line.get_gid() for line in fig.axes[0].lines]
 ['distance', 'compared distance', 'SOI radius', '1 LD', 'SOI entry', 'SOI exit', 'closest approach']
@@ -25,7 +25,6 @@ Method: nbody (IAS15, de421, Sun+planets+Moon+Ceres+Vesta, 1PN Sun, epsilon 1e-0
 from __future__ import annotations
 
 import json
-import math
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._text import duration, number
 from ..dynamics.flyby import FlybyResult, elements_dict
 from ..spice import et_to_datetime64, et_to_tdb, et_to_utc, utc_label
 from ..units import AU_KM, LD_KM
@@ -61,6 +61,50 @@ COMPARED_TITLE = {
 }
 
 
+def compared_title(o: FlybyResult) -> str:
+    """The other method's title by what it really computed: patched conics that never enter
+    the SOI are a plain heliocentric two-body conic."""
+    if o.method == "patched" and not o.entered_soi:
+        return "two-body conic (patched conics never enter the SOI here: a heliocentric conic)"
+    return COMPARED_TITLE[o.method]
+
+
+def headline(r: FlybyResult) -> str:
+    """The report's first line: what happened (impact, atmospheric entry, closest approach
+    inside the SOI, or never inside it), with the numbers that say it."""
+    body = r.body.title()
+    c = r.closest
+    if r.impact is not None and r.impact.reaches_surface:
+        return f"{r.target}: {r.impact.headline()}"
+    radii = f", {number(c.dist_km / r.body_radius_km, 4)} {body} radii" if r.body_radius_km else ""
+    where = (
+        f"{number(c.dist_km)} km ({number(c.dist_km / LD_KM, 4)} LD{radii}) on {utc_label(c.et)}, "
+        f"{c.v_rel_kms:.2f} km/s relative"
+    )
+    if r.impact is not None:
+        first = f"{r.target}: {r.impact.headline()}; closest approach {where}"
+    elif r.entered_soi:
+        inside = (
+            f"; inside the SOI for {duration(r.exits_et[0] - r.entries_et[0])}"
+            if r.exits_et.size and r.exits_et[0] > r.entries_et[0]
+            else "; inside the SOI at the window's end"
+        )
+        first = f"{r.target} passes {body} at {where}{inside}"
+    else:
+        span = f"{utc_label(r.start_et)[:10]} to {utc_label(r.stop_et)[:10]}"
+        first = (
+            f"{r.target} never enters {body}'s sphere of influence ({number(r.soi_radius_km)} "
+            f"km) from {span}: closest {number(c.dist_km)} km ({number(c.dist_km / AU_KM, 4)} au) "
+            f"on {utc_label(c.et)}"
+        )
+    if r.closest_at_window_edge:
+        first += (
+            " -- on the window's edge: the distance is still falling there, the real minimum "
+            "lies outside the window (widen --start/--stop)"
+        )
+    return first
+
+
 def _comparison(r: FlybyResult) -> dict | None:
     """The other method's headline numbers and how far the two-body answer is from the
     N-body one (``two_body_minus_nbody``: s, km, km/s)."""
@@ -70,7 +114,9 @@ def _comparison(r: FlybyResult) -> dict | None:
     diff = {k: v for k, v in r.comparison.items() if k not in ("two_body", "against")}
     return {
         "method": o.method,
-        "title": COMPARED_TITLE[o.method],
+        "title": compared_title(o),
+        "closest_approach_at_window_edge": o.closest_at_window_edge,
+        "entered_soi": o.entered_soi,
         "method_detail": o.method_detail,
         "soi_entry_utc": _utc(_first(o.entries_et)),
         "soi_exit_utc": _utc(_first(o.exits_et)),
@@ -102,7 +148,9 @@ class FlybyReport:
         closest = r.closest
         radius = r.body_radius_km
         summary: dict[str, Any] = {
+            "headline": headline(r),
             "target": r.target,
+            "impact": r.impact.to_dict() if r.impact is not None else None,
             "elements_source": r.elements_source,
             "body": r.body,
             "method": r.method,
@@ -110,6 +158,7 @@ class FlybyReport:
             "window_start_utc": _utc(r.start_et),
             "window_stop_utc": _utc(r.stop_et),
             "soi_radius_km": r.soi_radius_km,
+            "entered_soi": r.entered_soi,
             "soi_entry_utc": _utc(entry),
             "soi_exit_utc": _utc(exit_),
             "soi_dwell_h": (exit_ - entry) / 3600.0
@@ -128,7 +177,7 @@ class FlybyReport:
             "v_rel_kms": closest.v_rel_kms,
             "v_inf_kms": r.hyperbola.v_inf_kms if r.hyperbola else None,
             "hyperbola_at_entry": None
-            if r.hyperbola is None
+            if r.hyperbola is None or not r.entered_soi
             else {
                 "utc": _utc(r.hyperbola.et),
                 "periapsis_km": r.hyperbola.periapsis_km,
@@ -169,23 +218,51 @@ class FlybyReport:
         return json.dumps(self.summary, indent=indent, allow_nan=False, default=float)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per quantity: ``quantity``, ``value``, ``unit``."""
+        """One row per quantity: ``quantity``, ``value``, ``unit``. Rows that mean nothing for
+        this pass are left out (no SOI rows when it never enters the SOI, no orbit after an
+        impact); durations are text, ``d h:mm:ss``."""
         s = self.summary
-        rows = [
+        body = s["body"].title()
+        rows: list[tuple] = [
             ("target", s["target"], ""),
             ("body", s["body"], ""),
             ("method", s["method"], ""),
             ("elements from", s["elements_source"], ""),
-            ("SOI radius", s["soi_radius_km"], "km"),
-            ("SOI entry", s["soi_entry_utc"], ""),
-            ("SOI exit", s["soi_exit_utc"], ""),
-            ("time inside SOI", s["soi_dwell_h"], "h"),
-            ("closest approach", s["closest_approach_utc"], ""),
-            ("closest approach (TDB)", s["closest_approach_tdb"], ""),
-            ("closest approach on the window edge", s["closest_approach_at_window_edge"], ""),
+        ]
+        imp = s["impact"]
+        if imp:
+            for p in imp["points"]:
+                level = "surface" if p["altitude_km"] == 0 else f"{number(p['altitude_km'])} km up"
+                what = "IMPACT" if p["altitude_km"] == 0 else "ATMOSPHERIC ENTRY"
+                rows += [
+                    (f"{what} ({level})", p["utc"], ""),
+                    (f"{what}: latitude", p["lat_deg"], "deg"),
+                    (f"{what}: longitude", p["lon_deg"], "deg"),
+                    (f"{what}: speed (body-centred)", p["speed_kms"], "km/s"),
+                    (f"{what}: speed over the ground", p["ground_speed_kms"], "km/s"),
+                    (f"{what}: radiant azimuth", p["azimuth_deg"], "deg"),
+                    (f"{what}: radiant elevation", p["elevation_deg"], "deg"),
+                ]
+            rows.append(("latitudes and longitudes", imp["frame"] or "unknown", ""))
+        rows.append(("SOI radius", s["soi_radius_km"], "km"))
+        if s["entered_soi"]:
+            rows += [("SOI entry", s["soi_entry_utc"], ""), ("SOI exit", s["soi_exit_utc"], "")]
+            if s["soi_dwell_h"] is not None:
+                rows.append(("time inside SOI", duration(s["soi_dwell_h"] * 3600.0), ""))
+        else:
+            rows.append(("SOI entry", "never inside the SOI in this window", ""))
+        reached = imp and imp["reaches_surface"]
+        name = "surface entry (instead of a closest approach)" if reached else "closest approach"
+        rows += [
+            (name, s["closest_approach_utc"], ""),
+            (f"{name} (TDB)", s["closest_approach_tdb"], ""),
+        ]
+        if s["closest_approach_at_window_edge"]:
+            rows.append(("closest approach on the window edge", True, ""))
+        rows += [
             ("closest distance", s["closest_distance_km"], "km"),
             ("closest distance", s["closest_distance_ld"], "LD"),
-            ("closest distance", s["closest_distance_body_radii"], f"{s['body'].title()} radii"),
+            ("closest distance", s["closest_distance_body_radii"], f"{body} radii"),
             ("relative speed at closest approach", s["v_rel_kms"], "km/s"),
             ("v_inf", s["v_inf_kms"], "km/s"),
         ]
@@ -206,10 +283,18 @@ class FlybyReport:
         c = s["comparison"]
         if c:
             title = c["title"]
+            if c["entered_soi"]:
+                rows += [
+                    (f"{title}: SOI entry", c["soi_entry_utc"], ""),
+                    (f"{title}: SOI exit", c["soi_exit_utc"], ""),
+                ]
+            edge = (
+                " (on the window edge: not a minimum)"
+                if c["closest_approach_at_window_edge"]
+                else ""
+            )
             rows += [
-                (f"{title}: SOI entry", c["soi_entry_utc"], ""),
-                (f"{title}: SOI exit", c["soi_exit_utc"], ""),
-                (f"{title}: closest approach", c["closest_approach_utc"], ""),
+                (f"{title}: closest approach{edge}", c["closest_approach_utc"], ""),
                 (f"{title}: closest distance", c["closest_distance_km"], "km"),
                 (f"{title}: closest distance", c["closest_distance_ld"], "LD"),
                 (f"{title}: relative speed", c["v_rel_kms"], "km/s"),
@@ -217,12 +302,14 @@ class FlybyReport:
             d = c["two_body_minus_nbody"]
             who = f"{c['two_body']} minus N-body"
             rows += [
-                (f"{who}: closest approach time", d["closest_approach_dt_s"], "s"),
+                (f"{who}: closest approach time", _signed_duration(d["closest_approach_dt_s"]), ""),
                 (f"{who}: closest distance", d["closest_distance_dkm"], "km"),
-                (f"{who}: SOI entry time", d["soi_entry_dt_s"], "s"),
-                (f"{who}: SOI exit time", d["soi_exit_dt_s"], "s"),
-                (f"{who}: relative speed", d["v_rel_dkms"], "km/s"),
             ]
+            if d["soi_entry_dt_s"] is not None:
+                rows.append((f"{who}: SOI entry time", _signed_duration(d["soi_entry_dt_s"]), ""))
+            if d["soi_exit_dt_s"] is not None:
+                rows.append((f"{who}: SOI exit time", _signed_duration(d["soi_exit_dt_s"]), ""))
+            rows.append((f"{who}: relative speed", d["v_rel_dkms"], "km/s"))
         return pd.DataFrame(rows, columns=["quantity", "value", "unit"])
 
     def to_csv(self) -> str:
@@ -232,6 +319,8 @@ class FlybyReport:
         frame = self.to_frame()
         lines = [
             f"# Flyby of {self.summary['target']} past {self.summary['body'].title()}",
+            "",
+            f"**{self.summary['headline']}**",
             "",
             f"Method: {self.summary['method_detail']}",
             "",
@@ -250,12 +339,12 @@ class FlybyReport:
         """A plain-text table for the terminal: warnings first, the answer, then the other
         method in a section of its own."""
         frame = self.to_frame()
-        width = max(len(q) for q in frame["quantity"])
         s = self.summary
-        lines = [f"Flyby of {s['target']} past {s['body'].title()} ({s['method_detail']})", ""]
-        lines += [f"  WARNING: {w}" for w in s["warnings"]] + ([""] if s["warnings"] else [])
         c = s["comparison"]
         prefix = f"{c['title']}: " if c else None
+        width = max(len(q.removeprefix(prefix) if prefix else q) for q in frame["quantity"])
+        lines = [s["headline"], f"method: {s['method_detail']}", ""]
+        lines += [f"  WARNING: {w}" for w in s["warnings"]] + ([""] if s["warnings"] else [])
         section = False
         for q, v, u in frame.itertuples(index=False):
             if c and not section and (q.startswith(prefix) or " minus N-body: " in q):
@@ -275,6 +364,8 @@ class FlybyReport:
         vertical line each, with a ``... label`` text), ``closest approach`` (the marker) and
         ``closest approach label``, and, where the report has the other method beside it,
         ``compared distance`` (its track, dashed: patched conics beside an N-body answer)."""
+        from matplotlib.ticker import StrMethodFormatter
+
         from .figures import lay_out, new_figure
 
         r, s = self.result, self.summary
@@ -342,33 +433,47 @@ class FlybyReport:
             color="tab:red",
             gid="closest approach label",
         )
-        top = min(float(np.nanmax(r.samples_dist_km)), 4 * r.soi_radius_km) / 1e3
-        ax.set_ylim(0, max(top * 1.05, r.soi_radius_km / 1e3 * 1.2))
+        # a scale that shows the minimum: logarithmic when the distance spans more than a
+        # factor of 10 in the window, else linear around the data (never pinned to zero)
+        d = r.samples_dist_km[np.isfinite(r.samples_dist_km)] / 1e3
+        lo, hi = float(d.min()), float(d.max())
+        if hi > 10.0 * lo:
+            ax.set_yscale("log")
+            ax.set_ylim(lo / 2.0, hi * 2.0)
+        else:
+            pad = 0.08 * (hi - lo) or 0.05 * hi
+            ax.set_ylim(lo - pad, hi + pad)
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.set_xlim(t[0], t[-1])
-        ax.set_ylabel("distance (1000 km)")
+        ax.set_ylabel("distance (1000 km)" + (", log scale" if hi > 10.0 * lo else ""))
         ax.set_xlabel("UTC")
-        detail = textwrap.shorten(s["method_detail"], 150, placeholder=" ...")
-        ax.set_title(f"{s['target']} past {s['body'].title()}: {detail}", fontsize=8)
+        method = textwrap.shorten(s["method_detail"], 110, placeholder=" ...")
+        ax.set_title(
+            "\n".join(textwrap.wrap(s["headline"], 110)[:2]) + f"\n{method}",
+            fontsize=8,
+        )
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
         return lay_out(fig)
 
     def plot_bplane(self, path: str | Path) -> Path:
-        """PNG of the b-plane with the error ellipses and clones (:mod:`.bplane`)."""
+        """The b-plane with the error ellipses and clones (:mod:`.bplane`): PNG, PDF or SVG."""
         s = self.summary
         return plot_bplane(self.uncertainty, path, f"{s['target']} past {s['body'].title()}")
 
     def plot(self, path: str | Path) -> Path:
-        """PNG of :meth:`figure`, written atomically; returns the path."""
-        from .figures import save_png
+        """:meth:`figure` as PNG, PDF or SVG (by the suffix), written atomically; returns the
+        path."""
+        from .figures import save_figure
 
-        return save_png(self.figure(), path)
+        return save_figure(self.figure(), path)
 
 
 UNCERTAINTY_ROWS = (
     ("dist_min_km", "closest distance, 3-sigma minimum", "km"),
     ("dist_max_km", "closest distance, 3-sigma maximum", "km"),
     ("t_sigma_s", "closest approach time, 1-sigma", "s"),
+    ("t_peri_sigma_s", "osculating periapsis time at the nominal time, 1-sigma", "s"),
     ("bplane_xi_km", "b-plane xi", "km"),
     ("bplane_zeta_km", "b-plane zeta", "km"),
     ("bplane_b_km", "b-plane impact parameter b", "km"),
@@ -388,23 +493,35 @@ def _uncertainty_rows(u: dict) -> list[tuple]:
         ("uncertainty method", u["uncertainty_method"], ""),
         ("uncertainty from", u["covariance"], ""),
     ]
-    rows += [(f"uncertainty: {label}", u[key], unit) for key, label, unit in UNCERTAINTY_ROWS]
+    rows += [_row(f"uncertainty: {label}", u[key], unit) for key, label, unit in UNCERTAINTY_ROWS]
     mc = u.get("monte_carlo")
     if mc:
         rows += [
             ("uncertainty: Monte Carlo clones (seed)", f"{mc['n_clones']} ({mc['seed']})", ""),
-            ("uncertainty: clones hitting", mc["impacts"], ""),
+            ("uncertainty: clones hitting (reaching the ground)", mc["impacts"], ""),
+            ("uncertainty: clones entering the atmosphere", mc.get("atmospheric_entries"), ""),
             ("uncertainty: impact fraction", mc["impact_fraction"], ""),
             ("uncertainty: impact fraction error", mc["impact_fraction_err"], ""),
         ]
         lin = u.get("linear")
         if lin:
             rows += [
-                (f"uncertainty (linear): {label}", lin[key], unit)
+                _row(f"uncertainty (linear): {label}", lin[key], unit)
                 for key, label, unit in UNCERTAINTY_ROWS
                 if key in lin
             ]
     return rows
+
+
+def _row(label: str, value, unit: str) -> tuple:
+    """A table row; seconds of a minute and more as a duration (d h:mm:ss)."""
+    if unit == "s" and isinstance(value, float) and abs(value) >= 60.0:
+        return (label, duration(value), "")
+    return (label, value, unit)
+
+
+def _signed_duration(seconds: float | None) -> str | None:
+    return None if seconds is None else duration(seconds, signed=True)
 
 
 def _fmt(v) -> str:
@@ -412,10 +529,6 @@ def _fmt(v) -> str:
         return "-"
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            return str(v)
-        if abs(v) >= 1e5:
-            return f"{v:,.1f}"
-        return f"{v:.6g}"
+    if isinstance(v, float | np.floating):
+        return number(float(v))
     return str(v)

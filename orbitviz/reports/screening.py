@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._text import table as text_table
 from ..scene.layout import Box, Label, place_labels
+from ..smallbodies.names import display_designation, offline_name
 from ..units import LD_KM
 from .figures import lay_out, new_figure, save_png
 
@@ -108,6 +110,40 @@ def _label_points(fig, ax, texts, x, y) -> None:
             gid="designation label",
             arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "0.4"} if where.leader else None,
         )
+
+
+def screening_rows(table: pd.DataFrame) -> str:
+    """The screening's rows as the terminal shows them: designations as people write them
+    (``2016 FY12``) with the name where one is known offline, plain decimals (km with
+    thousands separators, LD to 4 decimals, au to 6), ``IMPACT`` where the track meets the
+    body.
+
+    >>> t = pd.DataFrame({"designation": ["2016FY12"], "utc": ["2029-01-01T00:00:00"],
+    ...     "dist_km": [123456.78], "dist_ld": [0.3211], "dist_au": [0.000825],
+    ...     "v_rel_kms": [7.1234], "inside_soi": [True], "method": ["nbody"]})
+    >>> print(screening_rows(t))
+    designation  name  UTC                  distance (km)  LD      au        v_rel (km/s)  inside SOI  method
+    -----------  ----  -------------------  -------------  ------  --------  ------------  ----------  ------
+    2016 FY12          2029-01-01T00:00:00  123,456.8      0.3211  0.000825  7.123         yes         nbody
+    """
+    rows = []
+    impacts = table["impact"] if "impact" in table else pd.Series([""] * len(table))
+    for r, impact in zip(table.itertuples(index=False), impacts):
+        rows.append(
+            [
+                display_designation(str(r.designation)),
+                offline_name(str(r.designation)) or "",
+                str(r.utc)[:19],
+                f"{r.dist_km:,.1f}",
+                f"{r.dist_ld:.4f}",
+                f"{r.dist_au:.6f}",
+                f"{r.v_rel_kms:.3f}",
+                "yes" if r.inside_soi else "no",
+                "IMPACT" if impact else str(r.method),
+            ]
+        )
+    header = ["designation", "name", "UTC", "distance (km)", "LD", "au", "v_rel (km/s)"]
+    return text_table(rows, [*header, "inside SOI", "method"])
 
 
 def plot_approaches(table: pd.DataFrame, out: str | Path, *, label_top: int = 10) -> Path:

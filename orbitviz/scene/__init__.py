@@ -30,12 +30,15 @@ from .easing import EASINGS
 from .events import EmitterGroup, Event, EventEmitter
 from .label_layer import LabelLayer
 from .layer import Layer
+from .lightcurve_layer import LightCurveLayer, TimeAxis, TransitSeries
 from .marker_layer import MarkerLayer
 from .mesh_layer import MeshLayer
+from .ring_layer import RingLayer
 from .scene import LayerList, Readout, Scene, SpiceOrigin
 from .sphere_layer import SphereLayer
 from .timemap import TimeMap
 from .trajectory_layer import TrajectoryLayer
+from .video import SceneVideo
 
 __all__ = [
     "EASINGS",
@@ -54,13 +57,18 @@ __all__ = [
     "LabelLayer",
     "Layer",
     "LayerList",
+    "LightCurveLayer",
     "MarkerLayer",
     "MeshLayer",
     "Readout",
+    "RingLayer",
     "Scene",
+    "SceneVideo",
     "SphereLayer",
     "SpiceOrigin",
+    "TimeAxis",
     "TimeMap",
     "TrajectoryLayer",
+    "TransitSeries",
     "Turntable",
 ]

@@ -15,14 +15,36 @@ from .events import Evented
 from .layer import Layer
 from .sampling import check_samples, interp_rows
 
+END_ON_PX = (6.0, 30.0)
+"""A line shorter than the first on screen is hidden (with its label); fully drawn from the
+second."""
+
+
+def end_on_alpha(length_px: float) -> float:
+    """How much of a line's opacity to keep when it spans ``length_px`` on screen.
+
+    >>> end_on_alpha(2.0), end_on_alpha(18.0), end_on_alpha(100.0)
+    (0.0, 0.5, 1.0)
+    """
+    low, high = END_ON_PX
+    if not np.isfinite(length_px):
+        return 1.0
+    return float(np.clip((length_px - low) / (high - low), 0.0, 1.0))
+
 
 class DirectionLayer(Layer):
     """A line from ``origin_km`` (3,) along ``directions`` (N, 3) sampled at ``et`` (N,) (or
-    one fixed direction (3,)), ``length_km`` long; ``width_px`` wide on screen."""
+    one fixed direction (3,)), ``length_km`` long; ``width_px`` wide on screen; ``label``
+    (optional) names it at its far end ("to Earth").
+
+    Seen end-on a line is a meaningless dot (the line of sight, seen from Earth): viewers fade
+    it, and hide its label, as it gets shorter than ``END_ON_PX`` on screen."""
 
     kind = "direction"
     length_km = Evented(float)
     width_px = Evented(float)
+    label = Evented(str)
+    font_size_pt = Evented(float)
 
     def __init__(
         self,
@@ -36,8 +58,11 @@ class DirectionLayer(Layer):
         opacity: float = 1.0,
         visible: bool = True,
         width_px: float = 2.0,
+        label: str = "",
+        font_size_pt: float = 10.0,
     ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
+        self.label, self.font_size_pt = label, font_size_pt
         self.origin_km = np.asarray(origin_km, dtype=np.float64).reshape(3)
         d = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
         d = d / np.linalg.norm(d, axis=1, keepdims=True)

@@ -420,3 +420,23 @@ def ellipsize(text: str, max_px: float, width_of: Callable[[str], float]) -> str
         if low > 0:
             return cut(low)
     return ""
+
+
+def dock_bottom(
+    frame: Box, heights: Sequence[float], *, below_px: float, margin_px: float
+) -> list[Box]:
+    """Full-width panels (e.g. a light curve) of ``heights`` px, stacked upwards from
+    ``below_px`` above the bottom of ``frame`` (room for a line of credits under them),
+    ``margin_px`` from its sides and from each other; the first is the lowest. The overlays
+    of the bottom corners go above them (:func:`stack_corners` on the frame cut at
+    ``boxes[-1].y0``).
+
+    >>> dock_bottom(Box(0, 0, 200, 100), [30], below_px=12, margin_px=4)
+    [Box(x0=4.0, y0=54.0, x1=196.0, y1=84.0)]
+    """
+    boxes = []
+    y1 = float(frame.y1 - below_px - margin_px)
+    for h in heights:
+        boxes.append(Box(float(frame.x0 + margin_px), y1 - h, float(frame.x1 - margin_px), y1))
+        y1 -= h + margin_px
+    return boxes

@@ -16,6 +16,7 @@ from .clock import Clock
 from .events import EmitterGroup, Event
 from .layer import Layer
 from .marker_layer import MarkerLayer
+from .video import SceneVideo
 
 AnyLayer = TypeVar("AnyLayer", bound=Layer)
 
@@ -115,7 +116,8 @@ class Scene:
     ``title``, ``credits`` (data credit lines), ``readouts`` (overlay texts), for cameras
     that chase something ``follow_target`` (a moving MarkerLayer of the scene) and, for scenes
     built from SPICE, ``spice`` (a :class:`SpiceOrigin`). ``home``: the first view (default:
-    all the contents framed, :meth:`fit_camera`); ``camera_presets``: named views by name."""
+    all the contents framed, :meth:`fit_camera`); ``camera_presets``: named views by name;
+    ``video``: what a video shows when not told (a :class:`~orbitviz.scene.SceneVideo`)."""
 
     def __init__(
         self,
@@ -138,6 +140,7 @@ class Scene:
         self.follow_target = follow_target
         self.home: CameraState | None = None
         self.camera_presets: dict[str, CameraPreset] = {}
+        self.video: SceneVideo | None = None  # the recipe's camera path and time map for videos
 
     @property
     def follow_target(self) -> MarkerLayer | None:

@@ -35,15 +35,28 @@ def _positive(value) -> float:
     return value
 
 
+def _limb(value) -> tuple[float, float]:
+    u1, u2 = (float(u) for u in value)
+    if not (np.isfinite(u1) and np.isfinite(u2) and u1 >= 0 and u1 + u2 <= 1):
+        raise SceneError(
+            f"limb darkening (u1, u2) = ({u1}, {u2}): need u1 >= 0 and u1 + u2 <= 1 "
+            "(the limb no darker than black)"
+        )
+    return u1, u2
+
+
 class SphereLayer(Layer):
     """A sphere of ``radius_km`` at ``center_km`` (3,), or moving through ``center_km`` (N, 3)
     at times ``et`` (N,). ``lit``: shaded from ``sun_dir`` (a body) or flat (an SOI shell).
     ``min_size_px``: never drawn smaller than this diameter on screen (0: always true size; the
-    size is for a 720-pixel-high output and grows with the output, as markers do)."""
+    size is for a 720-pixel-high output and grows with the output, as markers do).
+    ``limb_darkening`` (u1, u2): a star's disk darkens towards its limb by the quadratic law
+    (what a transit model assumes), ``1 - u1 (1 - mu) - u2 (1 - mu)^2``."""
 
     kind = "sphere"
     radius_km = Evented(_positive)
     min_size_px = Evented(_size_px)
+    limb_darkening = Evented(_limb)
 
     def __init__(
         self,
@@ -58,6 +71,7 @@ class SphereLayer(Layer):
         lit: bool = False,
         sun_dir=(1.0, 0.0, 0.0),
         min_size_px: float = 0.0,
+        limb_darkening=(0.0, 0.0),
     ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         centers = np.asarray(center_km, dtype=np.float64).reshape(-1, 3)
@@ -69,6 +83,7 @@ class SphereLayer(Layer):
         self.lit = bool(lit)
         self.sun_dir = np.asarray(sun_dir, dtype=np.float64) / np.linalg.norm(sun_dir)
         self.min_size_px = min_size_px
+        self.limb_darkening = limb_darkening
 
     @property
     def moving(self) -> bool:

@@ -34,6 +34,7 @@ from orbitviz.screening.params import (
 )
 from orbitviz.screening.results import empty_results, sort_results, write_table
 from orbitviz.smallbodies import ElementsTable, read_catalog, read_neodys
+from orbitviz.smallbodies.table import one_object_table
 from orbitviz.units import TimeLike
 
 
@@ -210,3 +211,18 @@ def screen(
         if not keep_parts and parts is not None:
             shutil.rmtree(parts_dir_for(out), ignore_errors=True)
     return result
+
+
+def next_approaches(
+    elements,
+    body: str = "EARTH",
+    start: TimeLike = "2025-01-01",
+    stop: TimeLike = "2053-10-01",
+    threshold="0.05au",
+) -> pd.DataFrame:
+    """The close approaches of one object (an :class:`~orbitviz.smallbodies.OrbitalElements`)
+    to ``body`` in [start, stop] below ``threshold``, by time: a screening of that object alone
+    (two-body grid, then every approach by the N-body engine), in this process."""
+    table = one_object_table(elements)
+    found = screen(table, body, start, stop, threshold, scheduler="synchronous", progress=False)
+    return found.sort_values("et", kind="stable").reset_index(drop=True)

@@ -67,6 +67,7 @@ def refine_rows(result: pd.DataFrame, conics, designations, nongrav, params: Scr
     out = result.copy()
     out["two_body_et"] = out["et"]
     out["two_body_dist_km"] = out["dist_km"]
+    out["impact"] = ""
     limit = len(out) if params.nbody_max is None else max(int(params.nbody_max), 0)
     top = out.index[:limit]
     out.attrs["nbody_not_found"] = 0
@@ -103,6 +104,8 @@ def refine_rows(result: pd.DataFrame, conics, designations, nongrav, params: Scr
         for k, i in enumerate(missed):
             hits.et[i], hits.dist_km[i] = again.et[k], again.dist_km[k]
             hits.v_rel_kms[i] = again.v_rel_kms[k]
+    for k, entry in (hits.impacts or {}).items():
+        out.loc[top[k], "impact"] = entry.headline()  # the approach is its surface entry
     found = np.isfinite(hits.et)
     idx = top[found]
     d_km = hits.dist_km[found]

@@ -20,7 +20,7 @@ Example
 >>> from orbitviz import data
 >>> rec = read_sbdb_file(data.fetch("sbdb_api_apophis.dat"))   # astroquery's saved answer
 >>> rec.elements.q_au, rec.close_approaches.shape
-(0.7460724295867941, (79, 15))
+(0.7460724295867941, (79, 16))
 """
 
 from __future__ import annotations
@@ -63,6 +63,22 @@ _SBDB_FIELDS = {
     "ma": "M_deg",
     "a": "a_au",
 }
+
+SBDB_BODIES = {
+    "Merc": "MERCURY",
+    "Venus": "VENUS",
+    "Earth": "EARTH",
+    "Moon": "MOON",
+    "Mars": "MARS",
+    "Juptr": "JUPITER BARYCENTER",
+    "Satrn": "SATURN BARYCENTER",
+    "Urnus": "URANUS BARYCENTER",
+    "Neptn": "NEPTUNE BARYCENTER",
+    "Pluto": "PLUTO BARYCENTER",
+}
+"""SBDB's body abbreviations (``Juptr``) -> SPICE names. The outer planets' system
+barycentres: planetary ephemerides such as DE421 carry only those, and a planet sits within
+~0.01 % of a close approach's distance from its barycentre."""
 
 CA_COLUMNS = {
     # SBDB key -> (our column, numeric?)
@@ -239,8 +255,9 @@ def close_approaches_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answe
     Columns: ``body``, ``time_tdb`` (SBDB's calendar string, TDB, to the minute), ``jd_tdb``,
     ``et`` (TDB s past J2000, from ``jd``), ``dist_au``, ``dist_min_au``, ``dist_max_au``
     (3-sigma), ``v_rel_kms``, ``v_inf_kms``, ``sigma_t_min``, ``sigma_tf``, ``unc_major_km``,
-    ``unc_minor_km``, ``unc_angle_deg``, ``orbit_ref``. Missing columns are NaN/None; an answer
-    without ``ca_data`` gives an empty frame with these columns.
+    ``unc_minor_km``, ``unc_angle_deg``, ``orbit_ref`` and ``spice_body`` (the body's SPICE
+    name: :data:`SBDB_BODIES`). Missing columns are NaN/None; an answer without ``ca_data``
+    gives an empty frame with these columns.
     """
     rows = data.get("ca_data") if isinstance(data, Mapping) else None
     columns = [col for col, _ in CA_COLUMNS.values()]
@@ -249,6 +266,7 @@ def close_approaches_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answe
             {col: pd.Series(dtype=float if num else object) for col, num in CA_COLUMNS.values()}
         )
         frame.insert(3, "et", pd.Series(dtype=float))
+        frame["spice_body"] = pd.Series(dtype=object)
         return frame
     if isinstance(rows, Mapping) and "fields" in rows:  # {"fields": [...], "data": [[...]]}
         rows = [dict(zip(rows["fields"], row)) for row in rows["data"]]
@@ -264,8 +282,9 @@ def close_approaches_from_sbdb(data: Mapping[str, Any], where: str = "SBDB answe
     if out["jd_tdb"].isna().all():
         raise ElementsError(f"{where}: close approaches without 'jd' times")
     out.insert(3, "et", (out["jd_tdb"] - 2451545.0) * SECONDS_PER_DAY)
+    out["spice_body"] = [SBDB_BODIES.get(str(b), str(b).upper()) for b in out["body"]]
     return (
-        out[["body", "time_tdb", "jd_tdb", "et", *columns[3:]]]
+        out[["body", "time_tdb", "jd_tdb", "et", *columns[3:], "spice_body"]]
         .sort_values("et", kind="stable")
         .reset_index(drop=True)
     )

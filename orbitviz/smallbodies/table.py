@@ -25,7 +25,13 @@ from orbitviz.smallbodies.elements import (
     mean_anomaly_from_tp_deg,
     mjd_tdb_to_et,
 )
-from orbitviz.smallbodies.names import normalize_designation, normalize_designations, pack_key
+from orbitviz.smallbodies.names import (
+    display_designation,
+    normalize_designation,
+    normalize_designations,
+    offline_name,
+    pack_key,
+)
 
 _SIGMA_COLUMNS = {
     "sigma_e": ("e", 1.0),
@@ -119,7 +125,7 @@ class ElementsTable:
             raise UnknownBody(f"{name!r} is not in {self.source}.{hint}")
         rec = self.table.iloc[row]
         return OrbitalElements(
-            str(rec["designation"]),
+            display_designation(str(rec["designation"])),
             q_au=rec["q_au"],
             e=rec["e"],
             i_deg=rec["i_deg"],
@@ -127,7 +133,7 @@ class ElementsTable:
             peri_deg=rec["peri_deg"],
             M_deg=rec["M_deg"],
             epoch_et=rec["epoch_et"],
-            name=rec.get("name") if "name" in rec else None,
+            name=(rec.get("name") if "name" in rec else None) or _offline_label(rec["designation"]),
             gm_km3s2=self.gm_km3s2,
             source=self.source,
             nongrav=self.nongrav(row),
@@ -349,3 +355,37 @@ def _bad_row_reasons(
 
 
 __all__ = ["ASTEROID_NONGRAV_LAW", "COMET_PREFIXES", "ElementsTable", "elements_table"]
+
+
+def _offline_label(designation) -> str | None:
+    """``"3122 Florence"`` for a numbered minor planet named in names.toml, else None."""
+    name = offline_name(str(designation))
+    return f"{designation} {name}" if name else None
+
+
+def one_object_table(elements: OrbitalElements) -> ElementsTable:
+    """A one-row :class:`ElementsTable` of ``elements`` (its non-gravitational terms kept):
+    to screen a single object, e.g. for its next close approaches."""
+    ng = dict(elements.nongrav or {})
+    row = {
+        "designation": elements.designation,
+        "key": normalize_designation(elements.designation),
+        "q_au": elements.q_au,
+        "a_au": elements.q_au / (1.0 - elements.e) if elements.e < 1 else np.nan,
+        "e": elements.e,
+        "i_deg": elements.i_deg,
+        "node_deg": elements.node_deg,
+        "peri_deg": elements.peri_deg,
+        "M_deg": elements.M_deg,
+        "epoch_et": elements.epoch_et,
+        "name": elements.name or "",
+        # the comet g(r) law unless the elements name the asteroid one (ALN ...)
+        "prefix": "" if "ALN" in ng else ("P" if ng else ""),
+        **{f"{k}_au_d2": float(ng[k]) for k in ("A1", "A2", "A3") if k in ng},
+        **({"DT_d": float(ng["DT"])} if "DT" in ng else {}),
+    }
+    table = pd.DataFrame([row])
+    bad = pd.DataFrame({"designation": [], "reason": []})
+    return ElementsTable(
+        table, elements.to_conics()[None, :], bad, elements.source, elements.gm_km3s2
+    )

@@ -22,7 +22,8 @@ approach gives ``dt_s`` (ours - JPL), ``d_dist_km`` (ours - JPL) and ``rel_d_dis
 >>> with KernelSet("default"):
 ...     result = compare_close_approaches(rows, table)
 >>> result.counts
-{'asked': 3, 'compared': 3, 'not_found': 0, 'orbit_id_differs': 0}
+{'asked': 3, 'compared': 3, 'not_found': 0, 'orbit_id_differs': 0, 'outside_jpl_sigma': 0,
+ 'outside_explained': 0, 'impacts': 0}
 >>> result.rows[["des", "cd", "jpl_dist_km"]].round(0)     # 2020 QG passed 9,317 km away
         des                 cd  jpl_dist_km
 0  2020 CD3  2020-Feb-13 16:20      47062.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,24 @@ from ..units import jd_tdb_to_et
 CAD_FIELDS = ("des", "orbit_id", "jd", "cd", "dist")
 """Fields a CAD API answer must have (``fields``); ``dist_min``, ``dist_max``, ``v_rel``,
 ``t_sigma_f`` are kept when present."""
+
+
+_T_SIGMA = re.compile(r"^\s*(<)?\s*(?:(\d+)_)?(\d+):(\d+)\s*$")
+
+
+def t_sigma_seconds(text) -> float:
+    """JPL's formatted 3-sigma time uncertainty ``t_sigma_f`` in seconds: ``"00:56"`` 56 min,
+    ``"9_13:36"`` 9 d 13 h 36 min, ``"< 00:01"`` under a minute (60 s: the bound); NaN when
+    absent or unreadable.
+
+    >>> t_sigma_seconds("00:56"), t_sigma_seconds("9_13:36"), t_sigma_seconds("< 00:01")
+    (3360.0, 826560.0, 60.0)
+    """
+    match = _T_SIGMA.match(str(text)) if text is not None else None
+    if not match:
+        return float("nan")
+    _, days, hours, minutes = match.groups()
+    return float(int(days or 0) * 86400 + int(hours) * 3600 + int(minutes) * 60)
 
 
 def read_cad_answer(path: str | os.PathLike) -> pd.DataFrame:
@@ -62,6 +81,7 @@ def read_cad_answer(path: str | os.PathLike) -> pd.DataFrame:
             out[ours] = pd.to_numeric(raw[theirs], errors="coerce")
     if "t_sigma_f" in raw:
         out["t_sigma_f"] = raw["t_sigma_f"].astype(str)
+        out["t_3sigma_s"] = [t_sigma_seconds(t) for t in raw["t_sigma_f"]]
     out.attrs["source"] = path.name
     return out
 

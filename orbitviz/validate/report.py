@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._text import table as _table
+from ..smallbodies.names import display_designation
 
 _STATS = (
     ("rel_d_dist", "|d dist| / dist", ""),
@@ -46,12 +47,26 @@ class CadComparison:
     @property
     def counts(self) -> dict[str, int]:
         match = self.rows["orbit_id_match"] if len(self.rows) else pd.Series([], dtype=object)
+        outside = self.outside()
         return {
             "asked": int(self.asked),
             "compared": len(self.rows),
             "not_found": len(self.not_found),
             "orbit_id_differs": int((match == False).sum()),  # noqa: E712 -- None: unknown
+            "outside_jpl_sigma": len(outside),
+            "outside_explained": int((outside["explanation"] != "not explained").sum())
+            if len(outside)
+            else 0,
+            "impacts": int((self.rows["impact"] != "").sum()) if "impact" in self.rows else 0,
         }
+
+    def outside(self) -> pd.DataFrame:
+        """The rows whose distance or time differs from JPL's by more than JPL's own 3-sigma
+        (``dist_min``/``dist_max``, ``t_sigma_f``), with ``outside_jpl_sigma`` (which) and
+        ``explanation`` (why, in words)."""
+        if "outside_jpl_sigma" not in self.rows:
+            return self.rows.iloc[:0]
+        return self.rows[self.rows["outside_jpl_sigma"] != ""]
 
     def _values(self) -> dict[str, np.ndarray]:
         r = self.rows
@@ -85,7 +100,21 @@ class CadComparison:
     def summary(self) -> dict:
         """Everything the table shows, JSON-able."""
         worst_cols = ["des", "cd", "jpl_dist_km", "d_dist_km", "rel_d_dist", "dt_s"]
-        worst_cols += [c for c in ("t_sigma_f",) if c in self.rows]
+        worst_cols += [c for c in ("t_sigma_f", "explanation") if c in self.rows]
+        out_cols = [
+            c
+            for c in (
+                "des",
+                "cd",
+                "jpl_dist_km",
+                "d_dist_km",
+                "dt_s",
+                "t_sigma_f",
+                "outside_jpl_sigma",
+                "explanation",
+            )
+            if c in self.rows
+        ]
         differs = self.rows[self.rows["orbit_id_match"] == False]  # noqa: E712
         return {
             "source": self.source,
@@ -96,6 +125,7 @@ class CadComparison:
             "counts": self.counts,
             "stats": self.stats(),
             "worst": _records(self.worst(5)[worst_cols]),
+            "outside_jpl_sigma": _records(self.outside()[out_cols]),
             "not_found": _records(self.not_found),
             "orbit_id_differs": _records(differs[["des", "orbit_id", "catalog_orbit_id"]]),
             "wall_s": self.wall_s,
@@ -118,6 +148,8 @@ class CadComparison:
             f"  compared          {c['compared']}",
             f"  not found         {c['not_found']}",
             f"  orbit_id differs  {c['orbit_id_differs']}",
+            f"  outside JPL's 3-sigma  {c['outside_jpl_sigma']} (explained: "
+            f"{c['outside_explained']})",
             "",
         ]
         header = ["", "median", "95th percentile", "max"]
@@ -133,9 +165,9 @@ class CadComparison:
             lines += ["", f"  worst {min(5, len(self.rows))} (by |d dist| / dist):"]
             worst = [
                 [
-                    r["des"],
+                    display_designation(r["des"]),
                     r["cd"],
-                    f"{r['jpl_dist_km']:,.0f}",
+                    f"{r['jpl_dist_km']:,.1f}",
                     f"{r['d_dist_km']:+.3f}",
                     _num(r["rel_d_dist"]),
                     f"{r['dt_s']:+.3f}",
@@ -146,6 +178,20 @@ class CadComparison:
             header = ["des", "JPL time (TDB)", "JPL dist (km)", "d dist (km)", "rel", "dt (s)"]
             header.append("JPL t_sigma")
             lines += ["    " + line for line in _table(worst, header).splitlines()]
+            lines += [
+                f"    {r['des']}: {r['explanation']}" for r in s["worst"] if r.get("explanation")
+            ]
+        if s["outside_jpl_sigma"]:
+            lines += [
+                "",
+                f"  outside JPL's own 3-sigma ({len(s['outside_jpl_sigma'])} of {c['compared']}):",
+            ]
+            for r in s["outside_jpl_sigma"]:
+                lines.append(
+                    f"    {r['des']} {r['cd']}: {r['outside_jpl_sigma']} "
+                    f"({r['d_dist_km']:+,.3f} km, {r['dt_s']:+,.1f} s; JPL t_sigma "
+                    f"{r.get('t_sigma_f', '-')}): {r['explanation']}"
+                )
         if len(self.not_found):
             lines += ["", f"  not found ({len(self.not_found)}):"]
             rows = [[r["des"], r["cd"], r["reason"]] for r in s["not_found"]]
