@@ -35,8 +35,8 @@ from ..errors import OrbitvizError
 from ..units import AU_KM
 from . import kepler, nbody
 from .drift import pulls_on_the_way
-from .events import find_crossings, find_minima, time_grid
-from .impacts import Impact, find_impact
+from .events import Crossings, find_crossings, find_minima, time_grid
+from .impacts import Impact, find_impact, levels_km
 from .methods import DEFAULT_METHOD, METHODS
 from .nbody import body_states_function
 from .relative import distance_functions
@@ -84,6 +84,9 @@ class _Pass:
     elements_before: np.ndarray
     elements_after: np.ndarray | None
     notes: list[str]
+    sphere_crossings: dict[float, Crossings] = field(default_factory=dict)
+    """Crossings of further spheres (km -> :class:`Crossings`) found with the SOI's: the
+    N-body pass finds the impact sphere's in the same compiled call."""
 
 
 @dataclass
@@ -234,7 +237,8 @@ def analyze_flyby(
         options = dict(nbody_options or {})
         if getattr(target, "nongrav", None) and "nongrav" not in options:
             options["nongrav"] = target.nongrav
-        found = _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options)
+        spheres = [radius + levels_km(body_code)[0]] if radius is not None else []
+        found = _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options, spheres)
     else:
         body_state = body_states_function(body_code, start_et, stop_et)
         found = _conic_or_patched(
@@ -243,7 +247,12 @@ def analyze_flyby(
     impact = None
     if radius is not None:
         impact = find_impact(
-            found.rel, start_et, stop_et, _grid_step_s(start_et, stop_et), body_code
+            found.rel,
+            start_et,
+            stop_et,
+            _grid_step_s(start_et, stop_et),
+            body_code,
+            crossings=found.sphere_crossings.get(radius + levels_km(body_code)[0]),
         )
         if impact is not None and impact.reaches_surface:
             found = _stopped_at_impact(found, impact)
@@ -498,7 +507,7 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
 # --- N-body -------------------------------------------------------------------------------------
 
 
-def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
+def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options, spheres=()):
     trajectory = nbody.propagate_nbody(conics, start_et, stop_et, **options)
     relative = nbody.relative_state_function(trajectory, body_code, start_et, stop_et)
 
@@ -508,13 +517,16 @@ def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
     step = _grid_step_s(start_et, stop_et)
     # the searches on the dense output in compiled code (the same answers as
     # find_crossings / _approaches on ``rel``, which remain where the body has no records)
-    events = trajectory.distance_events(body_code, start_et, stop_et, step, [soi])
+    # (and the crossings of the ``spheres``, an impact's, in the same call)
+    events = trajectory.distance_events(body_code, start_et, stop_et, step, [soi, *spheres])
+    sphere_crossings = {}
     if events is None:
         dist, _ = distance_functions(rel)
         crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
         interior, closest, at_edge = _approaches(rel, start_et, stop_et, step)
     else:
-        (crossings,), minima, speeds = events
+        (crossings, *others), minima, speeds = events
+        sphere_crossings = dict(zip(spheres, others))
         interior, closest, at_edge = _pick_closest(rel, start_et, minima, speeds)
     entries, exits = crossings.entries, crossings.exits
     t_before = float(entries[0]) if entries.size else start_et
@@ -545,6 +557,7 @@ def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
         before,
         after,
         notes,
+        sphere_crossings,
     )
 
 
