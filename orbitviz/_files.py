@@ -64,6 +64,7 @@ __all__ = [
     "check_output",
     "removing_temporaries_on_signals",
     "sha256_file",
+    "signals_deferred",
 ]
 
 _CHUNK = 1 << 22  # 4 MiB reads
@@ -206,6 +207,31 @@ def removing_temporaries_on_signals() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP for the block and deliver them once it ends.
+
+    For the few statements that start something the caller must be able to stop: a signal
+    raised inside ``subprocess.Popen`` (or between it and the assignment of its result) loses
+    the child, which then goes on and writes a file after the cleanup ran. Main thread only
+    (elsewhere: no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.getsignal(sig) for sig in wanted}
+    pending: list[int] = []
+    for sig in wanted:
+        signal.signal(sig, lambda signum, _frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)  # the handler restored above runs now
 
 
 def check_output(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitviz._files import atomic_path, check_output
+from orbitviz._files import atomic_path, check_output, signals_deferred
 from orbitviz.errors import OrbitvizError
 from orbitviz.scene import Scene, TimeMap
 from orbitviz.spice import to_et, utc_label
@@ -190,7 +190,10 @@ def _render_frames(
     )
     sink = None
     try:
-        sink = open_sink(temporary, kind, plan.size, plan.fps, quality)
+        # a signal inside Popen would lose ffmpeg, which would then write the output after
+        # the cleanup: signals wait until ``sink`` holds it
+        with signals_deferred():
+            sink = open_sink(temporary, kind, plan.size, plan.fps, quality)
         result.command = getattr(sink, "command", [])
         bar = tqdm(
             total=plan.n_frames,

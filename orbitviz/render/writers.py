@@ -184,7 +184,11 @@ class FfmpegSink(FrameSink):
         self._process = subprocess.Popen(
             self.command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
         )
-        super().__init__(size)
+        try:
+            super().__init__(size)
+        except BaseException:
+            self._kill()  # never leave an ffmpeg behind that would write the output later
+            raise
 
     def _write(self, index: int, buf: np.ndarray) -> None:
         self._process.stdin.write(memoryview(buf).cast("B"))

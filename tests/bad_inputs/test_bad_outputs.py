@@ -189,6 +189,31 @@ def test_cli_exit_code_and_line_on_sigterm(capsys, tmp_path, monkeypatch):
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handlers restored
 
 
+def test_a_signal_while_ffmpeg_starts_loses_no_encoder(tmp_path):
+    """CI once left ``.out.*.partial.mp4`` behind: SIGTERM inside ``Popen`` lost the ffmpeg
+    child, which opened the output after the cleanup had removed it."""
+    from orbitviz._files import removing_temporaries_on_signals, signals_deferred
+    from orbitviz.render.writers import open_sink
+
+    started = []
+    with (
+        pytest.raises(_files.Terminated),
+        removing_temporaries_on_signals(),
+        atomic_path(tmp_path / "out.mp4") as tmp,
+    ):
+        with signals_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives while the encoder starts
+            sink = open_sink(tmp, "mp4", (64, 48), 10, "draft")
+            started.append(sink)
+        sink.close()  # never reached: the signal is delivered once the sink is held
+    (sink,) = started
+    sink.abort()
+    assert sink._process.returncode is not None  # the encoder is gone, not writing on
+    time.sleep(0.5)
+    assert leftovers(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
 def test_stale_temporaries_of_crashed_runs_are_removed(tmp_path):
     day = 86400
     old = time.time() - 2 * day
