@@ -388,7 +388,7 @@ def test_a_new_process_loads_the_engine_without_numbas_compiler(tmp_path):
         "print(' '.join(m for m in ('numba.np.arraymath', 'scipy.linalg') if m in sys.modules))"
     )
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
-    env["XDG_CACHE_HOME"] = str(tmp_path)
+    env["ORBITVIZ_CACHE_DIR"] = str(tmp_path)
     compiled, loaded = (
         subprocess.run(
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
@@ -401,7 +401,7 @@ def test_a_new_process_loads_the_engine_without_numbas_compiler(tmp_path):
 
 def test_the_engine_caches_in_its_own_folder_without_touching_the_environment(tmp_path):
     """Importing the engine used to set NUMBA_CACHE_DIR for the user's whole process (and its
-    children). Now only the engine's functions are cached in orbitviz's user cache, in a
+    children). Now only the engine's functions are cached in orbitviz's cache, in a
     folder named by the engine's source (not the checkout's path), and the environment and
     numba's settings stay as they were."""
     code = (
@@ -410,12 +410,12 @@ def test_the_engine_caches_in_its_own_folder_without_touching_the_environment(tm
         "print(os.environ.get('NUMBA_CACHE_DIR'), repr(numba.config.CACHE_DIR), jit.CACHE_DIR)"
     )
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
-    env["XDG_CACHE_HOME"] = str(tmp_path)
+    env["ORBITVIZ_CACHE_DIR"] = str(tmp_path)
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     numba_env, numba_setting, folder = done.stdout.split()
     assert (numba_env, numba_setting) == ("None", "''")
-    assert Path(folder).parent == tmp_path / "orbitviz" / "numba"
+    assert Path(folder).parent == tmp_path / "numba"
     assert Path(folder).name.startswith("engine-")
     assert list(Path(folder).glob("forces.radius_after-*.nbi"))
