@@ -32,6 +32,7 @@ from .chebyshev import bodies_states
 from .events import distance_events
 from .forces import radius_after
 from .ias15 import (
+    INTERRUPTED,
     OK,
     OUT_OF_EPHEMERIS,
     STEP_TOO_SMALL,
@@ -41,6 +42,7 @@ from .ias15 import (
 )
 
 __all__ = [
+    "INTERRUPTED",
     "OK",
     "OUT_OF_EPHEMERIS",
     "STEP_TOO_SMALL",

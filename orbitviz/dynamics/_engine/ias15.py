@@ -12,7 +12,7 @@ from .forces import forces
 from .jit import njit
 
 # status codes of integrate()
-OK, TOO_MANY_STEPS, STEP_TOO_SMALL, OUT_OF_EPHEMERIS = 0, 1, 2, 3
+OK, TOO_MANY_STEPS, STEP_TOO_SMALL, OUT_OF_EPHEMERIS, INTERRUPTED = 0, 1, 2, 3, 4
 
 
 # Gauss-Radau nodes on [0, 1] (the left end and the 7 roots of P7(2s-1) + P8(2s-1) inside)
@@ -115,9 +115,12 @@ def _next_step(a0, b, dt, epsilon):
 
 
 @njit(cache=True)
-def _leg(t0, x, v, t_end, epsilon, h_first, max_steps, eph, gm, isun, gr, c2, ng, span, window):
+def _leg(
+    t0, x, v, t_end, epsilon, h_first, max_steps, eph, gm, isun, gr, c2, ng, span, window, stop
+):
     """IAS15 from ``t0`` to ``t_end`` (either direction) for the bodies at ``x``, ``v`` (nb, 3),
-    which all take the same steps (moved in place to where the leg ends).
+    which all take the same steps (moved in place to where the leg ends). ``stop[0]`` is read
+    before each step: non-zero ends the leg (status :data:`INTERRUPTED`).
 
     Returns the steps that overlap ``window`` (lo, hi), in the order taken: their start times
     (K,), lengths (K,), start states (K, nb, 6) and acceleration polynomials (K, 8, nb, 3)
@@ -163,6 +166,9 @@ def _leg(t0, x, v, t_end, epsilon, h_first, max_steps, eph, gm, isun, gr, c2, ng
     while direction * (t_end - t) > 0.0:
         if m + 1 >= max_steps:
             status = TOO_MANY_STEPS
+            break
+        if stop[0] != 0:  # the caller was interrupted (a signal): one load per step
+            status = INTERRUPTED
             break
         min_step = 10.0 * abs(np.nextafter(t, direction * np.inf) - t)
         while True:  # attempts of one step
@@ -272,10 +278,11 @@ def _grown(a, cap):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def integrate(
-    et0, y0, targets, h_first, epsilon, max_steps, eph, gm, isun, gr, c2, ng, span, window, own
-):
+    et0, y0, targets, h_first, epsilon, max_steps, eph, gm, isun, gr, c2, ng, span, window, own,
+    stop,
+):  # fmt: skip
     """IAS15 from ``et0`` to each of ``targets`` (one leg each: backwards and/or forwards) for
     the bodies with barycentric states ``y0`` (N, 6): with ``own``, each body alone, with its
     own steps (what it would take alone, whatever else is in the call); else all together on
@@ -286,7 +293,12 @@ def integrate(
     arrays over all the kept steps (S): lower time bound, start time, length, start state
     (S, 6), acceleration polynomial (S, 8, 3); then per body: its first step and number of
     steps there, the steps taken, the status (:data:`OK` or why it stopped) and the time it
-    stopped at; and the number of force evaluations."""
+    stopped at; and the number of force evaluations.
+
+    ``stop`` (1,): read before every step; set non-zero (from another thread: this function
+    runs without the GIL) it ends the integration within a step, every body not yet done
+    with status :data:`INTERRUPTED` (the caller's signal handler, which cannot run inside
+    compiled code, then raises)."""
     n = y0.shape[0]
     if ng.shape[0] != n or ng.shape[1] != 9 or y0.shape[1] != 6:
         raise ValueError("integrate: y0 must be (N, 6) and ng (N, 9)")
@@ -322,7 +334,7 @@ def integrate(
                     v[i, c] = y0[lo + i, 3 + c]
             w_t0, w_dt, w_y0, w_poly, m, calls, st, t_at = _leg(
                 et0, x, v, targets[leg], epsilon, h_first[leg], max_steps, eph, gm, isun, gr,
-                c2, members, span, window,
+                c2, members, span, window, stop,
             )  # fmt: skip
             nfev += calls
             for i in range(size):
