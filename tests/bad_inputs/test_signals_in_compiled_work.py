@@ -132,3 +132,27 @@ def test_a_private_folder_that_others_can_write_is_refused(tmp_path):
     assert folder == "None"
     assert len(err) == 1 and "compiled in memory" in err[0], err
     assert list(planted.iterdir()) == []
+
+
+def test_ctrl_c_while_the_arguments_are_read_is_one_line_and_130():
+    """Ctrl-C in the first ~0.3 s gave Python's KeyboardInterrupt traceback and rc -2: it
+    landed before :func:`orbitviz.cli.main`'s handlers (importing numpy for the command
+    line, reading the arguments)."""
+    code = (
+        "import orbitviz.cli as cli\n"
+        "def main():\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.main = main\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.splitlines() == ["orbitviz: interrupted"]
+
+
+def test_the_command_line_starts_without_numpy():
+    """What the command line imports before its handlers hold is the window where Ctrl-C
+    is still Python's traceback: numpy (0.1 s of it) waits for a command that needs it."""
+    code = "import sys, orbitviz.cli; print('numpy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
