@@ -35,18 +35,20 @@ and SIGHUP end the process through the same cleanup as Ctrl-C.
 Hashing
 -------
 :func:`sha256_file` reads in chunks and remembers each answer against the file's (resolved path,
-size, mtime_ns, inode), in this process and, when given ``memo_dir``, on disk for later
+size, mtime_ns, inode, ctime_ns), in this process and, when given ``memo_dir``, on disk for later
 processes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -54,17 +56,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from orbitviz.errors import OutputError
+from orbitviz.errors import OrbitvizError, OutputError
 
 __all__ = [
     "STALE_AFTER_S",
     "atomic_open",
     "atomic_path",
     "atomic_write",
+    "check_input",
     "check_output",
     "removing_temporaries_on_signals",
     "sha256_file",
     "signals_deferred",
+    "write_failure",
 ]
 
 _CHUNK = 1 << 22  # 4 MiB reads
@@ -108,10 +112,43 @@ def _temporary_in(final: Path, *, folder: bool) -> Path:
     remove_stale_temporaries(final)
     prefix, suffix = f".{final.stem}.", f".partial{final.suffix}"
     if folder:
-        return Path(tempfile.mkdtemp(dir=final.parent, prefix=prefix, suffix=suffix))
+        made = Path(tempfile.mkdtemp(dir=final.parent, prefix=prefix, suffix=suffix))
+        made.chmod(0o777 & ~_umask())
+        return made
     handle, name = tempfile.mkstemp(dir=final.parent, prefix=prefix, suffix=suffix)
-    os.close(handle)
+    try:  # mkstemp makes 0600; the final file gets the mode any new file would (umask)
+        os.fchmod(handle, 0o666 & ~_umask())
+    finally:
+        os.close(handle)
     return Path(name)
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: done under a lock)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def write_failure(where: str | os.PathLike, exc: OSError) -> OutputError | None:
+    """The one-line error for a write that failed because the disk is full or the place is
+    not writable (None for any other OSError: a bug or an input problem, not this)."""
+    if exc.errno in DISK_FULL:
+        todo = "free some space or write elsewhere"
+    elif exc.errno in NOT_WRITABLE:
+        todo = "choose a writable place"
+    else:
+        return None
+    reason = exc.strerror or os.strerror(exc.errno or 0)
+    return OutputError(f"cannot write {where}: {reason}; {todo}", path=where, reason=reason)
 
 
 def _fsync_file(path: Path) -> None:
@@ -159,11 +196,28 @@ def atomic_path(path: str | os.PathLike, *, folder: bool = False) -> Iterator[Pa
     missing or an empty folder. The target's folder must exist.
     """
     final = Path(path)
-    temporary = _temporary_in(final, folder=folder)
+    try:
+        temporary = _temporary_in(final, folder=folder)
+    except OSError as exc:
+        failure = write_failure(final, exc)
+        if failure is None:
+            raise
+        raise failure from exc
     _LIVE.add(temporary)
     try:
         yield temporary
         _commit(temporary, final)
+    except OSError as exc:
+        _discard(temporary)
+        failure = write_failure(final, exc)
+        ours = (
+            exc.filename is None
+            or Path(exc.filename) in (temporary, final)
+            or (temporary in Path(exc.filename).parents)
+        )
+        if failure is None or not ours:  # not the write (an input it read, say): as it was
+            raise
+        raise failure from exc
     except BaseException:
         _discard(temporary)
         raise
@@ -282,6 +336,84 @@ def check_output(
     return final
 
 
+MAX_INPUT_BYTES = 2 * 1024**3
+"""The largest file orbitviz reads (a light curve, a mesh, a catalog, a kernel is far less)."""
+
+
+def check_input(
+    path: str | os.PathLike,
+    *,
+    what: str = "file",
+    error: type[OrbitvizError] = OrbitvizError,
+    max_bytes: int = MAX_INPUT_BYTES,
+    pipes: bool = False,
+) -> os.stat_result | None:
+    """Fail before reading ``path`` when reading it would never end or means nothing: a loop
+    of symbolic links, a folder, a device (a link to ``/dev/zero`` hashed forever), a socket,
+    a named pipe (unless ``pipes``: the caller reads it once, as a shell's ``<(cmd)``), or a
+    file over ``max_bytes``. Returns its ``os.stat`` (None when it does not exist: the caller
+    says so in its own words); raises ``error`` with one line otherwise."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise error(
+                f"{what} {path}: a loop of symbolic links; point the link at a real file"
+            ) from None
+        raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    mode = info.st_mode
+    if stat.S_ISFIFO(mode) and pipes:
+        return info
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a named pipe"
+            if stat.S_ISFIFO(mode)
+            else "a device or a socket"
+        )
+        raise error(f"{what} {path} is {kind}, not a regular file; give a file")
+    if info.st_size > max_bytes:
+        raise error(
+            f"{what} {path}: {_human(info.st_size)} is more than orbitviz reads "
+            f"({_human(max_bytes)} at most); is it the right file?"
+        )
+    return info
+
+
+def _human(size: int) -> str:
+    """1536 -> '1.5 KiB'."""
+    value, unit = float(size), "bytes"
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            break
+        value /= 1024
+    return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+
+
+@contextlib.contextmanager
+def spooled(path: str | os.PathLike, *, max_bytes: int = MAX_INPUT_BYTES) -> Iterator[Path]:
+    """``path`` itself when it is a regular file; a named pipe (a shell's ``<(cmd)``) read
+    once into a private temporary file (at most ``max_bytes``), removed after the block, for
+    readers that open a file more than once."""
+    if not stat.S_ISFIFO(os.stat(path).st_mode):
+        yield Path(path)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="orbitviz-pipe-"))
+    copy = folder / (Path(path).name + ".copy" + Path(path).suffix)
+    try:
+        with open(path, "rb") as source, open(copy, "wb") as sink:
+            while chunk := source.read(_CHUNK):
+                if sink.tell() + len(chunk) > max_bytes:
+                    raise OSError(errno.EFBIG, f"more than {_human(max_bytes)} from a pipe")
+                sink.write(chunk)
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def atomic_open(
     path: str | os.PathLike, mode: str = "wb", *, encoding: str | None = None
@@ -308,7 +440,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
 # --------------------------------------------------------------------------------------------
 # hashing
 # --------------------------------------------------------------------------------------------
-_memo: dict[tuple[str, int, int, int], str] = {}
+_memo: dict[tuple[str, int, int, int, int], str] = {}
 
 
 def _sha256_of_contents(path: Path) -> str:
@@ -322,18 +454,22 @@ def _sha256_of_contents(path: Path) -> str:
 def sha256_file(path: str | os.PathLike, *, memo_dir: str | os.PathLike | None = None) -> str:
     """Hex sha256 of a file's contents, read in 4 MiB chunks.
 
-    The answer is remembered against the file's (resolved path, size, mtime_ns, inode; like
-    git's index): in this process
-    always, and in ``memo_dir`` (one small file per path, written atomically) when given, so
-    that a later process need not read an unchanged file again. Any change to size or mtime
-    means a fresh hash. A memo folder that cannot be read or written only costs time.
+    The answer is remembered against the file's (resolved path, size, mtime_ns, inode,
+    ctime_ns; like git's index): in this process always, and in ``memo_dir`` (one small file
+    per path, written atomically) when given, so that a later process need not read an
+    unchanged file again. Any write changes ctime (which no tool can set back), so an edited
+    file is hashed again. A memo folder that cannot be read or written only costs time. Only
+    regular files (OSError EINVAL otherwise).
     """
     source = Path(path).resolve()
     info = source.stat()
-    key = (str(source), info.st_size, info.st_mtime_ns, info.st_ino)
+    if not stat.S_ISREG(info.st_mode):  # a link to /dev/zero or a pipe would never end
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    # ctime too: a file rewritten in place with its size and mtime restored still differs
+    key = (str(source), info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
     if key in _memo:
         return _memo[key]
-    stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino} {info.st_ctime_ns}"
     memo = None
     if memo_dir is not None:
         memo = Path(memo_dir) / hashlib.sha256(str(source).encode()).hexdigest()

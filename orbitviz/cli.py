@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
-from ._files import Terminated, removing_temporaries_on_signals
+from ._files import Terminated, removing_temporaries_on_signals, write_failure
 from .cli_types import Parser
 from .commands import (
     flyby,
@@ -109,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         with signals, warnings.catch_warnings():
             warnings.showwarning = _one_line_warning
-            return args.func(args)
+            code = args.func(args)
+            sys.stdout.flush()  # a full disk behind stdout is said here, not at exit
+            return code
     except OrbitvizError as exc:
         if args.debug:
             raise
@@ -127,6 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("orbitviz: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a write that failed under everything else: stdout on a full disk
+        failure = write_failure(exc.filename or "standard output", exc)
+        if failure is None or args.debug:
+            raise
+        _quiet_stdout()  # what is left of stdout goes nowhere, not into a second traceback
+        print(f"orbitviz: error: {failure}", file=sys.stderr)
+        return 2
 
 
 def run() -> NoReturn:

@@ -21,6 +21,7 @@ import contextlib
 import os
 import signal
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -72,9 +73,17 @@ def run_tasks(
     for index, args in tasks:
         part = part_of(index) if part_of is not None else None
         if part is not None and part.exists() and read_part is not None:
-            results[index] = read_part(part)
-        else:
-            todo.append((index, args, str(part) if part is not None else None))
+            try:
+                results[index] = read_part(part)
+                continue
+            except (OSError, ValueError) as exc:  # damaged (truncated, overwritten): redo it
+                warnings.warn(
+                    f"the part {part} of an earlier run is damaged ({type(exc).__name__}): "
+                    "computed again",
+                    stacklevel=2,
+                )
+                part.unlink(missing_ok=True)
+        todo.append((index, args, str(part) if part is not None else None))
     resumed = len(results)
     bar = _progress(len(tasks), resumed, progress, desc, unit)
     try:
@@ -315,6 +324,27 @@ def _sigint_sets(event: threading.Event):
 def parts_dir_for(out: str | os.PathLike) -> Path:
     """Where the part files of ``out`` live: ``<out>.parts/``."""
     return Path(str(out) + ".parts")
+
+
+def check_parts_dir(out: str | os.PathLike, error: type[OrbitvizError] = OrbitvizError) -> Path:
+    """Fail before any work when ``<out>.parts`` exists and is not a folder."""
+    parts = parts_dir_for(out)
+    if parts.exists() and not parts.is_dir():
+        raise error(
+            f"cannot keep the parts of {out} in {parts}: a file of that name is in the way; "
+            "move it away or choose another output name"
+        )
+    return parts
+
+
+def remove_if_empty(parts: Path | None) -> None:
+    """Remove a part folder (and ``<out>.parts`` above it) that holds nothing: a run that
+    failed before its first part leaves no empty folder behind."""
+    if parts is None:
+        return
+    for folder in (parts, parts.parent):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
 
 
 def write_part(frame, path: Path) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from .._files import check_input, spooled
+from ..errors import ShapeFormatError
+
 
 def add_parser(sub) -> None:
     shape = sub.add_parser("shape", help="shape models: information")
@@ -15,9 +18,13 @@ def add_parser(sub) -> None:
 
 def _shape_format(path) -> str:
     with open(path, "rb") as stream:
-        head = stream.read(64)
+        head = stream.read(4096)
     if head.startswith(b"ply"):
-        return "PLY " + head.split(b"\n")[1].split()[1].decode(errors="replace")
+        for line in head.splitlines()[1:]:  # comments may come before the format line
+            words = line.split()
+            if words[:1] == [b"format"] and len(words) > 1:
+                return "PLY " + words[1].decode(errors="replace")
+        return "PLY"
     return "SPICE DSK" if head.startswith(b"DAS/DSK") else "Wavefront OBJ"
 
 
@@ -30,11 +37,14 @@ def cmd_shape_info(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.exists() and args.file in data.manifest():
         path = data.fetch(args.file)
-    mesh = load_mesh(path)
+    check_input(path, what="shape file", error=ShapeFormatError, pipes=True)
+    with spooled(path) as readable:  # a shell's <(cmd) is read once
+        mesh = load_mesh(readable, use_cache=readable == path)
+        kind = _shape_format(readable)
     ext = mesh.extent_km
     rows = [
         ("file", str(path)),
-        ("format", _shape_format(path)),
+        ("format", kind),
         ("vertices", f"{len(mesh.vertices):,}"),
         ("faces", f"{len(mesh.faces):,}"),
         ("area", f"{mesh.area_km2:.4f} km^2"),

@@ -7,19 +7,21 @@ file in the cache folder and renames it only once the sha256 matches).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 import warnings
 from pathlib import Path
 
-from .._files import sha256_file
-from ..errors import ChecksumError, DataError, DownloadError
+from .._files import check_input, check_output, sha256_file
+from ..errors import ChecksumError, DataError, DownloadError, OutputError
 from .manifest import DataFile, entry
 from .paths import cache_dir, mirror_dir, resource_dir
 
 
 def verify(item: DataFile, path: Path) -> None:
     """Raise :class:`ChecksumError` unless ``path`` has the size and sha256 the manifest gives."""
+    check_input(path, what=f"the file of {item.name!r}", error=ChecksumError)
     if item.size is not None and path.stat().st_size != item.size:
         raise ChecksumError(
             f"{path}: size {path.stat().st_size} bytes, but manifest entry {item.name!r} expects "
@@ -115,7 +117,8 @@ def fetch(name: str, *, progress: bool | None = None) -> Path:
             verify(item, path)
             return path
         except ChecksumError:
-            path.unlink()  # a bad cached copy is replaced by a fresh download
+            with contextlib.suppress(OSError):  # a read-only cache is said by _download
+                path.unlink()  # a bad cached copy is replaced by a fresh download
     return _download(item, progress=sys.stderr.isatty() if progress is None else progress)
 
 
@@ -125,7 +128,16 @@ def _download(item: DataFile, *, progress: bool) -> Path:
     if not item.url:
         raise DataError(f"{item.name!r} has no download URL; put it in $ORBITVIZ_DATA_MIRROR")
     target = cache_path(item)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:  # a cache that takes no files is said before the network is tried
+        target.parent.mkdir(parents=True, exist_ok=True)
+        check_output(target, what=f"{item.name} into the cache")
+    except (OSError, OutputError) as exc:
+        reason = getattr(exc, "reason", "") or getattr(exc, "strerror", "") or str(exc)
+        raise DataError(
+            f"cannot fetch {item.name!r}: the cache folder {target.parent} cannot be written "
+            f"({reason}); set ORBITVIZ_CACHE_DIR to a writable folder, or point "
+            "ORBITVIZ_DATA_MIRROR at a folder holding the file"
+        ) from None
     where = ""
     if mirror_dir() is not None:
         where = f" (not found in the mirror {mirror_dir()} either, as {item.path})"

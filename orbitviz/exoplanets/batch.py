@@ -28,9 +28,11 @@ from ..parallel import (
     TABLE_SUFFIXES as OUT_SUFFIXES,
 )
 from ..parallel import (
+    check_parts_dir,
     check_scheduler,
     parts_dir_for,
     read_part,
+    remove_if_empty,
     run_tasks,
     write_part,
     write_table,
@@ -177,6 +179,7 @@ def transits_many(
     groups = group_by_star(light_curve_files(paths))
     if out is not None:
         check_output(out, what="the results table", suffixes=OUT_SUFFIXES, create_folder=True)
+        check_parts_dir(out, TransitError)
     key = hashlib.sha256(repr(sorted(options.items())).encode()).hexdigest()[:16]
     parts = parts_dir_for(out) / key if out is not None else None
 
@@ -192,19 +195,23 @@ def transits_many(
         (i, (star, [str(f) for f in files], {**options, "progress": None}))
         for i, (star, files) in enumerate(groups.items())
     ]
-    frames, resumed = run_tasks(
-        tasks,
-        analyze_star,
-        scheduler=scheduler,
-        workers=workers,
-        part_of=part_of if parts is not None else None,
-        read_part=None if parts is None else read_part,
-        progress=progress,
-        desc="stars",
-        unit="star",
-        error=TransitError,
-        key="orbitviz-transit-star",
-    )
+    try:
+        frames, resumed = run_tasks(
+            tasks,
+            analyze_star,
+            scheduler=scheduler,
+            workers=workers,
+            part_of=part_of if parts is not None else None,
+            read_part=None if parts is None else read_part,
+            progress=progress,
+            desc="stars",
+            unit="star",
+            error=TransitError,
+            key="orbitviz-transit-star",
+        )
+    except BaseException:
+        remove_if_empty(parts)  # parts made so far stay, for the resumed run
+        raise
     table = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=results_columns())
     )

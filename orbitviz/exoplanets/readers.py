@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._files import check_input
 from ..errors import LightCurveError
 from .lightcurve import TIME_FORMATS, LightCurve, normalised, stitch
 
@@ -94,26 +95,14 @@ MAX_FILE_BYTES = 2 * 1024**3
 def check_file(path: Path) -> Path:
     """``path`` if it is a regular file orbitviz may read (not a pipe, a device, a folder; at
     most :data:`MAX_FILE_BYTES`), else a :class:`LightCurveError` saying which."""
-    if not path.exists():
+    if (
+        check_input(path, what="light-curve file", error=LightCurveError, max_bytes=MAX_FILE_BYTES)
+        is None
+    ):
         raise LightCurveError(
             f"{path}: no such file; give the path of a light-curve FITS file or a table",
             path=path,
             reason="missing",
-        )
-    if not path.is_file():
-        raise LightCurveError(
-            f"{path}: not a regular file (a folder, a pipe or a device); give a light-curve "
-            "FITS file or a table",
-            path=path,
-            reason="not a file",
-        )
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise LightCurveError(
-            f"{path}: {size / 1024**3:.1f} GB is more than a light curve ({MAX_FILE_BYTES // 1024**3} "
-            "GB at most); give one star's light-curve files",
-            path=path,
-            reason="too large",
         )
     return path
 

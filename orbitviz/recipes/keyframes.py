@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._files import check_input
 from ..errors import CameraPathError
 from ..scene.cameras import KeyframedPath, angles_from_offsets
 from ..scene.easing import check_easing
@@ -67,6 +68,7 @@ def read_keyframes(path: str | Path) -> KeyframedPath:
     not 10, to keep turning the same way). Distances are interpolated in log space.
     """
     path = Path(path)
+    check_input(path, what="camera path", error=CameraPathError, max_bytes=16 * 1024**2)
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

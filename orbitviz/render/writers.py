@@ -7,6 +7,7 @@ Frames arrive bottom row first (OpenGL's order); the sinks flip them (ffmpeg's `
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import queue
 import subprocess
@@ -14,6 +15,8 @@ import threading
 from pathlib import Path
 
 import numpy as np
+
+from orbitviz._files import write_failure
 
 from .errors import RenderError
 
@@ -151,6 +154,8 @@ class FrameSink:
             self._free.put(buf)
 
     def _raise_error(self) -> None:
+        if isinstance(self._error, OSError) and write_failure("", self._error) is not None:
+            raise self._error  # a full disk or a read-only place: said as such by atomic_path
         if self._error is not None:
             raise RenderError(f"writing frames failed: {self._error}") from self._error
 
@@ -191,16 +196,33 @@ class FfmpegSink(FrameSink):
             raise
 
     def _write(self, index: int, buf: np.ndarray) -> None:
-        self._process.stdin.write(memoryview(buf).cast("B"))
+        try:
+            self._process.stdin.write(memoryview(buf).cast("B"))
+        except BrokenPipeError:  # ffmpeg stopped: its own words say why, not "Broken pipe"
+            raise self._failure() from None
 
     def _finish(self) -> None:
-        self._process.stdin.close()
-        stderr = self._process.stderr.read().decode(errors="replace").strip()
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.close()
         if self._process.wait() != 0:
-            raise RenderError(
-                f"ffmpeg failed (exit {self._process.returncode}): {stderr}\n"
-                f"command: {' '.join(self.command)}"
-            )
+            raise self._failure()
+
+    def _failure(self) -> Exception:
+        """Why ffmpeg ended: the disk (an OSError on the output, worded by atomic_path) or
+        its own message."""
+        stderr = self._process.stderr.read().decode(errors="replace").strip()
+        code = self._process.wait()
+        for number, words in (
+            (errno.ENOSPC, "No space left"),
+            (errno.EROFS, "Read-only"),
+            (errno.EACCES, "Permission denied"),
+        ):
+            if words in stderr:
+                return OSError(number, os.strerror(number), self.command[-1])
+        return RenderError(
+            f"ffmpeg failed (exit {code}): {stderr or 'no message'}\n"
+            f"command: {' '.join(self.command)}"
+        )
 
     def _kill(self) -> None:
         self._process.kill()

@@ -19,7 +19,7 @@ import pandas as pd
 
 from orbitviz import spice
 from orbitviz._files import check_output
-from orbitviz.parallel import TABLE_SUFFIXES, parts_dir_for
+from orbitviz.parallel import TABLE_SUFFIXES, check_parts_dir, parts_dir_for, remove_if_empty
 from orbitviz.screening.bodies import soi_radius_km
 from orbitviz.screening.distributed import check_scheduler, run_chunks, split
 from orbitviz.screening.nbody import nongrav_by_row, refine_nbody
@@ -137,6 +137,7 @@ def screen(
     check_scheduler(scheduler)
     if out is not None:  # a name we cannot write fails before any work, not after it
         check_output(out, what="the screening table", suffixes=TABLE_SUFFIXES, create_folder=True)
+        check_parts_dir(out, ScreeningError)
     table = load_catalog(catalog, allow_hyperbolic)
     km, text = parse_threshold(threshold)
     with spice.KernelSet("default"):
@@ -169,15 +170,19 @@ def screen(
         if out is not None:
             parts = parts_dir_for(out) / key[:16]
         stats: dict = {"workers_used": []}
-        frames, resumed = run_chunks(
-            chunks,
-            params,
-            scheduler=scheduler,
-            workers=workers,
-            parts_dir=parts,
-            progress=progress,
-            stats=stats,
-        )
+        try:
+            frames, resumed = run_chunks(
+                chunks,
+                params,
+                scheduler=scheduler,
+                workers=workers,
+                parts_dir=parts,
+                progress=progress,
+                stats=stats,
+            )
+        except BaseException:
+            remove_if_empty(parts)  # parts made so far stay, for the resumed run
+            raise
         frames = [f for f in frames if len(f)]
         result = sort_results(pd.concat(frames, ignore_index=True)) if frames else empty_results()
         if refine == METHOD_NBODY and not params.refines_on_workers and len(result):

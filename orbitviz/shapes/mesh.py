@@ -23,6 +23,11 @@ def _where(source: Path | str | None) -> str:
     return f" in {source}" if source else ""
 
 
+MAX_COORDINATE_KM = 1e8
+"""No shape orbitviz draws reaches this far from its origin (the Sun's radius is 7e5 km); a
+vertex beyond it is damage or a unit mistake (and 1e308 overflowed the area to inf)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Mesh:
     """Triangles ``faces`` (M, 3) indexing ``vertices`` (N, 3, km); arrays are read-only views."""
@@ -55,6 +60,13 @@ class Mesh:
                 f"vertex {bad}{where} has a NaN or infinite coordinate "
                 f"{vertices[bad].tolist()}; the file is damaged, re-export it"
             )
+        size = float(np.abs(vertices).max())
+        if size > MAX_COORDINATE_KM:
+            bad = int(np.abs(vertices).max(axis=1).argmax())
+            raise ShapeFormatError(
+                f"vertex {bad}{where} lies {size:.3g} km from the origin, more than any body "
+                f"orbitviz draws ({MAX_COORDINATE_KM:.0e} km): the file is damaged or not in km"
+            )
         low, high = faces.min(), faces.max()
         if low < 0 or high >= len(vertices):
             bad = low if low < 0 else high
@@ -72,6 +84,11 @@ class Mesh:
         object.__setattr__(self, "faces", faces)
         if self.source is not None:
             object.__setattr__(self, "source", Path(self.source))
+        if not self.area_km2 > 0:  # every answer (area, volume, lander contacts) meaningless
+            raise ShapeFormatError(
+                f"all {len(faces)} faces{where} have zero area (their corners lie on a line or "
+                "a point): the mesh has no surface; the file is damaged, re-export it"
+            )
 
     def __repr__(self) -> str:
         return (

@@ -12,10 +12,12 @@ Example:
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import numpy as np
 
+from orbitviz._files import check_input, spooled
 from orbitviz.errors import ShapeFormatError
 from orbitviz.shapes import _parse
 from orbitviz.shapes._parse import PAD, BadToken
@@ -31,6 +33,9 @@ def read_shape(path: str | Path, *, body: str | None = None, frame: str | None =
     """Read an OBJ, PLY or SPICE DSK (type 2) shape model, recognised by its content first and
     then its extension."""
     path = Path(path)
+    info = check_input(path, what="shape file", error=ShapeFormatError, pipes=True)
+    if info is not None and stat.S_ISFIFO(info.st_mode):  # a shell's <(cmd): read it once
+        return _read_pipe(path, body, frame)
     head = _head(path)
     if head.startswith(b"ply"):
         return read_ply(path, body=body, frame=frame)
@@ -46,6 +51,15 @@ def read_shape(path: str | Path, *, body: str | None = None, frame: str | None =
     raise ShapeFormatError(
         f"{path}: unknown shape-model format (supported: Wavefront OBJ, PLY and SPICE DSK type 2)"
     )
+
+
+def _read_pipe(path: Path, body: str | None, frame: str | None) -> Mesh:
+    try:
+        with spooled(path) as copy:
+            mesh = read_shape(copy, body=body, frame=frame)
+    except OSError as exc:
+        raise ShapeFormatError(f"cannot read shape file {path}: {exc.strerror or exc}") from None
+    return Mesh(mesh.vertices, mesh.faces, mesh.body, mesh.frame, path)
 
 
 def read_dsk_mesh(path: str | Path, *, body: str | None = None, frame: str | None = None) -> Mesh:
@@ -66,6 +80,8 @@ def read_obj(path: str | Path, *, body: str | None = None, frame: str | None = N
         buf = _parse.read_padded(path)
     except OSError as exc:
         raise ShapeFormatError(f"cannot read shape file {path}: {exc.strerror or exc}") from None
+    if bytes(buf[PAD : PAD + 3]) == b"\xef\xbb\xbf":  # a UTF-8 BOM hid the first 'v' line
+        buf[PAD : PAD + 3] = 32
     return _obj(path, buf, body, frame)
 
 

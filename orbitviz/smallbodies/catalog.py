@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from orbitviz._files import check_input
 from orbitviz.data import fetch
 from orbitviz.errors import CatalogError, ElementsError
 from orbitviz.smallbodies.elements import (
@@ -174,7 +175,8 @@ def _read_frame(path: Path, table: str | None) -> pd.DataFrame:
             raise _catalog_error(
                 path, "not a SQLite database", "rename it to the suffix of its format (.csv)"
             )
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # the path percent-encoded: '#', '?' or '%' in a name opened another file (or made one)
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             if table is None:
                 names = [
@@ -233,7 +235,7 @@ def read_catalog(
     from the column names.
     """
     path = Path(path)
-    if not path.exists():
+    if check_input(path, what="catalog", error=CatalogError) is None:
         raise _catalog_error(path, "does not exist", "check the path")
     frame = _read_frame(path, table)
     if isinstance(columns, str):

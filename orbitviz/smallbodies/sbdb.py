@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from orbitviz._files import atomic_write
+from orbitviz._files import atomic_write, check_input
 from orbitviz.data.paths import cache_dir
 from orbitviz.errors import DownloadError, ElementsError, UnknownBody
 from orbitviz.smallbodies.covariance import OrbitCovariance, sbdb_values
@@ -327,6 +327,7 @@ def read_sbdb_file(path: str | os.PathLike) -> SbdbRecord:
     Missing or broken fields raise ElementsError naming the field and the file.
     """
     path = Path(path)
+    check_input(path, what="SBDB file", error=ElementsError, max_bytes=64 * 1024**2)
     data = load_sbdb_json(path)
     where = f"SBDB file {path}"
     orbit = data.get("orbit") if isinstance(data, Mapping) else None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from spiceypy.utils.exceptions import SpiceyError
 
+from .._files import check_input
 from ..errors import KernelNotFound, KernelSyntaxError, NotAKernel
 from . import pool
 from .errors import describe
@@ -37,7 +38,7 @@ def sniff(path: str | Path) -> KernelFile:
     before it is furnished.
     """
     path = Path(path)
-    if not path.is_file():
+    if check_input(path, what="kernel file", error=NotAKernel) is None:
         raise KernelNotFound(f"{path}: no such kernel file")
     size = path.stat().st_size
     with open(path, "rb") as fh:
@@ -100,8 +101,18 @@ def _text_head(path: Path, head: bytes) -> str:
 _DAS_RECORD = 1024
 
 
+class _DamagedDAS(Exception):
+    """A DAS directory CSPICE would abort on (``SPICE(BADSUBSCRIPT)`` in ``dasa2l`` kills the
+    process: no exception reaches Python)."""
+
+
 def _das_records_needed(path: Path, head: bytes, size: int) -> int | None:
-    """How many 1024-byte records a DAS file's directory says it holds (None: unreadable)."""
+    """How many 1024-byte records a DAS file's directory says it holds (None: unreadable).
+
+    Raises :class:`_DamagedDAS` for a directory record CSPICE cannot walk (it aborts the
+    process on some: a zeroed directory, a type code out of range, addresses past the records
+    that hold them): a cluster type other than character, double or integer, no clusters at
+    all in the first record, or an address range that runs backwards or does not fit."""
     fmt = head[84:92]
     endian = "<" if fmt == b"LTL-IEEE" else ">" if fmt == b"BIG-IEEE" else None
     if endian is None:
@@ -115,19 +126,48 @@ def _das_records_needed(path: Path, head: bytes, size: int) -> int | None:
             seen.add(record)
             fh.seek((record - 1) * _DAS_RECORD)
             words = struct.unpack(endian + "256i", fh.read(_DAS_RECORD))
-            clusters = 0
+            clusters, kind, records_of = 0, words[8], [0, 0, 0, 0]
             for count in words[9:]:
                 if count == 0:
                     break
+                if clusters:  # the sign says whether the type steps forwards or back
+                    kind = (kind - 1 + (1 if count > 0 else -1)) % 3 + 1
+                if kind not in (1, 2, 3):
+                    raise _DamagedDAS(
+                        f"directory record {record} gives data type {kind} (1, 2 or 3 expected)"
+                    )
+                records_of[kind] += abs(count)
                 clusters += abs(count)
+            if not seen - {record} and clusters == 0:
+                raise _DamagedDAS(f"its first directory record {record} lists no data (zeroed?)")
+            for kind, name, per_record in (
+                (1, "character", 1024),
+                (2, "double", 128),
+                (3, "integer", 256),
+            ):
+                low, high = words[2 * kind], words[2 * kind + 1]
+                if (low or high) and not (
+                    1 <= low <= high <= low - 1 + records_of[kind] * per_record
+                ):
+                    raise _DamagedDAS(
+                        f"directory record {record} puts {name} addresses {low}..{high} in "
+                        f"{records_of[kind]} records"
+                    )
             needed = max(needed, record + clusters)
             record = words[1]  # the next directory record (0: none)
     return needed
 
 
 def _check_das(path: Path, head: bytes, size: int, kind: str) -> KernelFile:
-    """A DAS file whose directory records say it is longer than it is, refused as truncated."""
-    needed = _das_records_needed(path, head, size)
+    """A DAS file whose directory records say it is longer than it is, refused as truncated;
+    one whose directory CSPICE would abort on (killing the process), refused as damaged."""
+    try:
+        needed = _das_records_needed(path, head, size)
+    except _DamagedDAS as exc:
+        raise NotAKernel(
+            f"{path}: damaged {kind} file: {exc}. CSPICE cannot read it; delete it and fetch "
+            "it again."
+        ) from None
     if needed is not None and needed * _DAS_RECORD > size:
         raise NotAKernel(
             f"{path}: truncated {kind} file: {size} bytes, but its directory says the data runs "

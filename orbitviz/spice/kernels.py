@@ -14,8 +14,11 @@ in ``SPICE(NOMOREROOM)``; here it never happens.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -148,10 +151,32 @@ def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value).upper()
 
 
+_PRIVATE: dict[int, Path] = {}  # pid -> that process's own folder for kernels it writes
+
+
+def _private_folder() -> Path:
+    """A folder only this process writes (``mkdtemp``: mode 0700, unpredictable name), removed
+    when the process ends (a forked child makes its own). Kernels that steer the computation
+    are written here, not into the shared cache, where a planted file of the expected name
+    would be trusted and a read-only cache would fail the load."""
+    pid = os.getpid()
+    if pid not in _PRIVATE:
+        folder = Path(tempfile.mkdtemp(prefix="orbitviz-kernels-"))
+        atexit.register(_remove_private, pid, folder)
+        _PRIVATE[pid] = folder
+    return _PRIVATE[pid]
+
+
+def _remove_private(pid: int, folder: Path) -> None:
+    if os.getpid() == pid:  # not a forked child's exit: the folder is its parent's
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _variables_kernel(meta: MetaKernel) -> Path:
     """A text kernel holding a meta-kernel's own assignments (``BODY399_GM = ...``), written
-    from what CSPICE read, in the cache: orbitviz loads a meta-kernel's files itself (relative
-    paths from the meta-kernel's folder, reference counted) and this file with them."""
+    from what CSPICE read, into this process's private folder: orbitviz loads a meta-kernel's
+    files itself (relative paths from the meta-kernel's folder, reference counted) and this
+    file with them. The same assignments give the same file (one pool entry)."""
     lines = [
         "KPL/TEXT",
         "",
@@ -169,9 +194,8 @@ def _variables_kernel(meta: MetaKernel) -> Path:
     lines += ["\\begintext", ""]
     text = "\n".join(lines)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    path = data.cache_dir() / "meta-kernel-variables" / f"{meta.path.stem}-{digest}.tk"
+    path = _private_folder() / f"{meta.path.stem}-{digest}.tk"
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text)
     return path
 

@@ -54,7 +54,7 @@ def test_a_file_too_large_for_a_light_curve(tmp_path, capsys, monkeypatch):
     big = tmp_path / "big.csv"
     big.write_text("bkjd,flux\n" + "1,1\n" * 400)
     line = one_error_line(capsys, "transit", str(big), "--no-progress")
-    assert "is more than a light curve" in line
+    assert "1.6 KiB is more than orbitviz reads (1000 bytes at most)" in line
 
 
 @pytest.mark.parametrize(

@@ -134,3 +134,22 @@ def test_real_67p_against_brute_force(mirror):
     )
     _, _, dist = nearest_points(mesh, points)
     np.testing.assert_allclose(dist, brute_force(mesh, points), rtol=1e-9, atol=1e-9)
+
+
+# -- meshes whose every answer would be meaningless (#26 item 5) ------------------------------
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("v 0 0 0\nv 1 0 0\nv 2 0 0\nf 1 2 3\nf 3 2 1\n", "have zero area"),  # on a line
+        ("v 1 1 1\nv 1 1 1\nv 1 1 1\nf 1 2 3\n", "have zero area"),  # one point
+        ("v 0 0 0\nv 1e308 0 0\nv 0 1e308 0\nf 1 2 3\n", "lies 1e+308 km from the origin"),
+    ],
+)
+def test_a_mesh_without_a_surface_is_one_line(tmp_path, capsys, text, words):
+    """These gave rc 0 with area 0, inf or nan (and an AssertionError for 1e308 in the viewer);
+    ``lander`` reported touchdowns on the zero-size shape."""
+    from conftest import one_error_line
+
+    bad = tmp_path / "bad.obj"
+    bad.write_text(text)
+    assert words in one_error_line(capsys, "shape", "info", str(bad))

@@ -45,8 +45,12 @@ def test_a_failing_table_writer_leaves_no_file(tmp_path, monkeypatch, suffix):
     for method in ("to_csv", "to_json", "to_parquet"):
         monkeypatch.setattr(pd.DataFrame, method, half_then_fail)
     frame = pd.DataFrame({"designation": ["99942"], "dist_km": [38000.0]})
-    with pytest.raises(OSError, match="No space"):
-        write_table(frame, tmp_path / f"out{suffix}")
+    out = tmp_path / f"out{suffix}"
+    with pytest.raises(OutputError) as err:  # was a bare OSError: a traceback at the CLI
+        write_table(frame, out)
+    assert str(err.value) == (
+        f"cannot write {out}: No space left on device; free some space or write elsewhere"
+    )
     assert leftovers(tmp_path) == []
 
 

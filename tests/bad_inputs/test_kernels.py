@@ -8,6 +8,7 @@ are the witnesses.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -154,3 +155,67 @@ def test_a_kernel_that_changes_a_gm_is_said_in_the_report(tmp_path, capsys, mirr
     assert main(["flyby", "2021 WP", "--kernels", "gm_de440.tpc", "--format", "json"]) == 0
     warnings = json.loads(capsys.readouterr().out)["warnings"]
     assert not any("GM in the loaded kernels" in w for w in warnings)
+
+
+# -- what CSPICE would abort on, and files that steer the computation --------------------------
+def _damaged_dsk(tmp_path: Path, mirror: Path, how: str) -> Path:
+    import struct
+
+    source = mirror / "kernels" / "dsk" / "mu69_fr2kf_lopoly_spice_v01.bds"
+    raw = bytearray(source.read_bytes())
+    endian = "<" if raw[84:92] == b"LTL-IEEE" else ">"
+    n_reserved, _, n_comment, _ = struct.unpack(endian + "4i", raw[68:84])
+    start = (n_reserved + n_comment + 1) * 1024  # the first directory record
+    if how == "zeroed":  # the size is right, everything after the file record is zeros
+        raw[1024:] = bytes(len(raw) - 1024)
+    elif how == "bad type":  # the first cluster's data type: not char, double or int
+        raw[start + 32 : start + 36] = struct.pack(endian + "i", 7)
+    else:  # integer addresses past the records that hold them (CSPICE: BADSUBSCRIPT in dasfm)
+        raw[start + 24 : start + 32] = struct.pack(endian + "2i", 1, 999_999)
+    bad = tmp_path / f"{how.replace(' ', '_')}.bds"
+    bad.write_bytes(bytes(raw))
+    return bad
+
+
+@pytest.mark.parametrize("how", ["zeroed", "bad type", "addresses past the data"])
+@pytest.mark.parametrize("command", [["shape", "info"], ["kernels", "info"]])
+def test_a_damaged_dsk_is_refused_before_cspice_aborts(tmp_path, mirror, how, command):
+    """A zeroed DAS directory made CSPICE abort (SIGABRT in dasa2l via dlabfs_c): the shell
+    saw rc 134 and a notebook lost its kernel. Run in a child so an abort fails the test."""
+    import subprocess
+    import sys
+
+    bad = _damaged_dsk(tmp_path, mirror, how)
+    done = subprocess.run(
+        [sys.executable, "-m", "orbitviz.cli", *command, str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ORBITVIZ_DATA_MIRROR": str(mirror)},
+    )
+    assert done.returncode == 2, done.stderr[-500:]
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"orbitviz: error: {bad}: damaged DSK file")
+
+
+def test_meta_kernel_assignments_never_come_from_the_shared_cache(
+    tmp_path, default_set, monkeypatch
+):
+    """The meta-kernel's own assignments were written to a predictable name in the cache and
+    trusted when present (a planted file with Earth GM 1e6 turned Apophis's pass into 2 million
+    km), and a read-only cache failed the load. Now they go to this process's private folder."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("ORBITVIZ_CACHE_DIR", str(cache))
+    mk = tmp_path / "gm.tm"
+    mk.write_text("KPL/MK\n\\begindata\nBODY399_GM = ( 398600.5 )\n\\begintext\n")
+    cache.chmod(0o500)  # read-only cache (root writes anyway: the private folder is the test)
+    try:
+        with KernelSet(mk) as ks:
+            assert gm_km3s2(399) == 398600.5
+            written = [f.path for f in ks.files if f.path.suffix == ".tk"]
+    finally:
+        cache.chmod(0o700)
+    (path,) = written
+    assert cache not in path.parents and not any(cache.rglob("*"))
+    assert path.parent.stat().st_mode & 0o777 == 0o700
