@@ -309,6 +309,11 @@ def check_output(
             f"cannot write {what} {final}: {reason}; {todo}", path=final, reason=reason
         )
 
+    if not str(path).strip():  # Path("") is ".": an empty --plot "" was silently no plot
+        raise OutputError(
+            f"cannot write {what}: the name is empty; give a file name", path=path, reason="empty"
+        )
+
     if suffixes is not None and final.suffix.lower() not in suffixes:
         fail(
             f"unknown suffix {final.suffix or '(none)'!r}",

@@ -11,14 +11,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import numbers
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
+
+from .arguments import whole
 from .dynamics.flyby import analyze_flyby
 from .dynamics.methods import DEFAULT_METHOD
+from .dynamics.nbody import propagate_nbody
 from .dynamics.uncertainty import DEFAULT_CLONES, for_report
-from .errors import OrbitvizError
+from .errors import InvalidArgument, OrbitvizError
 from .reports.flyby import FlybyReport
 from .screening.api import next_approaches
 from .smallbodies import resolve_target
@@ -55,6 +61,7 @@ def flyby(
     uncertainty: str = "auto",
     clones: int | None = None,
     seed: int = 0,
+    progress: Callable[[str], None] | None = None,
 ) -> FlybyReport:
     """Flyby report of a small body past ``body`` (Earth by default).
 
@@ -66,8 +73,24 @@ def flyby(
     each element at its uncertainty's first significant digit, as the notebooks do.
     ``uncertainty`` (``auto``, ``linear``, ``mc``, ``none``), ``clones`` and ``seed``: the orbit
     uncertainty at the closest approach (:mod:`orbitviz.dynamics.uncertainty`).
+    ``progress(text)`` hears of each step (the command line's status line).
     """
+    say = progress or (lambda text: None)
     name = _target_name(target)
+    if sbdb_file is not None and catalog is not None:
+        raise InvalidArgument(
+            "sbdb_file and catalog both give the elements: give one (--sbdb-file or --catalog)"
+        )
+    if clones is not None:
+        clones = whole("clones", clones, low=2, high=100_000)
+    seed = whole("seed", seed, low=0)
+    if clones is not None and uncertainty in ("none", "linear"):
+        raise InvalidArgument(
+            f"clones={clones} are Monte Carlo clones, but uncertainty={uncertainty!r} runs "
+            "none: use --uncertainty mc (or auto), or leave --clones out"
+        )
+    _check_nbody_options(nbody_options)
+    say(f"reading the elements of {name}" if name else "reading the elements")
     elements, window = resolve_target(
         name, sbdb_file=sbdb_file, catalog=Path(catalog) if catalog else None, online=online
     )
@@ -76,28 +99,33 @@ def flyby(
     chosen = None
     if start is None or stop is None:
         if window is None:
+            say(f"finding the next approach of {name} (a screening of it alone)")
             start, stop, chosen = _window_of_next_approach(elements, body, name, kernels)
         else:
             start = start if start is not None else window.start_utc
             stop = stop if stop is not None else window.stop_utc
     with KernelSet("default", *kernels):
-        start_et, stop_et = float(to_et(start)), float(to_et(stop))
+        start_et, stop_et = _one_time("start", start), _one_time("stop", stop)
         if not stop_et > start_et:
             raise OrbitvizError(
                 f"flyby search window {start} .. {stop}: stop is not after start "
                 f"({(stop_et - start_et) / 86400:+.6g} days); give --start before --stop"
             )
+        chosen_method = method or DEFAULT_METHOD
+        say(f"{chosen_method}: {name or 'the target'} past {str(body).title()}, {start} .. {stop}")
         result = analyze_flyby(
             elements,
             body,
             start_et,
             stop_et,
-            method=method or DEFAULT_METHOD,
+            method=chosen_method,
             name=elements.name or elements.designation,
             nbody_options=nbody_options,
             compare=compare,
         )
 
+        if uncertainty != "none":
+            say("the orbit's uncertainty at the closest approach")
         unc = for_report(
             elements,
             body,
@@ -112,6 +140,33 @@ def flyby(
         if chosen:
             report.summary["notes"].insert(0, chosen)
         return report
+
+
+def _one_time(name: str, value) -> float:
+    et = to_et(value)
+    if np.ndim(et) != 0:
+        raise InvalidArgument(
+            f"{name} = {value!r}: give one time, not {np.size(et)}", argument=name
+        )
+    return float(et)
+
+
+def _check_nbody_options(options) -> None:
+    """``nbody_options`` are keywords of :func:`~orbitviz.dynamics.nbody.propagate_nbody`."""
+    if options is None:
+        return
+    allowed = set(inspect.signature(propagate_nbody).parameters) - {
+        "initial",
+        "start_et",
+        "stop_et",
+    }
+    if not isinstance(options, Mapping) or not set(options) <= allowed:
+        unknown = sorted(set(options) - allowed) if isinstance(options, Mapping) else options
+        raise InvalidArgument(
+            f"nbody_options: {unknown!r} are not options of the N-body engine; use a dict of "
+            f"{', '.join(sorted(allowed))}",
+            argument="nbody_options",
+        )
 
 
 NEXT_APPROACH_AU = 0.2

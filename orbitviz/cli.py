@@ -27,11 +27,14 @@ import argparse
 import atexit
 import contextlib
 import os
+import platform
 import sys
 import warnings
 from collections.abc import Sequence
+from importlib import metadata
 from typing import NoReturn
 
+from . import __version__
 from ._files import Terminated, removing_temporaries_on_signals, write_failure
 from .cli_types import Parser
 from .commands import (
@@ -50,6 +53,9 @@ from .commands import (
 )
 from .errors import OrbitvizError
 
+VERSION_OF = ("numpy", "spiceypy", "numba", "vispy", "PyQt5")
+"""What ``orbitviz --version`` names beside orbitviz and Python: what a bug report needs."""
+
 COMMANDS = (
     kernels,
     flyby,
@@ -67,11 +73,39 @@ COMMANDS = (
 """The command modules, in the order ``orbitviz --help`` lists them."""
 
 
+def version_text() -> str:
+    """``orbitviz 0.1.0`` and, on a second line, Python and the libraries orbitviz runs on
+    (read from their metadata: nothing is imported)."""
+    found = []
+    for name in VERSION_OF:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return f"orbitviz {__version__}\nPython {platform.python_version()}, {', '.join(found)}"
+
+
+class _Version(argparse.Action):
+    """``--version``: print :func:`version_text` and exit 0."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="orbitviz",
         description="SPICE-driven flyby reports, shape models, lander paths, exoplanet transits, "
         "viewer and videos.",
+        epilog="Each command has its own help: orbitviz COMMAND --help. Documentation: "
+        "docs/ (python docs/build.py builds it).",
+    )
+    parser.add_argument(
+        "--version", action=_Version, help="print the version of orbitviz and of what it runs on"
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -25,12 +25,51 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-MIN_SIDE_PX, MAX_SIDE_PX = 16, 8192
+from .arguments import MAX_SIDE_PX, MIN_SIDE_PX
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, except that lines indented by two spaces (the example commands
+    of an epilog, see :func:`examples`) are kept as written instead of re-wrapped."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        out: list[str] = []
+        paragraph: list[str] = []
+
+        def flush() -> None:
+            if paragraph:
+                out.append(
+                    super(HelpFormatter, self)._fill_text(" ".join(paragraph), width, indent)
+                )
+                paragraph.clear()
+
+        for line in text.splitlines():
+            if line.startswith("  ") and line.strip():
+                flush()
+                out.append(indent + line)
+            elif not line.strip():
+                flush()
+                out.append("")
+            else:
+                paragraph.append(line.strip())
+        flush()
+        return "\n".join(out)
+
+
+def examples(*commands: str) -> str:
+    """An epilog of example command lines: ``orbitviz COMMAND --help`` ends with them, the
+    command's page in the docs shows them, and the docs' tests run them."""
+    return "examples:\n" + "\n".join(f"  {command}" for command in commands)
 
 
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, ``orbitviz: error: ...``, exit status 2
-    (as every other user error of the command line), with where to read the usage."""
+    (as every other user error of the command line), with where to read the usage; its help
+    keeps the example lines of an epilog (:class:`HelpFormatter`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         print(f"orbitviz: error: {message} (see {self.prog} --help)", file=sys.stderr)

@@ -123,8 +123,9 @@ class CovarianceError(ElementsError):
 
 
 class InconsistentElements(ElementsError):
-    """Elements that contradict themselves or are absurd (a < 0 with e < 1, a != q / (1 - e),
-    |M| or the epoch far outside any use). ``field`` names the element, ``value`` its value."""
+    """Elements that contradict themselves or are absurd (``a < 0`` with ``e < 1``,
+    ``a != q / (1 - e)``, ``|M|`` or the epoch far outside any use). ``field`` names the
+    element, ``value`` its value."""
 
     def __init__(self, message: str, *, field: str = "", value=None):
         super().__init__(message)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import threading
 import warnings
@@ -34,16 +35,40 @@ TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".json")
 """What :func:`write_table` writes (chosen by suffix)."""
 
 
-def check_scheduler(scheduler: str, error: type[OrbitvizError] = OrbitvizError) -> str:
-    """``scheduler`` if it names one (checked before any work); else ``error``."""
-    if scheduler in SCHEDULERS or str(scheduler).startswith("tcp://"):
-        return scheduler
+def check_scheduler(
+    scheduler: str, error: type[OrbitvizError] = OrbitvizError, workers: int | None = None
+) -> str:
+    """``scheduler`` if it names one (checked before any work); else ``error``. ``workers``
+    (a count of local processes) only with a scheduler that starts them."""
+    if not (
+        scheduler in SCHEDULERS
+        or str(scheduler).startswith("tcp://")
+        or str(scheduler).startswith("tls://")
+    ):
+        raise error(
+            f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
+        )
+    remote = str(scheduler).startswith(("tcp://", "tls://"))
+    if remote and not re.fullmatch(
+        r"(tcp|tls)://(\[[0-9a-fA-F:]+\]|[^:/\s\[\]]+):\d{1,5}", scheduler
+    ):
+        raise error(
+            f"scheduler {scheduler!r} is not an address with a host and a port: give "
+            f"{scheduler[:6]}HOST:PORT (e.g. {scheduler[:6]}10.0.0.5:8786)"
+        )
+    if workers is not None and scheduler not in ("local", "processes"):
+        where = (
+            "runs everything in this process"
+            if scheduler == "synchronous"
+            else "has the workers it has"
+        )
+        raise error(
+            f"workers={workers} starts local worker processes, but the {scheduler} scheduler "
+            f"{where}: leave --workers out, or use --scheduler local"
+        )
     if str(scheduler).startswith("tls://"):
         _security(scheduler, error)  # its certificates are given, before any work
-        return scheduler
-    raise error(
-        f"unknown scheduler {scheduler!r}: use local, processes, synchronous or tcp://HOST:PORT"
-    )
+    return scheduler
 
 
 def run_tasks(

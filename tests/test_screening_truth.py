@@ -27,6 +27,8 @@ from conftest import needs_mirror
 from orbitviz.data import fetch
 from orbitviz.screening import screen
 from orbitviz.units import AU_KM
+from orbitviz.validate.cad import t_sigma_seconds
+from orbitviz.validate.compare import MODEL_FLOOR_KM
 
 pytestmark = needs_mirror
 
@@ -218,18 +220,32 @@ def test_refine_nbody_recomputes_every_candidate_as_jpl_does():
     )
     assert len(res) >= 35 and (res.method == "nbody").all()
     res["key"] = normalize_designations(res.designation).to_numpy()
-    ours, two_body = [], []
+    ours, two_body, outside = [], [], []
     for jpl in close[close.key.isin(keys)].itertuples():
         mine = res[res.key == jpl.key]
         if len(mine):
             j = int(np.argmin(np.abs(mine.et.to_numpy() - jpl.et)))
-            ours.append(abs(mine.dist_km.iloc[j] - jpl.dist * AU_KM))
+            dd_km = mine.dist_km.iloc[j] - jpl.dist * AU_KM
+            dt_s = mine.et.iloc[j] - jpl.et
+            ours.append(abs(dd_km))
             two_body.append(abs(mine.two_body_dist_km.iloc[j] - jpl.dist * AU_KM))
+            # JPL's own 3-sigma: dist_min..dist_max, and t_sigma_f (3-sigma, as validate reads it)
+            low_km = (float(jpl.dist_min) - jpl.dist) * AU_KM
+            high_km = (float(jpl.dist_max) - jpl.dist) * AU_KM
+            off_d = not low_km - MODEL_FLOOR_KM <= dd_km <= high_km + MODEL_FLOOR_KM
+            off_t = abs(dt_s) > max(t_sigma_seconds(jpl.t_sigma_f), 60.0)
+            if off_d or off_t:
+                outside.append((jpl.des, jpl.cd, round(dd_km, 3), round(dt_s, 1)))
     assert len(ours) >= 35
     print(
-        f"\n{len(ours)} approaches: median |dd| {np.median(ours):.3f} km, two-body {np.median(two_body):.0f} km"
+        f"\n{len(ours)} approaches: median |dd| {np.median(ours):.3f} km, two-body "
+        f"{np.median(two_body):.0f} km; outside JPL's 3-sigma (+ our {MODEL_FLOOR_KM:g} km model "
+        f"floor, 60 s): {len(outside)} {outside}"
     )
     assert np.median(ours) < 2.0 and np.median(two_body) > 50 * np.median(ours)
+    # every screened row within JPL's own 3-sigma, widened by the model floor validate states
+    # (DE421 and Ceres/Vesta where JPL uses DE430/431 and 16 asteroids, no Earth J2)
+    assert outside == []
 
 
 def test_refine_nbody_loses_no_pass_that_two_body_puts_outside():

@@ -159,23 +159,26 @@ def screenshot(
     time: TimeLike | None = None,
     size=(1280, 800),
     camera=None,
+    progress=no_progress,
 ) -> Path:
     """Render one frame of the scene to ``path`` (PNG) and return it: grabbed from the real
     window when a display is available, else from an offscreen canvas (EGL, OSMesa, Xvfb).
-    ``camera``: a ``--camera`` spec (default the scene's home view)."""
+    ``camera``: a ``--camera`` spec (default the scene's home view); ``progress``: told of
+    each step, as by :func:`orbitviz.recipes.prepare`."""
     path = Path(path)
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        _window_screenshot(recipe, path, time, size, camera)
+        _window_screenshot(recipe, path, time, size, camera, progress)
     else:
-        _offscreen_screenshot(recipe, path, time, size, camera)
+        _offscreen_screenshot(recipe, path, time, size, camera, progress)
     return path
 
 
-def _window_screenshot(recipe, path: Path, time, size, camera=None) -> None:
+def _window_screenshot(recipe, path: Path, time, size, camera=None, progress=no_progress) -> None:
     app = qt_application()
     from .window import ViewerWindow
 
-    window = ViewerWindow(_prepared(recipe, time), view_size=size)
+    window = ViewerWindow(_prepared(recipe, time, progress), view_size=size)
+    progress("drawing", 1.0)
     window.set_camera(camera)
     window.show()
     for _ in range(5):  # layout, expose, first paint
@@ -186,13 +189,16 @@ def _window_screenshot(recipe, path: Path, time, size, camera=None) -> None:
         window.close()
 
 
-def _offscreen_screenshot(recipe, path: Path, time, size, camera=None) -> None:
+def _offscreen_screenshot(
+    recipe, path: Path, time, size, camera=None, progress=no_progress
+) -> None:
     from PIL import Image
 
     from orbitviz._vispy import SceneCanvas
 
     select_backend()
-    prepared = _prepared(recipe, time)
+    prepared = _prepared(recipe, time, progress)
+    progress("drawing", 1.0)
     scene = prepared.scene
     canvas = SceneCanvas(scene, size=size, time_text=prepared.utc)
     if camera is not None:  # the first view of the path the spec names, as a video's

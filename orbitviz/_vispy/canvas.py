@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from vispy import scene as vscene
 
+from orbitviz.arguments import names
 from orbitviz.errors import RenderError
 from orbitviz.scene import (
     CameraState,
@@ -55,13 +56,10 @@ ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
 OVERLAYS = ("title", "time", "distance", "scale", "credit", "axes")
 
 
-def check_overlays(overlays) -> None:
-    """RenderError unless every name of ``overlays`` is one of :data:`OVERLAYS`."""
-    unknown = set(overlays) - set(OVERLAYS)
-    if unknown:
-        raise RenderError(
-            f"unknown overlay(s) {', '.join(sorted(unknown))}: choose from {', '.join(OVERLAYS)}"
-        )
+def check_overlays(overlays) -> tuple[str, ...]:
+    """The names of ``overlays`` (one name or several: ``"time"`` is one overlay, not four
+    letters), each one of :data:`OVERLAYS`; else a RenderError."""
+    return names("overlays", overlays, OVERLAYS, error=RenderError)
 
 
 DEPTH_RANGE = 100.0  # far/near = 10 * DEPTH_RANGE around the camera distance: 16-bit depth
@@ -97,10 +95,10 @@ class SceneCanvas:
         time_text=default_time_text,
         parent=None,
     ):
-        check_overlays(overlays)
+        overlays = check_overlays(overlays)
         self.scene = scene
         self.size = (int(size[0]), int(size[1]))
-        self.overlays = tuple(overlays)
+        self.overlays = overlays
         self.time_text = time_text
         self._pooled = not show and parent is None and resources.offscreen()
         if self._pooled:

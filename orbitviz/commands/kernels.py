@@ -6,21 +6,55 @@ from __future__ import annotations
 import argparse
 
 from .._text import table as _table
+from ..cli_types import examples
+from ..data.manifest import KINDS as DATA_KINDS
 from ..errors import OrbitvizError
 
 
 def add_parser(sub) -> None:
-    kernels = sub.add_parser("kernels", help="list, fetch, verify and inspect SPICE kernels")
+    kernels = sub.add_parser(
+        "kernels",
+        help="list, fetch, verify and inspect SPICE kernels",
+        description="The data files orbitviz knows by name (kernels, shape models, catalogs): "
+        "where each one is (bundled, package, mirror, cache), fetching and verifying them by "
+        "their sha256, and what a kernel holds.",
+        epilog=examples(
+            "orbitviz kernels list --kind spk",
+            "orbitviz kernels fetch ROS_V38.TF",
+            "orbitviz kernels verify",
+            "orbitviz kernels info LORB_C_G_FIXED_RBD_7_V2_0.BSP",
+        ),
+    )
     ksub = kernels.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = ksub.add_parser("list", help="known kernels and data files, and where they are")
-    p.add_argument("--kind", help="only this kind (spk, pck, fk, lsk, shape, catalog, ...)")
+    p = ksub.add_parser(
+        "list",
+        help="known kernels and data files, and where they are",
+        description="Every file of the manifests: name, kind, where it is (bundled, package, "
+        "mirror, cache or missing), size and credit; then the mirror and the cache folders.",
+    )
+    p.add_argument("--kind", choices=DATA_KINDS, help="only this kind of file")
     p.set_defaults(func=cmd_kernels_list)
-    p = ksub.add_parser("fetch", help="download (or take from the mirror) and verify files")
-    p.add_argument("names", nargs="+", metavar="NAME")
+    p = ksub.add_parser(
+        "fetch",
+        help="download (or take from the mirror) and verify files",
+        description="Download each named file into the cache (or take it from "
+        "ORBITVIZ_DATA_MIRROR) and check its sha256; a file that fails never lands in the cache.",
+    )
+    p.add_argument("names", nargs="+", metavar="NAME", help="names from `orbitviz kernels list`")
     p.set_defaults(func=cmd_kernels_fetch)
-    p = ksub.add_parser("verify", help="check the sha256 of every cached or mirrored file")
+    p = ksub.add_parser(
+        "verify",
+        help="check the sha256 of every cached or mirrored file",
+        description="Check the sha256 of every cached or mirrored file against its manifest; "
+        "exit status 1 when a file is bad.",
+    )
     p.set_defaults(func=cmd_kernels_verify)
-    p = ksub.add_parser("info", help="what a kernel holds: bodies, frames, coverage in UTC")
+    p = ksub.add_parser(
+        "info",
+        help="what a kernel holds: bodies, frames, coverage in UTC",
+        description="What a kernel holds, like NAIF's brief: its kind, and its bodies or "
+        "frames with their coverage in UTC.",
+    )
     p.add_argument("file", metavar="FILE", help="a kernel file or a known kernel name")
     p.set_defaults(func=cmd_kernels_info)
 

@@ -7,18 +7,31 @@ import argparse
 import sys
 
 from .._files import check_output
+from .._status import Status
 from .._text import table as _table
+from ..cli_types import examples
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("lander", help="a lander's touchdowns and hops on its shape model")
-    p.add_argument("lander", choices=["philae"])
+    p = sub.add_parser(
+        "lander",
+        help="a lander's touchdowns and hops on its shape model",
+        description="Sample a lander's path from its SPICE kernels, measure its altitude above "
+        "the shape model, and find its contacts from the data alone: each touchdown (UTC, "
+        "latitude, longitude, residual) and each hop (duration, apex, ground distance).",
+        epilog=examples(
+            "orbitviz lander philae", "orbitviz lander philae --format json --plot philae.png"
+        ),
+    )
+    p.add_argument("lander", choices=["philae"], help="the lander (philae: Rosetta's, 2014)")
     p.add_argument(
         "--shape",
         default="67p-spc.ply",
         help="shape name or file (default 67p-spc.ply, the OSIRIS SPC model)",
     )
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output (default table)"
+    )
     p.add_argument("--plot", metavar="PNG", help="write altitude vs time with the contacts")
     p.set_defaults(func=cmd_lander)
 
@@ -28,12 +41,13 @@ def cmd_lander(args: argparse.Namespace) -> int:
 
     from ..shapes.lander import philae_path
 
-    if args.plot:
+    if args.plot is not None:
         check_output(args.plot, what="the plot", suffixes=(".png",))
-    path = philae_path(args.shape)
+    with Status(f"sampling Philae's path and its altitude above {args.shape}"):
+        path = philae_path(args.shape)
     if args.format == "json":
         print(json.dumps(path.to_dict(), indent=2))
-        if args.plot:
+        if args.plot is not None:
             from ..reports.lander import plot_lander
 
             print(f"plot written to {plot_lander(path, args.plot)}", file=sys.stderr)
@@ -81,7 +95,7 @@ def cmd_lander(args: argparse.Namespace) -> int:
     )
     for warning in path.warnings:
         print(f"\nwarning: {warning}")
-    if args.plot:
+    if args.plot is not None:
         from ..reports.lander import plot_lander
 
         print(f"plot written to {plot_lander(path, args.plot)}", file=sys.stderr)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cli_types import count, number, size
+from ..cli_types import count, examples, number, size
 from ..errors import RenderError
 from ..recipes.arguments import add_scene_parsers, recipe_from_args
 from ..recipes.options import CAMERA_OPTION
+from ..render.limits import MAX_FPS, MIN_FPS
 
 DEFAULT_DURATION_S = 20.0
 _FACTOR = number(0, 1e6, low_open=True, unit="slowdown factor")
@@ -124,9 +125,9 @@ def _render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--size", type=size, default=(1280, 720), help="WxH (default 1280x720)")
     p.add_argument(
         "--fps",
-        type=number(0, 240, low_open=True, unit="frames per second"),
+        type=number(MIN_FPS, MAX_FPS, unit="frames per second"),
         default=30.0,
-        help="frames per second, in (0, 240] (default 30)",
+        help=f"frames per second, in [{MIN_FPS:g}, {MAX_FPS:g}] (default 30)",
     )
     length = p.add_mutually_exclusive_group()
     length.add_argument(
@@ -150,7 +151,12 @@ def _render_options(p: argparse.ArgumentParser) -> None:
         help="comma-separated: time, distance, scale, credit, title",
     )
     p.add_argument("--title", help="title overlay text")
-    p.add_argument("--quality", choices=["draft", "standard", "high"], default="standard")
+    p.add_argument(
+        "--quality",
+        choices=["draft", "standard", "high"],
+        default="standard",
+        help="MP4 encoding (x264 CRF 28, 20, 16): draft (small), standard (default), high (large)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_render)
 
@@ -161,5 +167,9 @@ def add_parser(sub) -> None:
         help="render a scene to MP4, GIF or PNG frames, headless",
         description="Render Philae's landing, a flyby, a transit seen beside its light curve, "
         "or a shape model file to a video.",
+        epilog=examples(
+            'orbitviz render flyby "2021 WP" -o wp.gif --size 640x360 --duration 10',
+            "orbitviz render 67p-spc.ply -o frames/ --frames 120",
+        ),
     )
     add_scene_parsers(p, _render_options)

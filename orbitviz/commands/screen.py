@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from orbitviz.cli_types import count
+from orbitviz.cli_types import count, examples
 from orbitviz.errors import ScreeningError
 from orbitviz.parallel import add_cluster_options, use_tls_files
 
@@ -33,6 +33,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="close approaches of a whole catalog to a body (local or Dask cluster)",
         description="Every close approach of a catalog's objects to a body in a time window, "
         "found by a two-body screen and refined by the N-body engine, sorted by distance.",
+        epilog=examples(
+            "orbitviz screen --start 2029-01-01 --stop 2030-01-01 --threshold 0.01au "
+            "-o approaches.parquet --plot approaches.png"
+        ),
     )
     p.add_argument(
         "--catalog",
@@ -95,7 +99,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
     from orbitviz._files import check_output
     from orbitviz.screening import screen
 
-    if args.plot:  # before the screening, not after
+    if args.plot is not None:  # before the screening, not after
         check_output(args.plot, what="the plot", suffixes=(".png",))
     use_tls_files(args)
     table = screen(
@@ -136,9 +140,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
             for des, text in table.loc[impacts, ["designation", "impact"]].itertuples(index=False):
                 print(f"  {display_designation(des)}: {text}")
         print(screening_rows(table.head(args.top)))
-    if args.output:
+    if args.output is not None:
         print(f"written: {args.output}")
-    if args.plot:
+    if args.plot is not None:
         from orbitviz.reports.screening import plot_approaches
 
         print(f"plot written to {plot_approaches(table, args.plot)}")

@@ -5,13 +5,24 @@ from __future__ import annotations
 import argparse
 
 from .._files import check_input, spooled
+from ..cli_types import examples
 from ..errors import ShapeFormatError
 
 
 def add_parser(sub) -> None:
-    shape = sub.add_parser("shape", help="shape models: information")
+    shape = sub.add_parser(
+        "shape",
+        help="shape models: information",
+        description="Shape models (OBJ, PLY, SPICE DSK): what a file holds.",
+        epilog=examples("orbitviz shape info 67p-spc.ply"),
+    )
     ssub = shape.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = ssub.add_parser("info", help="format, size, area, volume, watertightness of a shape")
+    p = ssub.add_parser(
+        "info",
+        help="format, size, area, volume, watertightness of a shape",
+        description="Read a shape model and print its format, vertex and face counts, area, "
+        "volume, equivalent radius, extent and whether it is watertight.",
+    )
     p.add_argument("file", metavar="FILE", help="an OBJ, PLY or DSK file, or a known shape name")
     p.set_defaults(func=cmd_shape_info)
 

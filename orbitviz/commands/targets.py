@@ -11,10 +11,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 
+from ..cli_types import examples
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "targets", help="small bodies known offline (names, catalogs) and their next approaches"
+        "targets",
+        help="small bodies known offline (names, catalogs) and their next approaches",
+        description="Without a name: the small bodies orbitviz knows offline (embedded close "
+        "approachers, named minor planets, catalogs). With one: where its elements come from "
+        "and its next close approaches (a screening of it alone), the windows to give "
+        "orbitviz flyby.",
+        epilog=examples("orbitviz targets", "orbitviz targets Bennu"),
     )
     p.add_argument(
         "name",

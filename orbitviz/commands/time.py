@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import argparse
 
+from ..cli_types import examples
+
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("time", help="convert UTC <-> ET (TDB seconds past J2000)")
-    p.add_argument("time", nargs="+", metavar="UTC|ET")
+    p = sub.add_parser(
+        "time",
+        help="convert UTC <-> ET (TDB seconds past J2000)",
+        description="One time in UTC, TDB, ET (TDB seconds past J2000, SPICE's time) and "
+        "Julian date, from a UTC time or an ET number.",
+        epilog=examples("orbitviz time 2021-11-19T03:33", "orbitviz time 690564849.18"),
+    )
+    p.add_argument(
+        "time",
+        nargs="+",
+        metavar="UTC|ET",
+        help="a UTC time (2021-11-19T03:33, 2021-11-19 03:33:00, 2021 NOV 19) or ET seconds",
+    )
     p.set_defaults(func=cmd_time)
 
 

@@ -12,7 +12,7 @@ import argparse
 import sys
 import time
 
-from ..cli_types import count, number
+from ..cli_types import count, examples, number
 from ..errors import TransitError
 from ..parallel import add_cluster_options, use_tls_files
 from ..recipes.options import TRANSIT_OPTIONS, add_options, values
@@ -29,6 +29,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "tables), fit each candidate with a limb-darkened model, vet it, and print the report: "
         "period, mid-time, depth, duration, radius, orbit, temperature, SNR and the probability "
         "that it is a planet.",
+        epilog=examples(
+            "orbitviz transit kplr011442793-*_llc.fits --star Kepler-90 --plot k90.png"
+        ),
     )
     add_options(p, TRANSIT_OPTIONS)
     p.add_argument("--format", choices=FORMATS, default="table", help="the report's format")
@@ -92,12 +95,12 @@ def cmd_transit(args: argparse.Namespace) -> int:
     files = light_curve_files(args.files)
     if any(Path(f).is_dir() for f in args.files) or len(group_by_star(files)) > 1:
         return _many(args, files)
-    if args.output:
+    if args.output is not None:
         raise TransitError(
             "--output writes the table of many stars; for one star use --format csv (or json) "
             "and redirect it, or give a folder of several stars"
         )
-    if args.plot:  # a name we cannot write fails before the work
+    if args.plot is not None:  # a name we cannot write fails before the work
         check_output(args.plot, what="the plot", suffixes=FIGURE_SUFFIXES)
     options = {
         name: value
@@ -118,7 +121,7 @@ def cmd_transit(args: argparse.Namespace) -> int:
         "md": report.to_markdown,
     }[args.format]()
     print(text.rstrip("\n"))
-    if args.plot:
+    if args.plot is not None:
         print(f"plot written to {report.plot(args.plot)}", file=sys.stderr)
     return 0
 
@@ -127,7 +130,7 @@ def _many(args: argparse.Namespace, files) -> int:
     from ..exoplanets.batch import transits_many
 
     use_tls_files(args)
-    if args.plot:
+    if args.plot is not None:
         raise TransitError(
             "--plot draws one star's light curve; these files are of several stars: plot one "
             "star at a time (orbitviz transit ITS_FILES --plot OUT.png)"
@@ -170,7 +173,7 @@ def _many(args: argparse.Namespace, files) -> int:
         rows = [[_cell(v) for v in row] for row in table[shown].itertuples(index=False)]
         print(summary + "\n")
         print(text_table(rows, shown))
-    if args.output:
+    if args.output is not None:
         print(f"table written to {args.output}", file=sys.stderr)
     return 0
 

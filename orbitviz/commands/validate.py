@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from .._files import check_output
+from ..cli_types import examples
 from ..errors import ScreeningError
 
 
@@ -27,7 +28,16 @@ def distance_au(text: str) -> float:
 
 
 def add_parser(sub) -> None:
-    validate = sub.add_parser("validate", help="compare orbitviz's answers with JPL's")
+    validate = sub.add_parser(
+        "validate",
+        help="compare orbitviz's answers with JPL's",
+        description="Check orbitviz against JPL: recompute JPL's answers from the same orbit "
+        "solutions and print how far apart they are.",
+        epilog=examples(
+            "orbitviz validate cad cad_api_2020_all.json --catalog sbdb_query_neos_2020.csv "
+            "--max-dist 0.05au --plot v.png"
+        ),
+    )
     vsub = validate.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = vsub.add_parser(
         "cad",
@@ -59,7 +69,9 @@ def add_parser(sub) -> None:
         help="orbitviz's propagation (default nbody; two-body for comparison)",
     )
     p.add_argument("--plot", metavar="PNG", help="histograms of |d dist|/dist and |dt|")
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output (default table)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=cmd_validate_cad)
 
@@ -67,7 +79,7 @@ def add_parser(sub) -> None:
 def cmd_validate_cad(args: argparse.Namespace) -> int:
     from ..validate import validate_cad
 
-    if args.plot:  # before the comparison, not after it
+    if args.plot is not None:  # before the comparison, not after it
         check_output(args.plot, what="the plot", suffixes=(".png",))
     result = validate_cad(
         args.cad,
@@ -80,6 +92,6 @@ def cmd_validate_cad(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
     )
     print(result.to_json() if args.format == "json" else result.to_table())
-    if args.plot:
+    if args.plot is not None:
         print(f"plot written to {result.plot(args.plot)}", file=sys.stderr)
     return 0

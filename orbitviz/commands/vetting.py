@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..cli_types import examples
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
@@ -14,6 +16,7 @@ def add_parser(sub) -> None:
         "(trained on the KOI table's CONFIRMED and FALSE POSITIVE dispositions, split by star, "
         "calibrated): its cross-validated ROC AUC and log-loss, the training set, and where it "
         "is cached. --retrain trains it afresh (a few seconds) and caches it.",
+        epilog=examples("orbitviz vetting"),
     )
     p.add_argument("--retrain", action="store_true", help="train afresh and cache the result")
     p.set_defaults(func=cmd_vetting)

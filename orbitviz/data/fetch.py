@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from .._files import check_input, check_output, sha256_file
-from ..errors import ChecksumError, DataError, DownloadError, OutputError
+from ..errors import ChecksumError, DataError, DownloadError, OutputError, UnknownDataName
 from .manifest import DataFile, entry
 from .paths import cache_dir, mirror_dir, resource_dir
 
@@ -105,6 +105,8 @@ def fetch(name: str, *, progress: bool | None = None) -> Path:
     With ``ORBITVIZ_DATA_MIRROR=DIR`` the file is read from ``DIR/<path>`` (or ``DIR/<name>``)
     when present there. ``progress`` shows a download bar (default: when stderr is a terminal).
     """
+    if not isinstance(name, str):
+        raise UnknownDataName(f"fetch({name!r}): give a data file's name as text, e.g. 'de421.bsp'")
     item = entry(name)
     path, origin = locate(name)
     if path is None:  # missing

@@ -44,6 +44,10 @@ class DataFile:
 
 _KNOWN = {f for f in DataFile.__dataclass_fields__ if f != "extra"}
 
+KINDS = ("spk", "pck", "fk", "lsk", "sclk", "dsk", "shape", "catalog", "lightcurve", "fixture")
+"""The kinds of named files (``orbitviz kernels list --kind``); a manifest entry of another
+kind is an error, so that the list and the option stay one."""
+
 
 def _read(path: Path) -> list[DataFile]:
     try:
@@ -55,6 +59,11 @@ def _read(path: Path) -> list[DataFile]:
     for entry in doc.get("file", []):
         known = {k: v for k, v in entry.items() if k in _KNOWN}
         extra = {k: v for k, v in entry.items() if k not in _KNOWN}
+        if known.get("kind") not in KINDS:
+            raise DataError(
+                f"manifest {path}: {known.get('name')!r} has kind {known.get('kind')!r}, not "
+                f"one of {', '.join(KINDS)}"
+            )
         files.append(DataFile(**known, extra=extra))
     return files
 

@@ -175,7 +175,7 @@ def transits_many(
     each finished star, so a run stopped midway resumes where it was. ``scheduler`` and
     ``workers`` as :func:`orbitviz.screen`; ``options`` as :func:`orbitviz.transits` (the star's
     parameters, when given, apply to every star: usually leave them out)."""
-    check_scheduler(scheduler, TransitError)
+    check_scheduler(scheduler, TransitError, workers)
     groups = group_by_star(light_curve_files(paths))
     if out is not None:
         check_output(out, what="the results table", suffixes=OUT_SUFFIXES, create_folder=True)

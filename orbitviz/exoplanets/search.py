@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..arguments import whole
 from ..errors import TransitError
 from .detrend import flatten
 from .lightcurve import LightCurve, point_scatter
@@ -101,11 +102,13 @@ class SearchSettings:
                 "a maximum period above the minimum"
             )
         for name, low, high in (("max_signals", 1, 50), ("oversample", 1, 10)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise TransitError(
-                    f"search setting {name} = {value!r}: give a whole number {low}..{high}"
-                )
+            whole(
+                f"search setting {name}",
+                getattr(self, name),
+                low=low,
+                high=high,
+                error=TransitError,
+            )
 
 
 @dataclass(frozen=True)

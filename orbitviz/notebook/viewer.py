@@ -15,6 +15,7 @@ import ipywidgets as w
 from IPython.display import Image
 
 from orbitviz.recipes import PreparedScene, as_recipe, prepare
+from orbitviz.recipes.prepared import Progress, no_progress
 from orbitviz.units import TimeLike
 
 from .controls import CameraControls, LayerToggles, TimeControls
@@ -71,7 +72,16 @@ class Viewer(w.VBox):
         super().close()
 
 
-def viewer(what, *, size=(960, 540), time: TimeLike | None = None, **options) -> Viewer:
+def viewer(
+    what,
+    *,
+    size=(960, 540),
+    time: TimeLike | None = None,
+    progress: Progress = no_progress,
+    **options,
+) -> Viewer:
     """A notebook viewer of ``what`` (see :func:`orbitviz.recipes.as_recipe`: a recipe name
-    with its options, a shape file, a Scene, a flyby report), the clock at ``time`` (:data:`~orbitviz.units.TimeLike`)."""
-    return Viewer(prepare(as_recipe(what, **options), time=time), size=size)
+    with its options, a shape file, a Scene, a flyby report), the clock at ``time``
+    (:data:`~orbitviz.units.TimeLike`); ``progress`` hears of each step of building the scene
+    (:func:`orbitviz.recipes.prepare`)."""
+    return Viewer(prepare(as_recipe(what, **options), progress, time=time), size=size)

@@ -4,6 +4,7 @@ them, turned into camera paths of the scene model (:mod:`orbitviz.scene.cameras`
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,11 @@ def camera_from_spec(scene, spec, *, turns: float = 1.0):
             elevation_deg=home.elevation_deg,
             azimuth_deg=home.azimuth_deg,
             fov_deg=home.fov_deg,
+        )
+    if not isinstance(spec, (str, os.PathLike)):
+        raise CameraPathError(
+            f"camera {spec!r}: give a preset name ({', '.join(camera_words(scene))}), a .toml "
+            "keyframe file, a camera path or a CameraState"
         )
     path = Path(spec)
     if path.suffix.lower() == ".toml":

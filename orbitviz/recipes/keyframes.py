@@ -26,6 +26,8 @@ _KEY_FIELDS = {
 
 
 _SCALARS = ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg")
+MAX_KM = 1e12
+"""No scene is wider (6,700 au); 1e308 km made the camera's maths fail (LinAlgError)."""
 
 
 def _finite(value, what: str) -> float:
@@ -137,8 +139,10 @@ def _keyframes(doc: dict) -> KeyframedPath:
         for name, value in zip((*names, "distance_km", "fov_deg", "t"), (*row, times[-1])):
             if not np.isfinite(value):
                 raise ValueError(f"key {n}: {name} = {value} must be a finite number")
-        if row[5] <= 0:
-            raise ValueError(f"key {n}: distance_km = {row[5]} must be > 0")
+        if not 0 < row[5] <= MAX_KM:
+            raise ValueError(f"key {n}: distance_km = {row[5]} must be > 0 and <= {MAX_KM:.0e}")
+        if max(abs(v) for v in row[:3]) > MAX_KM:
+            raise ValueError(f"key {n}: center_km = {row[:3]} lies beyond {MAX_KM:.0e} km")
         if not 0 < row[6] < 180:
             raise ValueError(f"key {n}: fov_deg = {row[6]} must be > 0 and < 180")
         rows.append(row)

@@ -109,12 +109,12 @@ FLYBY_OPTIONS = (
     ),
     Option(
         "clones",
-        "Monte Carlo clones (2 to 100,000)",
-        DEFAULT_CLONES,
+        f"Monte Carlo clones, 2 to 100,000, with --uncertainty mc or auto (default "
+        f"{DEFAULT_CLONES})",
         type=count(2, 100_000),
         metavar="N",
     ),
-    Option("seed", "seed of the Monte Carlo clones (same seed, same clones)", 0, type=int),
+    Option("seed", "seed of the Monte Carlo clones (same seed, same clones)", 0, type=count(0)),
 )
 
 PHILAE_OPTIONS = (

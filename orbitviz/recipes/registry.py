@@ -223,6 +223,9 @@ def as_recipe(what, **options) -> SceneRecipe:
     )
 
 
-def build_scene(what: str, **options) -> Scene:
-    """The scene of :func:`recipe` ``(what, **options)``, built now."""
-    return recipe(what, **options).build()
+def build_scene(what, **options) -> Scene:
+    """The scene of ``what``, built now: a recipe name with its ``options``
+    (``build_scene("flyby", target="2021 WP")``), a shape file, or anything else
+    :func:`as_recipe` takes (a flyby report from :func:`orbitviz.flyby`: its own scene, no
+    second analysis)."""
+    return as_recipe(what, **options).build()

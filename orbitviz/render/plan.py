@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from orbitviz.arguments import image_size, whole
 from orbitviz.recipes.cameras import camera_from_spec
 from orbitviz.scene import CameraTrack, Scene, TimeMap
 
 from .errors import RenderError
+from .limits import MAX_FPS, MIN_FPS
 
 DEFAULT_DURATION_S = 10.0
 
@@ -85,8 +87,17 @@ def plan_frames(
             camera = video.camera
         if time_map is None and time_range is None:
             time_map = video.time_map
-    if not (np.isfinite(fps) and fps > 0):
-        raise RenderError(f"fps must be a finite number > 0, got {fps}")
+    if not (np.isfinite(fps) and MIN_FPS <= fps <= MAX_FPS):
+        raise RenderError(
+            f"fps must be a number of frames per second in [{MIN_FPS:g}, {MAX_FPS:g}], got {fps}"
+        )
+    if frames is not None and duration_s is not None:
+        raise RenderError(
+            f"frames={frames!r} and duration_s={duration_s!r} both set the video's length: give one"
+        )
+    if frames is not None:
+        frames = whole("frames", frames, low=1, error=RenderError)
+    size = image_size("size", size, error=RenderError)
     if duration_s is not None and not (np.isfinite(duration_s) and duration_s > 0):
         raise RenderError(f"duration_s must be a finite number of seconds > 0, got {duration_s}")
     if frames is None:

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from orbitviz._files import atomic_path, check_output, signals_deferred
+from orbitviz.arguments import image_size, number
+from orbitviz.arguments import path as argument_path
 from orbitviz.errors import OrbitvizError
 from orbitviz.scene import Scene, TimeMap
 from orbitviz.spice import to_et, utc_label
@@ -120,11 +122,17 @@ def render_video(
     """
     from orbitviz._vispy.canvas import check_overlays
 
-    path = Path(path)
+    if not isinstance(scene, Scene):
+        raise RenderError(f"render_video({scene!r}, ...): give a Scene (orbitviz.build_scene)")
+    path = argument_path("path", path, error=RenderError)
+    fps = number("fps", fps, error=RenderError)
+    if time_range is not None and (isinstance(time_range, str) or len(time_range) != 2):
+        raise RenderError(f"time_range = {time_range!r}: give (start, stop)")
     kind = output_kind(path)
     check_quality(quality)
-    check_overlays(overlays)
+    overlays = check_overlays(overlays)
     check_target(path, folder=kind == "png")
+    size = image_size("size", size, error=RenderError)
     if kind != "png":
         size = even_size(size)
     plan = plan_frames(

@@ -56,9 +56,15 @@ def find_artists(ax, gid: str) -> list:
 
 def save_png(fig, out: str | Path) -> Path:
     """Write ``fig`` to the PNG ``out`` atomically (:func:`orbitviz._files.atomic_path`), so a
-    failed write never leaves a half picture under the final name. Always PNG, whatever the
-    suffix."""
+    failed write never leaves a half picture under the final name. A name that does not end
+    in ``.png`` is an OutputError (``plot("p.txt")`` wrote a PNG named .txt)."""
     out = Path(out)
+    if out.suffix.lower() != ".png":
+        raise OutputError(
+            f"{out}: this picture is written as PNG; give a name ending in .png",
+            path=out,
+            reason="not .png",
+        )
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png")
     return out

@@ -14,11 +14,11 @@ import os
 import shutil
 import warnings
 
-import numpy as np
 import pandas as pd
 
 from orbitviz import spice
 from orbitviz._files import check_output
+from orbitviz.arguments import number, whole
 from orbitviz.parallel import TABLE_SUFFIXES, check_parts_dir, parts_dir_for, remove_if_empty
 from orbitviz.screening.bodies import soi_radius_km
 from orbitviz.screening.distributed import check_scheduler, run_chunks, split
@@ -87,8 +87,7 @@ def _check_counts(*, workers, nbody_max, chunk_size) -> None:
     if nbody_max is not None:  # None: every approach
         checks.append(("nbody_max", nbody_max, 0))
     for name, value, low in checks:
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ScreeningError(f"{name} = {value!r}: must be a whole number >= {low}")
+        whole(name, value, low=low, error=ScreeningError)
 
 
 def screen(
@@ -134,7 +133,7 @@ def screen(
     """
     _check_counts(workers=workers, nbody_max=nbody_max, chunk_size=chunk_size)
     refine = _refine_method(refine)
-    check_scheduler(scheduler)
+    check_scheduler(scheduler, workers)
     if out is not None:  # a name we cannot write fails before any work, not after it
         check_output(out, what="the screening table", suffixes=TABLE_SUFFIXES, create_folder=True)
         check_parts_dir(out, ScreeningError)
@@ -156,7 +155,7 @@ def screen(
             stop_et,
             soi_km if km is None else km,
             soi_km,
-            float(step_s),
+            number("step_s", step_s, low=0, low_open=True, error=ScreeningError),
             refine,
             None if nbody_max is None else int(nbody_max),
         )

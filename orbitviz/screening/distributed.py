@@ -161,6 +161,7 @@ def run_chunks(
     )
 
 
-def check_scheduler(scheduler: str) -> str:
-    """``scheduler`` if it names one (checked before any work); else a ScreeningError."""
-    return parallel_check_scheduler(scheduler, ScreeningError)
+def check_scheduler(scheduler: str, workers: int | None = None) -> str:
+    """``scheduler`` if it names one (checked before any work), and ``workers`` only with a
+    local cluster; else a ScreeningError."""
+    return parallel_check_scheduler(scheduler, ScreeningError, workers)

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from orbitviz._files import atomic_open, check_input, sha256_file
+from orbitviz.arguments import path as argument_path
 from orbitviz.data.paths import cache_dir
 from orbitviz.errors import ShapeFormatError
 from orbitviz.shapes.mesh import Mesh
@@ -48,7 +49,7 @@ def load_mesh(
 ) -> Mesh:
     """Read a shape model (see :func:`read_shape`), through the mesh cache unless ``use_cache``
     is False. A damaged cache file is ignored and rewritten."""
-    path = Path(path)
+    path = argument_path("path", path, error=ShapeFormatError)
     info = check_input(path, what="shape file", error=ShapeFormatError, pipes=True)
     if not use_cache or (info is not None and stat.S_ISFIFO(info.st_mode)):  # a pipe: once
         return read_shape(path, body=body, frame=frame)

@@ -311,6 +311,11 @@ def load_sbdb_json(path: str | Path) -> dict:
             f"SBDB file {path} is not JSON ({exc.msg} at line {exc.lineno}); "
             "save the raw answer of https://ssd-api.jpl.nasa.gov/sbdb.api"
         ) from None
+    except RecursionError:  # 200,000 nested brackets: no SBDB answer nests that deep
+        raise ElementsError(
+            f"SBDB file {path} nests its brackets deeper than Python's JSON reader goes; it is "
+            "not an SBDB answer (save the raw answer of https://ssd-api.jpl.nasa.gov/sbdb.api)"
+        ) from None
 
 
 def parse_sbdb(
@@ -401,7 +406,9 @@ def query_sbdb(designation: str, timeout_s: float = 30, max_age_days: float = 7)
     path = _cache_path(designation)
     cached = _read_cache(path)
     now = time.time()
-    if cached is not None and now - cached[1] <= max_age_days * SECONDS_PER_DAY:
+    # an answer stamped in the future (a clock set wrong, an edited file) is not fresh: it
+    # would be fresh forever
+    if cached is not None and 0 <= now - cached[1] <= max_age_days * SECONDS_PER_DAY:
         data, fetched = cached
         record = parse_sbdb(data, f"cached SBDB answer {path}")
         return _with_source(record, f"{record.source}, from cache, {_age_text(now - fetched)}")

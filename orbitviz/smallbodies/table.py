@@ -183,7 +183,8 @@ def elements_table(
         if theirs in frame.columns and ours not in out:
             out[ours] = _optional_column(ours, frame[theirs])
 
-    reason = _bad_row_reasons(out, allow_hyperbolic, given_a)
+    reason = _bad_row_reasons(out, allow_hyperbolic, given_a).astype(object)
+    _refuse_two_orbits_of_one_object(out, reason)
     bad = reason != ""
     bad_rows = pd.DataFrame(
         {"designation": out["designation"][bad].to_numpy(), "reason": reason[bad]}
@@ -293,6 +294,25 @@ def _designation_text(value) -> str:
     if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
         return str(int(value))
     return str(value)
+
+
+def _refuse_two_orbits_of_one_object(out: pd.DataFrame, reason: np.ndarray) -> None:
+    """Rows that give different orbits under one designation are all refused (in ``reason``,
+    in place): the one used depended on row order (37,724 km or 56,601,945 km for one
+    object). Repeats of the same orbit stay."""
+    names = out["designation"]
+    repeated = names.duplicated(keep=False).to_numpy() & (names != "").to_numpy()
+    if not repeated.any():
+        return
+    cols = list(_CONIC_COLUMNS)
+    for _, rows in out[repeated].groupby("designation", sort=False):
+        if (rows[cols].nunique(dropna=False) <= 1).all():
+            continue
+        numbers = ", ".join(str(i + 1) for i in rows.index)
+        for i in rows.index:
+            reason[i] = (
+                f"rows {numbers} give different orbits under one designation: keep the one you mean"
+            )
 
 
 def _bad_row_reasons(

@@ -21,6 +21,10 @@ def body_id(body: str | int) -> int:
     text = str(body).strip()
     if text.lstrip("-").isdigit():
         return int(text)
+    if not text:  # CSPICE's bods2c dumps its own error for an empty name
+        raise UnknownBody(
+            f"no body given ({body!r}): name one, e.g. EARTH, MOON, MARS or a NAIF id (399)"
+        )
     with spiceypy.no_found_check():
         code, found = spiceypy.bods2c(text)
     if not found:

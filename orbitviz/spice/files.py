@@ -67,6 +67,13 @@ def sniff(path: str | Path) -> KernelFile:
     text = _text_head(path, head)
     first = text.lstrip().splitlines()[0] if text.strip() else ""
     match = re.match(r"KPL/(\w+)", first)
+    full = path.read_text(errors="replace")
+    if match or "\\begindata" in full:
+        _check_data_lines(path, full)
+        # any text kernel that assigns KERNELS_TO_LOAD loads files as a meta-kernel does (a
+        # KPL/FK too): orbitviz resolves them from its folder, never the working directory
+        if "KERNELS_TO_LOAD" in _data_text(full):
+            return KernelFile(path, "TEXT", "MK")
     if match:
         kind = {
             "PCK": "PCK",
@@ -78,12 +85,59 @@ def sniff(path: str | Path) -> KernelFile:
             "SPK": "SPK",
         }.get(match.group(1).upper(), match.group(1).upper())
         return KernelFile(path, "TEXT", kind)
-    full = path.read_text(errors="replace")
     if "\\begindata" in full:
-        return KernelFile(path, "TEXT", "MK" if "KERNELS_TO_LOAD" in full else "TEXT")
+        return KernelFile(path, "TEXT", "TEXT")
     raise NotAKernel(
         f"{path}: not a SPICE kernel (no DAF/DAS header, no KPL/ line and no \\begindata block)"
     )
+
+
+MAX_DATA_LINE = 132
+"""CSPICE reads the first 132 characters of a text kernel's data line and drops the rest."""
+MAX_STRING = 80
+"""CSPICE keeps the first 80 characters of a string value and drops the rest."""
+_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _data_lines(text: str):
+    """(line number, line) of the lines inside ``\\begindata`` blocks."""
+    inside = False
+    for number, line in enumerate(text.splitlines(), 1):
+        marker = line.strip()
+        if marker == "\\begindata":
+            inside = True
+        elif marker == "\\begintext":
+            inside = False
+        elif inside:
+            yield number, line
+
+
+def _data_text(text: str) -> str:
+    return "\n".join(line for _, line in _data_lines(text))
+
+
+def _check_data_lines(path: Path, text: str) -> None:
+    """Refuse what CSPICE would read cut short without a word (a 1,000-character line gave
+    ``BODY399_GM = 1.11e116``; an 85-character file name was 'missing', truncated)."""
+    for number, line in _data_lines(text):
+        if len(line.rstrip()) > MAX_DATA_LINE:
+            raise KernelSyntaxError(
+                path,
+                number,
+                f"line {number} is {len(line.rstrip())} characters long; CSPICE reads only the "
+                f"first {MAX_DATA_LINE} of a data line and would drop the rest without a word: "
+                "spread the values over several lines",
+            )
+        for quoted in _QUOTED.finditer(line):
+            value = quoted.group(1).replace("''", "'")
+            if len(value) > MAX_STRING:
+                raise KernelSyntaxError(
+                    path,
+                    number,
+                    f"line {number} has a string of {len(value)} characters; CSPICE keeps "
+                    f"only {MAX_STRING}: continue it over several strings, each but the last "
+                    "ending in '+' ( '/a/long/pa+' 'th/to/file.bsp' )",
+                )
 
 
 def _text_head(path: Path, head: bytes) -> str:

@@ -58,6 +58,12 @@ class KernelPool:
     @staticmethod
     def _furnish(kernel: KernelFile) -> None:
         """furnsh, all or nothing: a text kernel that fails half-way leaves the pool as it was."""
+        if len(str(kernel.path)) > MAX_PATH:
+            raise KernelError(
+                f"{kernel.path}: the path is {len(str(kernel.path))} characters long; CSPICE "
+                f"opens files by paths of at most {MAX_PATH}: move the file, or link it from "
+                "a shorter path"
+            )
         if kernel.arch != "TEXT":
             with spice_errors(f"cannot load kernel {kernel.path}"):
                 spiceypy.furnsh(str(kernel.path))
@@ -91,6 +97,9 @@ class KernelPool:
         return [p for p, k in self._kinds.items() if k.kind == kind and self._counts[p] > 0]
 
 
+MAX_PATH = 255
+"""The longest file path CSPICE opens (SPICE(FILENAMETOOLONG) beyond)."""
+
 POOL = KernelPool()
 
 
@@ -114,11 +123,15 @@ def resolve(items: Iterable[str | os.PathLike]) -> list[KernelFile]:
             path = Path(item).expanduser().resolve()
             kernel = sniff(path)
             if kernel.kind == "MK":
+                if str(path) in stack:
+                    raise KernelError(
+                        f"meta-kernel {path} loads itself ({' -> '.join([*stack, str(path)])})"
+                    )
                 meta = read_meta_kernel(path)
                 if meta.variables:  # CSPICE loads them before the meta-kernel's files
                     add(sniff(_variables_kernel(meta)))
-                for member in meta.files:
-                    add(sniff(member))
+                for member in meta.files:  # a meta-kernel in it: paths from its own folder
+                    visit(member, (*stack, str(path)))
             else:
                 add(kernel)
             return

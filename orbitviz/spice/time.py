@@ -156,9 +156,32 @@ def _datetime64_to_et(arr: np.ndarray) -> np.ndarray:
     return start_et[idx] + seconds_into_day * (span_s[idx] / day_length_s[idx])
 
 
+WRITABLE_ET = (-63082238400.0, 252455486400.0)
+"""ET (s) of 0001-01-02 and 9999-12-31 TDB: the times written as calendar dates here (ISO
+years have four digits and no era; SPICE wrote ``****-01-01`` for 10000-01-01 and "5877595
+B.C." for ET 1e16, after an overflow)."""
+
+
+def _check_writable(et) -> None:
+    try:
+        values = np.asarray(et, dtype=float)
+    except (TypeError, ValueError):
+        raise TimeFormatError(f"ET {et!r}: give seconds past J2000 (TDB) as numbers") from None
+    low, high = WRITABLE_ET
+    bad = ~((values >= low) & (values <= high))
+    if bad.any():
+        value = float(values[bad].ravel()[0])
+        years = value / (365.25 * 86400.0)
+        raise TimeFormatError(
+            f"ET {value:.10g} s ({years:+.4g} years from J2000) is outside the years 1 to 9999 "
+            "that orbitviz writes as dates; give a time in that range"
+        )
+
+
 def et_to_utc(et: float | np.ndarray, precision: int = 3, fmt: str = "ISOC") -> str | np.ndarray:
     """UTC string(s) of ET value(s): ISO calendar (``ISOC``), day-of-year (``ISOD``),
-    ``C`` (1986 APR 12 16:31:09.814) or ``J`` (Julian date)."""
+    ``C`` (1986 APR 12 16:31:09.814) or ``J`` (Julian date), for ET in :data:`WRITABLE_ET`."""
+    _check_writable(et)
     ensure_time_kernels()
     with spice_errors("cannot convert ET to UTC"):
         if np.ndim(et) == 0:
@@ -170,6 +193,7 @@ def et_to_utc(et: float | np.ndarray, precision: int = 3, fmt: str = "ISOC") -> 
 
 def et_to_tdb(et: float, precision: int = 3) -> str:
     """TDB calendar string of an ET value (``2021-12-01T00:01:09.184 TDB``)."""
+    _check_writable(et)
     ensure_time_kernels()
     with spice_errors("cannot convert ET to TDB"):
         return spiceypy.timout(float(et), f"YYYY-MM-DDTHR:MN:SC.{'#' * precision} ::TDB") + " TDB"

@@ -83,6 +83,9 @@ def read_cad_answer(path: str | os.PathLike) -> pd.DataFrame:
         out["t_sigma_f"] = raw["t_sigma_f"].astype(str)
         out["t_3sigma_s"] = [t_sigma_seconds(t) for t in raw["t_sigma_f"]]
     out.attrs["source"] = path.name
+    # the API names the body only when asked for several (body=ALL); else it is the Earth
+    bodies = sorted(set(raw["body"].astype(str).str.strip())) if "body" in raw else ["Earth"]
+    out.attrs["bodies"] = bodies
     return out
 
 

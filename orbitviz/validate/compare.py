@@ -291,6 +291,18 @@ def validate_cad(
             + ": raise --max-dist or give another answer",
             cad_path,
         )
+    answered = cad.attrs.get("bodies", ["Earth"])
+    if [b.upper() for b in answered] != [str(body).strip().upper()]:
+        said = (
+            "has no 'body' field, so its approaches are to the Earth (the API's default)"
+            if "bodies" in cad.attrs and answered == ["Earth"]
+            else f"is of approaches to {', '.join(answered)}"
+        )
+        raise ValidationError(
+            f"{Path(cad_path).name} {said}, but --body is {body}: compare it with "
+            f"--body {answered[0].upper()}, or ask the API for body={str(body).title()}",
+            cad_path,
+        )
     table = read_catalog(catalog_path, warn=False)
     with KernelSet("default"):
         result = compare_close_approaches(cad, table, body, method=method, progress=progress)

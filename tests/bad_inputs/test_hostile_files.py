@@ -164,3 +164,11 @@ def test_ply_comments_before_the_format_line(tmp_path, capsys, extra):
     assert main(["shape", "info", str(ply)]) == 0
     rows = dict(line.split(None, 1) for line in capsys.readouterr().out.splitlines())
     assert rows["format"] == "PLY ascii" and rows["vertices"] == "4"
+
+
+def test_an_sbdb_answer_nested_past_the_json_reader_is_one_line(tmp_path, capsys):
+    """200,000 nested brackets gave a RecursionError traceback."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    line = one_error_line(capsys, "flyby", "Apophis", "--sbdb-file", str(deep))
+    assert "nests its brackets deeper than Python's JSON reader goes" in line

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from orbitviz import data
 from orbitviz.cli import main
 from orbitviz.dynamics.spheres import soi_radius_km
-from orbitviz.errors import KernelSyntaxError
+from orbitviz.errors import KernelError, KernelSyntaxError
 from orbitviz.spice import KernelSet, gm_km3s2, loaded_kernels
 from orbitviz.spice.pool import snapshot
 
@@ -219,3 +219,76 @@ def test_meta_kernel_assignments_never_come_from_the_shared_cache(
     (path,) = written
     assert cache not in path.parents and not any(cache.rglob("*"))
     assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+# -- what CSPICE would read cut short or from the wrong folder ---------------------------------
+def test_a_data_line_longer_than_cspice_reads_is_refused(tmp_path, default_set):
+    """CSPICE reads 132 characters of a data line: ``BODY399_GM = ( 1.11e116 <2000 spaces> 7 )``
+    loaded as 1.11e116 without a word (and one long line gave SPICE(BUG))."""
+    long = tmp_path / "long.tpc"
+    long.write_text(
+        "KPL/PCK\n\\begindata\nBODY399_GM = ( 1.11e116" + " " * 200 + "7 )\n\\begintext\n"
+    )
+    before = snapshot()
+    with pytest.raises(KernelSyntaxError, match=r"line 3 is 2\d\d characters long.*first 132"):
+        KernelSet(long).load()
+    assert snapshot() == before
+
+
+def test_a_string_longer_than_cspice_keeps_is_refused(tmp_path, default_set):
+    """An 85-character file name in KERNELS_TO_LOAD was cut to 80 and called missing."""
+    name = "k" * 81 + ".tpc"
+    (tmp_path / name).write_text("KPL/PCK\n\\begindata\nORBITVIZ_X = 1\n\\begintext\n")
+    mk = tmp_path / "long.tm"
+    mk.write_text(f"KPL/MK\n\\begindata\nKERNELS_TO_LOAD = ( '{name}' )\n\\begintext\n")
+    with pytest.raises(KernelSyntaxError, match=r"string of 85 characters; CSPICE keeps only 80"):
+        KernelSet(mk).load()
+    # continued with '+', as the message says, it loads
+    mk.write_text(
+        f"KPL/MK\n\\begindata\nKERNELS_TO_LOAD = ( '{name[:40]}+' '{name[40:]}' )\n\\begintext\n"
+    )
+    with KernelSet(mk):
+        assert spiceypy.gdpool("ORBITVIZ_X", 0, 1)[0] == 1.0
+
+
+@pytest.mark.parametrize("outer_kind", ["MK", "FK"])
+def test_a_meta_kernel_inside_a_meta_kernel_takes_paths_from_its_own_folder(
+    tmp_path, default_set, monkeypatch, outer_kind
+):
+    """The inner one's relative paths were taken from the working directory (and a KPL/FK
+    holding KERNELS_TO_LOAD was furnished by CSPICE, relative to the working directory)."""
+    inner_dir = tmp_path / "mission" / "mk"
+    inner_dir.mkdir(parents=True)
+    (inner_dir / "extra.tpc").write_text("KPL/PCK\n\\begindata\nORBITVIZ_INNER = 3\n\\begintext\n")
+    (inner_dir / "inner.tm").write_text(
+        "KPL/MK\n\\begindata\nKERNELS_TO_LOAD = ( 'extra.tpc' )\n\\begintext\n"
+    )
+    outer = tmp_path / "outer.tm"
+    outer.write_text(
+        f"KPL/{outer_kind}\n\\begindata\nKERNELS_TO_LOAD = ( 'mission/mk/inner.tm' )\n\\begintext\n"
+    )
+    monkeypatch.chdir(tmp_path / "mission")  # anywhere but the meta-kernels' folders
+    before = snapshot()
+    with KernelSet(outer):
+        assert spiceypy.gdpool("ORBITVIZ_INNER", 0, 1)[0] == 3.0
+    assert snapshot() == before
+
+
+def test_a_meta_kernel_that_loads_itself_is_refused(tmp_path, default_set):
+    mk = tmp_path / "self.tm"
+    mk.write_text("KPL/MK\n\\begindata\nKERNELS_TO_LOAD = ( 'self.tm' )\n\\begintext\n")
+    with pytest.raises(KernelError, match="loads itself"):
+        KernelSet(mk).load()
+
+
+def test_a_path_longer_than_cspice_opens_is_said(tmp_path, default_set, capsys):
+    folder = tmp_path
+    while len(str(folder)) < 260:
+        folder = folder / ("d" * 50)
+    folder.mkdir(parents=True)
+    kernel = folder / "x.tpc"
+    kernel.write_text("KPL/PCK\n\\begindata\nORBITVIZ_X = 1\n\\begintext\n")
+    with pytest.raises(
+        KernelError, match=r"characters long; CSPICE opens files by paths of at most 255"
+    ):
+        KernelSet(kernel).load()
