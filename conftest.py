@@ -3,7 +3,8 @@ collection of ``orbitviz/`` may import.
 
 ``ORBITVIZ_DATA_MIRROR`` points at ``../shared/data`` (beside the project root) when unset and
 that folder exists; ``ORBITVIZ_CACHE_DIR`` points at a fresh temporary folder for the session so
-tests and doctests never read or write the user's cache. This file sits at the root (not in
+tests and doctests never read or write the user's cache (but for the compiled N-body engine's
+folder, ``numba/``, shared with the user's cache so that it is compiled once). This file sits at the root (not in
 ``orbitviz/``, which would ship it, nor in ``tests/``, which doctests of ``orbitviz/`` do not
 see); fixtures for the tests live in ``tests/conftest.py``.
 """
@@ -11,6 +12,7 @@ see); fixtures for the tests live in ``tests/conftest.py``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import os
 import re
@@ -18,6 +20,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import platformdirs
 import pytest
 from hypothesis import settings
 
@@ -32,9 +35,16 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 if "ORBITVIZ_DATA_MIRROR" not in os.environ and SHARED_DATA.is_dir():
     os.environ["ORBITVIZ_DATA_MIRROR"] = str(SHARED_DATA)
+_USER_CACHE = os.environ.get("ORBITVIZ_CACHE_DIR") or platformdirs.user_cache_dir("orbitviz")
 _CACHE = tempfile.mkdtemp(prefix="orbitviz-test-cache-")
 os.environ["ORBITVIZ_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+# ... but for the compiled N-body engine, which follows ORBITVIZ_CACHE_DIR and would otherwise
+# be compiled again for every session (20-60 s): the session's numba/ is the user's (its
+# folders are named by the engine's source, so every checkout and session shares them)
+with contextlib.suppress(OSError):
+    (Path(_USER_CACHE) / "numba").mkdir(parents=True, exist_ok=True)
+    (Path(_CACHE) / "numba").symlink_to(Path(_USER_CACHE) / "numba", target_is_directory=True)
 
 
 def pytest_sessionstart(session) -> None:

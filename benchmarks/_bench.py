@@ -47,23 +47,42 @@ def parser(doc: str | None) -> argparse.ArgumentParser:
     return ap
 
 
-def measure(
-    contenders: dict[str, Callable[[], object]] | Callable[[], object],
+@dataclass(frozen=True)
+class Timing:
+    """Seconds per call over interleaved rounds: the median and the fastest and slowest
+    round (a shared machine's noise, in plain sight)."""
+
+    median: float
+    low: float
+    high: float
+    rounds: int
+
+    def __float__(self) -> float:
+        return self.median
+
+    def span(self) -> str:
+        """``0.0081-0.0112 s``: the fastest and slowest round."""
+        return f"{format_seconds(self.low)}-{format_seconds(self.high)} s"
+
+
+def timings(
+    contenders: dict[str, Callable[[], object]],
     repeat: int = 5,
     *,
     warmup: int = 1,
     number: int = 1,
-) -> dict[str, float] | float:
-    """Median seconds per call over ``repeat`` rounds.
+    clock: Callable[[], float] | None = None,
+) -> dict[str, Timing]:
+    """:class:`Timing` of each contender over ``repeat`` interleaved rounds.
 
-    ``contenders`` maps names to functions of no arguments (or is one function, and then one
-    float comes back). Each round times ``number`` calls of every contender, taking turns and
-    swapping who goes first every round, so that a slow spell of a shared machine hits all of
-    them alike. ``warmup`` untimed calls of each come first (imports, uploads, JIT); pass 0
-    when the first call is the thing measured.
+    ``contenders`` maps names to functions of no arguments. Each round times ``number``
+    calls of every contender, taking turns and swapping who goes first every round (ours,
+    peer, peer, ours, ...), so that a slow spell of a shared machine hits all of them alike.
+    ``warmup`` untimed calls of each come first (imports, uploads, JIT); pass 0 when the
+    first call is the thing measured. ``clock``: ``time.perf_counter`` (wall) or
+    ``time.process_time`` (CPU of this process and its threads); default: wall.
     """
-    if callable(contenders):
-        return measure({"": contenders}, repeat, warmup=warmup, number=number)[""]
+    clock = clock or time.perf_counter
     for function in contenders.values():
         for _ in range(warmup):
             function()
@@ -71,11 +90,37 @@ def measure(
     order = list(contenders.items())
     for round_ in range(repeat):
         for name, function in order if round_ % 2 == 0 else order[::-1]:
-            start = time.perf_counter()
+            start = clock()
             for _ in range(number):
                 function()
-            samples[name].append((time.perf_counter() - start) / number)
-    return {name: statistics.median(times) for name, times in samples.items()}
+            samples[name].append((clock() - start) / number)
+    return {
+        name: Timing(statistics.median(times), min(times), max(times), len(times))
+        for name, times in samples.items()
+    }
+
+
+def measure(
+    contenders: dict[str, Callable[[], object]] | Callable[[], object],
+    repeat: int = 5,
+    *,
+    warmup: int = 1,
+    number: int = 1,
+) -> dict[str, float] | float:
+    """Median seconds per call over ``repeat`` interleaved rounds (:func:`timings`, medians
+    only; ``contenders`` may be one function, and then one float comes back)."""
+    if callable(contenders):
+        return measure({"": contenders}, repeat, warmup=warmup, number=number)[""]
+    found = timings(contenders, repeat, warmup=warmup, number=number)
+    return {name: t.median for name, t in found.items()}
+
+
+def spread_note(found: dict[str, Timing], names: dict[str, str] | None = None) -> str:
+    """``medians of 7 interleaved rounds; ours 0.0081-0.0112 s, peer 0.020-0.025 s``."""
+    names = names or {}
+    rounds = max(t.rounds for t in found.values())
+    parts = [f"{names.get(k, k)} {t.span()}" for k, t in found.items()]
+    return f"medians of {rounds} interleaved rounds; " + ", ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ DEFERRED = {
     "orbitviz.dynamics._engine": "numba (0.3 s) and the compiled engine: for integrations only",
     "orbitviz.exoplanets._bls": "numba (0.3 s) and the compiled transit search: for searches "
     "only (reading, fitting and reporting light curves need neither)",
+    "orbitviz.exoplanets": "the light-curve stack (scipy.optimize 0.5 s, astropy): for transit "
+    "reports only; `orbitviz flyby` never loads it",
+    "orbitviz.reports.transits": "the transit report, which loads the light-curve stack",
     "orbitviz.reports.figures": "matplotlib (0.5 s): for pictures only",
     "orbitviz.spice.dsk": "CSPICE for DSK files only: OBJ/PLY shapes and the scene load none",
     "orbitviz._vispy": "VisPy and an OpenGL context: planning a video or a window needs neither",

@@ -25,10 +25,7 @@ from .dynamics.methods import DEFAULT_METHOD
 from .dynamics.nbody import propagate_nbody
 from .dynamics.uncertainty import DEFAULT_CLONES, for_report
 from .errors import InvalidArgument, OrbitvizError
-from .exoplanets.analysis import analyze
-from .exoplanets.lightcurve import LightCurve
-from .exoplanets.search import SearchSettings
-from .reports import FlybyReport, TransitReport
+from .reports.flyby import FlybyReport
 from .screening.api import next_approaches
 from .smallbodies import resolve_target
 from .spice import KernelSet, et_to_utc, spk_coverage, to_et
@@ -234,6 +231,11 @@ def transits(
     ``to_table()``, ``to_json()``, ``to_csv()``, ``plot(path)``; ``orbitviz.show(report)``
     draws the system beside its light curve).
     """
+    from .exoplanets.analysis import analyze  # the light-curve stack: transits only
+    from .exoplanets.lightcurve import LightCurve
+    from .exoplanets.search import SearchSettings
+    from .reports.transits import TransitReport
+
     if isinstance(files, str | os.PathLike | LightCurve):
         files = files if isinstance(files, LightCurve) else [files]
     elif not (

@@ -211,3 +211,30 @@ def test_assist_peer_helper_imports(bench_path):
     still imports against the current code, without ASSIST itself; its force set is ours."""
     module = load(BENCH_DIR / "_assist_peer.py")
     assert module.FORCES == ["SUN", "PLANETS", "ASTEROIDS", "NON_GRAVITATIONAL", "GR_SIMPLE"]
+
+
+def test_timings_keep_the_fastest_and_slowest_round(bench, monkeypatch):
+    """What the benchmarks print beside each line (a shared machine's spread): the median,
+    the fastest and the slowest of the interleaved rounds, on the clock given."""
+    clock = [0.0]
+
+    def costing(*seconds):
+        costs = iter(seconds)
+        return lambda: clock.__setitem__(0, clock[0] + next(costs))
+
+    t = bench.timings(
+        {"ours": costing(9.0, 1.0, 5.0, 2.0), "peer": costing(9.0, 4.0, 3.0, 6.0)},
+        repeat=3,
+        clock=lambda: clock[0],
+    )
+    assert (t["ours"].median, t["ours"].low, t["ours"].high, t["ours"].rounds) == (2, 1, 5, 3)
+    assert t["peer"].span() == "3-6 s"
+    assert bench.spread_note(t) == "medians of 3 interleaved rounds; ours 1-5 s, peer 3-6 s"
+
+
+def test_kete_peer_helper_imports(bench_path):
+    """benchmarks/_kete_peer.py (nbody.py's optional kete peer) imports without kete; the
+    bodies it sets kete's masses from are ours."""
+    module = load(BENCH_DIR / "_kete_peer.py")
+    assert module.KETE_IDS == {2000001: 20000001, 2000004: 20000004}
+    assert set(module.STUB_ASTEROIDS.values()) == {20000002, 20000010, 20000704}

@@ -202,8 +202,10 @@ def test_documented_command(command, workspace, monkeypatch, capsys, request, tm
 
 def _kepler90_searched_once(monkeypatch, report) -> None:
     """``orbitviz transit`` of Kepler-90's quarters answers with the search the session has
-    already run (conftest's ``kepler90_report``): its files, options and outputs as written."""
-    import orbitviz.analysis
+    already run (conftest's ``kepler90_report``): its files, options and outputs as written.
+    (orbitviz.analysis.transits imports the light-curve stack when called: the search is
+    replaced where it lives.)"""
+    import orbitviz.exoplanets.analysis
 
     def searched(files, **_):
         assert sorted(Path(f).name for f in files) == sorted(
@@ -211,7 +213,7 @@ def _kepler90_searched_once(monkeypatch, report) -> None:
         ), files
         return report.result
 
-    monkeypatch.setattr(orbitviz.analysis, "analyze", searched)
+    monkeypatch.setattr(orbitviz.exoplanets.analysis, "analyze", searched)
 
 
 def _hand_built_kepler90(monkeypatch) -> None:

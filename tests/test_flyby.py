@@ -436,3 +436,37 @@ def test_a_window_given_as_any_kind_of_time_gives_the_same_report():
         (np.datetime64("2021-11-15"), stop_et),
     ):
         assert flyby("2021 WP", start=start, stop=stop, **options).summary == ref
+
+
+@pytest.mark.parametrize(
+    "target, body, window",
+    [
+        ("Apophis", "EARTH", ("2029-04-10", "2029-04-17")),  # SOI entry, exit, 38,000 km
+        ("Apophis", "MOON", ("2029-04-10", "2029-04-17")),
+        ("2008 TC3", "EARTH", ("2008-10-06", "2008-10-08")),  # an impact: the sphere crossed
+    ],
+)
+def test_the_compiled_searches_give_the_python_searches_answers(target, body, window):
+    """The N-body flyby searches its dense output in compiled code (SOI and impact-sphere
+    crossings, closest approaches: NBodyTrajectory.distance_events); the generic searches of
+    orbitviz.dynamics.events on the same track give the same events (to their 1e-4 s)."""
+    from orbitviz.dynamics.nbody import NBodyTrajectory
+
+    elements, _ = resolve_target(target)
+    with KernelSet("default"):
+        a, b = float(to_et(window[0])), float(to_et(window[1]))
+        compiled = analyze_flyby(elements, body, a, b, method="nbody", compare=False)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(NBodyTrajectory, "distance_events", lambda *args, **kw: None)
+            python = analyze_flyby(elements, body, a, b, method="nbody", compare=False)
+    for name in ("entries_et", "exits_et"):
+        got, want = getattr(compiled, name), getattr(python, name)
+        assert got.shape == want.shape and np.allclose(got, want, rtol=0, atol=1e-4), name
+    assert len(compiled.approaches) == len(python.approaches)
+    assert compiled.closest.et == pytest.approx(python.closest.et, abs=1e-4)
+    assert compiled.closest.dist_km == pytest.approx(python.closest.dist_km, abs=1e-6)
+    assert compiled.closest_at_window_edge == python.closest_at_window_edge
+    assert (compiled.impact is None) == (python.impact is None)
+    if compiled.impact is not None:
+        assert compiled.impact.first.et == pytest.approx(python.impact.first.et, abs=1e-3)
+    assert np.allclose(compiled.elements_before, python.elements_before, rtol=1e-12, atol=0)

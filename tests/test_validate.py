@@ -234,23 +234,29 @@ def test_every_row_outside_jpls_own_sigma_is_counted_and_explained(capsys):
     own 3-sigma, and the report says why, in words. 2020 CR2 and 2020 HT7: at JPL's own time
     our distance is JPL's to 0.24 and 0.09 km (the same trajectory), but the distance is
     still changing there (0.74 and 0.05 km/s): JPL's tabulated time is not at the minimum.
-    438908: 0.246 km off where JPL's 3-sigma is 0.217 km, inside our model floor."""
+    438908 sits at the edge: 0.215 km from JPL's distance where JPL's 3-sigma is 0.217 km
+    (0.246 km before issue #24's engine: Ceres and Vesta re-fitted, each body on its own
+    steps), inside our model floor; counted and explained when it is outside."""
     from orbitviz import data
 
     cad, cat = data.fetch("cad_api_2020_all.json"), data.fetch("sbdb_query_neos_2020.csv")
     assert main(["validate", "cad", str(cad), "--catalog", str(cat), "--max-dist", "0.05au"]) == 0
     out = capsys.readouterr().out
-    assert "outside JPL's 3-sigma  3 (explained: 3)" in out
     result = validate_cad(cad, cat, max_dist_au=0.05)
     outside = result.outside().set_index("des")
-    assert sorted(outside.index) == ["2020 CR2", "2020 HT7", "438908"]
+    n = len(outside)
+    assert f"outside JPL's 3-sigma  {n} (explained: {n})" in out
+    assert {"2020 CR2", "2020 HT7"} <= set(outside.index) <= {"2020 CR2", "2020 HT7", "438908"}
+    edge = result.rows.set_index("des").loc["438908"]
+    assert abs(edge["d_dist_km"]) < 0.25
     for des in ("2020 CR2", "2020 HT7"):
         row = outside.loc[des]
         assert row["outside_jpl_sigma"] == "time"
         assert row["explanation"].startswith("JPL's time is not at the distance minimum")
         assert abs(row["dist_at_jpl_time_km"] - row["jpl_dist_km"]) < 0.3
-    assert "model floor" in outside.loc["438908", "explanation"]
-    assert result.counts["outside_explained"] == 3 and result.counts["impacts"] == 0
+    if "438908" in outside.index:
+        assert "model floor" in outside.loc["438908", "explanation"]
+    assert result.counts["outside_explained"] == n and result.counts["impacts"] == 0
     # 2020 BH10 (-2,405 s) is inside JPL's 56-minute 3-sigma but explained all the same
     bh10 = result.rows.set_index("des").loc["2020 BH10", "explanation"]
     assert bh10.startswith("JPL's time is not at the distance minimum")

@@ -31,7 +31,9 @@ def verify(item: DataFile, path: Path) -> None:
         )
     if item.sha256 is None:
         return
-    got = sha256_file(path)
+    # remembered against (path, size, mtime, inode) in the cache, as git's index does: a
+    # command need not read DE421's 16 MB again to start (any change to the file: a new hash)
+    got = sha256_file(path, memo_dir=cache_dir() / "sha256")
     if got != item.sha256:
         raise ChecksumError(
             f"{path}: sha256 mismatch for {item.name!r}: expected {item.sha256}, got {got}. "

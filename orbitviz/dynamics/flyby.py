@@ -35,8 +35,8 @@ from ..errors import OrbitvizError
 from ..units import AU_KM
 from . import kepler, nbody
 from .drift import pulls_on_the_way
-from .events import find_crossings, find_minima, time_grid
-from .impacts import Impact, find_impact
+from .events import Crossings, find_crossings, find_minima, time_grid
+from .impacts import Impact, find_impact, levels_km
 from .methods import DEFAULT_METHOD, METHODS
 from .nbody import body_states_function
 from .relative import distance_functions
@@ -84,6 +84,9 @@ class _Pass:
     elements_before: np.ndarray
     elements_after: np.ndarray | None
     notes: list[str]
+    sphere_crossings: dict[float, Crossings] = field(default_factory=dict)
+    """Crossings of further spheres (km -> :class:`Crossings`) found with the SOI's: the
+    N-body pass finds the impact sphere's in the same compiled call."""
 
 
 @dataclass
@@ -144,12 +147,17 @@ def _grid_step_s(start_et: float, stop_et: float) -> float:
 def _approaches(rel_state: StateFunction, start_et: float, stop_et: float, step_s: float):
     dist, ddist = distance_functions(rel_state)
     minima = find_minima(dist, start_et, stop_et, step_s, fprime=ddist, include_edges=True)
-    found = []
-    if len(minima):
-        v = np.linalg.norm(rel_state(minima.et)[..., 3:], axis=-1)
-        found = [
-            Approach(float(t), float(d), float(s)) for t, d, s in zip(minima.et, minima.value, v)
-        ]
+    speeds = np.linalg.norm(rel_state(minima.et)[..., 3:], axis=-1) if len(minima) else None
+    return _pick_closest(rel_state, start_et, minima, speeds)
+
+
+def _pick_closest(rel_state: StateFunction, start_et: float, minima, speeds):
+    """(interior approaches, the closest, whether it is at a window edge) of the distance's
+    minima (edges included) and the relative speeds there."""
+    found = [
+        Approach(float(t), float(d), float(s))
+        for t, d, s in zip(minima.et, minima.value, speeds if speeds is not None else [])
+    ]
     interior = [a for a, edge in zip(found, minima.at_edge) if not edge]
     edges = [a for a, edge in zip(found, minima.at_edge) if edge]
     candidates = interior + edges
@@ -163,7 +171,11 @@ def _approaches(rel_state: StateFunction, start_et: float, stop_et: float, step_
 
 
 def _hyperbola(rel: np.ndarray, et: float, mu_km3s2: float) -> Hyperbola:
-    elts = kepler.state_to_elements(rel, mu_km3s2, et)
+    return _hyperbola_of(kepler.state_to_elements(rel, mu_km3s2, et), et, mu_km3s2, rel)
+
+
+def _hyperbola_of(elts: np.ndarray, et: float, mu_km3s2: float, rel: np.ndarray) -> Hyperbola:
+    """The :class:`Hyperbola` of the body-centred state ``rel`` and its elements ``elts``."""
     rp, e = float(elts[0]), float(elts[1])
     r = float(np.linalg.norm(rel[:3]))
     energy = float(np.dot(rel[3:], rel[3:])) / 2.0 - mu_km3s2 / r
@@ -225,7 +237,8 @@ def analyze_flyby(
         options = dict(nbody_options or {})
         if getattr(target, "nongrav", None) and "nongrav" not in options:
             options["nongrav"] = target.nongrav
-        found = _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options)
+        spheres = [radius + levels_km(body_code)[0]] if radius is not None else []
+        found = _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options, spheres)
     else:
         body_state = body_states_function(body_code, start_et, stop_et)
         found = _conic_or_patched(
@@ -234,7 +247,12 @@ def analyze_flyby(
     impact = None
     if radius is not None:
         impact = find_impact(
-            found.rel, start_et, stop_et, _grid_step_s(start_et, stop_et), body_code
+            found.rel,
+            start_et,
+            stop_et,
+            _grid_step_s(start_et, stop_et),
+            body_code,
+            crossings=found.sphere_crossings.get(radius + levels_km(body_code)[0]),
         )
         if impact is not None and impact.reaches_surface:
             found = _stopped_at_impact(found, impact)
@@ -489,28 +507,38 @@ def _conic_or_patched(conics, method, start_et, stop_et, body_state, gm_body, gm
 # --- N-body -------------------------------------------------------------------------------------
 
 
-def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
+def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options, spheres=()):
     trajectory = nbody.propagate_nbody(conics, start_et, stop_et, **options)
-
-    def helio(et):
-        return trajectory.states(np.atleast_1d(et))
-
     relative = nbody.relative_state_function(trajectory, body_code, start_et, stop_et)
 
     def rel(et):
         return relative(np.atleast_1d(et))
 
     step = _grid_step_s(start_et, stop_et)
-    dist, _ = distance_functions(rel)
-    crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
-    interior, closest, at_edge = _approaches(rel, start_et, stop_et, step)
+    # the searches on the dense output in compiled code (the same answers as
+    # find_crossings / _approaches on ``rel``, which remain where the body has no records)
+    # (and the crossings of the ``spheres``, an impact's, in the same call)
+    events = trajectory.distance_events(body_code, start_et, stop_et, step, [soi, *spheres])
+    sphere_crossings = {}
+    if events is None:
+        dist, _ = distance_functions(rel)
+        crossings = find_crossings(dist, start_et, stop_et, step, level=soi)
+        interior, closest, at_edge = _approaches(rel, start_et, stop_et, step)
+    else:
+        (crossings, *others), minima, speeds = events
+        sphere_crossings = dict(zip(spheres, others))
+        interior, closest, at_edge = _pick_closest(rel, start_et, minima, speeds)
     entries, exits = crossings.entries, crossings.exits
     t_before = float(entries[0]) if entries.size else start_et
     t_after = float(exits[-1]) if exits.size else stop_et
-    before = kepler.state_to_elements(helio(np.array([t_before]))[0], gm_sun, t_before)
-    after = kepler.state_to_elements(helio(np.array([t_after]))[0], gm_sun, t_after)
     first = float(entries[0]) if entries.size else closest.et
-    hyper = _hyperbola(rel(np.array([first]))[0], first, gm_body)
+    times = np.array([t_before, t_after, first])
+    states = np.vstack([trajectory.states(times[:2]), rel(times[2:])])
+    # the three conversions in one call: before and after about the Sun, at entry the body
+    before, after, planetary = kepler.state_to_elements(
+        states, np.array([gm_sun, gm_sun, gm_body]), times
+    )
+    hyper = _hyperbola_of(planetary, float(first), gm_body, states[2])
     at_in = "SOI entry" if entries.size else "window start"
     at_out = "SOI exit" if exits.size else "window end"
     notes = [f"nbody: osculating heliocentric elements at {at_in} and {at_out}"]
@@ -529,6 +557,7 @@ def _nbody(conics, start_et, stop_et, body_code, gm_body, gm_sun, soi, options):
         before,
         after,
         notes,
+        sphere_crossings,
     )
 
 

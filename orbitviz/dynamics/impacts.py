@@ -51,7 +51,7 @@ import numpy as np
 from .. import spice
 from ..errors import OrbitvizError
 from ..spice.bodyfixed import geodetic, local_direction
-from .events import find_crossings, refine_roots
+from .events import Crossings, find_crossings, refine_roots
 
 ATMOSPHERE_KM = {399: 100.0}
 """Altitude of the top of the atmosphere used for entries (km), by NAIF id: the Earth's
@@ -315,11 +315,13 @@ def find_impact(
     body: str | int,
     *,
     xtol_s: float = XTOL_S,
+    crossings: Crossings | None = None,
 ) -> Impact | None:
     """The first entry of one track into ``body`` in [start_et, stop_et], or None: the
     crossings of the distance with the highest level's sphere on the dense output, found by
-    :func:`~orbitviz.dynamics.events.find_crossings` as the SOI crossings are, then refined
-    as :func:`find_impacts` does. ``rel(et)`` gives the body-centred states (T, 6)."""
+    :func:`~orbitviz.dynamics.events.find_crossings` as the SOI crossings are (or given as
+    ``crossings``: the N-body flyby finds them with the SOI's, in compiled code), then
+    refined as :func:`find_impacts` does. ``rel(et)`` gives the body-centred states (T, 6)."""
     code = spice.body_id(body)
     try:
         radius = float(spice.radii_km(code)[0])
@@ -330,7 +332,8 @@ def find_impact(
     def dist(t):
         return np.linalg.norm(rel(np.atleast_1d(t))[:, :3], axis=1)
 
-    crossings = find_crossings(dist, start_et, stop_et, step_s, level=radius + top)
+    if crossings is None:
+        crossings = find_crossings(dist, start_et, stop_et, step_s, level=radius + top)
     for t_in in crossings.entries:
         later = crossings.exits[crossings.exits > t_in]
         t_out = float(later[0]) if later.size else stop_et

@@ -31,7 +31,6 @@ from __future__ import annotations
 import numpy as np
 
 from orbitviz import spice
-from orbitviz.dynamics.kepler import state_to_elements
 from orbitviz.errors import ElementsError
 
 __all__ = [
@@ -96,14 +95,19 @@ def body_orbit(body, central="SUN", et: float = 0.0) -> tuple[float, float]:
     gm_c = spice.gm_km3s2(cid)
     gm_o = spice.gm_km3s2(oid)
     state = spice.states(oid, float(et), observer=cid, frame="ECLIPJ2000")
-    el = state_to_elements(state, gm_c + gm_o, float(et))
-    rp, ecc = float(el[0]), float(el[1])
+    mu = gm_c + gm_o
+    r_vec, v_vec = state[:3], state[3:]
+    r, v2 = float(np.sqrt(r_vec @ r_vec)), float(v_vec @ v_vec)
+    # the osculating a (vis-viva) and e (the eccentricity vector): state_to_elements's numbers
+    # without its other five
+    e_vec = ((v2 - mu / r) * r_vec - float(r_vec @ v_vec) * v_vec) / mu
+    ecc = float(np.sqrt(e_vec @ e_vec))
     if ecc >= 1.0:
         raise ElementsError(
             f"{spice.body_name(oid)} is not bound to {spice.body_name(cid)} at et {et} (e = {ecc:.4f}): "
             "a sphere of influence needs an orbit; choose the central body it orbits"
         )
-    return rp / (1.0 - ecc), ecc
+    return 1.0 / (2.0 / r - v2 / mu), ecc
 
 
 def soi_radius_km(body, central="SUN", et: float = 0.0, a_km: float | None = None) -> float:

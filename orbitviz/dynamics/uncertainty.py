@@ -389,6 +389,7 @@ def encounter_uncertainty(
     n_objects = len(states)
     lo, hi = ca_et - window_s, ca_et + window_s
     options = {k: v for k, v in dict(nbody_options or {}).items() if k != "nongrav"}
+    options.setdefault("steps", "shared")  # clones of one orbit: the perturbers once per step
     traj = propagate_nbody(
         np.array(states),
         lo,

@@ -18,7 +18,7 @@ from .bodies import (
 )
 from .ephemeris import Coverage, ck_coverage, positions, rotation, spk_coverage, states
 from .files import KernelFile, meta_kernel_files, sniff
-from .kernels import KernelSet, loaded_kernels
+from .kernels import KernelSet, loaded_kernels, pool_generation
 from .time import et_to_datetime64, et_to_tdb, et_to_utc, to_et, utc_label, utc_labeller
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "loaded_kernels",
     "meta_kernel_files",
     "planet_id",
+    "pool_generation",
     "positions",
     "radii_km",
     "rotation",

@@ -277,6 +277,12 @@ def loaded_kernels() -> dict[Path, int]:
     return POOL.loaded()
 
 
+def pool_generation() -> int:
+    """A number that changes whenever a kernel is furnished or unloaded: what a cache of
+    SPICE's answers (GM values, segments) keys on."""
+    return POOL.generation
+
+
 _TIME_SET: KernelSet | None = None
 
 

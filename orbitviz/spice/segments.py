@@ -88,6 +88,91 @@ class ChebyshevTable:
             self.piece_lo,
         )
 
+    def with_link(
+        self, link: int, init: float, intlen: float, n_coef: int, coef: np.ndarray, label: str
+    ) -> ChebyshevTable:
+        """The table with link ``link``'s pieces replaced by one piece of uniform records from
+        ``init`` (``coef`` (n_records, 3 n_coef): the x, y, z coefficients of each record),
+        its file called ``label`` (a re-fit of the link's records)."""
+        coef = np.ascontiguousarray(coef, float).reshape(-1, 3 * n_coef)
+        pieces = []  # (piece_lo, init, intlen, n_records, n_coef, coefficients), link by link
+        for k in range(len(self.link_body)):
+            if k == link:
+                pieces.append((init, init, intlen, len(coef), n_coef, coef.ravel()))
+                continue
+            for p in range(self.link_first[k], self.link_first[k] + self.link_count[k]):
+                size = self.n_records[p] * 3 * self.n_coef[p]
+                block = self.coef[self.offset[p] : self.offset[p] + size]
+                pieces.append(
+                    (self.piece_lo[p], self.init[p], self.intlen[p], self.n_records[p],
+                     self.n_coef[p], block)
+                )  # fmt: skip
+        counts = self.link_count.copy()
+        counts[link] = 1
+        sizes = [p[5].size for p in pieces]
+        files = list(self.link_files) or [""] * len(self.link_body)
+        files[link] = label
+        return replace(
+            self,
+            link_first=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64),
+            link_count=counts,
+            piece_lo=np.array([p[0] for p in pieces], float),
+            init=np.array([p[1] for p in pieces], float),
+            intlen=np.array([p[2] for p in pieces], float),
+            n_records=np.array([p[3] for p in pieces], np.int64),
+            n_coef=np.array([p[4] for p in pieces], np.int64),
+            offset=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64),
+            coef=np.concatenate([p[5] for p in pieces]),
+            link_files=tuple(files),
+        )
+
+    def with_body(
+        self,
+        body: int,
+        center: int,
+        init: float,
+        intlen: float,
+        n_coef: int,
+        coef: np.ndarray,
+        label: str,
+    ) -> ChebyshevTable:
+        """The table with ``body`` added: one new link (``body`` relative to ``center``, a
+        link of the table) of uniform records from ``init`` (``coef`` (n_records, 3 n_coef)),
+        its file called ``label``; its chain is the centre's plus the new link."""
+        coef = np.ascontiguousarray(coef, float).reshape(-1, 3 * n_coef)
+        center_chain = self._chain_to(int(center))
+        chain = (*center_chain, int(body))
+        n_links = len(self.link_body)
+        depth = max(self.chain_links.shape[1], len(chain))
+        chain_links = np.full((len(self.bodies) + 1, depth), -1, np.int64)
+        chain_links[:-1, : self.chain_links.shape[1]] = self.chain_links
+        order = list(self.link_body)
+        chain_links[-1, : len(chain)] = [order.index(b) for b in center_chain] + [n_links]
+        return replace(
+            self,
+            bodies=(*self.bodies, int(body)),
+            chains=(*self.chains, chain),
+            link_body=np.append(self.link_body, int(body)).astype(np.int64),
+            link_first=np.append(self.link_first, len(self.piece_lo)).astype(np.int64),
+            link_count=np.append(self.link_count, 1).astype(np.int64),
+            piece_lo=np.append(self.piece_lo, init),
+            init=np.append(self.init, init),
+            intlen=np.append(self.intlen, intlen),
+            n_records=np.append(self.n_records, len(coef)).astype(np.int64),
+            n_coef=np.append(self.n_coef, n_coef).astype(np.int64),
+            offset=np.append(self.offset, self.coef.size).astype(np.int64),
+            coef=np.concatenate([self.coef, coef.ravel()]),
+            chain_links=chain_links,
+            link_files=(*(self.link_files or [""] * n_links), label),
+        )
+
+    def _chain_to(self, target: int) -> tuple[int, ...]:
+        """The links (by body id) from the SSB to the link of body ``target``."""
+        for chain in self.chains:
+            if target in chain:
+                return chain[: chain.index(target) + 1]
+        raise KernelError(f"no chain of the table reaches {body_name(target)}")
+
     def subset(self, rows: Sequence[int]) -> ChebyshevTable:
         """The table of the bodies ``rows`` only (the links' records are shared)."""
         return replace(

@@ -46,7 +46,20 @@ def radius_after(rx, ry, rz, vx, vy, vz, mu, dt):
     return sigma * chi * (1.0 - z * s) + (1.0 - alpha * r0) * chi * chi * c + r0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def g_law(r, row):
+    """Marsden's ``g = alpha (r/r0)^-m (1 + (r/r0)^n)^-k`` of the row (A1, A2, A3, alpha, r0,
+    m, n, k, DT); the asteroids' 1/r^2 (m 2, k 0) without a power function (two ``pow`` calls
+    cost as much as the gravity of all the perturbers)."""
+    q = r / row[4]
+    if row[7] == 0.0:
+        if row[5] == 2.0:
+            return row[3] / (q * q)
+        return row[3] * q ** (-row[5])
+    return row[3] * q ** (-row[5]) * (1.0 + q ** row[6]) ** (-row[7])
+
+
+@njit(cache=True, inline="always")
 def forces(x, v, bodies, gm, isun, gr, c2, ng, acc):
     """Accelerations (N, 3) [km/s^2] of N massless bodies at positions ``x`` and velocities
     ``v`` (N, 3) (barycentric) into ``acc``, the perturbers at ``bodies`` (B, 6).
@@ -96,8 +109,7 @@ def forces(x, v, bodies, gm, isun, gr, c2, ng, acc):
                 r_g = r
                 if ng[i, 8] != 0.0:
                     r_g = radius_after(rx, ry, rz, vx, vy, vz, gm_sun, -ng[i, 8])
-                q = r_g / ng[i, 4]
-                g = ng[i, 3] * q ** (-ng[i, 5]) * (1.0 + q ** ng[i, 6]) ** (-ng[i, 7])
+                g = g_law(r_g, ng[i])
                 ax += g * (ng[i, 0] * ux + ng[i, 1] * tx + ng[i, 2] * nx)
                 ay += g * (ng[i, 0] * uy + ng[i, 1] * ty + ng[i, 2] * ny)
                 az += g * (ng[i, 0] * uz + ng[i, 1] * tz + ng[i, 2] * nz)

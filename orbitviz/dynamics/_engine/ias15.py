@@ -12,7 +12,7 @@ from .forces import forces
 from .jit import njit
 
 # status codes of integrate()
-OK, TOO_MANY_STEPS, STEP_TOO_SMALL, OUT_OF_EPHEMERIS = 0, 1, 2, 3
+OK, TOO_MANY_STEPS, STEP_TOO_SMALL, OUT_OF_EPHEMERIS, INTERRUPTED = 0, 1, 2, 3, 4
 
 
 # Gauss-Radau nodes on [0, 1] (the left end and the 7 roots of P7(2s-1) + P8(2s-1) inside)
@@ -55,7 +55,7 @@ CORRECTOR_TOL = 1e-10
 MAX_ITERATIONS = 12
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _node_state(x, v, a0, b, dt, s, xo, vo):
     """Position and velocity at the fraction ``s`` of the step ``dt`` from the start state
     (x, v, a0) and the acceleration's coefficients ``b`` (7, N, 3)."""
@@ -72,7 +72,7 @@ def _node_state(x, v, a0, b, dt, s, xo, vo):
             vo[i, c] = v[i, c] + dt * s * pv
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _predict(b_done, q, b):
     """The acceleration polynomial of the last step, extended into a step ``q`` times as long
     (Everhart's predictor): b_p = sum_(k >= p) b_done_k C(k+1, p+1) q^(p+1)."""
@@ -86,7 +86,7 @@ def _predict(b_done, q, b):
                 b[p, i, c] = acc * qp
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _next_step(a0, b, dt, epsilon):
     """PRS23's step size after the step ``dt`` with coefficients (a0, b): the smallest over
     the bodies of sqrt(2 y2 / (y3 + sqrt(y2 y4))) with y2, y3, y4 the squared acceleration,
@@ -115,37 +115,29 @@ def _next_step(a0, b, dt, epsilon):
 
 
 @njit(cache=True)
-def integrate(
-    t0, y0, t_end, epsilon, h_first, max_steps, eph, gm, isun, gr, c2, ng, span, dense_span
+def _leg(
+    t0, x, v, t_end, epsilon, h_first, max_steps, eph, gm, isun, gr, c2, ng, span, window, stop
 ):
-    """IAS15 from ``t0`` to ``t_end`` (either direction) for the states ``y0`` (6 N,).
+    """IAS15 from ``t0`` to ``t_end`` (either direction) for the bodies at ``x``, ``v`` (nb, 3),
+    which all take the same steps (moved in place to where the leg ends). ``stop[0]`` is read
+    before each step: non-zero ends the leg (status :data:`INTERRUPTED`).
 
-    Returns (times (M+1,), states (M+1, 6 N), dense coefficients (K, 8, 3 N): a0, b0..b6 of
-    the K steps from index ``k0`` that overlap ``dense_span`` (lo, hi), k0, number of force
-    evaluations, number of perturber evaluations, status)."""
-    n = y0.shape[0]
-    nb = n // 6
-    if n != 6 * nb or ng.shape[0] != nb or ng.shape[1] != 9:
-        raise ValueError("integrate: y0 must be (6 N,) and ng (N, 9)")
-    if eph[6].shape[0] != gm.shape[0]:
-        raise ValueError("integrate: one GM per body of the ephemeris table")
+    Returns the steps that overlap ``window`` (lo, hi), in the order taken: their start times
+    (K,), lengths (K,), start states (K, nb, 6) and acceleration polynomials (K, 8, nb, 3)
+    (a0, b0..b6), then the number of steps, of force evaluations, the status and the time
+    reached."""
+    nb = x.shape[0]
     needs_sun = gr
     for i in range(nb):
         if ng[i, 0] != 0.0 or ng[i, 1] != 0.0 or ng[i, 2] != 0.0:
             needs_sun = True
     flags = link_flags(eph, isun if needs_sun else -1)
     links = np.empty((8, flags.shape[0], 6))
-    scratch = np.empty((6, 8))
-    index = np.empty(8, np.int64)
+    scratch = np.empty((11, 8))
+    index = np.empty((2, 8), np.int64)
     node_ets = np.empty(8)
     now = np.empty(1)
     bodies = np.empty((9, gm.shape[0], 6))  # the perturbers at the 8 nodes and the end
-    x = np.empty((nb, 3))
-    v = np.empty((nb, 3))
-    for i in range(nb):
-        for c in range(3):
-            x[i, c] = y0[6 * i + c]
-            v[i, c] = y0[6 * i + 3 + c]
     a0 = np.empty((nb, 3))
     an = np.empty((nb, 3))
     xn = np.empty((nb, 3))
@@ -155,19 +147,18 @@ def integrate(
     b_done = np.zeros((7, nb, 3))
     e_try = np.zeros((7, nb, 3))  # the prediction of the step tried
     e_done = np.zeros((7, nb, 3))  # ... and of the last step taken
-    cap, dcap = 256, 16
-    ts = np.empty(cap)
-    ys = np.empty((cap, n))
-    dense = np.empty((dcap, 8, 3 * nb))
-    k0, kd = -1, 0
+    cap = 16
+    w_t0 = np.empty(cap)
+    w_dt = np.empty(cap)
+    w_y0 = np.empty((cap, nb, 6))
+    w_poly = np.empty((cap, 8, nb, 3))
+    kd = 0
     direction = 1.0 if t_end >= t0 else -1.0
     t = t0
     now[0] = t
     bodies_states_at(eph, now, bodies[:1], flags, links, scratch, index)
     forces(x, v, bodies[0], gm, isun, gr, c2, ng, a0)
-    nfev, neph = 1, 1
-    ts[0] = t
-    ys[0] = y0
+    nfev = 1
     m = 0
     dt_done = 0.0
     dt = direction * abs(h_first)
@@ -175,6 +166,9 @@ def integrate(
     while direction * (t_end - t) > 0.0:
         if m + 1 >= max_steps:
             status = TOO_MANY_STEPS
+            break
+        if stop[0] != 0:  # the caller was interrupted (a signal): one load per step
+            status = INTERRUPTED
             break
         min_step = 10.0 * abs(np.nextafter(t, direction * np.inf) - t)
         while True:  # attempts of one step
@@ -207,7 +201,6 @@ def integrate(
                 node_ets[node - 1] = t + H[node] * dt
             node_ets[7] = t + dt  # the next step's start, if this one is taken
             bodies_states_at(eph, node_ets, bodies[1:], flags, links, scratch, index)
-            neph += 8
             error, error_last, iterations = 1e300, 2.0, 0
             while True:  # predictor-corrector
                 if error < CORRECTOR_TOL:
@@ -247,20 +240,20 @@ def integrate(
         if status != OK:
             break
         t_new = t + dt
-        overlaps = min(t, t_new) <= dense_span[1] and max(t, t_new) >= dense_span[0]
-        if overlaps:
-            if k0 < 0:
-                k0 = m
-            if kd >= dcap:
-                dcap *= 2
-                dense2 = np.empty((dcap, 8, 3 * nb))
-                dense2[:kd] = dense[:kd]
-                dense = dense2
+        if min(t, t_new) <= window[1] and max(t, t_new) >= window[0]:
+            if kd >= cap:
+                cap *= 2
+                w_t0, w_dt = _grown(w_t0, cap), _grown(w_dt, cap)
+                w_y0, w_poly = _grown(w_y0, cap), _grown(w_poly, cap)
+            w_t0[kd] = t
+            w_dt[kd] = dt
             for i in range(nb):
                 for c in range(3):
-                    dense[kd, 0, 3 * i + c] = a0[i, c]
+                    w_y0[kd, i, c] = x[i, c]
+                    w_y0[kd, i, 3 + c] = v[i, c]
+                    w_poly[kd, 0, i, c] = a0[i, c]
                     for k in range(7):
-                        dense[kd, k + 1, 3 * i + c] = b[k, i, c]
+                        w_poly[kd, k + 1, i, c] = b[k, i, c]
             kd += 1
         _node_state(x, v, a0, b, dt, 1.0, xn, vn)
         x[:] = xn
@@ -273,76 +266,177 @@ def integrate(
         e_done[:] = e_try
         dt_done = dt
         dt = dt_new
-        if m + 1 >= cap:
-            cap *= 2
-            ts2 = np.empty(cap)
-            ys2 = np.empty((cap, n))
-            ts2[: m + 1] = ts[: m + 1]
-            ys2[: m + 1] = ys[: m + 1]
-            ts, ys = ts2, ys2
         m += 1
-        ts[m] = t
-        for i in range(nb):
-            for c in range(3):
-                ys[m, 6 * i + c] = x[i, c]
-                ys[m, 6 * i + 3 + c] = v[i, c]
-    return ts[: m + 1].copy(), ys[: m + 1].copy(), dense[:kd].copy(), max(k0, 0), nfev, neph, status
+    return w_t0[:kd], w_dt[:kd], w_y0[:kd], w_poly[:kd], m, nfev, status, t
 
 
 @njit(cache=True)
-def _step_of(ts, t, forward):
-    """The step ``lo`` (ts[lo] .. ts[lo + 1]) holding time ``t``: a binary search."""
-    lo, hi = 0, ts.shape[0] - 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if (ts[mid] <= t) == forward:
+def _grown(a, cap):
+    """``a`` copied into a larger array of ``cap`` rows."""
+    out = np.empty((cap,) + a.shape[1:])
+    out[: a.shape[0]] = a
+    return out
+
+
+@njit(cache=True, nogil=True)
+def integrate(
+    et0, y0, targets, h_first, epsilon, max_steps, eph, gm, isun, gr, c2, ng, span, window, own,
+    stop,
+):  # fmt: skip
+    """IAS15 from ``et0`` to each of ``targets`` (one leg each: backwards and/or forwards) for
+    the bodies with barycentric states ``y0`` (N, 6): with ``own``, each body alone, with its
+    own steps (what it would take alone, whatever else is in the call); else all together on
+    shared steps (the smallest any of them needs: clones of one orbit). ``h_first``: the first
+    step of each leg.
+
+    Returns the steps that overlap ``window`` (lo, hi), of every body in time order, as
+    arrays over all the kept steps (S): lower time bound, start time, length, start state
+    (S, 6), acceleration polynomial (S, 8, 3); then per body: its first step and number of
+    steps there, the steps taken, the status (:data:`OK` or why it stopped) and the time it
+    stopped at; and the number of force evaluations.
+
+    ``stop`` (1,): read before every step; set non-zero (from another thread: this function
+    runs without the GIL) it ends the integration within a step, every body not yet done
+    with status :data:`INTERRUPTED` (the caller's signal handler, which cannot run inside
+    compiled code, then raises)."""
+    n = y0.shape[0]
+    if ng.shape[0] != n or ng.shape[1] != 9 or y0.shape[1] != 6:
+        raise ValueError("integrate: y0 must be (N, 6) and ng (N, 9)")
+    if eph[6].shape[0] != gm.shape[0]:
+        raise ValueError("integrate: one GM per body of the ephemeris table")
+    groups = n if own else 1
+    size = 1 if own else n
+    cap = 64
+    s_t0 = np.empty(cap)
+    s_dt = np.empty(cap)
+    s_y0 = np.empty((cap, 6))
+    s_poly = np.empty((cap, 8, 3))
+    first = np.zeros(n, np.int64)
+    count = np.zeros(n, np.int64)
+    steps = np.zeros(n, np.int64)
+    status = np.zeros(n, np.int64)
+    stopped = np.full(n, et0)
+    total = 0
+    nfev = 0
+    for grp in range(groups):
+        lo = grp * size
+        members = ng[lo : lo + size]
+        legs_t0 = []
+        legs_dt = []
+        legs_y0 = []
+        legs_poly = []
+        for leg in range(targets.shape[0]):
+            x = np.empty((size, 3))
+            v = np.empty((size, 3))
+            for i in range(size):
+                for c in range(3):
+                    x[i, c] = y0[lo + i, c]
+                    v[i, c] = y0[lo + i, 3 + c]
+            w_t0, w_dt, w_y0, w_poly, m, calls, st, t_at = _leg(
+                et0, x, v, targets[leg], epsilon, h_first[leg], max_steps, eph, gm, isun, gr,
+                c2, members, span, window, stop,
+            )  # fmt: skip
+            nfev += calls
+            for i in range(size):
+                steps[lo + i] += m
+            if st != OK:
+                for i in range(size):
+                    status[lo + i] = st
+                    stopped[lo + i] = t_at
+            legs_t0.append(w_t0)
+            legs_dt.append(w_dt)
+            legs_y0.append(w_y0)
+            legs_poly.append(w_poly)
+        kept = 0
+        for leg in range(len(legs_t0)):
+            kept += legs_t0[leg].shape[0]
+        while total + size * kept > cap:
+            cap *= 2
+            s_t0, s_dt = _grown(s_t0, cap), _grown(s_dt, cap)
+            s_y0, s_poly = _grown(s_y0, cap), _grown(s_poly, cap)
+        for i in range(size):
+            first[lo + i] = total
+            count[lo + i] = kept
+            for leg in range(len(legs_t0)):
+                w_t0, w_dt, w_y0, w_poly = legs_t0[leg], legs_dt[leg], legs_y0[leg], legs_poly[leg]
+                kd = w_t0.shape[0]
+                backwards = kd > 0 and w_dt[0] < 0.0
+                for r in range(kd):
+                    k = kd - 1 - r if backwards else r  # in time order
+                    s_t0[total] = w_t0[k]
+                    s_dt[total] = w_dt[k]
+                    s_y0[total] = w_y0[k, i]
+                    s_poly[total] = w_poly[k, :, i, :]
+                    total += 1
+    s_lo = np.minimum(s_t0[:total], s_t0[:total] + s_dt[:total])
+    return (
+        s_lo, s_t0[:total].copy(), s_dt[:total].copy(), s_y0[:total].copy(),
+        s_poly[:total].copy(), first, count, steps, status, stopped, nfev,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def step_of(s_lo, first, count, t):
+    """The last of the steps ``first .. first + count - 1`` (sorted by their lower bound
+    ``s_lo``) that starts by ``t``: a binary search (``first`` when none does)."""
+    lo, hi = first, first + count - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if s_lo[mid] <= t:
             lo = mid
         else:
-            hi = mid
+            hi = mid - 1
     return lo
 
 
 @njit(cache=True)
-def _body_state(ys, dense, lo, row, s, dt, i, out, col):
-    """Body ``i``'s state at fraction ``s`` of step ``lo`` (polynomial ``row``) into
-    ``out[col:col + 6]``."""
+def state_in_step(s_t0, s_dt, s_y0, s_poly, k, t, out, col):
+    """The state at ``t`` from step ``k``'s polynomial into ``out[col:col + 6]``."""
+    dt = s_dt[k]
+    s = (t - s_t0[k]) / dt
     for c in range(3):
-        px = XC[7] * dense[row, 7, 3 * i + c]
-        pv = VC[7] * dense[row, 7, 3 * i + c]
-        for k in range(6, -1, -1):
-            px = px * s + XC[k] * dense[row, k, 3 * i + c]
-            pv = pv * s + VC[k] * dense[row, k, 3 * i + c]
-        x0 = ys[lo, 6 * i + c]
-        v0 = ys[lo, 6 * i + 3 + c]
+        px = XC[7] * s_poly[k, 7, c]
+        pv = VC[7] * s_poly[k, 7, c]
+        for m in range(6, -1, -1):
+            px = px * s + XC[m] * s_poly[k, m, c]
+            pv = pv * s + VC[m] * s_poly[k, m, c]
+        x0 = s_y0[k, c]
+        v0 = s_y0[k, 3 + c]
         out[col + c] = x0 + dt * s * (v0 + dt * s * px)
         out[col + 3 + c] = v0 + dt * s * pv
 
 
 @njit(cache=True)
-def dense_states_of(ts, ys, dense, k0, query, objects):
-    """States (Q, 6 N) at times ``query`` from the steps' polynomials (steps k0 .. k0 + K - 1
-    hold them; NaN elsewhere): of every body, or (``objects``: one index per query, else an
-    empty array) of body ``objects[q]`` alone, in the first 6 columns."""
-    n = ys.shape[1]
-    nb = n // 6
+def state_of(s_lo, s_t0, s_dt, s_y0, s_poly, first, count, y0, i, t, out, col):
+    """Body ``i``'s state at ``t`` into ``out[col:col + 6]``: from the step that holds ``t``,
+    its start state where it has no step (a window that is its epoch alone), NaN where no
+    step of it reaches ``t`` (outside the window, or where its integration stopped)."""
+    if count[i] == 0:
+        for c in range(6):
+            out[col + c] = y0[i, c]
+        return
+    k = step_of(s_lo, first[i], count[i], t)
+    if t < s_lo[k] - 1e-6 or t > s_lo[k] + abs(s_dt[k]) + 1e-6:
+        for c in range(6):
+            out[col + c] = np.nan
+        return
+    state_in_step(s_t0, s_dt, s_y0, s_poly, k, t, out, col)
+
+
+@njit(cache=True)
+def dense_states_of(s_lo, s_t0, s_dt, s_y0, s_poly, first, count, y0, query, objects):
+    """States (Q, 6 N) at times ``query`` from the steps' polynomials (NaN where no step
+    holds the time) of every body, or (``objects``: one index per query, else an empty array)
+    of body ``objects[q]`` alone, (Q, 6)."""
+    n = first.shape[0]
     one = objects.shape[0] > 0
-    out = np.empty((query.shape[0], 6 if one else n))
-    forward = ts[-1] >= ts[0]
+    out = np.empty((query.shape[0], 6 if one else 6 * n))
     for q in range(query.shape[0]):
-        lo = _step_of(ts, query[q], forward)
-        row = lo - k0
-        if ts.shape[0] == 1:  # no step: the epoch's state
-            for c in range(out.shape[1]):
-                out[q, c] = ys[0, 6 * objects[q] + c] if one else ys[0, c]
-            continue
-        if row < 0 or row >= dense.shape[0]:
-            out[q] = np.nan
-            continue
-        dt = ts[lo + 1] - ts[lo]
-        s = (query[q] - ts[lo]) / dt
         if one:
-            _body_state(ys, dense, lo, row, s, dt, objects[q], out[q], 0)
+            state_of(s_lo, s_t0, s_dt, s_y0, s_poly, first, count, y0, objects[q], query[q],
+                     out[q], 0)  # fmt: skip
         else:
-            for i in range(nb):
-                _body_state(ys, dense, lo, row, s, dt, i, out[q], 6 * i)
+            for i in range(n):
+                state_of(s_lo, s_t0, s_dt, s_y0, s_poly, first, count, y0, i, query[q],
+                         out[q], 6 * i)  # fmt: skip
     return out
