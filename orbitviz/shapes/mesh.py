@@ -23,6 +23,16 @@ def _where(source: Path | str | None) -> str:
     return f" in {source}" if source else ""
 
 
+def _has_surface(vertices: np.ndarray, faces: np.ndarray, first: int = 256) -> bool:
+    """Whether any face has an area: the first ``first`` faces answer for any real mesh (a
+    cached load must not pay for every cross product), all of them only when those are flat."""
+    for chosen in (faces[:first], faces[first:]):
+        a, b, c = vertices[chosen[:, 0]], vertices[chosen[:, 1]], vertices[chosen[:, 2]]
+        if np.any(np.cross(b - a, c - a)):
+            return True
+    return False
+
+
 MAX_COORDINATE_KM = 1e8
 """No shape orbitviz draws reaches this far from its origin (the Sun's radius is 7e5 km); a
 vertex beyond it is damage or a unit mistake (and 1e308 overflowed the area to inf)."""
@@ -84,7 +94,7 @@ class Mesh:
         object.__setattr__(self, "faces", faces)
         if self.source is not None:
             object.__setattr__(self, "source", Path(self.source))
-        if not self.area_km2 > 0:  # every answer (area, volume, lander contacts) meaningless
+        if not _has_surface(vertices, faces):  # every answer (area, contacts) meaningless
             raise ShapeFormatError(
                 f"all {len(faces)} faces{where} have zero area (their corners lie on a line or "
                 "a point): the mesh has no surface; the file is damaged, re-export it"
