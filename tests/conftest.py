@@ -73,6 +73,24 @@ def pytest_runtest_makereport(item, call):
     )
 
 
+def neodys_subset(last: int, source: str = "NEODyS subset"):
+    """The ``last`` objects of the NEODyS snapshot (recent, small, close-approaching) and
+    99942 Apophis, as an ElementsTable of their own."""
+    import numpy as np
+
+    from orbitviz.smallbodies import read_neodys
+
+    tb = read_neodys()
+    sel = np.unique(np.r_[np.arange(len(tb) - last, len(tb)), tb.find("99942")])
+    return type(tb)(
+        tb.table.iloc[sel].reset_index(drop=True),
+        tb.conics[sel],
+        tb.bad_rows.iloc[:0],
+        source,
+        tb.gm_km3s2,
+    )
+
+
 def one_error_line(capsys, *argv) -> str:
     """Run ``orbitviz ARGV...``: it must exit 2 with one line on stderr, ``orbitviz: error:
     ...``; that line."""

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import needs_mirror
+from conftest import needs_mirror, neodys_subset
 
 from orbitviz.screening import distributed, screen
 from orbitviz.screening.distributed import Fault
@@ -25,17 +25,7 @@ TWO_BODY = {**WINDOW, "refine": None}
 @pytest.fixture(scope="module")
 def subset():
     """The last 799 NEODyS objects (recent, small, close-approaching) and 99942 Apophis: 4 chunks."""
-    from orbitviz.smallbodies import read_neodys
-
-    tb = read_neodys()
-    sel = np.unique(np.r_[np.arange(len(tb) - 799, len(tb)), tb.find("99942")])
-    return type(tb)(
-        tb.table.iloc[sel].reset_index(drop=True),
-        tb.conics[sel],
-        tb.bad_rows.iloc[:0],
-        "NEODyS subset",
-        tb.gm_km3s2,
-    )
+    return neodys_subset(799)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import needs_mirror
+from conftest import needs_mirror, neodys_subset
 
 from orbitviz import data
 from orbitviz._files import atomic_write
@@ -136,17 +136,7 @@ WINDOW = {
 @pytest.fixture(scope="module")
 def few():
     """300 NEODyS objects and Apophis: 4 chunks, a second to screen."""
-    from orbitviz.smallbodies import read_neodys
-
-    tb = read_neodys()
-    sel = np.unique(np.r_[np.arange(len(tb) - 300, len(tb)), tb.find("99942")])
-    return type(tb)(
-        tb.table.iloc[sel].reset_index(drop=True),
-        tb.conics[sel],
-        tb.bad_rows.iloc[:0],
-        "NEODyS subset",
-        tb.gm_km3s2,
-    )
+    return neodys_subset(300)
 
 
 @needs_mirror
