@@ -109,22 +109,9 @@ class ChebyshevTable:
                 )  # fmt: skip
         counts = self.link_count.copy()
         counts[link] = 1
-        sizes = [p[5].size for p in pieces]
         files = list(self.link_files) or [""] * len(self.link_body)
         files[link] = label
-        return replace(
-            self,
-            link_first=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64),
-            link_count=counts,
-            piece_lo=np.array([p[0] for p in pieces], float),
-            init=np.array([p[1] for p in pieces], float),
-            intlen=np.array([p[2] for p in pieces], float),
-            n_records=np.array([p[3] for p in pieces], np.int64),
-            n_coef=np.array([p[4] for p in pieces], np.int64),
-            offset=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64),
-            coef=np.concatenate([p[5] for p in pieces]),
-            link_files=tuple(files),
-        )
+        return replace(self, **_packed(pieces, counts), link_files=tuple(files))
 
     def with_body(
         self,
@@ -333,6 +320,23 @@ def chebyshev_chains(
 _TABLES: dict[tuple, ChebyshevTable] = {}
 
 
+def _packed(pieces: list[tuple], counts: np.ndarray) -> dict:
+    """The table's piece arrays from ``pieces`` (piece_lo, init, intlen, n_records, n_coef,
+    coefficients, ...), link by link, ``counts`` pieces per link."""
+    sizes = [p[5].size for p in pieces]
+    return {
+        "link_first": np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64),
+        "link_count": counts,
+        "piece_lo": np.array([p[0] for p in pieces], float),
+        "init": np.array([p[1] for p in pieces], float),
+        "intlen": np.array([p[2] for p in pieces], float),
+        "n_records": np.array([p[3] for p in pieces], np.int64),
+        "n_coef": np.array([p[4] for p in pieces], np.int64),
+        "offset": np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64),
+        "coef": np.concatenate([np.ravel(p[5]) for p in pieces]),
+    }
+
+
 def _assemble(ids: tuple[int, ...], lo_et: float, hi_et: float, frame: str) -> ChebyshevTable:
     """:func:`chebyshev_chains` without the memory."""
     rotation = None if frame.upper() == "J2000" else _rotation_from_j2000(frame)
@@ -352,8 +356,6 @@ def _assemble(ids: tuple[int, ...], lo_et: float, hi_et: float, frame: str) -> C
     order = list(links)
     pieces = [piece for body in order for piece in links[body][1]]
     counts = np.array([len(links[b][1]) for b in order], np.int64)
-    sizes = [p[5].size for p in pieces]
-    offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     depth = max(len(c) for c in chains)
     chain_links = np.full((len(ids), depth), -1, np.int64)
     for i, links_of_body in enumerate(chains):
@@ -362,15 +364,7 @@ def _assemble(ids: tuple[int, ...], lo_et: float, hi_et: float, frame: str) -> C
         bodies=ids,
         chains=tuple(chains),
         link_body=np.array(order, np.int64),
-        link_first=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64),
-        link_count=counts,
-        piece_lo=np.array([p[0] for p in pieces], float),
-        init=np.array([p[1] for p in pieces], float),
-        intlen=np.array([p[2] for p in pieces], float),
-        n_records=np.array([p[3] for p in pieces], np.int64),
-        n_coef=np.array([p[4] for p in pieces], np.int64),
-        offset=offset,
-        coef=np.concatenate([p[5].ravel() for p in pieces]),
+        **_packed(pieces, counts),
         chain_links=chain_links,
         files=tuple(sorted({p[6] for p in pieces})),
         link_files=tuple(links[b][1][0][6] for b in order),
