@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._files import check_input
+from .._files import MAX_INPUT_BYTES, check_input
 from ..errors import LightCurveError
 from .lightcurve import TIME_FORMATS, LightCurve, normalised, stitch
 
@@ -87,7 +87,7 @@ def read_lightcurves(
     return stitch(curves)
 
 
-MAX_FILE_BYTES = 2 * 1024**3
+MAX_FILE_BYTES = MAX_INPUT_BYTES
 """The largest light-curve file read (a Kepler quarter is 0.5 MB, a TESS 20-second sector
 ~200 MB): anything bigger is not one star's photometry."""
 

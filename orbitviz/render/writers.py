@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitviz._files import write_failure
+from orbitviz._files import DISK_FULL, NOT_WRITABLE
 
 from .errors import RenderError
 
@@ -155,7 +155,7 @@ class FrameSink:
             self._free.put(buf)
 
     def _raise_error(self) -> None:
-        if isinstance(self._error, OSError) and write_failure("", self._error) is not None:
+        if isinstance(self._error, OSError) and self._error.errno in DISK_FULL | NOT_WRITABLE:
             raise self._error  # a full disk or a read-only place: said as such by atomic_path
         if self._error is not None:
             raise RenderError(f"writing frames failed: {self._error}") from self._error
