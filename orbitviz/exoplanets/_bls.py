@@ -9,8 +9,17 @@ Scores are the SNR of the box depth, ``depth / sigma_depth`` with inverse-varian
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from orbitviz.data import compiled
+
+BLS = compiled.group("bls", [Path(__file__)], "transit search")
+"""Cached in orbitviz's cache folder (``$ORBITVIZ_CACHE_DIR/numba/bls-<hash>``) like the
+N-body engine: see :mod:`orbitviz.data.compiled`."""
+njit = BLS.njit
 
 
 @njit(cache=True, parallel=True)
