@@ -10,6 +10,8 @@ Tolerances, measured not guessed:
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 import spiceypy
@@ -41,6 +43,21 @@ def rel_err(ours, ref):
     return float(np.max(dr)), float(np.max(dv))
 
 
+PATHS = ("numpy", "compiled")
+
+
+@contextlib.contextmanager
+def kepler_path(path: str):
+    """Every ``propagate`` call in the block on one path: the array code or the compiled
+    form of the same algorithm (chosen by size in normal use)."""
+    old = kepler.COMPILED_MIN_STATES
+    kepler.COMPILED_MIN_STATES = (1, 1) if path == "compiled" else (2**62, 2**62)
+    try:
+        yield
+    finally:
+        kepler.COMPILED_MIN_STATES = old
+
+
 def conics_loop(elts, ets):
     return np.array([spiceypy.conics(np.asarray(e, float), float(t)) for e, t in zip(elts, ets)])
 
@@ -63,20 +80,23 @@ ecc_away_from_1 = st.one_of(
     t0=st.floats(-2e9, 2e9, allow_subnormal=False),
     log_mu=st.floats(2.0, 11.2, allow_subnormal=False),
     turns=st.lists(st.floats(-1000.0, 1000.0, allow_subnormal=False), min_size=1, max_size=8),
+    path=st.sampled_from(PATHS),
 )
-def test_propagate_matches_conics(ecc, log_rp, inc, node, argp, m0, t0, log_mu, turns):
+def test_propagate_matches_conics(ecc, log_rp, inc, node, argp, m0, t0, log_mu, turns, path):
     rp, mu = 10.0**log_rp, 10.0**log_mu
     elts = np.array([rp, ecc, inc, node, argp, m0, t0, mu])
     n = np.sqrt(mu * (abs(1.0 - ecc) / rp) ** 3)
     et = t0 + np.asarray(turns) / n  # "turns" radians of mean anomaly away from the epoch
-    ours = propagate(elts, et)
+    with kepler_path(path):
+        ours = propagate(elts, et)
     assert ours.shape == (len(et), 6)
     ref = conics_loop([elts] * len(et), et)
     dr, dv = rel_err(ours, ref)
     assert dr < 1e-9 and dv < 1e-9, (dr, dv)
 
 
-def test_many_objects_many_times_shapes_and_values():
+@pytest.mark.parametrize("path", PATHS)
+def test_many_objects_many_times_shapes_and_values(path):
     rng = np.random.default_rng(7)
     k = 40
     elts = np.column_stack(
@@ -92,14 +112,15 @@ def test_many_objects_many_times_shapes_and_values():
         ]
     )
     et = np.linspace(-3e8, 3e8, 25)
-    out = propagate(elts, et)
+    with kepler_path(path):
+        out = propagate(elts, et)
+        pair = propagate(elts, np.linspace(0, 1e7, k), outer=False)
     assert out.shape == (k, 25, 6)
     ref = conics_loop(np.repeat(elts, 25, axis=0), np.tile(et, k)).reshape(k, 25, 6)
     assert max(rel_err(out, ref)) < 1e-9
     assert propagate(elts[0], 0.0).shape == (6,)
     assert propagate(elts, 0.0).shape == (k, 6)
     # pairwise broadcasting
-    pair = propagate(elts, np.linspace(0, 1e7, k), outer=False)
     assert pair.shape == (k, 6)
     assert max(rel_err(pair, conics_loop(elts, np.linspace(0, 1e7, k)))) < 1e-9
 
@@ -189,7 +210,8 @@ def _mp_truth(el, et):
 @pytest.mark.parametrize(
     "e_lo, e_hi", [(0.99, 0.9999), (0.9999, 1.0 - 1e-12), (1.0 + 1e-12, 1.0001), (1.0001, 1.01)]
 )
-def test_near_parabolic_vs_mpmath(e_lo, e_hi):
+@pytest.mark.parametrize("path", PATHS)
+def test_near_parabolic_vs_mpmath(e_lo, e_hi, path):
     rng = np.random.default_rng(11)
     k = 60
     e = rng.uniform(e_lo, e_hi, k)
@@ -209,7 +231,8 @@ def test_near_parabolic_vs_mpmath(e_lo, e_hi):
             mu,
         ]
     )
-    ours = propagate(elts, et, outer=False)
+    with kepler_path(path):
+        ours = propagate(elts, et, outer=False)
     truth = np.array([_mp_truth(elts[i], et[i]) for i in range(k)])
     dr, dv = rel_err(ours, truth)
     assert dr < 1e-10 and dv < 1e-10, (dr, dv)
@@ -218,10 +241,70 @@ def test_near_parabolic_vs_mpmath(e_lo, e_hi):
     assert dr < 1e-6 and dv < 1e-6
 
 
-def test_exact_parabola_matches_conics():
+def test_the_compiled_path_matches_the_array_code_and_conics_for_a_catalog_grid():
+    """The compiled form (screening's hot loop: each object's times in a row, each solve
+    started from the previous time's answer) against the array code it mirrors (1e-12) and
+    SPICE's conics (1e-9), over every regime: circular to near-parabolic ellipses, the exact
+    parabola, hyperbolas; times forwards, backwards, shuffled and repeated, up to 300 turns."""
+    from orbitviz.dynamics._engine.kepler import kepler_states
+
+    rng = np.random.default_rng(2029)
+    ecc = np.r_[
+        0.0, rng.uniform(0.0, 0.95, 40), 0.999, 0.99999, 1.0, 1.0001, rng.uniform(1.05, 8, 8)
+    ]
+    k = len(ecc)
+    elts = np.column_stack(
+        [
+            10 ** rng.uniform(7.0, 9.0, k),
+            ecc,
+            rng.uniform(0, np.pi, k),
+            rng.uniform(0, 2 * np.pi, k),
+            rng.uniform(0, 2 * np.pi, k),
+            rng.uniform(-np.pi, np.pi, k),
+            rng.uniform(-1e8, 1e8, k),
+            np.full(k, GM_SUN),
+        ]
+    )
+    with np.errstate(divide="ignore"):  # the parabola: no period
+        period = 2 * np.pi / np.sqrt(GM_SUN * (np.abs(1 - ecc) / elts[:, 0]) ** 3)
+    days = np.r_[np.arange(0.0, 400.0), np.arange(400.0, 0.0, -7.0), rng.uniform(-400, 400, 50)]
+    dt = np.outer(np.minimum(period, 3e7) / 365.0, days) * (1 + 0.75 * (ecc[:, None] < 1))
+    dt[:, -5:] = dt[:, :5]  # the same times again, from another start
+    dt[:3] *= 300.0  # hundreds of turns
+    compiled = kepler_states(elts, dt)
+    numpy_path = kepler._state_at(np.repeat(elts[:, None, :], dt.shape[1], axis=1), dt)
+    dr, dv = rel_err(compiled, numpy_path)
+    assert dr < 1e-12 and dv < 1e-12, (dr, dv)
+    far = np.abs(ecc - 1.0) > 0.01  # where conics is exact enough (module docstring)
+    pick = rng.choice(dt.shape[1], 20, replace=False)
+    sub = dt[far][:, pick]
+    ref = conics_loop(np.repeat(elts[far], 20, axis=0), (sub + elts[far, 6, None]).ravel())
+    dr, dv = rel_err(compiled[far][:, pick].reshape(-1, 6), ref)
+    assert dr < 1e-9 and dv < 1e-9, (dr, dv)
+
+
+def test_propagate_takes_the_compiled_path_for_many_states():
+    """A catalog's worth of states goes through the compiled code (screening's 9 s of 12 s
+    were the array code's Halley iterations); a few stay on the array code."""
+    elts = np.array([[1.5e8, 0.2, 0.1, 1.0, 2.0, 0.3, 0.0, GM_SUN]] * 300)
+    elts[:, 5] = np.linspace(-3, 3, 300)
+    et = np.linspace(0.0, 3e7, 200)
+    from orbitviz.dynamics._engine.kepler import kepler_states
+
+    big = propagate(elts, et)
+    assert np.array_equal(big, kepler_states(elts, et[None, :] - elts[:, 6:7]))
+    assert kepler.COMPILED_MIN_STATES[1] > 1  # one state: the array code, no numba needed
+    with kepler_path("numpy"):
+        assert max(rel_err(propagate(elts, et), big)) < 1e-12
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_exact_parabola_matches_conics(path):
     el = np.array([1.0e8, 1.0, 0.3, 1.0, 2.0, 0.5, 0.0, GM_SUN])
     et = np.array([-1e9, -1e8, 0.0, 3e7, 1e9])
-    dr, dv = rel_err(propagate(el, et), conics_loop([el] * len(et), et))
+    with kepler_path(path):
+        ours = propagate(el, et)
+    dr, dv = rel_err(ours, conics_loop([el] * len(et), et))
     assert dr < 1e-12 and dv < 1e-12
 
 
