@@ -68,8 +68,11 @@ def find_candidates(conics: np.ndarray, params: ScreeningParams, track: BodyTrac
     return obj, grid[k], grid[k + 1]
 
 
-def relative_states(conics: np.ndarray, et: np.ndarray, body: str) -> np.ndarray:
-    """Object-minus-body states (n, 6) for paired conics (n, 8) and times (n,) (two-body)."""
+def relative_states(conics: np.ndarray, et: np.ndarray, body: str | BodyTrack) -> np.ndarray:
+    """Object-minus-body states (n, 6) for paired conics (n, 8) and times (n,) (two-body);
+    ``body`` a name (SPICE) or its :class:`BodyTrack` (its SPK records, within the grid)."""
+    if isinstance(body, BodyTrack):
+        return propagate(conics, et, outer=False) - body.states_at(et)
     return propagate(conics, et, outer=False) - spice.states(body, et, observer="SUN")
 
 
@@ -78,7 +81,11 @@ def _distance_rate_kms(conics, et, body):
 
 
 def closest_approach_times(
-    conics: np.ndarray, t0: np.ndarray, t1: np.ndarray, body: str, xtol_s: float = REFINE_XTOL_S
+    conics: np.ndarray,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    body: str | BodyTrack,
+    xtol_s: float = REFINE_XTOL_S,
 ) -> np.ndarray:
     """Closest-approach time in each bracket: the rising zero of the distance rate, all
     brackets refined together as roots by :func:`orbitviz.dynamics.events.refine_roots`;
@@ -110,8 +117,8 @@ def screen_chunk(
     conics = np.asarray(conics, dtype=float)
     names = np.asarray(designations, dtype=object)
     obj, t0, t1 = find_candidates(conics, params, track)
-    t_min = closest_approach_times(conics[obj], t0, t1, params.body)
-    rel = relative_states(conics[obj], t_min, params.body) if obj.size else np.empty((0, 6))
+    t_min = closest_approach_times(conics[obj], t0, t1, track)
+    rel = relative_states(conics[obj], t_min, track) if obj.size else np.empty((0, 6))
     dist = distance_km(rel)
     lo, hi = params.candidate_span_et()
     keep = (dist <= params.candidate_km(conics[obj, 6], t_min)) & (t_min >= lo) & (t_min <= hi)
