@@ -283,6 +283,43 @@ def test_the_compiled_path_matches_the_array_code_and_conics_for_a_catalog_grid(
     assert dr < 1e-9 and dv < 1e-9, (dr, dv)
 
 
+@pytest.mark.parametrize("path", PATHS)
+def test_distance_and_rate_from_a_moving_body(path):
+    """A screening grid's distance and range rate (compiled: without the (K, T, 6) states)
+    equal those of the relative states, and the rate is the distance's derivative."""
+    rng = np.random.default_rng(5)
+    k = 30
+    elts = np.column_stack(
+        [
+            rng.uniform(0.5, 2, k) * AU,
+            rng.uniform(0, 0.9, k),
+            rng.uniform(0, 1, k),
+            rng.uniform(0, 6, k),
+            rng.uniform(0, 6, k),
+            rng.uniform(-3, 3, k),
+            np.zeros(k),
+            np.full(k, GM_SUN),
+        ]
+    )
+    et = np.linspace(0.0, 3e7, 101)
+    earth = np.array([AU, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, GM_SUN])
+    body = kepler._state_at(np.broadcast_to(earth, (101, 8)), et)
+    with kepler_path(path):
+        dist, rate = kepler.distance_and_rate(elts, et, body)
+    rel = kepler._state_at(np.repeat(elts[:, None, :], 101, axis=1), et[None, :] - 0.0) - body
+    assert dist.shape == rate.shape == (k, 101)
+    np.testing.assert_allclose(dist, np.linalg.norm(rel[..., :3], axis=-1), rtol=1e-12)
+    expected = np.einsum("...i,...i->...", rel[..., :3], rel[..., 3:]) / dist
+    np.testing.assert_allclose(rate, expected, rtol=1e-9, atol=1e-9)
+    h = 1.0  # s: the rate is d(dist)/dt
+    d_plus, _ = kepler.distance_and_rate(
+        elts, et + h, kepler._state_at(np.broadcast_to(earth, (101, 8)), et + h)
+    )
+    np.testing.assert_allclose((d_plus - dist) / h, rate, atol=1e-4)
+    with pytest.raises(ElementsError, match="one body state per time"):
+        kepler.distance_and_rate(elts, et, body[:-1])
+
+
 def test_propagate_takes_the_compiled_path_for_many_states():
     """A catalog's worth of states goes through the compiled code (screening's 9 s of 12 s
     were the array code's Halley iterations); a few stay on the array code."""

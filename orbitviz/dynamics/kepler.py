@@ -31,6 +31,7 @@ from orbitviz.units import DAY_S, EPOCH_JD_RANGE, J2000_JD, MAX_ABS_MEAN_ANOMALY
 
 __all__ = [
     "ELEMENT_NAMES",
+    "distance_and_rate",
     "elements_to_state",
     "propagate",
     "solve_kepler_elliptic",
@@ -385,6 +386,38 @@ def propagate(elts, et, outer: bool = True) -> np.ndarray:
     e_full = np.broadcast_to(e_b, shape + (8,))
     dt = np.broadcast_to(t_b, shape) - e_full[..., 6]
     return _state_at(e_full, dt)
+
+
+def distance_and_rate(elts, et, body_states) -> tuple[np.ndarray, np.ndarray]:
+    """Distance (K, T) [km] and its rate ``r . v / |r|`` (K, T) [km/s] of objects ``elts``
+    (K, 8) from a body at states ``body_states`` (T, 6) (same frame and centre as the
+    elements) at times ``et`` (T,): what a screening grid needs, without the (K, T, 6)
+    relative states (compiled where :func:`propagate` would be).
+
+    >>> import numpy as np
+    >>> elts = np.array([[1.0e8, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 1.32712440041e11]])
+    >>> d, r = distance_and_rate(elts, np.array([0.0]), np.zeros((1, 6)))
+    >>> float(d[0, 0]), float(r[0, 0])
+    (100000000.0, 0.0)
+    """
+    from .relative import distance_km, distance_rate_kms
+
+    arr = validate_elements(elts).reshape(-1, 8)
+    et_arr = np.asarray(et, dtype=float).reshape(-1)
+    body = np.asarray(body_states, dtype=float).reshape(-1, 6)
+    if body.shape[0] != et_arr.size:
+        raise ElementsError(
+            f"distance_and_rate: {et_arr.size} times but {body.shape[0]} body states; give "
+            "one body state per time"
+        )
+    if arr.shape[0] * et_arr.size >= COMPILED_MIN_STATES["numba" not in sys.modules]:
+        from orbitviz.dynamics._engine.kepler import kepler_distance_rate
+
+        return kepler_distance_rate(
+            np.ascontiguousarray(arr), np.ascontiguousarray(et_arr), np.ascontiguousarray(body)
+        )
+    rel = propagate(arr, et_arr) - body[None, :, :]
+    return distance_km(rel), distance_rate_kms(rel)
 
 
 # --------------------------------------------------------------------------------------------

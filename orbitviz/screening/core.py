@@ -37,7 +37,7 @@ import pandas as pd
 
 from orbitviz import spice
 from orbitviz.dynamics.events import refine_roots
-from orbitviz.dynamics.kepler import propagate
+from orbitviz.dynamics.kepler import distance_and_rate, propagate
 from orbitviz.dynamics.relative import distance_km, distance_rate_kms
 from orbitviz.screening.bodies import BodyTrack
 from orbitviz.screening.params import METHOD_TWO_BODY, REFINE_XTOL_S, ScreeningParams
@@ -57,9 +57,7 @@ def find_candidates(conics: np.ndarray, params: ScreeningParams, track: BodyTrac
     """
     grid = track.et
     h = float(np.max(np.diff(grid)))
-    rel = propagate(conics, grid) - track.state[None, :, :]  # (K, T, 6)
-    dist = distance_km(rel)
-    rate = distance_rate_kms(rel)
+    dist, rate = distance_and_rate(conics, grid, track.state)  # (K, T) each
     v_bound = perihelion_speed_kms(conics) + track.v_max_kms  # (K,)
     lower = 0.5 * (dist[:, :-1] + dist[:, 1:] - v_bound[:, None] * h)
     turning = (rate[:, :-1] < 0.0) & (rate[:, 1:] >= 0.0)

@@ -126,6 +126,84 @@ def _hyperbolic_anomaly(m_rad, e):
     return sign * _halley(x, lo, hi, e, m, True)
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _setup(elts, k):
+    """Object ``k``'s constants: (rp, e, m0, n, mu, hq, a, b_fac, v_fac) and its perifocal
+    basis P, Q (6 floats)."""
+    rp, e, inc, lnode, argp, m0, mu = (
+        elts[k, 0],
+        elts[k, 1],
+        elts[k, 2],
+        elts[k, 3],
+        elts[k, 4],
+        elts[k, 5],
+        elts[k, 7],
+    )
+    ci, si = np.cos(inc), np.sin(inc)
+    cn, sn = np.cos(lnode), np.sin(lnode)
+    cw, sw = np.cos(argp), np.sin(argp)
+    basis = (
+        cn * cw - sn * sw * ci,
+        sn * cw + cn * sw * ci,
+        sw * si,
+        -cn * sw - sn * cw * ci,
+        -sn * sw + cn * cw * ci,
+        cw * si,
+    )
+    one_m_e = abs(1.0 - e)
+    if e == 1.0:
+        n = np.sqrt(mu / (2.0 * rp**3))
+    else:
+        n = np.sqrt(mu * (one_m_e / rp) ** 3)
+    hq = np.sqrt(mu * rp * (1.0 + e))
+    if e < 1.0:
+        a = rp / (1.0 - e)
+        b_fac = np.sqrt(rp * a * (1.0 + e))
+        v_fac = np.sqrt(mu * a)
+    elif e > 1.0:
+        a = rp / (e - 1.0)
+        b_fac = np.sqrt(rp * a * (e + 1.0))
+        v_fac = np.sqrt(mu * a)
+    else:
+        a = b_fac = v_fac = 0.0
+    return (rp, e, m0, n, mu, hq, a, b_fac, v_fac), basis
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _in_plane(const, m, guess):
+    """Perifocal x, y, vx, vy at mean anomaly ``m``, and the eccentric anomaly (elliptic;
+    NaN otherwise) to start the next time's solve from."""
+    rp, e, _m0, _n, mu, hq, a, b_fac, v_fac = const
+    big_e = np.nan
+    if e < 1.0:
+        big_e = _eccentric_anomaly(m, e, guess)
+        s2 = np.sin(0.5 * big_e) ** 2
+        rad = rp + 2.0 * a * e * s2
+        x = rp - 2.0 * a * s2
+        sin_e = np.sin(big_e)
+        y = b_fac * sin_e
+        vx = -v_fac * sin_e / rad
+        vy = hq * np.cos(big_e) / rad
+    elif e > 1.0:
+        big_h = _hyperbolic_anomaly(m, e)
+        s2 = np.sinh(0.5 * big_h) ** 2
+        rad = rp + 2.0 * a * e * s2
+        x = rp - 2.0 * a * s2
+        sinh_h = np.sinh(big_h)
+        y = b_fac * sinh_h
+        vx = -v_fac * sinh_h / rad
+        vy = hq * np.cosh(big_h) / rad
+    else:
+        d = np.copysign(_cubic_root(3.0, 3.0 * abs(m)), m)
+        kk = mu / hq
+        den = 1.0 + d * d
+        x = rp * (1.0 - d * d)
+        y = 2.0 * rp * d
+        vx = -kk * 2.0 * d / den
+        vy = kk * 2.0 / den
+    return x, y, vx, vy, big_e
+
+
 @njit(cache=True, error_model="numpy")
 def kepler_states(elts, dt_s):
     """States (K, T, 6) [km, km/s] of objects ``elts`` (K, 8) (conic elements, see
@@ -133,68 +211,16 @@ def kepler_states(elts, dt_s):
     n_obj, n_t = dt_s.shape
     out = np.empty((n_obj, n_t, 6))
     for k in range(n_obj):
-        rp, e, inc, lnode, argp, m0, mu = (
-            elts[k, 0],
-            elts[k, 1],
-            elts[k, 2],
-            elts[k, 3],
-            elts[k, 4],
-            elts[k, 5],
-            elts[k, 7],
-        )
-        ci, si = np.cos(inc), np.sin(inc)
-        cn, sn = np.cos(lnode), np.sin(lnode)
-        cw, sw = np.cos(argp), np.sin(argp)
-        px, py, pz = cn * cw - sn * sw * ci, sn * cw + cn * sw * ci, sw * si
-        qx, qy, qz = -cn * sw - sn * cw * ci, -sn * sw + cn * cw * ci, cw * si
-        one_m_e = abs(1.0 - e)
-        if e == 1.0:
-            n = np.sqrt(mu / (2.0 * rp**3))
-        else:
-            n = np.sqrt(mu * (one_m_e / rp) ** 3)
-        hq = np.sqrt(mu * rp * (1.0 + e))
-        if e < 1.0:
-            a = rp / (1.0 - e)
-            b_fac = np.sqrt(rp * a * (1.0 + e))
-            v_fac = np.sqrt(mu * a)
-        elif e > 1.0:
-            a = rp / (e - 1.0)
-            b_fac = np.sqrt(rp * a * (e + 1.0))
-            v_fac = np.sqrt(mu * a)
-        else:
-            a = b_fac = v_fac = 0.0
+        const, (px, py, pz, qx, qy, qz) = _setup(elts, k)
+        e, m0, n = const[1], const[2], const[3]
         e_prev = m_prev = np.nan  # the previous time's answer: the next one's start
         slope = 1.0
         for j in range(n_t):
             m = m0 + n * dt_s[k, j]
+            x, y, vx, vy, big_e = _in_plane(const, m, e_prev + (m - m_prev) * slope)
             if e < 1.0:
-                big_e = _eccentric_anomaly(m, e, e_prev + (m - m_prev) * slope)
                 e_prev, m_prev = big_e, m
                 slope = 1.0 / (1.0 - e * np.cos(big_e))  # dE/dM
-                s2 = np.sin(0.5 * big_e) ** 2
-                rad = rp + 2.0 * a * e * s2
-                x = rp - 2.0 * a * s2
-                sin_e = np.sin(big_e)
-                y = b_fac * sin_e
-                vx = -v_fac * sin_e / rad
-                vy = hq * np.cos(big_e) / rad
-            elif e > 1.0:
-                big_h = _hyperbolic_anomaly(m, e)
-                s2 = np.sinh(0.5 * big_h) ** 2
-                rad = rp + 2.0 * a * e * s2
-                x = rp - 2.0 * a * s2
-                sinh_h = np.sinh(big_h)
-                y = b_fac * sinh_h
-                vx = -v_fac * sinh_h / rad
-                vy = hq * np.cosh(big_h) / rad
-            else:
-                d = np.copysign(_cubic_root(3.0, 3.0 * abs(m)), m)
-                kk = mu / hq
-                den = 1.0 + d * d
-                x = rp * (1.0 - d * d)
-                y = 2.0 * rp * d
-                vx = -kk * 2.0 * d / den
-                vy = kk * 2.0 / den
             out[k, j, 0] = x * px + y * qx
             out[k, j, 1] = x * py + y * qy
             out[k, j, 2] = x * pz + y * qz
@@ -202,3 +228,34 @@ def kepler_states(elts, dt_s):
             out[k, j, 4] = vx * py + vy * qy
             out[k, j, 5] = vx * pz + vy * qz
     return out
+
+
+@njit(cache=True, error_model="numpy")
+def kepler_distance_rate(elts, et, body):
+    """Distance |r| (K, T) [km] and its rate r . v / |r| (K, T) [km/s] of objects ``elts``
+    (K, 8) relative to a body at states ``body`` (T, 6) at times ``et`` (T,): a screening
+    grid's two numbers per object and time, without its (K, T, 6) states."""
+    n_obj, n_t = elts.shape[0], et.shape[0]
+    dist = np.empty((n_obj, n_t))
+    rate = np.empty((n_obj, n_t))
+    for k in range(n_obj):
+        const, (px, py, pz, qx, qy, qz) = _setup(elts, k)
+        e, m0, n = const[1], const[2], const[3]
+        e_prev = m_prev = np.nan
+        slope = 1.0
+        for j in range(n_t):
+            m = m0 + n * (et[j] - elts[k, 6])
+            x, y, vx, vy, big_e = _in_plane(const, m, e_prev + (m - m_prev) * slope)
+            if e < 1.0:
+                e_prev, m_prev = big_e, m
+                slope = 1.0 / (1.0 - e * np.cos(big_e))
+            rx = x * px + y * qx - body[j, 0]
+            ry = x * py + y * qy - body[j, 1]
+            rz = x * pz + y * qz - body[j, 2]
+            wx = vx * px + vy * qx - body[j, 3]
+            wy = vx * py + vy * qy - body[j, 4]
+            wz = vx * pz + vy * qz - body[j, 5]
+            d = np.sqrt(rx * rx + ry * ry + rz * rz)
+            dist[k, j] = d
+            rate[k, j] = (rx * wx + ry * wy + rz * wz) / d
+    return dist, rate
