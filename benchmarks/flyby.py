@@ -28,7 +28,7 @@ import time
 import _bench
 import numpy as np
 import spiceypy
-from _bench import Result, Target, info, measure, report
+from _bench import Result, Target, info, report, spread_note, timings
 
 from orbitviz import data
 from orbitviz.dynamics.flyby import analyze_flyby
@@ -75,7 +75,7 @@ def main() -> int:
         ours = analyze_flyby(elements, "EARTH", start, stop, method="conic")
         soi = ours.soi_radius_km
         nb_entry, nb_exit = notebook_loop(elts, start, soi)
-        t = measure(
+        t = timings(
             {
                 "ours": lambda: analyze_flyby(elements, "EARTH", start, stop, method="conic"),
                 "peer": lambda: notebook_loop(elts, start, soi),
@@ -92,10 +92,11 @@ def main() -> int:
         report(
             Result(
                 "soi_crossings",
-                t["ours"],
-                t["peer"],
+                t["ours"].median,
+                t["peer"].median,
                 10,
-                note="array search + refinement vs 60 s spiceypy loop",
+                note=f"array search + refinement vs 60 s spiceypy loop; {spread_note(t)}; "
+                f"{_bench.load_note()}",
             )
         )
     )

@@ -44,11 +44,13 @@ ELEMENT_NAMES = ("rp_km", "ecc", "inc_rad", "lnode_rad", "argp_rad", "m0_rad", "
 
 _TWO_PI = 2.0 * np.pi
 _MAX_ITER = 60
-COMPILED_MIN_STATES = (64, 50_000)
-"""Many states are computed by the compiled form of the same algorithm
-(:mod:`orbitviz.dynamics._engine.kepler`, ~3x faster; the two agree to ~1e-13): from 64 states
-where numba is already loaded, from 50,000 (where the array code takes ~25 ms) otherwise, so
-that a small propagation does not pay for loading numba (~0.3 s)."""
+COMPILED_MIN_STATES = (1, 50_000)
+"""States are computed by the compiled form of the same algorithm
+(:mod:`orbitviz.dynamics._engine.kepler`; the two agree to ~1e-13): always where numba is
+already loaded (~3x faster for many states; for a few, ~0.5 ms of array-code overhead per call
+becomes a few us: a conic flyby makes ~70 such calls), from 50,000 states (where the array
+code takes ~25 ms) otherwise, so that a small propagation does not pay for loading numba
+(~0.3 s)."""
 
 
 # --------------------------------------------------------------------------------------------
