@@ -252,6 +252,13 @@ def report(result: Result) -> Result:
     return result
 
 
+def load_note() -> str:
+    """``load 1.52 1.80 1.21 on 2 CPUs``: the machine's 1, 5 and 15 minute load averages, to
+    print beside timings taken on a shared machine."""
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
 def info(text: str) -> None:
     """A line for people, not for run.py."""
     print(f"# {text}", flush=True)

@@ -64,13 +64,13 @@ class Mesh:
             )
         if not np.issubdtype(faces.dtype, np.integer):
             raise ShapeFormatError(f"face indices{where} are {faces.dtype}, not integers")
-        if not np.isfinite(vertices).all():
+        size = float(np.abs(vertices).max())  # NaN or inf where any coordinate is (one pass)
+        if not np.isfinite(size):
             bad = int(np.flatnonzero(~np.isfinite(vertices).all(axis=1))[0])
             raise ShapeFormatError(
                 f"vertex {bad}{where} has a NaN or infinite coordinate "
                 f"{vertices[bad].tolist()}; the file is damaged, re-export it"
             )
-        size = float(np.abs(vertices).max())
         if size > MAX_COORDINATE_KM:
             bad = int(np.abs(vertices).max(axis=1).argmax())
             raise ShapeFormatError(
