@@ -380,3 +380,21 @@ def test_a_two_body_screening_says_its_numbers_are_not_the_answer(capsys):
     [apophis] = [line.split() for line in out.splitlines() if line.lstrip().startswith("99942 ")]
     # JPL (orbit 199): 37,725 km; NEODyS's own orbit solution lands within 500 km of it
     assert apophis[-1] == "nbody" and abs(float(apophis[3].replace(",", "")) - 37_725) < 500
+
+
+@needs_mirror
+@pytest.mark.parametrize("body", ["EARTH", "MOON", "MARS BARYCENTER"])
+def test_the_body_track_reads_the_same_states_as_spice_between_its_grid_points(body):
+    """The refinement's body states come from the SPK's Chebyshev records (one SPICE call
+    per time cost 2 s of a catalog-year); they must be SPICE's, to round-off."""
+    from orbitviz.screening.bodies import BodyTrack
+    from orbitviz.spice import KernelSet, states, to_et
+
+    with KernelSet("default"):
+        grid = float(to_et("2029-01-01")) + 86400.0 * np.arange(40)
+        track = BodyTrack.compute(body, grid)
+        et = np.random.default_rng(1).uniform(grid[0], grid[-1], 500)
+        ours = track.states_at(et)
+        truth = states(body, et, observer="SUN")
+    assert np.abs(ours[:, :3] - truth[:, :3]).max() < 1e-6  # km
+    assert np.abs(ours[:, 3:] - truth[:, 3:]).max() < 1e-9  # km/s
