@@ -26,6 +26,7 @@ import sys
 
 import numpy as np
 
+from orbitviz.dynamics.relative import distance_km, distance_rate_kms
 from orbitviz.errors import ElementsError, InconsistentElements
 from orbitviz.units import DAY_S, EPOCH_JD_RANGE, J2000_JD, MAX_ABS_MEAN_ANOMALY_DEG
 
@@ -402,8 +403,6 @@ def distance_and_rate(elts, et, body_states) -> tuple[np.ndarray, np.ndarray]:
     >>> float(d[0, 0]), float(r[0, 0])
     (100000000.0, 0.0)
     """
-    from .relative import distance_km, distance_rate_kms
-
     arr = validate_elements(elts).reshape(-1, 8)
     et_arr = np.asarray(et, dtype=float).reshape(-1)
     body = np.asarray(body_states, dtype=float).reshape(-1, 6)
