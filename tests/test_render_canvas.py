@@ -310,6 +310,37 @@ def test_one_ray_cast_a_frame_answers_every_marker_and_label(gl_backend, monkeyp
         canvas.close()
 
 
+def test_texts_that_did_not_change_upload_no_texture(gl_backend, monkeypatch):  # noqa: F811
+    """A frame whose texts are the last frame's (title, readouts, credits, scale bar, labels)
+    uploads no texture: each font's smoothing kernel is uploaded once, not once a text a
+    frame (VisPy re-sends it at every draw), and the picture stays the same."""
+    from vispy.gloo import texture
+
+    from orbitviz._vispy import SceneCanvas
+
+    uploads = []
+    real = texture.Texture2D.set_data
+    monkeypatch.setattr(
+        texture.Texture2D,
+        "set_data",
+        lambda self, data, *a, **k: uploads.append(data.shape) or real(self, data, *a, **k),
+    )
+    canvas = SceneCanvas(comet_scene(), size=SIZE)  # every overlay, and the lander's label
+    views = [CameraState((0, 0, 0), azimuth, 20.0, 12.0) for azimuth in (0.0, 30.0)]
+    try:
+        frames = []
+        for view in views * 3:
+            canvas.set_camera(view)
+            frames.append(canvas.render().copy())
+            if len(frames) == 2:  # the glyphs are in the atlas: no upload from now on
+                uploads.clear()
+    finally:
+        canvas.close()
+    assert uploads == []
+    assert (frames[2] == frames[4]).all() and (frames[3] == frames[5]).all()
+    assert not (frames[2] == frames[3]).all()
+
+
 def test_the_night_side_is_not_pure_black(gl_backend):  # noqa: F811
     """A fill light from the camera: the side away from the Sun keeps its relief, dark grey."""
     from orbitviz._vispy import SceneCanvas
