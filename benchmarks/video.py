@@ -1,5 +1,5 @@
 """Seconds to render a finished video of a Philae-like scene: orbitviz against the renderer of
-another checkout of orbitviz (by default the one before issue #25: "today's renderer").
+another checkout of orbitviz (by default main at 537fcab, before issue #25 item 5's second round).
 
 Scene (built the same way by both checkouts, from layer types both have): 67P's SPC shape
 (67p-spc.ply, 96,834 faces) lit by the Sun, a 721-point path coloured by time with a moving
@@ -9,15 +9,16 @@ a new view: labels, scale bar and culled clusters are all redone), 1280x720 (and
 
 ours:     ``orbitviz.render.render_video`` of this checkout
 baseline: ``render_video`` of the other checkout (``--baseline DIR``; default: the commit
-          ``BASELINE_REF`` exported with ``git archive`` into a temporary folder)
+          ``--baseline-ref`` (``BASELINE_REF``) exported with ``git archive`` into a
+          temporary folder; ``--baseline-ref 865630e``: the renderer before all of #25)
 
 Each runs in a process of its own (VisPy keeps one app per process), started once, warmed up
 (shaders, font atlas), then asked for one video per round; the two take turns, who goes
-first swapping every round, and the median of the rounds is kept (``_bench.measure``):
-a slow spell of this shared machine hits both alike. Both encode H.264 with the same settings
+first swapping every round, and the median of the rounds is kept and the fastest and slowest round printed beside it
+(``_bench.timings``): a slow spell of this shared machine hits both alike. Both encode H.264 with the same settings
 (libx264, CRF 20, preset veryfast, yuv420p). The time is from the frame plan to the finished
-file, as a user waits for it. The load of the machine (1-minute load average, cores) is
-printed with the result.
+file, as a user waits for it. The load of the machine (1-minute load average before and
+after, cores) is printed with the result.
 
 Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second 720p clip
 took 3.5-4 minutes). What ours does differently: frames are read as RGBA (the renderer's own
@@ -41,10 +42,11 @@ import time
 from pathlib import Path
 
 import _bench
-from _bench import ROOT, Result, info, measure, report
+from _bench import ROOT, Result, info, report, timings
 
-BASELINE_REF = "865630e"
-"""The last commit before issue #25's renderer work: today's renderer, for comparison."""
+BASELINE_REF = "537fcab"
+"""main when issue #25 item 5 (videos 2x faster) was taken up again, after s6-viewer's
+readback work (``865630e``: the last commit before any of #25's renderer work)."""
 
 CHILD = r"""
 import json, os, sys, tempfile, time
@@ -113,13 +115,13 @@ class Renderer:
         self.process.wait(timeout=60)
 
 
-def baseline_checkout(given: str | None, folder: Path) -> Path:
+def baseline_checkout(given: str | None, folder: Path, ref: str = BASELINE_REF) -> Path:
     if given:
         return Path(given).resolve()
     out = folder / "baseline"
     out.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", BASELINE_REF], capture_output=True, check=True
+        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
     )
     subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
     return out
@@ -129,7 +131,10 @@ def main() -> int:
     parser = _bench.parser(__doc__)
     parser.add_argument("--frames", type=int, default=None, help="(60; quick: 30)")
     parser.add_argument("--rounds", type=int, default=None, help="(3)")
-    parser.add_argument("--baseline", help="another orbitviz checkout (default: BASELINE_REF)")
+    parser.add_argument("--baseline", help="another orbitviz checkout (default: --baseline-ref)")
+    parser.add_argument(
+        "--baseline-ref", default=BASELINE_REF, help=f"a commit to compare with ({BASELINE_REF})"
+    )
     args = parser.parse_args()
     frames = args.frames or (30 if args.quick else 60)
     rounds = args.rounds or 3
@@ -138,29 +143,38 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            base_root = baseline_checkout(args.baseline, Path(tmp))
+            base_root = baseline_checkout(args.baseline, Path(tmp), args.baseline_ref)
         except (OSError, subprocess.CalledProcessError) as exc:
             _bench.skip("video", f"no baseline checkout ({exc}); pass --baseline DIR")
         info(
-            f"OpenGL: {backend}; {frames} frames a video; baseline: {args.baseline or BASELINE_REF}"
+            f"OpenGL: {backend}; {frames} frames a video; "
+            f"baseline: {args.baseline or args.baseline_ref}"
         )
+        label = f"{args.baseline or args.baseline_ref}"
         ours, base = Renderer(ROOT), Renderer(base_root)
         try:
             for size in sizes:
-                t = measure(
+                load_before = os.getloadavg()[0]
+                t = timings(
                     {"ours": lambda s=size: ours.render(s, frames),
                      "base": lambda s=size: base.render(s, frames)},
                     repeat=rounds,
                     warmup=1,
                 )  # fmt: skip
                 load = os.getloadavg()[0]
-                name = f"video {size[0]}x{size[1]} {frames} frames vs today's renderer"
+                name = f"video {size[0]}x{size[1]} {frames} frames vs {label}"
+                spread = (t["base"].low / t["ours"].high, t["base"].high / t["ours"].low)
                 note = (
-                    f"{frames / t['ours']:.1f} vs {frames / t['base']:.1f} fps of finished "
-                    f"video; load {load:.1f} on {os.cpu_count()} cores"
+                    f"{frames / t['ours'].median:.1f} vs {frames / t['base'].median:.1f} fps of "
+                    f"finished video; medians of {rounds} interleaved rounds, ours "
+                    f"{t['ours'].span()}, peer {t['base'].span()} (speedup "
+                    f"{spread[0]:.2f}-{spread[1]:.2f}); load {load_before:.1f} -> {load:.1f} "
+                    f"on {os.cpu_count()} cores"
                 )
                 target = 2.0 if size == (1280, 720) else None
-                results.append(report(Result(name, t["ours"], t["base"], target, note=note)))
+                results.append(
+                    report(Result(name, t["ours"].median, t["base"].median, target, note=note))
+                )
         finally:
             ours.close()
             base.close()
