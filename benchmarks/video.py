@@ -1,5 +1,5 @@
 """Seconds to render a finished video of a Philae-like scene: orbitviz against the renderer of
-another checkout of orbitviz (by default the one before issue #25: "today's renderer").
+another checkout of orbitviz (by default main at 537fcab, before issue #25 item 5's second round).
 
 Scene (built the same way by both checkouts, from layer types both have): 67P's SPC shape
 (67p-spc.ply, 96,834 faces) lit by the Sun, a 721-point path coloured by time with a moving
@@ -9,31 +9,40 @@ a new view: labels, scale bar and culled clusters are all redone), 1280x720 (and
 
 ours:     ``orbitviz.render.render_video`` of this checkout
 baseline: ``render_video`` of the other checkout (``--baseline DIR``; default: the commit
-          ``BASELINE_REF`` exported with ``git archive`` into a temporary folder)
+          ``--baseline-ref`` (``BASELINE_REF``) exported with ``git archive`` into a
+          temporary folder; ``--baseline-ref 865630e``: the renderer before all of #25)
 
 Each runs in a process of its own (VisPy keeps one app per process), started once, warmed up
-(shaders, font atlas), then asked for one video per round; the two take turns, who goes
-first swapping every round, and the median of the rounds is kept (``_bench.measure``):
-a slow spell of this shared machine hits both alike. Both encode H.264 with the same settings
-(libx264, CRF 20, preset veryfast, yuv420p). The time is from the frame plan to the finished
-file, as a user waits for it. The load of the machine (1-minute load average, cores) is
-printed with the result.
+(shaders, font atlas), then asked for one video per round; the two take turns, who goes first
+swapping every round; the median of the rounds is kept and the fastest and slowest round
+printed beside it (``_bench.timings``): a slow spell of this shared machine hits both alike.
+Both encode H.264 with the same settings (libx264, CRF 20, preset veryfast, yuv420p). The time
+is from the frame plan to the finished file, as a user waits for it. The load of the machine
+(1-minute load average before and after the rounds, cores) is printed with the result.
 
 Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second 720p clip
-took 3.5-4 minutes). What ours does differently: frames are read as RGBA (the renderer's own
-layout) and handed to the encoder without a copy; the Python half of frame i + 1 (clock,
-camera, layout of labels and overlays) runs while the renderer's threads still rasterise frame
-i; labels that only move are moved, not laid out glyph by glyph again.
+took 3.5-4 minutes). What ours does differently from 537fcab: one ray cast a frame answers
+whether each marker and label is behind the comet (was one per layer), and it looks no farther
+than the point; texts bind their font's smoothing kernel (VisPy uploaded it for every text,
+every frame); the culled mesh's index buffer is refilled by whole clusters. 537fcab itself
+(against 865630e) reads frames as RGBA into the encoder without a copy and lays out frame
+i + 1 while the renderer's threads still rasterise frame i.
 Needs an offscreen OpenGL context (EGL surfaceless, OSMesa or Xvfb): without one it prints
 ``SKIP video: ...`` and exits 0. ``--quick``: 1280x720 only, 30 frames, three rounds.
+``--breakdown``: where a frame's time goes in each checkout, printed as ``#`` lines (ms a
+frame, wall / main-thread CPU): camera, layout (labels, overlays, hidden markers), hidden
+markers alone, draw (VisPy and the renderer's binning), read (glReadPixels, waiting for the
+rasteriser), waiting for the encoder; and the CPU of the main thread, the process and ffmpeg.
 
     python benchmarks/video.py [--quick] [--frames 60] [--rounds 3] [--baseline DIR]
+                               [--baseline-ref REF] [--breakdown]
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,10 +50,11 @@ import time
 from pathlib import Path
 
 import _bench
-from _bench import ROOT, Result, info, measure, report
+from _bench import ROOT, Result, info, report, timings
 
-BASELINE_REF = "865630e"
-"""The last commit before issue #25's renderer work: today's renderer, for comparison."""
+BASELINE_REF = "537fcab"
+"""main when issue #25 item 5 (videos 2x faster) was taken up again, after s6-viewer's
+readback work (``865630e``: the last commit before any of #25's renderer work)."""
 
 CHILD = r"""
 import json, os, sys, tempfile, time
@@ -75,23 +85,57 @@ overlays = ("title", "time", "distance", "scale", "credit")
 folder = Path(tempfile.mkdtemp())
 render_video(scene, folder / "warm.mp4", size=(320, 180), frames=4, progress=False,
              camera="turntable", time_labels=labels, overlays=overlays)
+
+
+def timing(owner, name, key, spent):
+    # wrap owner.name: wall and this thread's CPU seconds, summed under key
+    function = getattr(owner, name)
+    def timed(*args, **kwargs):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            total = spent.setdefault(key, [0.0, 0.0])
+            total[0] += time.perf_counter() - wall
+            total[1] += time.thread_time() - cpu
+    setattr(owner, name, timed)
+
+
+spent = {}
+if os.environ.get("ORBITVIZ_BENCH_BREAKDOWN"):  # where a frame's time goes (both checkouts)
+    from orbitviz._vispy import canvas, occlusion
+    from orbitviz.render import writers
+    for name, key in (("set_camera", "camera"), ("prepare_frame", "layout"),
+                      ("draw_frame", "draw"), ("read_frame", "read")):
+        timing(canvas.SceneCanvas, name, key, spent)
+    timing(occlusion, "_hidden", "hidden markers", spent)
+    timing(writers.FrameSink, "buffer", "encoder wait", spent)
 print("ready", flush=True)
 for line in sys.stdin:
     w, h, frames = (int(v) for v in line.split())
-    start = time.perf_counter()
+    spent.clear()
+    start, cpu, children = time.perf_counter(), time.process_time(), os.times()
+    main = time.thread_time()
     render_video(scene, folder / "clip.mp4", size=(w, h), frames=frames, fps=30,
                  camera="turntable", time_labels=labels, overlays=overlays, progress=False,
                  quality="standard")
-    print(json.dumps({"s": time.perf_counter() - start}), flush=True)
+    after = os.times()
+    spent["main thread CPU"] = [0.0, time.thread_time() - main]
+    spent["process CPU"] = [0.0, time.process_time() - cpu]
+    spent["ffmpeg CPU"] = [0.0, sum(after[2:4]) - sum(children[2:4])]
+    print(json.dumps({"s": time.perf_counter() - start, "spent": spent}), flush=True)
 """
 
 
 class Renderer:
     """A child process rendering with the orbitviz of ``root``."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, breakdown: bool = False):
         self.root = root
+        self.spent: list = []
         env = dict(os.environ, PYTHONPATH=str(root))
+        if breakdown:
+            env["ORBITVIZ_BENCH_BREAKDOWN"] = "1"
         self.process = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(root)],
             stdin=subprocess.PIPE,
@@ -106,20 +150,36 @@ class Renderer:
     def render(self, size, frames: int) -> float:
         self.process.stdin.write(f"{size[0]} {size[1]} {frames}\n")
         self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())["s"]
+        answer = json.loads(self.process.stdout.readline())
+        self.spent.append((frames, answer["spent"]))
+        return answer["s"]
+
+    def breakdown(self) -> str:
+        """Milliseconds a frame in each part (wall / this thread's CPU), medians of the
+        renders so far (``--breakdown``)."""
+        parts = {}
+        for frames, spent in self.spent:
+            for key, (wall, cpu) in spent.items():
+                parts.setdefault(key, []).append((1e3 * wall / frames, 1e3 * cpu / frames))
+        return "; ".join(
+            f"{key} {statistics.median(w for w, _ in v):.1f}/{statistics.median(c for _, c in v):.1f}"
+            if key not in ("main thread CPU", "process CPU", "ffmpeg CPU")
+            else f"{key} {statistics.median(c for _, c in v):.1f}"
+            for key, v in parts.items()
+        )
 
     def close(self) -> None:
         self.process.stdin.close()
         self.process.wait(timeout=60)
 
 
-def baseline_checkout(given: str | None, folder: Path) -> Path:
+def baseline_checkout(given: str | None, folder: Path, ref: str = BASELINE_REF) -> Path:
     if given:
         return Path(given).resolve()
     out = folder / "baseline"
     out.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", BASELINE_REF], capture_output=True, check=True
+        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
     )
     subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
     return out
@@ -129,7 +189,16 @@ def main() -> int:
     parser = _bench.parser(__doc__)
     parser.add_argument("--frames", type=int, default=None, help="(60; quick: 30)")
     parser.add_argument("--rounds", type=int, default=None, help="(3)")
-    parser.add_argument("--baseline", help="another orbitviz checkout (default: BASELINE_REF)")
+    parser.add_argument("--baseline", help="another orbitviz checkout (default: --baseline-ref)")
+    parser.add_argument(
+        "--baseline-ref", default=BASELINE_REF, help=f"a commit to compare with ({BASELINE_REF})"
+    )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also print where a frame's time goes in each (camera, layout, hidden markers, "
+        "draw, read, encoder wait; CPU of the main thread, the process and ffmpeg)",
+    )
     args = parser.parse_args()
     frames = args.frames or (30 if args.quick else 60)
     rounds = args.rounds or 3
@@ -138,29 +207,44 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            base_root = baseline_checkout(args.baseline, Path(tmp))
+            base_root = baseline_checkout(args.baseline, Path(tmp), args.baseline_ref)
         except (OSError, subprocess.CalledProcessError) as exc:
             _bench.skip("video", f"no baseline checkout ({exc}); pass --baseline DIR")
         info(
-            f"OpenGL: {backend}; {frames} frames a video; baseline: {args.baseline or BASELINE_REF}"
+            f"OpenGL: {backend}; {frames} frames a video; "
+            f"baseline: {args.baseline or args.baseline_ref}"
         )
-        ours, base = Renderer(ROOT), Renderer(base_root)
+        label = f"{args.baseline or args.baseline_ref}"
+        ours = Renderer(ROOT, breakdown=args.breakdown)
+        base = Renderer(base_root, breakdown=args.breakdown)
         try:
             for size in sizes:
-                t = measure(
+                load_before = os.getloadavg()[0]
+                t = timings(
                     {"ours": lambda s=size: ours.render(s, frames),
                      "base": lambda s=size: base.render(s, frames)},
                     repeat=rounds,
                     warmup=1,
                 )  # fmt: skip
                 load = os.getloadavg()[0]
-                name = f"video {size[0]}x{size[1]} {frames} frames vs today's renderer"
+                name = f"video {size[0]}x{size[1]} {frames} frames vs {label}"
+                spread = (t["base"].low / t["ours"].high, t["base"].high / t["ours"].low)
                 note = (
-                    f"{frames / t['ours']:.1f} vs {frames / t['base']:.1f} fps of finished "
-                    f"video; load {load:.1f} on {os.cpu_count()} cores"
+                    f"{frames / t['ours'].median:.1f} vs {frames / t['base'].median:.1f} fps of "
+                    f"finished video; medians of {rounds} interleaved rounds, ours "
+                    f"{t['ours'].span()}, peer {t['base'].span()} (speedup "
+                    f"{spread[0]:.2f}-{spread[1]:.2f}); load {load_before:.1f} -> {load:.1f} "
+                    f"on {os.cpu_count()} cores"
                 )
                 target = 2.0 if size == (1280, 720) else None
-                results.append(report(Result(name, t["ours"], t["base"], target, note=note)))
+                results.append(
+                    report(Result(name, t["ours"].median, t["base"].median, target, note=note))
+                )
+                if args.breakdown:
+                    info(f"ms a frame, wall/main-thread CPU; ours: {ours.breakdown()}")
+                    info(f"ms a frame, wall/main-thread CPU; peer: {base.breakdown()}")
+                ours.spent.clear()
+                base.spent.clear()
         finally:
             ours.close()
             base.close()

@@ -275,6 +275,72 @@ def test_markers_and_labels_behind_the_comet_are_hidden(gl_backend):  # noqa: F8
         canvas.close()
 
 
+def test_one_ray_cast_a_frame_answers_every_marker_and_label(gl_backend, monkeypatch):  # noqa: F811
+    """The markers of two layers, a label layer and a moving marker's label ask whether their
+    points are hidden: one ray cast a frame answers them all (was one per layer), with the
+    same answers (the far-side marker hidden, the near one shown)."""
+    from orbitviz._vispy import SceneCanvas, occlusion
+    from orbitviz.scene import LabelLayer, MarkerLayer
+
+    calls = []
+    real = occlusion._hidden
+    monkeypatch.setattr(
+        occlusion,
+        "_hidden",
+        lambda canvas, points: calls.append(len(points)) or real(canvas, points),
+    )
+    scene = comet_scene()
+    far, near = [0.0, 4.0, 0.0], [0.0, -4.0, 0.0]
+    scene.add(MarkerLayer("far", [far], labels=["far side"], color="yellow"))
+    scene.add(MarkerLayer("near", [near, [4.0, 0.0, 0.0]], color="red"))
+    scene.add(LabelLayer("names", [far, near], ["F", "N"]))
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        for frame, azimuth in enumerate((0.0, 30.0)):
+            canvas.set_camera(CameraState((0, 0, 0), azimuth, 0.0, 14.0))
+            canvas.scene.clock.et = 10.0 * frame
+            canvas.render()
+            assert len(calls) == frame + 1, calls
+            shown = {(s.layer, s.index): s.box is not None for s in canvas.labels.shown}
+            assert shown[("far", 0)] is False and shown[("names", 0)] is False
+            assert shown[("names", 1)] is True
+        assert occlusion.hidden(canvas, [far, near]).tolist() == [True, False]
+        assert len(calls) == 2  # asked again in the same frame: answered from the frame's cast
+    finally:
+        canvas.close()
+
+
+def test_texts_that_did_not_change_upload_no_texture(gl_backend, monkeypatch):  # noqa: F811
+    """A frame whose texts are the last frame's (title, readouts, credits, scale bar, labels)
+    uploads no texture: each font's smoothing kernel is uploaded once, not once a text a
+    frame (VisPy re-sends it at every draw), and the picture stays the same."""
+    from vispy.gloo import texture
+
+    from orbitviz._vispy import SceneCanvas
+
+    uploads = []
+    real = texture.Texture2D.set_data
+    monkeypatch.setattr(
+        texture.Texture2D,
+        "set_data",
+        lambda self, data, *a, **k: uploads.append(data.shape) or real(self, data, *a, **k),
+    )
+    canvas = SceneCanvas(comet_scene(), size=SIZE)  # every overlay, and the lander's label
+    views = [CameraState((0, 0, 0), azimuth, 20.0, 12.0) for azimuth in (0.0, 30.0)]
+    try:
+        frames = []
+        for view in views * 3:
+            canvas.set_camera(view)
+            frames.append(canvas.render().copy())
+            if len(frames) == 2:  # the glyphs are in the atlas: no upload from now on
+                uploads.clear()
+    finally:
+        canvas.close()
+    assert uploads == []
+    assert (frames[2] == frames[4]).all() and (frames[3] == frames[5]).all()
+    assert not (frames[2] == frames[3]).all()
+
+
 def test_the_night_side_is_not_pure_black(gl_backend):  # noqa: F811
     """A fill light from the camera: the side away from the Sun keeps its relief, dark grey."""
     from orbitviz._vispy import SceneCanvas

@@ -120,6 +120,32 @@ def test_faces_turned_away_or_out_of_view_are_skipped():
     assert not looking_away.any()
 
 
+@pytest.mark.parametrize("n_faces", [100, 490, 1000, 1280])
+def test_each_cluster_gives_its_own_faces(n_faces):
+    """faces_of(one cluster) is that cluster's run of faces, inside its bounding sphere, for
+    any face count (100 faces are clusters of 32, 32, 32 and 4: the last one shorter; taking
+    the size as faces / clusters, 25, handed out the wrong faces); several clusters give
+    their faces in drawing order."""
+    vertices, faces = icosphere(4)
+    drawn = ClusteredMesh.from_mesh(Mesh(vertices, faces[:n_faces]))
+    size = drawn.cluster_faces
+    found = []
+    for k in range(drawn.n_clusters):
+        one = np.zeros(drawn.n_clusters, bool)
+        one[k] = True
+        mine = drawn.faces_of(one)
+        assert len(mine) == min(size, n_faces - k * size)
+        reach = np.linalg.norm(drawn.vertices[mine] - drawn.center[k], axis=2)
+        assert (reach <= drawn.radius[k] * (1 + 1e-5) + 1e-6).all()
+        found.append(mine)
+    assert np.array_equal(np.concatenate(found), drawn.faces)
+    some = np.arange(drawn.n_clusters) % 3 == 0
+    assert np.array_equal(
+        drawn.faces_of(some), np.concatenate([found[k] for k in np.flatnonzero(some)])
+    )
+    assert len(drawn.faces_of(np.zeros(drawn.n_clusters, bool))) == 0
+
+
 def test_open_surfaces_are_only_tested_against_the_view():
     vertices, faces = icosphere(3)
     cap = Mesh(vertices, faces[vertices[faces].mean(axis=1)[:, 2] > 0])  # upper half: open

@@ -105,6 +105,29 @@ def test_rays_agree_with_brute_force_on_a_sphere():
     assert np.allclose(t[clear_hit], -b[clear_hit] - np.sqrt(disc[clear_hit]), atol=0.01)
 
 
+def test_rays_look_no_farther_than_t_max():
+    """``t_max_km`` (one per ray, or one for all): a hit beyond it is a miss, one before it is
+    the first hit as without a limit; on the sphere, the same answers as the full cast cut at
+    each ray's limit."""
+    origins = [[0.5, 0.5, 5.0]] * 3
+    down = [[0.0, 0.0, -1.0]] * 3
+    hit, t, face, _ = ray_intersect(CUBE, origins, down, t_max_km=[3.9, 4.1, np.inf])
+    assert hit.tolist() == [False, True, True] and np.isinf(t[0]) and face[0] == -1
+    assert np.allclose(t[1:], 4.0)
+    assert not ray_intersect(CUBE, origins[:1], down[:1], t_max_km=3.0)[0][0]
+    v, f = icosphere(3, radius=2.0)
+    mesh = Mesh(v, f)
+    rng = np.random.default_rng(3)
+    origins = rng.uniform(-5, 5, (300, 3))
+    directions = rng.standard_normal((300, 3))
+    limit = rng.uniform(0.0, 8.0, 300)
+    full_hit, full_t, _, _ = ray_intersect(mesh, origins, directions)
+    hit, t, _, _ = ray_intersect(mesh, origins, directions, t_max_km=limit)
+    assert 20 < hit.sum() < full_hit.sum()  # some hits were beyond their limits
+    assert hit.tolist() == (full_hit & (full_t <= limit)).tolist()
+    assert np.allclose(t[hit], full_t[hit])
+
+
 def test_lat_lon_deg():
     lat, lon = lat_lon_deg(
         [

@@ -151,6 +151,35 @@ def memoize_shader_parsing() -> None:
     program.Program._parse_variables_from_code = parse
 
 
+def upload_text_kernels_once() -> None:
+    """Upload each font's smoothing kernel once, not once a text a frame.
+
+    VisPy's ``TextVisual._prepare_draw`` sets the sampler ``u_kernel`` to the font's kernel,
+    a numpy array (16 x 1024 RGBA bytes), before every draw; ``gloo.Program`` uploads an array
+    given to a sampler again each time (``glTexSubImage2D``): with the title, readouts,
+    credits, scale bar and a text per labelled layer, 6-8 uploads a video frame (~2 ms of a
+    software renderer's frame). Here the font's array becomes a ``gloo.Texture2D`` the first
+    time a text draws with it (as ``gloo.Program`` makes it: same data, same sampling); a
+    texture given to a sampler is bound, not uploaded. Idempotent."""
+    import numpy as np
+    from vispy import gloo
+    from vispy.visuals.text import text
+
+    base = text.TextVisual._prepare_draw
+    if getattr(base, "orbitviz_kernel", False):
+        return
+
+    def _prepare_draw(self, view):
+        font = self._font
+        kernel = getattr(font, "_kernel", None)
+        if isinstance(kernel, np.ndarray):
+            font._kernel = gloo.Texture2D(kernel)
+        return base(self, view)
+
+    _prepare_draw.orbitviz_kernel = True  # type: ignore[attr-defined]
+    text.TextVisual._prepare_draw = _prepare_draw
+
+
 # -- text -------------------------------------------------------------------------------------
 GLYPH_SIZE = 64  # the size glyphs are measured at (advances scale with it)
 

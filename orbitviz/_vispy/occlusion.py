@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from orbitviz.scene import MeshLayer, SphereLayer
+from orbitviz.scene import DirectionLayer, LabelLayer, MarkerLayer, MeshLayer, SphereLayer
 from orbitviz.shapes.surface import ray_intersect
 
 SURFACE_TOLERANCE = 0.01
@@ -31,18 +31,48 @@ def eye_km(canvas) -> np.ndarray:
 
 def hidden(canvas, points_km) -> np.ndarray:
     """Whether each of ``points_km`` (N, 3) is behind an opaque body of ``canvas``'s scene, as
-    seen from its camera now (False for points that are not finite). Answers are kept for the
-    frame: a marker and its label ask about the same points."""
+    seen from its camera now (False for points that are not finite).
+
+    One ray cast a frame: the first question of a frame (a new view, time or set of shown
+    layers) answers for every point the frame will ask about (:func:`frame_points`: markers,
+    label anchors, direction labels) at once, and the answers are kept per point for the rest of
+    the frame; a point no layer names is cast when asked (and kept too)."""
     points = np.asarray(points_km, dtype=np.float64).reshape(-1, 3)
     shown = tuple(id(layer) for layer in canvas.scene.layers if layer.visible)
-    key = (canvas.view_signature(), canvas.scene.clock.et, shown, points.tobytes())
-    cache = canvas.__dict__.setdefault("_hidden_cache", {})
-    if key in cache:
-        return cache[key].copy()
-    if len(cache) > 64:
-        cache.clear()
-    cache[key] = out = _hidden(canvas, points)
-    return out.copy()
+    moment = (canvas.view_signature(), canvas.scene.clock.et, shown)
+    known = canvas.__dict__.get("_hidden_points")
+    if known is None or canvas.__dict__.get("_hidden_moment") != moment:
+        canvas._hidden_moment = moment
+        known = canvas._hidden_points = {}
+        points_now = np.concatenate([points, frame_points(canvas.scene, canvas.scene.clock.et)])
+    else:
+        points_now = points
+    rows = [row.tobytes() for row in points_now]
+    missing = {}
+    for row, key in zip(points_now, rows):
+        if key not in known and key not in missing:
+            missing[key] = row
+    if missing:
+        answers = _hidden(canvas, np.array(list(missing.values())).reshape(-1, 3))
+        known.update(zip(missing, answers.tolist()))
+    return np.fromiter((known[key] for key in rows[: len(points)]), bool, len(points))
+
+
+def frame_points(scene, et: float) -> np.ndarray:
+    """The points (N, 3) a frame at scene time ``et`` asks :func:`hidden` about: visible
+    markers, label layers' anchors and the tips of labelled directions."""
+    found = [np.zeros((0, 3))]
+    for layer in scene.layers:
+        if not layer.visible:
+            continue
+        if isinstance(layer, MarkerLayer) and (layer.symbol is not None or layer.labels):
+            points = layer.positions_at(et)
+            found.append(points if layer.symbol is not None else points[: len(layer.labels)])
+        elif isinstance(layer, LabelLayer) and layer.texts:
+            found.append(layer.positions_km)
+        elif isinstance(layer, DirectionLayer) and layer.label:
+            found.append(layer.segment_at(et)[1:])
+    return np.concatenate([np.asarray(p, dtype=np.float64).reshape(-1, 3) for p in found])
 
 
 def _hidden(canvas, points: np.ndarray) -> np.ndarray:
@@ -82,8 +112,9 @@ def _size_km(mesh) -> float:
 
 def _behind_mesh(layer: MeshLayer, eye, directions, dist) -> np.ndarray:
     tolerance = SURFACE_TOLERANCE * _size_km(layer.mesh)
-    _, t, _, _ = ray_intersect(layer.mesh, eye, directions)
-    return t < dist - tolerance
+    reach = dist - tolerance  # only a hit in front of the point hides it: look no farther
+    hit, _, _, _ = ray_intersect(layer.mesh, eye, directions, t_max_km=np.maximum(reach, 0.0))
+    return hit & (reach > 0)
 
 
 def _behind_sphere(centre, radius, eye, directions, dist) -> np.ndarray:

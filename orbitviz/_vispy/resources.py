@@ -17,6 +17,7 @@ from . import compat
 OFFSCREEN_APPS = ("egl", "osmesa")
 
 compat.memoize_shader_parsing()  # every canvas builds the same few programs
+compat.upload_text_kernels_once()  # texts bind their font's kernel, not upload it each frame
 
 _free: list = []
 _fonts: dict = {}
