@@ -1,5 +1,9 @@
 """SphereLayer -> a unit sphere mesh scaled and moved by a transform (translucent or lit).
 
+A textured body (``SphereLayer.texture``) is turned with its body-fixed frame
+(``SphereLayer.rotation``) at the clock's time: the unit sphere is the body-fixed frame, its
+transform rotates, scales and moves it, and the Sun's direction is turned into that frame.
+
 A body with a ``min_size_px`` is scaled up, before each frame and as it moves, to keep that
 many pixels across on screen; while it is enlarged its night side is lit more (ambient light),
 so the marker it has become shows the body's colour whatever the Sun's direction.
@@ -12,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 from vispy.geometry import create_sphere
-from vispy.visuals.transforms import STTransform
+from vispy.visuals.transforms import MatrixTransform
 
 from orbitviz.scene.sphere_layer import SphereLayer
 
@@ -54,11 +58,16 @@ class SphereAdapter(SurfaceAdapter):
     def _build(self, parent):
         self._canvas = None  # known from the first on_view (min_size_px needs its projection)
         self._enlarged = 1.0
+        self._et = self.clock.et
         vertices, faces = _unit_sphere()
-        node = LitMesh(rim=True, parent=parent)
+        textured = self.layer.texture is not None
+        node = LitMesh(rim=True, texture=textured, parent=parent)
         node.set_data(vertices, faces, vertices, closed=True)
-        node.transform = STTransform()
+        if textured:
+            node.set_texture(self.layer.texture)
+        node.transform = MatrixTransform()
         self._style(node)
+        self._place(node)
         return node
 
     def _style(self, node) -> None:
@@ -66,14 +75,21 @@ class SphereAdapter(SurfaceAdapter):
         translucent = self._alpha < 1.0
         node.set_style(
             color=(*layer.color[:3], self._alpha),
-            light_dir=layer.sun_dir,
+            light_dir=layer.rotation_at(self._et).T @ layer.sun_dir,  # in the body's own frame
             ambient=self._ambient(),
             lit=layer.lit,
             rim=RIM if translucent and not layer.lit else 0,
             limb=layer.limb_darkening,
         )
         node.set_translucent(translucent)
-        node.transform.scale = (layer.radius_km * self._enlarged,) * 3
+
+    def _place(self, node) -> None:
+        """Turn (body-fixed -> scene), scale (drawn radius) and move the unit sphere."""
+        layer = self.layer
+        matrix = np.eye(4)  # VisPy's convention: row vectors, p' = p @ matrix
+        matrix[:3, :3] = (layer.radius_km * self._enlarged * layer.rotation_at(self._et)).T
+        matrix[3, :3] = layer.center_at(self._et)
+        node.transform.matrix = matrix
 
     def _ambient(self) -> float:
         grown = min(max((self._enlarged - 1.0) / 2.0, 0.0), 1.0)
@@ -81,6 +97,7 @@ class SphereAdapter(SurfaceAdapter):
 
     def _restyle(self, event) -> None:
         self._style(self.node)
+        self._place(self.node)
         self._fit(self.clock.et)
 
     def on_view(self, canvas) -> None:
@@ -88,7 +105,10 @@ class SphereAdapter(SurfaceAdapter):
         self._fit(self.clock.et)
 
     def _on_time(self, et: float) -> None:
-        self.node.transform.translate = self.layer.center_at(et)
+        self._et = float(et)
+        if self.layer.rotation is not None:  # the Sun, in the body's turned frame
+            self.node.set_style(light_dir=self.layer.rotation_at(et).T @ self.layer.sun_dir)
+        self._place(self.node)
         self._fit(et)
 
     def _fit(self, et: float) -> None:
@@ -102,5 +122,5 @@ class SphereAdapter(SurfaceAdapter):
                 enlarged = drawn / layer.radius_km
         if enlarged != self._enlarged:
             self._enlarged = enlarged
-            self.node.transform.scale = (layer.radius_km * enlarged,) * 3
+            self._place(self.node)
             self.node.set_style(ambient=self._ambient())

@@ -15,7 +15,7 @@ import logging
 
 import numpy as np
 
-from ..data import stars
+from ..data import stars, textures
 from ..errors import DataError
 from ..reports import FlybyReport
 from ..scene import (
@@ -57,6 +57,7 @@ def flyby_scene(
     et_track, track = result.samples_et[keep], result.samples_rel_km[keep]
     body = result.body.title()
     kernel_names = ("default", *report.kernels)
+    texture, rotation = _earth_texture(result.body, start, stop, kernel_names)
     with sampling.kernels(*kernel_names) as loaded:
         credits = [f"Ephemeris: {c}" for c in sampling.ephemeris_credits(loaded)]
         sun = sampling.positions("SUN", 0.5 * (start + stop), observer=result.body)[0]
@@ -72,7 +73,7 @@ def flyby_scene(
         spice=SpiceOrigin(result.body, "ECLIPJ2000", kernel_names),
     )
     sun_dir = sun / np.linalg.norm(sun)
-    _add_bodies(scene, result, sun_dir, moon_et, moon)
+    _add_bodies(scene, result, sun_dir, moon_et, moon, texture, rotation)
     _add_tracks(scene, result, et_track, track, start, stop)
     _add_body_labels(scene, result, moon_et, moon)
     _add_closest_approach(scene, report, et_track, track)
@@ -176,11 +177,27 @@ def _time_span(result, margin_s: float) -> tuple[float, float]:
     return max(start, result.start_et), min(stop, result.stop_et)
 
 
-def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon) -> None:
-    """The body (lit, at least BODY_MIN_PX across), the Moon and its orbit, the SOI shell,
-    and their labels."""
+def _earth_texture(body: str, start: float, stop: float, kernel_names):
+    """The Earth's surface image and its turning frame over the span (None, None for another
+    body, or when the package with the image is not installed: a plain blue ball)."""
+    if body.upper() != "EARTH":
+        return None, None
+    try:
+        image = textures.earth_image()
+    except DataError as exc:
+        log.info("a plain Earth: %s", exc)
+        return None, None
+    with sampling.kernels(*kernel_names):
+        return image, sampling.body_rotation("EARTH", start, stop)
+
+
+def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon, texture, rotation) -> None:
+    """The body (lit, at least BODY_MIN_PX across; the Earth textured and turning when the
+    image is installed), the Moon and its orbit, the SOI shell, and their labels."""
     body = result.body.title()
     radius = result.body_radius_km or 1.0
+    if texture is not None:
+        scene.credits.append(textures.EARTH_CREDIT)
     scene.add(
         SphereLayer(
             body,
@@ -190,6 +207,8 @@ def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon) -> None:
             lit=True,
             sun_dir=sun_dir,
             min_size_px=BODY_MIN_PX,
+            texture=texture,
+            rotation=rotation,
         )
     )
     if moon is not None:

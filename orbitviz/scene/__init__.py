@@ -36,7 +36,7 @@ from .marker_layer import MarkerLayer
 from .mesh_layer import MeshLayer
 from .ring_layer import RingLayer
 from .scene import LayerList, Readout, Scene, SpiceOrigin
-from .sphere_layer import SphereLayer
+from .sphere_layer import BodyRotation, SphereLayer
 from .stars_layer import StarsLayer
 from .timeline import Timeline, TimelineEvent
 from .timemap import TimeMap
@@ -45,6 +45,7 @@ from .video import SceneVideo
 
 __all__ = [
     "EASINGS",
+    "BodyRotation",
     "CameraPathError",
     "CameraPreset",
     "CameraState",
