@@ -44,6 +44,13 @@ MOON_RADIUS_KM = 1737.4  # IAU mean radius
 BODY_MIN_PX = 10.0  # the body, never smaller on screen than this (at 720 px high)
 MOON_MIN_PX = 7.0
 FOV_DEG = 30.0
+PLANETS = (  # the inner planets (DE421 names) and their orbital periods, days
+    ("Mercury", "MERCURY BARYCENTER", 87.969),
+    ("Venus", "VENUS BARYCENTER", 224.701),
+    ("Earth", "EARTH", 365.256),
+    ("Mars", "MARS BARYCENTER", 686.980),
+)
+ORBIT_VIEW_SHARE = 0.25  # an orbit is drawn in views at least this share of its radius high
 
 
 def flyby_scene(
@@ -62,9 +69,10 @@ def flyby_scene(
         credits = [f"Ephemeris: {c}" for c in sampling.ephemeris_credits(loaded)]
         sun = sampling.positions("SUN", 0.5 * (start + stop), observer=result.body)[0]
         moon_et = np.linspace(start - 14 * 86400, stop + 14 * 86400, 600)
-        moon = None
+        moon = planets = None
         if result.body.upper() == "EARTH":
             moon = sampling.positions("MOON", moon_et, observer="EARTH")
+            planets = _planet_orbits(start, stop, result.closest.et)
     scene = Scene(
         frame=f"{body}-centred ECLIPJ2000",
         clock=Clock(start, stop, rate=(stop - start) / playback_s),
@@ -76,6 +84,8 @@ def flyby_scene(
     _add_bodies(scene, result, sun_dir, moon_et, moon, texture, rotation)
     _add_tracks(scene, result, et_track, track, start, stop)
     _add_body_labels(scene, result, moon_et, moon)
+    if planets is not None:
+        _add_planet_orbits(scene, *planets)
     _add_closest_approach(scene, report, et_track, track)
     _add_camera_presets(scene, result, sun_dir)
     dist = np.linalg.norm(track, axis=1)
@@ -227,6 +237,57 @@ def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon, texture, rotation)
             )
         )
     scene.add(SphereLayer(f"{body} SOI", result.soi_radius_km, color="#f0a030", opacity=0.12))
+
+
+def _planet_orbits(start: float, stop: float, main_et: float):
+    """Sampled up front (kernels loaded): the span's times, the Sun's positions over them
+    (Earth-centred), each inner planet's orbit around the Sun (one period centred on the main
+    event, Sun-centred) and its Earth-centred positions over the span."""
+    span_et = np.linspace(start, stop, 200)
+    sun = sampling.positions("SUN", span_et, observer="EARTH")
+    orbits, paths = [], []
+    for _, target, period_days in PLANETS:
+        half = 0.5 * period_days * 86400.0
+        orbits.append(
+            sampling.positions(
+                target, np.linspace(main_et - half, main_et + half, 721), observer="SUN"
+            )
+        )
+        paths.append(sampling.positions(target, span_et, observer="EARTH"))
+    return span_et, sun, orbits, paths
+
+
+def _add_planet_orbits(scene: Scene, span_et, sun, orbits, paths) -> None:
+    """The inner planets' orbits around the Sun (faint, labelled, a layer each) and the
+    planets and the Sun where they are on the clock. In this Earth-centred scene the orbits
+    move with the Sun; they are drawn only in views wide enough for them (a quarter of the
+    orbit's radius high): at the flyby's own scale the Earth's orbit would be a straight grey
+    line across the view, and the other planets far outside it."""
+    names = []
+    for (name, _, _), orbit in zip(PLANETS, orbits):
+        radius = float(np.linalg.norm(orbit, axis=1).mean())
+        layer = TrajectoryLayer(
+            f"{name} orbit",
+            np.arange(len(orbit), dtype=np.float64),  # one period: drawn whole, not timed
+            orbit,
+            color="#7890b0",
+            opacity=0.45,
+            width_px=1.0,
+            legend=False,
+            origin_et=span_et,
+            origin_km=sun,
+        )
+        layer.min_view_km = ORBIT_VIEW_SHARE * radius
+        scene.add(layer)
+        names.append(name)
+    widest = min(scene[f"{name} orbit"].min_view_km for name in names)
+    bodies = [(name, path) for name, path in zip(names, paths) if name != "Earth"]
+    for name, path in [*bodies, ("Sun", sun)]:
+        marker = MarkerLayer(
+            name, path, et=span_et, labels=[name], color="#b8c8e0", size_px=5.0, hold_ends=True
+        )
+        marker.min_view_km = widest
+        scene.add(marker)
 
 
 def _add_body_labels(scene: Scene, result, moon_et, moon) -> None:
