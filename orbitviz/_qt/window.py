@@ -29,10 +29,11 @@ from PyQt5.QtWidgets import (
 from orbitviz._files import atomic_path
 from orbitviz._vispy import SceneCanvas
 from orbitviz._vispy.cameras import CameraModes
-from orbitviz._vispy.picking import describe_pick
+from orbitviz._vispy.picking import describe_pick, pick_object
 from orbitviz.errors import OrbitvizError
 from orbitviz.recipes import PreparedScene, file_kind, open_file
 from orbitviz.recipes.registry import KERNEL_SUFFIXES, SHAPE_SUFFIXES
+from orbitviz.scene import RulerLayer
 
 from . import shortcuts
 from .about_data import AboutDataDialog
@@ -86,6 +87,7 @@ class ViewerWindow(QMainWindow):
         self._pick_timer = QTimer(self, singleShot=True, interval=30)
         self._pick_timer.timeout.connect(self._pick)
         self._pick_at = None
+        self.ruler_on, self._ruler_start = False, None
         self.show_scene(prepared)
         if view_size is None:
             self.resize(1200, 800)
@@ -148,6 +150,8 @@ class ViewerWindow(QMainWindow):
         view_menu.addSeparator()
         self.layer_dock.toggleViewAction().setShortcut(QKeySequence(shortcuts.key("layers")))
         view_menu.addAction(self.layer_dock.toggleViewAction())
+        view_menu.addSeparator()
+        self._action(view_menu, "ruler", "&Ruler", self.set_ruler, checkable=True)
         camera_menu = bar.addMenu("&Camera")
         group = QActionGroup(self)
         for mode, text in (
@@ -296,6 +300,9 @@ class ViewerWindow(QMainWindow):
         if et is not None:
             self.prepared.scene.clock.et = et
             return
+        if self.ruler_on:
+            self.ruler_pick(x, y)
+            return
         self._pick_at = tuple(event.pos[:2])  # a click: say what is there now
         self._pick()
 
@@ -311,6 +318,43 @@ class ViewerWindow(QMainWindow):
             self.canvas, self.prepared.mesh_layer, *self._pick_at, self.prepared.utc
         )
         self.pick_label.setText(text)
+
+    # -- the ruler --------------------------------------------------------------------------
+    RULER = "ruler"
+
+    def set_ruler(self, on: bool) -> None:
+        """View > Ruler (R): clicks pick two bodies or markers, and a line between them shows
+        their distance, following the clock. Off: the ruler is removed."""
+        self.ruler_on, self._ruler_start = bool(on), None
+        self.actions_by_name["ruler"].setChecked(self.ruler_on)
+        if self.ruler_on:
+            self.statusBar().showMessage("Ruler: click a body or a marker")
+        else:
+            self._remove_ruler()
+            self.statusBar().clearMessage()
+
+    def _remove_ruler(self) -> None:
+        scene = self.prepared.scene if self.prepared is not None else None
+        if scene is not None and self.RULER in scene.layers:
+            scene.layers.remove(self.RULER)
+
+    def ruler_pick(self, x_px: float, y_px: float) -> RulerLayer | None:
+        """A click in ruler mode at view pixel (x, y): the first object, then the second (the
+        ruler is drawn), then a new first one. Returns the ruler when one was drawn."""
+        end = pick_object(self.canvas, x_px, y_px)
+        if end is None:
+            self.statusBar().showMessage("Ruler: no body or marker there; click one")
+            return None
+        if self._ruler_start is None or self._ruler_start == end:
+            self._remove_ruler()
+            self._ruler_start = end
+            self.statusBar().showMessage(f"Ruler: from {end.name}; click a second object")
+            return None
+        start, self._ruler_start = self._ruler_start, None
+        self._remove_ruler()
+        ruler = self.prepared.scene.add(RulerLayer(self.RULER, start, end))
+        self.statusBar().showMessage(ruler.text_at(self.prepared.scene.clock.et))
+        return ruler
 
     # -- files ------------------------------------------------------------------------------
     def choose_file(self) -> None:

@@ -91,8 +91,8 @@ def label_sources(scene, et: float, size_px, view_km: float = np.inf) -> list[La
             sources.append(
                 LabelSource(
                     layer.name,
-                    [layer.label],
-                    segment[1:],
+                    [layer.text_at(et)],
+                    layer.label_point_at(et)[None, :],
                     (r, g, b, a * layer.opacity),
                     layer.font_size_pt,
                     LAYER_PRIORITY - rank,

@@ -35,6 +35,7 @@ from .lightcurve_layer import LightCurveLayer, TimeAxis, TransitSeries
 from .marker_layer import MarkerLayer
 from .mesh_layer import MeshLayer
 from .ring_layer import RingLayer
+from .ruler_layer import RulerEnd, RulerLayer
 from .scene import LayerList, Readout, Scene, SpiceOrigin
 from .sphere_layer import BodyRotation, SphereLayer
 from .stars_layer import StarsLayer
@@ -67,6 +68,8 @@ __all__ = [
     "MeshLayer",
     "Readout",
     "RingLayer",
+    "RulerEnd",
+    "RulerLayer",
     "Scene",
     "SceneVideo",
     "SphereLayer",
