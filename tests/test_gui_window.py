@@ -757,3 +757,44 @@ def test_the_ruler_measures_between_two_picked_objects_and_follows_the_clock(
     window.actions_by_name["ruler"].trigger()
     assert "ruler" not in scene.layers and not window.ruler_on
     clock.et = scene.timeline.main.et
+
+
+def test_a_camera_path_recorded_in_the_window_plays_back_through_render_s_reader(
+    window,
+    qapp,  # noqa: F811
+    tmp_path,
+):
+    """Camera > Record path, three views (one pause of 10 s), Camera > Save path: the TOML
+    file that ``orbitviz render --camera FILE`` reads gives back each view at its key's time."""
+    import time
+
+    from orbitviz.recipes.cameras import camera_from_spec
+
+    window.actions_by_name["reset"].trigger()
+    settle(qapp)
+    window.actions_by_name["record_path"].trigger()  # on: the view as it is is the first key
+    t0 = time.monotonic()
+    views = [window.canvas.camera_state()]
+    moves = [((1.0, 0.2, 0.3), 10.0), ((0.0, -1.0, 0.8), 7.0), ((-1.0, 0.5, 0.1), 15.0)]
+    at_s = np.cumsum([0.5, 10.0, 0.75])  # when each move is seen: a 10 s pause before the 2nd
+    for i, (direction, distance) in enumerate(moves):
+        look_from(window, direction, distance_km=distance)
+        assert window.record_view(now_s=t0 + at_s[i])
+        views.append(window.canvas.camera_state())
+        assert not window.record_view(now_s=t0 + at_s[i] + 0.1)  # the same view: no new key
+    window.actions_by_name["record_path"].trigger()  # off
+    times = [t for t, _ in window.recorder.keys]
+    assert len(times) == 4 and times[0] == 0.0
+    # each key as long after the previous as the user took, a long pause held to 2 s
+    np.testing.assert_allclose(np.diff(times), [0.5, 2.0, 0.75], atol=0.05)
+    saved = window.save_camera_path(tmp_path / "path.toml")
+    assert 'easing = "linear"' in saved.read_text()  # a recorded move does not stop at each key
+    path = camera_from_spec(window.prepared.scene, str(saved))  # what render does
+    track = path.track(np.array(times), np.zeros(4), duration_s=times[-1])
+    for k, view in enumerate(views):
+        np.testing.assert_allclose(track.center_km[k], view.center_km, atol=1e-9)
+        assert (track.azimuth_deg[k] - view.azimuth_deg + 180.0) % 360.0 - 180.0 == pytest.approx(
+            0.0, abs=1e-6
+        )
+        assert track.elevation_deg[k] == pytest.approx(view.elevation_deg, abs=1e-6)
+        assert track.distance_km[k] == pytest.approx(view.distance_km, rel=1e-9)
