@@ -327,11 +327,12 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
     other = result.compared
     if other is not None:  # the other method's track beside the answer: a lesson, dimmer
         keep_other = (other.samples_et >= start) & (other.samples_et <= stop)
+        other_track = other.samples_rel_km[keep_other]
         scene.add(
             TrajectoryLayer(
                 f"{result.target} track ({other.method})",
                 other.samples_et[keep_other],
-                other.samples_rel_km[keep_other],
+                other_track,
                 color="#8a8a8a",
                 opacity=0.7,
                 width_px=1.5,
@@ -339,6 +340,19 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
                 ahead_opacity=GHOST,
             )
         )
+        if len(other_track):  # named on screen: a grey line across a wide view says what it is
+            nearest = other_track[int(np.argmin(np.linalg.norm(other_track, axis=1)))]
+            d = float(np.linalg.norm(nearest))
+            scene.add(
+                LabelLayer(
+                    f"{result.target} track ({other.method}) label",
+                    nearest[None, :],
+                    [
+                        f"{other.method_detail.split(':')[0]}: closest {d:,.0f} km ({d / LD_KM:.3f} LD)"
+                    ],
+                    color="#a8a8a8",
+                )
+            )
     scene.follow_target = scene.add(
         MarkerLayer(
             result.target,
