@@ -122,3 +122,33 @@ def test_a_texture_must_be_an_rgb_image():
 
     with pytest.raises(SceneError, match="uint8"):
         SphereLayer("Earth", EARTH_R, texture=np.zeros((4, 8)))
+
+
+def test_the_turning_earth_is_lit_from_the_sun(gl_backend, earth_image):  # noqa: F811
+    """The Sun's direction is turned into the body's frame with the texture: seen from the Sun
+    the disc's centre is day, from the opposite side night, six hours apart."""
+    from orbitviz._vispy import SceneCanvas
+
+    et0 = to_et("2029-04-13T21:44:00")
+    with sampling.kernels("default"):
+        rotation = sampling.body_rotation("EARTH", et0, et0 + 86400.0)
+    sun = np.array([0.3, -0.9, 0.2]) / np.linalg.norm([0.3, -0.9, 0.2])
+    scene = Scene(frame="Earth-centred ECLIPJ2000", clock=Clock(et0, et0 + 86400.0))
+    scene.add(
+        SphereLayer(
+            "Earth", EARTH_R, opacity=1.0, lit=True, sun_dir=sun, texture=earth_image,
+            rotation=rotation,
+        )
+    )  # fmt: skip
+    canvas = SceneCanvas(scene, size=(200, 200), overlays=())
+    try:
+        for hours in (0.0, 6.0):
+            scene.clock.et = et0 + 3600.0 * hours
+            shade = {}
+            for side in (1.0, -1.0):
+                az, el, _ = angles_from_offsets(side * sun)
+                canvas.set_camera(CameraState((0.0, 0.0, 0.0), float(az), float(el), 4 * EARTH_R))
+                shade[side] = canvas.render()[90:110, 90:110, :3].astype(float).mean()
+            assert shade[1.0] > 100 and shade[-1.0] < 0.35 * shade[1.0], (hours, shade)
+    finally:
+        canvas.close()
