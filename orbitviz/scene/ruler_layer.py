@@ -107,7 +107,17 @@ class RulerLayer(DirectionLayer):
         return float(np.linalg.norm(b - a))
 
     def text_at(self, et: float) -> str:
-        return f"{self.label}: {distance_text(self.distance_km_at(et))}"
+        """The label: both names and their distance (or that one of them is not there now).
+
+        >>> from orbitviz.scene import MarkerLayer, SphereLayer
+        >>> rock = MarkerLayer("rock", [[0, 0, 0], [1, 0, 0]], et=[0.0, 1.0], hold_ends=False)
+        >>> RulerLayer("r", RulerEnd(SphereLayer("Earth", 1.0)), RulerEnd(rock)).text_at(5.0)
+        'Earth – rock: not both shown at this time'
+        """
+        distance = self.distance_km_at(et)
+        if not np.isfinite(distance):
+            return f"{self.label}: not both shown at this time"
+        return f"{self.label}: {distance_text(distance)}"
 
     def label_point_at(self, et: float) -> np.ndarray:
         """Where the label goes: the middle of the line."""
