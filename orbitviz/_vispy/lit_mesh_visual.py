@@ -88,7 +88,7 @@ _RIM = {
 }
 _PLAIN = dict.fromkeys(_RIM, "")
 _TEXTURE = {
-    "tex_declarations": "uniform sampler2D u_texture;\nvarying vec3 v_body;",
+    "tex_declarations": "uniform sampler2D u_texture;\nuniform float u_tint;\nvarying vec3 v_body;",
     "tex_vertex": "    v_body = a_position;",
     # an equirectangular map in the mesh's own (body-fixed) frame, looked up per pixel from the
     # direction (no texture coordinates per vertex: no seam at 180 deg, no pinch at the poles)
@@ -96,7 +96,7 @@ _TEXTURE = {
     vec3 p = normalize(v_body);
     vec2 uv = vec2(0.5 + atan(p.y, p.x) / 6.28318530718,
                    0.5 - asin(clamp(p.z, -1.0, 1.0)) / 3.14159265359);
-    base = texture2D(u_texture, uv).rgb;""",
+    base = mix(texture2D(u_texture, uv).rgb, u_color.rgb, u_tint);""",
 }
 _UNTEXTURED = dict.fromkeys(_TEXTURE, "")
 
@@ -202,6 +202,7 @@ class LitMeshVisual(Visual):
             rim=0.0 if rim else None,
             limb=(0.0, 0.0) if rim else None,
             fill=FILL,
+            tint=0.0,
         )
         self.shared_program["u_eye_dir"] = (0.0, 0.0, 1.0)
         self._apply_gl_state()
@@ -255,8 +256,10 @@ class LitMeshVisual(Visual):
         rim=None,
         limb=None,
         fill=None,
+        tint=None,
     ) -> None:
-        """``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``).
+        """``tint`` (texture variant): 0 shows the texture, 1 ``color`` (a body enlarged into a
+        marker of its colour), between them a mix. ``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``).
         ``limb`` (u1, u2): darken towards the outline by the quadratic limb-darkening law,
         ``1 - u1 (1 - mu) - u2 (1 - mu)^2`` with ``mu`` the cosine between the surface's
         normal and the view (a star; the rim variant only)."""
@@ -269,6 +272,8 @@ class LitMeshVisual(Visual):
             program["u_ambient"] = float(ambient)
         if fill is not None:
             program["u_fill"] = float(fill)
+        if tint is not None and self.textured:
+            program["u_tint"] = float(tint)
         if lit is not None:
             program["u_lit"] = 1.0 if lit else 0.0
         if rim is not None:
