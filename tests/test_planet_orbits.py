@@ -45,6 +45,7 @@ def test_the_rings_are_the_planets_orbits_and_the_planets_ride_them(apophis):
 def test_orbits_show_only_in_wide_views(gl_backend, apophis):  # noqa: F811
     from orbitviz._vispy import SceneCanvas
     from orbitviz._vispy.label_adapter import label_sources
+    from orbitviz._vispy.picking import pick_path
 
     scene = apophis
     canvas = SceneCanvas(scene, size=(480, 270), overlays=())
@@ -68,6 +69,10 @@ def test_orbits_show_only_in_wide_views(gl_backend, apophis):  # noqa: F811
             # the orbit's pixels: bluish grey where the ring projects, not the black sky
             blue = image[rows, cols, 2] if len(inside) else np.zeros(1)
             shown[factor] = (drawn, "Venus" in said, float(np.mean(blue > 40)))
+            if factor > 1 and len(inside):  # hovering the ring names it (no single time)
+                picked = pick_path(canvas, *inside[len(inside) // 2])
+                assert picked is not None and picked.layer.name == "Venus orbit", picked
+                assert picked.et is None
     finally:
         canvas.close()
     assert shown[1.0][:2] == ([], False), shown  # the flyby's own view: no orbits, no labels

@@ -140,7 +140,7 @@ def pick_path(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_P
     eye = canvas.view.camera.transform.map([0.0, 0.0, 0.0])[:3]
     found: tuple[float, PathPoint] | None = None
     for layer in scene.layers:
-        if not layer.visible:
+        if not (layer.visible and layer.in_view_range(canvas.view_km)):
             continue
         if layer.kind == "markers":
             points = layer.positions_at(et_now)
@@ -158,7 +158,7 @@ def pick_path(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_P
             )
             score = max(float(gap[k]), 0.0) - radius_px  # markers first
         elif layer.kind == "trajectory":
-            points_km = layer.display_positions_km
+            points_km = layer.drawn_positions_km(et_now)
             drawn = layer.colors_at(et_now)[:, 3] > 0.0
             hit = _segment_nearest(xy, canvas.project(points_km), drawn)
             if hit is None or hit[2] > radius_px:
@@ -167,6 +167,8 @@ def pick_path(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_P
             point = points_km[i] + t * (points_km[i + 1] - points_km[i])
             times = layer.display_et
             et = float(times[i] + t * (times[i + 1] - times[i]))
+            if layer.origin_et is not None:  # around a moving point (an orbit): no one time
+                et = None
             candidate = PathPoint(layer, point, et, float(np.linalg.norm(point - eye)))
         else:
             continue

@@ -248,11 +248,8 @@ def _planet_orbits(start: float, stop: float, main_et: float):
     orbits, paths = [], []
     for _, target, period_days in PLANETS:
         half = 0.5 * period_days * 86400.0
-        orbits.append(
-            sampling.positions(
-                target, np.linspace(main_et - half, main_et + half, 721), observer="SUN"
-            )
-        )
+        ring_et = np.linspace(main_et - half, main_et + half, 721)
+        orbits.append((ring_et, sampling.positions(target, ring_et, observer="SUN")))
         paths.append(sampling.positions(target, span_et, observer="EARTH"))
     return span_et, sun, orbits, paths
 
@@ -264,11 +261,11 @@ def _add_planet_orbits(scene: Scene, span_et, sun, orbits, paths) -> None:
     orbit's radius high): at the flyby's own scale the Earth's orbit would be a straight grey
     line across the view, and the other planets far outside it."""
     names = []
-    for (name, _, _), orbit in zip(PLANETS, orbits):
+    for (name, _, _), (ring_et, orbit) in zip(PLANETS, orbits):
         radius = float(np.linalg.norm(orbit, axis=1).mean())
         layer = TrajectoryLayer(
             f"{name} orbit",
-            np.arange(len(orbit), dtype=np.float64),  # one period: drawn whole, not timed
+            ring_et,  # one period around the main event, drawn whole (no trail, no lead)
             orbit,
             color="#7890b0",
             opacity=0.45,
