@@ -689,3 +689,112 @@ def test_overlays_follow_a_drag_the_wheel_a_preset_and_reset(window, qapp):  # n
     _check_overlays_follow_the_view(window, grab(window))
     assert km_per_px() == pytest.approx(lengths[0])
     assert lengths[2] < 0.5 * lengths[0]  # a touchdown, close up
+
+
+# -- tools: the ruler, the camera path recorder (issue #25) ----------------------------------
+@pytest.fixture(scope="module")
+def flyby_window(qapp, tmp_path_factory):  # noqa: F811
+    from PyQt5.QtCore import QSettings
+
+    import orbitviz
+    from orbitviz._qt.window import ViewerWindow
+    from orbitviz.recipes import as_recipe, prepare
+
+    settings = QSettings(str(tmp_path_factory.mktemp("qt") / "viewer.ini"), QSettings.IniFormat)
+    prepared = prepare(as_recipe(orbitviz.flyby("Apophis")))
+    win = ViewerWindow(prepared, view_size=VIEW, settings=settings)
+    win.show()
+    settle(qapp)
+    yield win
+    win.close()
+
+
+def test_the_ruler_measures_between_two_picked_objects_and_follows_the_clock(
+    flyby_window,
+    qapp,  # noqa: F811
+    qtbot,
+):
+    from PyQt5.QtCore import QPoint, Qt
+
+    from orbitviz.units import LD_KM
+
+    window, scene = flyby_window, flyby_window.prepared.scene
+    clock = scene.clock
+    clock.et = scene.timeline.main.et  # the closest approach
+    window.set_preset("earth")
+    settle(qapp)
+    window.actions_by_name["ruler"].trigger()  # View > Ruler (R)
+    assert window.ruler_on
+    rock = scene["99942 Apophis"]
+    # click the Earth's disc, then the asteroid's marker, as a user would
+    for point in ([0.0, 0.0, 0.0], rock.positions_at(clock.et)[0]):
+        x, y = window.canvas.project(np.asarray(point)[None, :])[0]
+        qtbot.mouseClick(window.view, Qt.LeftButton, pos=QPoint(round(x), round(y)))
+        settle(qapp)
+    ruler = scene["ruler"]
+    assert (ruler.start.name, ruler.end.name) == ("Earth", "99942 Apophis")
+    truth = np.linalg.norm(rock.positions_at(clock.et)[0])
+    assert ruler.distance_km_at(clock.et) == pytest.approx(truth, rel=1e-9)
+    text = ruler.text_at(clock.et)
+    assert f"{truth:,.0f} km" in text and "Earth radii" in text, text
+    assert text in window.statusBar().currentMessage()
+    # drawn: its label among the view's labels, its line's colour at its middle
+    image = grab(window).astype(int)
+    mid = window.canvas.project(ruler.segment_at(clock.et).mean(axis=0)[None, :])[0]
+    patch_ = image[round(mid[1]) - 2 : round(mid[1]) + 3, round(mid[0]) - 2 : round(mid[0]) + 3]
+    assert (np.abs(patch_ - [0xFF, 0xE0, 0x60]).max(axis=2) < 60).any(), patch_
+    assert any(s.text == text for s in window.canvas.labels.shown)
+    # the clock moves: the ruler measures the new distance, its label says it
+    clock.et = scene.clock.start_et + 0.8 * (scene.clock.stop_et - scene.clock.start_et)
+    settle(qapp)
+    grab(window)
+    later = np.linalg.norm(rock.positions_at(clock.et)[0])
+    assert ruler.distance_km_at(clock.et) == pytest.approx(later, rel=1e-9)
+    assert later > 2 * truth
+    shown = [s.text for s in window.canvas.labels.shown if s.layer == "ruler"]
+    assert shown == [ruler.text_at(clock.et)] and f"{later / LD_KM:.3f} LD" in shown[0], shown
+    # off: the ruler is gone
+    window.actions_by_name["ruler"].trigger()
+    assert "ruler" not in scene.layers and not window.ruler_on
+    clock.et = scene.timeline.main.et
+
+
+def test_a_camera_path_recorded_in_the_window_plays_back_through_render_s_reader(
+    window,
+    qapp,  # noqa: F811
+    tmp_path,
+):
+    """Camera > Record path, three views (one pause of 10 s), Camera > Save path: the TOML
+    file that ``orbitviz render --camera FILE`` reads gives back each view at its key's time."""
+    import time
+
+    from orbitviz.recipes.cameras import camera_from_spec
+
+    window.actions_by_name["reset"].trigger()
+    settle(qapp)
+    window.actions_by_name["record_path"].trigger()  # on: the view as it is is the first key
+    t0 = time.monotonic()
+    views = [window.canvas.camera_state()]
+    moves = [((1.0, 0.2, 0.3), 10.0), ((0.0, -1.0, 0.8), 7.0), ((-1.0, 0.5, 0.1), 15.0)]
+    at_s = np.cumsum([0.5, 10.0, 0.75])  # when each move is seen: a 10 s pause before the 2nd
+    for i, (direction, distance) in enumerate(moves):
+        look_from(window, direction, distance_km=distance)
+        assert window.record_view(now_s=t0 + at_s[i])
+        views.append(window.canvas.camera_state())
+        assert not window.record_view(now_s=t0 + at_s[i] + 0.1)  # the same view: no new key
+    window.actions_by_name["record_path"].trigger()  # off
+    times = [t for t, _ in window.recorder.keys]
+    assert len(times) == 4 and times[0] == 0.0
+    # each key as long after the previous as the user took, a long pause held to 2 s
+    np.testing.assert_allclose(np.diff(times), [0.5, 2.0, 0.75], atol=0.05)
+    saved = window.save_camera_path(tmp_path / "path.toml")
+    assert 'easing = "linear"' in saved.read_text()  # a recorded move does not stop at each key
+    path = camera_from_spec(window.prepared.scene, str(saved))  # what render does
+    track = path.track(np.array(times), np.zeros(4), duration_s=times[-1])
+    for k, view in enumerate(views):
+        np.testing.assert_allclose(track.center_km[k], view.center_km, atol=1e-9)
+        assert (track.azimuth_deg[k] - view.azimuth_deg + 180.0) % 360.0 - 180.0 == pytest.approx(
+            0.0, abs=1e-6
+        )
+        assert track.elevation_deg[k] == pytest.approx(view.elevation_deg, abs=1e-6)
+        assert track.distance_km[k] == pytest.approx(view.distance_km, rel=1e-9)

@@ -84,6 +84,14 @@ def test_flyby_scene_for_2021_wp(wp):
         report.summary["comparison"]["closest_distance_km"],
         rtol=1e-3,
     )
+    # ... named on screen with its own closest approach (a grey line across wide views)
+    patched_label = scene["2021 WP track (patched) label"].texts[0]
+    d = report.summary["comparison"]["closest_distance_km"]
+    assert patched_label.startswith("patched conics: closest ")
+    assert (
+        abs(float(patched_label.split("closest ")[1].split(" km")[0].replace(",", "")) - d)
+        < 1e-3 * d
+    )
     label = scene["closest approach label"].texts[0]  # the report's own (N-body) answer
     s = report.summary
     assert s["method"] == "nbody"

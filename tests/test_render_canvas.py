@@ -427,3 +427,27 @@ def test_stars_shine_where_their_directions_point_and_behind_the_comet(gl_backen
     elsewhere = star.copy()
     elsewhere[y - 4 : y + 5, x - 4 : x + 5] = 0
     assert elsewhere.max() < 30, np.argwhere(elsewhere >= 30)[:5]  # nowhere else
+
+
+def test_a_body_far_behind_the_centre_of_interest_still_hides_the_stars(gl_backend):  # noqa: F811
+    """A body 9 camera distances from the eye (the Moon behind the Earth in a close view):
+    the stars were drawn 8 distances away, depth-tested, and showed on it."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import Clock, Scene, SphereLayer, StarsLayer
+
+    scene = Scene(frame="test", clock=Clock(0.0, 1.0))
+    far_body = scene.add(
+        SphereLayer("far body", 12.0, (0.0, 9.5 * 14.0 - 14.0, 0.0), color="#404040", opacity=1.0)
+    )
+    scene.add(StarsLayer("stars", [[0.0, 1.0, 0.0]], [0.0], size_px=8.0))
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), 0.0, 0.0, 14.0, 40.0))  # eye at y = -14
+        image = canvas.render().astype(int)
+        x, y = (round(v) for v in canvas.project(far_body.center_at(0.0)[None, :])[0])
+        scene["stars"].visible = False
+        bare = canvas.render().astype(int)
+    finally:
+        canvas.close()
+    assert np.abs(bare[y, x] - 0x40).max() <= 2  # the body is drawn there...
+    assert np.abs(image - bare)[y - 4 : y + 5, x - 4 : x + 5].max() == 0  # ...and no star on it

@@ -24,6 +24,12 @@ KEYS = {
     "next_event": ("N", "Go to the next event (closest approach, touchdown, transit ...)"),
     "previous_event": ("P", "Go to the previous event"),
     "layers": ("Ctrl+L", "Show / hide the layer list"),
+    "ruler": ("R", "Ruler: click two bodies or markers to measure their distance (R again: off)"),
+    "record_path": ("Ctrl+R", "Record the camera path (again: stop)"),
+    "save_path": (
+        "Ctrl+Shift+S",
+        "Save the recorded camera path as TOML keyframes (render reads them)",
+    ),
     "shortcuts": ("F1", "This list"),
     "about_data": ("Ctrl+I", "About this data: the full credits and notes of the scene"),
 }

@@ -7,9 +7,11 @@ thread (SPICE up front); painting only reads arrays.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PyQt5.QtCore import QSettings, Qt, QTimer
 from PyQt5.QtGui import QImage, QKeySequence
 from PyQt5.QtWidgets import (
@@ -29,10 +31,12 @@ from PyQt5.QtWidgets import (
 from orbitviz._files import atomic_path
 from orbitviz._vispy import SceneCanvas
 from orbitviz._vispy.cameras import CameraModes
-from orbitviz._vispy.picking import describe_pick
+from orbitviz._vispy.picking import describe_pick, pick_object
 from orbitviz.errors import OrbitvizError
 from orbitviz.recipes import PreparedScene, file_kind, open_file
+from orbitviz.recipes.keyframes import CameraRecorder
 from orbitviz.recipes.registry import KERNEL_SUFFIXES, SHAPE_SUFFIXES
+from orbitviz.scene import RulerLayer
 
 from . import shortcuts
 from .about_data import AboutDataDialog
@@ -43,6 +47,23 @@ from .time_bar import TimeBar
 from .worker import Worker
 
 MAX_RECENT = 8
+RECORD_EVERY_MS = 250  # Camera > Record path: how often the view is checked for a change
+RECORD_MAX_GAP_S = 2.0  # ... and the longest still a pause in the user's moves becomes
+
+
+def _same_view(a, b) -> bool:
+    """Two camera states that show the same picture (to a millionth of the distance)."""
+    scale = max(float(a.distance_km), 1e-12)
+    return (
+        np.allclose(a.center_km, b.center_km, rtol=0, atol=1e-6 * scale)
+        and np.allclose(
+            [a.azimuth_deg, a.elevation_deg, a.fov_deg],
+            [b.azimuth_deg, b.elevation_deg, b.fov_deg],
+            rtol=0,
+            atol=1e-6,
+        )
+        and abs(float(a.distance_km) - float(b.distance_km)) <= 1e-6 * scale
+    )
 
 
 def _patterns(suffixes) -> str:
@@ -86,6 +107,11 @@ class ViewerWindow(QMainWindow):
         self._pick_timer = QTimer(self, singleShot=True, interval=30)
         self._pick_timer.timeout.connect(self._pick)
         self._pick_at = None
+        self.ruler_on, self._ruler_start = False, None
+        self.recorder = CameraRecorder(easing="linear")  # many close keys: no stop at each
+        self._record_timer = QTimer(self, interval=RECORD_EVERY_MS)
+        self._record_timer.timeout.connect(self.record_view)
+        self._recorded_at = 0.0
         self.show_scene(prepared)
         if view_size is None:
             self.resize(1200, 800)
@@ -148,6 +174,8 @@ class ViewerWindow(QMainWindow):
         view_menu.addSeparator()
         self.layer_dock.toggleViewAction().setShortcut(QKeySequence(shortcuts.key("layers")))
         view_menu.addAction(self.layer_dock.toggleViewAction())
+        view_menu.addSeparator()
+        self._action(view_menu, "ruler", "&Ruler", self.set_ruler, checkable=True)
         camera_menu = bar.addMenu("&Camera")
         group = QActionGroup(self)
         for mode, text in (
@@ -169,6 +197,9 @@ class ViewerWindow(QMainWindow):
         self._action(
             camera_menu, "previous_event", "Pre&vious event", lambda: self.go_to_event("previous")
         )
+        camera_menu.addSeparator()
+        self._action(camera_menu, "record_path", "Re&cord path", self.set_recording, checkable=True)
+        self._action(camera_menu, "save_path", "&Save path...", self.choose_path_file)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
         self._action(help_menu, "about_data", "About this &data...", self.show_about_data)
@@ -296,6 +327,9 @@ class ViewerWindow(QMainWindow):
         if et is not None:
             self.prepared.scene.clock.et = et
             return
+        if self.ruler_on:
+            self.ruler_pick(x, y)
+            return
         self._pick_at = tuple(event.pos[:2])  # a click: say what is there now
         self._pick()
 
@@ -311,6 +345,102 @@ class ViewerWindow(QMainWindow):
             self.canvas, self.prepared.mesh_layer, *self._pick_at, self.prepared.utc
         )
         self.pick_label.setText(text)
+
+    # -- recording a camera path -------------------------------------------------------------
+    def set_recording(self, on: bool) -> None:
+        """Camera > Record path (Ctrl+R): while on, the view is taken as a key each time it has
+        changed (checked every RECORD_EVERY_MS), timed as the user moved (pauses held at most
+        RECORD_MAX_GAP_S); on again starts a new path. Camera > Save path... writes it."""
+        self.actions_by_name["record_path"].setChecked(bool(on))
+        if on:
+            self.recorder.clear()
+            self.record_view()
+            self._record_timer.start()
+            self.statusBar().showMessage("Recording the camera path: move the view")
+        else:
+            self._record_timer.stop()
+            self.record_view()
+            n = len(self.recorder.keys)
+            last = self.recorder.keys[-1][0] if n else 0.0
+            self.statusBar().showMessage(
+                f"Recorded {n} views over {last:.1f} s: Camera > Save path... writes them"
+            )
+
+    def record_view(self, now_s: float | None = None) -> bool:
+        """Take the view as it is now as the next key if it changed since the last one (the
+        first one always); ``now_s``: the time of the call (default: the monotonic clock).
+        Returns whether a key was added."""
+        now = time.monotonic() if now_s is None else float(now_s)
+        state = self.canvas.camera_state()
+        last = self.recorder.last
+        if last is not None and _same_view(last, state):
+            return False
+        gap = min(max(now - self._recorded_at, 1e-3), RECORD_MAX_GAP_S)
+        self.recorder.add(state, after_s=None if last is None else gap)
+        self._recorded_at = now
+        return True
+
+    def save_camera_path(self, path: str | Path) -> Path:
+        """Write the recorded path as TOML keyframes (``orbitviz render --camera FILE``)."""
+        return self.recorder.save(path)
+
+    def choose_path_file(self) -> None:
+        if self.actions_by_name["record_path"].isChecked():
+            self.set_recording(False)
+        if not self.recorder.keys:
+            QMessageBox.information(
+                self, "Save path", "Record a path first (Camera > Record path)."
+            )
+            return
+        start = str(Path(self.settings.value("last_dir", str(Path.home()))) / "camera.toml")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the camera path", start, "TOML (*.toml)")
+        if not path:
+            return
+        try:
+            saved = self.save_camera_path(path)
+        except (OrbitvizError, OSError) as exc:
+            QMessageBox.warning(self, "Save path", str(exc))
+            return
+        self.statusBar().showMessage(
+            f"Saved {len(self.recorder.keys)} views to {saved}: orbitviz render ... --camera {saved}"
+        )
+
+    # -- the ruler --------------------------------------------------------------------------
+    RULER = "ruler"
+
+    def set_ruler(self, on: bool) -> None:
+        """View > Ruler (R): clicks pick two bodies or markers, and a line between them shows
+        their distance, following the clock. Off: the ruler is removed."""
+        self.ruler_on, self._ruler_start = bool(on), None
+        self.actions_by_name["ruler"].setChecked(self.ruler_on)
+        if self.ruler_on:
+            self.statusBar().showMessage("Ruler: click a body or a marker")
+        else:
+            self._remove_ruler()
+            self.statusBar().clearMessage()
+
+    def _remove_ruler(self) -> None:
+        scene = self.prepared.scene if self.prepared is not None else None
+        if scene is not None and self.RULER in scene.layers:
+            scene.layers.remove(self.RULER)
+
+    def ruler_pick(self, x_px: float, y_px: float) -> RulerLayer | None:
+        """A click in ruler mode at view pixel (x, y): the first object, then the second (the
+        ruler is drawn), then a new first one. Returns the ruler when one was drawn."""
+        end = pick_object(self.canvas, x_px, y_px)
+        if end is None:
+            self.statusBar().showMessage("Ruler: no body or marker there; click one")
+            return None
+        if self._ruler_start is None or self._ruler_start == end:
+            self._remove_ruler()
+            self._ruler_start = end
+            self.statusBar().showMessage(f"Ruler: from {end.name}; click a second object")
+            return None
+        start, self._ruler_start = self._ruler_start, None
+        self._remove_ruler()
+        ruler = self.prepared.scene.add(RulerLayer(self.RULER, start, end))
+        self.statusBar().showMessage(ruler.text_at(self.prepared.scene.clock.et))
+        return ruler
 
     # -- files ------------------------------------------------------------------------------
     def choose_file(self) -> None:

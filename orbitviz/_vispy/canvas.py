@@ -368,6 +368,15 @@ class SceneCanvas:
             float(camera.fov),
         )
 
+    @property
+    def view_km(self) -> float:
+        """The height (km) of the view at the camera's centre of interest."""
+        camera = self.view.camera
+        fov = float(camera.fov)
+        if fov <= 0:  # orthographic: VisPy's scale_factor is the height shown
+            return float(getattr(camera, "scale_factor", 0.0) or 0.0)
+        return 2.0 * float(camera.distance) * np.tan(np.radians(fov) / 2.0)
+
     def _camera_changed(self, event=None) -> None:
         self._view_changed = True  # adapters and the layout follow it before the next frame
 
@@ -411,7 +420,11 @@ class SceneCanvas:
             self._view_changed = False
             self._layout_dirty = True
             self.labels.view_changed()
+            view_km = self.view_km
             for adapter in self.adapters.values():
+                layer = adapter.layer
+                if layer.min_view_km > 0:  # drawn only in views wide enough for it
+                    adapter.node.visible = layer.visible and layer.in_view_range(view_km)
                 adapter.on_view(self)
         # translucent surfaces back to front (the camera or the clock may have moved them)
         sort_translucent(self.adapters.values(), self.view.camera.transform.map([0.0, 0, 0])[:3])

@@ -63,12 +63,13 @@ class LabelSource:
     segment_km: np.ndarray | None = None  # a direction's line: hidden with it when end-on
 
 
-def label_sources(scene, et: float, size_px) -> list[LabelSource]:
-    """What every visible layer wants labelled at scene time ``et``."""
+def label_sources(scene, et: float, size_px, view_km: float = np.inf) -> list[LabelSource]:
+    """What every visible layer wants labelled at scene time ``et`` in a view ``view_km``
+    high (layers meant for wider views say nothing)."""
     ui = max(ui_scale(size_px), 0.5)
     sources = []
     for rank, layer in enumerate(scene.layers):
-        if not layer.visible:
+        if not (layer.visible and layer.in_view_range(view_km)):
             continue
         if isinstance(layer, LabelLayer) and layer.texts:
             r, g, b, a = layer.color
@@ -90,8 +91,8 @@ def label_sources(scene, et: float, size_px) -> list[LabelSource]:
             sources.append(
                 LabelSource(
                     layer.name,
-                    [layer.label],
-                    segment[1:],
+                    [layer.text_at(et)],
+                    layer.label_point_at(et)[None, :],
                     (r, g, b, a * layer.opacity),
                     layer.font_size_pt,
                     LAYER_PRIORITY - rank,
@@ -126,8 +127,10 @@ def obstacle_grid(canvas, size_px, *, moving: bool) -> ObstacleGrid:
     for layer in canvas.scene.layers:
         if not layer.visible:
             continue
+        if not layer.in_view_range(canvas.view_km):
+            continue
         if layer.kind == "trajectory" and not moving:
-            grid.add_polyline(canvas.project(layer.display_positions_km))
+            grid.add_polyline(canvas.project(layer.drawn_positions_km(et)))
         elif isinstance(layer, MarkerLayer) and layer.moving == moving:
             grid.add_disc(canvas.project(layer.positions_at(et)), 0.5 * layer.size_px * ui)
     return grid
@@ -168,7 +171,9 @@ class ViewLabels:
         size_px, dpi = canvas.size, canvas.dpi
         sources = [
             source
-            for source in label_sources(canvas.scene, canvas.scene.clock.et, size_px)
+            for source in label_sources(
+                canvas.scene, canvas.scene.clock.et, size_px, canvas.view_km
+            )
             if source.segment_km is None or segment_px(canvas, source.segment_km) > END_ON_PX[0]
         ]
         if self._fixed is None:

@@ -134,8 +134,10 @@ class SurfaceAdapter(LayerAdapter):
         """Distance from ``eye_km`` (scene km) to the far side of the node's bounding sphere."""
         centre, radius = self.node.bounding_sphere
         transform = self.node.transform
-        mapped = np.asarray(transform.map(np.asarray(centre, dtype=np.float64)))[:3]
-        scale = float(np.abs(getattr(transform, "scale", (1.0,))[0]))
+        centre = np.asarray(centre, dtype=np.float64)
+        ends = np.asarray(transform.map(np.stack([centre, centre + [1.0, 0.0, 0.0]])))
+        mapped = ends[0, :3] / ends[0, 3]
+        scale = float(np.linalg.norm(ends[1, :3] / ends[1, 3] - mapped))  # a uniform scale
         return float(np.linalg.norm(mapped - eye_km) + radius * scale)
 
     @property

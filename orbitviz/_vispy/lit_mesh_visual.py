@@ -30,10 +30,12 @@ attribute vec3 a_position;
 attribute vec3 a_normal;
 varying vec3 v_normal;
 %(rim_declarations)s
+%(tex_declarations)s
 void main() {
     v_normal = a_normal;
     gl_Position = $transform(vec4(a_position, 1.0));
 %(rim_vertex)s
+%(tex_vertex)s
 }
 """
 
@@ -46,12 +48,15 @@ uniform float u_fill;
 uniform vec3 u_eye_dir;
 varying vec3 v_normal;
 %(rim_declarations)s
+%(tex_declarations)s
 void main() {
     vec3 normal = normalize(v_normal);
     float diffuse = max(dot(normal, u_light_dir), 0.0);
     float fill = u_fill * (1.0 - diffuse) * max(dot(normal, u_eye_dir), 0.0);
     float shade = mix(1.0, u_ambient + (1.0 - u_ambient) * diffuse + fill, u_lit);
-    vec3 rgb = u_color.rgb * shade;
+    vec3 base = u_color.rgb;
+%(tex_fragment)s
+    vec3 rgb = base * shade;
     float alpha = u_color.a;
 %(rim_fragment)s
     gl_FragColor = vec4(rgb, alpha);
@@ -82,6 +87,18 @@ _RIM = {
     }""",
 }
 _PLAIN = dict.fromkeys(_RIM, "")
+_TEXTURE = {
+    "tex_declarations": "uniform sampler2D u_texture;\nuniform float u_tint;\nvarying vec3 v_body;",
+    "tex_vertex": "    v_body = a_position;",
+    # an equirectangular map in the mesh's own (body-fixed) frame, looked up per pixel from the
+    # direction (no texture coordinates per vertex: no seam at 180 deg, no pinch at the poles)
+    "tex_fragment": """
+    vec3 p = normalize(v_body);
+    vec2 uv = vec2(0.5 + atan(p.y, p.x) / 6.28318530718,
+                   0.5 - asin(clamp(p.z, -1.0, 1.0)) / 3.14159265359);
+    base = mix(texture2D(u_texture, uv).rgb, u_color.rgb, u_tint);""",
+}
+_UNTEXTURED = dict.fromkeys(_TEXTURE, "")
 
 _VERTEX_LIT = """
 attribute vec3 a_position;
@@ -152,13 +169,17 @@ class LitMeshVisual(Visual):
 
     ``rim``: compile the silhouette-glow variant (see :meth:`set_style`). ``per_vertex``: light
     the vertices and interpolate the shade (see :data:`PER_VERTEX_FACES`), not the normals.
+    ``texture``: colour from an equirectangular image of a sphere centred on the mesh's origin
+    (:meth:`set_texture`) instead of ``color``.
     """
 
-    def __init__(self, rim: bool = False, per_vertex: bool = False):
+    def __init__(self, rim: bool = False, per_vertex: bool = False, texture: bool = False):
         if rim and per_vertex:
             raise ValueError("the rim variant is lit per pixel: rim and per_vertex exclude")
-        self._rim, self.per_vertex = bool(rim), bool(per_vertex)
-        parts = _RIM if rim else _PLAIN
+        if texture and per_vertex:
+            raise ValueError("the texture variant is lit per pixel: texture and per_vertex exclude")
+        self._rim, self.per_vertex, self.textured = bool(rim), bool(per_vertex), bool(texture)
+        parts = {**(_RIM if rim else _PLAIN), **(_TEXTURE if texture else _UNTEXTURED)}
         if per_vertex:
             super().__init__(vcode=_VERTEX_LIT, fcode=_FRAGMENT_LIT)
         else:
@@ -181,9 +202,20 @@ class LitMeshVisual(Visual):
             rim=0.0 if rim else None,
             limb=(0.0, 0.0) if rim else None,
             fill=FILL,
+            tint=0.0,
         )
         self.shared_program["u_eye_dir"] = (0.0, 0.0, 1.0)
         self._apply_gl_state()
+
+    def set_texture(self, image) -> None:
+        """The equirectangular image (H, W, 3) uint8 of the texture variant: longitude -180 deg
+        at the left edge (the mesh's -x axis), latitude +90 deg (its +z axis) in the first row."""
+        if not self.textured:
+            raise ValueError("this mesh was built without the texture variant (texture=True)")
+        self.shared_program["u_texture"] = gloo.Texture2D(
+            np.ascontiguousarray(image), interpolation="linear", wrapping="repeat"
+        )
+        self.update()
 
     def set_data(self, vertices, faces, normals, *, closed: bool = False) -> None:
         """Upload a small mesh, drawn whole. ``closed``: a watertight surface, drawn with back
@@ -224,8 +256,10 @@ class LitMeshVisual(Visual):
         rim=None,
         limb=None,
         fill=None,
+        tint=None,
     ) -> None:
-        """``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``).
+        """``tint`` (texture variant): 0 shows the texture, 1 ``color`` (a body enlarged into a
+        marker of its colour), between them a mix. ``rim`` > 0: alpha rises towards the silhouette (up to ``(0.4 + rim) * alpha``).
         ``limb`` (u1, u2): darken towards the outline by the quadratic limb-darkening law,
         ``1 - u1 (1 - mu) - u2 (1 - mu)^2`` with ``mu`` the cosine between the surface's
         normal and the view (a star; the rim variant only)."""
@@ -238,6 +272,8 @@ class LitMeshVisual(Visual):
             program["u_ambient"] = float(ambient)
         if fill is not None:
             program["u_fill"] = float(fill)
+        if tint is not None and self.textured:
+            program["u_tint"] = float(tint)
         if lit is not None:
             program["u_lit"] = 1.0 if lit else 0.0
         if rim is not None:

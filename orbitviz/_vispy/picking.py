@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbitviz.scene import Layer
+from orbitviz.scene import Layer, RulerEnd
 from orbitviz.shapes.surface import altitude_km, lat_lon_deg, ray_intersect
+
+from .overlays import ui_scale
+from .sphere_adapter import km_per_px_at
 
 
 def pixel_ray(canvas, x_px: float, y_px: float) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +140,7 @@ def pick_path(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_P
     eye = canvas.view.camera.transform.map([0.0, 0.0, 0.0])[:3]
     found: tuple[float, PathPoint] | None = None
     for layer in scene.layers:
-        if not layer.visible:
+        if not (layer.visible and layer.in_view_range(canvas.view_km)):
             continue
         if layer.kind == "markers":
             points = layer.positions_at(et_now)
@@ -155,7 +158,7 @@ def pick_path(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_P
             )
             score = max(float(gap[k]), 0.0) - radius_px  # markers first
         elif layer.kind == "trajectory":
-            points_km = layer.display_positions_km
+            points_km = layer.drawn_positions_km(et_now)
             drawn = layer.colors_at(et_now)[:, 3] > 0.0
             hit = _segment_nearest(xy, canvas.project(points_km), drawn)
             if hit is None or hit[2] > radius_px:
@@ -164,12 +167,52 @@ def pick_path(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_P
             point = points_km[i] + t * (points_km[i + 1] - points_km[i])
             times = layer.display_et
             et = float(times[i] + t * (times[i + 1] - times[i]))
+            if layer.origin_et is not None:  # around a moving point (an orbit): no one time
+                et = None
             candidate = PathPoint(layer, point, et, float(np.linalg.norm(point - eye)))
         else:
             continue
         if found is None or (score, candidate.range_km) < (found[0], found[1].range_km):
             found = (score, candidate)
     return None if found is None else found[1]
+
+
+def pick_object(canvas, x_px: float, y_px: float, radius_px: float = PICK_RADIUS_PX):
+    """The body (a lit sphere, as drawn: at least its ``min_size_px``) or marker drawn under
+    the pixel, nearest the camera, as a :class:`~orbitviz.scene.RulerEnd`; None if none.
+    Markers without a symbol (a label's anchor) and unlit shells (an SOI) are not objects."""
+    scene, et = canvas.scene, canvas.scene.clock.et
+    xy = np.array([x_px, y_px], dtype=np.float64)
+    eye = canvas.view.camera.transform.map([0.0, 0.0, 0.0])[:3]
+    found: tuple[float, float, RulerEnd] | None = None
+    for layer in scene.layers:
+        if not (layer.visible and layer.in_view_range(canvas.view_km)):
+            continue
+        if layer.kind == "sphere" and layer.lit:
+            centre = layer.center_at(et)
+            km_per_px = km_per_px_at(canvas, centre, layer.radius_km)
+            if not np.isfinite(km_per_px):
+                continue
+            drawn_px = layer.drawn_radius_km(km_per_px, scale=ui_scale(canvas.size)) / km_per_px
+            gap = float(np.linalg.norm(canvas.project(centre[None, :])[0] - xy)) - drawn_px
+            candidates = [(gap, centre, RulerEnd(layer))]
+        elif layer.kind == "markers" and layer.symbol is not None:
+            points = layer.positions_at(et)
+            gaps = np.linalg.norm(canvas.project(points) - xy, axis=1) - layer.size_px / 2.0
+            candidates = [
+                (float(g), p, RulerEnd(layer, k))
+                for k, (g, p) in enumerate(zip(gaps, points))
+                if np.isfinite(g)
+            ]
+        else:
+            continue
+        for gap, point, end in candidates:
+            if not gap <= radius_px:
+                continue
+            key = (max(gap, 0.0), float(np.linalg.norm(point - eye)))
+            if found is None or key < found[:2]:
+                found = (*key, end)
+    return None if found is None else found[2]
 
 
 def _km(value: float) -> str:

@@ -17,9 +17,12 @@ from .layer_adapter import OPAQUE, LayerAdapter
 from .occlusion import eye_km
 from .overlays import ui_scale
 
-FAR = 8.0
-"""The stars' sphere, in camera distances: inside the far plane (10 distances, DEPTH_RANGE), behind
-all but the farthest things in view (a body farther away than that has a star show on it)."""
+FAR = 9.8
+"""The stars' sphere, in camera distances: just inside the far plane (10 distances: VisPy puts it
+at sqrt(DEPTH_RANGE) camera distances), behind everything that is drawn at all (a body 8-10
+distances away, e.g. the Moon behind the Earth in a close view, had stars on it when this was
+8). 0.2 distance short of the plane is ~7 steps of a 16-bit depth buffer there: a body just in
+front of the stars still wins the depth test."""
 
 
 class StarsAdapter(LayerAdapter):

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 from vispy.scene.visuals import Line
+from vispy.visuals.transforms import STTransform
 
 from orbitviz.scene.trajectory_layer import TrajectoryLayer
 
@@ -34,6 +35,8 @@ class TrajectoryAdapter(LayerAdapter):
             parent=parent,
         )
         node.set_gl_state("translucent", depth_test=True)
+        if layer.origin_et is not None:  # a path around a moving point: the line moves with it
+            node.transform = STTransform(translate=layer.origin_at(self.clock.et))
         return node
 
     def _on_width(self, event) -> None:
@@ -45,6 +48,8 @@ class TrajectoryAdapter(LayerAdapter):
     def _on_time(self, et: float) -> None:
         if self.layer.time_dependent:
             self._recolor(et)
+        if self.layer.origin_et is not None:
+            self.node.transform.translate = self.layer.origin_at(et)
 
     def _recolor(self, et: float) -> None:
         self.node.set_data(color=self.layer.colors_at(et).astype(np.float32))

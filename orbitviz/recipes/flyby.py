@@ -15,7 +15,7 @@ import logging
 
 import numpy as np
 
-from ..data import stars
+from ..data import stars, textures
 from ..errors import DataError
 from ..reports import FlybyReport
 from ..scene import (
@@ -44,6 +44,13 @@ MOON_RADIUS_KM = 1737.4  # IAU mean radius
 BODY_MIN_PX = 10.0  # the body, never smaller on screen than this (at 720 px high)
 MOON_MIN_PX = 7.0
 FOV_DEG = 30.0
+PLANETS = (  # the inner planets (DE421 names) and their orbital periods, days
+    ("Mercury", "MERCURY BARYCENTER", 87.969),
+    ("Venus", "VENUS BARYCENTER", 224.701),
+    ("Earth", "EARTH", 365.256),
+    ("Mars", "MARS BARYCENTER", 686.980),
+)
+ORBIT_VIEW_SHARE = 0.25  # an orbit is drawn in views at least this share of its radius high
 
 
 def flyby_scene(
@@ -57,13 +64,15 @@ def flyby_scene(
     et_track, track = result.samples_et[keep], result.samples_rel_km[keep]
     body = result.body.title()
     kernel_names = ("default", *report.kernels)
+    texture, rotation = _earth_texture(result.body, start, stop, kernel_names)
     with sampling.kernels(*kernel_names) as loaded:
         credits = [f"Ephemeris: {c}" for c in sampling.ephemeris_credits(loaded)]
         sun = sampling.positions("SUN", 0.5 * (start + stop), observer=result.body)[0]
         moon_et = np.linspace(start - 14 * 86400, stop + 14 * 86400, 600)
-        moon = None
+        moon = planets = None
         if result.body.upper() == "EARTH":
             moon = sampling.positions("MOON", moon_et, observer="EARTH")
+            planets = _planet_orbits(start, stop, result.closest.et)
     scene = Scene(
         frame=f"{body}-centred ECLIPJ2000",
         clock=Clock(start, stop, rate=(stop - start) / playback_s),
@@ -72,9 +81,11 @@ def flyby_scene(
         spice=SpiceOrigin(result.body, "ECLIPJ2000", kernel_names),
     )
     sun_dir = sun / np.linalg.norm(sun)
-    _add_bodies(scene, result, sun_dir, moon_et, moon)
+    _add_bodies(scene, result, sun_dir, moon_et, moon, texture, rotation)
     _add_tracks(scene, result, et_track, track, start, stop)
     _add_body_labels(scene, result, moon_et, moon)
+    if planets is not None:
+        _add_planet_orbits(scene, *planets)
     _add_closest_approach(scene, report, et_track, track)
     _add_camera_presets(scene, result, sun_dir)
     dist = np.linalg.norm(track, axis=1)
@@ -176,11 +187,27 @@ def _time_span(result, margin_s: float) -> tuple[float, float]:
     return max(start, result.start_et), min(stop, result.stop_et)
 
 
-def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon) -> None:
-    """The body (lit, at least BODY_MIN_PX across), the Moon and its orbit, the SOI shell,
-    and their labels."""
+def _earth_texture(body: str, start: float, stop: float, kernel_names):
+    """The Earth's surface image and its turning frame over the span (None, None for another
+    body, or when the package with the image is not installed: a plain blue ball)."""
+    if body.upper() != "EARTH":
+        return None, None
+    try:
+        image = textures.earth_image()
+    except DataError as exc:
+        log.info("a plain Earth: %s", exc)
+        return None, None
+    with sampling.kernels(*kernel_names):
+        return image, sampling.body_rotation("EARTH", start, stop)
+
+
+def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon, texture, rotation) -> None:
+    """The body (lit, at least BODY_MIN_PX across; the Earth textured and turning when the
+    image is installed), the Moon and its orbit, the SOI shell, and their labels."""
     body = result.body.title()
     radius = result.body_radius_km or 1.0
+    if texture is not None:
+        scene.credits.append(textures.EARTH_CREDIT)
     scene.add(
         SphereLayer(
             body,
@@ -190,6 +217,8 @@ def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon) -> None:
             lit=True,
             sun_dir=sun_dir,
             min_size_px=BODY_MIN_PX,
+            texture=texture,
+            rotation=rotation,
         )
     )
     if moon is not None:
@@ -208,6 +237,54 @@ def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon) -> None:
             )
         )
     scene.add(SphereLayer(f"{body} SOI", result.soi_radius_km, color="#f0a030", opacity=0.12))
+
+
+def _planet_orbits(start: float, stop: float, main_et: float):
+    """Sampled up front (kernels loaded): the span's times, the Sun's positions over them
+    (Earth-centred), each inner planet's orbit around the Sun (one period centred on the main
+    event, Sun-centred) and its Earth-centred positions over the span."""
+    span_et = np.linspace(start, stop, 200)
+    sun = sampling.positions("SUN", span_et, observer="EARTH")
+    orbits, paths = [], []
+    for _, target, period_days in PLANETS:
+        half = 0.5 * period_days * 86400.0
+        ring_et = np.linspace(main_et - half, main_et + half, 721)
+        orbits.append((ring_et, sampling.positions(target, ring_et, observer="SUN")))
+        paths.append(sampling.positions(target, span_et, observer="EARTH"))
+    return span_et, sun, orbits, paths
+
+
+def _add_planet_orbits(scene: Scene, span_et, sun, orbits, paths) -> None:
+    """The inner planets' orbits around the Sun (faint, labelled, a layer each) and the
+    planets and the Sun where they are on the clock. In this Earth-centred scene the orbits
+    move with the Sun; they are drawn only in views wide enough for them (a quarter of the
+    orbit's radius high): at the flyby's own scale the Earth's orbit would be a straight grey
+    line across the view, and the other planets far outside it."""
+    names = []
+    for (name, _, _), (ring_et, orbit) in zip(PLANETS, orbits):
+        radius = float(np.linalg.norm(orbit, axis=1).mean())
+        layer = TrajectoryLayer(
+            f"{name} orbit",
+            ring_et,  # one period around the main event, drawn whole (no trail, no lead)
+            orbit,
+            color="#7890b0",
+            opacity=0.45,
+            width_px=1.0,
+            legend=False,
+            origin_et=span_et,
+            origin_km=sun,
+        )
+        layer.min_view_km = ORBIT_VIEW_SHARE * radius
+        scene.add(layer)
+        names.append(name)
+    widest = min(scene[f"{name} orbit"].min_view_km for name in names)
+    bodies = [(name, path) for name, path in zip(names, paths) if name != "Earth"]
+    for name, path in [*bodies, ("Sun", sun)]:
+        marker = MarkerLayer(
+            name, path, et=span_et, labels=[name], color="#b8c8e0", size_px=5.0, hold_ends=True
+        )
+        marker.min_view_km = widest
+        scene.add(marker)
 
 
 def _add_body_labels(scene: Scene, result, moon_et, moon) -> None:
@@ -247,11 +324,12 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
     other = result.compared
     if other is not None:  # the other method's track beside the answer: a lesson, dimmer
         keep_other = (other.samples_et >= start) & (other.samples_et <= stop)
+        other_track = other.samples_rel_km[keep_other]
         scene.add(
             TrajectoryLayer(
                 f"{result.target} track ({other.method})",
                 other.samples_et[keep_other],
-                other.samples_rel_km[keep_other],
+                other_track,
                 color="#8a8a8a",
                 opacity=0.7,
                 width_px=1.5,
@@ -259,6 +337,19 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
                 ahead_opacity=GHOST,
             )
         )
+        if len(other_track):  # named on screen: a grey line across a wide view says what it is
+            nearest = other_track[int(np.argmin(np.linalg.norm(other_track, axis=1)))]
+            d = float(np.linalg.norm(nearest))
+            scene.add(
+                LabelLayer(
+                    f"{result.target} track ({other.method}) label",
+                    nearest[None, :],
+                    [
+                        f"{other.method_detail.split(':')[0]}: closest {d:,.0f} km ({d / LD_KM:.3f} LD)"
+                    ],
+                    color="#a8a8a8",
+                )
+            )
     scene.follow_target = scene.add(
         MarkerLayer(
             result.target,

@@ -204,6 +204,8 @@ class CameraRecorder:
     """Views taken one after another (in the window or the notebook widget) become a camera
     path ``orbitviz render --camera FILE.toml`` plays: each :meth:`add` is a key
     ``step_s`` seconds of video after the previous one; :meth:`save` writes the TOML file.
+    ``easing``: of every segment; views taken by hand ease in and out of each, a path recorded
+    as the user moved (many close keys) is "linear" (the smooth spline through them).
 
     >>> from orbitviz.scene import CameraState
     >>> rec = CameraRecorder(step_s=3.0)
@@ -211,21 +213,38 @@ class CameraRecorder:
     (0.0, 3.0)
     """
 
-    def __init__(self, step_s: float = 2.0):
+    def __init__(self, step_s: float = 2.0, *, easing: str = "ease-in-out"):
         self.step_s = _finite(step_s, "step_s")
         if self.step_s <= 0:
             raise CameraPathError(f"step_s = {step_s} must be > 0 seconds")
+        self.easing = check_easing(easing, "easing")
         self.keys: list = []
 
-    def add(self, state) -> float:
-        """Add ``state`` as the next key; returns its time (video seconds)."""
-        t = self.keys[-1][0] + self.step_s if self.keys else 0.0
+    def add(self, state, after_s: float | None = None) -> float:
+        """Add ``state`` as the next key, ``after_s`` seconds of video after the previous one
+        (default ``step_s``; a window recording as the user moves gives the time it took);
+        returns its time (video seconds).
+
+        >>> from orbitviz.scene import CameraState
+        >>> rec = CameraRecorder()
+        >>> rec.add(CameraState((0, 0, 0), 0.0, 20.0, 12.0)), rec.add(CameraState((0, 0, 0), 5.0, 20.0, 12.0), after_s=0.25)
+        (0.0, 0.25)
+        """
+        step = self.step_s if after_s is None else _finite(after_s, "after_s")
+        if step <= 0:
+            raise CameraPathError(f"after_s = {after_s} must be > 0 seconds")
+        t = self.keys[-1][0] + step if self.keys else 0.0
         self.keys.append((t, state))
         return t
+
+    @property
+    def last(self):
+        """The last key's camera state (None when there is none)."""
+        return self.keys[-1][1] if self.keys else None
 
     def clear(self) -> None:
         self.keys.clear()
 
     def save(self, path: str | Path) -> Path:
         """Write the keys as a TOML camera path (atomically); returns the path."""
-        return atomic_write(path, keyframes_toml(self.keys))
+        return atomic_write(path, keyframes_toml(self.keys, easing=self.easing))

@@ -19,7 +19,8 @@ import numpy as np
 
 from .. import data, spice
 from ..errors import CoverageError, OrbitvizError, TimeFormatError, UnknownDataName
-from ..scene import Scene, TrajectoryLayer
+from ..scene import BodyRotation, Scene, TrajectoryLayer
+from ..spice.bodyfixed import earth_rotation
 from ..spice.inspect import kernel_info
 from ..units import TimeLike
 
@@ -38,6 +39,33 @@ def positions(target, et, *, observer, frame: str = "ECLIPJ2000", abcorr: str = 
     return spice.positions(
         target, np.atleast_1d(np.asarray(et, float)), observer=observer, frame=frame, abcorr=abcorr
     )
+
+
+ROTATION_STEP_S = 1800.0  # the Earth turns 7.5 deg between samples; slerp is exact for a spin
+
+
+def body_rotation(body: str, start_et: float, stop_et: float, frame: str = "ECLIPJ2000"):
+    """The orientation of ``body``'s body-fixed frame in ``frame`` over the span, sampled every
+    :data:`ROTATION_STEP_S` (a :class:`~orbitviz.scene.BodyRotation`). The Earth's is the ITRS
+    of :func:`orbitviz.spice.bodyfixed.earth_rotation` (ERFA, ~0.005 deg: x to Greenwich);
+    other bodies' the ``IAU_<BODY>`` frame of a loaded PCK (an UnknownFrame error without one).
+
+    >>> with kernels("default"):
+    ...     rot = body_rotation("EARTH", 0.0, 86400.0)
+    >>> greenwich = rot.at(0.0) @ [1.0, 0.0, 0.0]    # 2000-01-01 12:00 TDB: the Sun near lon 0
+    >>> with kernels("default"):
+    ...     sun = positions("SUN", 0.0, observer="EARTH")[0]
+    >>> bool(greenwich @ sun / np.linalg.norm(sun) > 0.9)
+    True
+    """
+    count = max(2, int(np.ceil((stop_et - start_et) / ROTATION_STEP_S)) + 1)
+    et = np.linspace(start_et, stop_et, count) if stop_et > start_et else np.array([start_et])
+    if str(body).upper() in ("EARTH", "399"):
+        to_frame = spice.rotation("J2000", frame, 0.0)  # J2000 -> an inertial frame: constant
+        matrices = to_frame @ np.transpose(earth_rotation(et), (0, 2, 1))
+    else:
+        matrices = spice.rotation(f"IAU_{str(body).upper()}", frame, et)
+    return BodyRotation(et, matrices)
 
 
 def sun_directions(body, et, frames: Sequence[str]) -> tuple[np.ndarray, str]:

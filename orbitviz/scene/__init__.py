@@ -35,8 +35,9 @@ from .lightcurve_layer import LightCurveLayer, TimeAxis, TransitSeries
 from .marker_layer import MarkerLayer
 from .mesh_layer import MeshLayer
 from .ring_layer import RingLayer
+from .ruler_layer import RulerEnd, RulerLayer
 from .scene import LayerList, Readout, Scene, SpiceOrigin
-from .sphere_layer import SphereLayer
+from .sphere_layer import BodyRotation, SphereLayer
 from .stars_layer import StarsLayer
 from .timeline import Timeline, TimelineEvent
 from .timemap import TimeMap
@@ -45,6 +46,7 @@ from .video import SceneVideo
 
 __all__ = [
     "EASINGS",
+    "BodyRotation",
     "CameraPathError",
     "CameraPreset",
     "CameraState",
@@ -66,6 +68,8 @@ __all__ = [
     "MeshLayer",
     "Readout",
     "RingLayer",
+    "RulerEnd",
+    "RulerLayer",
     "Scene",
     "SceneVideo",
     "SphereLayer",

@@ -110,6 +110,14 @@ class DirectionLayer(Layer):
         length = float(np.interp(at[0], self.et, self._lengths()))
         return np.stack([origin, origin + length * d])
 
-    def bounds_km(self) -> np.ndarray:
+    def text_at(self, et: float) -> str:
+        """The label's text at scene time ``et``."""
+        return self.label
+
+    def label_point_at(self, et: float) -> np.ndarray:
+        """Where the label goes (3,) at scene time ``et``: the line's far end."""
+        return self.segment_at(et)[1]
+
+    def bounds_km(self) -> np.ndarray | None:
         points = np.vstack([self.origins_km, self.tips_km()])
         return np.stack([points.min(axis=0), points.max(axis=0)])

@@ -28,6 +28,10 @@ class Layer:
     makes it ``"A [2]"``)."""
 
     kind = "layer"
+    min_view_km = 0.0
+    """Drawn only while the view spans at least this many km (its height at the camera's
+    centre of interest); 0: at any scale. A layer with one is left out of the scene's bounds
+    (what the fitted first view shows): it belongs to a wider view than the scene's own."""
     visible = Evented(bool)
     color = Evented(to_rgba)
     opacity = Evented(_opacity)
@@ -39,6 +43,15 @@ class Layer:
         self.visible = visible
         self.color = color
         self.opacity = opacity
+
+    def in_view_range(self, view_km: float) -> bool:
+        """Whether a view ``view_km`` high is wide enough for the layer (:attr:`min_view_km`).
+
+        >>> layer = Layer("Mars orbit"); layer.min_view_km = 5e7
+        >>> layer.in_view_range(2e6), layer.in_view_range(6e7)
+        (False, True)
+        """
+        return float(view_km) >= self.min_view_km
 
     def bounds_km(self) -> np.ndarray | None:
         """``[[xmin, ymin, zmin], [xmax, ymax, zmax]]`` of what the layer draws, or None."""

@@ -186,8 +186,13 @@ class Scene:
         return self.layers[name]
 
     def bounds_km(self, *, visible_only: bool = True) -> np.ndarray:
-        """Bounding box (2, 3) of the layers' contents (a unit box around 0 when empty)."""
-        shown = [layer for layer in self.layers if layer.visible or not visible_only]
+        """Bounding box (2, 3) of the layers' contents (a unit box around 0 when empty); layers
+        drawn only in wider views (``min_view_km``) are left out."""
+        shown = [
+            layer
+            for layer in self.layers
+            if (layer.visible or not visible_only) and layer.min_view_km <= 0
+        ]
         boxes = [box for layer in shown if (box := layer.bounds_km()) is not None]
         if not boxes:
             return np.array([[-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]])

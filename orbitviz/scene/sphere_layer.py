@@ -45,13 +45,62 @@ def _limb(value) -> tuple[float, float]:
     return u1, u2
 
 
+def _texture(value, name: str) -> np.ndarray | None:
+    if value is None:
+        return None
+    image = np.asarray(value)
+    if image.ndim != 3 or image.shape[2] not in (3, 4) or image.dtype != np.uint8:
+        raise SceneError(
+            f"sphere {name!r}: a texture is an (H, W, 3 or 4) uint8 image, got "
+            f"{image.shape} {image.dtype}"
+        )
+    return image
+
+
+class BodyRotation:
+    """A body's orientation over time: ``matrices`` (N, 3, 3) take body-fixed vectors (x to the
+    prime meridian, z to the north pole) into the scene's frame at times ``et`` (N,),
+    interpolated between samples by spherical linear interpolation (exact for a steady spin
+    about a steady pole; sample a few times per rotation at least).
+
+    >>> spin = np.radians(np.array([0.0, 90.0]))
+    >>> c, s = np.cos(spin), np.sin(spin)
+    >>> m = np.zeros((2, 3, 3)); m[:, 0, 0], m[:, 0, 1], m[:, 1, 0], m[:, 1, 1] = c, -s, s, c
+    >>> m[:, 2, 2] = 1.0
+    >>> rot = BodyRotation([0.0, 10.0], m)
+    >>> np.round(rot.at(5.0) @ [1.0, 0.0, 0.0], 4)      # halfway: turned 45 deg
+    array([0.7071, 0.7071, 0.    ])
+    """
+
+    def __init__(self, et, matrices):
+        from scipy.spatial.transform import Rotation, Slerp
+
+        matrices = np.asarray(matrices, dtype=np.float64).reshape(-1, 3, 3)
+        self.et, flat = check_samples(et, matrices.reshape(len(matrices), 9), "body rotation")
+        self.matrices = flat.reshape(-1, 3, 3)
+        if not np.allclose(np.linalg.det(self.matrices), 1.0, atol=1e-6):
+            raise SceneError("body rotation: the matrices must be rotations (determinant 1)")
+        rotations = Rotation.from_matrix(self.matrices)
+        self._slerp = Slerp(self.et, rotations) if len(self.et) > 1 else None
+
+    def at(self, et: float) -> np.ndarray:
+        """The rotation (3, 3) body-fixed -> scene at ``et`` (the end ones held outside)."""
+        if self._slerp is None:
+            return self.matrices[0]
+        return self._slerp(float(np.clip(et, self.et[0], self.et[-1]))).as_matrix()
+
+
 class SphereLayer(Layer):
     """A sphere of ``radius_km`` at ``center_km`` (3,), or moving through ``center_km`` (N, 3)
     at times ``et`` (N,). ``lit``: shaded from ``sun_dir`` (a body) or flat (an SOI shell).
     ``min_size_px``: never drawn smaller than this diameter on screen (0: always true size; the
     size is for a 720-pixel-high output and grows with the output, as markers do).
     ``limb_darkening`` (u1, u2): a star's disk darkens towards its limb by the quadratic law
-    (what a transit model assumes), ``1 - u1 (1 - mu) - u2 (1 - mu)^2``."""
+    (what a transit model assumes), ``1 - u1 (1 - mu) - u2 (1 - mu)^2``.
+    ``texture``: an equirectangular image (H, W, 3) uint8 of the surface (longitude -180 deg at
+    the left edge, latitude +90 deg in the first row) drawn in place of ``color``, turned with
+    the body by ``rotation`` (a :class:`BodyRotation`; without one the body-fixed frame is the
+    scene's)."""
 
     kind = "sphere"
     radius_km = Evented(_positive)
@@ -72,6 +121,8 @@ class SphereLayer(Layer):
         sun_dir=(1.0, 0.0, 0.0),
         min_size_px: float = 0.0,
         limb_darkening=(0.0, 0.0),
+        texture=None,
+        rotation: BodyRotation | None = None,
     ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         centers = np.asarray(center_km, dtype=np.float64).reshape(-1, 3)
@@ -84,6 +135,10 @@ class SphereLayer(Layer):
         self.sun_dir = np.asarray(sun_dir, dtype=np.float64) / np.linalg.norm(sun_dir)
         self.min_size_px = min_size_px
         self.limb_darkening = limb_darkening
+        self.texture = _texture(texture, name)
+        if rotation is not None and not isinstance(rotation, BodyRotation):
+            raise SceneError(f"sphere {name!r}: rotation must be a BodyRotation")
+        self.rotation = rotation
 
     @property
     def moving(self) -> bool:
@@ -94,6 +149,10 @@ class SphereLayer(Layer):
         if self.et is None:  # not moving
             return self.centers_km[0]
         return interp_rows(self.et, self.centers_km, np.array([float(et)]))[0]
+
+    def rotation_at(self, et: float) -> np.ndarray:
+        """The rotation (3, 3) body-fixed -> scene frame at ``et`` (identity without one)."""
+        return np.eye(3) if self.rotation is None else self.rotation.at(et)
 
     def drawn_radius_km(self, km_per_px: float, *, scale: float = 1.0) -> float:
         """The radius to draw where one pixel spans ``km_per_px`` at the sphere's centre: the

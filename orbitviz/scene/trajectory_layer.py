@@ -82,9 +82,18 @@ class TrajectoryLayer(Layer):
         width_px: float = 2.0,
         ahead_opacity: float = 0.0,
         legend: bool = True,
+        origin_et=None,
+        origin_km=None,
     ):
         super().__init__(name, visible=visible, color=color, opacity=opacity)
         self.et, self.positions_km = check_samples(et, positions_km, f"trajectory {name!r}")
+        self.origin_et = self.origin_km = None
+        if (origin_et is None) != (origin_km is None):
+            raise SceneError(f"trajectory {name!r}: a moving origin needs origin_et and origin_km")
+        if origin_et is not None:
+            self.origin_et, self.origin_km = check_samples(
+                origin_et, np.reshape(origin_km, (-1, 3)), f"trajectory {name!r} origin"
+            )
         self.ahead_opacity = ahead_opacity
         self.legend = bool(legend)  # listed in the view's legend (False: labelled otherwise)
         if color_by not in COLOR_BY:
@@ -124,6 +133,18 @@ class TrajectoryLayer(Layer):
         if self.sample_count is None:
             return self.positions_km
         return interp_rows(self.et, self.positions_km, self.display_et)
+
+    def origin_at(self, et: float) -> np.ndarray:
+        """Where the positions' origin is (3,) km at ``et`` (zeros without a moving one)."""
+        if self.origin_et is None or self.origin_km is None:
+            return np.zeros(3)
+        return interp_rows(self.origin_et, self.origin_km, np.array([float(et)]))[0]
+
+    def drawn_positions_km(self, et: float) -> np.ndarray:
+        """The drawn points (M, 3) km in the scene at ``et`` (moved with the origin)."""
+        if self.origin_et is None:
+            return self.display_positions_km
+        return self.display_positions_km + self.origin_at(et)
 
     @property
     def time_dependent(self) -> bool:
@@ -170,4 +191,7 @@ class TrajectoryLayer(Layer):
         self.__dict__.pop("base_colors", None)
 
     def bounds_km(self) -> np.ndarray:
-        return np.stack([self.positions_km.min(axis=0), self.positions_km.max(axis=0)])
+        low, high = self.positions_km.min(axis=0), self.positions_km.max(axis=0)
+        if self.origin_km is not None:
+            low, high = low + self.origin_km.min(axis=0), high + self.origin_km.max(axis=0)
+        return np.stack([low, high])
