@@ -42,6 +42,14 @@ def verify(item: DataFile, path: Path) -> None:
         )
 
 
+def verify_packaged(path: Path, sha256: str, *, what: str, fix: str) -> None:
+    """Raise :class:`ChecksumError` unless ``path`` (a file another package ships, outside the
+    manifest: ``what`` names it) has the pinned ``sha256``; ``fix`` says what to do."""
+    got = sha256_file(path)
+    if got != sha256:
+        raise ChecksumError(f"{path}: sha256 {got} is not {what} ({sha256}); {fix}")
+
+
 def _package_path(item: DataFile, package: str) -> Path:
     try:
         module = importlib.import_module(package)

