@@ -36,7 +36,7 @@ from ..errors import CoverageError, ElementsError
 from ..units import DAY_S
 from .events import refine_roots
 from .impacts import Impact, find_impacts
-from .nbody import Perturbers, propagate_nbody, relative_state_function
+from .nbody import RTOL, Perturbers, propagate_nbody, relative_state_function
 from .relative import distance_rate_kms
 
 HALF_WINDOW_S = DAY_S
@@ -122,13 +122,15 @@ def closest_approaches(
     half_window_s: ArrayLike = HALF_WINDOW_S,
     batch_size: int = BATCH_SIZE,
     xtol_s: float = XTOL_S,
+    rtol: float = RTOL,
     on_done: Callable[[int], None] | None = None,
 ) -> Approaches:
     """The approach to ``body`` of object ``objects[i]`` (a row of ``conics`` (M, 8)) nearest
     ``guesses_et[i]``, for every request ``i``. ``nongrav[m]``: the non-gravitational model of
     row ``m`` (a mapping or :class:`~orbitviz.dynamics.nbody.NonGrav`, None for none).
-    ``half_window_s``: one for all, or one per request. ``on_done(n)`` is called as requests
-    finish (a progress bar). Needs the kernels loaded."""
+    ``half_window_s``: one for all, or one per request. ``rtol``: the integrator's tolerance
+    (:func:`~orbitviz.dynamics.nbody.propagate_nbody`; looser is cheaper and less exact).
+    ``on_done(n)`` is called as requests finish (a progress bar). Needs the kernels loaded."""
     objects = np.asarray(objects, dtype=int)
     guesses = np.asarray(guesses_et, dtype=float)
     n = len(objects)
@@ -200,7 +202,9 @@ def closest_approaches(
         try:
             runs = [
                 (
-                    propagate_nbody(conics[batch], *window, nongrav=models, perturbers=perturbers),
+                    propagate_nbody(
+                        conics[batch], *window, nongrav=models, perturbers=perturbers, rtol=rtol
+                    ),
                     batch,
                 )
             ]
@@ -213,6 +217,7 @@ def closest_approaches(
                         *window,
                         nongrav=models[k] if models else None,
                         perturbers=perturbers,
+                        rtol=rtol,
                     )
                 except (CoverageError, ElementsError) as exc:
                     for i in requests[obj]:
