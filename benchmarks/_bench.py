@@ -24,6 +24,7 @@ import math
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -113,6 +114,18 @@ def measure(
         return measure({"": contenders}, repeat, warmup=warmup, number=number)[""]
     found = timings(contenders, repeat, warmup=warmup, number=number)
     return {name: t.median for name, t in found.items()}
+
+
+def checkout(ref: str, folder: Path) -> Path:
+    """The tree of commit ``ref`` of this repository, exported (``git archive``) into
+    ``folder / ref``: an earlier orbitviz to measure against (run with ``PYTHONPATH`` on it)."""
+    out = folder / ref
+    out.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+    return out
 
 
 def spread_note(found: dict[str, Timing], names: dict[str, str] | None = None) -> str:
