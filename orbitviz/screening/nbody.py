@@ -109,11 +109,7 @@ def nbody_approaches(conics, objects, guesses, models, params: ScreeningParams, 
             xtol_s=REFINE_XTOL_S,
             rtol=rtol,
         )
-        for k, i in enumerate(missed):
-            hits.et[i], hits.dist_km[i] = again.et[k], again.dist_km[k]
-            hits.v_rel_kms[i] = again.v_rel_kms[k]
-            if again.impacts and k in again.impacts:
-                hits.impacts = {**(hits.impacts or {}), int(i): again.impacts[k]}
+        _put(hits, missed, again)
     return hits
 
 
@@ -149,16 +145,25 @@ def two_stage_approaches(conics, objects, guesses, models, params: ScreeningPara
     both = np.isfinite(loose.dist_km[near]) & np.isfinite(exact.dist_km)
     off = np.abs(loose.dist_km[near] - exact.dist_km)[both]
     fallback = bool(np.any(off > 0.5 * margin[near][both]))
+    _put(loose, np.flatnonzero(near), exact, impacts={})
     if fallback:  # the loose run was further off than its margin allows: trust none of it
-        return nbody_approaches(conics, objects, guesses, models, params, RTOL), {
-            "nbody_prescreened": 0,
-            "prescreen_fallback": True,
-        }
-    kept = np.flatnonzero(near)
+        rest = np.flatnonzero(~near)
+        _put(
+            loose,
+            rest,
+            nbody_approaches(conics, objects[rest], guesses[rest], models, params, RTOL),
+        )
+    prescreened = 0 if fallback else int(n - near.sum())
+    return loose, {"nbody_prescreened": prescreened, "prescreen_fallback": fallback}
+
+
+def _put(into, where, source, impacts=None) -> None:
+    """Approaches ``source`` (one per index of ``where``) written into ``into`` at ``where``;
+    ``impacts``: the impacts ``into`` keeps besides them (default: its own)."""
     for name in ("et", "dist_km", "v_rel_kms"):
-        getattr(loose, name)[kept] = getattr(exact, name)
-    loose.impacts = {int(kept[k]): entry for k, entry in (exact.impacts or {}).items()}
-    return loose, {"nbody_prescreened": int(n - kept.size), "prescreen_fallback": False}
+        getattr(into, name)[where] = getattr(source, name)
+    into.impacts = dict((into.impacts or {}) if impacts is None else impacts)
+    into.impacts.update({int(where[k]): entry for k, entry in (source.impacts or {}).items()})
 
 
 def refine_rows(result: pd.DataFrame, conics, designations, nongrav, params: ScreeningParams):
