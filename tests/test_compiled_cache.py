@@ -31,15 +31,23 @@ def test_a_new_folder_prunes_the_groups_old_ones_but_keeps_recent_and_busy_ones(
             "engine-00000000000000a4": 300.0,  # stale
             "bls-00000000000000b1": 300.0,  # another group: not this one's to prune
             "engineering": 300.0,  # not a group folder
+            # numba's own layout, from orbitviz versions that set NUMBA_CACHE_DIR here
+            "_engine_c296f2b128eafa1ca2e1b096fe8c40081488126e": 300.0,
+            "dynamics_1fdffabffdcf519424f9b25dbad4df599065fc59": 0.2,  # busy: kept
         },
     )
     new = tmp_path / "engine-00000000000000ff"
     new.mkdir()
     removed = compiled.prune(new, keep=2, busy_s=3600.0)
-    assert sorted(p.name for p in removed) == ["engine-00000000000000a3", "engine-00000000000000a4"]
+    assert sorted(p.name for p in removed) == [
+        "_engine_c296f2b128eafa1ca2e1b096fe8c40081488126e",
+        "engine-00000000000000a3",
+        "engine-00000000000000a4",
+    ]
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == [
         "bls-00000000000000b1",
+        "dynamics_1fdffabffdcf519424f9b25dbad4df599065fc59",
         "engine-00000000000000a1",
         "engine-00000000000000a2",
         "engine-00000000000000ff",

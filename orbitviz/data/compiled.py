@@ -15,6 +15,8 @@ Housekeeping: each source change makes a new folder (the engine's is tens of MB)
 group makes a new one, the group's other folders are pruned: any used in the last
 :data:`BUSY_S` seconds stays (another checkout, or a process still running from it), and so do
 the most recently used of the rest, :data:`KEEP` with the new one. A folder is marked used when a process first loads the group.
+Folders in numba's own layout that orbitviz made before it had groups (:data:`LEGACY`, when it
+pointed ``NUMBA_CACHE_DIR`` here) are removed the same way once idle for :data:`BUSY_S`.
 
 A cache folder that cannot be written (read-only, full, a file in the way) would cost a
 compilation in every process (20 s of CPU for the engine here, minutes on a busy machine): the
@@ -38,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -57,6 +60,9 @@ KEEP = 3
 """Folders of one group kept when a new one is made (the most recently used)."""
 BUSY_S = 3600.0
 """A folder used this recently is never pruned (another checkout or a running process)."""
+LEGACY = re.compile(r"(_engine|dynamics|exoplanets)_[0-9a-f]{40}")
+"""numba's own cache folders (``<source folder>_<sha1 of its path>``) of the orbitviz versions
+that set ``NUMBA_CACHE_DIR`` to this folder: nothing of orbitviz's uses them now."""
 
 
 def _writable(folder: Path) -> bool:
@@ -92,7 +98,7 @@ def _private_root() -> Path | None:
 def prune(folder: Path, keep: int = KEEP, busy_s: float = BUSY_S) -> list[Path]:
     """Remove the other folders of ``folder``'s group (``<group>-<hash>`` beside it) but those
     used in the last ``busy_s`` seconds and the ``keep`` most recently used of the rest
-    (``folder`` counted); returns the removed ones. Errors (another process removing the same
+    (``folder`` counted), and the :data:`LEGACY` ones idle as long; returns the removed ones. Errors (another process removing the same
     folder) are ignored."""
     group = folder.name.rsplit("-", 1)[0]
     try:
@@ -106,6 +112,12 @@ def prune(folder: Path, keep: int = KEEP, busy_s: float = BUSY_S) -> list[Path]:
     now = time.time()
     idle = sorted((item for item in others if now - item[0] > busy_s), reverse=True)
     removed = [path for _, path in idle[max(keep - 1, 0) :]]  # ``folder`` is one of the kept
+    with contextlib.suppress(OSError):
+        removed += [
+            p
+            for p in folder.parent.iterdir()
+            if LEGACY.fullmatch(p.name) and p.is_dir() and now - p.stat().st_mtime > busy_s
+        ]
     for path in removed:
         shutil.rmtree(path, ignore_errors=True)
     return removed
@@ -250,4 +262,4 @@ if (
                 return self._load_overload(sig, target_context)
 
 
-__all__ = ["BUSY_S", "KEEP", "CompiledGroup", "group", "prune"]
+__all__ = ["BUSY_S", "KEEP", "LEGACY", "CompiledGroup", "group", "prune"]
