@@ -255,12 +255,33 @@ def test_a_tls_scheduler_is_used_with_the_certificates_given(subset, reference, 
     pd.testing.assert_frame_equal(rows.reset_index(drop=True), reference.reset_index(drop=True))
 
 
-def test_the_local_clusters_dashboard_answers_this_machine_only():
-    from orbitviz.parallel import _close, client_for
+def _status_page(cluster) -> int:
+    """The HTTP status of the scheduler's /status page (Dask's dashboard), on this machine."""
+    import urllib.error
+    import urllib.request
 
+    (port,) = {sock.getsockname()[1] for sock in cluster.scheduler.http_server._sockets.values()}
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=30) as page:
+            return page.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.parametrize("asked", [False, True])
+def test_the_local_clusters_dashboard_only_when_asked_and_on_this_machine_only(asked, monkeypatch):
+    """Nobody could find Dask's dashboard on a random port and it costs CPU to start, so
+    it is served only where ORBITVIZ_DASK_DASHBOARD asks; either way the scheduler's HTTP
+    server answers this machine only."""
+    from orbitviz.parallel import DASHBOARD_ENV, _close, client_for
+
+    monkeypatch.delenv(DASHBOARD_ENV, raising=False)
+    if asked:
+        monkeypatch.setenv(DASHBOARD_ENV, "127.0.0.1:0")
     client, cluster = client_for("local", 1)
     try:
         bound = {sock.getsockname()[0] for sock in cluster.scheduler.http_server._sockets.values()}
         assert bound == {"127.0.0.1"}, bound
+        assert _status_page(cluster) == (200 if asked else 404)
     finally:
         _close(client, cluster)
