@@ -115,14 +115,18 @@ def test_flyby_scene_for_2021_wp(wp):
 
 
 def test_prepared_scenes_have_their_meshes_ready_to_draw(mirror):
-    """The window's worker does the heavy mesh work (clusters, the decimated copy) before the
-    scene is shown, so opening it or starting a drag does not freeze the window."""
+    """The window's worker does the heavy mesh work (clusters, the decimated copy, the levels
+    of detail for sizes on screen) before the scene is shown, so opening it, starting a drag or
+    zooming out does not freeze the window."""
     from orbitviz.recipes import prepare, recipe
 
     layer = prepare(recipe("67p-spc.ply")).mesh_layer
-    assert {"drawn", "drawn_coarse"} <= set(vars(layer))
+    assert {"drawn", "drawn_coarse", "_levels"} <= set(vars(layer))
     assert layer.has_lod and len(layer.drawn_coarse.faces) <= 1.05 * layer.lod_faces
     assert len(layer.drawn.faces) == len(layer.mesh.faces)
+    assert sorted(layer._levels) == list(range(layer.n_levels)) and layer.n_levels >= 3
+    coarsest = layer._levels[layer.n_levels - 1][0]
+    assert coarsest.is_watertight and len(coarsest.faces) < 0.15 * len(layer.mesh.faces)
 
 
 # -- videos that tell the story (issue #25) -----------------------------------------------

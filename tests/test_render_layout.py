@@ -200,3 +200,36 @@ def test_scale_bar_is_exact_where_it_is_drawn(gl_backend, size, camera):  # noqa
     assert abs(b[1] - a[1]) < 1e-6 * size[1]  # the camera's right axis is horizontal
     assert (b[0] - a[0]) == pytest.approx(bar.length_px, rel=1e-6)
     assert x1 - x0 == pytest.approx(bar.length_px)
+
+
+def test_labels_of_layers_drawn_together_keep_their_own_colours(gl_backend):  # noqa: F811
+    """Labels of the same size are drawn by one text visual (fewer draws a frame): two label
+    layers (11 pt) share one, a marker's label (10 pt) has its own; each label still shows in
+    its own layer's colour."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.scene import LabelLayer, MarkerLayer
+
+    scene = comet_scene()
+    scene["lander"].visible = False
+    scene.add(LabelLayer("red sites", [[0.0, -4.0, 2.0]], ["RED SITE"], color="red"))
+    scene.add(LabelLayer("cyan sites", [[0.0, -4.0, -2.0]], ["CYAN SITE"], color="cyan"))
+    scene.add(MarkerLayer("probe", [[3.0, -4.0, 0.0]], labels=["PROBE"], label_color="yellow"))
+    canvas = SceneCanvas(scene, size=(640, 480), overlays=())
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), 0.0, 0.0, 16.0))
+        image = canvas.render().astype(int)
+        shown = {s.layer: s.box for s in canvas.labels.shown if s.box is not None}
+        drawn_texts = sum(node.visible for node in canvas.labels._texts.values())
+    finally:
+        canvas.close()
+    assert {"red sites", "cyan sites", "probe"} <= set(shown), shown
+    assert drawn_texts == 2  # one text visual per font size
+    for layer, want in (("red sites", (1, 0, 0)), ("cyan sites", (0, 1, 1)), ("probe", (1, 1, 0))):
+        box = shown[layer]
+        patch = image[int(box.y0) : int(box.y1) + 1, int(box.x0) : int(box.x1) + 1]
+        bright = patch[patch.max(axis=2) > 150]  # the glyphs' cores
+        assert len(bright) > 10, f"no text of {layer} in {box}"
+        on, off = [k for k in range(3) if want[k]], [k for k in range(3) if not want[k]]
+        assert bright[:, on].min(axis=1).mean() > 150, (layer, bright.mean(axis=0))
+        if off:
+            assert bright[:, off].max(axis=1).mean() < 80, (layer, bright.mean(axis=0))

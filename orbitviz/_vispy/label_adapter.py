@@ -155,8 +155,8 @@ class ViewLabels:
     def __init__(self, parent, fonts):
         self.root = Node(parent=parent)
         self.fonts = fonts
-        self._texts: dict[str, Text] = {}
-        self._drawn: dict[str, tuple] = {}
+        self._texts: dict[float, Text] = {}  # by font size (pt)
+        self._drawn: dict[float, tuple] = {}
         self._leaders = Line(parent=self.root, connect="segments", method="gl", width=1.0)
         self._leaders.set_gl_state("translucent", depth_test=False)
         self._leaders.visible = False
@@ -205,49 +205,51 @@ class ViewLabels:
         self._draw(sources, size_px)
 
     def _draw(self, sources: list[LabelSource], size_px) -> None:
-        by_layer: dict[str, list[ShownLabel]] = {}
-        for label in self.shown:
-            if label.box is not None:
-                by_layer.setdefault(label.layer, []).append(label)
+        """One text visual per font size, holding the labels of every layer of that size, each
+        in its layer's colour (a text visual costs ~0.8 ms a frame to draw on a software
+        renderer, whatever it holds); leader lines in one line visual."""
         wanted = {source.layer: source for source in sources}
-        for name in list(self._texts):
-            if name not in wanted:
-                self._texts.pop(name).parent = None
-                self._drawn.pop(name, None)
-        segments, colors = [], []
-        for name, source in wanted.items():
-            node = self._texts.get(name)
+        groups: dict[float, list[tuple[ShownLabel, tuple]]] = {}
+        for label in self.shown:
+            source = wanted.get(label.layer)
+            if label.box is not None and source is not None:
+                size_pt = font_pt(source.font_size_pt, size_px)
+                groups.setdefault(size_pt, []).append((label, source.color))
+        for size_pt, node in self._texts.items():  # kept hidden: a new one compiles shaders
+            node.visible = size_pt in groups
+        for size_pt, members in groups.items():
+            node = self._texts.get(size_pt)
             if node is None:
-                node = self._texts[name] = Text(
+                node = self._texts[size_pt] = Text(
                     parent=self.root,
                     font_manager=self.fonts,
                     anchor_x="left",
                     anchor_y="center",
+                    font_size=size_pt,
                 )
                 node.set_gl_state("translucent", depth_test=False)
-            labels = by_layer.get(name, [])
-            size_pt = font_pt(source.font_size_pt, size_px)
-            look = (tuple(s.text for s in labels), source.color, size_pt)
-            boxes = tuple(s.box for s in labels)
-            node.visible = bool(labels)
-            before = self._drawn.get(name)
-            if labels and (look, boxes) != before:
+            look = tuple((s.text, color) for s, color in members)
+            boxes = tuple(s.box for s, _ in members)
+            before = self._drawn.get(size_pt)
+            if (look, boxes) != before:
                 if before is None or before[0] != look:  # new glyphs: VisPy lays them out anew
-                    node.text = [s.text for s in labels]
-                    node.color = source.color
-                    node.font_size = size_pt
+                    node.text = [s.text for s, _ in members]
+                    node.color = [color for _, color in members]
                 node.pos = np.array(  # moved only (a moving marker's label): positions only
-                    [(s.box.x0 + PAD_PX, (s.box.y0 + s.box.y1) / 2.0) for s in labels]
+                    [(s.box.x0 + PAD_PX, (s.box.y0 + s.box.y1) / 2.0) for s, _ in members]
                 )
-                self._drawn[name] = (look, boxes)
+                self._drawn[size_pt] = (look, boxes)
+        segments, colors = [], []
+        for label in self.shown:
+            source = wanted.get(label.layer)
+            if label.box is None or label.leader is None or source is None:
+                continue
             r, g, b, a = source.color
-            for s in labels:
-                if s.leader is not None:
-                    (ax, ay), (bx, by) = s.leader
-                    d = np.hypot(bx - ax, by - ay) or 1.0
-                    start = (ax + (bx - ax) * source.gap_px / d, ay + (by - ay) * source.gap_px / d)
-                    segments += [start, (bx, by)]
-                    colors += [(r, g, b, a * LEADER_ALPHA)] * 2
+            (ax, ay), (bx, by) = label.leader
+            d = np.hypot(bx - ax, by - ay) or 1.0
+            start = (ax + (bx - ax) * source.gap_px / d, ay + (by - ay) * source.gap_px / d)
+            segments += [start, (bx, by)]
+            colors += [(r, g, b, a * LEADER_ALPHA)] * 2
         self._leaders.visible = bool(segments)
         if segments:
             self._leaders.set_data(pos=np.array(segments), color=np.array(colors))

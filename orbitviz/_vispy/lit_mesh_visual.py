@@ -151,6 +151,19 @@ def clip_matrix(transform) -> np.ndarray:
     return matrix
 
 
+def px_per_km(matrix: np.ndarray, sphere, half_height_px: float) -> float:
+    """Pixels per km (of the visual's own units) at the nearest point of ``sphere`` (centre
+    (3,), radius) under the visual -> clip ``matrix``, for an output ``half_height_px`` pixels
+    high from its centre; inf when the eye is inside the sphere. Perspective or orthographic:
+    clip y is the view's up axis scaled, clip w the depth (1 when orthographic)."""
+    centre, radius = sphere
+    w = float(matrix[3, :3] @ np.asarray(centre, np.float64) + matrix[3, 3])
+    near = w - radius * float(np.linalg.norm(matrix[3, :3]))
+    if near <= 0:
+        return float("inf")
+    return half_height_px * float(np.linalg.norm(matrix[1, :3])) / near
+
+
 def towards_eye(matrix: np.ndarray) -> np.ndarray:
     """The unit direction (3,) from the scene towards the camera, in the visual's own frame,
     from its visual -> clip ``matrix``: the view axis (clip-space z) mapped back."""
@@ -185,6 +198,7 @@ class LitMeshVisual(Visual):
         else:
             super().__init__(vcode=_VERTEX % parts, fcode=_FRAGMENT % parts)
         self._clusters: ClusteredMesh | None = None
+        self._choose = None  # px per km -> the ClusteredMesh to draw (levels of detail)
         self._shown: np.ndarray | None = None
         self._faces = gloo.IndexBuffer(np.zeros((1, 3), np.uint32))
         compat.set_indexed_draw(self, "triangles", self._faces)
@@ -220,7 +234,7 @@ class LitMeshVisual(Visual):
     def set_data(self, vertices, faces, normals, *, closed: bool = False) -> None:
         """Upload a small mesh, drawn whole. ``closed``: a watertight surface, drawn with back
         faces culled."""
-        self._clusters = self._shown = None
+        self._clusters = self._shown = self._choose = None
         self._bound(vertices)
         self._positions.set_data(np.ascontiguousarray(vertices, dtype=np.float32))
         self._normals.set_data(np.ascontiguousarray(normals, dtype=np.float32))
@@ -231,14 +245,21 @@ class LitMeshVisual(Visual):
             self._front_face = "ccw" if winding > 0 else "cw"
         self._apply_gl_state()
 
-    def set_mesh(self, drawn: ClusteredMesh) -> None:
-        """Upload a shape model whose clusters are tested against the view before each frame."""
+    def set_mesh(self, drawn: ClusteredMesh, levels=None) -> None:
+        """Upload a shape model whose clusters are tested against the view before each frame.
+        ``levels(px_per_km)``: the level of ``drawn`` (a ClusteredMesh of the same surface,
+        closed or open like it) to draw instead, for the scale on screen at the mesh's nearest
+        point (:func:`px_per_km`); asked before each frame, uploaded when it changes."""
         self._bound(drawn.vertices)
+        self._use(drawn)
+        self._choose = levels
+        self._front_face = ("ccw" if drawn.winding > 0 else "cw") if drawn.closed else None
+        self._apply_gl_state()
+
+    def _use(self, drawn: ClusteredMesh) -> None:
         self._positions.set_data(drawn.vertices)
         self._normals.set_data(drawn.normals)
         self._clusters, self._shown = drawn, None
-        self._front_face = ("ccw" if drawn.winding > 0 else "cw") if drawn.closed else None
-        self._apply_gl_state()
 
     def _bound(self, vertices) -> None:
         """Keep a bounding sphere (box centre, farthest vertex) for depth sorting."""
@@ -319,6 +340,11 @@ class LitMeshVisual(Visual):
         self.shared_program["u_eye_dir"] = tuple(float(c) for c in towards_eye(matrix))
         if self._clusters is None:
             return True
+        if self._choose is not None:
+            fb = view.transforms.get_transform("render", "framebuffer").map([[0, 0], [0, 1]])
+            drawn = self._choose(px_per_km(matrix, self.bounding_sphere, abs(fb[1, 1] - fb[0, 1])))
+            if drawn is not self._clusters:
+                self._use(drawn)
         visible = self._clusters.visible(matrix)
         if not visible.any():
             return False

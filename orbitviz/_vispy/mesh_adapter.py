@@ -1,4 +1,5 @@
-"""MeshLayer -> an indexed lit mesh; a decimated copy is drawn while the camera moves."""
+"""MeshLayer -> an indexed lit mesh, drawn at the level of detail its size on screen needs
+(:meth:`MeshLayer.detail_level`); a decimated copy is drawn while the camera moves."""
 
 from __future__ import annotations
 
@@ -18,23 +19,24 @@ class MeshAdapter(SurfaceAdapter):
     def _build(self, parent):
         self._coarse = False
         node = LitMesh(per_vertex=len(self.layer.mesh.faces) >= PER_VERTEX_FACES, parent=parent)
-        self._upload(node, self._full)
+        node.set_mesh(self.layer.drawn, levels=self._level if self.layer.has_lod else None)
         self._style(node)
         return node
 
-    @staticmethod
-    def _upload(node, drawn: ClusteredMesh) -> None:
-        node.set_mesh(drawn)
-
-    @property
-    def _full(self) -> ClusteredMesh:
-        return self.layer.drawn
+    def _level(self, px_per_km: float) -> ClusteredMesh:
+        """What the node draws at ``px_per_km``: the decimated copy while the camera moves (or
+        the screen-size level when that has fewer faces), else the screen-size level."""
+        layer = self.layer
+        drawn = layer.drawn_at(px_per_km)
+        if self._coarse and len(layer.drawn_coarse.faces) < len(drawn.faces):
+            return layer.drawn_coarse
+        return drawn
 
     def set_coarse(self, coarse: bool) -> None:
         if coarse == self._coarse or not self.layer.has_lod:
             return
         self._coarse = coarse
-        self._upload(self.node, self.layer.drawn_coarse if coarse else self.layer.drawn)
+        self.node.update()
 
     def _style(self, node) -> None:
         layer = self.layer

@@ -53,8 +53,9 @@ class Viewer(w.VBox):
 
     def snapshot(self) -> Image:
         """The view as it is now, as a PNG image output (kept in the saved notebook): the
-        full-resolution still frame (the whole mesh, labels laid out for this view), even right
-        after a drag or a wheel step, before the view has settled."""
+        full-resolution still frame (the mesh at the detail its size on screen needs, not the
+        moving view's decimated copy; labels laid out for this view), even right after a drag
+        or a wheel step, before the view has settled."""
         return Image(data=png_bytes(self.view.frame()), format="png")
 
     def frame(self):
