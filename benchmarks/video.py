@@ -184,15 +184,8 @@ class Renderer:
 
 
 def baseline_checkout(given: str | None, folder: Path, ref: str = BASELINE_REF) -> Path:
-    if given:
-        return Path(given).resolve()
-    out = folder / "baseline"
-    out.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
-    )
-    subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
-    return out
+    """``--baseline DIR`` as given, else commit ``ref`` exported (:func:`_bench.checkout`)."""
+    return Path(given).resolve() if given else _bench.checkout(ref, folder)
 
 
 def main() -> int:
