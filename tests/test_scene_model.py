@@ -198,3 +198,22 @@ def test_a_track_shows_exactly_lead_s_ahead_and_trail_s_behind_the_time():
     assert np.flatnonzero(layer.colors_at(50.0)[:, 3]).tolist() == list(range(35, 61))
     layer.lead_s = None  # no lead limit: everything ahead
     assert np.flatnonzero(layer.colors_at(50.0)[:, 3]).tolist() == list(range(35, 101))
+
+
+def test_a_ruler_gives_radii_of_the_body_it_measures_from_and_none_between_markers():
+    """Between Philae and a touchdown site (markers on a comet) a distance in Earth radii
+    means nothing; from the Moon it is in the Moon's radii (IAU mean radius 1737.4 km)."""
+    from orbitviz.scene import MarkerLayer, RulerEnd, RulerLayer, SphereLayer
+
+    sites = MarkerLayer("sites", [[0.0, 0.0, 0.0], [0.1234, 0.0, 0.0]], labels=["A", "B"])
+    between = RulerLayer("r", RulerEnd(sites, 0), RulerEnd(sites, 1))
+    assert between.text_at(0.0) == "A \u2013 B: 0.123 km"
+    moon = SphereLayer("Moon", 1737.4, (0.0, 0.0, 0.0), lit=True)
+    shell = SphereLayer("Moon SOI", 66_000.0, (0.0, 0.0, 0.0))  # a shell, not a body
+    rock = MarkerLayer("rock", [[3474.8, 0.0, 0.0]], labels=["rock"])
+    assert RulerLayer("r", RulerEnd(shell), RulerEnd(rock)).text_at(0.0) == (
+        "Moon SOI \u2013 rock: 3,475 km"
+    )
+    assert RulerLayer("r", RulerEnd(rock), RulerEnd(moon)).text_at(0.0) == (
+        "rock \u2013 Moon: 3,475 km (2.00 Moon radii)"
+    )

@@ -8,8 +8,8 @@ ends following the clock.
 >>> ruler = RulerLayer("ruler", RulerEnd(earth), RulerEnd(rock))
 >>> ruler.text_at(5.0)
 'Earth \u2013 rock: 30,000 km (4.70 Earth radii)'
->>> distance_text(1.5e6)
-'1,500,000 km (3.902 LD)'
+>>> distance_text(1.5e6), distance_text(0.1234)
+('1,500,000 km (3.902 LD)', '0.123 km')
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ from ..units import AU_KM, LD_KM
 from .direction_layer import DirectionLayer
 from .layer import Layer
 
-EARTH_RADIUS_KM = 6378.1366  # IAU 2015 nominal equatorial radius, as the scenes draw the Earth
-EARTH_RADII_BELOW_KM = 100_000.0  # closer than this a distance reads in Earth radii, then in LD
+RADII_BELOW_KM = 100_000.0  # closer than this a distance reads in the body's radii, then in LD
 
 
-def distance_text(dist_km: float) -> str:
-    """A distance in km, with Earth radii (under 100,000 km), lunar distances (under 0.05 au)
-    or astronomical units beside it."""
+def distance_text(dist_km: float, body: tuple[str, float] | None = None) -> str:
+    """A distance in km, with radii of ``body`` (its name and radius in km, when the ruler
+    starts or ends at a body) under 100,000 km, lunar distances under 0.05 au, or
+    astronomical units beside it."""
     d = float(dist_km)
     km = f"{d:,.0f} km" if d >= 100.0 else f"{d:,.3f} km"
-    if d < EARTH_RADII_BELOW_KM:
-        return f"{km} ({d / EARTH_RADIUS_KM:.2f} Earth radii)"
+    if d < RADII_BELOW_KM:
+        return f"{km} ({d / body[1]:.2f} {body[0]} radii)" if body else km
     if d < 0.05 * AU_KM:
         return f"{km} ({d / LD_KM:.3f} LD)"
     return f"{km} ({d / AU_KM:.4f} au, {d / LD_KM:,.0f} LD)"
@@ -117,7 +117,16 @@ class RulerLayer(DirectionLayer):
         distance = self.distance_km_at(et)
         if not np.isfinite(distance):
             return f"{self.label}: not both shown at this time"
-        return f"{self.label}: {distance_text(distance)}"
+        return f"{self.label}: {distance_text(distance, self.body)}"
+
+    @property
+    def body(self) -> tuple[str, float] | None:
+        """The body (a lit sphere: its name and radius) the distance is also given in radii
+        of: the ruler's first end that is one, else None (a marker to a marker, a shell)."""
+        for end in (self.start, self.end):
+            if end.layer.kind == "sphere" and getattr(end.layer, "lit", False):
+                return end.name, float(end.layer.radius_km)  # type: ignore[attr-defined]
+        return None
 
     def label_point_at(self, et: float) -> np.ndarray:
         """Where the label goes: the middle of the line."""
