@@ -98,8 +98,8 @@ def _private_root() -> Path | None:
 def prune(folder: Path, keep: int = KEEP, busy_s: float = BUSY_S) -> list[Path]:
     """Remove the other folders of ``folder``'s group (``<group>-<hash>`` beside it) but those
     used in the last ``busy_s`` seconds and the ``keep`` most recently used of the rest
-    (``folder`` counted), and the :data:`LEGACY` ones idle as long; returns the removed ones. Errors (another process removing the same
-    folder) are ignored."""
+    (``folder`` counted), and the :data:`LEGACY` ones idle as long; returns the removed ones.
+    Errors (another process removing the same folder) are ignored."""
     group = folder.name.rsplit("-", 1)[0]
     try:
         others = [

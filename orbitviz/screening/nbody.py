@@ -28,7 +28,12 @@ import pandas as pd
 from orbitviz import spice
 from orbitviz.dynamics.approaches import closest_approaches
 from orbitviz.dynamics.nbody import RTOL
-from orbitviz.screening.params import METHOD_NBODY, REFINE_XTOL_S, ScreeningParams
+from orbitviz.screening.params import (
+    METHOD_NBODY,
+    REFINE_XTOL_S,
+    ScreeningParams,
+    years_from_epoch,
+)
 from orbitviz.units import AU_KM, DAY_S, LD_KM
 
 SEARCH_DAYS_PER_YEAR = 2.0
@@ -58,7 +63,7 @@ candidates the prescreen would save less than it costs."""
 
 def search_half_width_s(epoch_et, event_et) -> np.ndarray:
     """The +-window (s) of the N-body search around each two-body time."""
-    years = np.abs(np.asarray(event_et, float) - np.asarray(epoch_et, float)) / (365.25 * DAY_S)
+    years = years_from_epoch(epoch_et, event_et)
     return np.clip(SEARCH_DAYS_PER_YEAR * years, SEARCH_MIN_DAYS, SEARCH_MAX_DAYS) * DAY_S
 
 
@@ -113,14 +118,14 @@ def nbody_approaches(conics, objects, guesses, models, params: ScreeningParams, 
     return hits
 
 
-def prescreen_margin_km(years_from_epoch) -> np.ndarray:
+def prescreen_margin_km(years) -> np.ndarray:
     """How far beyond the threshold the loose-tolerance run may put an approach that is kept
     for the exact run (see :func:`two_stage_approaches`).
 
     >>> prescreen_margin_km(np.array([0.0, 1.0, 7.5])).round(-3).tolist()
     [50000.0, 70000.0, 1175000.0]
     """
-    years = np.asarray(years_from_epoch, dtype=float)
+    years = np.asarray(years, dtype=float)
     return PRESCREEN_FLOOR_KM + PRESCREEN_KM_PER_YEAR2 * years**2
 
 
@@ -138,7 +143,7 @@ def two_stage_approaches(conics, objects, guesses, models, params: ScreeningPara
         return nbody_approaches(conics, objects, guesses, models, params, RTOL), {}
     loose = nbody_approaches(conics, objects, guesses, models, params, PRESCREEN_RTOL)
     when = np.where(np.isfinite(loose.et), loose.et, guesses)
-    margin = prescreen_margin_km(np.abs(when - conics[objects, 6]) / (365.25 * DAY_S))
+    margin = prescreen_margin_km(years_from_epoch(conics[objects, 6], when))
     near = ~np.isfinite(loose.dist_km) | (loose.dist_km <= params.threshold_km + margin)
     near[list(loose.impacts or {})] = True
     exact = nbody_approaches(conics, objects[near], guesses[near], models, params, RTOL)

@@ -118,14 +118,23 @@ MARGIN_FLOOR_KM = 2000.0
 EDGE_PAD_DAYS = 5.0
 
 
-def candidate_margin_km(threshold_km, years_from_epoch) -> np.ndarray:
+def years_from_epoch(epoch_et, et) -> np.ndarray:
+    """|et - epoch| in Julian years: how far the elements are carried (the margins grow with it).
+
+    >>> float(years_from_epoch(0.0, -2 * 365.25 * 86400.0))
+    2.0
+    """
+    return np.abs(np.asarray(et, float) - np.asarray(epoch_et, float)) / (365.25 * DAY_S)
+
+
+def candidate_margin_km(threshold_km, years) -> np.ndarray:
     """How far beyond the threshold a two-body minimum may lie and still be refined by N-body
-    (see the module notes): ``years_from_epoch`` is |t - epoch| in Julian years.
+    (see the module notes): ``years`` is |t - epoch| in Julian years (:func:`years_from_epoch`).
 
     >>> candidate_margin_km(7.48e6, np.array([0.0, 0.1, 1.0])).round(-2).tolist()
     [15000.0, 33700.0, 1885000.0]
     """
-    years = np.asarray(years_from_epoch, dtype=float)
+    years = np.asarray(years, dtype=float)
     floor = max(MARGIN_FLOOR_KM, MARGIN_FLOOR_FRACTION * float(threshold_km))
     return floor + MARGIN_PER_YEAR2 * float(threshold_km) * years**2
 
@@ -187,8 +196,9 @@ class ScreeningParams:
         refines the candidates."""
         if self.refine != METHOD_NBODY:
             return np.full(np.broadcast(epoch_et, et).shape, self.threshold_km)
-        years = np.abs(np.asarray(et, float) - np.asarray(epoch_et, float)) / (365.25 * DAY_S)
-        return self.threshold_km + candidate_margin_km(self.threshold_km, years)
+        return self.threshold_km + candidate_margin_km(
+            self.threshold_km, years_from_epoch(epoch_et, et)
+        )
 
     def key(self) -> dict:
         return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
