@@ -203,8 +203,8 @@ def test_scale_bar_is_exact_where_it_is_drawn(gl_backend, size, camera):  # noqa
 
 
 def test_labels_of_layers_drawn_together_keep_their_own_colours(gl_backend):  # noqa: F811
-    """Labels of the same size are drawn by one text visual (fewer draws a frame): two label
-    layers (11 pt) share one, a marker's label (10 pt) has its own; each label still shows in
+    """Labels of every layer and size are drawn by the canvas's one text visual (fewer draws a
+    frame): two label layers (11 pt) and a marker's label (10 pt); each label still shows in
     its own layer's colour."""
     from orbitviz._vispy import SceneCanvas
     from orbitviz.scene import LabelLayer, MarkerLayer
@@ -219,11 +219,12 @@ def test_labels_of_layers_drawn_together_keep_their_own_colours(gl_backend):  # 
         canvas.set_camera(CameraState((0, 0, 0), 0.0, 0.0, 16.0))
         image = canvas.render().astype(int)
         shown = {s.layer: s.box for s in canvas.labels.shown if s.box is not None}
-        drawn_texts = sum(node.visible for node in canvas.labels._texts.values())
+        drawn = dict(zip(canvas.labels.texts.texts, canvas.labels.texts.sizes))
     finally:
         canvas.close()
     assert {"red sites", "cyan sites", "probe"} <= set(shown), shown
-    assert drawn_texts == 2  # one text visual per font size
+    assert drawn.keys() == {"RED SITE", "CYAN SITE", "PROBE"}  # in one visual, in two sizes
+    assert drawn["RED SITE"] == drawn["CYAN SITE"] > drawn["PROBE"]
     for layer, want in (("red sites", (1, 0, 0)), ("cyan sites", (0, 1, 1)), ("probe", (1, 1, 0))):
         box = shown[layer]
         patch = image[int(box.y0) : int(box.y1) + 1, int(box.x0) : int(box.x1) + 1]

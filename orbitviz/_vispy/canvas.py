@@ -44,6 +44,7 @@ from .overlays import AxesTriad, CornerText, Legend, ScaleBar, credit_line, marg
 from .ring_adapter import RingAdapter
 from .sphere_adapter import SphereAdapter
 from .stars_adapter import StarsAdapter
+from .text_batch import TextBatch
 from .trajectory_adapter import TrajectoryAdapter
 
 ADAPTERS: dict[type[Layer], type[LayerAdapter]] = {
@@ -181,13 +182,16 @@ class SceneCanvas:
     # -- overlays --------------------------------------------------------------------------
     def _build_overlays(self) -> None:
         root = self.overlay_root = vscene.Node(parent=self.canvas.scene)
-        self._title = CornerText(root, self.fonts, "top-left", 13.0)
-        self._readouts = CornerText(root, self.fonts, "top-right", 11.0)
-        self._credit = CornerText(root, self.fonts, "bottom-left", 8.0, color=(0.8, 0.8, 0.8, 1))
-        self._scale_bar = ScaleBar(root, self.fonts)
-        self._axes = AxesTriad(root, self.fonts)
-        self._legend = Legend(root, self.fonts)
-        self.labels = ViewLabels(root, self.fonts)
+        # every overlay's and label's text in one visual, drawn over the overlays' lines
+        self.texts = TextBatch(parent=root, font_manager=self.fonts)
+        self.texts.order = 1
+        self._title = CornerText(self.texts, "top-left", 13.0)
+        self._readouts = CornerText(self.texts, "top-right", 11.0)
+        self._credit = CornerText(self.texts, "bottom-left", 8.0, color=(0.8, 0.8, 0.8, 1))
+        self._scale_bar = ScaleBar(root, self.texts)
+        self._axes = AxesTriad(root, self.texts)
+        self._legend = Legend(root, self.texts)
+        self.labels = ViewLabels(root, self.texts)
         self._title_lines = [self.scene.title] if "title" in self.overlays else []
         self.credit_lines = self.scene.credits + self.notes() if "credit" in self.overlays else []
         self._readout_lines: list[str] = []

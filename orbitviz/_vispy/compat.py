@@ -151,18 +151,31 @@ def memoize_shader_parsing() -> None:
     program.Program._parse_variables_from_code = parse
 
 
+def font_kernel(font):
+    """The font's smoothing kernel as a ``gloo.Texture2D``, made the first time it is asked
+    for (VisPy keeps it as a numpy array in ``font._kernel``, 16 x 1024 RGBA bytes, and
+    ``gloo.Program`` uploads an array given to a sampler again at every draw; a texture given
+    to a sampler is bound, not uploaded: same data, same sampling)."""
+    import numpy as np
+    from vispy import gloo
+
+    _require(type(font), "_kernel", instance=font)
+    if isinstance(font._kernel, np.ndarray):
+        font._kernel = gloo.Texture2D(font._kernel)
+    return font._kernel
+
+
+def font_atlas(font):
+    """The font's glyph atlas (``font._atlas``, a texture VisPy's own Text samples)."""
+    _require(type(font), "_atlas", instance=font)
+    return font._atlas
+
+
 def upload_text_kernels_once() -> None:
     """Upload each font's smoothing kernel once, not once a text a frame.
 
-    VisPy's ``TextVisual._prepare_draw`` sets the sampler ``u_kernel`` to the font's kernel,
-    a numpy array (16 x 1024 RGBA bytes), before every draw; ``gloo.Program`` uploads an array
-    given to a sampler again each time (``glTexSubImage2D``): with the title, readouts,
-    credits, scale bar and a text per labelled layer, 6-8 uploads a video frame (~2 ms of a
-    software renderer's frame). Here the font's array becomes a ``gloo.Texture2D`` the first
-    time a text draws with it (as ``gloo.Program`` makes it: same data, same sampling); a
-    texture given to a sampler is bound, not uploaded. Idempotent."""
-    import numpy as np
-    from vispy import gloo
+    VisPy's ``TextVisual._prepare_draw`` sets the sampler ``u_kernel`` to the font's kernel
+    before every draw (see :func:`font_kernel`); here it is a texture by then. Idempotent."""
     from vispy.visuals.text import text
 
     base = text.TextVisual._prepare_draw
@@ -170,14 +183,23 @@ def upload_text_kernels_once() -> None:
         return
 
     def _prepare_draw(self, view):
-        font = self._font
-        kernel = getattr(font, "_kernel", None)
-        if isinstance(kernel, np.ndarray):
-            font._kernel = gloo.Texture2D(kernel)
+        font_kernel(self._font)
         return base(self, view)
 
     _prepare_draw.orbitviz_kernel = True  # type: ignore[attr-defined]
     text.TextVisual._prepare_draw = _prepare_draw
+
+
+def text_quads(text: str, font, anchor_x: str, anchor_y: str):
+    """The glyph quads of one line of ``text`` around its anchor, in ems (4 vertices a
+    character, fields ``a_position`` and ``a_texcoord``), laid out as VisPy's own Text lays
+    them out: ``vispy.visuals.text.text._text_to_vbo`` (kerning, anchors, the atlas's glyphs
+    rendered on first use; the canvas's context must be current). VisPy has no public one."""
+    from vispy.visuals.text import text as vtext
+
+    _require(type(vtext), "_text_to_vbo", instance=vtext)
+    _require(type(font), "_lowres_size", instance=font)
+    return vtext._text_to_vbo(text, font, anchor_x, anchor_y, font._lowres_size, 1.1)
 
 
 # -- text -------------------------------------------------------------------------------------

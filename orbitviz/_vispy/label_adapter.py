@@ -19,7 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 from vispy.scene import Node
-from vispy.scene.visuals import Line, Text
+from vispy.scene.visuals import Line
 
 from orbitviz.scene.direction_layer import END_ON_PX, DirectionLayer
 from orbitviz.scene.label_layer import LabelLayer
@@ -152,11 +152,9 @@ class ViewLabels:
 
     ``shown``: the last layout, one :class:`ShownLabel` per label (``box`` None: hidden)."""
 
-    def __init__(self, parent, fonts):
+    def __init__(self, parent, texts):
         self.root = Node(parent=parent)
-        self.fonts = fonts
-        self._texts: dict[float, Text] = {}  # by font size (pt)
-        self._drawn: dict[float, tuple] = {}
+        self.texts = texts.group(anchor_x="left")  # every label, each in its size and colour
         self._leaders = Line(parent=self.root, connect="segments", method="gl", width=1.0)
         self._leaders.set_gl_state("translucent", depth_test=False)
         self._leaders.visible = False
@@ -205,40 +203,20 @@ class ViewLabels:
         self._draw(sources, size_px)
 
     def _draw(self, sources: list[LabelSource], size_px) -> None:
-        """One text visual per font size, holding the labels of every layer of that size, each
-        in its layer's colour (a text visual costs ~0.8 ms a frame to draw on a software
-        renderer, whatever it holds); leader lines in one line visual."""
+        """The labels in the canvas's text batch, each in its layer's size and colour;
+        leader lines in one line visual."""
         wanted = {source.layer: source for source in sources}
-        groups: dict[float, list[tuple[ShownLabel, tuple]]] = {}
-        for label in self.shown:
-            source = wanted.get(label.layer)
-            if label.box is not None and source is not None:
-                size_pt = font_pt(source.font_size_pt, size_px)
-                groups.setdefault(size_pt, []).append((label, source.color))
-        for size_pt, node in self._texts.items():  # kept hidden: a new one compiles shaders
-            node.visible = size_pt in groups
-        for size_pt, members in groups.items():
-            node = self._texts.get(size_pt)
-            if node is None:
-                node = self._texts[size_pt] = Text(
-                    parent=self.root,
-                    font_manager=self.fonts,
-                    anchor_x="left",
-                    anchor_y="center",
-                    font_size=size_pt,
-                )
-                node.set_gl_state("translucent", depth_test=False)
-            look = tuple((s.text, color) for s, color in members)
-            boxes = tuple(s.box for s, _ in members)
-            before = self._drawn.get(size_pt)
-            if (look, boxes) != before:
-                if before is None or before[0] != look:  # new glyphs: VisPy lays them out anew
-                    node.text = [s.text for s, _ in members]
-                    node.color = [color for _, color in members]
-                node.pos = np.array(  # moved only (a moving marker's label): positions only
-                    [(s.box.x0 + PAD_PX, (s.box.y0 + s.box.y1) / 2.0) for s, _ in members]
-                )
-                self._drawn[size_pt] = (look, boxes)
+        drawn = [
+            (label, wanted[label.layer])
+            for label in self.shown
+            if label.box is not None and label.layer in wanted
+        ]
+        self.texts.set(
+            [label.text for label, _ in drawn],
+            [(label.box.x0 + PAD_PX, (label.box.y0 + label.box.y1) / 2.0) for label, _ in drawn],
+            [font_pt(source.font_size_pt, size_px) for _, source in drawn],
+            [source.color for _, source in drawn] or (1.0, 1.0, 1.0, 1.0),
+        )
         segments, colors = [], []
         for label in self.shown:
             source = wanted.get(label.layer)

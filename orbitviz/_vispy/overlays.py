@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from vispy.scene.visuals import Line, Text
+from vispy.color import Color
+from vispy.scene.visuals import Line
 
 from orbitviz.scene.cameras import CameraState, eye_offsets
 from orbitviz.scene.layout import Box, ellipsize
@@ -76,21 +77,12 @@ class CornerText:
     cut to the width it is given with an ellipsis. ``font_size_pt`` is the size at 720 px
     height (it scales with the height)."""
 
-    def __init__(self, parent, fonts, corner: str, font_size_pt: float = 11.0, color="white"):
+    def __init__(self, texts, corner: str, font_size_pt: float = 11.0, color="white"):
         self.corner, self.base_pt = corner, font_size_pt
         self.right = corner.endswith("right")
-        self.node = _overlay(
-            Text(
-                parent=parent,
-                font_manager=fonts,
-                color=color,
-                font_size=font_size_pt,
-                anchor_x="right" if self.right else "left",
-                anchor_y="center",
-            )
-        )
+        self.color = Color(color).rgba
+        self.text = texts.group(anchor_x="right" if self.right else "left")
         self.lines: list[str] = []
-        self._shown: tuple = ()
         self._fitted: tuple = ()
 
     def fit(self, lines, max_width_px: float, size_px, dpi: float) -> tuple[float, float]:
@@ -119,21 +111,12 @@ class CornerText:
         return text_width_px(text, self.size_pt, self.dpi)
 
     def place(self, box: Box | None) -> None:
-        shown = (tuple(self.lines), box, self.size_pt) if box is not None and self.lines else ()
-        self.node.visible = bool(shown)
-        if not shown or shown == self._shown:
+        self.text.visible = box is not None and bool(self.lines)
+        if not self.text.visible:
             return
-        self._shown = shown
         rows = box.y0 + (np.arange(len(self.lines)) + 0.5) * self.line_px
         x = box.x1 - PAD_PX if self.right else box.x0 + PAD_PX
-        if self.node.font_size != self.size_pt:
-            self.node.font_size = self.size_pt
-        if (
-            list(self.node.text if isinstance(self.node.text, list) else [self.node.text])
-            != self.lines
-        ):
-            self.node.text = list(self.lines)
-        self.node.pos = np.c_[np.full(len(rows), x), rows]
+        self.text.set(self.lines, np.c_[np.full(len(rows), x), rows], self.size_pt, self.color)
 
 
 def credit_line(entries) -> str:
@@ -153,18 +136,10 @@ class ScaleBar:
 
     font_size_pt = 10.0  # at 720 px height
 
-    def __init__(self, parent, fonts, color="white"):
+    def __init__(self, parent, texts, color="white"):
         self.line = _overlay(Line(parent=parent, color=color, width=2.0, method="gl"))
-        self.label = _overlay(
-            Text(
-                parent=parent,
-                font_manager=fonts,
-                color=color,
-                font_size=self.font_size_pt,
-                anchor_x="center",
-                anchor_y="center",
-            )
-        )
+        self.color = Color(color).rgba
+        self.label = texts.group(anchor_x="center")
         self.length_km = self.length_px = math.nan
 
     def block(self, size_px, dpi: float) -> tuple[float, float]:
@@ -199,11 +174,9 @@ class ScaleBar:
             pos=np.array([[x0, y - tick], [x0, y], [x1, y], [x1, y - tick]]),
             width=max(1.0, 2.0 * ui),
         )
-        text = format_km(length_km)
-        if (self.label.text, self.label.font_size) != (text, self.size_pt):
-            self.label.font_size = self.size_pt
-            self.label.text = text
-        self.label.pos = ((x0 + x1) / 2.0, box.y0 + self.text_px / 2.0)
+        self.text = format_km(length_km)
+        anchor = ((x0 + x1) / 2.0, box.y0 + self.text_px / 2.0)
+        self.label.set([self.text], [anchor], self.size_pt, self.color)
         self.length_km, self.length_px, self.ends_px = length_km, length_px, ((x0, y), (x1, y))
         return length_km
 
@@ -223,22 +196,12 @@ class AxesTriad:
     font_size_pt = 9.0
     length_at_720_px = 36.0
 
-    def __init__(self, parent, fonts):
+    def __init__(self, parent, texts):
         colors = np.repeat(np.asarray(AXIS_COLORS), 2, axis=0)
         self.lines = _overlay(
             Line(parent=parent, color=colors, width=2.0, connect="segments", method="gl")
         )
-        self.letters = _overlay(
-            Text(
-                text=["x", "y", "z"],
-                parent=parent,
-                font_manager=fonts,
-                color=list(AXIS_COLORS),
-                font_size=self.font_size_pt,
-                anchor_x="center",
-                anchor_y="center",
-            )
-        )
+        self.letters = texts.group(anchor_x="center")
         self.box: Box | None = None
 
     def block(self, size_px, dpi: float) -> tuple[float, float]:
@@ -260,8 +223,8 @@ class AxesTriad:
         self.lines.set_data(
             pos=np.column_stack([np.repeat(origin[None], 3, 0), tips]).reshape(6, 2)
         )
-        self.letters.font_size = self.size_pt
-        self.letters.pos = origin + axes * (self.length_px + 0.5 * self.letter_px)
+        letters = origin + axes * (self.length_px + 0.5 * self.letter_px)
+        self.letters.set(["x", "y", "z"], letters, self.size_pt, AXIS_COLORS)
 
     @property
     def visible(self) -> bool:
@@ -287,18 +250,9 @@ class Legend:
     swatch_em = 2.2  # a line swatch, in ems of the font
     bar_em = 7.0  # a colour bar
 
-    def __init__(self, parent, fonts):
+    def __init__(self, parent, texts):
         self.lines = _overlay(Line(parent=parent, connect="segments", method="gl", width=2.0))
-        self.texts = _overlay(
-            Text(
-                parent=parent,
-                font_manager=fonts,
-                color="white",
-                font_size=self.font_size_pt,
-                anchor_x="left",
-                anchor_y="center",
-            )
-        )
+        self.texts = texts.group(anchor_x="left")
         self.entries: list = []
         self._shown: tuple = ()
         self.visible = False
@@ -365,9 +319,7 @@ class Legend:
                 texts.append(caption)
                 anchors.append((x0 + width + self.gap_px, y))
         self.lines.set_data(pos=np.array(segments, float), color=np.array(colors, float))
-        self.texts.font_size = self.size_pt
-        self.texts.text = texts
-        self.texts.pos = np.array(anchors, float)
+        self.texts.set(texts, np.array(anchors, float).reshape(-1, 2), self.size_pt)
 
     @property
     def visible(self) -> bool:
