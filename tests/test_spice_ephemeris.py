@@ -61,6 +61,18 @@ def test_constants_match_naifs_kernels(mirror):
                 np.testing.assert_allclose(radii, radii_km(body), rtol=1e-12)
 
 
+def test_the_moons_rotation_matches_naifs_pck(mirror):
+    """orbitviz's own PCK carries the IAU Moon model (textured Moon): the IAU_MOON frame it
+    gives agrees with NAIF's pck00011.tpc over a century (loaded after it, so its values win)."""
+    from orbitviz.spice import rotation
+
+    et = np.linspace(to_et("1980-01-01"), to_et("2080-01-01"), 9)
+    ours = rotation("IAU_MOON", "J2000", et)
+    with KernelSet("pck00011.tpc"):
+        naif = rotation("IAU_MOON", "J2000", et)
+    np.testing.assert_allclose(ours, naif, atol=1e-12)
+
+
 def test_published_values():
     assert gm_km3s2("EARTH") == pytest.approx(398600.435507, rel=1e-11)  # DE440
     assert radii_km("EARTH")[0] == pytest.approx(6378.1366)  # IAU 2015

@@ -64,7 +64,7 @@ def flyby_scene(
     et_track, track = result.samples_et[keep], result.samples_rel_km[keep]
     body = result.body.title()
     kernel_names = ("default", *report.kernels)
-    texture, rotation = _earth_texture(result.body, start, stop, kernel_names)
+    surfaces = _surfaces(result.body, start, stop, kernel_names)
     with sampling.kernels(*kernel_names) as loaded:
         credits = [f"Ephemeris: {c}" for c in sampling.ephemeris_credits(loaded)]
         sun = sampling.positions("SUN", 0.5 * (start + stop), observer=result.body)[0]
@@ -81,7 +81,7 @@ def flyby_scene(
         spice=SpiceOrigin(result.body, "ECLIPJ2000", kernel_names),
     )
     sun_dir = sun / np.linalg.norm(sun)
-    _add_bodies(scene, result, sun_dir, moon_et, moon, texture, rotation)
+    _add_bodies(scene, result, sun_dir, moon_et, moon, surfaces)
     _add_tracks(scene, result, et_track, track, start, stop)
     _add_body_labels(scene, result, moon_et, moon)
     if planets is not None:
@@ -187,27 +187,37 @@ def _time_span(result, margin_s: float) -> tuple[float, float]:
     return max(start, result.start_et), min(stop, result.stop_et)
 
 
-def _earth_texture(body: str, start: float, stop: float, kernel_names):
-    """The Earth's surface image and its turning frame over the span (None, None for another
-    body, or when the package with the image is not installed: a plain blue ball)."""
+def _surfaces(body: str, start: float, stop: float, kernel_names) -> dict:
+    """The textured bodies of an Earth flyby, the Earth and the Moon: for each, its surface
+    image, its turning body-fixed frame over the span and the image's credit. A body whose
+    image's package is not installed is left out (drawn as a plain ball); another central
+    body has none."""
     if body.upper() != "EARTH":
-        return None, None
-    try:
-        image = textures.earth_image()
-    except DataError as exc:
-        log.info("a plain Earth: %s", exc)
-        return None, None
+        return {}
+    found = {}
+    for name, image, credit in (
+        ("EARTH", textures.earth_image, textures.EARTH_CREDIT),
+        ("MOON", textures.moon_image, textures.MOON_CREDIT),
+    ):
+        try:
+            found[name] = image(), credit
+        except DataError as exc:
+            log.info("a plain %s: %s", name.title(), exc)
     with sampling.kernels(*kernel_names):
-        return image, sampling.body_rotation("EARTH", start, stop)
+        return {
+            name: (image, sampling.body_rotation(name, start, stop), credit)
+            for name, (image, credit) in found.items()
+        }
 
 
-def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon, texture, rotation) -> None:
-    """The body (lit, at least BODY_MIN_PX across; the Earth textured and turning when the
-    image is installed), the Moon and its orbit, the SOI shell, and their labels."""
+def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon, surfaces: dict) -> None:
+    """The body (lit, at least BODY_MIN_PX across), the Moon and its orbit, the SOI shell, and
+    their labels; the Earth and the Moon textured and turning where ``surfaces`` has them."""
     body = result.body.title()
     radius = result.body_radius_km or 1.0
-    if texture is not None:
-        scene.credits.append(textures.EARTH_CREDIT)
+    texture, rotation, credit = surfaces.get(result.body.upper(), (None, None, None))
+    if credit:
+        scene.credits.append(credit)
     scene.add(
         SphereLayer(
             body,
@@ -222,6 +232,9 @@ def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon, texture, rotation)
         )
     )
     if moon is not None:
+        texture, rotation, credit = surfaces.get("MOON", (None, None, None))
+        if credit:
+            scene.credits.append(credit)
         scene.add(TrajectoryLayer("Moon orbit", moon_et, moon, color="#9a9a9a", width_px=1.0))
         scene.add(
             SphereLayer(
@@ -234,6 +247,8 @@ def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon, texture, rotation)
                 lit=True,
                 sun_dir=sun_dir,
                 min_size_px=MOON_MIN_PX,
+                texture=texture,
+                rotation=rotation,
             )
         )
     scene.add(SphereLayer(f"{body} SOI", result.soi_radius_km, color="#f0a030", opacity=0.12))
