@@ -137,7 +137,7 @@ def test_the_panel_marks_transits_in_their_planets_colours(canvas, scene, result
     mean = background.mean(axis=0)
     assert np.argmax(mean) == np.argmax(tint), (mean.tolist(), tint.tolist())
     labels = panel.texts["labels"]
-    assert "h" in list(labels.text)
+    assert "h" in labels.texts
 
 
 @pytest.mark.parametrize("size", [(960, 540), (1920, 1080)], ids=["960x540", "1920x1080"])

@@ -14,13 +14,14 @@ from typing import ClassVar
 
 import numpy as np
 from vispy.scene import Node
-from vispy.scene.visuals import Line, Markers, Mesh, Text
+from vispy.scene.visuals import Line, Markers, Mesh
 
 from orbitviz.scene.layout import Box
 from orbitviz.scene.lightcurve_layer import LightCurveLayer, PlotArea, panel_areas, ticks
 
 from .layer_adapter import PanelAdapter
 from .overlays import font_pt, ui_scale
+from .text_batch import TextBatch
 from .text_metrics import PAD_PX, line_height_px, text_width_px
 
 BACKGROUND = (0.0, 0.0, 0.0, 1.0)
@@ -95,25 +96,11 @@ class LightCurveAdapter(PanelAdapter):
         self.marks = _overlay(Line(parent=node, connect="segments", method="gl", width=2.0))
         self.bracket = _overlay(Line(parent=node, color=CURSOR, method="gl", width=1.0))
         self.cursor = _overlay(Line(parent=node, color=CURSOR, method="gl", width=2.0))
-        texts = {
-            "title": ("left", TEXT),
-            "legend": ("left", TEXT),
-            "x_ticks": ("center", TEXT),
-            "y_ticks": ("right", TEXT),
-            "labels": ("center", TEXT),
-        }
-        self.texts = {
-            name: _overlay(
-                Text(
-                    parent=node,
-                    font_manager=self.fonts,
-                    color=color,
-                    anchor_x=anchor,
-                    anchor_y="center",
-                )
-            )
-            for name, (anchor, color) in texts.items()
-        }
+        batch = TextBatch(parent=node, font_manager=self.fonts)  # the panel's texts: one draw
+        batch.order = 1
+        anchors = {"title": "left", "legend": "left", "x_ticks": "center", "y_ticks": "right"}
+        anchors["labels"] = "center"
+        self.texts = {name: batch.group(anchor_x=anchor) for name, anchor in anchors.items()}
         for child in node.children:
             child.visible = False
         return node
@@ -369,14 +356,14 @@ class LightCurveAdapter(PanelAdapter):
         self.grid.set_data(pos=segments, color=self._faded(GRID), width=1.0)
 
     def _text(self, name: str, strings, positions, *, colors=None) -> None:
-        node = self.texts[name]
+        group = self.texts[name]
         strings = list(strings)
-        node.visible = bool(strings) and self._box is not None
+        group.visible = bool(strings) and self._box is not None
         if not strings:
             return
-        node.text = strings
-        node.pos = np.asarray(positions, dtype=np.float64).reshape(-1, 2)
-        node.font_size = self._font_pt
-        node.color = np.asarray(
-            colors if colors is not None else [self._faded(TEXT)] * len(strings)
+        group.set(
+            strings,
+            np.asarray(positions, dtype=np.float64).reshape(-1, 2),
+            self._font_pt,
+            colors if colors is not None else self._faded(TEXT),
         )
