@@ -146,7 +146,7 @@ class BatchTextVisual(Visual):
         self._quads: dict[tuple[str, str, str], np.ndarray] = {}
         self._vertices = gloo.VertexBuffer(np.zeros(4, VERTEX_TYPE))
         self._indices = gloo.IndexBuffer(QUAD.copy())
-        self._count = 0
+        self._count = self._indexed = 0
         self._dirty = True
         self.shared_program.bind(self._vertices)
         compat.set_indexed_draw(self, "triangles", self._indices)
@@ -195,8 +195,10 @@ class BatchTextVisual(Visual):
             data["a_size_pt"][start:stop] = size
             start = stop
         self._vertices.set_data(data)
-        indices = QUAD + 4 * np.arange(self._count, dtype=np.uint32)[:, None]
-        self._indices.set_data(indices.ravel())
+        if self._count != self._indexed:  # the same number of glyphs: the same indices
+            indices = QUAD + 4 * np.arange(self._count, dtype=np.uint32)[:, None]
+            self._indices.set_data(indices.ravel())
+            self._indexed = self._count
 
     def _prepare_draw(self, view):
         if self._dirty:
