@@ -167,3 +167,57 @@ def test_a_640x360_gif_keeps_its_text_readable(gl_backend, scene, tmp_path):  # 
     assert (text_png & text_gif).sum() > 0.9 * text_png.sum()  # the glyphs kept
     assert (text_gif & ~text_png).sum() < 0.1 * text_png.sum()  # no speckle added
     assert np.abs(gif[top] - png[top]).mean() < 4
+
+
+def test_an_mp4_is_bt709_and_says_so(gl_backend, tmp_path):  # noqa: F811
+    """HD players read an MP4 as BT.709 (limited range); ffmpeg converts RGB with BT.601 unless
+    told, and then pure red plays as (255, 23, 0). The file must say BT.709 (matrix, primaries,
+    transfer) and hold it: saturated red, green and blue discs decoded as a player decodes
+    them come back as drawn."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.render import render_video
+    from orbitviz.scene import CameraState, Clock, Scene, SphereLayer
+
+    scene = Scene(frame="test", clock=Clock(0.0, 1.0))
+    colours = {"red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255)}
+    for x, (name, rgb) in zip((-3.0, 0.0, 3.0), colours.items()):
+        colour = "#{:02x}{:02x}{:02x}".format(*rgb)
+        scene.add(SphereLayer(name, 1.2, (x, 0.0, 0.0), color=colour, opacity=1.0, lit=False))
+    camera = CameraState((0.0, 0.0, 0.0), 0.0, 0.0, 14.0)
+    out = tmp_path / "rgb.mp4"
+    render_video(scene, out, size=(320, 240), frames=2, camera=camera, overlays=(),
+                 progress=False)  # fmt: skip
+    probe = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(out)],
+        capture_output=True,
+        text=True,
+    ).stderr
+    assert "yuv420p(tv, bt709, progressive)" in probe, probe
+    played = subprocess.run(  # as a player decodes it: BT.709, whatever the file says
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(out), "-frames:v", "1",
+         "-vf", "scale=in_color_matrix=bt709:in_range=tv", "-f", "rawvideo",
+         "-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout  # fmt: skip
+    frame = np.frombuffer(played, np.uint8).reshape(240, 320, 3).astype(int)
+    canvas = SceneCanvas(scene, size=(320, 240), overlays=())
+    try:
+        canvas.set_camera(camera)
+        drawn = canvas.render().astype(int)
+    finally:
+        canvas.close()
+    for name, rgb in colours.items():
+        ys, xs = np.nonzero(np.abs(drawn - rgb).max(axis=2) <= 2)
+        assert len(ys) > 100, name  # the disc is drawn in its colour
+        centre = frame[
+            int(ys.mean()) - 3 : int(ys.mean()) + 4, int(xs.mean()) - 3 : int(xs.mean()) + 4
+        ]
+        assert np.abs(centre.reshape(-1, 3).mean(axis=0) - rgb).max() < 6, (
+            name,
+            centre.mean((0, 1)),
+        )

@@ -2,7 +2,8 @@
 pipe, or PNG files, fed by a background thread from a small pool of reused buffers.
 
 Frames arrive bottom row first (OpenGL's order), RGBA (the renderer's own layout: it reads
-faster than RGB); the sinks flip them (ffmpeg's ``vflip``) and drop the alpha.
+faster than RGB); the sinks flip them (ffmpeg's ``vflip``) and drop the alpha. An MP4 is
+BT.709, limited range, and says so.
 """
 
 from __future__ import annotations
@@ -42,9 +43,16 @@ def check_quality(quality: str) -> str:
     return quality
 
 
+BT709 = "scale=out_color_matrix=bt709:out_range=tv,setparams=color_primaries=bt709:color_trc=bt709"
+"""An MP4's colours: converted from RGB with the BT.709 matrix, limited range, and tagged so
+(matrix, primaries, transfer). Players read a file that names no matrix as BT.709; ffmpeg
+converts RGB with BT.601 unless told, which turns pure red into (255, 23, 0) on screen."""
+
+
 def ffmpeg_command(
     path: Path, size: tuple[int, int], fps: float, kind: str, quality: str
 ) -> list[str]:
+    """ffmpeg reading raw RGBA frames, bottom row first (the renderer's own), from its stdin."""
     import imageio_ffmpeg
 
     w, h = size
@@ -71,7 +79,7 @@ def ffmpeg_command(
         crf, preset = QUALITY[quality]
         command += [
             "-vf",
-            "vflip",
+            f"vflip,{BT709}",
             "-c:v",
             "libx264",
             "-preset",
