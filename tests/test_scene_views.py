@@ -49,7 +49,7 @@ def drawn_by(canvas, name: str) -> np.ndarray:
     finally:
         layer.visible = True
         canvas.overlay_root.visible = True
-    return np.abs(shown - hidden).sum(axis=2) > 30
+    return np.abs(shown - hidden).sum(axis=2) > 6  # the Blue Marble's ocean is dark navy
 
 
 def body_colours(canvas, name: str, *, where: bool = False):
@@ -193,7 +193,7 @@ def test_camera_presets_from_the_command_line(gl_backend, mirror, tmp_path, monk
     assert main(["render", *args, "--camera", "earth", "--frames", "1", "-o", str(frames)]) == 0
     frame = iio.imread(next(frames.glob("*.png")))[..., :3].astype(int)
     middle = frame[95:106, 155:166].reshape(-1, 3)
-    assert ((middle[:, 2] > middle[:, 0] + 40) & (middle[:, 2] > 90)).sum() >= 8  # Earth
+    assert ((middle[:, 2] > middle[:, 0] + 40) & (middle[:, 2] > 60)).sum() >= 8  # Earth: blue
     shots = {}
     for camera in (None, "north"):
         png = tmp_path / f"{camera}.png"
