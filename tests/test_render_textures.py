@@ -18,20 +18,21 @@ textures = pytest.importorskip("orbitviz.data.textures")
 EARTH_R = 6378.1366
 
 
+def _image(body: str):
+    try:
+        return getattr(textures, f"{body}_image")()
+    except Exception as exc:  # noqa: BLE001 - the extra is not installed: say so
+        pytest.skip(f"no {body.title()} texture: {exc}")
+
+
 @pytest.fixture(scope="module")
 def earth_image():
-    try:
-        return textures.earth_image()
-    except Exception as exc:  # noqa: BLE001 - the extra is not installed: say so
-        pytest.skip(f"no Earth texture: {exc}")
+    return _image("earth")
 
 
 @pytest.fixture(scope="module")
 def moon_image():
-    try:
-        return textures.moon_image()
-    except Exception as exc:  # noqa: BLE001 - the extra is not installed: say so
-        pytest.skip(f"no Moon texture: {exc}")
+    return _image("moon")
 
 
 def _unit(lat_deg, lon_deg) -> np.ndarray:
