@@ -174,9 +174,8 @@ class ScaleBar:
             pos=np.array([[x0, y - tick], [x0, y], [x1, y], [x1, y - tick]]),
             width=max(1.0, 2.0 * ui),
         )
-        self.text = format_km(length_km)
         anchor = ((x0 + x1) / 2.0, box.y0 + self.text_px / 2.0)
-        self.label.set([self.text], [anchor], self.size_pt, self.color)
+        self.label.set([format_km(length_km)], [anchor], self.size_pt, self.color)
         self.length_km, self.length_px, self.ends_px = length_km, length_px, ((x0, y), (x1, y))
         return length_km
 
