@@ -64,8 +64,8 @@ def flyby_scene(
     et_track, track = result.samples_et[keep], result.samples_rel_km[keep]
     body = result.body.title()
     kernel_names = ("default", *report.kernels)
-    surfaces = _surfaces(result.body, start, stop, kernel_names)
     with sampling.kernels(*kernel_names) as loaded:
+        surfaces = _surfaces(result.body, start, stop)
         credits = [f"Ephemeris: {c}" for c in sampling.ephemeris_credits(loaded)]
         sun = sampling.positions("SUN", 0.5 * (start + stop), observer=result.body)[0]
         moon_et = np.linspace(start - 14 * 86400, stop + 14 * 86400, 600)
@@ -187,11 +187,11 @@ def _time_span(result, margin_s: float) -> tuple[float, float]:
     return max(start, result.start_et), min(stop, result.stop_et)
 
 
-def _surfaces(body: str, start: float, stop: float, kernel_names) -> dict:
+def _surfaces(body: str, start: float, stop: float) -> dict:
     """The textured bodies of an Earth flyby, the Earth and the Moon: for each, its surface
-    image, its turning body-fixed frame over the span and the image's credit. A body whose
-    image's package is not installed is left out (drawn as a plain ball); another central
-    body has none."""
+    image, its turning body-fixed frame over the span (the scene's kernels loaded) and the
+    image's credit. A body whose image's package is not installed is left out (drawn as a
+    plain ball); another central body has none."""
     if body.upper() != "EARTH":
         return {}
     found = {}
@@ -203,11 +203,10 @@ def _surfaces(body: str, start: float, stop: float, kernel_names) -> dict:
             found[name] = image(), credit
         except DataError as exc:
             log.info("a plain %s: %s", name.title(), exc)
-    with sampling.kernels(*kernel_names):
-        return {
-            name: (image, sampling.body_rotation(name, start, stop), credit)
-            for name, (image, credit) in found.items()
-        }
+    return {
+        name: (image, sampling.body_rotation(name, start, stop), credit)
+        for name, (image, credit) in found.items()
+    }
 
 
 def _add_bodies(scene: Scene, result, sun_dir, moon_et, moon, surfaces: dict) -> None:
