@@ -76,6 +76,40 @@ def test_text_is_drawn_the_size_it_is_measured(gl_backend, text, font_pt):  # no
     assert ys.min() >= 100 - h / 2 - 1 and ys.max() <= 100 + h / 2 + 1
 
 
+def test_batched_texts_are_drawn_as_vispys_own_text(gl_backend):  # noqa: F811
+    """Every overlay and label text is one batch (``TextBatch``): it draws each text pixel for
+    pixel as VisPy's ``Text`` does, small ones (sharp, four extra samples) and large ones
+    (Catmull-Rom smoothed from 50 px), also as the batch goes from small to large and back."""
+    from vispy import scene as vscene
+    from vispy.scene.visuals import Text
+    from vispy.visuals.text.text import FontManager
+
+    from orbitviz._vispy.text_batch import TextBatch
+
+    text, where = "Philae jÅgy", (40, 130)
+
+    def vispy_text(font_pt):
+        canvas = vscene.SceneCanvas(size=(900, 260), show=False, bgcolor="black")
+        try:
+            Text(text, pos=where, anchor_x="left", anchor_y="center", font_size=font_pt,
+                 color="white", parent=canvas.scene)  # fmt: skip
+            return canvas.render()[..., :3].astype(int)
+        finally:
+            canvas.close()
+
+    canvas = vscene.SceneCanvas(size=(900, 260), show=False, bgcolor="black")
+    try:
+        group = TextBatch(parent=canvas.scene, font_manager=FontManager()).group("left", "center")
+        for font_pt in (8.0, 45.0, 20.0, 60.0, 8.0):  # 45 pt: 60 px
+            group.set([text], [where], font_pt)
+            drawn = canvas.render()[..., :3].astype(int)
+            expected = vispy_text(font_pt)
+            assert (expected.max(axis=2) > 40).sum() > 200  # the text is there
+            assert np.abs(drawn - expected).max() <= 2, font_pt
+    finally:
+        canvas.close()
+
+
 @pytest.mark.parametrize("size", [(320, 180), (480, 270), (1920, 1080)])
 def test_overlays_share_the_frame_without_overlapping(gl_backend, size):  # noqa: F811
     """Title, readouts, credits (one line, ellipsized), scale bar and axes, all at once: each

@@ -61,9 +61,7 @@ float cover(float distance, float width) {  // the glyph's signed distance field
 }
 
 void main(void) {
-    float distance = v_npix >= 50.0
-        ? CatRom2D(u_font_atlas, u_font_atlas_shape, v_texcoord).r  // large: smooth
-        : texture2D(u_font_atlas, v_texcoord).r;
+    float distance = %(distance)s;
     float width = 0.5 * fwidth(distance);
     float alpha = cover(distance, width);
     if (v_npix < 30.0) {  // small: four more samples around the pixel, at half weight
@@ -79,6 +77,19 @@ void main(void) {
     gl_FragColor = vec4(v_color.rgb, v_color.a * alpha);
 }
 """
+
+LARGE_PX = 50.0
+"""Texts this large (pixels) or larger are read from the atlas with Catmull-Rom smoothing (16
+reads a pixel), as VisPy's Text does; smaller ones with one bilinear read."""
+SHARP = FRAGMENT % {"distance": "texture2D(u_font_atlas, v_texcoord).r"}
+SMOOTH = FRAGMENT % {
+    "distance": f"v_npix >= {LARGE_PX:.1f}"
+    " ? CatRom2D(u_font_atlas, u_font_atlas_shape, v_texcoord).r"
+    " : texture2D(u_font_atlas, v_texcoord).r"
+}
+"""The two fragment shaders: SMOOTH only while some text is large. A software renderer runs
+both sides of a per-pixel choice, so the Catmull-Rom reads cost every glyph pixel ~3 ms a 720p
+frame (llvmpipe) even where no text is large."""
 
 VERTEX_TYPE = np.dtype(
     [
@@ -140,13 +151,15 @@ class BatchTextVisual(Visual):
     """The glyphs of every :class:`TextGroup` made by :meth:`group`, in one draw."""
 
     def __init__(self, font_manager):
-        Visual.__init__(self, vcode=VERTEX, fcode=FRAGMENT)
+        Visual.__init__(self, vcode=VERTEX, fcode=SHARP)
+        self._smooth = False
         self._font = font_manager.get_font(FACE, False, False)
         self._groups: list[TextGroup] = []
         self._quads: dict[tuple[str, str, str], np.ndarray] = {}
         self._vertices = gloo.VertexBuffer(np.zeros(4, VERTEX_TYPE))
         self._indices = gloo.IndexBuffer(QUAD.copy())
         self._count = self._indexed = 0
+        self._largest_pt = 0.0
         self._dirty = True
         self.shared_program.bind(self._vertices)
         compat.set_indexed_draw(self, "triangles", self._indices)
@@ -181,6 +194,7 @@ class BatchTextVisual(Visual):
                 if len(quads):
                     parts.append((quads, (x, y, 0.0), size, color))
         self._count = sum(len(quads) for quads, *_ in parts) // 4
+        self._largest_pt = max((size for _, _, size, _ in parts), default=0.0)
         self._dirty = False
         if not self._count:
             return
@@ -209,7 +223,12 @@ class BatchTextVisual(Visual):
         px_scale = (transform.map((1, 0)) - transform.map((0, 1)))[:2]
         program = self.shared_program
         program["u_px_scale"] = px_scale
-        program["u_px_per_pt"] = self.transforms.dpi / 72.0
+        px_per_pt = self.transforms.dpi / 72.0
+        smooth = self._largest_pt * px_per_pt >= LARGE_PX
+        if smooth != self._smooth:  # the program is rebuilt on the next draw
+            self._smooth = smooth
+            program.frag = SMOOTH if smooth else SHARP
+        program["u_px_per_pt"] = px_per_pt
         program["u_kernel"] = compat.font_kernel(self._font)
         atlas = compat.font_atlas(self._font)
         program["u_font_atlas"] = atlas
