@@ -148,6 +148,45 @@ def test_set_indexed_draw_makes_a_visual_draw_its_triangles(canvas):
         compat.set_indexed_draw(NotAVisual(), "triangles", None)
 
 
+@pytest.mark.parametrize(
+    "symbols", [["disc"], ["star"], ["disc", "star", "square"], ["o", "*", "disc", "x"]]
+)
+def test_markers_shading_only_their_symbols_draw_as_vispys_own(gl_backend, symbols):  # noqa: F811
+    """orbitviz's Markers (compat.shade_only_symbols) compile only the symbols they draw and
+    draw them pixel for pixel as VisPy's own Markers, whichever symbols and in whatever mix;
+    changing the symbols recompiles."""
+    from vispy import scene
+    from vispy.scene.visuals import Markers as VispyMarkers
+    from vispy.visuals.markers import symbol_shaders
+
+    from orbitviz._vispy.markers import Markers
+
+    size = (160, 120)
+    rng = np.random.default_rng(7)
+    pos = np.c_[rng.uniform(10, 150, 40), rng.uniform(10, 110, 40)]
+    kinds = [symbols[i % len(symbols)] for i in range(40)]
+    data = {"size": rng.uniform(6, 18, 40), "face_color": "white", "edge_width": 0}
+
+    def draw(kind, **settings):
+        canvas = scene.SceneCanvas(size=size, show=False, keys=None, bgcolor="black")
+        try:
+            markers = kind(parent=canvas.scene)
+            markers.set_data(pos, symbol="square", **data)  # then the symbols under test
+            markers.set_data(pos, symbol=kinds, **data)
+            return canvas.render()[..., :3].astype(int), markers
+        finally:
+            canvas.close()
+
+    expected, _ = draw(VispyMarkers)
+    drawn, ours = draw(Markers)
+    assert (expected.max(axis=2) > 100).sum() > 500  # the markers are there
+    assert np.abs(drawn - expected).max() <= 1
+    code = ours.shared_program.frag["marker"].code  # only the symbols drawn were compiled
+    names = {"o": "disc", "*": "star"}
+    for name, shader in symbol_shaders.items():
+        assert (shader in code) == (name in {names.get(s, s) for s in symbols}), name
+
+
 def test_set_camera_pose_sets_every_field_with_one_update(canvas, monkeypatch):
     from vispy import scene
 

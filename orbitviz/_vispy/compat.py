@@ -202,6 +202,38 @@ def text_quads(text: str, font, anchor_x: str, anchor_y: str):
     return vtext._text_to_vbo(text, font, anchor_x, anchor_y, font._lowres_size, 1.1)
 
 
+def shade_only_symbols(markers, names) -> None:
+    """Let a VisPy ``MarkersVisual`` shade only the symbols ``names`` (VisPy's names or
+    aliases; unknown ones are left for VisPy's own error).
+
+    VisPy's marker shader picks each pixel's shape from all of its symbols in one if-else chain
+    on a per-marker value; a software renderer runs every branch of such a per-pixel choice.
+    This gives the visual a ``symbol`` function with only the branches it draws (VisPy's own
+    code for each, ``vispy.visuals.markers.symbol_shaders``, numbered as VisPy numbers them),
+    linked as VisPy links its own: ``markers._symbol_func`` and ``markers._v_size_var``. There
+    is no public way to choose the symbols a Markers visual compiles."""
+    from vispy.visuals import markers as vmarkers
+    from vispy.visuals.shaders import Function
+
+    _require(type(markers), "_v_size_var", instance=markers)
+    _require(type(markers), "_symbol_func", instance=markers)
+    numbered = list(vmarkers.symbol_shaders.values())
+    values = vmarkers.symbol_shader_values
+    wanted = sorted({int(values[name]) for name in names if name in values})
+    if not wanted:
+        return
+    if len(wanted) == 1:
+        body = numbered[wanted[0]]
+    else:
+        body = " else".join(f" if (symbol == {i}) {{\n{numbered[i]}\n}}" for i in wanted)
+    code = f"float symbol(vec2 pointcoord, float size, int symbol) {{\n{body}\n}}"
+    function = Function(code)
+    if "$v_size" in code:
+        function["v_size"] = markers._v_size_var
+    markers.shared_program.frag["marker"] = function
+    markers._symbol_func = function
+
+
 # -- text -------------------------------------------------------------------------------------
 GLYPH_SIZE = 64  # the size glyphs are measured at (advances scale with it)
 

@@ -14,12 +14,13 @@ from typing import ClassVar
 
 import numpy as np
 from vispy.scene import Node
-from vispy.scene.visuals import Line, Markers, Mesh
+from vispy.scene.visuals import Line, Mesh
 
 from orbitviz.scene.layout import Box
 from orbitviz.scene.lightcurve_layer import LightCurveLayer, PlotArea, panel_areas, ticks
 
 from .layer_adapter import PanelAdapter
+from .markers import Markers
 from .overlays import font_pt, ui_scale
 from .text_batch import TextBatch
 from .text_metrics import PAD_PX, line_height_px, text_width_px

@@ -7,11 +7,11 @@ from typing import ClassVar
 
 import numpy as np
 from vispy.scene import Node
-from vispy.scene.visuals import Markers
 
 from orbitviz.scene.marker_layer import MarkerLayer
 
 from .layer_adapter import MARKERS, LayerAdapter
+from .markers import Markers
 from .occlusion import hidden
 from .overlays import REFERENCE_SIZE_PX, ui_scale
 

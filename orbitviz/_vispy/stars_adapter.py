@@ -9,11 +9,11 @@ from typing import ClassVar
 
 import numpy as np
 from vispy.scene import Node
-from vispy.scene.visuals import Markers
 
 from orbitviz.scene.stars_layer import StarsLayer
 
 from .layer_adapter import OPAQUE, LayerAdapter
+from .markers import Markers
 from .occlusion import eye_km
 from .overlays import ui_scale
 
