@@ -173,7 +173,7 @@ def test_an_mp4_is_bt709_and_says_so(gl_backend, tmp_path):  # noqa: F811
     """HD players read an MP4 as BT.709 (limited range); ffmpeg converts RGB with BT.601 unless
     told, and then pure red plays as (255, 23, 0). The file must say BT.709 (matrix, primaries,
     transfer) and hold it: saturated red, green and blue discs decoded as a player decodes
-    them come back as drawn."""
+    them come back as drawn, where drawn (orbitviz converts the frames to YUV itself)."""
     import subprocess
 
     import imageio_ffmpeg
@@ -186,7 +186,8 @@ def test_an_mp4_is_bt709_and_says_so(gl_backend, tmp_path):  # noqa: F811
     colours = {"red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255)}
     for x, (name, rgb) in zip((-3.0, 0.0, 3.0), colours.items()):
         colour = "#{:02x}{:02x}{:02x}".format(*rgb)
-        scene.add(SphereLayer(name, 1.2, (x, 0.0, 0.0), color=colour, opacity=1.0, lit=False))
+        centre = (x, 0.4 * x, 0.4 * x)  # on a diagonal: a flipped or mirrored frame misplaces them
+        scene.add(SphereLayer(name, 1.2, centre, color=colour, opacity=1.0, lit=False))
     camera = CameraState((0.0, 0.0, 0.0), 0.0, 0.0, 14.0)
     out = tmp_path / "rgb.mp4"
     render_video(scene, out, size=(320, 240), frames=2, camera=camera, overlays=(),
@@ -211,6 +212,7 @@ def test_an_mp4_is_bt709_and_says_so(gl_backend, tmp_path):  # noqa: F811
         drawn = canvas.render().astype(int)
     finally:
         canvas.close()
+    assert np.abs(frame - drawn).mean() < 2  # the whole picture, the right way up
     for name, rgb in colours.items():
         ys, xs = np.nonzero(np.abs(drawn - rgb).max(axis=2) <= 2)
         assert len(ys) > 100, name  # the disc is drawn in its colour
@@ -221,3 +223,41 @@ def test_an_mp4_is_bt709_and_says_so(gl_backend, tmp_path):  # noqa: F811
             name,
             centre.mean((0, 1)),
         )
+
+
+def test_frames_convert_to_yuv_as_ffmpeg_converts_them(gl_backend, scene):  # noqa: F811
+    """MP4 frames are converted to YUV 4:2:0 by orbitviz (on the writer's thread), not by
+    ffmpeg: a rendered frame comes out as ffmpeg's own BT.709 conversion makes it (swscale,
+    limited range): luma within 1 level, chroma (the mean of each 2x2 block here, ffmpeg's
+    filter there) within a few levels except at hard edges."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz.render._yuv import yuv420_bt709
+    from orbitviz.scene import CameraState
+
+    w, h = 320, 240
+    canvas = SceneCanvas(scene, size=(w, h))
+    try:
+        canvas.set_camera(CameraState((0.0, 0.0, 0.0), 30.0, 20.0, 12.0))
+        rgba = canvas.render_into(np.empty((h, w, 4), np.uint8))  # bottom row first
+    finally:
+        canvas.close()
+    assert rgba[..., :3].std() > 20  # a picture, not a flat frame
+    ours = yuv420_bt709(rgba).astype(int)
+    theirs = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgba",
+         "-s", f"{w}x{h}", "-i", "-", "-vf", "vflip,scale=out_color_matrix=bt709:out_range=tv",
+         "-pix_fmt", "yuv420p", "-f", "rawvideo", "-"],
+        input=rgba.tobytes(),
+        capture_output=True,
+        check=True,
+    ).stdout  # fmt: skip
+    theirs = np.frombuffer(theirs, np.uint8).astype(int)
+    luma, chroma = slice(0, w * h), slice(w * h, None)
+    assert np.abs(ours[luma] - theirs[luma]).max() <= 1
+    chroma_off = np.abs(ours[chroma] - theirs[chroma])
+    assert chroma_off.mean() < 0.3  # here: 0.14
+    assert np.percentile(chroma_off, 99) <= 6 and chroma_off.max() <= 24  # here: 4 and 15

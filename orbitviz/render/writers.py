@@ -2,8 +2,9 @@
 pipe, or PNG files, fed by a background thread from a small pool of reused buffers.
 
 Frames arrive bottom row first (OpenGL's order), RGBA (the renderer's own layout: it reads
-faster than RGB); the sinks flip them (ffmpeg's ``vflip``) and drop the alpha. An MP4 is
-BT.709, limited range, and says so.
+faster than RGB); the sinks flip them and drop the alpha. An MP4's frames are converted to
+YUV 4:2:0 on the writer's thread (:mod:`orbitviz.render._yuv`: BT.709, limited range), and the
+file says so; a GIF's go to ffmpeg as RGBA (``vflip``, then its palette).
 """
 
 from __future__ import annotations
@@ -43,16 +44,18 @@ def check_quality(quality: str) -> str:
     return quality
 
 
-BT709 = "scale=out_color_matrix=bt709:out_range=tv,setparams=color_primaries=bt709:color_trc=bt709"
-"""An MP4's colours: converted from RGB with the BT.709 matrix, limited range, and tagged so
-(matrix, primaries, transfer). Players read a file that names no matrix as BT.709; ffmpeg
-converts RGB with BT.601 unless told, which turns pure red into (255, 23, 0) on screen."""
+BT709 = "setparams=range=tv:colorspace=bt709:color_primaries=bt709:color_trc=bt709"
+"""How an MP4's frames are tagged: BT.709 matrix, primaries and transfer, limited range, as
+:mod:`orbitviz.render._yuv` converts them. Players read a file that names no matrix as BT.709;
+ffmpeg would convert RGB with BT.601 unless told, which turns pure red into (255, 23, 0)."""
 
 
 def ffmpeg_command(
     path: Path, size: tuple[int, int], fps: float, kind: str, quality: str
 ) -> list[str]:
-    """ffmpeg reading raw RGBA frames, bottom row first (the renderer's own), from its stdin."""
+    """ffmpeg reading raw frames from its stdin: for an MP4 yuv420p, top row first (as
+    :func:`orbitviz.render._yuv.yuv420_bt709` makes them); for a GIF RGBA, bottom row first
+    (the renderer's own)."""
     import imageio_ffmpeg
 
     w, h = size
@@ -64,7 +67,7 @@ def ffmpeg_command(
         "-f",
         "rawvideo",
         "-pix_fmt",
-        "rgba",
+        "yuv420p" if kind == "mp4" else "rgba",
         "-s",
         f"{w}x{h}",
         "-framerate",
@@ -79,7 +82,7 @@ def ffmpeg_command(
         crf, preset = QUALITY[quality]
         command += [
             "-vf",
-            f"vflip,{BT709}",
+            BT709,
             "-c:v",
             "libx264",
             "-preset",
@@ -191,10 +194,17 @@ class FrameSink:
 
 
 class FfmpegSink(FrameSink):
-    """Raw RGB frames piped into ffmpeg (imageio-ffmpeg's binary)."""
+    """Raw frames piped into ffmpeg (imageio-ffmpeg's binary): yuv420p for an MP4, converted
+    here on the writer's thread, RGBA for a GIF."""
 
     def __init__(self, path: Path, size: tuple[int, int], fps: float, kind: str, quality: str):
         self.command = ffmpeg_command(path, size, fps, kind, quality)
+        self._yuv = None
+        if kind == "mp4":
+            from . import _yuv
+
+            self._convert = _yuv.yuv420_bt709
+            self._yuv = np.empty(size[0] * size[1] * 3 // 2, np.uint8)
         self._process = subprocess.Popen(
             self.command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
         )
@@ -205,8 +215,9 @@ class FfmpegSink(FrameSink):
             raise
 
     def _write(self, index: int, buf: np.ndarray) -> None:
+        data = buf if self._yuv is None else self._convert(buf, self._yuv)
         try:
-            self._process.stdin.write(memoryview(buf).cast("B"))
+            self._process.stdin.write(memoryview(data).cast("B"))
         except BrokenPipeError:  # ffmpeg stopped: its own words say why, not "Broken pipe"
             raise self._failure() from None
 
