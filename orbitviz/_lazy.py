@@ -25,6 +25,8 @@ DEFERRED = {
     "orbitviz.dynamics._engine": "numba (0.3 s) and the compiled engine: for integrations only",
     "orbitviz.exoplanets._bls": "numba (0.3 s) and the compiled transit search: for searches "
     "only (reading, fitting and reporting light curves need neither)",
+    "orbitviz.shapes._rays": "numba (0.3 s) and the compiled ray caster: for casting rays only "
+    "(loading, measuring and drawing shapes need neither)",
     "orbitviz.render._yuv": "numba (0.3 s) and the compiled colour conversion: for MP4s only "
     "(a GIF, PNG frames or a still need neither)",
     "orbitviz.exoplanets": "the light-curve stack (scipy.optimize 0.5 s, astropy): for transit "

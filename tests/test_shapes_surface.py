@@ -105,6 +105,39 @@ def test_rays_agree_with_brute_force_on_a_sphere():
     assert np.allclose(t[clear_hit], -b[clear_hit] - np.sqrt(disc[clear_hit]), atol=0.01)
 
 
+def test_rays_find_the_nearest_face_of_brute_force():
+    """Each ray's first hit is the nearest of all faces (Moeller-Trumbore over every face, in
+    numpy here): the same face and distance, for rays from outside and inside a dented sphere
+    (concave: a ray meets it up to four times), axis-aligned ones (1/0 in the box tests)
+    included, and none where no face is hit."""
+    v, f = icosphere(3, radius=2.0)
+    v = v * (1.0 - 0.35 * np.exp(-((v[:, 2:3] - 2.0) ** 2)))  # a dent at the north pole
+    mesh = Mesh(v, f)
+    rng = np.random.default_rng(5)
+    origins = np.r_[rng.uniform(-4, 4, (300, 3)), rng.uniform(-0.8, 0.8, (60, 3))]
+    directions = rng.standard_normal((360, 3))
+    directions[:40] = np.eye(3)[rng.integers(0, 3, 40)] * rng.choice([-1.0, 1.0], (40, 1))
+    hit, t, face, _ = ray_intersect(mesh, origins, directions)
+    d = directions / np.linalg.norm(directions, axis=1, keepdims=True)
+    a, b, c = (v[f[:, k]] for k in range(3))
+    e1, e2 = b - a, c - a
+    p = np.cross(d[:, None], e2[None])  # (rays, faces, 3)
+    det = np.einsum("fk,rfk->rf", e1, p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = origins[:, None] - a[None]
+        u = np.einsum("rfk,rfk->rf", s, p) / det
+        q = np.cross(s, e1[None])
+        w = np.einsum("rk,rfk->rf", d, q) / det
+        dist = np.einsum("fk,rfk->rf", e2, q) / det
+        ok = (det != 0) & (u >= -1e-10) & (w >= -1e-10) & (u + w <= 1 + 1e-10) & (dist >= 0)
+    nearest = np.where(ok, dist, np.inf)
+    assert 100 < hit.sum() < 360 and hit[300:].all()  # misses, hits, and all from inside
+    assert hit.tolist() == np.isfinite(nearest.min(axis=1)).tolist()
+    assert np.allclose(t[hit], nearest.min(axis=1)[hit], rtol=0, atol=1e-12)
+    assert (face[hit] == nearest.argmin(axis=1)[hit]).all()
+    assert (face[~hit] == -1).all()
+
+
 def test_rays_look_no_farther_than_t_max():
     """``t_max_km`` (one per ray, or one for all): a hit beyond it is a miss, one before it is
     the first hit as without a limit; on the sphere, the same answers as the full cast cut at

@@ -126,11 +126,7 @@ def ray_intersect(mesh: Mesh, origins_km, directions, t_min_km: float = 0.0, t_m
     with np.errstate(invalid="ignore", divide="ignore"):
         d = np.where(length > 0, d / length, np.nan)
     index = _index(mesh)
-    t = np.full(len(o), np.inf)
-    face = np.full(len(o), -1)
-    for start in range(0, len(o), 2048):
-        rays = slice(start, start + 2048)
-        t[rays], face[rays] = index.cast(o[rays], d[rays], t_min_km, t_max[rays])
+    t, face = index.cast(o, d, t_min_km, t_max)
     hit = face >= 0
     points = np.where(hit[:, None], o + d * np.where(hit, t, 0.0)[:, None], np.nan)
     return hit, t, face, points
@@ -175,6 +171,7 @@ class _SurfaceIndex:
         self.radius_km = np.sqrt(np.max([((v - centroid) ** 2).sum(1) for v in (a, b, c)], 0))
         self._normals = None
         self._boxes = None
+        self._flat = None
 
     @property
     def boxes(self):
@@ -261,33 +258,33 @@ class _SurfaceIndex:
 
     # ---- rays
     def cast(self, o, d, t_min_km, t_max_km=None):
-        """Nearest hit (t, face) per ray, through the box tree (level by level); boxes and
-        hits beyond ``t_max_km`` (per ray) are left out."""
+        """Nearest hit (t, face) per ray, down the box tree one ray at a time (compiled:
+        :mod:`orbitviz.shapes._rays`); boxes and hits beyond ``t_max_km`` (per ray) are left
+        out."""
+        from orbitviz.shapes import _rays
+
         t_max = np.full(len(o), np.inf) if t_max_km is None else np.asarray(t_max_km)
         order, levels = self.boxes
-        with np.errstate(divide="ignore"):
-            inv = 1.0 / d
-        ray = np.repeat(np.arange(len(o)), len(levels[-1][0]))
-        node = np.tile(np.arange(len(levels[-1][0])), len(o))
-        for lo, hi, *_ in reversed(levels):
-            keep = _slab(o[ray], inv[ray], lo[node], hi[node], t_min_km, t_max[ray])
-            ray, node = ray[keep], node[keep]
-            ray = np.repeat(ray, _BRANCH)
-            node = (node[:, None] * _BRANCH + np.arange(_BRANCH)).ravel()
-        t = np.full(len(o), np.inf)
-        face = np.full(len(o), -1)
-        for lo in range(0, len(ray), _CHUNK_PAIRS):
-            r, f = ray[lo : lo + _CHUNK_PAIRS], order[node[lo : lo + _CHUNK_PAIRS]]
-            t_hit = _moller_trumbore(o[r], d[r], self.a[f], self.b[f], self.c[f], t_min_km)
-            ok = np.isfinite(t_hit) & (t_hit <= t_max[r])
-            r, f, t_hit = r[ok], f[ok], t_hit[ok]
-            sort = np.lexsort((t_hit, r))
-            r, f, t_hit = r[sort], f[sort], t_hit[sort]
-            first = np.r_[True, r[1:] != r[:-1]] if len(r) else np.zeros(0, bool)
-            r, f, t_hit = r[first], f[first], t_hit[first]
-            closer = t_hit < t[r]
-            t[r[closer]], face[r[closer]] = t_hit[closer], f[closer]
-        return t, face
+        if self._flat is None:  # every level's boxes in one array, finest first
+            first = np.cumsum([0] + [len(level[0]) for level in levels])
+            lo = np.concatenate([level[0] for level in levels])
+            hi = np.concatenate([level[1] for level in levels])
+            self._flat = (lo, hi, first)
+        lo, hi, first = self._flat
+        return _rays.cast(
+            np.ascontiguousarray(o, dtype=np.float64),
+            np.ascontiguousarray(d, dtype=np.float64),
+            float(t_min_km),
+            np.ascontiguousarray(t_max, dtype=np.float64),
+            lo,
+            hi,
+            first,
+            order,
+            self.a,
+            self.b,
+            self.c,
+            _BRANCH,
+        )
 
 
 def _closest_on_triangles(p, a, b, c):
@@ -389,31 +386,3 @@ def _box_tree(a, b, c):
         along = np.einsum("gvi,gi->gv", group, normal)
         levels.append((group.min(1), group.max(1), normal, along.min(1), along.max(1)))
     return order, levels
-
-
-def _slab(o, inv, lo, hi, t_min_km, t_max_km=np.inf):
-    """Rays (origin, 1/direction) that cross boxes [lo, hi] between t_min_km and t_max_km."""
-    with np.errstate(invalid="ignore"):
-        t1, t2 = (lo - o) * inv, (hi - o) * inv
-    t1, t2 = np.nan_to_num(t1, nan=-np.inf), np.nan_to_num(t2, nan=np.inf)
-    near = np.minimum(t1, t2).max(1)
-    far = np.maximum(t1, t2).min(1)
-    slack = 1e-9 * (1.0 + np.abs(far))
-    return (near <= far + slack) & (far >= t_min_km - slack) & (near <= t_max_km + slack)
-
-
-def _moller_trumbore(o, d, a, b, c, t_min_km):
-    """Distance to each (ray, triangle) pair, inf when it misses (both sides count)."""
-    e1, e2 = b - a, c - a
-    pvec = np.cross(d, e2)
-    det = np.einsum("ij,ij->i", e1, pvec)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inv = 1.0 / det
-        tvec = o - a
-        u = np.einsum("ij,ij->i", tvec, pvec) * inv
-        qvec = np.cross(tvec, e1)
-        v = np.einsum("ij,ij->i", d, qvec) * inv
-        t = np.einsum("ij,ij->i", e2, qvec) * inv
-        eps = 1e-10
-        ok = (det != 0) & (u >= -eps) & (v >= -eps) & (u + v <= 1 + eps) & (t >= t_min_km)
-    return np.where(ok, t, np.inf)
