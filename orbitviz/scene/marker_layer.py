@@ -59,6 +59,7 @@ class MarkerLayer(Layer):
             raise SceneError(f"marker {name!r}: {len(self.labels)} labels for {expected} points")
         self.symbol = symbol
         self.hold_ends = bool(hold_ends)
+        self._shown_at: tuple | None = None  # (et, hold_ends), positions_at's last answer
         self.size_px, self.label_color, self.font_size_pt = size_px, label_color, font_size_pt
 
     @property
@@ -69,7 +70,12 @@ class MarkerLayer(Layer):
         """Points (K, 3) shown at scene time ``et``; a moving marker gives (1, 3), NaN when hidden."""
         if not self.moving:
             return self.positions_km
-        return self.track_at(np.array([float(et)]), hold=self.hold_ends)
+        key = (float(et), self.hold_ends)  # a frame asks 3-4 times (markers, labels, layout)
+        if self._shown_at is None or self._shown_at[0] != key:
+            point = self.track_at(np.array([key[0]]), hold=self.hold_ends)
+            point.flags.writeable = False
+            self._shown_at = (key, point)
+        return self._shown_at[1]
 
     def track_at(self, et, *, hold: bool = True) -> np.ndarray:
         """Positions (F, 3) of a moving marker at times ``et`` (F,) (end values held by default)."""

@@ -121,7 +121,7 @@ class Mesh:
         """Area of each triangle (km^2)."""
         return 0.5 * np.linalg.norm(self._cross, axis=1)
 
-    @property
+    @cached_property
     def area_km2(self) -> float:
         """Total surface area (km^2)."""
         return float(self.face_areas_km2.sum())
