@@ -16,21 +16,31 @@ Each runs in a process of its own (VisPy keeps one app per process), started onc
 (shaders, font atlas), then asked for one video per round; the two take turns, who goes first
 swapping every round; the median of the rounds is kept and the fastest and slowest round
 printed beside it (``_bench.timings``): a slow spell of this shared machine hits both alike.
-Both encode H.264 with the same settings (libx264, CRF 20, preset veryfast, yuv420p). The time
-is from the frame plan to the finished file, as a user waits for it. The load of the machine
-(1-minute load average before and after the rounds, cores) is printed with the result.
+Both encode H.264 with the same x264 settings (libx264, CRF 20, preset veryfast, threads half
+the cores, yuv420p). The time is from the frame plan to the finished file, as a user waits for
+it. The load of the machine (1-minute load average before and after the rounds, cores) is
+printed with the result.
 
 Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second 720p clip took
-3.5-4 minutes). What ours does differently from 865630e: the comet is drawn at the level of
-detail its size on screen needs (720p: 48,416 of 96,834 faces; 1080p: all of them); every
-text (title, readouts, credits, scale bar, labels of any size) is one visual, one draw a frame
-(was six here: 4.1 -> 1.0 ms of the main thread); MP4s are BT.709 (same encoder cost). From
-537fcab on: one ray cast a
-frame answers whether each marker and label is behind the comet (was one per layer), and it
-looks no farther than the point; texts bind their font's smoothing kernel (VisPy uploaded it for
-every text, every frame); the culled mesh's index buffer is refilled by whole clusters. 537fcab
-itself (against 865630e) reads frames as RGBA into the encoder without a copy and lays out frame
-i + 1 while the renderer's threads still rasterise frame i.
+3.5-4 minutes). What ours does differently from 865630e:
+
+- the comet is drawn at the level of detail its size on screen needs (720p: 48,416 of 96,834
+  faces; 1080p: all of them);
+- every text (title, readouts, credits, scale bar, labels of any size) is one visual, one draw
+  a frame (was six here: 4.1 -> 1.0 ms of the main thread), whose shader leaves out VisPy's
+  Catmull-Rom reads unless some text is 50 px or larger (~3 ms of llvmpipe a frame: a software
+  renderer runs both sides of a per-pixel choice);
+- markers compile only the symbols they draw (VisPy's shader chooses among fifteen per pixel);
+- MP4 frames are converted to BT.709 YUV 4:2:0 on the frame writer's thread (compiled), so
+  ffmpeg only encodes: the same x264 work, 3.4 ms less of ffmpeg's CPU a frame;
+- the hidden-marker rays are cast in compiled code (10x faster);
+- from 537fcab on: one ray cast a frame answers whether each marker and label is behind the
+  comet (was one per layer), and it looks no farther than the point; texts bind their font's
+  smoothing kernel (VisPy uploaded it for every text, every frame); the culled mesh's index
+  buffer is refilled by whole clusters;
+- 537fcab itself (against 865630e) reads frames as RGBA into the encoder without a copy and
+  lays out frame i + 1 while the renderer's threads still rasterise frame i.
+
 Needs an offscreen OpenGL context (EGL surfaceless, OSMesa or Xvfb): without one it prints
 ``SKIP video: ...`` and exits 0. ``--quick``: 1280x720 only, 30 frames, three rounds.
 ``--breakdown``: where a frame's time goes in each checkout, printed as ``#`` lines (ms a
