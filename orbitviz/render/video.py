@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import sys
 import time
@@ -181,6 +183,25 @@ def render_video(
     return result
 
 
+@contextlib.contextmanager
+def _heap_left_alone():
+    """While the frames render, Python's cyclic garbage collector leaves alone every object
+    that exists when they start (``gc.freeze``: scene, canvas, VisPy, the libraries; ~376,000
+    objects in the video benchmark), collecting only what the frames make. Its full passes
+    over all of them cost the render loop ~11 % of its CPU (benchmarks/video.py's scene, 60
+    frames at 1280x720: main thread 0.87 -> 0.78 s, video 1.25 -> 1.17 s, medians of 8
+    interleaved rounds). Nothing is lost: what was frozen is collectable again afterwards
+    (``gc.unfreeze``). Where the caller froze objects already, it is left as it is."""
+    froze = gc.get_freeze_count() == 0
+    if froze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if froze:
+            gc.unfreeze()
+
+
 def _render_frames(
     scene, plan, temporary, kind, quality, overlays, bgcolor, texts, on_frame, progress, result
 ) -> None:
@@ -220,7 +241,7 @@ def _render_frames(
             canvas.set_camera(plan.cameras[i])
             canvas.prepare_frame()
 
-        with bar:
+        with bar, _heap_left_alone():
             # frame i is rasterised (by the renderer's threads) while Python lays out frame
             # i + 1; then frame i is read and handed to the encoder, and i + 1 drawn
             start = time.perf_counter()
