@@ -263,9 +263,7 @@ def test_frames_convert_to_yuv_as_ffmpeg_converts_them(gl_backend, scene):  # no
     assert np.percentile(chroma_off, 99) <= 6 and chroma_off.max() <= 24  # here: 4 and 15
 
 
-def test_the_collector_skips_the_heap_while_frames_render_and_only_then(
-    gl_backend, scene, tmp_path
-):  # noqa: F811
+def test_the_collector_skips_the_heap_only_while_frames_render(gl_backend, scene, tmp_path):  # noqa: F811
     """While frames render, everything that existed before is frozen out of Python's cyclic
     collector (its full passes cost the loop ~11 % of its CPU); afterwards it is collectable
     again, and a caller's own freeze is left alone."""
