@@ -38,6 +38,11 @@ V_RGB = tuple(
 """Luma and chroma weights of R, G, B (0-255), scaled to limited range (219 and 224 levels)."""
 
 
+@FRAMES.njit(cache=True, inline="always")
+def _rgb(rgba, row, x):  # pragma: no cover - compiled
+    return np.int32(rgba[row, x, 0]), np.int32(rgba[row, x, 1]), np.int32(rgba[row, x, 2])
+
+
 @FRAMES.njit(cache=True, nogil=True, boundscheck=False)
 def _convert(rgba, out, yr, yg, yb, ur, ug, ub, vr, vg, vb):  # pragma: no cover - compiled
     h, w = rgba.shape[0], rgba.shape[1]
@@ -48,37 +53,16 @@ def _convert(rgba, out, yr, yg, yb, ur, ug, ub, vr, vg, vb):  # pragma: no cover
     chroma = (128 << 18) + (1 << 17)  # offset 128 for a sum of four pixels, rounded
     for by in range(h // 2):
         top = h - 1 - 2 * by  # bottom row first in, top row first out
-        low = top - 1
-        ya = 2 * by * w
-        yb_ = ya + w
         c = by * cw
         for bx in range(cw):
-            x = 2 * bx
-            r0, g0, b0 = (
-                np.int32(rgba[top, x, 0]),
-                np.int32(rgba[top, x, 1]),
-                np.int32(rgba[top, x, 2]),
-            )
-            r1, g1, b1 = (
-                np.int32(rgba[top, x + 1, 0]),
-                np.int32(rgba[top, x + 1, 1]),
-                np.int32(rgba[top, x + 1, 2]),
-            )
-            r2, g2, b2 = (
-                np.int32(rgba[low, x, 0]),
-                np.int32(rgba[low, x, 1]),
-                np.int32(rgba[low, x, 2]),
-            )
-            r3, g3, b3 = (
-                np.int32(rgba[low, x + 1, 0]),
-                np.int32(rgba[low, x + 1, 1]),
-                np.int32(rgba[low, x + 1, 2]),
-            )
-            out[ya + x] = (yr * r0 + yg * g0 + yb * b0 + luma) >> 16
-            out[ya + x + 1] = (yr * r1 + yg * g1 + yb * b1 + luma) >> 16
-            out[yb_ + x] = (yr * r2 + yg * g2 + yb * b2 + luma) >> 16
-            out[yb_ + x + 1] = (yr * r3 + yg * g3 + yb * b3 + luma) >> 16
-            r, g, b = r0 + r1 + r2 + r3, g0 + g1 + g2 + g3, b0 + b1 + b2 + b3
+            r = g = b = 0
+            for dy in range(2):  # the block's two rows: output rows 2 by and 2 by + 1
+                row = 2 * by + dy
+                for dx in range(2):
+                    x = 2 * bx + dx
+                    pr, pg, pb = _rgb(rgba, top - dy, x)
+                    out[row * w + x] = (yr * pr + yg * pg + yb * pb + luma) >> 16
+                    r, g, b = r + pr, g + pg, b + pb
             out[u0 + c + bx] = (ur * r + ug * g + ub * b + chroma) >> 18
             out[v0 + c + bx] = (vr * r + vg * g + vb * b + chroma) >> 18
 
