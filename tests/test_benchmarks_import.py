@@ -177,6 +177,12 @@ def test_benchmarks_print_only_convention_lines(bench, capsys):
     assert parsed[0].speedup == pytest.approx(2.0) and parsed[0].passed is True
     assert parsed[1] is None and parsed[2] == bench.Skip("gl", "no OpenGL")
     assert bench.exit_status([parsed[0], bench.Result("d", 2.0, 1.0, 1)]) == 1
+    # an optional peer that is not installed (kete): no speedup, judged on our time alone
+    alone = bench.Result("e", 1.1, float("nan"), bench.Target(max_ours_s=1.5))
+    again = bench.parse_line(alone.line())
+    assert again.passed is True and again.ours_s == 1.1
+    with pytest.raises(ValueError, match="is not peer / ours"):
+        bench.parse_line("f: ours 1 s, peer 3 s, speedup nan")
 
 
 def test_measure_alternates_and_takes_the_median(bench):
