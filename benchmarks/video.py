@@ -34,6 +34,8 @@ Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second
 - MP4 frames are converted to BT.709 YUV 4:2:0 on the frame writer's thread (compiled), so
   ffmpeg only encodes: the same x264 work, 3.4 ms less of ffmpeg's CPU a frame;
 - the hidden-marker rays are cast in compiled code (10x faster);
+- Python's collector leaves the heap that exists when the frames start alone while they render
+  (``gc.freeze``: its full passes cost the loop ~11 % of its CPU);
 - from 537fcab on: one ray cast a frame answers whether each marker and label is behind the
   comet (was one per layer), and it looks no farther than the point; texts bind their font's
   smoothing kernel (VisPy uploaded it for every text, every frame); the culled mesh's index
