@@ -1,10 +1,12 @@
-"""The ray caster's walk down the box tree, compiled: one ray at a time, nearest boxes' hits
-first found keep the rest of the walk short.
+"""The ray caster's walk down the box tree of :mod:`orbitviz.shapes.surface`, compiled: one
+ray at a time, depth first in the tree's (Morton) order, leaving out every box beyond the
+nearest hit found so far.
 
-:meth:`orbitviz.shapes.surface._SurfaceIndex.cast` walked the tree level by level in numpy
-for all rays at once: ~1 ms of overhead for the few rays a frame asks (is this marker behind
-the comet?), where this walk costs ~0.05 ms. Same tree, same slab and Moller-Trumbore tests
-with the same tolerances, so the same hits (``tests/test_shapes_surface.py``).
+For the few rays a video frame asks (is this marker behind the comet?) a walk costs ~0.04 ms
+(10 rays on 67P's 96,834 faces), where the level-by-level numpy walk it replaced cost 0.4 ms
+of array overhead; 1000 rays: 1.7 ms (was 17). Hits are the nearest of all faces, the first
+of equal ones in the tree's order (``tests/test_shapes_surface.py`` checks against a brute
+force over every face).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ njit = RAYS.njit
 @njit(cache=True, inline="always")
 def _slab(o, inv, lo, hi, t_min, t_max):  # pragma: no cover - compiled
     """Whether the ray (origin ``o``, 1/direction ``inv``) crosses box [lo, hi] between
-    ``t_min`` and ``t_max`` (surface._slab for one ray and one box)."""
+    ``t_min`` and ``t_max`` (0 x inf, a ray in the plane of a box's face, counts as unbounded;
+    a relative slack of 1e-9 keeps boxes that touch)."""
     near, far = -np.inf, np.inf
     for k in range(3):
         t1 = (lo[k] - o[k]) * inv[k]
@@ -40,8 +43,8 @@ def _slab(o, inv, lo, hi, t_min, t_max):  # pragma: no cover - compiled
 
 @njit(cache=True, inline="always")
 def _moller_trumbore(o, d, a, b, c, t_min):  # pragma: no cover - compiled
-    """Distance to the triangle (a, b, c), inf when the ray misses (surface._moller_trumbore
-    for one pair: either side counts)."""
+    """Distance to the triangle (a, b, c) along the unit direction ``d`` (Moller-Trumbore;
+    either side counts, edges with a 1e-10 tolerance), inf when the ray misses it."""
     e1x, e1y, e1z = b[0] - a[0], b[1] - a[1], b[2] - a[2]
     e2x, e2y, e2z = c[0] - a[0], c[1] - a[1], c[2] - a[2]
     px = d[1] * e2z - d[2] * e2y
