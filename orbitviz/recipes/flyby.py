@@ -16,7 +16,7 @@ import logging
 import numpy as np
 
 from ..data import stars, textures
-from ..errors import DataError
+from ..errors import ChecksumError, DataError
 from ..reports import FlybyReport
 from ..scene import (
     CameraPreset,
@@ -201,7 +201,9 @@ def _surfaces(body: str, start: float, stop: float) -> dict:
     ):
         try:
             found[name] = image(), credit
-        except DataError as exc:
+        except ChecksumError as exc:  # installed, but not the file orbitviz knows: say so
+            log.warning("a plain %s: %s", name.title(), exc)
+        except DataError as exc:  # not installed: the extra is optional
             log.info("a plain %s: %s", name.title(), exc)
     return {
         name: (image, sampling.body_rotation(name, start, stop), credit)
