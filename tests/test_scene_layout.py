@@ -113,6 +113,37 @@ def test_obstacle_grid_counts_lines_and_discs():
     assert both.count(Box(0, 0, 100, 100)) == grid.count(Box(0, 0, 100, 100))
 
 
+def test_obstacle_counts_are_the_marked_cells_a_box_touches():
+    """Against a count cell by cell: a cell [k, k + 1) * cell_px counts when it overlaps the
+    box (boxes partly off the frame included); every segment's cells along it are marked."""
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        cell = float(rng.choice([3.0, 4.0, 5.5]))
+        grid = ObstacleGrid((200, 120), cell_px=cell)
+        path = rng.uniform(-40, 240, (int(rng.integers(2, 12)), 2))
+        grid.add_polyline(path)
+        for a, b in itertools.pairwise(path):  # a dense walk along each segment
+            for t in np.linspace(0.0, 1.0, 400):
+                x, y = a + t * (b - a)
+                if 0 <= x < 200 and 0 <= y < 120:
+                    row, col = min(int(y // cell), grid.shape[0] - 1), int(x // cell)
+                    near = grid._cells[max(row - 1, 0) : row + 2, max(col - 1, 0) : col + 2]
+                    assert near.any()  # marked within one cell of the walk
+        occupied = np.argwhere(grid._cells)
+        for _ in range(10):
+            x0, y0 = rng.uniform(-30, 220), rng.uniform(-30, 140)
+            box = Box(x0, y0, x0 + rng.uniform(0, 90), y0 + rng.uniform(0, 40))
+            touched = sum(
+                1
+                for row, col in occupied
+                if col * cell < box.x1
+                and (col + 1) * cell > box.x0
+                and row * cell < box.y1
+                and (row + 1) * cell > box.y0
+            )
+            assert grid.count(box) == touched
+
+
 def test_corners_stack_inwards_without_overlapping():
     blocks = {
         "top-left": [(300, 20)],

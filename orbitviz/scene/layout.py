@@ -20,6 +20,8 @@ measures the texts and projects the anchors (``orbitviz._vispy.label_adapter``).
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
@@ -186,7 +188,7 @@ def _further_out(label: Label, ring: int, step_px: float) -> list[Box]:
 
 class ObstacleGrid:
     """What labels should rather not cover (drawn lines, markers), as occupied cells of
-    ``cell_px`` on a ``size_px`` (w, h) frame; :meth:`count` of a box is O(1).
+    ``cell_px`` on a ``size_px`` (w, h) frame; :meth:`count` of a box counts the cells under it.
 
     >>> grid = ObstacleGrid((100, 50), cell_px=5)
     >>> grid.add_polyline([[0, 25], [100, 25]])
@@ -197,19 +199,17 @@ class ObstacleGrid:
     def __init__(self, size_px: tuple[int, int], cell_px: float = 4.0):
         self.cell_px = float(cell_px)
         self.shape = (
-            max(int(np.ceil(size_px[1] / cell_px)), 1),
-            max(int(np.ceil(size_px[0] / cell_px)), 1),
+            max(math.ceil(size_px[1] / cell_px), 1),
+            max(math.ceil(size_px[0] / cell_px), 1),
         )
         self._cells = np.zeros(self.shape, bool)
-        self._sums: np.ndarray | None = None
 
     def _mark(self, xy: np.ndarray) -> None:
-        xy = xy[np.isfinite(xy).all(axis=1)]
-        col = np.floor(xy[:, 0] / self.cell_px).astype(int)
-        row = np.floor(xy[:, 1] / self.cell_px).astype(int)
+        """The cells of points (N, 2) px; points off the grid or not finite mark nothing."""
+        cell = np.floor(xy / self.cell_px)  # NaN stays NaN and fails every test below
+        col, row = cell[:, 0], cell[:, 1]
         keep = (row >= 0) & (row < self.shape[0]) & (col >= 0) & (col < self.shape[1])
-        self._cells[row[keep], col[keep]] = True
-        self._sums = None
+        self._cells[row[keep].astype(np.intp), col[keep].astype(np.intp)] = True
 
     def add_polyline(self, xy) -> None:
         """Points (N, 2) joined in order; a NaN row breaks the line."""
@@ -217,45 +217,52 @@ class ObstacleGrid:
         if len(xy) < 2:
             self._mark(xy)
             return
-        a, b = xy[:-1], xy[1:]
-        ok = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
-        a, b = a[ok], b[ok]
+        finite = np.isfinite(xy).all(axis=1)
         limit = 4.0 * max(self.shape) * self.cell_px  # segments mostly off screen: clipped
-        a, b = np.clip(a, -limit, limit), np.clip(b, -limit, limit)
-        steps = np.ceil(np.abs(b - a).max(axis=1, initial=0) / (0.5 * self.cell_px)).astype(int)
-        steps = np.clip(steps, 1, 4 * max(self.shape)) + 1
-        index = np.repeat(np.arange(len(a)), steps)
-        first = np.repeat(np.cumsum(steps) - steps, steps)  # each segment's first point
-        t = ((np.arange(len(index)) - first) / np.repeat(steps - 1, steps))[:, None]
+        xy = np.clip(xy, -limit, limit)
+        a, b = xy[:-1], xy[1:]
+        ok = finite[:-1] & finite[1:]
+        if not ok.all():
+            a, b = a[ok], b[ok]
+        span = np.abs(b - a).max(axis=1, initial=0.0)
+        # points every half cell along each segment, both ends included
+        steps = np.clip(np.ceil(span / (0.5 * self.cell_px)), 1, 4 * max(self.shape)).astype(int)
+        index = np.repeat(np.arange(len(a)), steps + 1)
+        k = np.arange(len(index)) - np.repeat(np.cumsum(steps + 1) - (steps + 1), steps + 1)
+        t = (k / steps[index])[:, None]
         self._mark(a[index] * (1 - t) + b[index] * t)
 
     def add_disc(self, xy, radius_px: float) -> None:
         """Discs (markers) of ``radius_px`` around points (N, 2)."""
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-        r = max(float(radius_px), 0.5 * self.cell_px)
-        offsets = np.arange(-r, r + 1e-9, 0.5 * self.cell_px)
-        ox, oy = np.meshgrid(offsets, offsets)
-        disc = np.c_[ox.ravel(), oy.ravel()][(ox.ravel() ** 2 + oy.ravel() ** 2) <= r * r]
+        disc = _disc(max(float(radius_px), 0.5 * self.cell_px), 0.5 * self.cell_px)
         self._mark((xy[:, None, :] + disc[None]).reshape(-1, 2))
 
     def merged(self, other: ObstacleGrid) -> ObstacleGrid:
         """A grid with the cells of both (of the same shape)."""
         out = ObstacleGrid.__new__(ObstacleGrid)
-        out.cell_px, out.shape, out._sums = self.cell_px, self.shape, None
+        out.cell_px, out.shape = self.cell_px, self.shape
         out._cells = self._cells | other._cells
         return out
 
     def count(self, box: Box) -> int:
         """Occupied cells that the box touches."""
-        if self._sums is None:
-            self._sums = np.zeros((self.shape[0] + 1, self.shape[1] + 1), np.int32)
-            self._sums[1:, 1:] = self._cells.cumsum(0).cumsum(1)
-        c0 = min(max(int(box.x0 // self.cell_px), 0), self.shape[1])
-        c1 = min(max(int(np.ceil(box.x1 / self.cell_px)), 0), self.shape[1])
-        r0 = min(max(int(box.y0 // self.cell_px), 0), self.shape[0])
-        r1 = min(max(int(np.ceil(box.y1 / self.cell_px)), 0), self.shape[0])
-        s = self._sums
-        return int(s[r1, c1] - s[r0, c1] - s[r1, c0] + s[r0, c0])
+        rows, cols = self.shape
+        c0 = min(max(math.floor(box.x0 / self.cell_px), 0), cols)
+        c1 = min(max(math.ceil(box.x1 / self.cell_px), 0), cols)
+        r0 = min(max(math.floor(box.y0 / self.cell_px), 0), rows)
+        r1 = min(max(math.ceil(box.y1 / self.cell_px), 0), rows)
+        return int(np.count_nonzero(self._cells[r0:r1, c0:c1]))
+
+
+@functools.lru_cache(maxsize=64)
+def _disc(radius_px: float, step_px: float) -> np.ndarray:
+    """Offsets (K, 2) every ``step_px`` inside a disc of ``radius_px`` (read-only)."""
+    offsets = np.arange(-radius_px, radius_px + 1e-9, step_px)
+    ox, oy = (v.ravel() for v in np.meshgrid(offsets, offsets))
+    disc = np.c_[ox, oy][ox**2 + oy**2 <= radius_px * radius_px]
+    disc.flags.writeable = False
+    return disc
 
 
 def place_labels(
