@@ -29,7 +29,7 @@ from orbitviz.scene.marker_layer import MarkerLayer
 from .direction_adapter import segment_px
 from .layer_adapter import LABELS, LayerAdapter
 from .occlusion import hidden
-from .overlays import font_pt, ui_scale
+from .overlays import font_pt, set_line, show, ui_scale
 from .text_metrics import PAD_PX, text_size_px
 
 MOVING_PRIORITY, LAYER_PRIORITY, FIXED_PRIORITY = 3000.0, 2000.0, 1000.0
@@ -228,9 +228,9 @@ class ViewLabels:
             start = (ax + (bx - ax) * source.gap_px / d, ay + (by - ay) * source.gap_px / d)
             segments += [start, (bx, by)]
             colors += [(r, g, b, a * LEADER_ALPHA)] * 2
-        self._leaders.visible = bool(segments)
+        show(self._leaders, bool(segments))
         if segments:
-            self._leaders.set_data(pos=np.array(segments), color=np.array(colors))
+            set_line(self._leaders, pos=np.array(segments), color=np.array(colors))
 
     def close(self) -> None:
         self.root.parent = None

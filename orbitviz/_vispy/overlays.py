@@ -6,6 +6,7 @@ label is placed, and hands each its box. Everything is in canvas pixels (x right
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 from vispy.color import Color
@@ -70,6 +71,31 @@ def screen_axes(camera: CameraState) -> np.ndarray:
 def _overlay(node):
     node.set_gl_state("translucent", depth_test=False)
     return node
+
+
+_LINE_DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def set_line(line, **data) -> None:
+    """``line.set_data(**data)``, unless the line already holds exactly that data: overlays and
+    leader lines are laid out again every frame of a moving view and mostly land where they
+    were, and VisPy's Line uploads its vertices again after every ``set_data``."""
+    held = _LINE_DATA.get(line)
+    if (
+        held is not None
+        and held.keys() == data.keys()
+        and all(np.array_equal(held[key], value) for key, value in data.items())
+    ):
+        return
+    line.set_data(**data)
+    _LINE_DATA[line] = data
+
+
+def show(node, visible: bool) -> None:
+    """Show or hide a VisPy node, asking for a redraw only when that changes (VisPy's own
+    setter asks every time)."""
+    if node.visible != bool(visible):
+        node.visible = bool(visible)
 
 
 class CornerText:
@@ -170,7 +196,8 @@ class ScaleBar:
         x0 = x1 - length_px
         ui = ui_scale(size_px)
         tick = self.tick_px
-        self.line.set_data(
+        set_line(
+            self.line,
             pos=np.array([[x0, y - tick], [x0, y], [x1, y], [x1, y - tick]]),
             width=max(1.0, 2.0 * ui),
         )
@@ -185,7 +212,8 @@ class ScaleBar:
 
     @visible.setter
     def visible(self, value: bool) -> None:
-        self.line.visible = self.label.visible = value
+        show(self.line, value)
+        self.label.visible = value
 
 
 class AxesTriad:
@@ -219,8 +247,8 @@ class AxesTriad:
         origin = np.array([(box.x0 + box.x1) / 2.0, (box.y0 + box.y1) / 2.0])
         axes = screen_axes(camera)
         tips = origin + axes * self.length_px
-        self.lines.set_data(
-            pos=np.column_stack([np.repeat(origin[None], 3, 0), tips]).reshape(6, 2)
+        set_line(
+            self.lines, pos=np.column_stack([np.repeat(origin[None], 3, 0), tips]).reshape(6, 2)
         )
         letters = origin + axes * (self.length_px + 0.5 * self.letter_px)
         self.letters.set(["x", "y", "z"], letters, self.size_pt, AXIS_COLORS)
@@ -231,7 +259,8 @@ class AxesTriad:
 
     @visible.setter
     def visible(self, value: bool) -> None:
-        self.lines.visible = self.letters.visible = value
+        show(self.lines, value)
+        self.letters.visible = value
 
 
 def _format_limit(value: float) -> str:
@@ -317,7 +346,7 @@ class Legend:
             if caption:
                 texts.append(caption)
                 anchors.append((x0 + width + self.gap_px, y))
-        self.lines.set_data(pos=np.array(segments, float), color=np.array(colors, float))
+        set_line(self.lines, pos=np.array(segments, float), color=np.array(colors, float))
         self.texts.set(texts, np.array(anchors, float).reshape(-1, 2), self.size_pt)
 
     @property
@@ -326,4 +355,5 @@ class Legend:
 
     @visible.setter
     def visible(self, value: bool) -> None:
-        self.lines.visible = self.texts.visible = bool(value)
+        show(self.lines, value)
+        self.texts.visible = bool(value)
