@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
+
 from orbitviz.scene.mesh_layer import MeshLayer
 from orbitviz.shapes.clusters import ClusteredMesh
 
@@ -40,11 +42,12 @@ class MeshAdapter(SurfaceAdapter):
 
     def _style(self, node) -> None:
         layer = self.layer
+        self._sun = layer.sun_direction_at(self.clock.et)
         node.set_style(
             color=(*layer.color[:3], self._alpha),
             ambient=layer.ambient,
             lit=True,
-            light_dir=layer.sun_direction_at(self.clock.et),
+            light_dir=self._sun,
         )
         node.set_translucent(self._alpha < 1.0)
 
@@ -52,4 +55,7 @@ class MeshAdapter(SurfaceAdapter):
         self._style(self.node)
 
     def _on_time(self, et: float) -> None:
-        self.node.set_style(light_dir=self.layer.sun_direction_at(et))
+        sun = self.layer.sun_direction_at(et)
+        if not np.array_equal(sun, self._sun):  # a fixed Sun is set once, not every frame
+            self._sun = sun
+            self.node.set_style(light_dir=sun)

@@ -166,6 +166,8 @@ class MeshLayer(Layer):
 
     def sun_direction_at(self, et) -> np.ndarray:
         """Unit vector(s) towards the Sun in the mesh frame: (3,) for a scalar et, else (F, 3)."""
+        if np.ndim(et) == 0 and len(self._sun_et) == 1:  # a fixed Sun (every frame asks)
+            return self._sun_dir[0].copy()
         out = interp_unit(self._sun_et, self._sun_dir, et)
         return out[0] if np.ndim(et) == 0 else out
 
