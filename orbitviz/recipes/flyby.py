@@ -380,8 +380,9 @@ def _add_tracks(scene: Scene, result, et_track, track, start: float, stop: float
 
 
 def _add_stars(scene: Scene) -> None:
-    """The sky behind the pass (Hipparcos 2 to magnitude 6, in the scene's ecliptic frame);
-    left out, with a note in the credits, when the catalogue package is not installed."""
+    """The sky behind the pass (Hipparcos 2 to magnitude 6, in the scene's ecliptic frame),
+    credited; left out, with an info line in the log saying why, when the catalogue package
+    is not installed (the extra ``sky``)."""
     try:
         sky = stars.bright_stars(6.0)
     except DataError as exc:
