@@ -38,6 +38,7 @@ which readies itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -54,6 +55,7 @@ import numba
 from numba import config
 from numba.core import caching
 
+from orbitviz._files import signals_deferred
 from orbitviz.data.paths import CACHE_ENV, cache_dir
 
 KEEP = 3
@@ -181,9 +183,28 @@ class CompiledGroup:
             dispatcher = decorate(function)
             if lean and not config.CACHE_DIR:
                 dispatcher._cache = LeanCache(dispatcher.py_func)
+            dispatcher.compile = _signals_after(dispatcher.compile)
             return dispatcher
 
         return wrap
+
+
+def _signals_after(compile_):
+    """numba's ``Dispatcher.compile`` (a first call's compilation, or its load from the cache)
+    with Ctrl-C, SIGTERM and SIGHUP held until it ends, then delivered.
+
+    Raised inside the compiler, the signal's exception lands in one of llvmlite's ctypes
+    callbacks, which prints it and goes on: the process ignored the Ctrl-C and finished
+    with rc 0 (``orbitviz flyby Apophis --uncertainty mc`` with a cold cache, Ctrl-C 2 s in).
+    Held, it stops the process as anywhere else, once the compilation is done (seconds at
+    most, and only for code not yet cached)."""
+
+    @functools.wraps(compile_)
+    def compile(sig):
+        with signals_deferred():
+            return compile_(sig)
+
+    return compile
 
 
 _GROUPS: dict[Path, CompiledGroup] = {}

@@ -156,3 +156,32 @@ def test_the_command_line_starts_without_numpy():
     code = "import sys, orbitviz.cli; print('numpy' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_signal_during_a_compilation_stops_the_process_once_it_is_compiled(monkeypatch, tmp_path):
+    """Ctrl-C while numba compiles (a first run, nothing cached yet) used to land in one of
+    llvmlite's callbacks, which printed it and went on: the run finished with rc 0. The
+    groups' compilations hold signals and deliver them when done."""
+    import numba.core.compiler
+
+    from orbitviz.data import compiled
+
+    monkeypatch.setattr(compiled, "cache_dir", lambda: tmp_path)  # not the user's cache
+    group = compiled.CompiledGroup("test-signals", [Path(__file__)], "a test function")
+
+    @group.njit()  # in memory: compiled at its first call
+    def add(a, b):
+        return a + b
+
+    compile_extra = numba.core.compiler.compile_extra
+
+    def interrupted_halfway(*args, **kwargs):
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C in the middle of the compilation
+        return compile_extra(*args, **kwargs)
+
+    monkeypatch.setattr(numba.core.compiler, "compile_extra", interrupted_halfway)
+    with pytest.raises(KeyboardInterrupt):
+        add(1, 2)
+    assert len(add.signatures) == 1  # delivered after the compilation, not inside it
+    monkeypatch.setattr(numba.core.compiler, "compile_extra", compile_extra)
+    assert add(1, 2) == 3
