@@ -31,6 +31,13 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def terminal_sigint() -> None:
+    """Ctrl-C as at a terminal. A test run started in the background of a script inherits
+    SIGINT ignored (POSIX shells do that to background jobs), and so would its children:
+    they would take no Ctrl-C at all, as is right for them."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupted(signum: int, clones: int = 5000, after_cpu_s: float = 4.0):
     """``orbitviz flyby Apophis --uncertainty mc`` sent ``signum`` once it has used
     ``after_cpu_s`` of CPU: (exit status, stderr lines, whether it was still running)."""
@@ -40,6 +47,7 @@ def interrupted(signum: int, clones: int = 5000, after_cpu_s: float = 4.0):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=terminal_sigint,
     )
     try:
         while child.poll() is None and cpu_s(child.pid) < after_cpu_s:
@@ -180,8 +188,12 @@ def test_a_signal_during_a_compilation_stops_the_process_once_it_is_compiled(mon
         return compile_extra(*args, **kwargs)
 
     monkeypatch.setattr(numba.core.compiler, "compile_extra", interrupted_halfway)
-    with pytest.raises(KeyboardInterrupt):
-        add(1, 2)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            add(1, 2)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert len(add.signatures) == 1  # delivered after the compilation, not inside it
     monkeypatch.setattr(numba.core.compiler, "compile_extra", compile_extra)
     assert add(1, 2) == 3
