@@ -36,9 +36,10 @@ from . import compat, resources
 from .direction_adapter import DirectionAdapter
 from .framebuffer import Framebuffer
 from .label_adapter import LabelAdapter, ViewLabels
-from .layer_adapter import LayerAdapter, PanelAdapter, sort_translucent
+from .layer_adapter import MARKERS, LayerAdapter, PanelAdapter, sort_translucent
 from .lightcurve_adapter import LightCurveAdapter
 from .marker_adapter import MarkerAdapter
+from .markers import MarkerBatch
 from .mesh_adapter import MeshAdapter
 from .overlays import AxesTriad, CornerText, Legend, ScaleBar, credit_line, margin_px
 from .ring_adapter import RingAdapter
@@ -120,6 +121,7 @@ class SceneCanvas:
         self.view.camera.depth_value = DEPTH_RANGE
         self.adapters: dict[Layer, LayerAdapter] = {}  # by the layer itself, not its name
         self._build_overlays()  # before the adapters: screen-space ones draw among them
+        self.markers = MarkerBatch(self.view.scene, order=MARKERS)
         for layer in scene.layers:
             self._add(layer)
         scene.layers.events.added.connect(self._on_added)
@@ -152,7 +154,7 @@ class SceneCanvas:
             raise RenderError(f"no VisPy adapter for {type(layer).__name__} ({layer!r})")
         # a panel (the light curve) is drawn in canvas pixels among the overlays
         parent = self.overlay_root if issubclass(adapter_type, PanelAdapter) else self.view.scene
-        adapter = adapter_type(layer, parent, self.scene.clock, self.fonts)
+        adapter = adapter_type(layer, parent, self.scene.clock, self.fonts, self.markers)
         adapter.set_output_size(self.size)
         self.adapters[layer] = adapter
         layer.events.connect(self._on_layer_event)

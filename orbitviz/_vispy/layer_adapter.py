@@ -33,10 +33,11 @@ class LayerAdapter:
         "name": "_ignore",  # names are label texts: the canvas lays labels out
     }
 
-    def __init__(self, layer: Layer, parent, clock, fonts):
+    def __init__(self, layer: Layer, parent, clock, fonts, markers=None):
         self.layer = layer
         self.clock = clock
         self.fonts = fonts  # the canvas's shared font atlas (a VisPy FontManager)
+        self.markers = markers  # the view's MarkerBatch: every marker layer in one visual
         self.node = self._build(parent)
         self.node.visible = layer.visible
         self.node.order = self.order

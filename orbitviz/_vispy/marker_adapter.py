@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from vispy.scene import Node
 
 from orbitviz.scene.marker_layer import MarkerLayer
 
 from .layer_adapter import MARKERS, LayerAdapter
-from .markers import Markers
+from .markers import MarkerBatch
 from .occlusion import hidden
 from .overlays import REFERENCE_SIZE_PX, ui_scale
 
@@ -27,12 +26,12 @@ class MarkerAdapter(LayerAdapter):
 
     def _build(self, parent):
         self._size_px = REFERENCE_SIZE_PX
-        node = Node(parent=parent)
-        self._markers = Markers(parent=node)
-        self._markers.set_gl_state("translucent", depth_test=False)
+        if self.markers is None:  # on its own (no canvas): a batch of one
+            self.markers = MarkerBatch(parent, order=MARKERS)
+        self._group = self.markers.group(parent)  # drawn by the view's batch, in one visual
         self._points = np.zeros((0, 3))
         self._hidden = np.zeros(0, bool)  # behind a body, as the last frame saw it
-        return node
+        return self._group.node
 
     def on_frame(self, canvas) -> None:
         hide = hidden(canvas, self._points) if self.layer.symbol is not None else self._hidden
@@ -58,15 +57,17 @@ class MarkerAdapter(LayerAdapter):
         shown = np.isfinite(points).all(axis=1)
         if len(self._hidden) == len(points):
             shown &= ~self._hidden
+        if layer.symbol is None:
+            shown[:] = False
         r, g, b, a = layer.color
-        self._markers.visible = bool(shown.any()) and layer.symbol is not None
-        if self._markers.visible:
-            size = layer.size_px * max(ui_scale(self._size_px), 0.5)
-            self._markers.set_data(
-                points[shown].astype(np.float32),
-                size=size,
-                face_color=(r, g, b, a * layer.opacity),
-                edge_color=(0, 0, 0, a * layer.opacity),
-                edge_width=1.0,
-                symbol=layer.symbol,
-            )
+        self._group.set(
+            points[shown],
+            size_px=layer.size_px * max(ui_scale(self._size_px), 0.5),
+            face=(r, g, b, a * layer.opacity),
+            edge=(0.0, 0.0, 0.0, a * layer.opacity),
+            symbol=layer.symbol or "disc",
+        )
+
+    def close(self) -> None:
+        super().close()
+        self._group.leave()
