@@ -39,6 +39,7 @@ Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second
 - a frame's layout projects through one 4x4 matrix (VisPy maps through its chain in Python),
   counts a label box's obstacle cells directly (no summed-area table rebuilt every frame), and
   leaves lines that land where they were alone (VisPy re-uploads a Line at every set_data);
+- every marker layer's markers are one visual, one draw a frame (here 2 -> 1);
 - from 537fcab on: one ray cast a frame answers whether each marker and label is behind the
   comet (was one per layer), and it looks no farther than the point; texts bind their font's
   smoothing kernel (VisPy uploaded it for every text, every frame); the culled mesh's index
