@@ -36,9 +36,9 @@ Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second
 - the hidden-marker rays are cast in compiled code (10x faster);
 - Python's collector leaves the heap that exists when the frames start alone while they render
   (``gc.freeze``: its full passes cost the loop ~11 % of its CPU);
-- a frame's layout projects through one 4x4 matrix (VisPy maps through its chain in Python),
-  counts a label box's obstacle cells directly (no summed-area table rebuilt every frame), and
-  leaves lines that land where they were alone (VisPy re-uploads a Line at every set_data);
+- a frame's layout counts a label box's obstacle cells directly (no summed-area table rebuilt
+  every frame) and leaves lines that land where they were alone (VisPy re-uploads a Line at
+  every set_data);
 - every marker layer's markers are one visual, one draw a frame (here 2 -> 1);
 - from 537fcab on: one ray cast a frame answers whether each marker and label is behind the
   comet (was one per layer), and it looks no farther than the point; texts bind their font's

@@ -488,36 +488,6 @@ def test_a_body_far_behind_the_centre_of_interest_still_hides_the_stars(gl_backe
     assert np.abs(image - bare)[y - 4 : y + 5, x - 4 : x + 5].max() == 0  # ...and no star on it
 
 
-@pytest.mark.parametrize("fov", [0.0, 30.0])  # orthographic and perspective
-def test_a_layout_pass_projects_through_one_matrix_as_vispy_does(canvas, fov):
-    """Inside a frame's layout pass, scene -> canvas is one 4x4 matrix (VisPy walks its chain
-    in Python at every call): the same pixels and the same unprojection as VisPy's chain."""
-    from vispy.visuals.transforms import ChainTransform, PolarTransform
-
-    from orbitviz._vispy.canvas import ProjectiveMap
-
-    canvas.set_camera(CameraState((0.5, -0.2, 0.1), 35.0, 25.0, 14.0, fov))
-    canvas.render()
-    chain = canvas.view.scene.node_transform(canvas.canvas.scene)
-    points = np.random.default_rng(3).uniform(-5, 5, (50, 3))
-    fast = ProjectiveMap.of(chain)
-    assert isinstance(fast, ProjectiveMap)
-    np.testing.assert_allclose(fast.map(points), chain.map(points), rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(fast.map(points[0]), chain.map(points[0]), rtol=1e-9, atol=1e-9)
-    pixels = np.c_[np.random.default_rng(4).uniform(0, 320, (20, 2)), np.zeros(20), np.ones(20)]
-    np.testing.assert_allclose(fast.imap(pixels), chain.imap(pixels), rtol=1e-7, atol=1e-9)
-    canvas._in_pass = True  # what the layout sees
-    try:
-        inside = canvas.project(points)
-    finally:
-        canvas._in_pass, canvas._pass_transform = False, None
-    outside = canvas.project(points)
-    np.testing.assert_allclose(inside, outside, rtol=1e-9, atol=1e-6)
-    # a chain with a non-linear part stays VisPy's own
-    bent = ChainTransform([PolarTransform(), chain])
-    assert ProjectiveMap.of(bent) is bent
-
-
 def test_a_layout_redone_for_the_same_view_uploads_no_line_again(gl_backend, monkeypatch):  # noqa: F811
     """The scale bar and leader lines are laid out again every frame of a moving view; where
     they land where they were, VisPy's Line is not given the same vertices again (each

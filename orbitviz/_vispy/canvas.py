@@ -89,8 +89,7 @@ class SceneCanvas:
     placed around them (:class:`ViewLabels`); ``overlay_boxes`` and ``labels.shown`` say where.
     """
 
-    _pass_transform = None  # scene -> canvas, while the view is followed (one matrix)
-    _in_pass = False
+    _pass_transform = None  # scene -> canvas, while a layout pass runs
 
     def __init__(
         self,
@@ -302,21 +301,20 @@ class SceneCanvas:
 
     def _layout(self) -> None:
         """Overlays first, then the labels around them."""
-        self._layout_overlays()
-        margin = 0.5 * margin_px(self.size)
-        frame = Box(margin, margin, self.size[0] - margin, self.size[1] - margin)
-        self.labels.update(self, list(self.overlay_boxes.values()), frame)
+        self._pass_transform = self._scene_to_canvas()  # one projection for the whole pass
+        try:
+            self._layout_overlays()
+            margin = 0.5 * margin_px(self.size)
+            frame = Box(margin, margin, self.size[0] - margin, self.size[1] - margin)
+            self.labels.update(self, list(self.overlay_boxes.values()), frame)
+        finally:
+            self._pass_transform = None
 
     def _scene_to_canvas(self):
-        """Scene km -> canvas pixels (a chain VisPy builds anew each call: ~1 ms; inside
-        :meth:`_follow_view`, one 4x4 matrix for the whole pass)."""
+        """Scene km -> canvas pixels (a chain VisPy builds anew each call: ~1 ms)."""
         if self._pass_transform is not None:
             return self._pass_transform
-        chain = self.view.scene.node_transform(self.canvas.scene)
-        if self._in_pass:
-            self._pass_transform = ProjectiveMap.of(chain)
-            return self._pass_transform
-        return chain
+        return self.view.scene.node_transform(self.canvas.scene)
 
     def resize(self, size) -> None:
         """Change an offscreen canvas's size (a window's canvas follows its widget)."""
@@ -420,13 +418,7 @@ class SceneCanvas:
         again, once per frame, just before drawing: only then are VisPy's transforms up to
         date. Any camera change counts (a drag, the wheel, a preset, a reset, the follow
         camera, a video's camera path): the view is compared with the last frame's."""
-        self._in_pass = True
-        try:
-            self._follow(self.view_signature())
-        finally:
-            self._in_pass, self._pass_transform = False, None
-
-    def _follow(self, signature: tuple) -> None:
+        signature = self.view_signature()
         if signature != self._drawn_view:
             self._drawn_view = signature
             self._view_changed = True
@@ -580,47 +572,3 @@ class SceneCanvas:
             resources.checkin(self.canvas)
         else:
             self.canvas.close()
-
-
-class ProjectiveMap:
-    """A linear VisPy transform chain (affine and perspective parts, as the scene -> canvas
-    chain of a 3D view is) as one 4x4 matrix: ``map`` and ``imap`` as VisPy's, homogeneous
-    (N, 4) out, at a matrix product each (VisPy walks its chain in Python: ~0.15 ms a call,
-    and a frame's layout maps points several times).
-
-    >>> from vispy.visuals.transforms import ChainTransform, MatrixTransform, STTransform
-    >>> chain = ChainTransform([STTransform(scale=(2, 3, 1), translate=(5, 0, 0)),
-    ...                         MatrixTransform()])
-    >>> ProjectiveMap.of(chain).map([[1.0, 1.0, 0.0]]).tolist()
-    [[7.0, 3.0, 0.0, 1.0]]
-    """
-
-    def __init__(self, matrix: np.ndarray):
-        self.matrix = matrix  # row vectors: (x, y, z, w) @ matrix
-        self._inverse: np.ndarray | None = None
-
-    @classmethod
-    def of(cls, transform):
-        """The chain as a matrix when every part of it is linear; else the chain itself."""
-        if not transform.Linear:
-            return transform
-        return cls(np.asarray(transform.map(np.eye(4)), dtype=np.float64))
-
-    @staticmethod
-    def _apply(coords, matrix: np.ndarray) -> np.ndarray:
-        """(N, 2-4) or (2-4,) points, completed as VisPy does (z 0, w 1), times ``matrix``."""
-        coords = np.asarray(coords, dtype=np.float64)
-        if coords.shape[-1] != 4:
-            full = np.zeros((*coords.shape[:-1], 4))
-            full[..., 3] = 1.0
-            full[..., : coords.shape[-1]] = coords
-            coords = full
-        return coords @ matrix
-
-    def map(self, coords) -> np.ndarray:
-        return self._apply(coords, self.matrix)
-
-    def imap(self, coords) -> np.ndarray:
-        if self._inverse is None:
-            self._inverse = np.linalg.inv(self.matrix)
-        return self._apply(coords, self._inverse)
