@@ -52,7 +52,8 @@ Needs an offscreen OpenGL context (EGL surfaceless, OSMesa or Xvfb): without one
 ``--breakdown``: where a frame's time goes in each checkout, printed as ``#`` lines (ms a
 frame, wall / main-thread CPU): camera, layout (labels, overlays, hidden markers), hidden
 markers alone, draw (VisPy and the renderer's binning), read (glReadPixels, waiting for the
-rasteriser), waiting for the encoder; and the CPU of the main thread, the process and ffmpeg.
+rasteriser), waiting for the encoder; the CPU of the main thread, the process and ffmpeg;
+and how busy the cores were over the video (process and ffmpeg CPU over cores x wall).
 
     python benchmarks/video.py [--quick] [--frames 60] [--rounds 3] [--baseline DIR]
                                [--baseline-ref REF] [--breakdown]
@@ -151,7 +152,8 @@ for line in sys.stdin:
     spent["main thread CPU"] = [0.0, time.thread_time() - main]
     spent["process CPU"] = [0.0, time.process_time() - cpu]
     spent["ffmpeg CPU"] = [0.0, sum(after[2:4]) - sum(children[2:4])]
-    print(json.dumps({"s": time.perf_counter() - start, "spent": spent}), flush=True)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"s": seconds, "spent": spent}), flush=True)
 """
 
 
@@ -179,21 +181,28 @@ class Renderer:
         self.process.stdin.write(f"{size[0]} {size[1]} {frames}\n")
         self.process.stdin.flush()
         answer = json.loads(self.process.stdout.readline())
-        self.spent.append((frames, answer["spent"]))
+        self.spent.append((frames, answer["s"], answer["spent"]))
         return answer["s"]
 
     def breakdown(self) -> str:
         """Milliseconds a frame in each part (wall / this thread's CPU), medians of the
         renders so far (``--breakdown``)."""
-        parts = {}
-        for frames, spent in self.spent:
+        parts, busy = {}, []
+        for frames, seconds, spent in self.spent:
             for key, (wall, cpu) in spent.items():
                 parts.setdefault(key, []).append((1e3 * wall / frames, 1e3 * cpu / frames))
+            cpu = spent["process CPU"][1] + spent["ffmpeg CPU"][1]
+            busy.append(100 * cpu / ((os.cpu_count() or 1) * seconds))
         return "; ".join(
-            f"{key} {statistics.median(w for w, _ in v):.1f}/{statistics.median(c for _, c in v):.1f}"
-            if key not in ("main thread CPU", "process CPU", "ffmpeg CPU")
-            else f"{key} {statistics.median(c for _, c in v):.1f}"
-            for key, v in parts.items()
+            [
+                f"{key} {statistics.median(w for w, _ in v):.1f}/{statistics.median(c for _, c in v):.1f}"
+                if key not in ("main thread CPU", "process CPU", "ffmpeg CPU")
+                else f"{key} {statistics.median(c for _, c in v):.1f}"
+                for key, v in parts.items()
+            ]
+            # below 100 %: the cores idle part of the time, and the frame loop's chain of
+            # waits (Python, renderer, encoder), not the CPU, sets the pace
+            + [f"cores busy {statistics.median(busy):.0f} %"]
         )
 
     def close(self) -> None:
@@ -218,7 +227,7 @@ def main() -> int:
         "--breakdown",
         action="store_true",
         help="also print where a frame's time goes in each (camera, layout, hidden markers, "
-        "draw, read, encoder wait; CPU of the main thread, the process and ffmpeg)",
+        "draw, read, encoder wait; CPU of the main thread, the process and ffmpeg; cores busy)",
     )
     args = parser.parse_args()
     frames = args.frames or (30 if args.quick else 60)
