@@ -134,7 +134,12 @@ PER_VERTEX_FACES = 20_000
 """Meshes with at least this many faces are lit per vertex: their triangles cover a few pixels
 each, so the picture is the same (67P's 96,834 faces at 960x540: mean difference 0.04 of 255,
 none visible) and llvmpipe's fragment work shrinks (measured CPU per frame, best of 12:
-1920x1080 -7 to -10 %, 960x540 (moving) -20 to -30 %)."""
+1920x1080 -7 to -10 %, 960x540 (moving) -20 to -30 %).
+
+Such a mesh also flushes OpenGL's queue once drawn: llvmpipe bins each draw call on the
+calling thread but rasterises only at a flush, on threads of its own, so the mesh's pixels are
+filled while Python still draws the lines, markers and texts, instead of after the last draw
+call (the same pixels; on a GPU a flush only submits the commands earlier)."""
 
 
 def clip_matrix(transform) -> np.ndarray:
@@ -325,6 +330,11 @@ class LitMeshVisual(Visual):
         else:
             self.set_gl_state("opaque", depth_test=True, **cull)
         self.update()
+
+    def draw(self) -> None:
+        super().draw()
+        if self.per_vertex:  # a big mesh: the renderer fills it meanwhile (PER_VERTEX_FACES)
+            gloo.flush()
 
     def _prepare_transforms(self, view) -> None:
         vert = view.view_program.vert
