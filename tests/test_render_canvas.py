@@ -595,6 +595,9 @@ def test_a_big_mesh_goes_to_the_renderer_before_the_rest_is_drawn(
         calls.clear()
         frame = canvas.render().copy()
         mesh = calls.index("LitMesh")
+        looped = np.empty((SIZE[1], SIZE[0], 4), np.uint8)  # a video's frame loop
+        canvas.draw_frame(SIZE)
+        canvas.read_frame(looped)
         with monkeypatch.context() as patch:
             patch.setattr(LitMeshVisual, "draw", draw)  # never flushed early
             canvas.canvas.update()
@@ -606,3 +609,4 @@ def test_a_big_mesh_goes_to_the_renderer_before_the_rest_is_drawn(
     assert (calls[mesh + 1] == "flush") is flushed, calls
     assert (frame.sum(axis=2) > 0).mean() > 0.05
     assert np.array_equal(frame, unflushed)
+    assert np.array_equal(frame, looped[::-1, :, :3])
