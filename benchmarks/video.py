@@ -22,7 +22,9 @@ it. The load of the machine (1-minute load average before and after the rounds, 
 printed with the result.
 
 Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second 720p clip took
-3.5-4 minutes). What ours does differently from 865630e:
+3.5-4 minutes). A 60-frame video includes each renderer's start: 865630e spends about a second
+before its first frame, ours ~0.2 s; ``--frames 300`` weighs the frame loop itself (on this
+machine 1.8-2.0x, against 2.0-2.4x at 60 frames). What ours does differently from 865630e:
 
 - the comet is drawn at the level of detail its size on screen needs (720p: 48,416 of 96,834
   faces; 1080p: all of them);
@@ -40,6 +42,8 @@ Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second
   every frame) and leaves lines that land where they were alone (VisPy re-uploads a Line at
   every set_data);
 - every marker layer's markers are one visual, one draw a frame (here 2 -> 1);
+- the comet (a mesh of 20,000 faces or more) flushes the GL queue once drawn: llvmpipe fills
+  it while Python draws the rest of the frame (4 % of the frame time);
 - from 537fcab on: one ray cast a frame answers whether each marker and label is behind the
   comet (was one per layer), and it looks no farther than the point; texts bind their font's
   smoothing kernel (VisPy uploaded it for every text, every frame); the culled mesh's index
