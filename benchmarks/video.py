@@ -43,7 +43,8 @@ Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second
   every set_data);
 - every marker layer's markers are one visual, one draw a frame (here 2 -> 1);
 - the comet (a mesh of 20,000 faces or more) flushes the GL queue once drawn: llvmpipe fills
-  it while Python draws the rest of the frame (4 % of the frame time);
+  it while Python draws the rest of the frame (4 % when toggled within one process; too small
+  for this benchmark's rounds to resolve);
 - from 537fcab on: one ray cast a frame answers whether each marker and label is behind the
   comet (was one per layer), and it looks no farther than the point; texts bind their font's
   smoothing kernel (VisPy uploaded it for every text, every frame); the culled mesh's index
