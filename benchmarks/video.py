@@ -23,8 +23,9 @@ printed with the result.
 
 Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second 720p clip took
 3.5-4 minutes). A 60-frame video includes each renderer's time outside its frame loop (865630e
-~0.47 s, ours ~0.16 s); ``--frames 300`` weighs the frame loop itself (on this machine
-1.8-2.0x, against 2.0-2.4x at 60 frames). What ours does differently from 865630e:
+~0.47 s, ours ~0.2 s); ``--frames 300`` weighs the frame loop itself (on this machine 2.26x
+twice, ``--frames 600``, the issue's 20-second clip, 2.23x; 60 frames 2.07-2.37x). What ours
+does differently from 865630e:
 
 - the comet is drawn at the level of detail its size on screen needs (720p: 48,416 of 96,834
   faces; 1080p: all of them);
@@ -45,6 +46,9 @@ Target (speedup = baseline / ours): ``>= 2`` at 1280x720 (issue #25: a 20-second
 - the comet (a mesh of 20,000 faces or more) flushes the GL queue once drawn: llvmpipe fills
   it while Python draws the rest of the frame (4 % when toggled within one process; too small
   for this benchmark's rounds to resolve);
+- ffmpeg runs in orbitviz's session, 10 nicer than it (865630e gave it a session of its own,
+  and Linux shares the CPU out per session first: it took a core whenever it wanted one,
+  ahead of the render loop, the video's critical path): 0.886 of the time a frame;
 - from 537fcab on: one ray cast a frame answers whether each marker and label is behind the
   comet (was one per layer), and it looks no farther than the point; texts bind their font's
   smoothing kernel (VisPy uploaded it for every text, every frame); the culled mesh's index
