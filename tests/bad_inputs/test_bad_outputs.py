@@ -275,6 +275,49 @@ def test_render_killed_by_a_signal_leaves_nothing(tmp_path, mirror, signum):
     assert leftovers(tmp_path) == []
 
 
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux's /proc)."""
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for task in tasks.iterdir() for c in (task / "children").read_text().split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_ctrl_c_on_a_render_stops_the_encoder_and_leaves_nothing(tmp_path, mirror):
+    """Ctrl-C in a terminal signals the whole foreground job: orbitviz says it was interrupted
+    (exit 130), and its ffmpeg, in a process group of its own, is stopped by orbitviz, not
+    left writing."""
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "orbitviz.cli", "render", "philae", "--shape", "67p-4k.obj"]
+        + ["-o", str(tmp_path / "out.mp4"), "--frames", "5000", "--size", "64x48", "--quiet"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a terminal's job
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not (encoders := _children(child.pid)) or not any(
+            ".partial" in name for name in leftovers(tmp_path)
+        ):
+            if child.poll() is not None:
+                _, err = child.communicate()
+                pytest.skip(f"render could not start here: {err.strip()[-200:]}")
+            assert time.monotonic() < deadline, "no encoder started"
+            time.sleep(0.2)
+        os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the whole group gets it
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    assert child.returncode == 130
+    assert err.strip().splitlines() == ["orbitviz: interrupted"]
+    assert leftovers(tmp_path) == []
+    assert not any(Path(f"/proc/{pid}").exists() for pid in encoders)
+
+
 @pytest.mark.parametrize(
     "argv",
     [
