@@ -18,6 +18,7 @@ installed and access to the data files).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import signal
@@ -269,7 +270,11 @@ def client_for(scheduler: str, workers: int | None, error: type[OrbitvizError] =
             # answer this machine only
             dashboard_address=dashboard or "127.0.0.1:0",
             scheduler_kwargs={"dashboard": bool(dashboard)},
-            silence_logs=40,
+            # Dask's own log lines stay off the terminal up to its errors: a failed task
+            # reaches the user in orbitviz's words (_collect), and after a Ctrl-C a worker
+            # still finishing its task logged a 30-line traceback when its heartbeat found the
+            # scheduler closed (seen once, in a fresh venv: cold caches, slow tasks)
+            silence_logs=logging.CRITICAL,
         )
     return Client(cluster), cluster
 

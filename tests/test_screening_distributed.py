@@ -285,3 +285,26 @@ def test_the_local_clusters_dashboard_only_when_asked_and_on_this_machine_only(a
         assert _status_page(cluster) == (200 if asked else 404)
     finally:
         _close(client, cluster)
+
+
+def test_the_local_clusters_own_errors_stay_off_the_terminal():
+    """A Dask worker's or scheduler's error line never reaches orbitviz's terminal: after a
+    Ctrl-C, a worker still finishing its task logged a 30-line traceback when its heartbeat
+    found the scheduler closed. A failed task reaches the user in orbitviz's own words."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging\n"
+        "from orbitviz.parallel import _close, client_for\n"
+        "client, cluster = client_for('local', 1)\n"
+        "client.run(lambda: logging.getLogger('distributed.worker').error('worker error line'))\n"
+        "logging.getLogger('distributed.scheduler').error('scheduler error line')\n"
+        "_close(client, cluster)\n"
+        "print('ran')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.strip() == "ran"
+    assert "error line" not in done.stderr, done.stderr
