@@ -244,8 +244,9 @@ def test_stale_temporaries_of_crashed_runs_are_removed(tmp_path):
     assert remove_stale_temporaries(tmp_path / "out.csv", older_than_s=-1) == [ours_fresh]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_render_killed_by_a_signal_leaves_nothing(tmp_path, mirror, signum):
+def _start_render(tmp_path, **options) -> subprocess.Popen:
+    """``orbitviz render`` of a long video into ``tmp_path``, once its encoder writes the
+    temporary output (or a skip where this machine cannot render)."""
     root = Path(__file__).resolve().parents[2]
     child = subprocess.Popen(
         [sys.executable, "-m", "orbitviz.cli", "render", "philae", "--shape", "67p-4k.obj"]
@@ -254,21 +255,36 @@ def test_render_killed_by_a_signal_leaves_nothing(tmp_path, mirror, signum):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        **options,
     )
+    deadline = time.monotonic() + 90
+    while not any(".partial" in name for name in leftovers(tmp_path)):
+        if child.poll() is not None:
+            _, err = child.communicate()
+            pytest.skip(f"render could not start here: {err.strip()[-200:]}")
+        if time.monotonic() > deadline:
+            child.kill()
+            child.wait()
+            pytest.fail("no temporary appeared")
+        time.sleep(0.2)
+    return child
+
+
+def _stopped(child: subprocess.Popen, signal_it) -> str:
+    """``child``'s standard error once ``signal_it()`` made it end (killed after 60 s)."""
     try:
-        deadline = time.monotonic() + 90
-        while not any(".partial" in name for name in leftovers(tmp_path)):
-            if child.poll() is not None:
-                _, err = child.communicate()
-                pytest.skip(f"render could not start here: {err.strip()[-200:]}")
-            assert time.monotonic() < deadline, "no temporary appeared"
-            time.sleep(0.2)
-        child.send_signal(signum)
-        _, err = child.communicate(timeout=60)
+        signal_it()
+        return child.communicate(timeout=60)[1]
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_render_killed_by_a_signal_leaves_nothing(tmp_path, mirror, signum):
+    child = _start_render(tmp_path)
+    err = _stopped(child, lambda: child.send_signal(signum))
     assert child.returncode == 128 + signum
     name = signal.Signals(signum).name
     assert err.strip().splitlines() == [f"orbitviz: terminated by {name}; partial outputs removed"]
@@ -276,9 +292,9 @@ def test_render_killed_by_a_signal_leaves_nothing(tmp_path, mirror, signum):
 
 
 def _children(pid: int) -> list[int]:
-    """The child processes of ``pid`` (Linux's /proc)."""
-    tasks = Path(f"/proc/{pid}/task")
-    return [int(c) for task in tasks.iterdir() for c in (task / "children").read_text().split()]
+    """The processes ``pid`` started (Linux's /proc)."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return [int(child) for task in tasks for child in (task / "children").read_text().split()]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
@@ -286,32 +302,12 @@ def test_ctrl_c_on_a_render_stops_the_encoder_and_leaves_nothing(tmp_path, mirro
     """Ctrl-C in a terminal signals the whole foreground job: orbitviz says it was interrupted
     (exit 130), and its ffmpeg, in a process group of its own, is stopped by orbitviz, not
     left writing."""
-    root = Path(__file__).resolve().parents[2]
-    child = subprocess.Popen(
-        [sys.executable, "-m", "orbitviz.cli", "render", "philae", "--shape", "67p-4k.obj"]
-        + ["-o", str(tmp_path / "out.mp4"), "--frames", "5000", "--size", "64x48", "--quiet"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # a process group of its own, as a terminal's job
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while not (encoders := _children(child.pid)) or not any(
-            ".partial" in name for name in leftovers(tmp_path)
-        ):
-            if child.poll() is not None:
-                _, err = child.communicate()
-                pytest.skip(f"render could not start here: {err.strip()[-200:]}")
-            assert time.monotonic() < deadline, "no encoder started"
-            time.sleep(0.2)
-        os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the whole group gets it
-        _, err = child.communicate(timeout=60)
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+    child = _start_render(tmp_path, start_new_session=True)  # a group of its own: a job
+    deadline = time.monotonic() + 60
+    while not (encoders := _children(child.pid)):  # the ffmpeg writing the temporary
+        assert child.poll() is None and time.monotonic() < deadline, "no encoder started"
+        time.sleep(0.05)
+    err = _stopped(child, lambda: os.killpg(child.pid, signal.SIGINT))
     assert child.returncode == 130
     assert err.strip().splitlines() == ["orbitviz: interrupted"]
     assert leftovers(tmp_path) == []
