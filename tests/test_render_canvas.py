@@ -563,6 +563,39 @@ def test_every_marker_layer_is_drawn_by_one_visual(gl_backend, monkeypatch):  # 
         canvas.close()
 
 
+def test_moving_marker_layers_are_handed_to_vispy_once_a_frame(gl_backend, monkeypatch):  # noqa: F811
+    """Several marker layers moved by one clock tick make one upload of the markers' visual
+    before the frame is drawn (each costs ~0.4 ms; Philae's scene moved two a frame), and the
+    frame shows where they are now."""
+    from orbitviz._vispy import SceneCanvas
+    from orbitviz._vispy.markers import SymbolMarkersVisual
+    from orbitviz.scene import MarkerLayer
+
+    scene = comet_scene()
+    et = np.array([0.0, 100.0])
+    scene.add(MarkerLayer("second", [[0, -6, 2], [0, -6, -2]], et=et, color="red", size_px=12))
+    uploads = []
+    original = SymbolMarkersVisual.set_data
+    monkeypatch.setattr(
+        SymbolMarkersVisual,
+        "set_data",
+        lambda self, *a, **k: uploads.append(len(a[0])) or original(self, *a, **k),
+    )
+    canvas = SceneCanvas(scene, size=SIZE, overlays=())
+    try:
+        canvas.set_camera(CameraState((0, 0, 0), 0.0, 0.0, 16.0))
+        canvas.render()
+        uploads.clear()
+        scene.clock.et = 100.0  # the lander and the second layer both move
+        image = canvas.render().astype(int)
+        assert uploads == [2]  # one upload: the lander and the red marker
+        x, y = canvas.project([[0.0, -6.0, -2.0]])[0]
+        patch = image[round(y) - 1 : round(y) + 2, round(x) - 1 : round(x) + 2].mean((0, 1))
+        assert patch[0] > 200 and patch[1:].max() < 60  # the red marker where it is now
+    finally:
+        canvas.close()
+
+
 @pytest.mark.parametrize(("shape", "flushed"), [("67p-spc.ply", True), ("67p-4k.obj", False)])
 def test_a_big_mesh_goes_to_the_renderer_before_the_rest_is_drawn(
     gl_backend,  # noqa: F811

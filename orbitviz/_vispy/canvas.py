@@ -442,6 +442,7 @@ class SceneCanvas:
         if self._layout_dirty:
             self._layout_dirty = False
             self._layout()
+        self.markers.upload()  # what the clock, the view and the layers changed, at once
 
     def centre_plane_points(self, xy_px) -> np.ndarray:
         """Scene points (N, 3) km seen at pixels ``xy_px`` (N, 2) on the plane through the

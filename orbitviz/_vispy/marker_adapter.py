@@ -10,7 +10,6 @@ import numpy as np
 from orbitviz.scene.marker_layer import MarkerLayer
 
 from .layer_adapter import MARKERS, LayerAdapter
-from .markers import MarkerBatch
 from .occlusion import hidden
 from .overlays import REFERENCE_SIZE_PX, ui_scale
 
@@ -26,8 +25,6 @@ class MarkerAdapter(LayerAdapter):
 
     def _build(self, parent):
         self._size_px = REFERENCE_SIZE_PX
-        if self.markers is None:  # on its own (no canvas): a batch of one
-            self.markers = MarkerBatch(parent, order=MARKERS)
         self._group = self.markers.group(parent)  # drawn by the view's batch, in one visual
         self._points = np.zeros((0, 3))
         self._hidden = np.zeros(0, bool)  # behind a body, as the last frame saw it
