@@ -311,7 +311,8 @@ class SceneCanvas:
             self._pass_transform = None
 
     def _scene_to_canvas(self):
-        """Scene km -> canvas pixels (a chain VisPy builds anew each call: ~1 ms)."""
+        """Scene km -> canvas pixels (a chain VisPy builds anew each call: ~0.04 ms, and a
+        map through it ~0.03 ms; a layout pass reuses one)."""
         if self._pass_transform is not None:
             return self._pass_transform
         return self.view.scene.node_transform(self.canvas.scene)
