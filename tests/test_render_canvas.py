@@ -605,8 +605,8 @@ def test_a_big_mesh_goes_to_the_renderer_before_the_rest_is_drawn(
 ):
     """A mesh of PER_VERTEX_FACES faces or more (67P's SPC shape: 96,834) flushes OpenGL's
     queue once drawn: a software renderer fills it on its own threads while Python draws the
-    lines, markers and texts (720p videos of 67P, toggled in one process: ~4 % faster). A small mesh (4k faces)
-    does not, and the frame is the same either way."""
+    lines, markers and texts (720p videos of 67P, toggled in one process: ~4 % faster). A
+    small mesh (4k faces) does not, and the frame is the same either way."""
     from vispy import gloo
     from vispy.visuals import Visual
 

@@ -43,8 +43,9 @@ class MarkerBatch:
 
     Each owner keeps a :class:`MarkerGroup` (:meth:`group`) under a node of its own, sets its
     points and style there, and shows or hides that node as usual: a hidden node's markers are
-    left out. What changed is handed to VisPy at :meth:`upload`, once a frame. Groups are drawn in the order they were made (later ones on top), as separate
-    visuals of the same draw order were."""
+    left out. What changed is handed to VisPy at :meth:`upload`, once a frame. Groups are drawn
+    in the order they were made (later ones on top), as separate visuals of the same draw order
+    were."""
 
     def __init__(self, parent, order: int = 0):
         self.node = Node(parent=parent)  # a plain node: no bounds for the camera's ranges
